@@ -1,0 +1,42 @@
+namespace Clay.Runtime.Errors;
+
+/// <summary>The stable error codes. Never change a published one; add new ones.</summary>
+public static class ErrorCodes
+{
+    /// <summary>Malformed WAVE text or a WAVE value that does not fit the expected type.</summary>
+    public const string InvalidWaveValue = "invalid-wave-value";
+    /// <summary>Malformed JSON value or one that does not fit the expected type.</summary>
+    public const string InvalidJsonValue = "invalid-json-value";
+    /// <summary>A component assembly that cannot be used (no worker class, unsupported type, …).</summary>
+    public const string InvalidComponent = "invalid-component";
+    /// <summary>An unsupported .NET type in a component's interface.</summary>
+    public const string UnsupportedType = "unsupported-type";
+    /// <summary>No such component.</summary>
+    public const string ComponentNotFound = "component-not-found";
+    /// <summary>No such worker.</summary>
+    public const string WorkerNotFound = "worker-not-found";
+    /// <summary>The worker already exists.</summary>
+    public const string WorkerAlreadyExists = "worker-already-exists";
+    /// <summary>No such exported function.</summary>
+    public const string FunctionNotFound = "function-not-found";
+    /// <summary>Wrong number or types of arguments.</summary>
+    public const string InvalidArguments = "invalid-arguments";
+    /// <summary>Replay asked for a different effect than the one recorded.</summary>
+    public const string NondeterminismDetected = "nondeterminism-detected";
+    /// <summary>The worker failed permanently and takes no more invocations.</summary>
+    public const string WorkerFailed = "worker-failed";
+    /// <summary>The worker exited and takes no more invocations.</summary>
+    public const string WorkerExited = "worker-exited";
+    /// <summary>The exported function threw.</summary>
+    public const string InvocationFailed = "invocation-failed";
+    /// <summary>An append's expected oplog index did not match: another writer owns the worker.</summary>
+    public const string OplogConflict = "oplog-conflict";
+    /// <summary>Stored oplog data failed its checksum or could not be decoded.</summary>
+    public const string OplogCorrupt = "oplog-corrupt";
+    /// <summary>The storage could not complete a durable write.</summary>
+    public const string StorageUnavailable = "storage-unavailable";
+    /// <summary>A bad worker or component name.</summary>
+    public const string InvalidName = "invalid-name";
+    /// <summary>The request was cancelled or the executor is shutting down.</summary>
+    public const string Cancelled = "cancelled";
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs Clay's whole test suite: builds everything (warnings are errors) and runs every test
+# project, then prints one summary line "N passed, N failed, N skipped".
+# Usage: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Wave]
+set -uo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if [ -x scripts/install-prerequisites.sh ]; then
+  scripts/install-prerequisites.sh || { echo "prerequisites could not be installed"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+results=artifacts/test-results
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet build Clay.slnx -c Release -nologo -v:q -clp:ErrorsOnly
+build_rc=$?
+if [ $build_rc -ne 0 ]; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+dotnet test Clay.slnx -c Release --no-build -nologo -v:q \
+  --logger "trx" --results-directory "$results" \
+  --logger "console;verbosity=minimal" "$@"
+test_rc=$?
+
+# The runner prints one summary per project; sum the TRX counters into one line.
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  e=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")
+  t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
+  x=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0})); skipped=$((skipped + ${t:-0} - ${x:-0}))
+done
+if [ $test_rc -ne 0 ] && [ $failed -eq 0 ]; then
+  # A crashed test host reports no failures in its TRX; count it.
+  failed=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $test_rc

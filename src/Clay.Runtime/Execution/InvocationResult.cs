@@ -1,0 +1,32 @@
+using Clay.Runtime.Errors;
+using Clay.Runtime.Values;
+
+namespace Clay.Runtime.Execution;
+
+/// <summary>The result of a completed invocation.</summary>
+/// <param name="IdempotencyKey">The key the invocation ran under.</param>
+/// <param name="FunctionName">The exported function.</param>
+/// <param name="Result">The returned value, or null for a unit result.</param>
+public sealed record InvocationResult(string IdempotencyKey, string FunctionName, Value? Result);
+
+/// <summary>The exported function threw. The worker keeps running; replay reproduces the same failure.</summary>
+public sealed class InvocationFailedException(string functionName, string exceptionType, string exceptionMessage)
+    : ClayException(ErrorCodes.InvocationFailed, $"invocation of {functionName} failed: {exceptionType}: {exceptionMessage}")
+{
+    /// <summary>The exported function.</summary>
+    public string FunctionName { get; } = functionName;
+
+    /// <summary>Full name of the exception's type.</summary>
+    public string ExceptionType { get; } = exceptionType;
+
+    /// <summary>The exception's message.</summary>
+    public string ExceptionMessage { get; } = exceptionMessage;
+}
+
+/// <summary>An outcome kept for an idempotency key: the result or the failure.</summary>
+internal sealed record InvocationOutcome(string IdempotencyKey, string FunctionName, Value? Result, string? ExceptionType, string? ExceptionMessage)
+{
+    public InvocationResult ToResult() => ExceptionType is null
+        ? new InvocationResult(IdempotencyKey, FunctionName, Result)
+        : throw new InvocationFailedException(FunctionName, ExceptionType, ExceptionMessage ?? "");
+}

@@ -1,0 +1,113 @@
+using Clay.Runtime.Oplog;
+using Clay.Runtime.Oplog.Codec;
+using Clay.Runtime.Storage;
+
+namespace Clay.Runtime.Execution;
+
+/// <summary>
+/// Buffers one worker's new oplog entries and makes them durable on <see cref="FlushAsync"/>.
+/// Entries get their index when appended; local effects (clock, random) stay in the buffer until
+/// the next flush, which the commit rules allow because they are re-derived if lost.
+/// </summary>
+internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastIndex, TimeProvider time)
+{
+    private readonly Lock _gate = new();
+    private List<ReadOnlyMemory<byte>> _buffer = [];
+    private long _lastIndex = lastIndex;
+    private long _durableIndex = lastIndex;
+    private long _encodedBytes;
+    private Task _flushing = Task.CompletedTask;
+    private Exception? _failure;
+
+    /// <summary>The index of the last appended entry, durable or not.</summary>
+    public long LastIndex
+    {
+        get { lock (_gate) return _lastIndex; }
+    }
+
+    /// <summary>The index of the last durable entry.</summary>
+    public long DurableIndex => Interlocked.Read(ref _durableIndex);
+
+    /// <summary>Bytes of encoded entries written through this writer.</summary>
+    public long EncodedBytes => Interlocked.Read(ref _encodedBytes);
+
+    /// <summary>The current time, for entry timestamps.</summary>
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>Buffers an entry and returns its index.</summary>
+    public long Append(OplogEntry entry)
+    {
+        var bytes = OplogCodec.Encode(entry);
+        lock (_gate)
+        {
+            ThrowIfFailed();
+            _buffer.Add(bytes);
+            _encodedBytes += bytes.Length;
+            return ++_lastIndex;
+        }
+    }
+
+    /// <summary>Makes every entry appended so far durable.</summary>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            Task previous;
+            TaskCompletionSource mine;
+            List<ReadOnlyMemory<byte>> batch;
+            long firstIndex;
+            lock (_gate)
+            {
+                ThrowIfFailed();
+                if (_buffer.Count == 0 && _flushing.IsCompleted) return;
+                if (!_flushing.IsCompleted)
+                {
+                    previous = _flushing;
+                    mine = null!;
+                    batch = null!;
+                    firstIndex = 0;
+                }
+                else
+                {
+                    previous = Task.CompletedTask;
+                    batch = _buffer;
+                    _buffer = [];
+                    firstIndex = _lastIndex - batch.Count + 1;
+                    mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _flushing = mine.Task;
+                }
+            }
+
+            if (batch is null)
+            {
+                // Another flush is writing; wait for it, then write whatever was appended meanwhile.
+                await previous.WaitAsync(cancellationToken);
+                continue;
+            }
+
+            try
+            {
+                await store.AppendAsync(worker, firstIndex, batch, cancellationToken);
+                Interlocked.Exchange(ref _durableIndex, firstIndex + batch.Count - 1);
+                mine.SetResult();
+            }
+            catch (Exception ex)
+            {
+                // The buffered entries are gone and the indexes handed out are no longer valid: the
+                // worker must be rebuilt from what is durable.
+                lock (_gate) _failure ??= ex;
+                mine.SetException(ex);
+                throw;
+            }
+        }
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failure is not null)
+        {
+            throw new Errors.ClayException(Errors.ErrorCodes.StorageUnavailable,
+                $"the oplog of worker {worker} could not be written and must be reloaded: {_failure.Message}", _failure);
+        }
+    }
+}

@@ -1,0 +1,222 @@
+using Clay.Runtime.Errors;
+using Clay.Runtime.Oplog;
+using Clay.Runtime.Storage;
+using Clay.Runtime.Types;
+using Clay.Runtime.Values;
+using Microsoft.Extensions.Logging;
+
+namespace Clay.Runtime.Execution;
+
+public sealed partial class WorkerExecutor
+{
+    /// <summary>
+    /// Rebuilds the worker: constructs a fresh instance and replays every recorded invocation,
+    /// serving effects from the oplog. An invocation that was running at a crash resumes and
+    /// completes live. Then starts processing the queue, beginning with invocations that were
+    /// durably enqueued but never started.
+    /// </summary>
+    private async Task RecoverAsync(List<(long Index, OplogEntry Entry)> entries, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _replay.Next(); // the create entry
+            _instance = await _scheduler.Run(() =>
+            {
+                _context.MakeCurrent();
+                return Task.FromResult(_component.Model.CreateInstance(_context));
+            });
+
+            while (_replay.HasMore)
+            {
+                var (index, entry) = _replay.Next();
+                switch (entry)
+                {
+                    case OplogEntry.ExportedFunctionInvoked invoked:
+                        var outcome = await ExecuteAsync(invoked.FunctionName, invoked.Arguments, invoked.IdempotencyKey, index, cancellationToken);
+                        _outcomes[invoked.IdempotencyKey] = outcome;
+                        break;
+                    case OplogEntry.Exited:
+                        Status = WorkerStatus.Exited;
+                        break;
+                    case OplogEntry.Error error when error.ErrorCode != "effect-failed":
+                        _lastError = error.Message;
+                        break;
+                    default:
+                        // Everything else outside an invocation is a marker replay does not act on.
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is NondeterminismException or OplogCorruptException or ClayException)
+        {
+            Fail(ex);
+            return;
+        }
+        catch (Exception ex)
+        {
+            // The constructor or the component itself failed during replay: the worker cannot be rebuilt.
+            Fail(ex);
+            return;
+        }
+
+        if (Status != WorkerStatus.Exited) Status = WorkerStatus.Idle;
+        RequeuePending(entries);
+        _processing = Task.Run(ProcessAsync, CancellationToken.None);
+    }
+
+    private void Fail(Exception ex)
+    {
+        _instance = null;
+        Status = WorkerStatus.Failed;
+        _lastError = ex is ClayException clay ? $"[{clay.Code}] {ex.Message}" : $"{ex.GetType().FullName}: {ex.Message}";
+        _logger.LogError(ex, "Worker {Worker} failed: {Error}", Id, _lastError);
+        // Nothing more is processed; fail whatever was already queued.
+        _queue.Writer.TryComplete();
+    }
+
+    private void RequeuePending(List<(long Index, OplogEntry Entry)> entries)
+    {
+        var started = new HashSet<string>(_outcomes.Keys, StringComparer.Ordinal);
+        foreach (var (_, entry) in entries)
+        {
+            if (entry is OplogEntry.CancelPendingInvocation cancel) started.Add(cancel.IdempotencyKey);
+        }
+        foreach (var (_, entry) in entries)
+        {
+            if (entry is OplogEntry.PendingWorkerInvocation pending && started.Add(pending.IdempotencyKey))
+            {
+                var queued = new QueuedInvocation(pending.FunctionName, pending.Arguments, pending.IdempotencyKey);
+                _queued.Add(pending.IdempotencyKey, queued);
+                _queue.Writer.TryWrite(queued);
+            }
+        }
+    }
+
+    private async Task ProcessAsync()
+    {
+        await foreach (var queued in _queue.Reader.ReadAllAsync())
+        {
+            if (IsBroken || Status is WorkerStatus.Failed or WorkerStatus.Exited)
+            {
+                Finish(queued, null, IsBroken ? BrokenError() : new WorkerUnavailableException(Id, Status, _lastError));
+                continue;
+            }
+            try
+            {
+                var outcome = await ExecuteAsync(queued.FunctionName, queued.Arguments, queued.IdempotencyKey, recordedAt: 0, CancellationToken.None);
+                Finish(queued, outcome, null);
+            }
+            catch (Exception ex)
+            {
+                IsBroken = true;
+                _lastError = ex.Message;
+                _logger.LogError(ex, "Worker {Worker} could not commit an invocation of {Function}", Id, queued.FunctionName);
+                Finish(queued, null, ex);
+            }
+        }
+
+        // Shutting down: what is still queued was not started. Awaited callers get an error they
+        // can retry with the same key; enqueued ones stay durably pending for the next start.
+        lock (_gate)
+        {
+            foreach (var queued in _queued.Values)
+            {
+                queued.Completion.TrySetException(new ClayException(ErrorCodes.Cancelled, $"worker {Id} stopped before running this invocation"));
+            }
+            _queued.Clear();
+        }
+    }
+
+    private void Finish(QueuedInvocation queued, InvocationOutcome? outcome, Exception? error)
+    {
+        lock (_gate)
+        {
+            _queued.Remove(queued.IdempotencyKey);
+            if (outcome is not null) _outcomes[queued.IdempotencyKey] = outcome;
+        }
+        Interlocked.Exchange(ref _lastActivityTimestamp, _options.Time.GetTimestamp());
+        if (outcome is not null) queued.Completion.TrySetResult(outcome);
+        else queued.Completion.TrySetException(error!);
+    }
+
+    /// <summary>
+    /// Runs one invocation on the worker's scheduler. <paramref name="recordedAt"/> is the oplog
+    /// index of its <c>exported-function-invoked</c> entry during replay, or 0 for a new invocation.
+    /// A replayed invocation must end the way the oplog says; a live one is committed before returning.
+    /// </summary>
+    private async Task<InvocationOutcome> ExecuteAsync(string functionName, EquatableArray<Value> arguments, string key, long recordedAt,
+        CancellationToken cancellationToken)
+    {
+        var function = _component.Model.FindFunction(functionName);
+        if (function is null)
+        {
+            if (recordedAt > 0) throw new NondeterminismException(recordedAt, $"an invocation of {functionName}", "a component without that function");
+            throw new FunctionNotFoundException(Id.Component, functionName, _component.Model.Functions.Select(f => f.Name));
+        }
+        if (recordedAt == 0) _writer.Append(new OplogEntry.ExportedFunctionInvoked(_writer.Now, functionName, arguments, key));
+
+        Status = WorkerStatus.Running;
+        Value? result = null;
+        Exception? failure = null;
+        try
+        {
+            var instance = _instance!;
+            result = await _scheduler.Run(async () =>
+            {
+                _context.MakeCurrent();
+                return await function.InvokeAsync(instance, arguments.AsImmutableArray());
+            });
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+        // Worker code may have swallowed a divergence in a catch block; it still ends replay.
+        var divergence = failure as NondeterminismException ?? _context.Divergence;
+        if (divergence is not null) throw divergence;
+
+        var end = _replay.PeekSignificant();
+        InvocationOutcome outcome = failure is null
+            ? new InvocationOutcome(key, functionName, result, null, null)
+            : new InvocationOutcome(key, functionName, null, failure.GetType().FullName ?? failure.GetType().Name, failure.Message);
+        if (end is { } recorded)
+        {
+            VerifyEnd(recorded, outcome);
+            _replay.Next();
+        }
+        else
+        {
+            _writer.Append(failure is null
+                ? new OplogEntry.ExportedFunctionCompleted(_writer.Now, result)
+                : new OplogEntry.ExportedFunctionFailed(_writer.Now, outcome.ExceptionType!, outcome.ExceptionMessage!));
+            await FlushOrBreakAsync(cancellationToken);
+        }
+        if (Status is WorkerStatus.Running) Status = WorkerStatus.Idle;
+        return outcome;
+    }
+
+    private static void VerifyEnd((long Index, OplogEntry Entry) recorded, InvocationOutcome outcome)
+    {
+        switch (recorded.Entry)
+        {
+            case OplogEntry.ExportedFunctionCompleted completed when outcome.ExceptionType is null:
+                if (!Equals(completed.Result, outcome.Result))
+                {
+                    throw new NondeterminismException(recorded.Index, $"the result {Show(completed.Result)}", $"to return {Show(outcome.Result)}");
+                }
+                break;
+            case OplogEntry.ExportedFunctionFailed failed when outcome.ExceptionType is not null:
+                if (failed.ExceptionType != outcome.ExceptionType)
+                {
+                    throw new NondeterminismException(recorded.Index, $"the invocation failing with {failed.ExceptionType}",
+                        $"to fail with {outcome.ExceptionType}");
+                }
+                break;
+            default:
+                var attempted = outcome.ExceptionType is null ? "to end the invocation" : $"to fail with {outcome.ExceptionType}";
+                throw new NondeterminismException(recorded.Index, DurableWorkerContext.Describe(recorded.Entry), attempted);
+        }
+    }
+
+    private static string Show(Value? value) => value is null ? "(unit)" : Wave.WavePrinter.Print(value);
+}

@@ -1,0 +1,255 @@
+using System.Threading.Channels;
+using Clay.Runtime.Errors;
+using Clay.Runtime.Oplog;
+using Clay.Runtime.Storage;
+using Clay.Runtime.Types;
+using Clay.Runtime.Values;
+using Clay.Sdk;
+using Microsoft.Extensions.Logging;
+
+namespace Clay.Runtime.Execution;
+
+/// <summary>
+/// Runs one worker: rebuilds it from its oplog, then executes its invocations one at a time in
+/// arrival order, recording every step. Exactly one executor may run a worker at a time; the oplog
+/// store's fencing rejects a second one.
+/// </summary>
+public sealed partial class WorkerExecutor : IAsyncDisposable
+{
+    private readonly IOplogStore _store;
+    private readonly WorkerExecutorOptions _options;
+    private readonly ILogger _logger;
+    private readonly WorkerTaskScheduler _scheduler = new();
+    private readonly Channel<QueuedInvocation> _queue = Channel.CreateUnbounded<QueuedInvocation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<string, InvocationOutcome> _outcomes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, QueuedInvocation> _queued = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly OplogWriter _writer;
+    private readonly LoadedComponent _component;
+    private readonly OplogEntry.Create _created;
+    private ReplayLog _replay;
+    private DurableWorkerContext _context;
+    private object? _instance;
+    private WorkerStatus _status = WorkerStatus.Idle;
+    private string? _lastError;
+    private int _retryCount;
+    private Task _processing = Task.CompletedTask;
+    private long _lastActivityTimestamp;
+
+    private WorkerExecutor(WorkerId id, IOplogStore store, WorkerExecutorOptions options, OplogWriter writer, LoadedComponent component,
+        OplogEntry.Create created, ReplayLog replay)
+    {
+        Id = id;
+        _store = store;
+        _options = options;
+        _logger = options.LoggerFactory.CreateLogger<WorkerExecutor>();
+        _writer = writer;
+        _component = component;
+        _created = created;
+        _replay = replay;
+        _context = NewContext();
+        _lastActivityTimestamp = options.Time.GetTimestamp();
+    }
+
+    /// <summary>The worker this executor runs.</summary>
+    public WorkerId Id { get; }
+
+    /// <summary>The worker's status.</summary>
+    public WorkerStatus Status
+    {
+        get => _status;
+        private set => _status = value;
+    }
+
+    /// <summary>
+    /// True when the oplog could not be written: what is in memory may be ahead of what is durable,
+    /// so this executor takes no more invocations and the worker must be opened again.
+    /// </summary>
+    public bool IsBroken { get; private set; }
+
+    /// <summary>True while an invocation runs or waits in the queue.</summary>
+    public bool IsBusy
+    {
+        get
+        {
+            lock (_gate) return _queued.Count > 0;
+        }
+    }
+
+    /// <summary>How long the worker has had nothing to do.</summary>
+    public TimeSpan IdleFor => IsBusy ? TimeSpan.Zero : _options.Time.GetElapsedTime(Interlocked.Read(ref _lastActivityTimestamp));
+
+    /// <summary>The worker's instance, for inspection by the residency policy; null when the worker failed.</summary>
+    internal object? Instance => _instance;
+
+    /// <summary>
+    /// Opens a worker: creates it when it has no oplog and <paramref name="creation"/> is given,
+    /// then replays its oplog. A worker whose replay fails is returned in <see cref="WorkerStatus.Failed"/>.
+    /// </summary>
+    /// <exception cref="WorkerNotFoundException">No oplog and no <paramref name="creation"/>.</exception>
+    public static async Task<WorkerExecutor> OpenAsync(WorkerId id, WorkerCreation? creation, IComponentCatalog catalog, IOplogStore store,
+        WorkerExecutorOptions options, CancellationToken cancellationToken = default)
+    {
+        var lastIndex = await store.GetLastIndexAsync(id, cancellationToken);
+        List<(long, OplogEntry)> entries;
+        LoadedComponent component;
+        OplogWriter writer;
+        if (lastIndex == 0)
+        {
+            if (creation is null) throw new WorkerNotFoundException(id);
+            component = await catalog.GetLatestAsync(id.Component, cancellationToken);
+            writer = new OplogWriter(id, store, 0, options.Time);
+            var create = new OplogEntry.Create(writer.Now, component.Version, creation.Arguments.ToArray(), creation.Environment.ToArray(),
+                component.Size, 0);
+            writer.Append(create);
+            await writer.FlushAsync(cancellationToken);
+            entries = [(1, create)];
+        }
+        else
+        {
+            entries = await ReadAllAsync(id, store, cancellationToken);
+            if (entries.Count == 0 || entries[0].Item2 is not OplogEntry.Create)
+            {
+                throw new OplogCorruptException(id, 1, "the first entry is not a create entry");
+            }
+            var first = (OplogEntry.Create)entries[0].Item2;
+            component = await catalog.GetAsync(id.Component, first.ComponentVersion, cancellationToken);
+            writer = new OplogWriter(id, store, lastIndex, options.Time);
+        }
+
+        var executor = new WorkerExecutor(id, store, options, writer, component, (OplogEntry.Create)entries[0].Item2,
+            new ReplayLog(WithoutJumpedEntries(entries)));
+        await executor.RecoverAsync(entries, cancellationToken);
+        return executor;
+    }
+
+    /// <summary>
+    /// Invokes <paramref name="functionName"/> and waits for its result. The same
+    /// <paramref name="idempotencyKey"/> twice runs the function once and returns the same result.
+    /// </summary>
+    /// <exception cref="InvocationFailedException">The function threw.</exception>
+    /// <exception cref="WorkerUnavailableException">The worker failed or exited.</exception>
+    public async Task<InvocationResult> InvokeAsync(string functionName, IReadOnlyList<Value> arguments, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default)
+    {
+        var (queued, done) = Accept(functionName, arguments, idempotencyKey ?? Guid.NewGuid().ToString(), pending: false);
+        var outcome = done ?? await queued!.Completion.Task.WaitAsync(cancellationToken);
+        return outcome.ToResult();
+    }
+
+    /// <summary>
+    /// Queues an invocation without waiting for it. Returns once the invocation is durably queued
+    /// (it survives a crash), with its idempotency key.
+    /// </summary>
+    public async Task<string> EnqueueAsync(string functionName, IReadOnlyList<Value> arguments, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default)
+    {
+        var key = idempotencyKey ?? Guid.NewGuid().ToString();
+        Accept(functionName, arguments, key, pending: true);
+        await FlushOrBreakAsync(cancellationToken);
+        return key;
+    }
+
+    /// <summary>The worker's metadata.</summary>
+    public WorkerInfo GetInfo()
+    {
+        int pending;
+        lock (_gate) pending = Math.Max(0, _queued.Count - (Status == WorkerStatus.Running ? 1 : 0));
+        return new WorkerInfo(Id, _component.Version, _component.Size, Status, _created.Timestamp, _created.Arguments.ToArray(),
+            _created.Environment.ToArray(), pending, _retryCount, _lastError, _writer.LastIndex, _created.InitialMemory,
+            _created.InitialMemory, Resident: true);
+    }
+
+    /// <summary>
+    /// Stops taking invocations, lets the running one finish and be committed, and fails the
+    /// queued ones with <c>cancelled</c> (enqueued ones stay durably pending and run after a restart).
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _processing.ConfigureAwait(false);
+    }
+
+    private (QueuedInvocation? Queued, InvocationOutcome? Done) Accept(string functionName, IReadOnlyList<Value> arguments, string key, bool pending)
+    {
+        lock (_gate)
+        {
+            if (IsBroken) throw BrokenError();
+            if (Status is WorkerStatus.Failed or WorkerStatus.Exited) throw new WorkerUnavailableException(Id, Status, _lastError);
+            if (_outcomes.TryGetValue(key, out var done)) return (null, done);
+            if (_queued.TryGetValue(key, out var existing)) return (existing, null);
+            if (_component.Model.FindFunction(functionName) is null)
+            {
+                throw new FunctionNotFoundException(Id.Component, functionName, _component.Model.Functions.Select(f => f.Name));
+            }
+            var queued = new QueuedInvocation(functionName, arguments.ToArray(), key);
+            if (pending)
+            {
+                _writer.Append(new OplogEntry.PendingWorkerInvocation(_writer.Now, functionName, queued.Arguments, key));
+            }
+            _queued.Add(key, queued);
+            if (!_queue.Writer.TryWrite(queued))
+            {
+                _queued.Remove(key);
+                throw new ClayException(ErrorCodes.Cancelled, $"worker {Id} is shutting down");
+            }
+            return (queued, null);
+        }
+    }
+
+    private DurableWorkerContext NewContext() => new(
+        new WorkerIdentity(Id.Component, Id.Worker), _created.Arguments.ToArray(),
+        _created.Environment.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
+        _writer, _replay, _options.Time, _options.HttpHandlerFactory, SetStatusFromContext,
+        _options.LogSink is { } sink ? entry => sink(Id, entry) : null);
+
+    private void SetStatusFromContext(WorkerStatus status)
+    {
+        if (status == WorkerStatus.Retrying) Interlocked.Increment(ref _retryCount);
+        Status = status;
+    }
+
+    private ClayException BrokenError() =>
+        new(ErrorCodes.StorageUnavailable, $"worker {Id} could not write its oplog and must be reloaded");
+
+    private async ValueTask FlushOrBreakAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _writer.FlushAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            IsBroken = true;
+            _lastError = ex.Message;
+            throw;
+        }
+    }
+
+    private static async Task<List<(long, OplogEntry)>> ReadAllAsync(WorkerId id, IOplogStore store, CancellationToken cancellationToken)
+    {
+        var entries = new List<(long, OplogEntry)>();
+        await foreach (var stored in store.ReadAsync(id, 1, long.MaxValue, cancellationToken))
+        {
+            OplogEntry entry;
+            try
+            {
+                entry = Oplog.Codec.OplogCodec.Decode(stored.Payload.Span);
+            }
+            catch (ClayException ex)
+            {
+                throw new OplogCorruptException(id, stored.Index, ex.Message);
+            }
+            entries.Add((stored.Index, entry));
+        }
+        return entries;
+    }
+
+    /// <summary>Drops the entries that a <c>jump</c> (revert) told replay to skip.</summary>
+    private static List<(long, OplogEntry)> WithoutJumpedEntries(List<(long, OplogEntry)> entries)
+    {
+        var jumps = entries.Where(e => e.Item2 is OplogEntry.Jump).Select(e => (OplogEntry.Jump)e.Item2).ToList();
+        if (jumps.Count == 0) return entries;
+        return entries.Where(e => e.Item2 is not OplogEntry.Jump && !jumps.Any(j => e.Item1 >= j.Start && e.Item1 <= j.End)).ToList();
+    }
+}

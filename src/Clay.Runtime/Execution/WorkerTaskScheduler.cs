@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+
+namespace Clay.Runtime.Execution;
+
+/// <summary>
+/// Runs a worker's code one task at a time, in the order the tasks were queued, on thread-pool
+/// threads. Awaits inside worker code capture this scheduler, so continuations of one worker never
+/// run in parallel and interleave the same way live and in replay.
+/// </summary>
+/// <remarks>The same idea as an Orleans activation's scheduler or Temporal's workflow scheduler.</remarks>
+internal sealed class WorkerTaskScheduler : TaskScheduler
+{
+    [ThreadStatic]
+    private static WorkerTaskScheduler? _running;
+
+    private readonly ConcurrentQueue<Task> _queue = new();
+    private int _draining;
+
+    /// <summary>True when the calling thread is executing this scheduler's tasks.</summary>
+    public bool IsCurrentThread => _running == this;
+
+    /// <inheritdoc/>
+    public override int MaximumConcurrencyLevel => 1;
+
+    /// <summary>Starts <paramref name="work"/> on this scheduler and returns its task.</summary>
+    public Task<T> Run<T>(Func<Task<T>> work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, this).Unwrap();
+
+    /// <inheritdoc/>
+    protected override void QueueTask(Task task)
+    {
+        _queue.Enqueue(task);
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Drain(), this, preferLocal: true);
+        }
+    }
+
+    private void Drain()
+    {
+        _running = this;
+        try
+        {
+            while (true)
+            {
+                while (_queue.TryDequeue(out var task)) TryExecuteTask(task);
+                Volatile.Write(ref _draining, 0);
+                // A task queued between the last dequeue and the reset would otherwise be stranded.
+                if (_queue.IsEmpty || Interlocked.CompareExchange(ref _draining, 1, 0) != 0) return;
+            }
+        }
+        finally
+        {
+            _running = null;
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) =>
+        // Inlining is safe only on our own drain thread: anywhere else it would run worker code in parallel.
+        IsCurrentThread && !taskWasPreviouslyQueued && TryExecuteTask(task);
+
+    /// <inheritdoc/>
+    protected override IEnumerable<Task> GetScheduledTasks() => _queue.ToArray();
+}

@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
+namespace Clay.Runtime.Storage;
+
+/// <summary>
+/// An <see cref="IOplogStore"/> in memory: nothing survives the process. For tests and for
+/// embedding Clay where durability is not wanted; fencing behaves as in the durable stores.
+/// </summary>
+public sealed class InMemoryOplogStore : IOplogStore
+{
+    private readonly ConcurrentDictionary<WorkerId, List<byte[]>> _logs = new();
+
+    /// <inheritdoc/>
+    public ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, CancellationToken cancellationToken = default)
+    {
+        var log = _logs.GetOrAdd(worker, _ => []);
+        lock (log)
+        {
+            if (firstIndex != log.Count + 1) throw new OplogConflictException(worker, firstIndex, log.Count);
+            foreach (var entry in entries) log.Add(entry.ToArray());
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<StoredEntry> ReadAsync(WorkerId worker, long fromIndex, long toIndex = long.MaxValue,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.CompletedTask;
+        if (!_logs.TryGetValue(worker, out var log)) yield break;
+        byte[][] copy;
+        lock (log) copy = [.. log];
+        for (var i = Math.Max(1, fromIndex); i <= Math.Min(toIndex, copy.Length); i++)
+        {
+            yield return new StoredEntry(i, copy[i - 1]);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<long> GetLastIndexAsync(WorkerId worker, CancellationToken cancellationToken = default)
+    {
+        if (!_logs.TryGetValue(worker, out var log)) return ValueTask.FromResult(0L);
+        lock (log) return ValueTask.FromResult((long)log.Count);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DeleteAsync(WorkerId worker, CancellationToken cancellationToken = default)
+    {
+        _logs.TryRemove(worker, out _);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask TruncateAsync(WorkerId worker, long fromIndex, CancellationToken cancellationToken = default)
+    {
+        if (_logs.TryGetValue(worker, out var log))
+        {
+            lock (log)
+            {
+                var keep = (int)Math.Clamp(fromIndex - 1, 0, log.Count);
+                log.RemoveRange(keep, log.Count - keep);
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.CompletedTask;
+        foreach (var id in _logs.Keys.Where(k => component is null || k.Component == component)
+                     .OrderBy(k => k.Component, StringComparer.Ordinal).ThenBy(k => k.Worker, StringComparer.Ordinal))
+        {
+            yield return id;
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -108,6 +108,11 @@ internal sealed partial class DurableWorkerContext
             }
         }
         _writer.Append(new OplogEntry.ImportedFunctionInvoked(_writer.Now, name, request, response, kind));
+        if (kind == EffectKind.WriteRemote)
+        {
+            // Once the outcome is durable a crash no longer leaves it unknown.
+            await _writer.FlushAsync(cancellationToken).ConfigureAwait(true);
+        }
         return response;
     }
 

@@ -1,0 +1,91 @@
+using Clay.Runtime.Components;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Storage;
+using Clay.Storage.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Clay.Runtime.Tests.Execution;
+
+/// <summary>
+/// A real SQLite database in a temporary directory plus the components under test; opens and
+/// "crashes" executors over it the way a server process would.
+/// </summary>
+public sealed class ExecutorFixture : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> _open = [];
+
+    public ExecutorFixture(params Type[] workerTypes)
+    {
+        Directory.CreateDirectory(DataDirectory);
+        foreach (var type in workerTypes) Catalog.Add(ComponentName(type), ComponentModel.FromType(type), size: 1234);
+    }
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "clay-tests", Guid.NewGuid().ToString("N"));
+
+    public string DatabasePath => Path.Combine(DataDirectory, "oplog.db");
+
+    public InMemoryComponentCatalog Catalog { get; } = new();
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+
+    public List<(WorkerId Worker, string Message)> Logs { get; } = [];
+
+    public static string ComponentName(Type type) => $"test:{Components.KebabCase.FromPascal(type.Name)}";
+
+    public static WorkerId Worker(Type type, string name) => new(ComponentName(type), name);
+
+    public async Task<IOplogStore> OpenStoreAsync()
+    {
+        var store = await SqliteOplogStore.OpenAsync(new SqliteStoreOptions { DatabasePath = DatabasePath });
+        _open.Add(store);
+        return store;
+    }
+
+    public Executor NewExecutor(IOplogStore store, Func<HttpMessageHandler>? http = null)
+    {
+        var executor = new Executor(store, Catalog, new WorkerExecutorOptions
+        {
+            Time = Time,
+            HttpHandlerFactory = http ?? (() => new SocketsHttpHandler()),
+            LogSink = (worker, entry) => { lock (Logs) Logs.Add((worker, entry.Message)); },
+        });
+        _open.Add(executor);
+        return executor;
+    }
+
+    /// <summary>Opens a store and an executor over it.</summary>
+    public async Task<(IOplogStore Store, Executor Executor)> StartAsync()
+    {
+        var store = await OpenStoreAsync();
+        return (store, NewExecutor(store));
+    }
+
+    /// <summary>Shuts down cleanly: running invocations commit, then the store closes.</summary>
+    public async Task StopAsync(IOplogStore store, Executor executor)
+    {
+        _open.Remove(executor);
+        _open.Remove(store);
+        await executor.DisposeAsync();
+        await store.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Abandons the executor as a crash would (its in-flight invocation never finishes) and closes
+    /// the store underneath it, so a new store can open the same database.
+    /// </summary>
+    public async Task CrashAsync(IOplogStore store, Executor executor)
+    {
+        _open.Remove(executor);
+        _open.Remove(store);
+        await store.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _open.Count - 1; i >= 0; i--)
+        {
+            try { await _open[i].DisposeAsync(); } catch (Exception) { /* already broken by the test */ }
+        }
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,65 @@
+using Clay.Runtime.Execution;
+using Clay.Runtime.Values;
+using Clay.TestComponents.Durability;
+
+namespace Clay.Runtime.Tests.Execution;
+
+[Collection(StaticComponentState.Name)]
+public sealed class NondeterminismTests
+{
+    private static readonly WorkerId Worker = ExecutorFixture.Worker(typeof(Divergent), "d");
+
+    [Fact]
+    public async Task Code_that_asks_for_a_different_effect_on_replay_fails_the_worker_and_leaves_the_oplog_unchanged()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Divergent));
+        Divergent.UseClock = false;
+        var (store, executor) = await fixture.StartAsync();
+        await executor.InvokeAsync(Worker, "step", []);
+        await executor.InvokeAsync(Worker, "step", []);
+        await fixture.StopAsync(store, executor);
+
+        Divergent.UseClock = true;
+        try
+        {
+            var (reopenedStore, reopened) = await fixture.StartAsync();
+            var lengthBefore = await reopenedStore.GetLastIndexAsync(Worker);
+            var info = await reopened.GetInfoAsync(Worker);
+
+            Assert.Equal(WorkerStatus.Failed, info.Status);
+            // create = 1, invoked = 2, the GUID effect = 3.
+            Assert.Equal("[nondeterminism-detected] nondeterminism detected at oplog index 3: the oplog recorded effect random::new-guid, but the code attempted effect clock::utc-now", info.LastError);
+            var error = await Assert.ThrowsAsync<WorkerUnavailableException>(() => reopened.InvokeAsync(Worker, "step", []));
+            Assert.Equal("worker-failed", error.Code);
+            Assert.Equal(lengthBefore, await reopenedStore.GetLastIndexAsync(Worker));
+        }
+        finally
+        {
+            Divergent.UseClock = false;
+        }
+    }
+
+    [Fact]
+    public async Task Code_that_returns_a_different_result_on_replay_is_detected()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Divergent));
+        Divergent.UseClock = false;
+        var (store, executor) = await fixture.StartAsync();
+        Assert.Equal(new Value.S32(0), (await executor.InvokeAsync(Worker, "count", [])).Result);
+        await fixture.StopAsync(store, executor);
+
+        Divergent.UseClock = true;
+        try
+        {
+            var (_, reopened) = await fixture.StartAsync();
+            var info = await reopened.GetInfoAsync(Worker);
+
+            Assert.Equal(WorkerStatus.Failed, info.Status);
+            Assert.Equal("[nondeterminism-detected] nondeterminism detected at oplog index 3: the oplog recorded the result 0, but the code attempted to return 1", info.LastError);
+        }
+        finally
+        {
+            Divergent.UseClock = false;
+        }
+    }
+}

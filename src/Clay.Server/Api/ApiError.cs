@@ -1,0 +1,37 @@
+using Clay.Runtime.Errors;
+
+namespace Clay.Server.Api;
+
+/// <summary>The body of every error response: <c>{"error":{"code":…,"message":…}}</c>.</summary>
+/// <param name="Error">The error.</param>
+public sealed record ApiErrorBody(ApiError Error);
+
+/// <summary>An error with its stable code.</summary>
+/// <param name="Code">Stable, kebab-case code.</param>
+/// <param name="Message">One line naming the problem.</param>
+public sealed record ApiError(string Code, string Message);
+
+/// <summary>Maps error codes to HTTP statuses.</summary>
+public static class ApiErrors
+{
+    /// <summary>The HTTP status for an error code.</summary>
+    public static int StatusOf(string code) => code switch
+    {
+        ErrorCodes.WorkerNotFound or ErrorCodes.ComponentNotFound or ErrorCodes.FunctionNotFound or ServerErrorCodes.NotFound => 404,
+        ErrorCodes.WorkerAlreadyExists or ErrorCodes.OplogConflict or ErrorCodes.WorkerFailed or ErrorCodes.WorkerExited
+            or ErrorCodes.NondeterminismDetected => 409,
+        ServerErrorCodes.PackageTooLarge => 413,
+        ErrorCodes.InvocationFailed => 422,
+        ServerErrorCodes.Unauthorized => 401,
+        ErrorCodes.StorageUnavailable or ErrorCodes.Cancelled => 503,
+        ServerErrorCodes.Internal or ErrorCodes.OplogCorrupt => 500,
+        _ => 400,
+    };
+
+    /// <summary>An error result.</summary>
+    public static IResult Result(string code, string message) =>
+        Results.Json(new ApiErrorBody(new ApiError(code, message)), statusCode: StatusOf(code));
+
+    /// <summary>An error result for a Clay exception.</summary>
+    public static IResult Result(ClayException error) => Result(error.Code, error.Message);
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Clay.Runtime.Errors;
+using Microsoft.AspNetCore.Http;
+
+namespace Clay.Server.Api;
+
+/// <summary>
+/// Turns every failure into a JSON error with a stable code: Clay's own errors keep theirs,
+/// malformed requests get 4xx, and only a genuine bug becomes a 500. The server keeps serving.
+/// </summary>
+internal sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception ex) when (!context.Response.HasStarted)
+        {
+            var (code, message) = ex switch
+            {
+                ClayException clay => (clay.Code, clay.Message),
+                BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
+                    (ServerErrorCodes.PackageTooLarge, "the request body is larger than the server accepts"),
+                BadHttpRequestException bad => (ServerErrorCodes.InvalidRequest, bad.Message),
+                JsonException json => (ServerErrorCodes.InvalidRequest, $"the request body is not valid JSON: {json.Message}"),
+                InvalidDataException data => (ServerErrorCodes.InvalidRequest, data.Message),
+                OperationCanceledException when context.RequestAborted.IsCancellationRequested => (ErrorCodes.Cancelled, "the request was cancelled"),
+                _ => (ServerErrorCodes.Internal, $"internal error: {ex.GetType().Name}: {ex.Message}"),
+            };
+            if (code == ServerErrorCodes.Internal) logger.LogError(ex, "Unhandled failure on {Method} {Path}", context.Request.Method, context.Request.Path);
+            context.Response.Clear();
+            await ApiErrors.Result(code, message).ExecuteAsync(context);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Sockets;
+using Clay.Cluster.Workers;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Storage;
+using Clay.Server.Api;
+using Clay.Server.Components;
+using Clay.Server.Workers;
+using Clay.Storage.Sqlite;
+using Orleans.Configuration;
+
+namespace Clay.Server.Hosting;
+
+/// <summary>
+/// Composes the server: embedded storage, the component registry, a one-silo Orleans cluster
+/// whose grains run the workers, and the REST API.
+/// </summary>
+public static class ClayServer
+{
+    /// <summary>Builds the server for <paramref name="options"/>; storage is opened (and checked) here.</summary>
+    public static async Task<WebApplication> BuildAsync(ServerOptions options)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Clay", LogLevel.Information);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(options.Listen, options.Port);
+            k.Limits.MaxRequestBodySize = options.MaxPackageBytes + (1 << 20);
+        });
+
+        using var bootstrapLogs = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
+        var store = await SqliteOplogStore.OpenAsync(
+            new SqliteStoreOptions { DatabasePath = Path.Combine(options.DataDirectory, "oplog.db") },
+            bootstrapLogs.CreateLogger<SqliteOplogStore>());
+        builder.Services.AddSingleton<IOplogStore>(store);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(sp => new ComponentRegistry(options.DataDirectory, options.MaxPackageBytes,
+            sp.GetRequiredService<ILogger<ComponentRegistry>>()));
+        builder.Services.AddSingleton<IComponentCatalog>(sp => sp.GetRequiredService<ComponentRegistry>());
+        builder.Services.AddSingleton(sp => new WorkerExecutorOptions { LoggerFactory = sp.GetRequiredService<ILoggerFactory>() });
+        builder.Services.AddSingleton<ResidentWorkers>();
+        builder.Services.AddSingleton<WorkerDirectory>();
+        builder.Services.AddOpenApi();
+
+        var (siloPort, gatewayPort) = (FreePort(), FreePort());
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(siloPort, gatewayPort);
+            silo.Configure<ClusterOptions>(o => { o.ClusterId = "clay"; o.ServiceId = "clay"; });
+            silo.Configure<GrainCollectionOptions>(o =>
+            {
+                o.CollectionQuantum = TimeSpan.FromSeconds(Math.Clamp(options.MaxIdle.TotalSeconds / 2, 1, 60));
+                o.CollectionAge = options.MaxIdle > o.CollectionQuantum ? options.MaxIdle : o.CollectionQuantum + TimeSpan.FromSeconds(1);
+            });
+        });
+
+        var app = builder.Build();
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.MapOpenApi("/openapi/v1.json");
+        app.MapGet("/health", () => new { status = "ok", version = typeof(ClayServer).Assembly.GetName().Version?.ToString(3) });
+        app.MapComponentEndpoints();
+        app.MapWorkerEndpoints();
+        app.MapFallback(() => ApiErrors.Result(ServerErrorCodes.NotFound, "no such route; see /openapi/v1.json"));
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+            Console.WriteLine($"Clay server ready on http://{FormatHost(options.Listen)}:{options.Port} (data: {options.DataDirectory})"));
+        app.Lifetime.ApplicationStopped.Register(() => Console.WriteLine("Clay server stopped"));
+        return app;
+    }
+
+    private static string FormatHost(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+
+    private static int FreePort()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Net;
+using Clay.Runtime.Errors;
+
+namespace Clay.Server.Hosting;
+
+/// <summary>The options of <c>clay server run</c>.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>The default REST port.</summary>
+    public const int DefaultPort = 9881;
+
+    /// <summary>Where oplogs, the registry and component packages live.</summary>
+    public string DataDirectory { get; init; } = DefaultDataDirectory();
+
+    /// <summary>The REST API's port.</summary>
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary>The address to listen on; loopback by default.</summary>
+    public IPAddress Listen { get; init; } = IPAddress.Loopback;
+
+    /// <summary>How long an idle worker stays in memory.</summary>
+    public TimeSpan MaxIdle { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The largest component package accepted.</summary>
+    public long MaxPackageBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>The memory budget for resident workers, in bytes (0 = derived from the machine).</summary>
+    public long MemoryBudgetBytes { get; init; }
+
+    /// <summary>Parses the command line; throws <c>invalid-arguments</c> naming the bad option.</summary>
+    public static ServerOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new ServerOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw Bad($"option {name} needs a value");
+            options = name switch
+            {
+                "--data-dir" => options with { DataDirectory = Path.GetFullPath(Value()) },
+                "--port" => options with { Port = ParsePort(Value()) },
+                "--listen" => options with { Listen = IPAddress.TryParse(Value(), out var ip) ? ip : throw Bad($"--listen needs an IP address, not '{args[i]}'") },
+                "--max-idle" => options with { MaxIdle = ParseDuration(Value()) },
+                "--max-package-size" => options with { MaxPackageBytes = ParseSize(Value()) },
+                "--memory-budget" => options with { MemoryBudgetBytes = ParseSize(Value()) },
+                _ => throw Bad($"unknown option '{name}'; options: --data-dir, --port, --listen, --max-idle, --max-package-size, --memory-budget"),
+            };
+        }
+        return options;
+    }
+
+    /// <summary><c>$CLAY_DATA_DIR</c>, else <c>~/.clay/data</c>.</summary>
+    public static string DefaultDataDirectory() =>
+        Environment.GetEnvironmentVariable("CLAY_DATA_DIR") is { Length: > 0 } dir
+            ? Path.GetFullPath(dir)
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".clay", "data");
+
+    /// <summary>Parses sizes such as <c>64MiB</c>, <c>1GiB</c>, <c>512KB</c> or plain bytes.</summary>
+    public static long ParseSize(string text)
+    {
+        var units = new (string Suffix, long Factor)[]
+        {
+            ("KiB", 1L << 10), ("MiB", 1L << 20), ("GiB", 1L << 30), ("KB", 1000), ("MB", 1000_000), ("GB", 1000_000_000), ("B", 1),
+        };
+        foreach (var (suffix, factor) in units)
+        {
+            if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
+                && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n > 0)
+            {
+                return (long)(n * factor);
+            }
+        }
+        return long.TryParse(text, CultureInfo.InvariantCulture, out var bytes) && bytes > 0
+            ? bytes
+            : throw Bad($"'{text}' is not a size: use for example 64MiB, 1GiB or a number of bytes");
+    }
+
+    /// <summary>Parses durations such as <c>30s</c>, <c>10m</c>, <c>1h</c>.</summary>
+    public static TimeSpan ParseDuration(string text)
+    {
+        if (text.Length > 1 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n > 0)
+        {
+            switch (text[^1])
+            {
+                case 's': return TimeSpan.FromSeconds(n);
+                case 'm': return TimeSpan.FromMinutes(n);
+                case 'h': return TimeSpan.FromHours(n);
+            }
+        }
+        throw Bad($"'{text}' is not a duration: use for example 30s, 10m or 1h");
+    }
+
+    private static int ParsePort(string text) =>
+        int.TryParse(text, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535
+            ? port
+            : throw Bad($"'{text}' is not a port number");
+
+    private static ClayException Bad(string message) => new(ErrorCodes.InvalidArguments, message);
+}

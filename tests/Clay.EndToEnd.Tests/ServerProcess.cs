@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Clay.EndToEnd.Tests;
+
+/// <summary>A real `clay-server` process on a free port with its own data directory.</summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private Process? _process;
+
+    public ServerProcess(string dataDirectory)
+    {
+        DataDirectory = dataDirectory;
+        Port = FreePort();
+    }
+
+    public string DataDirectory { get; }
+
+    public int Port { get; }
+
+    public string Url => $"http://127.0.0.1:{Port}";
+
+    public System.Text.StringBuilder Output { get; } = new();
+
+    /// <summary>Starts the server and waits until it says it is ready.</summary>
+    public async Task StartAsync(params string[] extraArgs)
+    {
+        ClayInstallation.EnsurePublished();
+        var start = new ProcessStartInfo(ClayInstallation.Server)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "--port", Port.ToString(), "--data-dir", DataDirectory }.Concat(extraArgs)) start.ArgumentList.Add(arg);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (Output) Output.AppendLine(e.Data);
+            if (e.Data.Contains("Clay server ready", StringComparison.Ordinal)) ready.TrySetResult();
+        };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (Output) Output.AppendLine(e.Data); };
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"clay-server exited early:\n{Output}"));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Kills the server with SIGKILL: no shutdown code runs.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Asks the server to stop with SIGTERM and waits for it.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        if (_process is null) return 0;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var code = _process.ExitCode;
+        _process.Dispose();
+        _process = null;
+        return code;
+    }
+
+    public async ValueTask DisposeAsync() => await KillAsync();
+
+    private static int FreePort()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,225 @@
+using System.Buffers;
+using Clay.Runtime.Types;
+using Clay.Runtime.Values;
+using Clay.Sdk;
+using static Clay.Runtime.Oplog.OplogEntry;
+
+namespace Clay.Runtime.Oplog.Codec;
+
+/// <summary>
+/// The versioned binary encoding of oplog entries.
+/// <code>
+/// +---------+-----+------------------------+------------------------------+
+/// | version | tag | timestamp              | fields of the kind, in order |
+/// | u8 = 1  | u8  | zigzag varint, µs UTC  | (see docs/oplog-format.md)   |
+/// +---------+-----+------------------------+------------------------------+
+/// </code>
+/// Integers are LEB128 varints (signed ones zigzag), strings are a varint byte length and UTF-8,
+/// values use <see cref="ValueCodec"/>. The store adds a checksum around each encoded entry.
+/// </summary>
+public static class OplogCodec
+{
+    /// <summary>The format version written by this code. Decoders read every version up to it.</summary>
+    public const byte CurrentVersion = 1;
+
+    /// <summary>Encodes one entry.</summary>
+    public static byte[] Encode(OplogEntry entry)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        Encode(entry, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Encodes one entry into <paramref name="output"/>.</summary>
+    public static void Encode(OplogEntry entry, IBufferWriter<byte> output)
+    {
+        var w = new EncodingWriter(output);
+        w.Byte(CurrentVersion);
+        w.Byte((byte)entry.Kind);
+        w.VarInt(ToMicros(entry.Timestamp));
+        switch (entry)
+        {
+            case Create e:
+                w.VarInt(e.ComponentVersion);
+                WriteStrings(ref w, e.Arguments);
+                w.VarUInt((ulong)e.Environment.Count);
+                foreach (var (key, value) in e.Environment)
+                {
+                    w.String(key);
+                    w.String(value);
+                }
+                w.VarInt(e.ComponentSize);
+                w.VarInt(e.InitialMemory);
+                break;
+            case ExportedFunctionInvoked e:
+                w.String(e.FunctionName);
+                WriteValues(ref w, e.Arguments);
+                w.String(e.IdempotencyKey);
+                break;
+            case ExportedFunctionCompleted e:
+                w.Byte(e.Result is null ? (byte)0 : (byte)1);
+                if (e.Result is not null) ValueCodec.Write(ref w, e.Result);
+                break;
+            case ExportedFunctionFailed e:
+                w.String(e.ExceptionType);
+                w.String(e.Message);
+                break;
+            case ImportedFunctionInvoked e:
+                w.String(e.FunctionName);
+                ValueCodec.Write(ref w, e.Request);
+                ValueCodec.Write(ref w, e.Response);
+                w.Byte((byte)e.EffectKind);
+                break;
+            case Suspend e: w.VarInt(ToMicros(e.WakeAt)); break;
+            case Error e:
+                w.String(e.ErrorCode);
+                w.String(e.Message);
+                w.VarInt(e.Attempt);
+                break;
+            case Interrupted or Exited or BeginAtomicRegion or Restart: break;
+            case Jump e:
+                w.VarInt(e.Start);
+                w.VarInt(e.End);
+                break;
+            case Log e:
+                w.Byte((byte)e.Level);
+                w.String(e.Context);
+                w.String(e.Message);
+                break;
+            case PendingWorkerInvocation e:
+                w.String(e.FunctionName);
+                WriteValues(ref w, e.Arguments);
+                w.String(e.IdempotencyKey);
+                break;
+            case PendingUpdate e:
+                w.VarInt(e.TargetVersion);
+                w.Byte((byte)e.Mode);
+                break;
+            case SuccessfulUpdate e:
+                w.VarInt(e.TargetVersion);
+                w.VarInt(e.NewComponentSize);
+                break;
+            case FailedUpdate e:
+                w.VarInt(e.TargetVersion);
+                w.OptionalString(e.Details);
+                break;
+            case Snapshot e:
+                w.String(e.Format);
+                w.Bytes(e.Data.Span);
+                break;
+            case ChangeRetryPolicy e:
+                w.VarInt(e.MaxAttempts);
+                w.VarInt(e.InitialDelay.Ticks);
+                w.VarInt(e.MaxDelay.Ticks);
+                w.Double(e.Multiplier);
+                break;
+            case EndAtomicRegion e: w.VarInt(e.BeginIndex); break;
+            case BeginRemoteWrite e: w.String(e.FunctionName); break;
+            case EndRemoteWrite e: w.VarInt(e.BeginIndex); break;
+            case CancelPendingInvocation e: w.String(e.IdempotencyKey); break;
+            case GrowMemory e:
+                w.VarInt(e.Delta);
+                w.VarInt(e.Total);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(entry), entry.GetType().Name, "unknown oplog entry kind");
+        }
+    }
+
+    /// <summary>Decodes one entry that must fill <paramref name="data"/> exactly.</summary>
+    /// <exception cref="OplogDecodeException">The bytes are not one valid entry.</exception>
+    public static OplogEntry Decode(ReadOnlySpan<byte> data)
+    {
+        var r = new EncodingReader(data);
+        var version = r.Byte();
+        if (version is 0 or > CurrentVersion) throw new OplogDecodeException(0, $"unsupported format version {version}");
+        var tagAt = r.Position;
+        var kind = (OplogEntryKind)r.Byte();
+        var at = FromMicros(ref r);
+        OplogEntry entry = kind switch
+        {
+            OplogEntryKind.Create => new Create(at, r.VarInt(), ReadStrings(ref r), ReadEnvironment(ref r), r.VarInt(), r.VarInt()),
+            OplogEntryKind.ExportedFunctionInvoked => new ExportedFunctionInvoked(at, r.String(), ReadValues(ref r), r.String()),
+            OplogEntryKind.ExportedFunctionCompleted => new ExportedFunctionCompleted(at, r.Bool() ? ValueCodec.Read(ref r, 0) : null),
+            OplogEntryKind.ExportedFunctionFailed => new ExportedFunctionFailed(at, r.String(), r.String()),
+            OplogEntryKind.ImportedFunctionInvoked => new ImportedFunctionInvoked(at, r.String(), ValueCodec.Read(ref r, 0),
+                ValueCodec.Read(ref r, 0), ReadEnum<EffectKind>(ref r, 3)),
+            OplogEntryKind.Suspend => new Suspend(at, FromMicros(ref r)),
+            OplogEntryKind.Error => new Error(at, r.String(), r.String(), r.Int32()),
+            OplogEntryKind.Interrupted => new Interrupted(at),
+            OplogEntryKind.Exited => new Exited(at),
+            OplogEntryKind.Jump => new Jump(at, r.VarInt(), r.VarInt()),
+            OplogEntryKind.Log => new Log(at, ReadEnum<WorkerLogLevel>(ref r, 4), r.String(), r.String()),
+            OplogEntryKind.PendingWorkerInvocation => new PendingWorkerInvocation(at, r.String(), ReadValues(ref r), r.String()),
+            OplogEntryKind.PendingUpdate => new PendingUpdate(at, r.VarInt(), ReadEnum<UpdateMode>(ref r, 1)),
+            OplogEntryKind.SuccessfulUpdate => new SuccessfulUpdate(at, r.VarInt(), r.VarInt()),
+            OplogEntryKind.FailedUpdate => new FailedUpdate(at, r.VarInt(), r.OptionalString()),
+            OplogEntryKind.Snapshot => new Snapshot(at, r.String(), new Bytes(r.Bytes())),
+            OplogEntryKind.ChangeRetryPolicy => new ChangeRetryPolicy(at, r.Int32(), TimeSpan.FromTicks(r.VarInt()),
+                TimeSpan.FromTicks(r.VarInt()), r.Double()),
+            OplogEntryKind.BeginAtomicRegion => new BeginAtomicRegion(at),
+            OplogEntryKind.EndAtomicRegion => new EndAtomicRegion(at, r.VarInt()),
+            OplogEntryKind.BeginRemoteWrite => new BeginRemoteWrite(at, r.String()),
+            OplogEntryKind.EndRemoteWrite => new EndRemoteWrite(at, r.VarInt()),
+            OplogEntryKind.CancelPendingInvocation => new CancelPendingInvocation(at, r.String()),
+            OplogEntryKind.Restart => new Restart(at),
+            OplogEntryKind.GrowMemory => new GrowMemory(at, r.VarInt(), r.VarInt()),
+            _ => throw new OplogDecodeException(tagAt, $"unknown entry kind {(byte)kind}"),
+        };
+        if (!r.AtEnd) throw r.Fail($"{r.Remaining} unexpected bytes after a {kind} entry");
+        return entry;
+    }
+
+    private static readonly long MinMicros = ToMicros(DateTimeOffset.MinValue);
+    private static readonly long MaxMicros = ToMicros(DateTimeOffset.MaxValue);
+
+    private static long ToMicros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
+    private static DateTimeOffset FromMicros(ref EncodingReader r)
+    {
+        var at = r.Position;
+        var micros = r.VarInt();
+        if (micros < MinMicros || micros > MaxMicros) throw new OplogDecodeException(at, $"timestamp {micros} µs is out of range");
+        return DateTimeOffset.UnixEpoch.AddTicks(micros * 10);
+    }
+
+    private static T ReadEnum<T>(ref EncodingReader r, byte max) where T : struct, System.Enum
+    {
+        var at = r.Position;
+        var b = r.Byte();
+        return b <= max ? (T)(object)b : throw new OplogDecodeException(at, $"invalid {typeof(T).Name} {b}");
+    }
+
+    private static void WriteStrings(ref EncodingWriter w, EquatableArray<string> items)
+    {
+        w.VarUInt((ulong)items.Count);
+        foreach (var item in items) w.String(item);
+    }
+
+    private static void WriteValues(ref EncodingWriter w, EquatableArray<Value> items)
+    {
+        w.VarUInt((ulong)items.Count);
+        foreach (var item in items) ValueCodec.Write(ref w, item);
+    }
+
+    private static string[] ReadStrings(ref EncodingReader r)
+    {
+        var items = new string[r.Count()];
+        for (var i = 0; i < items.Length; i++) items[i] = r.String();
+        return items;
+    }
+
+    private static KeyValuePair<string, string>[] ReadEnvironment(ref EncodingReader r)
+    {
+        var items = new KeyValuePair<string, string>[r.Count(minBytesEach: 2)];
+        for (var i = 0; i < items.Length; i++) items[i] = new(r.String(), r.String());
+        return items;
+    }
+
+    private static Value[] ReadValues(ref EncodingReader r)
+    {
+        var items = new Value[r.Count()];
+        for (var i = 0; i < items.Length; i++) items[i] = ValueCodec.Read(ref r, 0);
+        return items;
+    }
+}

@@ -61,7 +61,7 @@ internal sealed partial class TypeMapper
             if (type.FullName?.StartsWith("System.ValueTuple`", StringComparison.Ordinal) == true) return Tuple(type, argumentNullability, member);
         }
         if (_named.TryGetValue(type, out var known)) return known;
-        if (type.IsEnum) return Register(type, member, () => EnumOrFlags(type, member));
+        if (type.IsEnum) return Register(type, member, () => EnumOrFlags(type));
         if (IsVariant(type)) return Register(type, member, () => Variant(type, member));
         if (IsRecordLike(type)) return Register(type, member, () => Record(type, NameOf(type), member));
         return Unsupported(type, member);

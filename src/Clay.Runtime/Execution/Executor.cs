@@ -12,16 +12,57 @@ namespace Clay.Runtime.Execution;
 public sealed class Executor(IOplogStore store, IComponentCatalog catalog, WorkerExecutorOptions options) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<WorkerId, Lazy<Task<WorkerExecutor>>> _workers = new();
+    private readonly ConcurrentDictionary<WorkerId, Arrivals> _arrivals = new();
 
     /// <summary>The workers now in memory.</summary>
     public int ResidentCount => _workers.Count;
 
-    /// <summary>Invokes a function, creating the worker on first use, and waits for the result.</summary>
-    public async Task<InvocationResult> InvokeAsync(WorkerId worker, string functionName, IReadOnlyList<Value> arguments,
+    /// <summary>
+    /// Invokes a function, creating the worker on first use, and waits for the result. Calls for one
+    /// worker are accepted in the order they arrive here, also while the worker is still being opened.
+    /// </summary>
+    public Task<InvocationResult> InvokeAsync(WorkerId worker, string functionName, IReadOnlyList<Value> arguments,
         string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
-        var executor = await GetAsync(worker, WorkerCreation.Default, cancellationToken);
-        return await executor.InvokeAsync(functionName, arguments, idempotencyKey, cancellationToken);
+        var arrivals = _arrivals.GetOrAdd(worker, _ => new Arrivals());
+        Task previous;
+        TaskCompletionSource accepted;
+        lock (arrivals)
+        {
+            if (arrivals.Tail.IsCompleted && TryGetResident(worker) is { IsBroken: false } resident)
+            {
+                // Nobody ahead is still waiting for the worker to open: accept right away.
+                return resident.InvokeAsync(functionName, arguments, idempotencyKey, cancellationToken);
+            }
+            previous = arrivals.Tail;
+            accepted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            arrivals.Tail = accepted.Task;
+        }
+        return InvokeInOrderAsync(worker, functionName, arguments, idempotencyKey, previous, accepted, cancellationToken);
+    }
+
+    private async Task<InvocationResult> InvokeInOrderAsync(WorkerId worker, string functionName, IReadOnlyList<Value> arguments,
+        string? idempotencyKey, Task previous, TaskCompletionSource accepted, CancellationToken cancellationToken)
+    {
+        Task<InvocationResult> invocation;
+        try
+        {
+            await previous.ConfigureAwait(false);
+            var executor = await GetAsync(worker, WorkerCreation.Default, cancellationToken).ConfigureAwait(false);
+            // Accepted synchronously, before the next caller in line is let go.
+            invocation = executor.InvokeAsync(functionName, arguments, idempotencyKey, cancellationToken);
+        }
+        finally
+        {
+            accepted.SetResult();
+        }
+        return await invocation.ConfigureAwait(false);
+    }
+
+    /// <summary>The order in which calls for one worker arrived while it was being opened.</summary>
+    private sealed class Arrivals
+    {
+        public Task Tail { get; set; } = Task.CompletedTask;
     }
 
     /// <summary>Creates a worker explicitly.</summary>

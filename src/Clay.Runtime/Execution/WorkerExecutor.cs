@@ -27,8 +27,8 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private readonly OplogWriter _writer;
     private readonly LoadedComponent _component;
     private readonly OplogEntry.Create _created;
-    private ReplayLog _replay;
-    private DurableWorkerContext _context;
+    private readonly ReplayLog _replay;
+    private readonly DurableWorkerContext _context;
     private object? _instance;
     private WorkerStatus _status = WorkerStatus.Idle;
     private string? _lastError;

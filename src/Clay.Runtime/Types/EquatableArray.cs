@@ -22,6 +22,9 @@ public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadO
     /// <inheritdoc/>
     public int Count => _items.IsDefault ? 0 : _items.Length;
 
+    /// <summary>The number of elements (same as <see cref="Count"/>).</summary>
+    public int Length => Count;
+
     /// <inheritdoc/>
     public T this[int index] => _items[index];
 

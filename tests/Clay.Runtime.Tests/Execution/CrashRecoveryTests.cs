@@ -55,7 +55,7 @@ public sealed class CrashRecoveryTests
         var failure = await Assert.ThrowsAsync<InvocationFailedException>(
             () => recovered.InvokeAsync(Caller, "post", [Str(server.Url), Str("pay")], idempotencyKey: "k2"));
 
-        Assert.Equal(typeof(HttpRequestException).FullName, failure.ExceptionType);
+        Assert.Equal(typeof(Clay.Sdk.EffectOutcomeUnknownException).FullName, failure.ExceptionType);
         Assert.Contains("outcome", failure.ExceptionMessage);
         Assert.Equal(1, server.Requests);
         Assert.Equal(WorkerStatus.Idle, (await recovered.GetInfoAsync(Caller)).Status);

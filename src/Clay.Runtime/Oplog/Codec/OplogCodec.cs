@@ -187,7 +187,7 @@ public static class OplogCodec
     {
         var at = r.Position;
         var b = r.Byte();
-        return b <= max ? (T)(object)b : throw new OplogDecodeException(at, $"invalid {typeof(T).Name} {b}");
+        return b <= max ? (T)System.Enum.ToObject(typeof(T), b) : throw new OplogDecodeException(at, $"invalid {typeof(T).Name} {b}");
     }
 
     private static void WriteStrings(ref EncodingWriter w, EquatableArray<string> items)

@@ -1,0 +1,227 @@
+using Clay.Runtime;
+using Clay.Runtime.Errors;
+using Clay.Runtime.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Clay.Storage.Sqlite;
+
+public sealed partial class SqliteOplogStore
+{
+    /// <summary>A write waiting for the writer thread.</summary>
+    private abstract record WriteOperation(WorkerId Worker)
+    {
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public virtual int Size => 1;
+
+        public sealed record Append(WorkerId Worker, long FirstIndex, IReadOnlyList<ReadOnlyMemory<byte>> Entries) : WriteOperation(Worker)
+        {
+            public override int Size => Entries.Count;
+        }
+
+        public sealed record Delete(WorkerId Worker) : WriteOperation(Worker);
+
+        public sealed record Truncate(WorkerId Worker, long FromIndex) : WriteOperation(Worker);
+    }
+
+    /// <summary>The state of one worker inside the batch being written, published on commit.</summary>
+    private sealed class PendingWorker(long id, long lastIndex)
+    {
+        public long Id { get; set; } = id;
+        public long LastIndex { get; set; } = lastIndex;
+        public bool Deleted { get; set; }
+    }
+
+    private void WriterLoop()
+    {
+        using var insertEntry = _writeConnection.CreateCommand();
+        insertEntry.CommandText = "INSERT INTO entries (worker, idx, crc, payload) VALUES ($w, $i, $c, $p)";
+        var pWorker = insertEntry.Parameters.Add("$w", SqliteType.Integer);
+        var pIndex = insertEntry.Parameters.Add("$i", SqliteType.Integer);
+        var pCrc = insertEntry.Parameters.Add("$c", SqliteType.Integer);
+        var pPayload = insertEntry.Parameters.Add("$p", SqliteType.Blob);
+
+        var batch = new List<WriteOperation>();
+        var accepted = new List<WriteOperation>();
+        var pending = new Dictionary<WorkerId, PendingWorker>();
+        var reader = _queue.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            batch.Clear();
+            accepted.Clear();
+            pending.Clear();
+            var size = 0;
+            while (size < _options.MaxBatchEntries && reader.TryRead(out var operation))
+            {
+                batch.Add(operation);
+                size += operation.Size;
+            }
+            if (batch.Count == 0) continue;
+
+            try
+            {
+                using var transaction = _writeConnection.BeginTransaction();
+                insertEntry.Transaction = transaction;
+                foreach (var operation in batch)
+                {
+                    var state = Pending(pending, operation.Worker);
+                    switch (operation)
+                    {
+                        case WriteOperation.Append append:
+                            if (append.FirstIndex != state.LastIndex + 1)
+                            {
+                                operation.Completion.TrySetException(new OplogConflictException(append.Worker, append.FirstIndex, state.LastIndex));
+                                continue;
+                            }
+                            if (state.Id == 0) state.Id = InsertWorker(append.Worker, transaction);
+                            for (var i = 0; i < append.Entries.Count; i++)
+                            {
+                                var index = append.FirstIndex + i;
+                                var payload = append.Entries[i];
+                                pWorker.Value = state.Id;
+                                pIndex.Value = index;
+                                pCrc.Value = (long)Crc32C.OfEntry(index, payload.Span);
+                                pPayload.Value = payload.ToArray();
+                                insertEntry.ExecuteNonQuery();
+                            }
+                            state.LastIndex = append.FirstIndex + append.Entries.Count - 1;
+                            state.Deleted = false;
+                            break;
+                        case WriteOperation.Truncate truncate:
+                            if (state.Id != 0 && truncate.FromIndex <= state.LastIndex)
+                            {
+                                Run(transaction, "DELETE FROM entries WHERE worker = $w AND idx >= $i", ("$w", state.Id), ("$i", Math.Max(1, truncate.FromIndex)));
+                                state.LastIndex = Math.Max(0, truncate.FromIndex - 1);
+                            }
+                            break;
+                        case WriteOperation.Delete:
+                            if (state.Id != 0)
+                            {
+                                Run(transaction, "DELETE FROM entries WHERE worker = $w", ("$w", state.Id));
+                                Run(transaction, "DELETE FROM workers WHERE id = $w", ("$w", state.Id));
+                            }
+                            state.Id = 0;
+                            state.LastIndex = 0;
+                            state.Deleted = true;
+                            break;
+                    }
+                    accepted.Add(operation);
+                }
+                transaction.Commit();
+            }
+            catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
+            {
+                _logger.LogError(ex, "Group commit of {Operations} oplog writes failed", batch.Count);
+                var failure = new ClayException(ErrorCodes.StorageUnavailable, $"the oplog write could not be made durable: {ex.Message}", ex);
+                foreach (var operation in batch) operation.Completion.TrySetException(failure);
+                continue;
+            }
+
+            foreach (var (worker, state) in pending)
+            {
+                if (state.Deleted && state.Id == 0) _workers.TryRemove(worker, out _);
+                else if (_workers.TryGetValue(worker, out var slot) && slot.Id == state.Id) slot.LastIndex = state.LastIndex;
+                else if (state.Id != 0) _workers[worker] = new WorkerSlot(state.Id, state.LastIndex);
+            }
+            Statistics.Record(accepted.Count, size);
+            foreach (var operation in accepted) operation.Completion.TrySetResult();
+        }
+    }
+
+    private PendingWorker Pending(Dictionary<WorkerId, PendingWorker> pending, WorkerId worker)
+    {
+        if (pending.TryGetValue(worker, out var state)) return state;
+        state = _workers.TryGetValue(worker, out var slot)
+            ? new PendingWorker(slot.Id, slot.LastIndex)
+            : new PendingWorker(0, 0);
+        pending[worker] = state;
+        return state;
+    }
+
+    private long InsertWorker(WorkerId worker, SqliteTransaction transaction)
+    {
+        using var command = _writeConnection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO workers (component, name) VALUES ($c, $n) RETURNING id";
+        command.Parameters.AddWithValue("$c", worker.Component);
+        command.Parameters.AddWithValue("$n", worker.Worker);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private void Run(SqliteTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = _writeConnection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Loads every worker's last index and verifies the tail of its oplog, dropping a corrupt one.</summary>
+    private void LoadWorkers()
+    {
+        using (var command = _writeConnection.CreateCommand())
+        {
+            command.CommandText = "SELECT w.id, w.component, w.name, COALESCE((SELECT MAX(idx) FROM entries e WHERE e.worker = w.id), 0) FROM workers w";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                _workers[new WorkerId(reader.GetString(1), reader.GetString(2))] = new WorkerSlot(reader.GetInt64(0), reader.GetInt64(3));
+            }
+        }
+
+        using var tail = _writeConnection.CreateCommand();
+        tail.CommandText = "SELECT idx, crc, payload FROM entries WHERE worker = $w ORDER BY idx DESC LIMIT $n";
+        var pWorker = tail.Parameters.Add("$w", SqliteType.Integer);
+        tail.Parameters.AddWithValue("$n", _options.TailVerificationDepth);
+        foreach (var (worker, slot) in _workers)
+        {
+            pWorker.Value = slot.Id;
+            var firstBad = 0L;
+            var expected = slot.LastIndex;
+            using (var reader = tail.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    var index = reader.GetInt64(0);
+                    var payload = (byte[])reader.GetValue(2);
+                    // Newest first: remember the oldest bad entry (or gap) seen in the tail.
+                    if (index != expected) firstBad = expected;
+                    if (Crc32C.OfEntry(index, payload) != (uint)reader.GetInt64(1)) firstBad = index;
+                    expected = index - 1;
+                }
+            }
+            if (firstBad == 0) continue;
+            var repair = new TailRepair(worker, firstBad, slot.LastIndex - firstBad + 1);
+            Run(null, "DELETE FROM entries WHERE worker = $w AND idx >= $i", ("$w", slot.Id), ("$i", firstBad));
+            slot.LastIndex = firstBad - 1;
+            _repairs.Add(repair);
+            _logger.LogWarning("Recovered a corrupt oplog tail: {Repair}", repair.ToString());
+        }
+    }
+}
+
+/// <summary>Counters of the store's group commits, for benchmarks and diagnostics.</summary>
+public sealed class GroupCommitStatistics
+{
+    private long _commits;
+    private long _operations;
+    private long _entries;
+
+    /// <summary>Transactions committed.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Write operations (appends, deletes, truncations) committed.</summary>
+    public long Operations => Interlocked.Read(ref _operations);
+
+    /// <summary>Operations plus entries written, as counted for batching.</summary>
+    public long Entries => Interlocked.Read(ref _entries);
+
+    internal void Record(int operations, int entries)
+    {
+        Interlocked.Increment(ref _commits);
+        Interlocked.Add(ref _operations, operations);
+        Interlocked.Add(ref _entries, entries);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Clay.Storage.Sqlite;
+
+/// <summary>Settings of a <see cref="SqliteOplogStore"/>.</summary>
+public sealed class SqliteStoreOptions
+{
+    /// <summary>The database file; created with its directory when missing.</summary>
+    public required string DatabasePath { get; init; }
+
+    /// <summary>
+    /// The most entries one group commit writes in a transaction. Larger batches raise throughput
+    /// under load; a lone writer is never held back waiting for a batch to fill.
+    /// </summary>
+    public int MaxBatchEntries { get; init; } = 8192;
+
+    /// <summary>How many of each worker's last entries are verified when the store opens.</summary>
+    public int TailVerificationDepth { get; init; } = 16;
+}

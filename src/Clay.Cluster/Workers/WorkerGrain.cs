@@ -5,6 +5,7 @@ using Clay.Runtime.Oplog.Codec;
 using Clay.Runtime.Storage;
 using Clay.Runtime.Values;
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 
 namespace Clay.Cluster.Workers;
 

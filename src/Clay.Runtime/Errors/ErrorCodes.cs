@@ -39,4 +39,8 @@ public static class ErrorCodes
     public const string InvalidName = "invalid-name";
     /// <summary>The request was cancelled or the executor is shutting down.</summary>
     public const string Cancelled = "cancelled";
+    /// <summary>A malformed <c>worker oplog --query</c>.</summary>
+    public const string InvalidOplogQuery = "invalid-oplog-query";
+    /// <summary>A malformed <c>worker list --filter</c>.</summary>
+    public const string InvalidWorkerFilter = "invalid-worker-filter";
 }

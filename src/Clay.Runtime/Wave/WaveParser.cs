@@ -332,7 +332,7 @@ public ref struct WaveParser
             if (Peek() == '(') throw Error($"{word} of this result carries no value");
             return new Value.Result(isOk, null);
         }
-        if (Peek() != '(') return new Value.Result(isOk, null);
+        if (Peek() != '(') throw Error($"{word} needs a value: {word}(…)");
         return new Value.Result(isOk, ParsePayload(payloadType, word));
     }
 

@@ -109,7 +109,10 @@ public ref struct WaveParser
         var token = ReadNumberToken();
         var name = Name(kind);
         if (token.Length == 0) throw ErrorAt(start, $"expected {name}, found {DescribeNext()}");
-        if (token.ContainsAny('.', 'e', 'E')) throw ErrorAt(start, $"expected {name}, found float {token.ToString()}");
+        if (char.IsAsciiLetter(token[0])) throw ErrorAt(start, $"expected {name}, found '{token.ToString()}'");
+        if (IsWellFormedNumber(token) && token.ContainsAny('.', 'e', 'E')) throw ErrorAt(start, $"expected {name}, found float {token.ToString()}");
+        var digits = token[0] is '-' or '+' ? token[1..] : token;
+        if (digits.Length == 0 || digits.ContainsAnyExcept("0123456789")) throw ErrorAt(start, $"malformed number {token.ToString()}");
         if (!Int128.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
         {
             // Too many digits even for 128 bits: certainly out of range.
@@ -163,10 +166,15 @@ public ref struct WaveParser
         {
             var token = ReadNumberToken();
             if (token.Length == 0) throw ErrorAt(start, $"expected {name}, found {DescribeNext()}");
-            if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out parsed) || !IsWellFormedNumber(token))
+            if (!IsWellFormedNumber(token) || !double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out parsed))
                 throw ErrorAt(start, $"malformed number {token.ToString()}");
-            if (kind == PrimitiveKind.F32 && float.IsInfinity((float)parsed))
-                throw ErrorAt(start, $"value {token.ToString()} out of range for f32");
+            if (kind == PrimitiveKind.F32)
+            {
+                // Parsed as f32 directly: going through f64 could round twice.
+                var single = float.Parse(token, NumberStyles.Float, CultureInfo.InvariantCulture);
+                if (float.IsInfinity(single)) throw ErrorAt(start, $"value {token.ToString()} out of range for f32");
+                return new Value.F32(single);
+            }
             if (double.IsInfinity(parsed)) throw ErrorAt(start, $"value {token.ToString()} out of range for f64");
         }
         return kind == PrimitiveKind.F32 ? new Value.F32((float)parsed) : new Value.F64(parsed);

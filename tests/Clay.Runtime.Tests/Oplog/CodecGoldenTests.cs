@@ -1,0 +1,59 @@
+using Clay.Runtime.Oplog;
+using Clay.Runtime.Oplog.Codec;
+using Clay.Runtime.Oplog.Display;
+
+namespace Clay.Runtime.Tests.Oplog;
+
+/// <summary>
+/// Pins the binary encoding: every entry kind (and every value tag) has a golden file in
+/// Oplog/Golden. A change to the encoding fails here; a deliberate one needs a new format version
+/// and regenerated files (run with CLAY_UPDATE_GOLDEN=1).
+/// </summary>
+public sealed class CodecGoldenTests
+{
+    private static readonly string GoldenDirectory = Path.Combine(ClayRepository.Root, "tests", "Clay.Runtime.Tests", "Oplog", "Golden");
+    private static readonly bool Update = Environment.GetEnvironmentVariable("CLAY_UPDATE_GOLDEN") == "1";
+
+    public static TheoryData<string> Kinds => new(OplogSamples.All.Select(e => OplogEntryFormatter.KindName(e.Kind)));
+
+    [Fact]
+    public void Every_entry_kind_has_a_sample()
+    {
+        var sampled = OplogSamples.All.Select(e => e.Kind).ToHashSet();
+        Assert.Equal(Enum.GetValues<OplogEntryKind>().ToHashSet(), sampled);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void The_encoding_of_each_entry_kind_matches_its_golden_file(string kind)
+    {
+        var entry = OplogSamples.All.Single(e => OplogEntryFormatter.KindName(e.Kind) == kind);
+        var encoded = OplogCodec.Encode(entry);
+        var golden = Golden($"{kind}.hex", encoded);
+
+        Assert.Equal(golden, Convert.ToHexString(encoded));
+        Assert.Equal(entry, OplogCodec.Decode(Convert.FromHexString(golden)));
+    }
+
+    [Fact]
+    public void The_encoding_of_every_value_tag_matches_its_golden_file()
+    {
+        var encoded = ValueCodec.Encode(OplogSamples.EveryValueTag);
+        var golden = Golden("values.hex", encoded);
+
+        Assert.Equal(golden, Convert.ToHexString(encoded));
+        Assert.Equal(OplogSamples.EveryValueTag, ValueCodec.Decode(Convert.FromHexString(golden)));
+    }
+
+    private static string Golden(string name, byte[] encoded)
+    {
+        var path = Path.Combine(GoldenDirectory, name);
+        if (Update)
+        {
+            Directory.CreateDirectory(GoldenDirectory);
+            File.WriteAllText(path, Convert.ToHexString(encoded) + "\n");
+        }
+        Assert.True(File.Exists(path), $"missing golden file {path}; run the tests with CLAY_UPDATE_GOLDEN=1 to create it");
+        return File.ReadAllText(path).Trim();
+    }
+}

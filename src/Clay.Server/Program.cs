@@ -1,5 +1,8 @@
 using Clay.Runtime.Errors;
+using Clay.Server.Components;
 using Clay.Server.Hosting;
+
+if (args.Length > 0 && args[0] == "describe") return ComponentDescriber.Run(args[1..], Console.Out);
 
 try
 {

@@ -5,7 +5,7 @@ using Clay.Runtime.Components;
 using Clay.Runtime.Execution;
 using Clay.Runtime.Values;
 using Clay.Storage.Sqlite;
-using Clay.TestComponents.ShoppingCart;
+using Cart;
 
 namespace Clay.Benchmarks.Execution;
 

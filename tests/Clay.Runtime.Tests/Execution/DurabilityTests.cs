@@ -1,7 +1,7 @@
 using Clay.Runtime.Execution;
 using Clay.Runtime.Values;
 using Clay.TestComponents.Durability;
-using Clay.TestComponents.ShoppingCart;
+using Cart;
 using static Clay.Runtime.Tests.Execution.CartValues;
 
 namespace Clay.Runtime.Tests.Execution;

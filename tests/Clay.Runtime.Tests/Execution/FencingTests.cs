@@ -1,6 +1,6 @@
 using Clay.Runtime.Execution;
 using Clay.Runtime.Storage;
-using Clay.TestComponents.ShoppingCart;
+using Cart;
 using static Clay.Runtime.Tests.Execution.CartValues;
 
 namespace Clay.Runtime.Tests.Execution;

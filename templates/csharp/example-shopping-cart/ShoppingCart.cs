@@ -1,6 +1,6 @@
 using Clay.Sdk;
 
-namespace Clay.TestComponents.ShoppingCart;
+namespace Cart;
 
 /// <summary>An item in a cart.</summary>
 public sealed record ProductItem(string ProductId, string Name, float Price, uint Quantity);

@@ -1,0 +1,134 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Clay.Cli.Apps;
+using Clay.Cli.Output;
+
+namespace Clay.Cli.Commands;
+
+/// <summary><c>clay app new|build|deploy|clean</c>.</summary>
+public static class AppCommands
+{
+    /// <summary>The <c>app</c> command tree.</summary>
+    public static Command Create()
+    {
+        var command = new Command("app", "Create, build and deploy an application of components");
+
+        var name = new Argument<string>("name") { Description = "The application (and directory) name" };
+        var language = new Argument<string>("language") { Description = "The language: csharp" };
+        var create = new Command("new", "Create an application directory with clay.yaml") { name, language };
+        create.SetAction(result =>
+        {
+            var root = Templates.CreateApplication(Environment.CurrentDirectory, result.GetValue(name)!, result.GetValue(language)!, Install.Directory);
+            GlobalOptions.Output(result).Write(new JsonObject { ["name"] = result.GetValue(name), ["path"] = root }, o =>
+            {
+                o.WriteLine($"Created application {result.GetValue(name)} in {root}.");
+                o.WriteLine($"Next: cd {result.GetValue(name)} && clay component new csharp/example-shopping-cart demo:cart0");
+            });
+            return 0;
+        });
+        command.Add(create);
+
+        var build = new Command("build", "Compile and package every component of the application");
+        build.SetAction(async (result, ct) =>
+        {
+            var packages = await BuildAsync(ct);
+            GlobalOptions.Output(result).Write(PackagesJson(packages), o =>
+            {
+                foreach (var p in packages) o.WriteLine($"Built {p.Component.Name}: {Show.Bytes(p.Size)}, {p.Exports.Count} exported functions");
+            });
+            return 0;
+        });
+        command.Add(build);
+
+        var deploy = new Command("deploy", "Build, then upload each changed component as a new version");
+        deploy.SetAction(async (result, ct) =>
+        {
+            var packages = await BuildAsync(ct);
+            using var client = GlobalOptions.Client(result);
+            var deployed = new JsonArray();
+            var lines = new List<string>();
+            foreach (var package in packages)
+            {
+                var current = await LatestAsync(client, package.Component.Name, ct);
+                JsonNode component;
+                bool unchanged;
+                if (current is not null && Show.Str(current["hash"]) == package.Hash)
+                {
+                    component = current;
+                    unchanged = true;
+                }
+                else
+                {
+                    Progress($"Uploading {package.Component.Name}…");
+                    component = await client.UploadAsync(package.Component.Name, await File.ReadAllBytesAsync(package.Path, ct), ct);
+                    unchanged = component["unchanged"]?.GetValue<bool>() == true;
+                }
+                deployed.Add(new JsonObject
+                {
+                    ["name"] = package.Component.Name,
+                    ["version"] = component["version"]!.GetValue<long>(),
+                    ["size"] = component["size"]!.GetValue<long>(),
+                    ["unchanged"] = unchanged,
+                });
+                lines.Add(unchanged
+                    ? $"{package.Component.Name} is unchanged (version {component["version"]})"
+                    : $"Deployed {package.Component.Name} version {component["version"]}, {Show.Bytes(component["size"]!.GetValue<long>())}");
+            }
+            GlobalOptions.Output(result).Write(new JsonObject { ["components"] = deployed }, o => lines.ForEach(o.WriteLine));
+            return 0;
+        });
+        command.Add(deploy);
+
+        var clean = new Command("clean", "Remove build outputs and packages");
+        clean.SetAction(result =>
+        {
+            var app = AppManifest.Find(Environment.CurrentDirectory);
+            var removed = new List<string>();
+            foreach (var dir in app.Components.SelectMany(c => new[] { Path.Combine(app.Root, c.Path, "bin"), Path.Combine(app.Root, c.Path, "obj") })
+                         .Append(Path.Combine(app.Root, ".clay")))
+            {
+                if (!Directory.Exists(dir)) continue;
+                Directory.Delete(dir, recursive: true);
+                removed.Add(Path.GetRelativePath(app.Root, dir));
+            }
+            GlobalOptions.Output(result).Write(new JsonObject { ["removed"] = new JsonArray(removed.Select(r => (JsonNode)JsonValue.Create(r)).ToArray()) },
+                o => o.WriteLine(removed.Count == 0 ? "Nothing to clean." : $"Removed {string.Join(", ", removed)}."));
+            return 0;
+        });
+        command.Add(clean);
+        return command;
+    }
+
+    private static async Task<IReadOnlyList<BuiltPackage>> BuildAsync(CancellationToken ct)
+    {
+        var app = AppManifest.Find(Environment.CurrentDirectory);
+        return await new AppBuilder(app, Install.Directory, Progress).BuildAsync(ct);
+    }
+
+    private static async Task<JsonNode?> LatestAsync(Client.ClayClient client, string name, CancellationToken ct)
+    {
+        try
+        {
+            return await client.GetAsync(Targets.ComponentPath(name), ct);
+        }
+        catch (CliException ex) when (ex.Code == "component-not-found")
+        {
+            return null;
+        }
+    }
+
+    private static JsonNode PackagesJson(IReadOnlyList<BuiltPackage> packages) => new JsonObject
+    {
+        ["packages"] = new JsonArray(packages.Select(p => (JsonNode)new JsonObject
+        {
+            ["name"] = p.Component.Name,
+            ["path"] = p.Path,
+            ["hash"] = p.Hash,
+            ["size"] = p.Size,
+            ["exports"] = new JsonArray(p.Exports.Select(e => (JsonNode)JsonValue.Create(e)).ToArray()),
+        }).ToArray()),
+    };
+
+    /// <summary>Progress goes to stderr so stdout stays the command's result.</summary>
+    private static void Progress(string message) => Console.Error.WriteLine(message);
+}

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Clay.Cli.Apps;
+using Clay.Cli.Output;
+using Spectre.Console;
+
+namespace Clay.Cli.Commands;
+
+/// <summary><c>clay component new|templates|get|list</c>.</summary>
+public static class ComponentCommands
+{
+    /// <summary>The <c>component</c> command tree.</summary>
+    public static Command Create()
+    {
+        var command = new Command("component", "Create components from templates and inspect deployed ones");
+
+        var template = new Argument<string>("template") { Description = "The template, for example csharp/example-shopping-cart (see 'clay component templates')" };
+        var name = new Argument<string>("name") { Description = "The component name, for example demo:cart0" };
+        var create = new Command("new", "Add a component to the application in this directory, from a template") { template, name };
+        create.SetAction(result =>
+        {
+            var app = AppManifest.Find(Environment.CurrentDirectory);
+            var component = Templates.CreateComponent(app, Templates.Find(result.GetValue(template)!), result.GetValue(name)!);
+            GlobalOptions.Output(result).Write(
+                new JsonObject { ["name"] = component.Name, ["path"] = component.Path, ["template"] = component.Template },
+                o => o.WriteLine($"Added component {component.Name} in {component.Path} (from {component.Template}). Build it with 'clay app build'."));
+            return 0;
+        });
+        command.Add(create);
+
+        var templates = new Command("templates", "List the component templates");
+        templates.SetAction(result =>
+        {
+            var document = new JsonArray(Templates.All.Select(t => (JsonNode)new JsonObject { ["id"] = t.Id, ["description"] = t.Description }).ToArray());
+            GlobalOptions.Output(result).Write(document, o =>
+            {
+                var table = new Table().AddColumn("Template").AddColumn("Description");
+                foreach (var t in Templates.All) table.AddRow(Markup.Escape(t.Id), Markup.Escape(t.Description));
+                Show.Console(o).Write(table);
+            });
+            return 0;
+        });
+        command.Add(templates);
+
+        var getName = new Argument<string>("name") { Description = "The component name" };
+        var version = new Option<long?>("--version") { Description = "A version other than the latest" };
+        var get = new Command("get", "Show a deployed component: version, size, exported interface") { getName, version };
+        get.SetAction(async (result, ct) =>
+        {
+            using var client = GlobalOptions.Client(result);
+            var path = Targets.ComponentPath(result.GetValue(getName)!);
+            if (result.GetValue(version) is { } v) path += $"?version={v}";
+            var component = await client.GetAsync(path, ct);
+            GlobalOptions.Output(result).Write(component, o => WriteComponent(o, component));
+            return 0;
+        });
+        command.Add(get);
+
+        var list = new Command("list", "List the deployed components (latest versions)");
+        list.SetAction(async (result, ct) =>
+        {
+            using var client = GlobalOptions.Client(result);
+            var components = await client.GetAsync("v1/components", ct);
+            GlobalOptions.Output(result).Write(components, o =>
+            {
+                var items = components["components"]!.AsArray();
+                if (items.Count == 0)
+                {
+                    o.WriteLine("No components. Deploy some with 'clay app deploy'.");
+                    return;
+                }
+                var table = new Table().AddColumn("Name").AddColumn("Version").AddColumn("Size", c => c.RightAligned()).AddColumn("Exports", c => c.RightAligned()).AddColumn("Created at");
+                foreach (var c in items)
+                {
+                    table.AddRow(Markup.Escape(Show.Str(c!["name"])!), Show.Str(c["version"])!, Show.Bytes(c["size"]!.GetValue<long>()),
+                        c["exports"]!.AsArray().Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Show.Time(c["createdAt"]));
+                }
+                Show.Console(o).Write(table);
+            });
+            return 0;
+        });
+        command.Add(list);
+        return command;
+    }
+
+    /// <summary>The text form of a component.</summary>
+    public static void WriteComponent(TextWriter o, JsonNode component)
+    {
+        Show.Fields(o,
+            ("Component", Show.Str(component["name"])),
+            ("ID", Show.Str(component["id"])),
+            ("Version", Show.Str(component["version"])),
+            ("Size", Show.Bytes(component["size"]!.GetValue<long>())),
+            ("Created at", Show.Time(component["createdAt"])));
+        o.WriteLine("Exports:");
+        foreach (var export in component["exports"]!.AsArray()) o.WriteLine($"  {Show.Str(export!["signature"])}");
+        o.WriteLine();
+        o.WriteLine(Show.Str(component["wit"]));
+    }
+}

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using System.Diagnostics;
+
+namespace Clay.Cli.Commands;
+
+/// <summary><c>clay server run</c>: runs clay-server in the foreground with the given options.</summary>
+public static class ServerCommands
+{
+    /// <summary>The <c>server</c> command tree.</summary>
+    public static Command Create()
+    {
+        var command = new Command("server", "Run the Clay server");
+        var options = new Argument<string[]>("options")
+        {
+            Description = "Server options: --data-dir DIR (default ~/.clay/data), --port N (9881), --listen ADDRESS (127.0.0.1), --max-idle DURATION, --memory-budget BYTES, --max-package-size BYTES",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var run = new Command("run", "Start the server with embedded storage and wait (Ctrl+C stops it cleanly)") { options };
+        run.TreatUnmatchedTokensAsErrors = false;
+        run.SetAction(async (result, ct) =>
+        {
+            if (!File.Exists(Install.Server))
+                throw new CliException("not-installed", $"clay-server is missing next to clay ({Install.Server}); reinstall with scripts/publish.sh", ExitCodes.Failed);
+            var start = new ProcessStartInfo(Install.Server) { UseShellExecute = false };
+            foreach (var token in (result.GetValue(options) ?? []).Concat(result.UnmatchedTokens)) start.ArgumentList.Add(token);
+            using var process = Process.Start(start)!;
+            try
+            {
+                await process.WaitForExitAsync(ct);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C reached the server too (same process group); wait for its clean shutdown.
+                await process.WaitForExitAsync(CancellationToken.None);
+            }
+            return process.ExitCode;
+        });
+        command.Add(run);
+        return command;
+    }
+}

@@ -22,6 +22,13 @@ if [ $build_rc -ne 0 ]; then
   exit 1
 fi
 
+# The end-to-end tests drive the published clay and clay-server executables as real processes.
+if ! scripts/publish.sh; then
+  echo "publishing clay failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
 dotnet test Clay.slnx -c Release --no-build -nologo -v:q \
   --logger "trx" --results-directory "$results" \
   --logger "console;verbosity=minimal" "$@"

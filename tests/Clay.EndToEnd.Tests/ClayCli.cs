@@ -7,6 +7,7 @@ public sealed class ClayCli(string serverUrl, string homeDirectory)
 {
     public async Task<CliResult> RunAsync(string workingDirectory, params string[] args)
     {
+        Directory.CreateDirectory(homeDirectory);
         var start = new ProcessStartInfo(ClayInstallation.Cli)
         {
             WorkingDirectory = workingDirectory,

@@ -63,7 +63,7 @@ public static class AppCommands
                     component = await client.UploadAsync(package.Component.Name, await File.ReadAllBytesAsync(package.Path, ct), ct);
                     unchanged = component["unchanged"]?.GetValue<bool>() == true;
                 }
-                deployed.Add(new JsonObject
+                deployed.Add((JsonNode)new JsonObject
                 {
                     ["name"] = package.Component.Name,
                     ["version"] = component["version"]!.GetValue<long>(),

@@ -87,6 +87,9 @@ public static class Yaml
                     && text[0] is not ('-' or '?')
                     && !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
                     && text is not ("true" or "false" or "null" or "yes" or "no" or "on" or "off" or "~");
-        return plain ? text : JsonSerializer.Serialize(text, CliJson.Default.String);
+        return plain ? text : JsonSerializer.Serialize(text, Quoting);
     }
+
+    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<string> Quoting =
+        new CliJson(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }).String;
 }

@@ -13,7 +13,7 @@ public static class ComponentEndpoints
         app.MapGet("/v1/components", (ComponentRegistry registry) =>
             new ComponentListDto(registry.List().Select(r => ToDto(r, unchanged: false)).ToList()));
         app.MapGet("/v1/components/{name}", (string name, long? version, ComponentRegistry registry) =>
-            ToDto(registry.Get(Uri.UnescapeDataString(name), version), unchanged: false));
+            ToDto(registry.Get(Runtime.Names.ValidateComponent(Uri.UnescapeDataString(name)), version), unchanged: false));
     }
 
     private static async Task<IResult> UploadAsync(HttpRequest request, ComponentRegistry registry, CancellationToken cancellationToken)

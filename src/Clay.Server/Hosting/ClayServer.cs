@@ -45,6 +45,8 @@ public static class ClayServer
         builder.Services.AddSingleton<ResidentWorkers>();
         builder.Services.AddSingleton<WorkerDirectory>();
         builder.Services.AddOpenApi();
+        // Malformed bodies throw, so the error middleware answers them with a coded JSON error.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         var (siloPort, gatewayPort) = (FreePort(), FreePort());
         builder.UseOrleans(silo =>

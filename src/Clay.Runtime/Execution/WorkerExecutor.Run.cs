@@ -25,6 +25,8 @@ public sealed partial class WorkerExecutor
                 _context.MakeCurrent();
                 return Task.FromResult(_component.Model.CreateInstance(_context));
             });
+            Interlocked.Exchange(ref _memoryAtStartup, Memory.ObjectGraphSize.Measure(_instance).Bytes);
+            _recordedMemory = entries.Select(e => e.Entry).OfType<OplogEntry.GrowMemory>().LastOrDefault()?.Total ?? 0;
 
             while (_replay.HasMore)
             {
@@ -60,6 +62,7 @@ public sealed partial class WorkerExecutor
         }
 
         if (Status != WorkerStatus.Exited) Status = WorkerStatus.Idle;
+        MeasureMemory(force: true);
         RequeuePending(entries);
         _processing = Task.Run(ProcessAsync, CancellationToken.None);
     }
@@ -189,10 +192,29 @@ public sealed partial class WorkerExecutor
             _writer.Append(failure is null
                 ? new OplogEntry.ExportedFunctionCompleted(_writer.Now, result)
                 : new OplogEntry.ExportedFunctionFailed(_writer.Now, outcome.ExceptionType!, outcome.ExceptionMessage!));
+            MeasureMemory(force: false);
             await FlushOrBreakAsync(cancellationToken);
         }
         if (Status is WorkerStatus.Running) Status = WorkerStatus.Idle;
         return outcome;
+    }
+
+    /// <summary>
+    /// Re-estimates the instance's memory (after every invocation while the state is small, every
+    /// 16th once it is large) and records a <c>grow-memory</c> entry when it grew past what the oplog
+    /// last recorded. Runs between invocations, so the state is not changing underneath.
+    /// </summary>
+    private void MeasureMemory(bool force)
+    {
+        if (_instance is null) return;
+        if (!force && _measuredObjects >= 256 && ++_invocationsSinceMeasure < 16) return;
+        _invocationsSinceMeasure = 0;
+        var measured = Memory.ObjectGraphSize.Measure(_instance);
+        _measuredObjects = measured.Objects;
+        Interlocked.Exchange(ref _memoryNow, measured.Bytes);
+        if (measured.Bytes <= _recordedMemory || Status is WorkerStatus.Failed) return;
+        _writer.Append(new OplogEntry.GrowMemory(_writer.Now, measured.Bytes - _recordedMemory, measured.Bytes));
+        _recordedMemory = measured.Bytes;
     }
 
     private static void VerifyEnd((long Index, OplogEntry Entry) recorded, InvocationOutcome outcome)

@@ -33,6 +33,11 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private WorkerStatus _status = WorkerStatus.Idle;
     private string? _lastError;
     private int _retryCount;
+    private long _memoryAtStartup;
+    private long _memoryNow;
+    private long _recordedMemory;
+    private int _measuredObjects;
+    private int _invocationsSinceMeasure;
     private Task _processing = Task.CompletedTask;
     private long _lastActivityTimestamp;
 
@@ -156,8 +161,8 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         int pending;
         lock (_gate) pending = Math.Max(0, _queued.Count - (Status == WorkerStatus.Running ? 1 : 0));
         return new WorkerInfo(Id, _component.Version, _component.Size, Status, _created.Timestamp, _created.Arguments.ToArray(),
-            _created.Environment.ToArray(), pending, _retryCount, _lastError, _writer.LastIndex, _created.InitialMemory,
-            _created.InitialMemory, Resident: true);
+            _created.Environment.ToArray(), pending, _retryCount, _lastError, _writer.LastIndex, Interlocked.Read(ref _memoryAtStartup),
+            Interlocked.Read(ref _memoryNow), Resident: true);
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ public sealed class NondeterminismTests
 
             Assert.Equal(WorkerStatus.Failed, info.Status);
             // create = 1, invoked = 2, the GUID effect = 3.
-            Assert.Equal("[nondeterminism-detected] nondeterminism detected at oplog index 3: the oplog recorded effect random::new-guid, but the code attempted effect clock::utc-now", info.LastError);
+            Assert.Equal("[nondeterminism-detected] nondeterminism detected at oplog index 4: the oplog recorded effect random::new-guid, but the code attempted effect clock::utc-now", info.LastError);
             var error = await Assert.ThrowsAsync<WorkerUnavailableException>(() => reopened.InvokeAsync(Worker, "step", []));
             Assert.Equal("worker-failed", error.Code);
             Assert.Equal(lengthBefore, await reopenedStore.GetLastIndexAsync(Worker));
@@ -55,7 +55,7 @@ public sealed class NondeterminismTests
             var info = await reopened.GetInfoAsync(Worker);
 
             Assert.Equal(WorkerStatus.Failed, info.Status);
-            Assert.Equal("[nondeterminism-detected] nondeterminism detected at oplog index 3: the oplog recorded the result 0, but the code attempted to return 1", info.LastError);
+            Assert.Equal("[nondeterminism-detected] nondeterminism detected at oplog index 4: the oplog recorded the result 0, but the code attempted to return 1", info.LastError);
         }
         finally
         {

@@ -23,8 +23,13 @@ public sealed class RetryTests
         for (var retry = 1; retry <= 2; retry++)
         {
             await Eventually.TrueAsync(() => worker.Status == WorkerStatus.Retrying && Flaky.Attempts == retry);
-            fixture.Time.Advance(TimeSpan.FromSeconds(1));
-            await Eventually.TrueAsync(() => worker.Status != WorkerStatus.Retrying || Flaky.Attempts > retry);
+            // Time stands still until the test moves it: the retry waits for its backoff delay. The
+            // delay's timer may be registered just after the status changes, so keep advancing.
+            await Eventually.TrueAsync(() =>
+            {
+                fixture.Time.Advance(TimeSpan.FromMilliseconds(500));
+                return Flaky.Attempts > retry;
+            });
         }
         var result = await call.WaitAsync(TimeSpan.FromSeconds(30));
 

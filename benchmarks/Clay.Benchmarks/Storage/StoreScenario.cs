@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Clay.Runtime;
+using Clay.Storage.Sqlite;
+using Microsoft.Win32.SafeHandles;
+
+namespace Clay.Benchmarks.Storage;
+
+/// <summary>
+/// The SQLite oplog store: append→durable latency of a lone writer next to a raw fdatasync of a
+/// small write on the same disk, and entries/s with 1, 10 and 1,000 concurrent appending workers.
+/// </summary>
+public sealed partial class StoreScenario : IScenario
+{
+    public string Name => "store";
+
+    public string Description => "oplog store: lone-writer latency vs raw fdatasync; entries/s with 1, 10, 1000 writers (--seconds N)";
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        var seconds = Execution.ExecutorScenario.Arg(args, "--seconds", 3);
+        var dir = Path.Combine(Path.GetTempPath(), "clay-bench-store-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var payload = new byte[120];
+            Random.Shared.NextBytes(payload);
+            var raw = RawFdatasync(Path.Combine(dir, "raw.bin"), payload, samples: 300);
+
+            await using var store = await SqliteOplogStore.OpenAsync(new SqliteStoreOptions { DatabasePath = Path.Combine(dir, "oplog.db") });
+            var single = await LoneWriterAsync(store, payload, samples: 300);
+            var throughput = new Dictionary<int, double>();
+            foreach (var writers in new[] { 1, 10, 1000 }) throughput[writers] = await ThroughputAsync(store, payload, writers, TimeSpan.FromSeconds(seconds));
+
+            var ratio = single.P50 / raw.P50;
+            Console.WriteLine("store: SQLite WAL, synchronous=FULL, group commit; 120-byte entries");
+            Console.WriteLine($"  raw write+fdatasync      p50 {raw.P50:F3} ms  p99 {raw.P99:F3} ms");
+            Console.WriteLine($"  lone append → durable    p50 {single.P50:F3} ms  p99 {single.P99:F3} ms  ({ratio:F2}× raw p50; target <= 2×)");
+            foreach (var (writers, rate) in throughput) Console.WriteLine($"  {writers,5} concurrent writers: {rate,10:F0} entries/s");
+            Console.WriteLine($"  (target >= 100,000 entries/s with 1,000 writers; {store.Statistics.Commits} commits, {store.Statistics.Entries / (double)Math.Max(1, store.Statistics.Commits):F1} entries per commit on average)");
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                scenario = Name,
+                raw_fdatasync_p50_ms = Math.Round(raw.P50, 4), raw_fdatasync_p99_ms = Math.Round(raw.P99, 4),
+                append_p50_ms = Math.Round(single.P50, 4), append_p99_ms = Math.Round(single.P99, 4),
+                append_to_fdatasync_p50_ratio = Math.Round(ratio, 3),
+                entries_per_second_1 = Math.Round(throughput[1]), entries_per_second_10 = Math.Round(throughput[10]),
+                entries_per_second_1000 = Math.Round(throughput[1000]),
+            }));
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static (double P50, double P99) RawFdatasync(string path, byte[] payload, int samples)
+    {
+        var latencies = new double[samples];
+        using var handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite);
+        long offset = 0;
+        for (var i = 0; i < samples; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            RandomAccess.Write(handle, payload, offset);
+            offset += payload.Length;
+            Sync(handle);
+            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+        Array.Sort(latencies);
+        return (Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 99));
+    }
+
+    private static void Sync(SafeFileHandle handle)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            if (Fdatasync((int)handle.DangerousGetHandle()) != 0) throw new IOException($"fdatasync failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+        else
+        {
+            RandomAccess.FlushToDisk(handle);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    private static partial int Fdatasync(int fd);
+
+    private static async Task<(double P50, double P99)> LoneWriterAsync(SqliteOplogStore store, byte[] payload, int samples)
+    {
+        var worker = new WorkerId("bench:store", "lone");
+        var latencies = new double[samples];
+        for (var i = 0; i < samples; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await store.AppendAsync(worker, i + 1, [payload]);
+            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+        Array.Sort(latencies);
+        return (Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 99));
+    }
+
+    private static async Task<double> ThroughputAsync(SqliteOplogStore store, byte[] payload, int writers, TimeSpan duration)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        long total = 0;
+        var stop = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(async w =>
+        {
+            await Task.Yield();
+            var worker = new WorkerId("bench:store", $"{run}-{w}");
+            long index = 0;
+            while (stop.Elapsed < duration)
+            {
+                await store.AppendAsync(worker, ++index, [payload]);
+            }
+            Interlocked.Add(ref total, index);
+        }));
+        return total / stop.Elapsed.TotalSeconds;
+    }
+}

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
 using Clay.Runtime;
 using Clay.Runtime.Errors;
 using Clay.Runtime.Storage;
@@ -42,22 +45,32 @@ public sealed partial class SqliteOplogStore
         var pCrc = insertEntry.Parameters.Add("$c", SqliteType.Integer);
         var pPayload = insertEntry.Parameters.Add("$p", SqliteType.Blob);
 
+        var previousBatch = 0;
         var batch = new List<WriteOperation>();
         var accepted = new List<WriteOperation>();
         var pending = new Dictionary<WorkerId, PendingWorker>();
         var reader = _queue.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (WaitForWork(reader))
         {
             batch.Clear();
             accepted.Clear();
             pending.Clear();
             var size = 0;
-            while (size < _options.MaxBatchEntries && reader.TryRead(out var operation))
-            {
-                batch.Add(operation);
-                size += operation.Size;
-            }
+            Drain(reader, batch, ref size);
             if (batch.Count == 0) continue;
+            // Commit delay: when the last batch was shared by many writers and fewer have arrived yet,
+            // give them a moment (at most CommitDelay) to join this one, so one fsync serves them all.
+            // A lone writer (last batch below CommitSiblings) never waits.
+            if (previousBatch >= CommitSiblings && batch.Count < previousBatch / 2)
+            {
+                var deadline = Stopwatch.GetTimestamp() + CommitDelayTicks;
+                while (batch.Count < previousBatch / 2 && size < _options.MaxBatchEntries && Stopwatch.GetTimestamp() < deadline)
+                {
+                    Thread.Yield();
+                    Drain(reader, batch, ref size);
+                }
+            }
+            previousBatch = batch.Count;
 
             try
             {
@@ -82,7 +95,9 @@ public sealed partial class SqliteOplogStore
                                 pWorker.Value = state.Id;
                                 pIndex.Value = index;
                                 pCrc.Value = (long)Crc32C.OfEntry(index, payload.Span);
-                                pPayload.Value = payload.ToArray();
+                                pPayload.Value = MemoryMarshal.TryGetArray(payload, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+                                    ? segment.Array
+                                    : payload.ToArray();
                                 insertEntry.ExecuteNonQuery();
                             }
                             state.LastIndex = append.FirstIndex + append.Entries.Count - 1;
@@ -126,6 +141,33 @@ public sealed partial class SqliteOplogStore
             }
             Statistics.Record(accepted.Count, size);
             foreach (var operation in accepted) operation.Completion.TrySetResult();
+        }
+    }
+
+    /// <summary>Blocks until an operation is queued; false once the queue is completed and empty.</summary>
+    private bool WaitForWork(ChannelReader<WriteOperation> reader)
+    {
+        while (true)
+        {
+            if (reader.TryPeek(out _)) return true;
+            if (reader.Completion.IsCompleted) return false;
+            _work.Wait();
+            _work.Reset();
+        }
+    }
+
+    /// <summary>How many operations the last batch must have had for the writer to wait for company.</summary>
+    private const int CommitSiblings = 8;
+
+    /// <summary>The longest the writer waits for more operations to join a batch: 200 µs.</summary>
+    private static readonly long CommitDelayTicks = Stopwatch.Frequency / 5000;
+
+    private void Drain(ChannelReader<WriteOperation> reader, List<WriteOperation> batch, ref int size)
+    {
+        while (size < _options.MaxBatchEntries && reader.TryRead(out var operation))
+        {
+            batch.Add(operation);
+            size += operation.Size;
         }
     }
 

@@ -35,6 +35,8 @@ public sealed partial class SqliteOplogStore : IOplogStore
     private readonly FileStream _lock;
     private readonly SqliteConnection _writeConnection;
     private readonly Channel<WriteOperation> _queue = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
+    // Wakes the writer thread; spins briefly before sleeping, so a lone writer is picked up fast.
+    private readonly ManualResetEventSlim _work = new(false, spinCount: 200);
     private readonly ConcurrentDictionary<WorkerId, WorkerSlot> _workers = new();
     private readonly Task _writerLoop;
     private readonly List<TailRepair> _repairs = [];
@@ -86,11 +88,13 @@ public sealed partial class SqliteOplogStore : IOplogStore
                     name TEXT NOT NULL,
                     UNIQUE (component, name));
                 CREATE TABLE IF NOT EXISTS entries (
+                    seq INTEGER PRIMARY KEY,
                     worker INTEGER NOT NULL,
                     idx INTEGER NOT NULL,
                     crc INTEGER NOT NULL,
-                    payload BLOB NOT NULL,
-                    PRIMARY KEY (worker, idx)) WITHOUT ROWID;
+                    payload BLOB NOT NULL);
+                CREATE UNIQUE INDEX IF NOT EXISTS entries_by_worker ON entries (worker, idx);
+                PRAGMA wal_autocheckpoint = 8192;
                 """);
             var readConnectionString = new SqliteConnectionStringBuilder
             {
@@ -219,7 +223,9 @@ public sealed partial class SqliteOplogStore : IOplogStore
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _queue.Writer.TryComplete();
+        _work.Set();
         await _writerLoop.ConfigureAwait(false);
+        _work.Dispose();
         _writeConnection.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
         await _lock.DisposeAsync().ConfigureAwait(false);
@@ -229,6 +235,7 @@ public sealed partial class SqliteOplogStore : IOplogStore
     {
         if (Volatile.Read(ref _disposed) != 0 || !_queue.Writer.TryWrite(operation))
             return ValueTask.FromException(Closed());
+        _work.Set();
         return new ValueTask(operation.Completion.Task);
     }
 

@@ -82,7 +82,17 @@ public sealed class SeedWalkthroughTests : IAsyncLifetime
         await _clay.OkAsync(app, "worker", "invoke", "demo:cart9/19", "add-item",
             "{ product-id: \"p2\", name: \"After restart\", price: 1.5, quantity: 1 }");
         var after = await _clay.OkAsync(app, "worker", "invoke", "demo:cart9/19", "get-cart-contents", "--format", "json");
-        using var afterJson = JsonDocument.Parse(after);
-        Assert.Equal(2, afterJson.RootElement.GetProperty("result").GetProperty("json").GetArrayLength());
+        using (var afterJson = JsonDocument.Parse(after))
+        {
+            Assert.Equal(2, afterJson.RootElement.GetProperty("result").GetProperty("json").GetArrayLength());
+        }
+
+        // SIGTERM: a clean shutdown exits 0 and keeps everything acknowledged.
+        Assert.Equal(0, await _server.TerminateAsync());
+        Assert.Contains("Clay server stopped", _server.Output.ToString());
+        await _server.StartAsync();
+        var final = await _clay.OkAsync(app, "worker", "invoke", "demo:cart9/19", "get-cart-contents");
+        Assert.Contains("After restart", final);
+        Assert.Contains("Example product 19/9", final);
     }
 }

@@ -130,5 +130,5 @@ public static class AppCommands
     };
 
     /// <summary>Progress goes to stderr so stdout stays the command's result.</summary>
-    private static void Progress(string message) => Console.Error.WriteLine(message);
+    private static void Progress(string message) => CliConsole.Error.WriteLine(message);
 }

@@ -14,7 +14,7 @@ public static class CompletionCommand
         command.SetAction(result =>
         {
             // Both shells ask clay itself through the [suggest] directive, so completions follow the commands.
-            Console.Out.Write(result.GetValue(shell) == "zsh" ? Zsh : Bash);
+            CliConsole.Out.Write(result.GetValue(shell) == "zsh" ? Zsh : Bash);
             return 0;
         });
         return command;

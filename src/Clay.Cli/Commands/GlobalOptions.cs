@@ -39,7 +39,7 @@ public static class GlobalOptions
             "yaml" => OutputFormat.Yaml,
             "text" => OutputFormat.Text,
             _ => throw new CliException("invalid-usage", $"unknown format '{format}': use text, json or yaml", ExitCodes.InvalidInput),
-        }, Console.Out);
+        }, CliConsole.Out);
     }
 
     /// <summary>A client of the chosen server.</summary>

@@ -1,0 +1,91 @@
+namespace Clay.EndToEnd.Tests.Cli;
+
+/// <summary>Each command's text and json (and some yaml) output, pinned by snapshots.</summary>
+[Collection(CliCollection.Name)]
+[Trait("Category", "EndToEnd")]
+public sealed class CliOutputTests(CliFixture fixture)
+{
+    public static TheoryData<string, string[]> Commands => new()
+    {
+        { "component-get", ["component", "get", "demo:cart0"] },
+        { "component-get.json", ["component", "get", "demo:cart0", "--format", "json"] },
+        { "component-list", ["component", "list"] },
+        { "component-list.json", ["component", "list", "--format", "json"] },
+        { "component-templates", ["component", "templates"] },
+        { "worker-invoke", ["worker", "invoke", "demo:cart0/alice", "get-cart-contents"] },
+        { "worker-invoke.json", ["worker", "invoke", "demo:cart0/alice", "get-cart-contents", "--format", "json", "--idempotency-key", "fixed-key"] },
+        { "worker-invoke-unit", ["worker", "invoke", "demo:cart0/bob", "update-item-quantity", "\"p1\"", "3"] },
+        { "worker-get", ["worker", "get", "demo:cart0/alice"] },
+        { "worker-get.json", ["worker", "get", "demo:cart0/alice", "--format", "json"] },
+        { "worker-get.yaml", ["worker", "get", "demo:cart0/alice", "--format", "yaml"] },
+        { "worker-list", ["worker", "list", "demo:cart0", "--filter", "name == alice"] },
+        { "worker-list.json", ["worker", "list", "demo:cart0", "--filter", "env.REGION == eu", "--format", "json"] },
+        { "worker-oplog-query", ["worker", "oplog", "demo:cart0/alice", "--query", "add-item"] },
+        { "worker-oplog-query.json", ["worker", "oplog", "demo:cart0/alice", "--query", "product-id:p1 AND NOT kind:log", "--format", "json"] },
+        { "worker-oplog-none", ["worker", "oplog", "demo:cart0/alice", "--query", "no-such-thing"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public async Task Command_output_matches_its_snapshot(string name, string[] args)
+    {
+        var run = await fixture.RunAsync(fixture.App, args);
+        Snapshot.Match(name, run.ToString(), (fixture.Server.Url, "<server>"), (fixture.Root, "<root>"));
+    }
+
+    public static TheoryData<string, int, string[]> Errors => new()
+    {
+        { "error-malformed-wave", 2, ["worker", "invoke", "demo:cart0/alice", "add-item", "{ product-id: \"p1\" price: 1.0 }"] },
+        { "error-argument-count", 2, ["worker", "invoke", "demo:cart0/alice", "add-item"] },
+        { "error-argument-type", 2, ["worker", "invoke", "demo:cart0/alice", "update-item-quantity", "\"p1\"", "-3"] },
+        { "error-unknown-function", 3, ["worker", "invoke", "demo:cart0/alice", "frobnicate"] },
+        { "error-unknown-worker", 3, ["worker", "get", "demo:cart0/nobody"] },
+        { "error-unknown-component", 3, ["component", "get", "demo:nothing"] },
+        { "error-bad-name", 2, ["worker", "new", "Demo Cart/x"] },
+        { "error-bad-target", 2, ["worker", "get", "demo:cart0"] },
+        { "error-bad-filter", 2, ["worker", "list", "demo:cart0", "--filter", "mood == happy"] },
+        { "error-bad-query", 2, ["worker", "oplog", "demo:cart0/alice", "--query", "(add-item"] },
+        { "error-usage", 2, ["worker", "invoke"] },
+        { "error-unreachable", 4, ["--server", "http://127.0.0.1:9", "worker", "get", "demo:cart0/alice"] },
+        { "error-worker-exists", 2, ["worker", "new", "demo:cart0/alice"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Errors))]
+    public async Task Each_error_is_one_line_with_its_code_and_a_stable_exit_code(string name, int exitCode, string[] args)
+    {
+        var run = await fixture.RunAsync(fixture.App, args);
+
+        Assert.Equal(exitCode, run.ExitCode);
+        Assert.Equal("", run.StdOut);
+        Assert.StartsWith("error[", run.StdErr);
+        Snapshot.Match(name, run.ToString(), (fixture.Server.Url, "<server>"), (fixture.Root, "<root>"));
+    }
+
+    [Fact]
+    public async Task A_build_failure_shows_the_compiler_error_and_exits_5()
+    {
+        var app = Path.Combine(fixture.Root, "broken");
+        await fixture.OkAsync(fixture.Root, "app", "new", "broken", "csharp");
+        await fixture.OkAsync(app, "component", "new", "csharp/default", "demo:broken");
+        var source = Path.Combine(app, "components", "demo-broken", "Worker.cs");
+        File.WriteAllText(source, File.ReadAllText(source).Replace("return _total;", "return _totl;", StringComparison.Ordinal));
+
+        var run = await fixture.RunAsync(app, "app", "build");
+
+        Assert.Equal(5, run.ExitCode);
+        Assert.Contains("error[build-failed]: building the components failed (1 error)", run.StdErr);
+        Assert.Contains("components/demo-broken/Worker.cs(", run.StdErr);
+        Assert.Contains("error CS0103: The name '_totl' does not exist in the current context", run.StdErr);
+    }
+
+    [Fact]
+    public async Task Deploying_again_without_changes_uploads_nothing()
+    {
+        var run = await fixture.RunAsync(fixture.App, "app", "deploy", "--format", "json");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("\"unchanged\": true", run.StdOut);
+        Assert.DoesNotContain("Uploading", run.StdErr);
+    }
+}

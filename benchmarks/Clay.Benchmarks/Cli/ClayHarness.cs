@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Clay.Benchmarks.Cli;
+
+/// <summary>
+/// The published clay and clay-server (artifacts/bin, built by scripts/publish.sh) as a user runs
+/// them: a server process on a free port and clay commands timed one by one.
+/// </summary>
+public sealed class ClayHarness : IAsyncDisposable
+{
+    private readonly Process _server;
+
+    private ClayHarness(Process server, string root, string url)
+    {
+        _server = server;
+        Root = root;
+        Url = url;
+    }
+
+    public string Root { get; }
+
+    public string Url { get; }
+
+    public static string Bin { get; } = FindBin();
+
+    public static async Task<ClayHarness> StartAsync()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "clay-bench-cli-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        int port;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        var start = new ProcessStartInfo(Path.Combine(Bin, "clay-server")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "--port", port.ToString(), "--data-dir", Path.Combine(root, "data") }) start.ArgumentList.Add(arg);
+        var server = Process.Start(start)!;
+        var ready = new TaskCompletionSource();
+        server.OutputDataReceived += (_, e) => { if (e.Data?.Contains("Clay server ready", StringComparison.Ordinal) == true) ready.TrySetResult(); };
+        server.ErrorDataReceived += (_, _) => { };
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return new ClayHarness(server, root, $"http://127.0.0.1:{port}");
+    }
+
+    /// <summary>Runs one clay command; returns its wall time in milliseconds. Throws when it fails.</summary>
+    public double Run(string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo(Path.Combine(Bin, "clay"))
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add("--server");
+        start.ArgumentList.Add(Url);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        var started = Stopwatch.GetTimestamp();
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (process.ExitCode != 0) throw new InvalidOperationException($"clay {string.Join(' ', args)} failed ({process.ExitCode}): {output}{error}");
+        return elapsed;
+    }
+
+    /// <summary>Creates an application with <paramref name="components"/> cart components and deploys it.</summary>
+    public string DeployCarts(int components)
+    {
+        Run(Root, "app", "new", "bench", "csharp");
+        var app = Path.Combine(Root, "bench");
+        for (var i = 0; i < components; i++) Run(app, "component", "new", "csharp/example-shopping-cart", $"demo:cart{i}");
+        Run(app, "app", "deploy");
+        return app;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _server.Kill(entireProcessTree: true);
+        await _server.WaitForExitAsync();
+        _server.Dispose();
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
+    }
+
+    private static string FindBin()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Clay.slnx"))) dir = dir.Parent;
+        var bin = Path.Combine(dir?.FullName ?? ".", "artifacts", "bin");
+        if (!File.Exists(Path.Combine(bin, "clay"))) throw new InvalidOperationException($"clay is not published in {bin}: run scripts/publish.sh first");
+        return bin;
+    }
+}

@@ -48,7 +48,10 @@ public sealed class ClayHarness : IAsyncDisposable
     }
 
     /// <summary>Runs one clay command; returns its wall time in milliseconds. Throws when it fails.</summary>
-    public double Run(string workingDirectory, params string[] args)
+    public double Run(string workingDirectory, params string[] args) => Run(workingDirectory, out _, args);
+
+    /// <summary>Runs one clay command and returns its wall time; <paramref name="output"/> is what it printed.</summary>
+    public double Run(string workingDirectory, out string output, params string[] args)
     {
         var start = new ProcessStartInfo(Path.Combine(Bin, "clay"))
         {
@@ -61,7 +64,7 @@ public sealed class ClayHarness : IAsyncDisposable
         foreach (var arg in args) start.ArgumentList.Add(arg);
         var started = Stopwatch.GetTimestamp();
         using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
+        output = process.StandardOutput.ReadToEnd();
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

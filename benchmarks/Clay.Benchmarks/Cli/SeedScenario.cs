@@ -45,7 +45,9 @@ public sealed class SeedScenario : IScenario
         {
             var i = rng.Next(components);
             var j = rng.Next(workers);
-            reads.Add(clay.Run(app, "worker", "invoke", $"demo:cart{i}/{j}", "get-cart-contents"));
+            reads.Add(clay.Run(app, out var contents, "worker", "invoke", $"demo:cart{i}/{j}", "get-cart-contents"));
+            if (!contents.Contains($"Example product {j}/{i}\"", StringComparison.Ordinal))
+                throw new InvalidOperationException($"demo:cart{i}/{j} answered with someone else's cart: {contents}");
         }
         readClock.Stop();
         spawn.Sort();

@@ -65,11 +65,7 @@ public sealed class CliOutputTests(CliFixture fixture)
     [Fact]
     public async Task A_build_failure_shows_the_compiler_error_and_exits_5()
     {
-        var app = Path.Combine(fixture.Root, "broken");
-        await fixture.OkAsync(fixture.Root, "app", "new", "broken", "csharp");
-        await fixture.OkAsync(app, "component", "new", "csharp/default", "demo:broken");
-        var source = Path.Combine(app, "components", "demo-broken", "Worker.cs");
-        File.WriteAllText(source, File.ReadAllText(source).Replace("return _total;", "return _totl;", StringComparison.Ordinal));
+        var app = await AppWithEditedWorkerAsync("broken", "demo:broken", "return _total;", "return _totl;");
 
         var run = await fixture.RunAsync(app, "app", "build");
 
@@ -80,6 +76,21 @@ public sealed class CliOutputTests(CliFixture fixture)
     }
 
     [Fact]
+    public async Task A_component_with_a_type_clay_cannot_express_fails_the_build_naming_member_and_type()
+    {
+        var app = await AppWithEditedWorkerAsync("unsupported", "demo:odd",
+            "public ulong Get() => _total;", "public ulong Get() => _total;\n\n    public int Count(Dictionary<string, int> counts) => counts.Count;");
+
+        var run = await fixture.RunAsync(app, "app", "build");
+
+        Assert.Equal(5, run.ExitCode);
+        Assert.Contains("error[invalid-component]: 1 component is not valid", run.StdErr);
+        Assert.Contains("demo:odd:", run.StdErr);
+        Assert.Contains("Dictionary", run.StdErr);
+        Assert.Contains("counts", run.StdErr);
+    }
+
+    [Fact]
     public async Task Deploying_again_without_changes_uploads_nothing()
     {
         var run = await fixture.RunAsync(fixture.App, "app", "deploy", "--format", "json");
@@ -87,5 +98,16 @@ public sealed class CliOutputTests(CliFixture fixture)
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("\"unchanged\": true", run.StdOut);
         Assert.DoesNotContain("Uploading", run.StdErr);
+    }
+
+    /// <summary>A new application with one csharp/default component whose Worker.cs has <paramref name="from"/> replaced.</summary>
+    private async Task<string> AppWithEditedWorkerAsync(string appName, string component, string from, string to)
+    {
+        var app = Path.Combine(fixture.Root, appName);
+        await fixture.OkAsync(fixture.Root, "app", "new", appName, "csharp");
+        await fixture.OkAsync(app, "component", "new", "csharp/default", component);
+        var source = Path.Combine(app, "components", component.Replace(':', '-'), "Worker.cs");
+        File.WriteAllText(source, File.ReadAllText(source).Replace(from, to, StringComparison.Ordinal));
+        return app;
     }
 }

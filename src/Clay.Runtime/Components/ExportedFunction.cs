@@ -61,7 +61,7 @@ public sealed class ExportedFunction
     {
         if (arguments.Count != _parameters.Length)
         {
-            throw new InvalidArgumentsException($"{Name} takes {_parameters.Length} arguments but {arguments.Count} were given; expected {Signature}");
+            throw new InvalidArgumentsException($"{Name} takes {_parameters.Length} argument{(_parameters.Length == 1 ? "" : "s")} but {arguments.Count} {(arguments.Count == 1 ? "was" : "were")} given; expected {Signature}");
         }
         var args = new object?[arguments.Count];
         for (var i = 0; i < args.Length; i++)

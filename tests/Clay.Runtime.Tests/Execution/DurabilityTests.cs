@@ -129,3 +129,25 @@ public sealed class DurabilityTests
         Assert.Contains("add-item", unknown.Message);
     }
 }
+
+public sealed class CreationTests
+{
+    [Fact]
+    public async Task The_constructor_receives_identity_arguments_and_environment_also_after_a_restart()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Greeter));
+        var worker = ExecutorFixture.Worker(typeof(Greeter), "w1");
+        var (store, executor) = await fixture.StartAsync();
+        await executor.CreateAsync(worker, new WorkerCreation(["captain"], [KeyValuePair.Create("LANGUAGE", "fr")]));
+        Assert.Equal(new Value.String("Bonjour captain from test:greeter/w1"), (await executor.InvokeAsync(worker, "greet", [])).Result);
+        await Assert.ThrowsAsync<WorkerAlreadyExistsException>(() => executor.CreateAsync(worker, WorkerCreation.Default));
+        await fixture.StopAsync(store, executor);
+
+        var (_, reopened) = await fixture.StartAsync();
+        var info = await reopened.GetInfoAsync(worker);
+
+        Assert.Equal(new Value.String("Bonjour captain from test:greeter/w1"), (await reopened.InvokeAsync(worker, "greet", [])).Result);
+        Assert.Equal(["captain"], info.Arguments);
+        Assert.Equal([KeyValuePair.Create("LANGUAGE", "fr")], info.Environment);
+    }
+}

@@ -30,7 +30,7 @@ public sealed class ExecutorFixture : IAsyncDisposable
 
     public List<(WorkerId Worker, string Message)> Logs { get; } = [];
 
-    public static string ComponentName(Type type) => $"test:{Components.KebabCase.FromPascal(type.Name)}";
+    public static string ComponentName(Type type) => $"test:{Clay.Runtime.Components.KebabCase.FromPascal(type.Name)}";
 
     public static WorkerId Worker(Type type, string name) => new(ComponentName(type), name);
 

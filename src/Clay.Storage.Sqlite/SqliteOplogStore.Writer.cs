@@ -72,6 +72,7 @@ public sealed partial class SqliteOplogStore
             }
             previousBatch = batch.Count;
 
+            var writeStarted = Stopwatch.GetTimestamp();
             try
             {
                 using var transaction = _writeConnection.BeginTransaction();
@@ -139,7 +140,7 @@ public sealed partial class SqliteOplogStore
                 else if (_workers.TryGetValue(worker, out var slot) && slot.Id == state.Id) slot.LastIndex = state.LastIndex;
                 else if (state.Id != 0) _workers[worker] = new WorkerSlot(state.Id, state.LastIndex);
             }
-            Statistics.Record(accepted.Count, size);
+            Statistics.Record(accepted.Count, size, Stopwatch.GetTimestamp() - writeStarted);
             foreach (var operation in accepted) operation.Completion.TrySetResult();
         }
     }
@@ -250,6 +251,7 @@ public sealed class GroupCommitStatistics
     private long _commits;
     private long _operations;
     private long _entries;
+    private long _writeTicks;
 
     /// <summary>Transactions committed.</summary>
     public long Commits => Interlocked.Read(ref _commits);
@@ -260,8 +262,12 @@ public sealed class GroupCommitStatistics
     /// <summary>Operations plus entries written, as counted for batching.</summary>
     public long Entries => Interlocked.Read(ref _entries);
 
-    internal void Record(int operations, int entries)
+    /// <summary>Total time spent writing and committing transactions.</summary>
+    public TimeSpan WriteTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _writeTicks));
+
+    internal void Record(int operations, int entries, long writeTicks)
     {
+        Interlocked.Add(ref _writeTicks, writeTicks);
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _operations, operations);
         Interlocked.Add(ref _entries, entries);

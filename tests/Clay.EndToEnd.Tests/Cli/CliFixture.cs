@@ -41,7 +41,8 @@ public sealed class CliFixture : IAsyncLifetime
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var all = args.Contains("--server") ? args : ["--server", Server.Url, .. args];
+        // Directives ([suggest]) must come first; they need no server.
+        var all = args.Contains("--server") || args[0].StartsWith('[') ? args : ["--server", Server.Url, .. args];
         var exit = await Task.Run(async () =>
         {
             // Tests of the collection run one at a time, so the process's directory is theirs.

@@ -91,6 +91,27 @@ public sealed class CliOutputTests(CliFixture fixture)
     }
 
     [Fact]
+    public async Task Shell_completion_asks_clay_itself_for_suggestions()
+    {
+        var script = await fixture.OkAsync(fixture.App, "completion", "bash");
+        var suggestions = await fixture.RunAsync(fixture.App, "[suggest:8]", "clay wor");
+
+        Assert.Contains("complete -o default -F _clay_complete clay", script);
+        Assert.Equal("worker", suggestions.StdOut.Trim());
+    }
+
+    [Fact]
+    public async Task The_server_publishes_its_openapi_document()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.Server.Url) };
+        using var document = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/openapi/v1.json"));
+
+        var paths = document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/v1/components", paths);
+        Assert.Contains("/v1/components/{component}/workers/{worker}/invoke", paths);
+    }
+
+    [Fact]
     public async Task Deploying_again_without_changes_uploads_nothing()
     {
         var run = await fixture.RunAsync(fixture.App, "app", "deploy", "--format", "json");

@@ -73,6 +73,7 @@ public sealed partial class SqliteOplogStore
             previousBatch = batch.Count;
 
             var writeStarted = Stopwatch.GetTimestamp();
+            long bytes = 0;
             try
             {
                 using var transaction = _writeConnection.BeginTransaction();
@@ -100,6 +101,7 @@ public sealed partial class SqliteOplogStore
                                     ? segment.Array
                                     : payload.ToArray();
                                 insertEntry.ExecuteNonQuery();
+                                bytes += payload.Length;
                             }
                             state.LastIndex = append.FirstIndex + append.Entries.Count - 1;
                             state.Deleted = false;
@@ -140,7 +142,7 @@ public sealed partial class SqliteOplogStore
                 else if (_workers.TryGetValue(worker, out var slot) && slot.Id == state.Id) slot.LastIndex = state.LastIndex;
                 else if (state.Id != 0) _workers[worker] = new WorkerSlot(state.Id, state.LastIndex);
             }
-            Statistics.Record(accepted.Count, size, Stopwatch.GetTimestamp() - writeStarted);
+            Statistics.Record(accepted.Count, size, bytes, Stopwatch.GetTimestamp() - writeStarted);
             foreach (var operation in accepted) operation.Completion.TrySetResult();
         }
     }
@@ -252,6 +254,7 @@ public sealed class GroupCommitStatistics
     private long _operations;
     private long _entries;
     private long _writeTicks;
+    private long _bytes;
 
     /// <summary>Transactions committed.</summary>
     public long Commits => Interlocked.Read(ref _commits);
@@ -265,8 +268,12 @@ public sealed class GroupCommitStatistics
     /// <summary>Total time spent writing and committing transactions.</summary>
     public TimeSpan WriteTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _writeTicks));
 
-    internal void Record(int operations, int entries, long writeTicks)
+    /// <summary>Entry bytes written (payloads, without row overhead).</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    internal void Record(int operations, int entries, long bytes, long writeTicks)
     {
+        Interlocked.Add(ref _bytes, bytes);
         Interlocked.Add(ref _writeTicks, writeTicks);
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _operations, operations);

@@ -145,11 +145,11 @@ public static class WorkerCommands
                 else
                 {
                     var table = new Table().AddColumn("Component").AddColumn("Name").AddColumn("Version", c => c.RightAligned())
-                        .AddColumn("Status").AddColumn("Created at").AddColumn("Pending", c => c.RightAligned());
+                        .AddColumn("Status").AddColumn("Created at").AddColumn("Pending", c => c.RightAligned()).AddColumn("In memory");
                     foreach (var w in workers)
                     {
                         table.AddRow(Markup.Escape(Show.Str(w!["componentName"])!), Markup.Escape(Show.Str(w["workerName"])!), Show.Str(w["componentVersion"])!,
-                            Show.Str(w["status"])!, Show.Time(w["createdAt"]), Show.Str(w["pendingInvocations"])!);
+                            Show.Str(w["status"])!, Show.Time(w["createdAt"]), Show.Str(w["pendingInvocations"])!, w["resident"]!.GetValue<bool>() ? "yes" : "no");
                     }
                     Show.Console(o).Write(table);
                 }

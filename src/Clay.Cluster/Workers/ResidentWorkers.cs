@@ -1,39 +1,55 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Clay.Runtime;
 using Clay.Runtime.Execution;
 
 namespace Clay.Cluster.Workers;
 
 /// <summary>
-/// The workers this silo holds in memory, and the last status of workers that left memory in a
-/// state their oplog alone does not show (failed on replay). Read by listings so that asking about
-/// a worker never loads it.
+/// The workers in memory on this silo, when each was last used, and what is known of workers that
+/// left memory in a failed state. The residency manager reads it to choose whom to evict.
 /// </summary>
 public sealed class ResidentWorkers
 {
-    private readonly ConcurrentDictionary<WorkerId, WorkerExecutor> _resident = new();
+    private readonly ConcurrentDictionary<WorkerId, Resident> _resident = new();
     private readonly ConcurrentDictionary<WorkerId, (WorkerStatus Status, string? Error)> _departed = new();
 
     /// <summary>How many workers are in memory.</summary>
     public int Count => _resident.Count;
 
-    /// <summary>The executor of a worker in memory, or null.</summary>
-    public WorkerExecutor? TryGet(WorkerId worker) => _resident.TryGetValue(worker, out var executor) ? executor : null;
+    /// <summary>The worker's executor when it is in memory.</summary>
+    public WorkerExecutor? TryGet(WorkerId worker) => _resident.TryGetValue(worker, out var r) ? r.Executor : null;
 
-    /// <summary>The status a worker had when it left memory, if it was not a plain idle one.</summary>
+    /// <summary>Status and error of a worker that left memory failed, if any.</summary>
     public (WorkerStatus Status, string? Error)? LastKnown(WorkerId worker) => _departed.TryGetValue(worker, out var s) ? s : null;
+
+    /// <summary>Every resident worker with the timestamp (<see cref="Stopwatch"/> ticks) of its last use.</summary>
+    public IReadOnlyList<(WorkerExecutor Executor, long LastUsed)> Snapshot() =>
+        _resident.Values.Select(r => (r.Executor, Volatile.Read(ref r.LastUsed))).ToList();
+
+    /// <summary>Marks the worker as used now.</summary>
+    public void Touch(WorkerId worker)
+    {
+        if (_resident.TryGetValue(worker, out var r)) Volatile.Write(ref r.LastUsed, Stopwatch.GetTimestamp());
+    }
 
     internal void Add(WorkerExecutor executor)
     {
-        _resident[executor.Id] = executor;
+        _resident[executor.Id] = new Resident(executor) { LastUsed = Stopwatch.GetTimestamp() };
         _departed.TryRemove(executor.Id, out _);
     }
 
     internal void Remove(WorkerExecutor executor)
     {
-        _resident.TryRemove(new KeyValuePair<WorkerId, WorkerExecutor>(executor.Id, executor));
+        if (_resident.TryGetValue(executor.Id, out var r) && ReferenceEquals(r.Executor, executor)) _resident.TryRemove(executor.Id, out _);
         if (executor.Status is WorkerStatus.Failed) _departed[executor.Id] = (executor.Status, executor.GetInfo().LastError);
     }
 
     internal void Forget(WorkerId worker) => _departed.TryRemove(worker, out _);
+
+    private sealed class Resident(WorkerExecutor executor)
+    {
+        public WorkerExecutor Executor { get; } = executor;
+        public long LastUsed;
+    }
 }

@@ -15,7 +15,7 @@ namespace Clay.Cluster.Workers;
 /// </summary>
 [Reentrant]
 public sealed class WorkerGrain(IComponentCatalog catalog, IOplogStore store, WorkerExecutorOptions options, ResidentWorkers resident,
-    ILogger<WorkerGrain> logger)
+    ClayMetrics metrics, ILogger<WorkerGrain> logger)
     : Grain, IWorkerGrain
 {
     private WorkerExecutor? _executor;
@@ -44,6 +44,7 @@ public sealed class WorkerGrain(IComponentCatalog catalog, IOplogStore store, Wo
         try
         {
             var executor = await OpenAsync(WorkerCreation.Default);
+            resident.Touch(Id);
             var arguments = ((Value.Tuple)ValueCodec.Decode(request.Arguments)).Items.AsImmutableArray();
             if (request.Enqueue)
             {
@@ -116,7 +117,7 @@ public sealed class WorkerGrain(IComponentCatalog catalog, IOplogStore store, Wo
         if (_executor is { IsBroken: true }) await CloseAsync();
         if (_executor is not null) return _executor;
         // Reentrant calls share one recovery.
-        _opening ??= WorkerExecutor.OpenAsync(Id, creation, catalog, store, options);
+        _opening ??= OpenTimedAsync(creation);
         try
         {
             _executor = await _opening;
@@ -127,6 +128,15 @@ public sealed class WorkerGrain(IComponentCatalog catalog, IOplogStore store, Wo
         {
             _opening = null;
         }
+    }
+
+    private async Task<WorkerExecutor> OpenTimedAsync(WorkerCreation? creation)
+    {
+        var recovering = await store.GetLastIndexAsync(Id) > 0;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var executor = await WorkerExecutor.OpenAsync(Id, creation, catalog, store, options);
+        if (recovering) metrics.Recovered(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        return executor;
     }
 
     private async Task CloseAsync()

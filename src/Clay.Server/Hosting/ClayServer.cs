@@ -7,6 +7,7 @@ using Clay.Server.Api;
 using Clay.Server.Components;
 using Clay.Server.Workers;
 using Clay.Storage.Sqlite;
+using OpenTelemetry.Metrics;
 using Orleans.Configuration;
 
 namespace Clay.Server.Hosting;
@@ -43,6 +44,12 @@ public static class ClayServer
         builder.Services.AddSingleton<IComponentCatalog>(sp => sp.GetRequiredService<ComponentRegistry>());
         builder.Services.AddSingleton(sp => new WorkerExecutorOptions { LoggerFactory = sp.GetRequiredService<ILoggerFactory>() });
         builder.Services.AddSingleton<ResidentWorkers>();
+        builder.Services.AddSingleton(sp => new ClayMetrics(sp.GetRequiredService<ResidentWorkers>(),
+            () => options.EffectiveMemoryBudget, () => sp.GetRequiredService<ResidencyManager>().Used,
+            () => store.Statistics.Entries, () => store.Statistics.Bytes));
+        builder.Services.AddSingleton<ResidencyManager>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ResidencyManager>());
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ClayMetrics.MeterName).AddPrometheusExporter());
         builder.Services.AddSingleton<WorkerDirectory>();
         builder.Services.AddOpenApi();
         // Malformed bodies throw, so the error middleware answers them with a coded JSON error.
@@ -63,6 +70,7 @@ public static class ClayServer
         var app = builder.Build();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.MapOpenApi("/openapi/v1.json");
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/health", () => new { status = "ok", version = typeof(ClayServer).Assembly.GetName().Version?.ToString(3) });
         app.MapComponentEndpoints();
         app.MapWorkerEndpoints();

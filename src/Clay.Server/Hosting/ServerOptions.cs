@@ -28,6 +28,13 @@ public sealed record ServerOptions
     /// <summary>The memory budget for resident workers, in bytes (0 = derived from the machine).</summary>
     public long MemoryBudgetBytes { get; init; }
 
+    /// <summary>
+    /// The budget in force: <see cref="MemoryBudgetBytes"/> when set, else a quarter of the memory
+    /// available to the process (the machine's, or the container's limit when there is one).
+    /// </summary>
+    public long EffectiveMemoryBudget =>
+        MemoryBudgetBytes > 0 ? MemoryBudgetBytes : Math.Max(64L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4);
+
     /// <summary>Parses the command line; throws <c>invalid-arguments</c> naming the bad option.</summary>
     public static ServerOptions Parse(IReadOnlyList<string> args)
     {

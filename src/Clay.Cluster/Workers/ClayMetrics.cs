@@ -1,0 +1,47 @@
+using System.Diagnostics.Metrics;
+
+namespace Clay.Cluster.Workers;
+
+/// <summary>
+/// Clay's metrics (meter <c>Clay</c>), exported at <c>/metrics</c> in Prometheus format:
+/// <c>clay_workers_resident</c>, <c>clay_worker_evictions_total</c>,
+/// <c>clay_worker_recoveries_total</c>, <c>clay_worker_recovery_duration_seconds</c>,
+/// <c>clay_memory_budget_bytes</c>, <c>clay_memory_used_bytes</c>, and the store's
+/// <c>clay_oplog_entries_total</c> and <c>clay_oplog_bytes_total</c>.
+/// </summary>
+public sealed class ClayMetrics : IDisposable
+{
+    /// <summary>The meter's name, for exporters to listen to.</summary>
+    public const string MeterName = "Clay";
+
+    private readonly Meter _meter = new(MeterName);
+    private readonly Counter<long> _evictions;
+    private readonly Counter<long> _recoveries;
+    private readonly Histogram<double> _recoveryTime;
+
+    /// <summary>Creates the instruments; the observable ones read <paramref name="resident"/> and the given callbacks.</summary>
+    public ClayMetrics(ResidentWorkers resident, Func<long> memoryBudget, Func<long> memoryUsed, Func<long> oplogEntries, Func<long> oplogBytes)
+    {
+        _meter.CreateObservableGauge("clay.workers.resident", () => resident.Count, description: "Workers in memory");
+        _meter.CreateObservableGauge("clay.memory.budget", memoryBudget, unit: "By", description: "The executor's memory budget");
+        _meter.CreateObservableGauge("clay.memory.used", memoryUsed, unit: "By", description: "Estimated memory of the resident workers");
+        _meter.CreateObservableCounter("clay.oplog.entries", oplogEntries, description: "Oplog entries written");
+        _meter.CreateObservableCounter("clay.oplog.bytes", oplogBytes, unit: "By", description: "Oplog bytes written");
+        _evictions = _meter.CreateCounter<long>("clay.worker.evictions", description: "Workers dropped from memory to stay within the budget or idle limit");
+        _recoveries = _meter.CreateCounter<long>("clay.worker.recoveries", description: "Workers rebuilt from their oplog");
+        _recoveryTime = _meter.CreateHistogram<double>("clay.worker.recovery.duration", unit: "s", description: "Time to rebuild a worker from its oplog");
+    }
+
+    /// <summary>Counts evictions.</summary>
+    public void Evicted(int count = 1) => _evictions.Add(count);
+
+    /// <summary>Records a recovery and how long it took.</summary>
+    public void Recovered(TimeSpan duration)
+    {
+        _recoveries.Add(1);
+        _recoveryTime.Record(duration.TotalSeconds);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _meter.Dispose();
+}

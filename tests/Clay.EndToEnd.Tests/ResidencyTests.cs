@@ -1,0 +1,116 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Clay.EndToEnd.Tests;
+
+/// <summary>
+/// A server with a small memory budget: most of 2,000 cart workers are evicted, yet every one
+/// answers with exactly its items afterwards; and a worker in the middle of an invocation is
+/// never evicted, however high the pressure.
+/// </summary>
+[Trait("Category", "EndToEnd")]
+public sealed partial class ResidencyTests : IAsyncLifetime
+{
+    private const int Workers = 2000;
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "clay-e2e", Guid.NewGuid().ToString("N"));
+    private readonly HttpClient _http = new();
+    private ServerProcess _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_root);
+        _server = new ServerProcess(Path.Combine(_root, "data"));
+        await _server.StartAsync("--memory-budget", "2MiB");
+        _http.BaseAddress = new Uri(_server.Url);
+        var clay = new ClayCli(_server.Url, Path.Combine(_root, "home"));
+        await clay.OkAsync(_root, "app", "new", "shop", "csharp");
+        var app = Path.Combine(_root, "shop");
+        await clay.OkAsync(app, "component", "new", "csharp/example-shopping-cart", "demo:cart");
+        await clay.OkAsync(app, "component", "new", "csharp/default", "demo:holder");
+        var worker = Path.Combine(app, "components", "demo-holder", "Worker.cs");
+        File.WriteAllText(worker, File.ReadAllText(worker).Replace("public ulong Get() => _total;", """
+            public ulong Get() => _total;
+
+                /// <summary>Sleeps durably, holding the invocation open.</summary>
+                public async Task<ulong> Hold(ulong milliseconds)
+                {
+                    await context.SleepAsync(TimeSpan.FromMilliseconds(milliseconds));
+                    return ++_total;
+                }
+            """, StringComparison.Ordinal));
+        await clay.OkAsync(app, "app", "deploy");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _server.DisposeAsync();
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+
+    [Fact]
+    public async Task Evicted_workers_come_back_with_exactly_their_state_and_a_running_one_is_never_evicted()
+    {
+        // Held open (a durable sleep) for longer than the pressure below lasts.
+        var holding = InvokeAsync("demo:holder", "held", "hold", "15000");
+        await Eventually(async () => (await WorkerAsync("demo:holder", "held"))?["status"]?.GetValue<string>() == "Suspended");
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, Workers), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+        {
+            await InvokeAsync("demo:cart", $"w{i}", "initialize-cart", $"\"user{i}\"");
+            await InvokeAsync("demo:cart", $"w{i}", "add-item", $"{{ product-id: \"p{i}\", name: \"item {i}\", price: 1.5, quantity: {i % 7 + 1} }}");
+        });
+        var metrics = await _http.GetStringAsync("/metrics");
+        var evictions = Metric(metrics, "clay_worker_evictions_total");
+        var held = await WorkerAsync("demo:holder", "held");
+
+        Assert.False(holding.IsCompleted, "the pressure lasted longer than the held invocation; the check below would prove nothing");
+        Assert.True(evictions >= Workers / 2, $"{evictions} evictions:\n{metrics}");
+        Assert.True(Metric(metrics, "clay_workers_resident") < Workers / 2, metrics);
+        Assert.True(held!["resident"]!.GetValue<bool>(), "the worker in the middle of an invocation was evicted");
+        Assert.Equal("1", (await holding)["result"]!["wave"]!.GetValue<string>());
+
+        var order = Enumerable.Range(0, Workers).OrderBy(_ => Random.Shared.Next()).ToList();
+        await Parallel.ForEachAsync(order, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+        {
+            var contents = await InvokeAsync("demo:cart", $"w{i}", "get-cart-contents");
+            Assert.Equal($"[{{product-id: \"p{i}\", name: \"item {i}\", price: 1.5, quantity: {i % 7 + 1}}}]", contents["result"]!["wave"]!.GetValue<string>());
+        });
+        var after = await _http.GetStringAsync("/metrics");
+        Assert.True(Metric(after, "clay_worker_recoveries_total") >= Workers / 2, after);
+    }
+
+    private async Task<JsonNode> InvokeAsync(string component, string worker, string function, params string[] args)
+    {
+        using var response = await _http.PostAsJsonAsync($"/v1/components/{component}/workers/{worker}/invoke",
+            new { function, args });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{component}/{worker} {function}: {text}");
+        return JsonNode.Parse(text)!;
+    }
+
+    private async Task<JsonNode?> WorkerAsync(string component, string worker)
+    {
+        using var response = await _http.GetAsync($"/v1/components/{component}/workers/{worker}");
+        return response.IsSuccessStatusCode ? JsonNode.Parse(await response.Content.ReadAsStringAsync()) : null;
+    }
+
+    private static double Metric(string exposition, string name)
+    {
+        var match = Regex.Match(exposition, $@"(?m)^{name}(\{{[^}}]*\}})? ([0-9.eE+-]+)");
+        Assert.True(match.Success, $"no {name} in\n{exposition}");
+        return double.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 30 s");
+            await Task.Delay(20);
+        }
+    }
+}

@@ -15,7 +15,8 @@ public sealed partial class WorkerExecutor
     /// completes live. Then starts processing the queue, beginning with invocations that were
     /// durably enqueued but never started.
     /// </summary>
-    private async Task RecoverAsync(List<(long Index, OplogEntry Entry)> entries, CancellationToken cancellationToken)
+    private async Task RecoverAsync(List<(long Index, OplogEntry Entry)> entries, (long Index, OplogEntry.Snapshot Entry)? snapshot,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -27,6 +28,20 @@ public sealed partial class WorkerExecutor
             });
             Interlocked.Exchange(ref _memoryAtStartup, Memory.ObjectGraphSize.Measure(_instance).Bytes);
             _recordedMemory = entries.Select(e => e.Entry).OfType<OplogEntry.GrowMemory>().LastOrDefault()?.Total ?? 0;
+            if (snapshot is { } taken)
+            {
+                // The invocations before the snapshot are not run again: their outcomes come from
+                // the oplog (for idempotency keys) and their effect on the state from the snapshot.
+                RestoreHistory(entries.Where(e => e.Index < taken.Index));
+                var instance = _instance!;
+                await _scheduler.Run(() =>
+                {
+                    _context.MakeCurrent();
+                    Snapshots.WorkerSnapshots.Load(instance, taken.Entry.Format, taken.Entry.Data.Span.ToArray());
+                    return Task.FromResult(0);
+                });
+                _lastSnapshotIndex = taken.Index;
+            }
 
             while (_replay.HasMore)
             {
@@ -49,6 +64,11 @@ public sealed partial class WorkerExecutor
                 }
             }
         }
+        catch (Snapshots.SnapshotException)
+        {
+            // The caller starts over with a full replay.
+            throw;
+        }
         catch (Exception ex) when (ex is NondeterminismException or OplogCorruptException or ClayException)
         {
             Fail(ex);
@@ -65,6 +85,55 @@ public sealed partial class WorkerExecutor
         MeasureMemory(force: true);
         RequeuePending(entries);
         _processing = Task.Run(ProcessAsync, CancellationToken.None);
+    }
+
+    /// <summary>Rebuilds outcomes, status and last error from entries that are not replayed.</summary>
+    private void RestoreHistory(IEnumerable<(long Index, OplogEntry Entry)> entries)
+    {
+        OplogEntry.ExportedFunctionInvoked? open = null;
+        foreach (var (_, entry) in entries)
+        {
+            switch (entry)
+            {
+                case OplogEntry.ExportedFunctionInvoked invoked:
+                    open = invoked;
+                    break;
+                case OplogEntry.ExportedFunctionCompleted completed when open is not null:
+                    _outcomes[open.IdempotencyKey] = new InvocationOutcome(open.IdempotencyKey, open.FunctionName, completed.Result, null, null);
+                    open = null;
+                    break;
+                case OplogEntry.ExportedFunctionFailed failed when open is not null:
+                    _outcomes[open.IdempotencyKey] = new InvocationOutcome(open.IdempotencyKey, open.FunctionName, null, failed.ExceptionType, failed.Message);
+                    open = null;
+                    break;
+                case OplogEntry.Exited:
+                    Status = WorkerStatus.Exited;
+                    break;
+                case OplogEntry.Error error when error.ErrorCode != "effect-failed":
+                    _lastError = error.Message;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes a snapshot when <see cref="WorkerExecutorOptions.SnapshotEvery"/> entries were written
+    /// since the last one. Runs between invocations, so the state is consistent.
+    /// </summary>
+    private void MaybeSnapshot()
+    {
+        if (_instance is null || _snapshotsDisabled || _options.SnapshotEvery <= 0) return;
+        if (_writer.LastIndex - _lastSnapshotIndex < _options.SnapshotEvery) return;
+        try
+        {
+            var (format, data) = Snapshots.WorkerSnapshots.Save(_instance);
+            _lastSnapshotIndex = _writer.Append(new OplogEntry.Snapshot(_writer.Now, format, new Bytes(data)));
+        }
+        catch (Snapshots.SnapshotException ex)
+        {
+            _snapshotsDisabled = true;
+            _logger.LogWarning("Worker {Worker} takes no snapshots: {Problem}", Id, ex.Message);
+        }
     }
 
     private void Fail(Exception ex)
@@ -193,6 +262,7 @@ public sealed partial class WorkerExecutor
                 ? new OplogEntry.ExportedFunctionCompleted(_writer.Now, result)
                 : new OplogEntry.ExportedFunctionFailed(_writer.Now, outcome.ExceptionType!, outcome.ExceptionMessage!));
             MeasureMemory(force: false);
+            MaybeSnapshot();
             await FlushOrBreakAsync(cancellationToken);
         }
         if (Status is WorkerStatus.Running) Status = WorkerStatus.Idle;

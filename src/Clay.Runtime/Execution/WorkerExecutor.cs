@@ -38,6 +38,8 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private long _recordedMemory;
     private int _measuredObjects;
     private int _invocationsSinceMeasure;
+    private long _lastSnapshotIndex;
+    private bool _snapshotsDisabled;
     private Task _processing = Task.CompletedTask;
     private long _lastActivityTimestamp;
 
@@ -95,6 +97,21 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     public static async Task<WorkerExecutor> OpenAsync(WorkerId id, WorkerCreation? creation, IComponentCatalog catalog, IOplogStore store,
         WorkerExecutorOptions options, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await OpenAsync(id, creation, catalog, store, options, useSnapshot: true, cancellationToken);
+        }
+        catch (Snapshots.SnapshotException ex)
+        {
+            options.LoggerFactory.CreateLogger<WorkerExecutor>().LogWarning(
+                "Worker {Worker}: {Problem}; recovering by replaying the whole oplog instead", id, ex.Message);
+            return await OpenAsync(id, creation, catalog, store, options, useSnapshot: false, cancellationToken);
+        }
+    }
+
+    private static async Task<WorkerExecutor> OpenAsync(WorkerId id, WorkerCreation? creation, IComponentCatalog catalog, IOplogStore store,
+        WorkerExecutorOptions options, bool useSnapshot, CancellationToken cancellationToken)
+    {
         var lastIndex = await store.GetLastIndexAsync(id, cancellationToken);
         List<(long, OplogEntry)> entries;
         LoadedComponent component;
@@ -122,10 +139,34 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
             writer = new OplogWriter(id, store, lastIndex, options.Time);
         }
 
+        var replayable = WithoutJumpedEntries(entries);
+        var snapshot = useSnapshot ? LatestSnapshot(replayable) : null;
         var executor = new WorkerExecutor(id, store, options, writer, component, (OplogEntry.Create)entries[0].Item2,
-            new ReplayLog(WithoutJumpedEntries(entries)));
-        await executor.RecoverAsync(entries, cancellationToken);
+            new ReplayLog(snapshot is { } s ? WithoutSnapshotted(replayable, s.Index) : replayable));
+        await executor.RecoverAsync(entries, snapshot, cancellationToken);
         return executor;
+    }
+
+    /// <summary>The latest snapshot entry, if any.</summary>
+    private static (long Index, OplogEntry.Snapshot Entry)? LatestSnapshot(List<(long Index, OplogEntry Entry)> entries)
+    {
+        for (var i = entries.Count - 1; i >= 0; i--)
+        {
+            if (entries[i].Entry is OplogEntry.Snapshot snapshot) return (entries[i].Index, snapshot);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// What is replayed when starting from the snapshot at <paramref name="snapshotIndex"/>: the
+    /// construction (the create entry and the constructor's effects, up to the first invocation),
+    /// then everything after the snapshot.
+    /// </summary>
+    private static List<(long, OplogEntry)> WithoutSnapshotted(List<(long Index, OplogEntry Entry)> entries, long snapshotIndex)
+    {
+        var firstInvocation = entries.FindIndex(e => e.Entry is OplogEntry.ExportedFunctionInvoked);
+        var construction = firstInvocation < 0 ? entries : entries.Take(firstInvocation);
+        return construction.Where(e => e.Index < snapshotIndex).Concat(entries.Where(e => e.Index > snapshotIndex)).ToList();
     }
 
     /// <summary>

@@ -17,4 +17,10 @@ public sealed record WorkerExecutorOptions
 
     /// <summary>Receives every durable log line written live (not on replay).</summary>
     public Action<WorkerId, Oplog.OplogEntry.Log>? LogSink { get; init; }
+
+    /// <summary>
+    /// Take a snapshot of a worker's state once this many oplog entries were written since the last
+    /// one (0: never). Recovery then loads the latest snapshot and replays only what follows it.
+    /// </summary>
+    public int SnapshotEvery { get; init; } = 1000;
 }

@@ -42,7 +42,11 @@ public static class ClayServer
         builder.Services.AddSingleton(sp => new ComponentRegistry(options.DataDirectory, options.MaxPackageBytes,
             sp.GetRequiredService<ILogger<ComponentRegistry>>()));
         builder.Services.AddSingleton<IComponentCatalog>(sp => sp.GetRequiredService<ComponentRegistry>());
-        builder.Services.AddSingleton(sp => new WorkerExecutorOptions { LoggerFactory = sp.GetRequiredService<ILoggerFactory>() });
+        builder.Services.AddSingleton(sp => new WorkerExecutorOptions
+        {
+            LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
+            SnapshotEvery = options.SnapshotEvery,
+        });
         builder.Services.AddSingleton<ResidentWorkers>();
         builder.Services.AddSingleton(sp => new ClayMetrics(sp.GetRequiredService<ResidentWorkers>(),
             () => options.EffectiveMemoryBudget, () => sp.GetRequiredService<ResidencyManager>().Used,

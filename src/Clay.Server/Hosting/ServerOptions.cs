@@ -28,6 +28,9 @@ public sealed record ServerOptions
     /// <summary>The memory budget for resident workers, in bytes (0 = derived from the machine).</summary>
     public long MemoryBudgetBytes { get; init; }
 
+    /// <summary>Take a worker snapshot every this many oplog entries (0: never).</summary>
+    public int SnapshotEvery { get; init; } = 1000;
+
     /// <summary>
     /// The budget in force: <see cref="MemoryBudgetBytes"/> when set, else a quarter of the memory
     /// available to the process (the machine's, or the container's limit when there is one).
@@ -51,11 +54,17 @@ public sealed record ServerOptions
                 "--max-idle" => options with { MaxIdle = ParseDuration(Value()) },
                 "--max-package-size" => options with { MaxPackageBytes = ParseSize(Value()) },
                 "--memory-budget" => options with { MemoryBudgetBytes = ParseSize(Value()) },
-                _ => throw Bad($"unknown option '{name}'; options: --data-dir, --port, --listen, --max-idle, --max-package-size, --memory-budget"),
+                "--snapshot-every" => options with { SnapshotEvery = ParseCount(name, Value()) },
+                _ => throw Bad($"unknown option '{name}'; options: --data-dir, --port, --listen, --max-idle, --max-package-size, --memory-budget, --snapshot-every"),
             };
         }
         return options;
     }
+
+    private static int ParseCount(string name, string text) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            ? n
+            : throw new Runtime.Errors.ClayException(Runtime.Errors.ErrorCodes.InvalidArguments, $"{name} takes a whole number, not '{text}'");
 
     /// <summary><c>$CLAY_DATA_DIR</c>, else <c>~/.clay/data</c>.</summary>
     public static string DefaultDataDirectory() =>

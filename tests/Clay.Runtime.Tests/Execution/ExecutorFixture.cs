@@ -30,6 +30,12 @@ public sealed class ExecutorFixture : IAsyncDisposable
 
     public List<(WorkerId Worker, string Message)> Logs { get; } = [];
 
+    /// <summary>Snapshot interval of the executors this fixture creates (0: none).</summary>
+    public int SnapshotEvery { get; set; }
+
+    /// <summary>Warnings and errors the executors logged.</summary>
+    public List<string> Warnings { get; } = [];
+
     public static string ComponentName(Type type) => $"test:{Clay.Runtime.Components.KebabCase.FromPascal(type.Name)}";
 
     public static WorkerId Worker(Type type, string name) => new(ComponentName(type), name);
@@ -48,6 +54,8 @@ public sealed class ExecutorFixture : IAsyncDisposable
             Time = Time,
             HttpHandlerFactory = http ?? (() => new SocketsHttpHandler()),
             LogSink = (worker, entry) => { lock (Logs) Logs.Add((worker, entry.Message)); },
+            SnapshotEvery = SnapshotEvery,
+            LoggerFactory = new ListLoggerFactory(Warnings),
         });
         _open.Add(executor);
         return executor;
@@ -87,5 +95,29 @@ public sealed class ExecutorFixture : IAsyncDisposable
             try { await _open[i].DisposeAsync(); } catch (Exception) { /* already broken by the test */ }
         }
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>Collects warnings and errors so tests can check what was reported.</summary>
+public sealed class ListLoggerFactory(List<string> sink) : Microsoft.Extensions.Logging.ILoggerFactory
+{
+    public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Logger(sink);
+
+    public void AddProvider(Microsoft.Extensions.Logging.ILoggerProvider provider) { }
+
+    public void Dispose() { }
+
+    private sealed class Logger(List<string> sink) : Microsoft.Extensions.Logging.ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => logLevel >= Microsoft.Extensions.Logging.LogLevel.Warning;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state,
+            Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!IsEnabled(logLevel)) return;
+            lock (sink) sink.Add(formatter(state, exception));
+        }
     }
 }

@@ -1,0 +1,99 @@
+using Clay.Runtime.Execution;
+using Clay.Runtime.Oplog;
+using Clay.Runtime.Oplog.Codec;
+using Clay.Runtime.Values;
+using Clay.TestComponents.Durability;
+using Cart;
+using static Clay.Runtime.Tests.Execution.CartValues;
+
+namespace Clay.Runtime.Tests.Execution;
+
+[Collection(StaticComponentState.Name)]
+public sealed class SnapshotTests
+{
+    [Fact]
+    public async Task Recovery_from_a_snapshot_gives_the_same_state_and_results_as_a_full_replay()
+    {
+        var withSnapshots = await RunCartAsync(snapshotEvery: 7);
+        var withoutSnapshots = await RunCartAsync(snapshotEvery: 0);
+
+        Assert.True(withSnapshots.Snapshots > 3, $"{withSnapshots.Snapshots} snapshots taken");
+        Assert.Equal(0, withoutSnapshots.Snapshots);
+        Assert.Equal(withoutSnapshots.Results, withSnapshots.Results);
+    }
+
+    [Fact]
+    public async Task Recovery_runs_only_the_invocations_after_the_latest_snapshot()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Tally)) { SnapshotEvery = 20 };
+        var worker = ExecutorFixture.Worker(typeof(Tally), "t");
+        var (store, executor) = await fixture.StartAsync();
+        for (ulong i = 1; i <= 100; i++) await executor.InvokeAsync(worker, "add", [new Value.U64(i)], idempotencyKey: $"k{i}");
+        await fixture.StopAsync(store, executor);
+        Tally.Executions = 0;
+
+        var (_, reopened) = await fixture.StartAsync();
+        var history = (Value.List)(await reopened.InvokeAsync(worker, "history", [])).Result!;
+        var replayed = Tally.Executions;
+        var again = await reopened.InvokeAsync(worker, "add", [new Value.U64(1)], idempotencyKey: "k3");
+
+        Assert.InRange(replayed, 0, 10);
+        Assert.Equal(100, history.Items.Length);
+        Assert.Equal(new Value.U64(6), again.Result); // k3's recorded result (1 + 2 + 3), not run again
+        Assert.Equal(new Value.U64(5051), (await reopened.InvokeAsync(worker, "add", [new Value.U64(1)])).Result);
+    }
+
+    [Fact]
+    public async Task A_snapshot_that_fails_to_load_falls_back_to_a_full_replay_with_a_warning()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Notebook)) { SnapshotEvery = 5 };
+        var worker = ExecutorFixture.Worker(typeof(Notebook), "n");
+        Notebook.BreakLoading = false;
+        var (store, executor) = await fixture.StartAsync();
+        for (var i = 0; i < 20; i++) await executor.InvokeAsync(worker, "write", [Str($"note {i}")]);
+        await fixture.StopAsync(store, executor);
+
+        Notebook.BreakLoading = true;
+        try
+        {
+            var (_, reopened) = await fixture.StartAsync();
+            var notes = (Value.List)(await reopened.InvokeAsync(worker, "read", [])).Result!;
+
+            Assert.Equal(Enumerable.Range(0, 20).Select(i => (Value)Str($"note {i}")), notes.Items);
+            Assert.Contains(fixture.Warnings, w => w.Contains("notebook snapshot is damaged", StringComparison.Ordinal)
+                                                   && w.Contains("replaying the whole oplog", StringComparison.Ordinal));
+            Assert.Equal(new Value.U32(21), (await reopened.InvokeAsync(worker, "write", [Str("after")])).Result);
+        }
+        finally
+        {
+            Notebook.BreakLoading = false;
+        }
+    }
+
+    private static async Task<(int Snapshots, List<Value?> Results)> RunCartAsync(int snapshotEvery)
+    {
+        await using var fixture = new ExecutorFixture(typeof(ShoppingCart)) { SnapshotEvery = snapshotEvery };
+        var cart = ExecutorFixture.Worker(typeof(ShoppingCart), "snap");
+        var (store, executor) = await fixture.StartAsync();
+        await executor.InvokeAsync(cart, "initialize-cart", [Str("user1")]);
+        for (var i = 0; i < 30; i++)
+        {
+            await executor.InvokeAsync(cart, "add-item", [Item($"p{i}", quantity: (uint)i + 1)]);
+            if (i % 4 == 0) await executor.InvokeAsync(cart, "remove-item", [Str($"p{i / 2}")]);
+            if (i % 5 == 0) await executor.InvokeAsync(cart, "update-item-quantity", [Str($"p{i}"), new Value.U32(99)]);
+        }
+        await fixture.StopAsync(store, executor);
+
+        var (reopenedStore, reopened) = await fixture.StartAsync();
+        var snapshots = 0;
+        await foreach (var stored in reopenedStore.ReadAsync(cart, 1))
+        {
+            if (OplogCodec.Decode(stored.Payload.Span) is OplogEntry.Snapshot) snapshots++;
+        }
+        var results = new List<Value?> { (await reopened.InvokeAsync(cart, "get-cart-contents", [])).Result };
+        await reopened.InvokeAsync(cart, "add-item", [Item("late")]);
+        await reopened.InvokeAsync(cart, "remove-item", [Str("p1")]);
+        results.Add((await reopened.InvokeAsync(cart, "get-cart-contents", [])).Result);
+        return (snapshots, results);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text;
+using Clay.Sdk;
+
+namespace Clay.TestComponents.Durability;
+
+/// <summary>Sums numbers and counts how often its code really ran: shows how much a recovery replayed.</summary>
+[ClayWorker]
+public sealed class Tally
+{
+    private readonly List<ulong> _history = [];
+    private ulong _sum;
+
+    /// <summary>Runs of <see cref="Add"/> in this process, replays included.</summary>
+    public static int Executions { get; set; }
+
+    /// <summary>Adds <paramref name="value"/> and returns the sum.</summary>
+    public ulong Add(ulong value)
+    {
+        Executions++;
+        _history.Add(value);
+        _sum += value;
+        return _sum;
+    }
+
+    /// <summary>The values added, in order.</summary>
+    public IReadOnlyList<ulong> History() => _history;
+}
+
+/// <summary>A worker with its own snapshot format, whose loading can be made to fail.</summary>
+[ClayWorker]
+public sealed class Notebook : ISnapshotable
+{
+    private readonly List<string> _notes = [];
+
+    /// <summary>When set, loading a snapshot throws, as a corrupt or incompatible snapshot would.</summary>
+    public static bool BreakLoading { get; set; }
+
+    /// <summary>Adds a note and returns how many there are.</summary>
+    public uint Write(string note)
+    {
+        _notes.Add(note);
+        return (uint)_notes.Count;
+    }
+
+    /// <summary>The notes.</summary>
+    public IReadOnlyList<string> Read() => _notes;
+
+    /// <inheritdoc/>
+    public byte[] SaveSnapshot() => Encoding.UTF8.GetBytes(string.Join('\n', _notes));
+
+    /// <inheritdoc/>
+    public void LoadSnapshot(byte[] snapshot)
+    {
+        if (BreakLoading) throw new InvalidDataException("notebook snapshot is damaged");
+        _notes.AddRange(Encoding.UTF8.GetString(snapshot).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+}

@@ -15,4 +15,6 @@ public static class ServerErrorCodes
     public const string Internal = "internal-error";
     /// <summary>The request lacks a valid token.</summary>
     public const string Unauthorized = "unauthorized";
+    /// <summary>The worker is running an invocation and cannot be evicted now.</summary>
+    public const string WorkerBusy = "worker-busy";
 }

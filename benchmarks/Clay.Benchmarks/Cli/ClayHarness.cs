@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
 
 namespace Clay.Benchmarks.Cli;
 
@@ -17,7 +19,49 @@ public sealed class ClayHarness : IAsyncDisposable
         _server = server;
         Root = root;
         Url = url;
+        Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
     }
+
+    /// <summary>A client of the server's REST API.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>The server's data directory.</summary>
+    public string DataDirectory => Path.Combine(Root, "data");
+
+    /// <summary>The server process's peak resident memory so far, in bytes.</summary>
+    public long PeakRss
+    {
+        get
+        {
+            _server.Refresh();
+            return _server.PeakWorkingSet64;
+        }
+    }
+
+    /// <summary>Bytes on disk under the data directory.</summary>
+    public long DataBytes => new DirectoryInfo(DataDirectory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+
+    /// <summary>Invokes a function through the REST API and returns the result's WAVE text (or null); throws on failure.</summary>
+    public async Task<string?> InvokeAsync(string component, string worker, string function, params string[] args)
+    {
+        using var response = await Http.PostAsync($"/v1/components/{component}/workers/{worker}/invoke",
+            JsonContent.Create(new InvokeBody(function, args)));
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{component}/{worker} {function}: {text}");
+        using var json = JsonDocument.Parse(text);
+        return json.RootElement.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object
+            ? result.GetProperty("wave").GetString()
+            : null;
+    }
+
+    /// <summary>Drops the worker from the server's memory.</summary>
+    public async Task EvictAsync(string component, string worker)
+    {
+        using var response = await Http.PostAsync($"/v1/components/{component}/workers/{worker}/evict", null);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private sealed record InvokeBody(string Function, string[] Args);
 
     public string Root { get; }
 
@@ -25,7 +69,7 @@ public sealed class ClayHarness : IAsyncDisposable
 
     public static string Bin { get; } = FindBin();
 
-    public static async Task<ClayHarness> StartAsync()
+    public static async Task<ClayHarness> StartAsync(params string[] serverArgs)
     {
         var root = Path.Combine(Path.GetTempPath(), "clay-bench-cli-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
@@ -36,7 +80,7 @@ public sealed class ClayHarness : IAsyncDisposable
             port = ((IPEndPoint)probe.LocalEndpoint).Port;
         }
         var start = new ProcessStartInfo(Path.Combine(Bin, "clay-server")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--port", port.ToString(), "--data-dir", Path.Combine(root, "data") }) start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { "--port", port.ToString(), "--data-dir", Path.Combine(root, "data") }.Concat(serverArgs)) start.ArgumentList.Add(arg);
         var server = Process.Start(start)!;
         var ready = new TaskCompletionSource();
         server.OutputDataReceived += (_, e) => { if (e.Data?.Contains("Clay server ready", StringComparison.Ordinal) == true) ready.TrySetResult(); };
@@ -84,6 +128,7 @@ public sealed class ClayHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Http.Dispose();
         _server.Kill(entireProcessTree: true);
         await _server.WaitForExitAsync();
         _server.Dispose();

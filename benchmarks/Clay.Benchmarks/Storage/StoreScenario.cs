@@ -58,7 +58,7 @@ public sealed partial class StoreScenario : IScenario
         }
     }
 
-    private static (double P50, double P99) RawFdatasync(string path, byte[] payload, int samples)
+    internal static (double P50, double P99) RawFdatasync(string path, byte[] payload, int samples)
     {
         var latencies = new double[samples];
         using var handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite);

@@ -18,7 +18,7 @@ public static class ApiErrors
     public static int StatusOf(string code) => code switch
     {
         ErrorCodes.WorkerNotFound or ErrorCodes.ComponentNotFound or ErrorCodes.FunctionNotFound or ServerErrorCodes.NotFound => 404,
-        ErrorCodes.WorkerAlreadyExists or ErrorCodes.OplogConflict or ErrorCodes.WorkerFailed or ErrorCodes.WorkerExited
+        ErrorCodes.WorkerAlreadyExists or ServerErrorCodes.WorkerBusy or ErrorCodes.OplogConflict or ErrorCodes.WorkerFailed or ErrorCodes.WorkerExited
             or ErrorCodes.NondeterminismDetected => 409,
         ServerErrorCodes.PackageTooLarge => 413,
         ErrorCodes.InvocationFailed => 422,

@@ -3,6 +3,8 @@ using Clay.Cluster.Workers;
 using Clay.Runtime;
 using Clay.Runtime.Errors;
 using Clay.Runtime.Oplog.Codec;
+using Clay.Runtime.Storage;
+using Clay.Runtime.Execution;
 using Clay.Runtime.Values;
 using Clay.Runtime.Wave;
 using Clay.Server.Components;
@@ -26,6 +28,7 @@ public static class WorkerEndpoints
             await directory.GetAsync(Id(component, worker), ct));
         workers.MapDelete("/{worker}", DeleteAsync);
         workers.MapPost("/{worker}/invoke", InvokeAsync);
+        workers.MapPost("/{worker}/evict", EvictAsync);
         workers.MapGet("/{worker}/oplog", OplogEndpoint.ReadAsync);
     }
 
@@ -49,6 +52,20 @@ public static class WorkerEndpoints
         var name = Names.ValidateComponent(Uri.UnescapeDataString(component));
         registry.Get(name);
         return await directory.ListAsync(name, filter ?? [], Math.Clamp(count ?? 50, 1, 10_000), cursor, ct);
+    }
+
+    /// <summary>
+    /// Drops an idle worker from memory now, as the memory budget would (an operational endpoint:
+    /// benchmarks and tests of cold starts use it). 409 when the worker is busy.
+    /// </summary>
+    private static async Task<IResult> EvictAsync(string component, string worker, IGrainFactory grains, IOplogStore store, CancellationToken ct)
+    {
+        var id = Id(component, worker);
+        if (await store.GetLastIndexAsync(id, ct) == 0) throw new WorkerNotFoundException(id);
+        var evicted = await grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(id)).EvictAsync();
+        return evicted
+            ? Results.Ok(new { evicted = true })
+            : ApiErrors.Result(ServerErrorCodes.WorkerBusy, $"worker {id} is running an invocation and stays in memory");
     }
 
     private static async Task<IResult> DeleteAsync(string component, string worker, IGrainFactory grains)

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Clay.Benchmarks.Cli;
+using Clay.Benchmarks.Storage;
+
+namespace Clay.Benchmarks.Rest;
+
+/// <summary>
+/// One invocation on a resident worker (hot) versus one on a worker just dropped from memory
+/// (cold), for a 3-entry cart and a 1,000-item cart, next to a raw fdatasync measured in the same run.
+/// </summary>
+public sealed class HotColdScenario : IScenario
+{
+    public string Name => "hot-cold";
+
+    public string Description => "REST invocation latency on resident vs evicted workers, small and 1,000-item carts (--runs N)";
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        var runs = Execution.ExecutorScenario.Arg(args, "--runs", 200);
+        await using var clay = await ClayHarness.StartAsync();
+        clay.DeployCarts(1);
+        var raw = StoreScenario.RawFdatasync(Path.Combine(clay.DataDirectory, "raw.bin"), new byte[120], samples: 300);
+        await clay.InvokeAsync("demo:cart0", "small", "initialize-cart", "\"user1\"");
+        await clay.InvokeAsync("demo:cart0", "small", "add-item", RestSeedScenario.Item("p1", "one"));
+        await clay.InvokeAsync("demo:cart0", "big", "initialize-cart", "\"user1\"");
+        for (var i = 0; i < 1000; i++) await clay.InvokeAsync("demo:cart0", "big", "add-item", RestSeedScenario.Item($"p{i}", $"item {i}"));
+
+        var results = new Dictionary<string, (double P50, double P99)>();
+        foreach (var worker in new[] { "small", "big" })
+        {
+            var hot = new double[runs];
+            for (var i = 0; i < runs; i++) hot[i] = await RestSeedScenario.TimeAsync(() => clay.InvokeAsync("demo:cart0", worker, "get-cart-contents"));
+            var cold = new double[Math.Max(20, runs / 4)];
+            for (var i = 0; i < cold.Length; i++)
+            {
+                await clay.EvictAsync("demo:cart0", worker);
+                cold[i] = await RestSeedScenario.TimeAsync(() => clay.InvokeAsync("demo:cart0", worker, "get-cart-contents"));
+            }
+            Array.Sort(hot);
+            Array.Sort(cold);
+            results[$"{worker}_hot"] = (Percentiles.Of(hot, 50), Percentiles.Of(hot, 99));
+            results[$"{worker}_cold"] = (Percentiles.Of(cold, 50), Percentiles.Of(cold, 99));
+        }
+        Console.WriteLine("hot-cold: get-cart-contents over REST; cold = right after the worker was evicted");
+        Console.WriteLine($"  raw fdatasync p50 {raw.P50:F3} ms");
+        foreach (var (key, value) in results) Console.WriteLine($"  {key,-11} p50 {value.P50,7:F2} ms  p99 {value.P99,7:F2} ms");
+        Console.WriteLine($"  small hot p50 - raw fdatasync p50 = {results["small_hot"].P50 - raw.P50:F2} ms (target <= 0.5); small cold/hot p50 = {results["small_cold"].P50 / results["small_hot"].P50:F1}× (target <= 10×)");
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["scenario"] = Name,
+            ["raw_fdatasync_p50_ms"] = Math.Round(raw.P50, 3),
+            ["small_hot_p50_ms"] = Math.Round(results["small_hot"].P50, 3), ["small_hot_p99_ms"] = Math.Round(results["small_hot"].P99, 3),
+            ["small_cold_p50_ms"] = Math.Round(results["small_cold"].P50, 3), ["small_cold_p99_ms"] = Math.Round(results["small_cold"].P99, 3),
+            ["big_hot_p50_ms"] = Math.Round(results["big_hot"].P50, 3), ["big_hot_p99_ms"] = Math.Round(results["big_hot"].P99, 3),
+            ["big_cold_p50_ms"] = Math.Round(results["big_cold"].P50, 3), ["big_cold_p99_ms"] = Math.Round(results["big_cold"].P99, 3),
+        }));
+        return 0;
+    }
+}

@@ -27,6 +27,8 @@ public static class ClayServer
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Clay", LogLevel.Information);
+        // Orleans advises server GC at start-up; Clay chooses the workstation GC on purpose (smaller heaps per core).
+        builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(options.Listen, options.Port);

@@ -22,7 +22,10 @@ public sealed partial class ResidencyTests : IAsyncLifetime
     {
         Directory.CreateDirectory(_root);
         _server = new ServerProcess(Path.Combine(_root, "data"));
-        await _server.StartAsync("--memory-budget", "2MiB");
+        // The budget comes from a configuration file, as an operator would set it.
+        var config = Path.Combine(_root, "server.conf");
+        File.WriteAllText(config, "# residency test\nmemory-budget 2MiB   # small on purpose\nmax-idle 10m\n");
+        await _server.StartAsync("--config", config);
         _http.BaseAddress = new Uri(_server.Url);
         var clay = new ClayCli(_server.Url, Path.Combine(_root, "home"));
         await clay.OkAsync(_root, "app", "new", "shop", "csharp");
@@ -66,6 +69,7 @@ public sealed partial class ResidencyTests : IAsyncLifetime
         var evictions = Metric(metrics, "clay_worker_evictions_total");
         var held = await WorkerAsync("demo:holder", "held");
 
+        Assert.Equal(2 * 1024 * 1024, Metric(metrics, "clay_memory_budget_bytes"));
         Assert.False(holding.IsCompleted, "the pressure lasted longer than the held invocation; the check below would prove nothing");
         Assert.True(evictions >= Workers / 2, $"{evictions} evictions:\n{metrics}");
         Assert.True(Metric(metrics, "clay_workers_resident") < Workers / 2, metrics);

@@ -38,8 +38,51 @@ public sealed record ServerOptions
     public long EffectiveMemoryBudget =>
         MemoryBudgetBytes > 0 ? MemoryBudgetBytes : Math.Max(64L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4);
 
-    /// <summary>Parses the command line; throws <c>invalid-arguments</c> naming the bad option.</summary>
+    /// <summary>
+    /// Parses the command line after the configuration file: <c>--config FILE</c>, else
+    /// <c>~/.clay/server.conf</c> when it exists. The file holds the same options, one per line
+    /// without the dashes (<c>memory-budget 64MiB</c>), <c>#</c> starts a comment; the command line
+    /// wins. Throws <c>invalid-arguments</c> naming the bad option.
+    /// </summary>
     public static ServerOptions Parse(IReadOnlyList<string> args)
+    {
+        var at = args.ToList().IndexOf("--config");
+        var commandLine = args.ToList();
+        string? file = null;
+        if (at >= 0)
+        {
+            if (at + 1 >= args.Count) throw Bad("option --config needs a value");
+            file = Path.GetFullPath(args[at + 1]);
+            if (!File.Exists(file)) throw Bad($"the configuration file {file} does not exist");
+            commandLine.RemoveRange(at, 2);
+        }
+        else if (File.Exists(DefaultConfigFile))
+        {
+            file = DefaultConfigFile;
+        }
+        return ParseArguments(file is null ? commandLine : [.. ReadConfig(file), .. commandLine]);
+    }
+
+    /// <summary>The configuration file read when no <c>--config</c> is given.</summary>
+    public static string DefaultConfigFile =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".clay", "server.conf");
+
+    private static IEnumerable<string> ReadConfig(string file)
+    {
+        var lineNumber = 0;
+        foreach (var raw in File.ReadAllLines(file))
+        {
+            lineNumber++;
+            var line = raw.Split('#')[0].Trim();
+            if (line.Length == 0) continue;
+            var parts = line.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (parts.Length != 2) throw Bad($"{file}:{lineNumber}: expected 'option value', for example 'memory-budget 64MiB'");
+            yield return "--" + parts[0].TrimStart('-');
+            yield return parts[1];
+        }
+    }
+
+    private static ServerOptions ParseArguments(IReadOnlyList<string> args)
     {
         var options = new ServerOptions();
         for (var i = 0; i < args.Count; i++)

@@ -57,7 +57,7 @@ public sealed partial class ResidencyTests : IAsyncLifetime
     public async Task Evicted_workers_come_back_with_exactly_their_state_and_a_running_one_is_never_evicted()
     {
         // Held open (a durable sleep) for longer than the pressure below lasts.
-        var holding = InvokeAsync("demo:holder", "held", "hold", "15000");
+        var holding = InvokeAsync("demo:holder", "held", "hold", "30000");
         await Eventually(async () => (await WorkerAsync("demo:holder", "held"))?["status"]?.GetValue<string>() == "Suspended");
 
         await Parallel.ForEachAsync(Enumerable.Range(0, Workers), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>

@@ -25,10 +25,14 @@ public sealed class RetryTests
             await Eventually.TrueAsync(() => worker.Status == WorkerStatus.Retrying && Flaky.Attempts == retry);
             // Time stands still until the test moves it: the retry waits for its backoff delay. The
             // delay's timer may be registered just after the status changes, so keep advancing.
+            // Advance only while this attempt's backoff is pending: the next attempt's timer must
+            // not be fired by this loop, or the next round would never see the worker retrying.
+            // (Only advancing fires timers, so while attempt `retry` is the last one, the timer is its own.)
             await Eventually.TrueAsync(() =>
             {
-                fixture.Time.Advance(TimeSpan.FromMilliseconds(500));
-                return Flaky.Attempts > retry;
+                if (Flaky.Attempts > retry) return true;
+                if (worker.Status == WorkerStatus.Retrying && Flaky.Attempts == retry) fixture.Time.Advance(TimeSpan.FromMilliseconds(500));
+                return false;
             });
         }
         var result = await call.WaitAsync(TimeSpan.FromSeconds(30));

@@ -43,7 +43,11 @@ internal static class FunctionBuilder
         }
         if (!ok) return null;
 
-        var name = TypeMapper.NameOf(method);
+        // .NET names asynchronous methods FooAsync; the exported function is foo (ClayName overrides).
+        var name = method.GetCustomAttribute<Sdk.ClayNameAttribute>() is null && shape == ExportedFunction.ReturnShape.Task
+                   && method.Name.Length > "Async".Length && method.Name.EndsWith("Async", StringComparison.Ordinal)
+            ? KebabCase.FromPascal(method.Name[..^"Async".Length])
+            : TypeMapper.NameOf(method);
         var functionParameters = parameters.Select((p, i) => new FunctionParameter(
             p.GetCustomAttribute<Sdk.ClayNameAttribute>()?.Name ?? KebabCase.FromPascal(p.Name ?? $"arg{i}"), converters[i].Type)).ToArray();
         return new ExportedFunction(name, method.Name, [.. functionParameters], converters, result, CompileCall(workerType, method), shape,

@@ -23,9 +23,12 @@ public sealed class InvocationFailedException(string functionName, string except
     public string ExceptionMessage { get; } = exceptionMessage;
 }
 
-/// <summary>An outcome kept for an idempotency key: the result or the failure.</summary>
+/// <summary>An invocation's outcome: the result or the failure.</summary>
 internal sealed record InvocationOutcome(string IdempotencyKey, string FunctionName, Value? Result, string? ExceptionType, string? ExceptionMessage)
 {
+    /// <summary>Where the invocation is in the oplog (default while it is not recorded).</summary>
+    public CompletedInvocation Recorded { get; init; }
+
     public InvocationResult ToResult() => ExceptionType is null
         ? new InvocationResult(IdempotencyKey, FunctionName, Result)
         : throw new InvocationFailedException(FunctionName, ExceptionType, ExceptionMessage ?? "");

@@ -10,13 +10,12 @@ namespace Clay.Runtime.Execution;
 public sealed partial class WorkerExecutor
 {
     /// <summary>
-    /// Rebuilds the worker: constructs a fresh instance and replays every recorded invocation,
-    /// serving effects from the oplog. An invocation that was running at a crash resumes and
-    /// completes live. Then starts processing the queue, beginning with invocations that were
-    /// durably enqueued but never started.
+    /// Rebuilds the worker: constructs a fresh instance, loads the latest snapshot if there is one,
+    /// and replays every recorded invocation after it, serving effects from the oplog. An invocation
+    /// that was running at a crash resumes and completes live. Then starts processing the queue,
+    /// beginning with invocations that were durably enqueued but never started.
     /// </summary>
-    private async Task RecoverAsync(List<(long Index, OplogEntry Entry)> entries, (long Index, OplogEntry.Snapshot Entry)? snapshot,
-        CancellationToken cancellationToken)
+    private async Task RecoverAsync(RecoveryWindow window, CancellationToken cancellationToken)
     {
         try
         {
@@ -27,12 +26,14 @@ public sealed partial class WorkerExecutor
                 return Task.FromResult(_component.Model.CreateInstance(_context));
             });
             Interlocked.Exchange(ref _memoryAtStartup, Memory.ObjectGraphSize.Measure(_instance).Bytes);
-            _recordedMemory = entries.Select(e => e.Entry).OfType<OplogEntry.GrowMemory>().LastOrDefault()?.Total ?? 0;
-            if (snapshot is { } taken)
+            _recordedMemory = window.Read.Select(e => e.Entry).OfType<OplogEntry.GrowMemory>().LastOrDefault()?.Total ?? 0;
+            if (window.Snapshot is { } taken)
             {
-                // The invocations before the snapshot are not run again: their outcomes come from
-                // the oplog (for idempotency keys) and their effect on the state from the snapshot.
-                RestoreHistory(entries.Where(e => e.Index < taken.Index));
+                // The invocations before the snapshot are not run again: their keys come from the
+                // entries read before it and their effect on the state from the snapshot.
+                RestoreHistory(window.Read.Where(e => e.Index < taken.Index));
+                _lastError = taken.Entry.LastError ?? _lastError;
+                _recordedMemory = Math.Max(_recordedMemory, taken.Entry.RecordedMemory);
                 var instance = _instance!;
                 await _scheduler.Run(() =>
                 {
@@ -50,7 +51,7 @@ public sealed partial class WorkerExecutor
                 {
                     case OplogEntry.ExportedFunctionInvoked invoked:
                         var outcome = await ExecuteAsync(invoked.FunctionName, invoked.Arguments, invoked.IdempotencyKey, index, cancellationToken);
-                        _outcomes[invoked.IdempotencyKey] = outcome;
+                        _completed.Add(invoked.IdempotencyKey, outcome.Recorded);
                         break;
                     case OplogEntry.Exited:
                         Status = WorkerStatus.Exited;
@@ -69,41 +70,33 @@ public sealed partial class WorkerExecutor
             // The caller starts over with a full replay.
             throw;
         }
-        catch (Exception ex) when (ex is NondeterminismException or OplogCorruptException or ClayException)
-        {
-            Fail(ex);
-            return;
-        }
         catch (Exception ex)
         {
-            // The constructor or the component itself failed during replay: the worker cannot be rebuilt.
+            // Nondeterminism, a corrupt oplog, or the constructor or component itself failing
+            // during replay: the worker cannot be rebuilt.
             Fail(ex);
             return;
         }
 
         if (Status != WorkerStatus.Exited) Status = WorkerStatus.Idle;
         MeasureMemory(force: true);
-        RequeuePending(entries);
+        RequeuePending(window.Read);
         _processing = Task.Run(ProcessAsync, CancellationToken.None);
     }
 
-    /// <summary>Rebuilds outcomes, status and last error from entries that are not replayed.</summary>
+    /// <summary>Rebuilds idempotency keys, status and last error from entries that are not replayed.</summary>
     private void RestoreHistory(IEnumerable<(long Index, OplogEntry Entry)> entries)
     {
-        OplogEntry.ExportedFunctionInvoked? open = null;
-        foreach (var (_, entry) in entries)
+        (long Index, OplogEntry.ExportedFunctionInvoked Entry)? open = null;
+        foreach (var (index, entry) in entries)
         {
             switch (entry)
             {
                 case OplogEntry.ExportedFunctionInvoked invoked:
-                    open = invoked;
+                    open = (index, invoked);
                     break;
-                case OplogEntry.ExportedFunctionCompleted completed when open is not null:
-                    _outcomes[open.IdempotencyKey] = new InvocationOutcome(open.IdempotencyKey, open.FunctionName, completed.Result, null, null);
-                    open = null;
-                    break;
-                case OplogEntry.ExportedFunctionFailed failed when open is not null:
-                    _outcomes[open.IdempotencyKey] = new InvocationOutcome(open.IdempotencyKey, open.FunctionName, null, failed.ExceptionType, failed.Message);
+                case OplogEntry.ExportedFunctionCompleted or OplogEntry.ExportedFunctionFailed when open is { } started:
+                    _completed.Add(started.Entry.IdempotencyKey, new CompletedInvocation(started.Index, index));
                     open = null;
                     break;
                 case OplogEntry.Exited:
@@ -120,14 +113,25 @@ public sealed partial class WorkerExecutor
     /// Takes a snapshot when <see cref="WorkerExecutorOptions.SnapshotEvery"/> entries were written
     /// since the last one. Runs between invocations, so the state is consistent.
     /// </summary>
-    private void MaybeSnapshot()
+    private void MaybeSnapshot(string runningKey)
     {
         if (_instance is null || _snapshotsDisabled || _options.SnapshotEvery <= 0) return;
         if (_writer.LastIndex - _lastSnapshotIndex < _options.SnapshotEvery) return;
         try
         {
             var (format, data) = Snapshots.WorkerSnapshots.Save(_instance);
-            _lastSnapshotIndex = _writer.Append(new OplogEntry.Snapshot(_writer.Now, format, new Bytes(data)));
+            long firstPending = 0;
+            lock (_gate)
+            {
+                foreach (var queued in _queued.Values)
+                {
+                    if (queued.PendingIndex > 0 && queued.IdempotencyKey != runningKey && (firstPending == 0 || queued.PendingIndex < firstPending))
+                    {
+                        firstPending = queued.PendingIndex;
+                    }
+                }
+            }
+            _lastSnapshotIndex = _writer.Append(new OplogEntry.Snapshot(_writer.Now, format, new Bytes(data), firstPending, _recordedMemory, _lastError));
         }
         catch (Snapshots.SnapshotException ex)
         {
@@ -146,18 +150,32 @@ public sealed partial class WorkerExecutor
         _queue.Writer.TryComplete();
     }
 
+    /// <summary>
+    /// Queues again the invocations enqueued durably but neither started nor cancelled. Recovery
+    /// reads back to the oldest one still pending at the snapshot, so <paramref name="entries"/> holds
+    /// them all, and every invocation started after them.
+    /// </summary>
     private void RequeuePending(List<(long Index, OplogEntry Entry)> entries)
     {
-        var started = new HashSet<string>(_outcomes.Keys, StringComparer.Ordinal);
+        var started = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (_, entry) in entries)
         {
-            if (entry is OplogEntry.CancelPendingInvocation cancel) started.Add(cancel.IdempotencyKey);
-        }
-        foreach (var (_, entry) in entries)
-        {
-            if (entry is OplogEntry.PendingWorkerInvocation pending && started.Add(pending.IdempotencyKey))
+            switch (entry)
             {
-                var queued = new QueuedInvocation(pending.FunctionName, pending.Arguments, pending.IdempotencyKey);
+                case OplogEntry.ExportedFunctionInvoked invoked:
+                    started.Add(invoked.IdempotencyKey);
+                    break;
+                case OplogEntry.CancelPendingInvocation cancel:
+                    started.Add(cancel.IdempotencyKey);
+                    break;
+            }
+        }
+        foreach (var (index, entry) in entries)
+        {
+            if (entry is OplogEntry.PendingWorkerInvocation pending && !_completed.TryGet(pending.IdempotencyKey, out _)
+                && started.Add(pending.IdempotencyKey))
+            {
+                var queued = new QueuedInvocation(pending.FunctionName, pending.Arguments, pending.IdempotencyKey, index);
                 _queued.Add(pending.IdempotencyKey, queued);
                 _queue.Writer.TryWrite(queued);
             }
@@ -204,7 +222,7 @@ public sealed partial class WorkerExecutor
         lock (_gate)
         {
             _queued.Remove(queued.IdempotencyKey);
-            if (outcome is not null) _outcomes[queued.IdempotencyKey] = outcome;
+            if (outcome is not null) _completed.Add(queued.IdempotencyKey, outcome.Recorded);
         }
         Interlocked.Exchange(ref _lastActivityTimestamp, _options.Time.GetTimestamp());
         if (outcome is not null) queued.Completion.TrySetResult(outcome);
@@ -225,7 +243,7 @@ public sealed partial class WorkerExecutor
             if (recordedAt > 0) throw new NondeterminismException(recordedAt, $"an invocation of {functionName}", "a component without that function");
             throw new FunctionNotFoundException(Id.Component, functionName, _component.Model.Functions.Select(f => f.Name));
         }
-        if (recordedAt == 0) _writer.Append(new OplogEntry.ExportedFunctionInvoked(_writer.Now, functionName, arguments, key));
+        var invokedAt = recordedAt > 0 ? recordedAt : _writer.Append(new OplogEntry.ExportedFunctionInvoked(_writer.Now, functionName, arguments, key));
 
         Status = WorkerStatus.Running;
         Value? result = null;
@@ -251,22 +269,24 @@ public sealed partial class WorkerExecutor
         InvocationOutcome outcome = failure is null
             ? new InvocationOutcome(key, functionName, result, null, null)
             : new InvocationOutcome(key, functionName, null, failure.GetType().FullName ?? failure.GetType().Name, failure.Message);
+        long endedAt;
         if (end is { } recorded)
         {
             VerifyEnd(recorded, outcome);
             _replay.Next();
+            endedAt = recorded.Index;
         }
         else
         {
-            _writer.Append(failure is null
+            endedAt = _writer.Append(failure is null
                 ? new OplogEntry.ExportedFunctionCompleted(_writer.Now, result)
                 : new OplogEntry.ExportedFunctionFailed(_writer.Now, outcome.ExceptionType!, outcome.ExceptionMessage!));
             MeasureMemory(force: false);
-            MaybeSnapshot();
+            MaybeSnapshot(key);
             await FlushOrBreakAsync(cancellationToken);
         }
         if (Status is WorkerStatus.Running) Status = WorkerStatus.Idle;
-        return outcome;
+        return outcome with { Recorded = new CompletedInvocation(invokedAt, endedAt) };
     }
 
     /// <summary>

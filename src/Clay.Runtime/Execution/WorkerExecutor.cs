@@ -21,7 +21,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly WorkerTaskScheduler _scheduler = new();
     private readonly Channel<QueuedInvocation> _queue = Channel.CreateUnbounded<QueuedInvocation>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Dictionary<string, InvocationOutcome> _outcomes = new(StringComparer.Ordinal);
+    private readonly CompletedInvocations _completed;
     private readonly Dictionary<string, QueuedInvocation> _queued = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly OplogWriter _writer;
@@ -55,6 +55,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         _created = created;
         _replay = replay;
         _context = NewContext();
+        _completed = new CompletedInvocations(options.IdempotencyKeys);
         _lastActivityTimestamp = options.Time.GetTimestamp();
     }
 
@@ -113,7 +114,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         WorkerExecutorOptions options, bool useSnapshot, CancellationToken cancellationToken)
     {
         var lastIndex = await store.GetLastIndexAsync(id, cancellationToken);
-        List<(long, OplogEntry)> entries;
+        RecoveryWindow window;
         LoadedComponent component;
         OplogWriter writer;
         if (lastIndex == 0)
@@ -125,48 +126,18 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
                 component.Size, 0);
             writer.Append(create);
             await writer.FlushAsync(cancellationToken);
-            entries = [(1, create)];
+            window = RecoveryWindow.ForNew(create);
         }
         else
         {
-            entries = await ReadAllAsync(id, store, cancellationToken);
-            if (entries.Count == 0 || entries[0].Item2 is not OplogEntry.Create)
-            {
-                throw new OplogCorruptException(id, 1, "the first entry is not a create entry");
-            }
-            var first = (OplogEntry.Create)entries[0].Item2;
-            component = await catalog.GetAsync(id.Component, first.ComponentVersion, cancellationToken);
+            window = await RecoveryWindow.ReadAsync(id, store, lastIndex, useSnapshot, options.IdempotencyKeys, cancellationToken);
+            component = await catalog.GetAsync(id.Component, window.Create.ComponentVersion, cancellationToken);
             writer = new OplogWriter(id, store, lastIndex, options.Time);
         }
 
-        var replayable = WithoutJumpedEntries(entries);
-        var snapshot = useSnapshot ? LatestSnapshot(replayable) : null;
-        var executor = new WorkerExecutor(id, store, options, writer, component, (OplogEntry.Create)entries[0].Item2,
-            new ReplayLog(snapshot is { } s ? WithoutSnapshotted(replayable, s.Index) : replayable));
-        await executor.RecoverAsync(entries, snapshot, cancellationToken);
+        var executor = new WorkerExecutor(id, store, options, writer, component, window.Create, new ReplayLog(window.Replayed));
+        await executor.RecoverAsync(window, cancellationToken);
         return executor;
-    }
-
-    /// <summary>The latest snapshot entry, if any.</summary>
-    private static (long Index, OplogEntry.Snapshot Entry)? LatestSnapshot(List<(long Index, OplogEntry Entry)> entries)
-    {
-        for (var i = entries.Count - 1; i >= 0; i--)
-        {
-            if (entries[i].Entry is OplogEntry.Snapshot snapshot) return (entries[i].Index, snapshot);
-        }
-        return null;
-    }
-
-    /// <summary>
-    /// What is replayed when starting from the snapshot at <paramref name="snapshotIndex"/>: the
-    /// construction (the create entry and the constructor's effects, up to the first invocation),
-    /// then everything after the snapshot.
-    /// </summary>
-    private static List<(long, OplogEntry)> WithoutSnapshotted(List<(long Index, OplogEntry Entry)> entries, long snapshotIndex)
-    {
-        var firstInvocation = entries.FindIndex(e => e.Entry is OplogEntry.ExportedFunctionInvoked);
-        var construction = firstInvocation < 0 ? entries : entries.Take(firstInvocation);
-        return construction.Where(e => e.Index < snapshotIndex).Concat(entries.Where(e => e.Index > snapshotIndex)).ToList();
     }
 
     /// <summary>
@@ -178,8 +149,11 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     public async Task<InvocationResult> InvokeAsync(string functionName, IReadOnlyList<Value> arguments, string? idempotencyKey = null,
         CancellationToken cancellationToken = default)
     {
-        var (queued, done) = Accept(functionName, arguments, idempotencyKey ?? Guid.NewGuid().ToString(), pending: false);
-        var outcome = done ?? await queued!.Completion.Task.WaitAsync(cancellationToken);
+        var key = idempotencyKey ?? Guid.NewGuid().ToString();
+        var (queued, done) = Accept(functionName, arguments, key, pending: false);
+        var outcome = done is { } recorded
+            ? await ReadOutcomeAsync(key, recorded, cancellationToken)
+            : await queued!.Completion.Task.WaitAsync(cancellationToken);
         return outcome.ToResult();
     }
 
@@ -216,23 +190,21 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         await _processing.ConfigureAwait(false);
     }
 
-    private (QueuedInvocation? Queued, InvocationOutcome? Done) Accept(string functionName, IReadOnlyList<Value> arguments, string key, bool pending)
+    private (QueuedInvocation? Queued, CompletedInvocation? Done) Accept(string functionName, IReadOnlyList<Value> arguments, string key, bool pending)
     {
         lock (_gate)
         {
             if (IsBroken) throw BrokenError();
             if (Status is WorkerStatus.Failed or WorkerStatus.Exited) throw new WorkerUnavailableException(Id, Status, _lastError);
-            if (_outcomes.TryGetValue(key, out var done)) return (null, done);
+            if (_completed.TryGet(key, out var done)) return (null, done);
             if (_queued.TryGetValue(key, out var existing)) return (existing, null);
             if (_component.Model.FindFunction(functionName) is null)
             {
                 throw new FunctionNotFoundException(Id.Component, functionName, _component.Model.Functions.Select(f => f.Name));
             }
-            var queued = new QueuedInvocation(functionName, arguments.ToArray(), key);
-            if (pending)
-            {
-                _writer.Append(new OplogEntry.PendingWorkerInvocation(_writer.Now, functionName, queued.Arguments, key));
-            }
+            var values = arguments.ToArray();
+            var pendingIndex = pending ? _writer.Append(new OplogEntry.PendingWorkerInvocation(_writer.Now, functionName, values, key)) : 0;
+            var queued = new QueuedInvocation(functionName, values, key, pendingIndex);
             _queued.Add(key, queued);
             if (!_queue.Writer.TryWrite(queued))
             {
@@ -241,6 +213,28 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
             }
             return (queued, null);
         }
+    }
+
+    /// <summary>Reads the outcome of an invocation that already completed back from the oplog.</summary>
+    private async Task<InvocationOutcome> ReadOutcomeAsync(string key, CompletedInvocation recorded, CancellationToken cancellationToken)
+    {
+        var invoked = await ReadEntryAsync(recorded.Invoked, cancellationToken) as OplogEntry.ExportedFunctionInvoked
+            ?? throw new OplogCorruptException(Id, recorded.Invoked, "the entry of a completed invocation is not exported-function-invoked");
+        return await ReadEntryAsync(recorded.Ended, cancellationToken) switch
+        {
+            OplogEntry.ExportedFunctionCompleted completed => new InvocationOutcome(key, invoked.FunctionName, completed.Result, null, null),
+            OplogEntry.ExportedFunctionFailed failed => new InvocationOutcome(key, invoked.FunctionName, null, failed.ExceptionType, failed.Message),
+            _ => throw new OplogCorruptException(Id, recorded.Ended, "the end of a completed invocation is not exported-function-completed or -failed"),
+        };
+    }
+
+    private async Task<OplogEntry> ReadEntryAsync(long index, CancellationToken cancellationToken)
+    {
+        await foreach (var stored in _store.ReadAsync(Id, index, index, cancellationToken))
+        {
+            return RecoveryWindow.Decode(Id, stored);
+        }
+        throw new OplogCorruptException(Id, index, "the entry is missing");
     }
 
     private DurableWorkerContext NewContext() => new(
@@ -270,32 +264,5 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
             _lastError = ex.Message;
             throw;
         }
-    }
-
-    private static async Task<List<(long, OplogEntry)>> ReadAllAsync(WorkerId id, IOplogStore store, CancellationToken cancellationToken)
-    {
-        var entries = new List<(long, OplogEntry)>();
-        await foreach (var stored in store.ReadAsync(id, 1, long.MaxValue, cancellationToken))
-        {
-            OplogEntry entry;
-            try
-            {
-                entry = Oplog.Codec.OplogCodec.Decode(stored.Payload.Span);
-            }
-            catch (ClayException ex)
-            {
-                throw new OplogCorruptException(id, stored.Index, ex.Message);
-            }
-            entries.Add((stored.Index, entry));
-        }
-        return entries;
-    }
-
-    /// <summary>Drops the entries that a <c>jump</c> (revert) told replay to skip.</summary>
-    private static List<(long, OplogEntry)> WithoutJumpedEntries(List<(long, OplogEntry)> entries)
-    {
-        var jumps = entries.Where(e => e.Item2 is OplogEntry.Jump).Select(e => (OplogEntry.Jump)e.Item2).ToList();
-        if (jumps.Count == 0) return entries;
-        return entries.Where(e => e.Item2 is not OplogEntry.Jump && !jumps.Any(j => e.Item1 >= j.Start && e.Item1 <= j.End)).ToList();
     }
 }

@@ -23,4 +23,11 @@ public sealed record WorkerExecutorOptions
     /// one (0: never). Recovery then loads the latest snapshot and replays only what follows it.
     /// </summary>
     public int SnapshotEvery { get; init; } = 1000;
+
+    /// <summary>
+    /// How many of a worker's most recent completed invocations keep their idempotency key: an
+    /// invocation repeated with one of them returns the recorded outcome instead of running again.
+    /// Older keys are forgotten, which bounds a worker's memory and what recovery reads.
+    /// </summary>
+    public int IdempotencyKeys { get; init; } = 1024;
 }

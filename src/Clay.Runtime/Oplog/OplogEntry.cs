@@ -138,10 +138,18 @@ public abstract record OplogEntry(DateTimeOffset Timestamp)
         public override OplogEntryKind Kind => OplogEntryKind.FailedUpdate;
     }
 
-    /// <summary>The worker's whole state; replay may start at the latest valid snapshot.</summary>
-    /// <param name="Format">How <paramref name="Data"/> is encoded, for example <c>json</c> or <c>custom</c>.</param>
+    /// <summary>
+    /// The worker's whole state, taken between invocations; recovery starts at the latest valid
+    /// snapshot and reads the oplog only from there on (and back as far as <paramref name="FirstPending"/>
+    /// and the retained idempotency keys need).
+    /// </summary>
+    /// <param name="Format">How <paramref name="Data"/> is encoded, for example <c>fields-json/1</c> or <c>custom</c>.</param>
     /// <param name="Data">The state.</param>
-    public sealed record Snapshot(DateTimeOffset Timestamp, string Format, Bytes Data) : OplogEntry(Timestamp)
+    /// <param name="FirstPending">The index of the oldest enqueued invocation not yet started when the snapshot was taken, or 0.</param>
+    /// <param name="RecordedMemory">The memory the oplog last recorded for the worker (the latest <c>grow-memory</c> total).</param>
+    /// <param name="LastError">The worker's last error when the snapshot was taken.</param>
+    public sealed record Snapshot(DateTimeOffset Timestamp, string Format, Bytes Data, long FirstPending = 0, long RecordedMemory = 0,
+        string? LastError = null) : OplogEntry(Timestamp)
     {
         /// <inheritdoc/>
         public override OplogEntryKind Kind => OplogEntryKind.Snapshot;

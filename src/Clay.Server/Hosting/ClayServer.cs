@@ -48,6 +48,7 @@ public static class ClayServer
         {
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
             SnapshotEvery = options.SnapshotEvery,
+            IdempotencyKeys = options.IdempotencyKeys,
         });
         builder.Services.AddSingleton<ResidentWorkers>();
         builder.Services.AddSingleton(sp => new ClayMetrics(sp.GetRequiredService<ResidentWorkers>(),

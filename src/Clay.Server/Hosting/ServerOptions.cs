@@ -31,6 +31,9 @@ public sealed record ServerOptions
     /// <summary>Take a worker snapshot every this many oplog entries (0: never).</summary>
     public int SnapshotEvery { get; init; } = 1000;
 
+    /// <summary>How many of each worker's latest completed invocations keep their idempotency key.</summary>
+    public int IdempotencyKeys { get; init; } = 1024;
+
     /// <summary>
     /// The budget in force: <see cref="MemoryBudgetBytes"/> when set, else a quarter of the memory
     /// available to the process (the machine's, or the container's limit when there is one).
@@ -82,24 +85,32 @@ public sealed record ServerOptions
         }
     }
 
+    /// <summary>Every option: its name without the dashes, and how it sets its value.</summary>
+    private static readonly (string Name, Func<ServerOptions, string, ServerOptions> Set)[] Options =
+    [
+        ("data-dir", (o, v) => o with { DataDirectory = Path.GetFullPath(v) }),
+        ("port", (o, v) => o with { Port = ParsePort(v) }),
+        ("listen", (o, v) => o with { Listen = IPAddress.TryParse(v, out var ip) ? ip : throw Bad($"--listen needs an IP address, not '{v}'") }),
+        ("max-idle", (o, v) => o with { MaxIdle = ParseDuration(v) }),
+        ("max-package-size", (o, v) => o with { MaxPackageBytes = ParseSize(v) }),
+        ("memory-budget", (o, v) => o with { MemoryBudgetBytes = ParseSize(v) }),
+        ("snapshot-every", (o, v) => o with { SnapshotEvery = ParseCount("--snapshot-every", v) }),
+        ("idempotency-keys", (o, v) => o with { IdempotencyKeys = ParseCount("--idempotency-keys", v) }),
+    ];
+
     private static ServerOptions ParseArguments(IReadOnlyList<string> args)
     {
         var options = new ServerOptions();
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw Bad($"option {name} needs a value");
-            options = name switch
+            var option = Array.Find(Options, o => "--" + o.Name == name);
+            if (option.Set is null)
             {
-                "--data-dir" => options with { DataDirectory = Path.GetFullPath(Value()) },
-                "--port" => options with { Port = ParsePort(Value()) },
-                "--listen" => options with { Listen = IPAddress.TryParse(Value(), out var ip) ? ip : throw Bad($"--listen needs an IP address, not '{args[i]}'") },
-                "--max-idle" => options with { MaxIdle = ParseDuration(Value()) },
-                "--max-package-size" => options with { MaxPackageBytes = ParseSize(Value()) },
-                "--memory-budget" => options with { MemoryBudgetBytes = ParseSize(Value()) },
-                "--snapshot-every" => options with { SnapshotEvery = ParseCount(name, Value()) },
-                _ => throw Bad($"unknown option '{name}'; options: --data-dir, --port, --listen, --max-idle, --max-package-size, --memory-budget, --snapshot-every"),
-            };
+                throw Bad($"unknown option '{name}'; options: {string.Join(", ", Options.Select(o => "--" + o.Name))}");
+            }
+            if (i + 1 >= args.Count) throw Bad($"option {name} needs a value");
+            options = option.Set(options, args[++i]);
         }
         return options;
     }

@@ -44,10 +44,10 @@ public sealed class TypeModelTests
 
               add: func(product: product, count: u32, price: f32, code: char, active: bool, delta: s64, tiny: s8, wide: u64) -> u64;
               find: func(product-id: string) -> lookup;
-              fetch-async: func(product-id: string) -> option<product>;
+              fetch: func(product-id: string) -> option<product>;
               validate: func(product: product) -> result<u8, string>;
               reset: func();
-              reset-async: func();
+              clear: func();
               counts: func() -> list<tuple<string, s32>>;
             }
             """.ReplaceLineEndings("\n"), WitPrinter.Print(model).ReplaceLineEndings("\n"));
@@ -65,9 +65,9 @@ public sealed class TypeModelTests
         var added = await model.FindFunction("add")!.InvokeAsync(instance,
             [product, new Value.U32(3), new Value.F32(2.5f), new Value.Char(new System.Text.Rune('x')), Value.True, new Value.S64(-5), new Value.S8(-1), new Value.U64(ulong.MaxValue)]);
         var found = await model.FindFunction("find")!.InvokeAsync(instance, [new Value.String("p1")]);
-        var missing = await model.FindFunction("fetch-async")!.InvokeAsync(instance, [new Value.String("nope")]);
+        var missing = await model.FindFunction("fetch")!.InvokeAsync(instance, [new Value.String("nope")]);
         var invalid = await model.FindFunction("validate")!.InvokeAsync(instance, [product]);
-        var unit = await model.FindFunction("reset-async")!.InvokeAsync(instance, []);
+        var unit = await model.FindFunction("clear")!.InvokeAsync(instance, []);
 
         Assert.Equal(new Value.U64(1), added);
         Assert.Equal("found({product-id: \"p1\", tags: [\"a\", \"b\"], discount: some(0.5), dimensions: (10, 20), color: dark-green, access: {read, share-link}})",
@@ -140,7 +140,7 @@ public sealed class Catalogue
 
     public void Reset() => _products.Clear();
 
-    public ValueTask ResetAsync()
+    public ValueTask ClearAsync()
     {
         _products.Clear();
         return ValueTask.CompletedTask;

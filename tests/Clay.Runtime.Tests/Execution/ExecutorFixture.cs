@@ -33,6 +33,9 @@ public sealed class ExecutorFixture : IAsyncDisposable
     /// <summary>Snapshot interval of the executors this fixture creates (0: none).</summary>
     public int SnapshotEvery { get; set; }
 
+    /// <summary>How many idempotency keys each worker keeps (the executor's default when null).</summary>
+    public int? IdempotencyKeys { get; set; }
+
     /// <summary>Warnings and errors the executors logged.</summary>
     public List<string> Warnings { get; } = [];
 
@@ -49,8 +52,10 @@ public sealed class ExecutorFixture : IAsyncDisposable
 
     public Executor NewExecutor(IOplogStore store, Func<HttpMessageHandler>? http = null)
     {
-        var executor = new Executor(store, Catalog, new WorkerExecutorOptions
+        var defaults = new WorkerExecutorOptions();
+        var executor = new Executor(store, Catalog, defaults with
         {
+            IdempotencyKeys = IdempotencyKeys ?? defaults.IdempotencyKeys,
             Time = Time,
             HttpHandlerFactory = http ?? (() => new SocketsHttpHandler()),
             LogSink = (worker, entry) => { lock (Logs) Logs.Add((worker, entry.Message)); },

@@ -44,6 +44,72 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public async Task Recovery_reads_the_oplog_only_from_the_latest_snapshot_and_the_retained_keys_on()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Tally)) { SnapshotEvery = 100, IdempotencyKeys = 10 };
+        var worker = ExecutorFixture.Worker(typeof(Tally), "long");
+        var (store, executor) = await fixture.StartAsync();
+        for (ulong i = 1; i <= 1_000; i++) await executor.InvokeAsync(worker, "add", [new Value.U64(i)], idempotencyKey: $"k{i}");
+        await fixture.StopAsync(store, executor);
+        Tally.Executions = 0;
+
+        var counting = new CountingOplogStore(await fixture.OpenStoreAsync());
+        var reopened = fixture.NewExecutor(counting);
+        var history = (Value.List)(await reopened.InvokeAsync(worker, "history", [])).Result!;
+        var read = counting.EntriesRead;
+        var replayed = Tally.Executions;
+        var retained = await reopened.InvokeAsync(worker, "add", [new Value.U64(7)], idempotencyKey: "k995");
+        var executionsAfterRetained = Tally.Executions;
+        var forgotten = await reopened.InvokeAsync(worker, "add", [new Value.U64(7)], idempotencyKey: "k1");
+
+        Assert.Equal(Enumerable.Range(1, 1_000).Select(i => (Value)new Value.U64((ulong)i)), history.Items);
+        Assert.InRange(replayed, 0, 50);
+        // The oplog has over 2,000 entries; recovery reads one page back from the end (512) and the create entry.
+        Assert.InRange(read, 1, 600);
+        Assert.Equal(new Value.U64(995UL * 996 / 2), retained.Result); // the recorded sum, not run again
+        Assert.Equal(replayed, executionsAfterRetained);
+        Assert.Equal(new Value.U64(500_500 + 7), forgotten.Result); // older than the retained keys: runs again
+    }
+
+    [Fact]
+    public async Task Invocations_enqueued_long_before_the_latest_snapshot_and_not_started_survive_a_crash()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Tally)) { SnapshotEvery = 50, IdempotencyKeys = 10 };
+        var worker = ExecutorFixture.Worker(typeof(Tally), "queue");
+        Tally.Gates.Clear();
+        var firstGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Tally.Gates.Enqueue(firstGate);
+        Tally.Gates.Enqueue(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            var (store, executor) = await fixture.StartAsync();
+            var held = executor.InvokeAsync(worker, "hold", [], idempotencyKey: "hold-1");
+            var running = await executor.GetAsync(worker, null);
+            for (ulong i = 1; i <= 300; i++) await running.EnqueueAsync("add", [new Value.U64(i)], $"a{i}");
+            await running.EnqueueAsync("hold", [], "hold-2");
+            for (ulong i = 301; i <= 310; i++) await running.EnqueueAsync("add", [new Value.U64(i)], $"a{i}");
+
+            firstGate.SetResult();
+            await held;
+            // The 300 adds run (snapshots every 50 entries, each naming the oldest pending invocation),
+            // then the second hold keeps the worker busy with 10 adds still queued.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (running.GetInfo() is { PendingInvocations: > 10 } && DateTime.UtcNow < deadline) await Task.Delay(5);
+            Assert.Equal(10, running.GetInfo().PendingInvocations);
+            await fixture.CrashAsync(store, executor);
+
+            var (_, recovered) = await fixture.StartAsync();
+            var history = (Value.List)(await recovered.InvokeAsync(worker, "history", [])).Result!;
+
+            Assert.Equal(Enumerable.Range(1, 310).Select(i => (Value)new Value.U64((ulong)i)), history.Items);
+        }
+        finally
+        {
+            Tally.Gates.Clear();
+        }
+    }
+
+    [Fact]
     public async Task A_snapshot_that_fails_to_load_falls_back_to_a_full_replay_with_a_warning()
     {
         await using var fixture = new ExecutorFixture(typeof(Notebook)) { SnapshotEvery = 5 };

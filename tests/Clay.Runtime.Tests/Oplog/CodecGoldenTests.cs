@@ -36,6 +36,26 @@ public sealed class CodecGoldenTests
     }
 
     [Fact]
+    public void A_version_1_snapshot_still_decodes_with_the_later_fields_empty()
+    {
+        var golden = File.ReadAllText(Path.Combine(GoldenDirectory, "snapshot-v1.hex")).Trim();
+
+        var decoded = OplogCodec.Decode(Convert.FromHexString(golden));
+
+        var sample = OplogSamples.All.OfType<OplogEntry.Snapshot>().Single();
+        Assert.Equal(sample with { FirstPending = 0, RecordedMemory = 0, LastError = null }, decoded);
+    }
+
+    [Fact]
+    public void Entries_are_written_in_the_oldest_version_that_has_their_layout()
+    {
+        foreach (var entry in OplogSamples.All)
+        {
+            Assert.Equal(entry is OplogEntry.Snapshot ? 2 : 1, OplogCodec.Encode(entry)[0]);
+        }
+    }
+
+    [Fact]
     public void The_encoding_of_every_value_tag_matches_its_golden_file()
     {
         var encoded = ValueCodec.Encode(OplogSamples.EveryValueTag);

@@ -45,7 +45,7 @@ public static class OplogSamples
         new PendingUpdate(At, 4, UpdateMode.Manual),
         new SuccessfulUpdate(At, 4, 50_000),
         new FailedUpdate(At, 5, "snapshot hook missing"),
-        new Snapshot(At, "json", new Bytes([1, 2, 3, 255])),
+        new Snapshot(At, "json", new Bytes([1, 2, 3, 255]), 17, 4096, "boom"),
         new ChangeRetryPolicy(At, 5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), 2.0),
         new BeginAtomicRegion(At),
         new EndAtomicRegion(At, 17),

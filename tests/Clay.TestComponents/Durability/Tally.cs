@@ -24,6 +24,15 @@ public sealed class Tally
 
     /// <summary>The values added, in order.</summary>
     public IReadOnlyList<ulong> History() => _history;
+
+    /// <summary>Gates that successive live runs of <see cref="HoldAsync"/> wait for, in order; a run finding none goes on.</summary>
+    public static System.Collections.Concurrent.ConcurrentQueue<TaskCompletionSource> Gates { get; } = new();
+
+    /// <summary>Waits for the next gate in <see cref="Gates"/>: holds the worker busy while a test looks at it.</summary>
+    public async Task HoldAsync()
+    {
+        if (Gates.TryDequeue(out var gate)) await gate.Task;
+    }
 }
 
 /// <summary>A worker with its own snapshot format, whose loading can be made to fail.</summary>

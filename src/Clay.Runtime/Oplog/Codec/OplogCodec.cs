@@ -19,8 +19,12 @@ namespace Clay.Runtime.Oplog.Codec;
 /// </summary>
 public static class OplogCodec
 {
-    /// <summary>The format version written by this code. Decoders read every version up to it.</summary>
-    public const byte CurrentVersion = 1;
+    /// <summary>
+    /// The newest format version. Decoders read every version up to it. Each entry is written in the
+    /// oldest version that has its layout, so older readers keep reading every entry they can:
+    /// version 2 only added fields to <c>snapshot</c>.
+    /// </summary>
+    public const byte CurrentVersion = 2;
 
     /// <summary>Encodes one entry.</summary>
     public static byte[] Encode(OplogEntry entry)
@@ -34,7 +38,7 @@ public static class OplogCodec
     public static void Encode(OplogEntry entry, IBufferWriter<byte> output)
     {
         var w = new EncodingWriter(output);
-        w.Byte(CurrentVersion);
+        w.Byte(entry is Snapshot ? (byte)2 : (byte)1);
         w.Byte((byte)entry.Kind);
         w.VarInt(ToMicros(entry.Timestamp));
         switch (entry)
@@ -106,6 +110,9 @@ public static class OplogCodec
             case Snapshot e:
                 w.String(e.Format);
                 w.Bytes(e.Data.Span);
+                w.VarInt(e.FirstPending);
+                w.VarInt(e.RecordedMemory);
+                w.OptionalString(e.LastError);
                 break;
             case ChangeRetryPolicy e:
                 w.VarInt(e.MaxAttempts);
@@ -154,7 +161,8 @@ public static class OplogCodec
             OplogEntryKind.PendingUpdate => new PendingUpdate(at, r.VarInt(), ReadEnum<UpdateMode>(ref r, 1)),
             OplogEntryKind.SuccessfulUpdate => new SuccessfulUpdate(at, r.VarInt(), r.VarInt()),
             OplogEntryKind.FailedUpdate => new FailedUpdate(at, r.VarInt(), r.OptionalString()),
-            OplogEntryKind.Snapshot => new Snapshot(at, r.String(), new Bytes(r.Bytes())),
+            OplogEntryKind.Snapshot when version == 1 => new Snapshot(at, r.String(), new Bytes(r.Bytes())),
+            OplogEntryKind.Snapshot => new Snapshot(at, r.String(), new Bytes(r.Bytes()), r.VarInt(), r.VarInt(), r.OptionalString()),
             OplogEntryKind.ChangeRetryPolicy => new ChangeRetryPolicy(at, r.Int32(), TimeSpan.FromTicks(r.VarInt()),
                 TimeSpan.FromTicks(r.VarInt()), r.Double()),
             OplogEntryKind.BeginAtomicRegion => new BeginAtomicRegion(at),

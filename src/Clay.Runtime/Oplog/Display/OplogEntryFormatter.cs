@@ -104,6 +104,7 @@ public static class OplogEntryFormatter
             case OplogEntry.Snapshot e:
                 Add("format", e.Format);
                 Add("size", Num(e.Data.Length));
+                if (e.FirstPending > 0) Add("first-pending", Num(e.FirstPending));
                 break;
             case OplogEntry.ChangeRetryPolicy e:
                 Add("max-attempts", Num(e.MaxAttempts));

@@ -1,0 +1,183 @@
+using Clay.Runtime.Errors;
+using Clay.Runtime.Oplog;
+using Clay.Runtime.Oplog.Codec;
+using Clay.Runtime.Storage;
+
+namespace Clay.Runtime.Execution;
+
+/// <summary>
+/// The part of a worker's oplog that recovery reads. With a snapshot, that is the oplog read
+/// backwards from its end to the latest snapshot — and further back only as far as the retained
+/// idempotency keys and the oldest still-pending invocation need — plus the construction at its start
+/// (the create entry and the constructor's effects). Without one, it is the whole oplog.
+/// </summary>
+internal sealed class RecoveryWindow
+{
+    private const int Page = 512;
+
+    private RecoveryWindow(OplogEntry.Create create, List<(long Index, OplogEntry Entry)> read, List<(long Index, OplogEntry Entry)> replayed,
+        (long Index, OplogEntry.Snapshot Entry)? snapshot)
+    {
+        Create = create;
+        Read = read;
+        Replayed = replayed;
+        Snapshot = snapshot;
+    }
+
+    /// <summary>The worker's create entry.</summary>
+    public OplogEntry.Create Create { get; }
+
+    /// <summary>Every entry read from the end backwards, in index order (the whole oplog without a snapshot).</summary>
+    public List<(long Index, OplogEntry Entry)> Read { get; }
+
+    /// <summary>What replay runs: the construction, then the entries after the snapshot (everything without one).</summary>
+    public List<(long Index, OplogEntry Entry)> Replayed { get; }
+
+    /// <summary>The snapshot recovery starts from, if any.</summary>
+    public (long Index, OplogEntry.Snapshot Entry)? Snapshot { get; }
+
+    /// <summary>The window of a worker just created: its create entry.</summary>
+    public static RecoveryWindow ForNew(OplogEntry.Create create)
+    {
+        List<(long, OplogEntry)> entries = [(1, create)];
+        return new RecoveryWindow(create, entries, entries, null);
+    }
+
+    /// <summary>Reads what recovery needs of an oplog whose last entry is <paramref name="lastIndex"/> (at least 1).</summary>
+    /// <param name="useSnapshot">False to replay everything, ignoring snapshots.</param>
+    /// <param name="keysNeeded">How many of the latest invocations must be read for their idempotency keys.</param>
+    public static async Task<RecoveryWindow> ReadAsync(WorkerId id, IOplogStore store, long lastIndex, bool useSnapshot, int keysNeeded,
+        CancellationToken cancellationToken)
+    {
+        var backwards = new List<(long Index, OplogEntry Entry)>();
+        (long Index, OplogEntry.Snapshot Entry)? snapshot = null;
+        var invocations = 0;
+        var from = lastIndex + 1;
+        while (from > 1)
+        {
+            var to = from - 1;
+            from = Math.Max(1, to - Page + 1);
+            var page = await ReadRangeAsync(id, store, from, to, cancellationToken);
+            for (var i = page.Count - 1; i >= 0; i--)
+            {
+                var (index, entry) = page[i];
+                switch (entry)
+                {
+                    case OplogEntry.Jump:
+                        // A revert skips ranges of the history; read it all and apply the jumps.
+                        return await ReadWholeAsync(id, store, lastIndex, useSnapshot, cancellationToken);
+                    case OplogEntry.Snapshot taken when useSnapshot && snapshot is null:
+                        snapshot = (index, taken);
+                        break;
+                    case OplogEntry.ExportedFunctionInvoked:
+                        invocations++;
+                        break;
+                }
+                backwards.Add((index, entry));
+            }
+            if (snapshot is { } s && invocations >= keysNeeded && (s.Entry.FirstPending <= 0 || from <= s.Entry.FirstPending)) break;
+        }
+        if (backwards.Count == 0) throw new OplogCorruptException(id, lastIndex, "the entry is missing");
+        backwards.Reverse();
+
+        List<(long Index, OplogEntry Entry)> construction;
+        if (backwards[0].Index == 1)
+        {
+            construction = Construction(backwards);
+        }
+        else
+        {
+            construction = await ReadConstructionAsync(id, store, backwards[0].Index - 1, cancellationToken);
+            // A construction longer than the part before the window goes on into it.
+            if (construction.Count == backwards[0].Index - 1) construction.AddRange(Construction(backwards));
+        }
+        if (construction.Count == 0 || construction[0].Entry is not OplogEntry.Create create)
+        {
+            throw new OplogCorruptException(id, 1, "the first entry is not a create entry");
+        }
+        return new RecoveryWindow(create, backwards, ReplayList(construction, backwards, snapshot), snapshot);
+    }
+
+    /// <summary>Reads the whole oplog, dropping the entries that jumps skip.</summary>
+    private static async Task<RecoveryWindow> ReadWholeAsync(WorkerId id, IOplogStore store, long lastIndex, bool useSnapshot,
+        CancellationToken cancellationToken)
+    {
+        var all = WithoutJumpedEntries(await ReadRangeAsync(id, store, 1, lastIndex, cancellationToken));
+        if (all.Count == 0 || all[0].Entry is not OplogEntry.Create create)
+        {
+            throw new OplogCorruptException(id, 1, "the first entry is not a create entry");
+        }
+        (long Index, OplogEntry.Snapshot Entry)? snapshot = null;
+        if (useSnapshot)
+        {
+            var latest = all.FindLastIndex(e => e.Entry is OplogEntry.Snapshot);
+            if (latest >= 0) snapshot = (all[latest].Index, (OplogEntry.Snapshot)all[latest].Entry);
+        }
+        return new RecoveryWindow(create, all, ReplayList(Construction(all), all, snapshot), snapshot);
+    }
+
+    /// <summary>The construction, then everything after the snapshot; everything when there is none.</summary>
+    private static List<(long, OplogEntry)> ReplayList(List<(long Index, OplogEntry Entry)> construction, List<(long Index, OplogEntry Entry)> read,
+        (long Index, OplogEntry.Snapshot Entry)? snapshot)
+    {
+        if (snapshot is not { } s) return read;
+        return construction.Where(e => e.Index < s.Index).Concat(read.Where(e => e.Index > s.Index)).ToList();
+    }
+
+    /// <summary>The entries before the first invocation.</summary>
+    private static List<(long Index, OplogEntry Entry)> Construction(List<(long Index, OplogEntry Entry)> fromStart)
+    {
+        var firstInvocation = fromStart.FindIndex(e => e.Entry is OplogEntry.ExportedFunctionInvoked);
+        return firstInvocation < 0 ? fromStart : fromStart.GetRange(0, firstInvocation);
+    }
+
+    /// <summary>Reads from the start, page by page, up to the first invocation or <paramref name="limit"/>.</summary>
+    private static async Task<List<(long Index, OplogEntry Entry)>> ReadConstructionAsync(WorkerId id, IOplogStore store, long limit,
+        CancellationToken cancellationToken)
+    {
+        // A constructor usually has few effects: start small, grow the reads up to a page.
+        var construction = new List<(long, OplogEntry)>();
+        var size = 8;
+        for (long from = 1; from <= limit; from += size, size = Math.Min(Page, size * 8))
+        {
+            foreach (var (index, entry) in await ReadRangeAsync(id, store, from, Math.Min(limit, from + size - 1), cancellationToken))
+            {
+                if (entry is OplogEntry.ExportedFunctionInvoked) return construction;
+                construction.Add((index, entry));
+            }
+        }
+        return construction;
+    }
+
+    private static async Task<List<(long Index, OplogEntry Entry)>> ReadRangeAsync(WorkerId id, IOplogStore store, long from, long to,
+        CancellationToken cancellationToken)
+    {
+        var entries = new List<(long, OplogEntry)>((int)Math.Min(to - from + 1, Page));
+        await foreach (var stored in store.ReadAsync(id, from, to, cancellationToken))
+        {
+            entries.Add((stored.Index, Decode(id, stored)));
+        }
+        return entries;
+    }
+
+    /// <summary>Decodes a stored entry, reporting a bad one as a corrupt oplog at its index.</summary>
+    public static OplogEntry Decode(WorkerId id, StoredEntry stored)
+    {
+        try
+        {
+            return OplogCodec.Decode(stored.Payload.Span);
+        }
+        catch (ClayException ex)
+        {
+            throw new OplogCorruptException(id, stored.Index, ex.Message);
+        }
+    }
+
+    /// <summary>Drops the entries that a <c>jump</c> (revert) told replay to skip.</summary>
+    private static List<(long Index, OplogEntry Entry)> WithoutJumpedEntries(List<(long Index, OplogEntry Entry)> entries)
+    {
+        var jumps = entries.Select(e => e.Entry).OfType<OplogEntry.Jump>().ToList();
+        if (jumps.Count == 0) return entries;
+        return entries.Where(e => e.Entry is not OplogEntry.Jump && !jumps.Any(j => e.Index >= j.Start && e.Index <= j.End)).ToList();
+    }
+}

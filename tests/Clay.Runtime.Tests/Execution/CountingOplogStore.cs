@@ -1,0 +1,38 @@
+using System.Runtime.CompilerServices;
+using Clay.Runtime.Storage;
+
+namespace Clay.Runtime.Tests.Execution;
+
+/// <summary>Passes everything to a real store and counts the entries read from it.</summary>
+public sealed class CountingOplogStore(IOplogStore inner) : IOplogStore
+{
+    private long _entriesRead;
+
+    /// <summary>Entries returned by <see cref="ReadAsync"/> so far.</summary>
+    public long EntriesRead => Interlocked.Read(ref _entriesRead);
+
+    public ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, CancellationToken cancellationToken = default) =>
+        inner.AppendAsync(worker, firstIndex, entries, cancellationToken);
+
+    public async IAsyncEnumerable<StoredEntry> ReadAsync(WorkerId worker, long fromIndex, long toIndex = long.MaxValue,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var entry in inner.ReadAsync(worker, fromIndex, toIndex, cancellationToken))
+        {
+            Interlocked.Increment(ref _entriesRead);
+            yield return entry;
+        }
+    }
+
+    public ValueTask<long> GetLastIndexAsync(WorkerId worker, CancellationToken cancellationToken = default) => inner.GetLastIndexAsync(worker, cancellationToken);
+
+    public ValueTask DeleteAsync(WorkerId worker, CancellationToken cancellationToken = default) => inner.DeleteAsync(worker, cancellationToken);
+
+    public ValueTask TruncateAsync(WorkerId worker, long fromIndex, CancellationToken cancellationToken = default) =>
+        inner.TruncateAsync(worker, fromIndex, cancellationToken);
+
+    public IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, CancellationToken cancellationToken = default) =>
+        inner.ListWorkersAsync(component, cancellationToken);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -15,6 +15,8 @@ public static class ExitCodes
     public const int Unreachable = 4;
     /// <summary>Building a component failed.</summary>
     public const int BuildFailed = 5;
+    /// <summary>The server refused the request: no valid access token.</summary>
+    public const int Unauthorized = 6;
 }
 
 /// <summary>An error <c>clay</c> reports in one line with its code and exits with <see cref="ExitCode"/>.</summary>
@@ -35,7 +37,8 @@ public sealed class CliException(string code, string message, int exitCode, stri
         "worker-not-found" or "component-not-found" or "function-not-found" or "not-found" => ExitCodes.NotFound,
         "invalid-wave-value" or "invalid-json-value" or "invalid-arguments" or "invalid-name" or "invalid-request" or "invalid-worker-filter"
             or "invalid-oplog-query" or "invalid-component" or "invalid-package" or "unsupported-type" or "package-too-large"
-            or "worker-already-exists" => ExitCodes.InvalidInput,
+            or "worker-already-exists" or "argument-too-large" => ExitCodes.InvalidInput,
+        "unauthorized" => ExitCodes.Unauthorized,
         _ => ExitCodes.Failed,
     };
 }

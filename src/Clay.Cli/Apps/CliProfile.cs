@@ -15,6 +15,9 @@ public sealed class CliProfile
     /// <summary>The server address, when set.</summary>
     public string? Server { get; set; }
 
+    /// <summary>The access token sent to the server, when set (<c>CLAY_TOKEN</c> wins).</summary>
+    public string? Token { get; set; }
+
     /// <summary>The default output format, when set (text, json, yaml).</summary>
     public string? Format { get; set; }
 
@@ -37,10 +40,13 @@ public sealed class CliProfile
         }
     }
 
-    /// <summary>Saves the profile.</summary>
+    /// <summary>Saves the profile, readable by its owner only (it may hold a token).</summary>
     public void Save()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-        File.WriteAllText(FilePath, JsonSerializer.Serialize(this, CliJson.Default.CliProfile));
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using var stream = new FileStream(FilePath, options);
+        JsonSerializer.Serialize(stream, this, CliJson.Default.CliProfile);
     }
 }

@@ -12,8 +12,8 @@ public sealed class ClayClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    /// <summary>A client of the server at <paramref name="server"/>.</summary>
-    public ClayClient(Uri server)
+    /// <summary>A client of the server at <paramref name="server"/>, sending <paramref name="token"/> when given.</summary>
+    public ClayClient(Uri server, string? token = null)
     {
         Server = server;
         _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(5) })
@@ -21,6 +21,7 @@ public sealed class ClayClient : IDisposable
             BaseAddress = server,
             Timeout = Timeout.InfiniteTimeSpan,
         };
+        if (token is not null) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
     /// <summary>The server's base address.</summary>

@@ -16,13 +16,15 @@ public static class ProfileCommands
         show.SetAction(result =>
         {
             var profile = CliProfile.Load();
-            GlobalOptions.Output(result).Write(new JsonObject { ["path"] = CliProfile.FilePath, ["server"] = profile.Server, ["format"] = profile.Format },
-                o => Show.Fields(o, ("Profile", CliProfile.FilePath), ("Server", profile.Server ?? $"(default) {CliProfile.DefaultServer}"), ("Format", profile.Format ?? "(default) text")));
+            GlobalOptions.Output(result).Write(
+                new JsonObject { ["path"] = CliProfile.FilePath, ["server"] = profile.Server, ["format"] = profile.Format, ["token"] = profile.Token is null ? "none" : "set" },
+                o => Show.Fields(o, ("Profile", CliProfile.FilePath), ("Server", profile.Server ?? $"(default) {CliProfile.DefaultServer}"),
+                    ("Format", profile.Format ?? "(default) text"), ("Token", profile.Token is null ? "(none)" : "(set)")));
             return 0;
         });
         command.Add(show);
 
-        var key = new Argument<string>("key") { Description = "server or format" };
+        var key = new Argument<string>("key") { Description = "server, format or token" };
         var value = new Argument<string>("value") { Description = "The new value" };
         var set = new Command("set", "Set a profile value") { key, value };
         set.SetAction(result =>
@@ -39,8 +41,11 @@ public static class ProfileCommands
                     if (v is not ("text" or "json" or "yaml")) throw new CliException("invalid-usage", "format is text, json or yaml", ExitCodes.InvalidInput);
                     profile.Format = v;
                     break;
+                case "token":
+                    profile.Token = v.Length == 0 ? null : v;
+                    break;
                 case var other:
-                    throw new CliException("invalid-usage", $"unknown profile key '{other}': use server or format", ExitCodes.InvalidInput);
+                    throw new CliException("invalid-usage", $"unknown profile key '{other}': use server, format or token", ExitCodes.InvalidInput);
             }
             profile.Save();
             GlobalOptions.Output(result).Write(new JsonObject { ["server"] = profile.Server, ["format"] = profile.Format }, o => o.WriteLine($"Saved {CliProfile.FilePath}."));

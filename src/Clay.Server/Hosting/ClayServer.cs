@@ -74,8 +74,10 @@ public static class ClayServer
             });
         });
 
+        var token = options.RequiresToken ? AccessToken.LoadOrCreate(options.DataDirectory) : null;
         var app = builder.Build();
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        if (token is not null) app.UseMiddleware<AccessTokenMiddleware>(token);
         app.MapOpenApi("/openapi/v1.json");
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/health", () => new { status = "ok", version = typeof(ClayServer).Assembly.GetName().Version?.ToString(3) });
@@ -84,7 +86,18 @@ public static class ClayServer
         app.MapFallback(() => ApiErrors.Result(ServerErrorCodes.NotFound, "no such route; see /openapi/v1.json"));
 
         app.Lifetime.ApplicationStarted.Register(() =>
-            Console.WriteLine($"Clay server ready on http://{FormatHost(options.Listen)}:{options.Port} (data: {options.DataDirectory})"));
+        {
+            if (token is { Created: true })
+            {
+                Console.WriteLine($"Access token (shown once; kept in {token.FilePath}): {token.Value}");
+                Console.WriteLine("Give it to clients with: clay profile set token TOKEN (or CLAY_TOKEN=TOKEN)");
+            }
+            else if (token is not null)
+            {
+                Console.WriteLine($"Requests need the access token in {token.FilePath}");
+            }
+            Console.WriteLine($"Clay server ready on http://{FormatHost(options.Listen)}:{options.Port} (data: {options.DataDirectory})");
+        });
         app.Lifetime.ApplicationStopped.Register(() => Console.WriteLine("Clay server stopped"));
         return app;
     }

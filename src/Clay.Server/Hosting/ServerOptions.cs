@@ -19,6 +19,9 @@ public sealed record ServerOptions
     /// <summary>The address to listen on; loopback by default.</summary>
     public IPAddress Listen { get; init; } = IPAddress.Loopback;
 
+    /// <summary>True when requests need the access token: the server listens beyond loopback.</summary>
+    public bool RequiresToken => !IPAddress.IsLoopback(Listen);
+
     /// <summary>How long an idle worker stays in memory.</summary>
     public TimeSpan MaxIdle { get; init; } = TimeSpan.FromMinutes(10);
 

@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Clay.Server.Hosting;
+
+/// <summary>
+/// The server's access token: required on every request (except <c>/health</c>) when the server
+/// listens on an address other than loopback. Generated at the first start that needs it, kept in
+/// <c>access-token</c> in the data directory, readable by its owner only.
+/// </summary>
+public sealed class AccessToken
+{
+    /// <summary>The token file's name in the data directory.</summary>
+    public const string FileName = "access-token";
+
+    private readonly byte[] _expected;
+
+    private AccessToken(string value, string path, bool created)
+    {
+        Value = value;
+        FilePath = path;
+        Created = created;
+        _expected = Encoding.UTF8.GetBytes("Bearer " + value);
+    }
+
+    /// <summary>The token.</summary>
+    public string Value { get; }
+
+    /// <summary>Where it is stored.</summary>
+    public string FilePath { get; }
+
+    /// <summary>True when this start generated it (it is shown once, then).</summary>
+    public bool Created { get; }
+
+    /// <summary>Reads the token from <paramref name="dataDirectory"/>, generating it when there is none.</summary>
+    public static AccessToken LoadOrCreate(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, FileName);
+        if (File.Exists(path))
+        {
+            var existing = File.ReadAllText(path).Trim();
+            if (existing.Length >= 16) return new AccessToken(existing, path, created: false);
+        }
+        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var temporary = path + ".tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var stream = new FileStream(temporary, options))
+        {
+            stream.Write(Encoding.UTF8.GetBytes(token + "\n"));
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, path, overwrite: true);
+        return new AccessToken(token, path, created: true);
+    }
+
+    /// <summary>True when <paramref name="authorization"/> is <c>Bearer</c> and this token (compared in constant time).</summary>
+    public bool Accepts(string? authorization) =>
+        authorization is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(authorization.Trim()), _expected);
+}

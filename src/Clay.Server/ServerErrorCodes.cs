@@ -7,6 +7,8 @@ public static class ServerErrorCodes
     public const string PackageTooLarge = "package-too-large";
     /// <summary>The upload is not a valid component package.</summary>
     public const string InvalidPackage = "invalid-package";
+    /// <summary>A request body (other than a package upload) exceeds the size limit.</summary>
+    public const string RequestTooLarge = "request-too-large";
     /// <summary>The request body is malformed.</summary>
     public const string InvalidRequest = "invalid-request";
     /// <summary>No such route.</summary>

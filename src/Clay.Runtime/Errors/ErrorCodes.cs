@@ -43,4 +43,16 @@ public static class ErrorCodes
     public const string InvalidOplogQuery = "invalid-oplog-query";
     /// <summary>A malformed <c>worker list --filter</c>.</summary>
     public const string InvalidWorkerFilter = "invalid-worker-filter";
+    /// <summary>An invocation's arguments exceed the size limit.</summary>
+    public const string ArgumentTooLarge = "argument-too-large";
+    /// <summary>An invocation's result exceeds the size limit; the invocation is recorded as failed.</summary>
+    public const string ResultTooLarge = "result-too-large";
+    /// <summary>An oplog entry would exceed the size limit.</summary>
+    public const string OplogEntryTooLarge = "oplog-entry-too-large";
+    /// <summary>The worker has as many invocations waiting as it may; retry later.</summary>
+    public const string TooManyPending = "too-many-pending";
+    /// <summary>The component has as many workers as it may.</summary>
+    public const string TooManyWorkers = "too-many-workers";
+    /// <summary>The invocation did not finish within the time the caller waits; it goes on and keeps its key.</summary>
+    public const string InvocationTimeout = "invocation-timeout";
 }

@@ -107,6 +107,14 @@ internal sealed partial class DurableWorkerContext
                 break;
             }
         }
+        var size = Oplog.Codec.ValueCodec.Encode(response).Length + Oplog.Codec.ValueCodec.Encode(request).Length;
+        if (size > _writer.MaxEntryBytes - 4096)
+        {
+            // The outcome cannot be recorded in full; what is recorded (and replayed) is that it was too large.
+            request = Value.None;
+            response = Failure(new Errors.ClayException(Errors.ErrorCodes.OplogEntryTooLarge,
+                $"the result of effect {name} takes {size:N0} bytes; an oplog entry may take {_writer.MaxEntryBytes:N0} (--max-entry-size)"));
+        }
         _writer.Append(new OplogEntry.ImportedFunctionInvoked(_writer.Now, name, request, response, kind));
         if (kind == EffectKind.WriteRemote)
         {

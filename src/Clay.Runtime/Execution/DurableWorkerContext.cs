@@ -75,6 +75,8 @@ internal sealed partial class DurableWorkerContext : WorkerContext
     {
         // A replayed worker already wrote its log lines; writing them again would duplicate them.
         if (IsReplaying) return;
+        var limit = Math.Min(64 * 1024, _writer.MaxEntryBytes / 8);
+        if (message.Length > limit) message = string.Concat(message.AsSpan(0, limit), $"… ({message.Length - limit} more characters)");
         var entry = new OplogEntry.Log(_writer.Now, level, "", message);
         _writer.Append(entry);
         _logSink?.Invoke(entry);

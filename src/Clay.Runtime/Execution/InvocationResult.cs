@@ -29,7 +29,13 @@ internal sealed record InvocationOutcome(string IdempotencyKey, string FunctionN
     /// <summary>Where the invocation is in the oplog (default while it is not recorded).</summary>
     public CompletedInvocation Recorded { get; init; }
 
-    public InvocationResult ToResult() => ExceptionType is null
-        ? new InvocationResult(IdempotencyKey, FunctionName, Result)
-        : throw new InvocationFailedException(FunctionName, ExceptionType, ExceptionMessage ?? "");
+    /// <summary>The recorded failure type of an invocation whose result was over the size limit.</summary>
+    public const string ResultTooLargeType = "Clay.ResultTooLarge";
+
+    public InvocationResult ToResult() => ExceptionType switch
+    {
+        null => new InvocationResult(IdempotencyKey, FunctionName, Result),
+        ResultTooLargeType => throw new ClayException(ErrorCodes.ResultTooLarge, ExceptionMessage ?? ""),
+        _ => throw new InvocationFailedException(FunctionName, ExceptionType, ExceptionMessage ?? ""),
+    };
 }

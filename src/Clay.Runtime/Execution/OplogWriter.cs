@@ -9,7 +9,7 @@ namespace Clay.Runtime.Execution;
 /// Entries get their index when appended; local effects (clock, random) stay in the buffer until
 /// the next flush, which the commit rules allow because they are re-derived if lost.
 /// </summary>
-internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastIndex, TimeProvider time)
+internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastIndex, TimeProvider time, int maxEntryBytes = int.MaxValue)
 {
     private readonly Lock _gate = new();
     private List<ReadOnlyMemory<byte>> _buffer = [];
@@ -34,10 +34,19 @@ internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastI
     /// <summary>The current time, for entry timestamps.</summary>
     public DateTimeOffset Now => time.GetUtcNow();
 
+    /// <summary>The largest entry <see cref="Append"/> accepts.</summary>
+    public int MaxEntryBytes => maxEntryBytes;
+
     /// <summary>Buffers an entry and returns its index.</summary>
+    /// <exception cref="Errors.ClayException"><c>oplog-entry-too-large</c>: nothing was appended.</exception>
     public long Append(OplogEntry entry)
     {
         var bytes = OplogCodec.Encode(entry);
+        if (bytes.Length > maxEntryBytes)
+        {
+            throw new Errors.ClayException(Errors.ErrorCodes.OplogEntryTooLarge,
+                $"a {Oplog.Display.OplogEntryFormatter.KindName(entry.Kind)} entry of worker {worker} would take {bytes.Length:N0} bytes; the limit is {maxEntryBytes:N0} (--max-entry-size)");
+        }
         lock (_gate)
         {
             ThrowIfFailed();

@@ -133,7 +133,7 @@ public sealed partial class WorkerExecutor
             }
             _lastSnapshotIndex = _writer.Append(new OplogEntry.Snapshot(_writer.Now, format, new Bytes(data), firstPending, _recordedMemory, _lastError));
         }
-        catch (Snapshots.SnapshotException ex)
+        catch (Exception ex) when (ex is Snapshots.SnapshotException or ClayException { Code: ErrorCodes.OplogEntryTooLarge })
         {
             _snapshotsDisabled = true;
             _logger.LogWarning("Worker {Worker} takes no snapshots: {Problem}", Id, ex.Message);
@@ -266,21 +266,28 @@ public sealed partial class WorkerExecutor
         if (divergence is not null) throw divergence;
 
         var end = _replay.PeekSignificant();
+        var limits = _options.Limits;
         InvocationOutcome outcome = failure is null
             ? new InvocationOutcome(key, functionName, result, null, null)
-            : new InvocationOutcome(key, functionName, null, failure.GetType().FullName ?? failure.GetType().Name, failure.Message);
+            : new InvocationOutcome(key, functionName, null, failure.GetType().FullName ?? failure.GetType().Name, limits.Cut(failure.Message));
         long endedAt;
         if (end is { } recorded)
         {
-            VerifyEnd(recorded, outcome);
+            outcome = VerifyEnd(recorded, outcome);
             _replay.Next();
             endedAt = recorded.Index;
         }
         else
         {
-            endedAt = _writer.Append(failure is null
-                ? new OplogEntry.ExportedFunctionCompleted(_writer.Now, result)
-                : new OplogEntry.ExportedFunctionFailed(_writer.Now, outcome.ExceptionType!, outcome.ExceptionMessage!));
+            if (result is not null && Oplog.Codec.ValueCodec.Encode(result).Length is var size
+                && size > Math.Min(limits.MaxResultBytes, limits.MaxEntryBytes - 4096))
+            {
+                outcome = new InvocationOutcome(key, functionName, null, InvocationOutcome.ResultTooLargeType,
+                    $"the result of {functionName} takes {size:N0} bytes; the limit is {limits.MaxResultBytes:N0} (--max-result-size)");
+            }
+            endedAt = _writer.Append(outcome.ExceptionType is null
+                ? new OplogEntry.ExportedFunctionCompleted(_writer.Now, outcome.Result)
+                : new OplogEntry.ExportedFunctionFailed(_writer.Now, outcome.ExceptionType, outcome.ExceptionMessage!));
             MeasureMemory(force: false);
             MaybeSnapshot(key);
             await FlushOrBreakAsync(cancellationToken);
@@ -307,10 +314,14 @@ public sealed partial class WorkerExecutor
         _recordedMemory = measured.Bytes;
     }
 
-    private static void VerifyEnd((long Index, OplogEntry Entry) recorded, InvocationOutcome outcome)
+    /// <summary>Checks that a replayed invocation ended as recorded; returns the recorded outcome.</summary>
+    private static InvocationOutcome VerifyEnd((long Index, OplogEntry Entry) recorded, InvocationOutcome outcome)
     {
         switch (recorded.Entry)
         {
+            case OplogEntry.ExportedFunctionFailed { ExceptionType: InvocationOutcome.ResultTooLargeType } limited:
+                // The result was over the limit when it ran live: that verdict stands, whatever the limit is now.
+                return outcome with { Result = null, ExceptionType = limited.ExceptionType, ExceptionMessage = limited.Message };
             case OplogEntry.ExportedFunctionCompleted completed when outcome.ExceptionType is null:
                 if (!Equals(completed.Result, outcome.Result))
                 {
@@ -328,6 +339,7 @@ public sealed partial class WorkerExecutor
                 var attempted = outcome.ExceptionType is null ? "to end the invocation" : $"to fail with {outcome.ExceptionType}";
                 throw new NondeterminismException(recorded.Index, DurableWorkerContext.Describe(recorded.Entry), attempted);
         }
+        return outcome;
     }
 
     private static string Show(Value? value) => value is null ? "(unit)" : Wave.WavePrinter.Print(value);

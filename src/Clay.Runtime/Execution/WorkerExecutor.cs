@@ -121,7 +121,8 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         {
             if (creation is null) throw new WorkerNotFoundException(id);
             component = await catalog.GetLatestAsync(id.Component, cancellationToken);
-            writer = new OplogWriter(id, store, 0, options.Time);
+            options.AdmitNewWorker?.Invoke(id);
+            writer = new OplogWriter(id, store, 0, options.Time, options.Limits.MaxEntryBytes);
             var create = new OplogEntry.Create(writer.Now, component.Version, creation.Arguments.ToArray(), creation.Environment.ToArray(),
                 component.Size, 0);
             writer.Append(create);
@@ -132,7 +133,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         {
             window = await RecoveryWindow.ReadAsync(id, store, lastIndex, useSnapshot, options.IdempotencyKeys, cancellationToken);
             component = await catalog.GetAsync(id.Component, window.Create.ComponentVersion, cancellationToken);
-            writer = new OplogWriter(id, store, lastIndex, options.Time);
+            writer = new OplogWriter(id, store, lastIndex, options.Time, options.Limits.MaxEntryBytes);
         }
 
         var executor = new WorkerExecutor(id, store, options, writer, component, window.Create, new ReplayLog(window.Replayed));
@@ -203,6 +204,18 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
                 throw new FunctionNotFoundException(Id.Component, functionName, _component.Model.Functions.Select(f => f.Name));
             }
             var values = arguments.ToArray();
+            var limits = _options.Limits;
+            if (_queued.Count >= limits.MaxPendingInvocations)
+            {
+                throw new ClayException(ErrorCodes.TooManyPending,
+                    $"worker {Id} already has {_queued.Count} invocations waiting; the limit is {limits.MaxPendingInvocations} (--max-pending): retry later");
+            }
+            var size = Oplog.Codec.ValueCodec.Encode(new Value.Tuple(values)).Length;
+            if (size > Math.Min(limits.MaxArgumentBytes, limits.MaxEntryBytes - 4096))
+            {
+                throw new ClayException(ErrorCodes.ArgumentTooLarge,
+                    $"the arguments of {functionName} take {size:N0} bytes; the limit is {limits.MaxArgumentBytes:N0} (--max-argument-size)");
+            }
             var pendingIndex = pending ? _writer.Append(new OplogEntry.PendingWorkerInvocation(_writer.Now, functionName, values, key)) : 0;
             var queued = new QueuedInvocation(functionName, values, key, pendingIndex);
             _queued.Add(key, queued);

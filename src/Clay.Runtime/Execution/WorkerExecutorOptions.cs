@@ -30,4 +30,13 @@ public sealed record WorkerExecutorOptions
     /// Older keys are forgotten, which bounds a worker's memory and what recovery reads.
     /// </summary>
     public int IdempotencyKeys { get; init; } = 1024;
+
+    /// <summary>Size and queue limits.</summary>
+    public WorkerLimits Limits { get; init; } = new();
+
+    /// <summary>
+    /// Asked before a new worker's oplog is created; throws (for example <c>too-many-workers</c>) to
+    /// refuse the creation. Null admits every worker.
+    /// </summary>
+    public Action<WorkerId>? AdmitNewWorker { get; init; }
 }

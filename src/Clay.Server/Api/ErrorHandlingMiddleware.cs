@@ -10,6 +10,9 @@ namespace Clay.Server.Api;
 /// </summary>
 internal sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
 {
+    private static bool IsUpload(HttpContext context) =>
+        HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals("/v1/components", StringComparison.Ordinal);
+
     public async Task InvokeAsync(HttpContext context)
     {
         try
@@ -21,8 +24,10 @@ internal sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<Erro
             var (code, message) = ex switch
             {
                 ClayException clay => (clay.Code, clay.Message),
+                BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge && IsUpload(context) =>
+                    (ServerErrorCodes.PackageTooLarge, "the package is larger than the server accepts (--max-package-size)"),
                 BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
-                    (ServerErrorCodes.PackageTooLarge, "the request body is larger than the server accepts"),
+                    (ServerErrorCodes.RequestTooLarge, "the request body is larger than the server accepts (it is bounded by --max-argument-size)"),
                 BadHttpRequestException bad => (ServerErrorCodes.InvalidRequest, bad.Message),
                 JsonException json => (ServerErrorCodes.InvalidRequest, $"the request body is not valid JSON: {json.Message}"),
                 InvalidDataException data => (ServerErrorCodes.InvalidRequest, data.Message),
@@ -31,6 +36,7 @@ internal sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<Erro
             };
             if (code == ServerErrorCodes.Internal) logger.LogError(ex, "Unhandled failure on {Method} {Path}", context.Request.Method, context.Request.Path);
             context.Response.Clear();
+            if (code == ErrorCodes.TooManyPending) context.Response.Headers.RetryAfter = "1";
             await ApiErrors.Result(code, message).ExecuteAsync(context);
         }
     }

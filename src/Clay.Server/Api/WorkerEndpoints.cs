@@ -68,16 +68,19 @@ public static class WorkerEndpoints
             : ApiErrors.Result(ServerErrorCodes.WorkerBusy, $"worker {id} is running an invocation and stays in memory");
     }
 
-    private static async Task<IResult> DeleteAsync(string component, string worker, IGrainFactory grains)
+    private static async Task<IResult> DeleteAsync(string component, string worker, IGrainFactory grains, WorkerQuota quota)
     {
-        var reply = await grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(Id(component, worker))).DeleteAsync();
+        var id = Id(component, worker);
+        var reply = await grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(id)).DeleteAsync();
         ThrowIfError(reply.Error);
+        quota.Release(id);
         return Results.NoContent();
     }
 
     private static async Task<InvokeResultDto> InvokeAsync(string component, string worker, InvokeDto body, IGrainFactory grains,
-        ComponentRegistry registry, CancellationToken ct)
+        ComponentRegistry registry, Hosting.ServerOptions options, CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var id = Id(component, worker);
         if (string.IsNullOrWhiteSpace(body.Function)) throw new ClayException(ServerErrorCodes.InvalidRequest, "the request names no function");
         var enqueue = body.Mode switch
@@ -90,7 +93,8 @@ public static class WorkerEndpoints
         var function = FunctionResolver.Resolve(id.Component, loaded.Model, body.Function);
         var arguments = ArgumentParser.Parse(function, body.Args ?? []);
         var request = new InvokeRequest(function.Name, ValueCodec.Encode(new Value.Tuple(arguments)),
-            string.IsNullOrEmpty(body.IdempotencyKey) ? Guid.NewGuid().ToString() : body.IdempotencyKey, enqueue, GrainWait);
+            string.IsNullOrEmpty(body.IdempotencyKey) ? Guid.NewGuid().ToString() : body.IdempotencyKey, enqueue,
+            options.InvocationTimeout < GrainWait ? options.InvocationTimeout : GrainWait);
         var grain = grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(id));
         while (true)
         {
@@ -107,6 +111,11 @@ public static class WorkerEndpoints
                 case InvocationState.Running:
                     // Still running: ask again with the same key, which attaches to the same invocation.
                     ct.ThrowIfCancellationRequested();
+                    if (System.Diagnostics.Stopwatch.GetElapsedTime(started) >= options.InvocationTimeout)
+                    {
+                        throw new ClayException(ErrorCodes.InvocationTimeout,
+                            $"{function.Name} on worker {id} is still running after {options.InvocationTimeout} (--invocation-timeout); it goes on: call again with idempotency key {reply.IdempotencyKey} to get its result");
+                    }
                     break;
             }
         }

@@ -44,11 +44,16 @@ public static class ClayServer
         builder.Services.AddSingleton(sp => new ComponentRegistry(options.DataDirectory, options.MaxPackageBytes,
             sp.GetRequiredService<ILogger<ComponentRegistry>>()));
         builder.Services.AddSingleton<IComponentCatalog>(sp => sp.GetRequiredService<ComponentRegistry>());
+        var quota = new WorkerQuota(options.MaxWorkersPerComponent);
+        await quota.LoadAsync(store);
+        builder.Services.AddSingleton(quota);
         builder.Services.AddSingleton(sp => new WorkerExecutorOptions
         {
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
             SnapshotEvery = options.SnapshotEvery,
             IdempotencyKeys = options.IdempotencyKeys,
+            Limits = options.Limits,
+            AdmitNewWorker = quota.Admit,
         });
         builder.Services.AddSingleton<ResidentWorkers>();
         builder.Services.AddSingleton(sp => new ClayMetrics(sp.GetRequiredService<ResidentWorkers>(),
@@ -77,6 +82,24 @@ public static class ClayServer
         var token = options.RequiresToken ? AccessToken.LoadOrCreate(options.DataDirectory) : null;
         var app = builder.Build();
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.Use(async (context, next) =>
+        {
+            // Only package uploads may be large; everything else is bounded by the argument limit.
+            var upload = HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals("/v1/components", StringComparison.Ordinal);
+            var limit = upload ? options.MaxPackageBytes + (1 << 20) : options.MaxRequestBytes;
+            if (context.Request.ContentLength > limit)
+            {
+                await ApiErrors.Result(upload ? ServerErrorCodes.PackageTooLarge : ServerErrorCodes.RequestTooLarge,
+                    $"the request body has {context.Request.ContentLength:N0} bytes; the server accepts {limit:N0} here"
+                    + (upload ? " (--max-package-size)" : " (it is bounded by --max-argument-size)")).ExecuteAsync(context);
+                return;
+            }
+            if (!upload && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } body)
+            {
+                body.MaxRequestBodySize = limit;
+            }
+            await next(context);
+        });
         if (token is not null) app.UseMiddleware<AccessTokenMiddleware>(token);
         app.MapOpenApi("/openapi/v1.json");
         app.MapPrometheusScrapingEndpoint("/metrics");

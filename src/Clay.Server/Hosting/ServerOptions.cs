@@ -34,6 +34,18 @@ public sealed record ServerOptions
     /// <summary>Take a worker snapshot every this many oplog entries (0: never).</summary>
     public int SnapshotEvery { get; init; } = 1000;
 
+    /// <summary>Size and queue limits of every worker.</summary>
+    public Runtime.Execution.WorkerLimits Limits { get; init; } = new();
+
+    /// <summary>The most workers one component may have.</summary>
+    public long MaxWorkersPerComponent { get; init; } = 10_000_000;
+
+    /// <summary>How long an API call waits for an invocation's result before answering <c>invocation-timeout</c>.</summary>
+    public TimeSpan InvocationTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The largest request body outside package uploads: room for the largest arguments as JSON or WAVE text.</summary>
+    public long MaxRequestBytes => 4L * Limits.MaxArgumentBytes + (1 << 20);
+
     /// <summary>How many of each worker's latest completed invocations keep their idempotency key.</summary>
     public int IdempotencyKeys { get; init; } = 1024;
 
@@ -99,7 +111,19 @@ public sealed record ServerOptions
         ("memory-budget", (o, v) => o with { MemoryBudgetBytes = ParseSize(v) }),
         ("snapshot-every", (o, v) => o with { SnapshotEvery = ParseCount("--snapshot-every", v) }),
         ("idempotency-keys", (o, v) => o with { IdempotencyKeys = ParseCount("--idempotency-keys", v) }),
+        ("max-argument-size", (o, v) => o with { Limits = o.Limits with { MaxArgumentBytes = ParseIntSize("--max-argument-size", v) } }),
+        ("max-result-size", (o, v) => o with { Limits = o.Limits with { MaxResultBytes = ParseIntSize("--max-result-size", v) } }),
+        ("max-entry-size", (o, v) => o with { Limits = o.Limits with { MaxEntryBytes = ParseIntSize("--max-entry-size", v) } }),
+        ("max-pending", (o, v) => o with { Limits = o.Limits with { MaxPendingInvocations = Math.Max(1, ParseCount("--max-pending", v)) } }),
+        ("max-workers", (o, v) => o with { MaxWorkersPerComponent = Math.Max(1, ParseCount("--max-workers", v)) }),
+        ("invocation-timeout", (o, v) => o with { InvocationTimeout = ParseDuration(v) }),
     ];
+
+    private static int ParseIntSize(string name, string text)
+    {
+        var bytes = ParseSize(text);
+        return bytes is >= 1024 and <= 1L << 30 ? (int)bytes : throw Bad($"{name} must be between 1KiB and 1GiB, not '{text}'");
+    }
 
     private static ServerOptions ParseArguments(IReadOnlyList<string> args)
     {
@@ -114,6 +138,10 @@ public sealed record ServerOptions
             }
             if (i + 1 >= args.Count) throw Bad($"option {name} needs a value");
             options = option.Set(options, args[++i]);
+        }
+        if (options.Limits.MaxEntryBytes < Math.Max(options.Limits.MaxArgumentBytes, options.Limits.MaxResultBytes) + 4096)
+        {
+            throw Bad("--max-entry-size must exceed --max-argument-size and --max-result-size by at least 4KiB (the entry holds them)");
         }
         return options;
     }

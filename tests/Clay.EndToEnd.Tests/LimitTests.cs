@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Clay.Reliability;
+
+namespace Clay.EndToEnd.Tests;
+
+/// <summary>Each limit, set small, gives its own error code and loses nothing; the server keeps serving.</summary>
+[Trait("Category", "EndToEnd")]
+public sealed class LimitTests : IAsyncLifetime
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "clay-e2e", Guid.NewGuid().ToString("N"));
+    private ClayServerProcess _server = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        ClayInstallation.EnsurePublished();
+        _server = new ClayServerProcess(ClayInstallation.BinDirectory, Path.Combine(_root, "data"),
+            "--max-argument-size", "4KiB", "--max-result-size", "8KiB", "--max-entry-size", "64KiB", "--max-pending", "2",
+            "--max-workers", "3", "--invocation-timeout", "1s");
+        await _server.StartAsync(TimeSpan.FromSeconds(60));
+        _http = new HttpClient { BaseAddress = _server.Url };
+        await _server.DeployLedgerAsync(_http, "limits:ledger");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _server.DisposeAsync();
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+
+    [Fact]
+    public async Task Arguments_over_the_limit_are_refused_before_anything_is_recorded()
+    {
+        var (status, code, message, _) = await InvokeAsync("w1", "add", Wave(new string('x', 10_000)));
+        var big = await _http.PostAsync("v1/components/limits:ledger/workers/w1/invoke",
+            new StringContent($"{{\"function\":\"add\",\"args\":[\"{new string('y', 3 << 20)}\"]}}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal((413, "argument-too-large"), (status, code));
+        Assert.Contains("--max-argument-size", message);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
+        Assert.Contains("request-too-large", await big.Content.ReadAsStringAsync());
+        Assert.Equal("[]", (await InvokeAsync("w1", "entries")).Wave);
+    }
+
+    [Fact]
+    public async Task A_result_over_the_limit_fails_the_invocation_and_the_worker_replays_after_a_crash()
+    {
+        var (status, code, message, _) = await InvokeAsync("w2", "repeat", [.. Wave("x"), "10000"]);
+        Assert.Equal((422, "result-too-large"), (status, code));
+        Assert.Contains("--max-result-size", message);
+        Assert.Equal(200, (await InvokeAsync("w2", "add", Wave("after"))).Status);
+
+        await _server.KillAsync();
+        await _server.StartAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal("[\"after\"]", (await InvokeAsync("w2", "entries")).Wave);
+        Assert.Equal(200, (await InvokeAsync("w2", "repeat", [.. Wave("x"), "10"])).Status);
+    }
+
+    [Fact]
+    public async Task A_worker_with_too_many_pending_invocations_answers_429_with_retry_after()
+    {
+        Assert.Equal(200, (await InvokeAsync("w3", "pause", ["3000"], enqueue: true)).Status);
+        Assert.Equal(200, (await InvokeAsync("w3", "add", Wave("queued"), enqueue: true)).Status);
+
+        using var response = await SendAsync("w3", "add", Wave("refused"), enqueue: true, key: null);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+        Assert.Contains("too-many-pending", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_caller_stops_waiting_at_the_invocation_timeout_and_gets_the_result_with_the_same_key()
+    {
+        var (status, code, message, _) = await InvokeAsync("w4", "pause", ["2500"], key: "slow-1");
+        Assert.Equal((504, "invocation-timeout"), (status, code));
+        Assert.Contains("slow-1", message);
+
+        // It went on running; the same key attaches to it until it ends.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        int again;
+        do
+        {
+            again = (await InvokeAsync("w4", "pause", ["2500"], key: "slow-1")).Status;
+        } while (again == 504 && DateTime.UtcNow < deadline);
+        Assert.Equal(200, again);
+    }
+
+    [Fact]
+    public async Task A_component_refuses_workers_beyond_the_limit_until_one_is_deleted()
+    {
+        await _server.DeployLedgerAsync(_http, "limits:few");
+        for (var i = 1; i <= 3; i++) Assert.Equal(HttpStatusCode.Created, (await CreateAsync($"f{i}")).StatusCode);
+
+        using var refused = await CreateAsync("f4");
+        using (var deleted = await _http.DeleteAsync("v1/components/limits:few/workers/f1")) Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        using var admitted = await CreateAsync("f4");
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("too-many-workers", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Created, admitted.StatusCode);
+    }
+
+    private Task<HttpResponseMessage> CreateAsync(string name) =>
+        _http.PostAsJsonAsync("v1/components/limits:few/workers", new { name });
+
+    private static string[] Wave(string text) => [JsonSerializer.Serialize(text)];
+
+    private async Task<(int Status, string? Code, string Message, string? Wave)> InvokeAsync(string worker, string function, params string[] args) =>
+        await InvokeAsync(worker, function, args, enqueue: false);
+
+    private async Task<(int Status, string? Code, string Message, string? Wave)> InvokeAsync(string worker, string function, string[] args,
+        bool enqueue = false, string? key = null)
+    {
+        using var response = await SendAsync(worker, function, args, enqueue, key);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        if (json.RootElement.TryGetProperty("error", out var error))
+        {
+            return ((int)response.StatusCode, error.GetProperty("code").GetString(), error.GetProperty("message").GetString()!, null);
+        }
+        var wave = json.RootElement.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object
+            ? result.GetProperty("wave").GetString()
+            : null;
+        return ((int)response.StatusCode, null, "", wave);
+    }
+
+    private Task<HttpResponseMessage> SendAsync(string worker, string function, string[] args, bool enqueue, string? key) =>
+        _http.PostAsJsonAsync($"v1/components/limits:ledger/workers/{worker}/invoke",
+            new { function, args, mode = enqueue ? "enqueue" : "await", idempotencyKey = key });
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Clay.Reliability;
+
+/// <summary>A real <c>clay-server</c> process (the published one in artifacts/bin) that can be killed and started again on the same data.</summary>
+public sealed class ClayServerProcess : IAsyncDisposable
+{
+    private readonly string _executable;
+    private readonly string[] _extraArgs;
+    private Process? _process;
+
+    /// <summary>A server over <paramref name="dataDirectory"/> on a free port; not started yet.</summary>
+    public ClayServerProcess(string binDirectory, string dataDirectory, params string[] extraArgs)
+    {
+        _executable = Path.Combine(binDirectory, "clay-server");
+        if (!File.Exists(_executable)) throw new FileNotFoundException($"clay-server is not published in {binDirectory}: run scripts/publish.sh first", _executable);
+        DataDirectory = dataDirectory;
+        _extraArgs = extraArgs;
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        Port = ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    /// <summary>The data directory.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>The REST port.</summary>
+    public int Port { get; }
+
+    /// <summary>The REST base address.</summary>
+    public Uri Url => new($"http://127.0.0.1:{Port}/");
+
+    /// <summary>Everything the server printed, across starts.</summary>
+    public StringBuilder Output { get; } = new();
+
+    /// <summary>Starts the server and waits for its ready line.</summary>
+    public async Task StartAsync(TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(_executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", DataDirectory }.Concat(_extraArgs))
+        {
+            start.ArgumentList.Add(arg);
+        }
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (Output) Output.AppendLine(e.Data);
+            if (e.Data.Contains("Clay server ready", StringComparison.Ordinal)) ready.TrySetResult();
+        };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (Output) Output.AppendLine(e.Data); };
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"clay-server exited during start-up:\n{Tail()}"));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        await ready.Task.WaitAsync(timeout);
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>SIGTERM, then waits for the clean shutdown; returns the exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        if (_process is null) return 0;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            await kill.WaitForExitAsync();
+        }
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        var code = _process.ExitCode;
+        _process.Dispose();
+        _process = null;
+        return code;
+    }
+
+    /// <summary>The last lines the server printed.</summary>
+    public string Tail(int lines = 40)
+    {
+        lock (Output) return string.Join('\n', Output.ToString().Split('\n').TakeLast(lines));
+    }
+
+    /// <summary>Uploads the ledger component as <paramref name="name"/>.</summary>
+    public async Task DeployLedgerAsync(HttpClient http, string name)
+    {
+        var assembly = typeof(Ledger).Assembly.Location;
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            Add(zip, "clay-component.json", Encoding.UTF8.GetBytes($$"""{"name":"{{name}}","entryAssembly":"{{Path.GetFileName(assembly)}}"}"""));
+            Add(zip, Path.GetFileName(assembly), await File.ReadAllBytesAsync(assembly));
+        }
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(name), "name" },
+            { new ByteArrayContent(buffer.ToArray()), "package", "ledger.zip" },
+        };
+        using var response = await http.PostAsync(new Uri(Url, "v1/components"), form);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"deploying {name} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        static void Add(ZipArchive zip, string entryName, byte[] content)
+        {
+            using var stream = zip.CreateEntry(entryName).Open();
+            stream.Write(content);
+        }
+    }
+
+    /// <summary>Finds artifacts/bin above the running assembly (the repository's published executables).</summary>
+    public static string FindBin()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Clay.slnx"))) return Path.Combine(dir.FullName, "artifacts", "bin");
+        }
+        throw new InvalidOperationException("cannot find the Clay repository above " + AppContext.BaseDirectory);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync() => await KillAsync();
+}

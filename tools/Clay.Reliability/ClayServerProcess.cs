@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -94,32 +93,7 @@ public sealed class ClayServerProcess : IAsyncDisposable
     }
 
     /// <summary>Uploads the ledger component as <paramref name="name"/>.</summary>
-    public async Task DeployLedgerAsync(HttpClient http, string name)
-    {
-        var assembly = typeof(Ledger).Assembly.Location;
-        using var buffer = new MemoryStream();
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            Add(zip, "clay-component.json", Encoding.UTF8.GetBytes($$"""{"name":"{{name}}","entryAssembly":"{{Path.GetFileName(assembly)}}"}"""));
-            Add(zip, Path.GetFileName(assembly), await File.ReadAllBytesAsync(assembly));
-        }
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent(name), "name" },
-            { new ByteArrayContent(buffer.ToArray()), "package", "ledger.zip" },
-        };
-        using var response = await http.PostAsync(new Uri(Url, "v1/components"), form);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"deploying {name} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        }
-
-        static void Add(ZipArchive zip, string entryName, byte[] content)
-        {
-            using var stream = zip.CreateEntry(entryName).Open();
-            stream.Write(content);
-        }
-    }
+    public Task DeployLedgerAsync(HttpClient http, string name) => LedgerPackage.DeployAsync(http, Url, name);
 
     /// <summary>Finds artifacts/bin above the running assembly (the repository's published executables).</summary>
     public static string FindBin()

@@ -106,7 +106,11 @@ public static class ClayServer
         app.MapGet("/health", () => new { status = "ok", version = typeof(ClayServer).Assembly.GetName().Version?.ToString(3) });
         app.MapComponentEndpoints();
         app.MapWorkerEndpoints();
-        app.MapFallback(() => ApiErrors.Result(ServerErrorCodes.NotFound, "no such route; see /openapi/v1.json"));
+        app.MapFallback((HttpContext context) =>
+            HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/v1/components", StringComparison.Ordinal)
+                && context.Request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true
+                ? ApiErrors.Result(ServerErrorCodes.InvalidRequest, "the request needs a JSON body (Content-Type: application/json); see /openapi/v1.json")
+                : ApiErrors.Result(ServerErrorCodes.NotFound, $"no route for {context.Request.Method} {context.Request.Path}; see /openapi/v1.json"));
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

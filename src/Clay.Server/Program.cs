@@ -3,6 +3,7 @@ using Clay.Server.Components;
 using Clay.Server.Hosting;
 
 if (args.Length > 0 && args[0] == "describe") return ComponentDescriber.Run(args[1..], Console.Out);
+if (args.Length > 0 && args[0] == "verify") return Verification.Run(args[1..], Console.Out, Console.Error);
 
 try
 {

@@ -230,10 +230,12 @@ public sealed partial class SqliteOplogStore
                 while (reader.Read())
                 {
                     var index = reader.GetInt64(0);
-                    var payload = (byte[])reader.GetValue(2);
                     // Newest first: remember the oldest bad entry (or gap) seen in the tail.
                     if (index != expected) firstBad = expected;
-                    if (Crc32C.OfEntry(index, payload) != (uint)reader.GetInt64(1)) firstBad = index;
+                    if (reader.GetValue(2) is not byte[] payload || reader.GetValue(1) is not long crc || Crc32C.OfEntry(index, payload) != (uint)crc)
+                    {
+                        firstBad = index;
+                    }
                     expected = index - 1;
                 }
             }

@@ -191,9 +191,11 @@ public sealed partial class SqliteOplogStore : IOplogStore
         {
             var index = reader.GetInt64(0);
             if (index != expected) throw new OplogCorruptException(worker, expected, "the entry is missing");
-            var crc = (uint)reader.GetInt64(1);
-            var payload = (byte[])reader.GetValue(2);
-            if (Crc32C.OfEntry(index, payload) != crc) throw new OplogCorruptException(worker, index, "checksum mismatch");
+            if (reader.GetValue(1) is not long crc || reader.GetValue(2) is not byte[] payload)
+            {
+                throw new OplogCorruptException(worker, index, "the row does not hold a checksum and binary data");
+            }
+            if (Crc32C.OfEntry(index, payload) != (uint)crc) throw new OplogCorruptException(worker, index, "checksum mismatch");
             rows.Add(new StoredEntry(index, payload));
             expected++;
         }

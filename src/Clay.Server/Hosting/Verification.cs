@@ -1,0 +1,32 @@
+using Clay.Runtime.Errors;
+using Clay.Storage.Sqlite;
+
+namespace Clay.Server.Hosting;
+
+/// <summary>
+/// <c>clay-server verify [--data-dir DIR]</c>: checks every oplog entry without changing anything and
+/// names each affected worker with the first bad entry and why. Exit 0 when clean, 1 when damage was
+/// found, 2 when the database cannot be read at all.
+/// </summary>
+public static class Verification
+{
+    /// <summary>Runs the verification.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            var options = ServerOptions.Parse(args);
+            var path = Path.Combine(options.DataDirectory, "oplog.db");
+            var report = OplogVerifier.Verify(path);
+            foreach (var damage in report.Damage) output.WriteLine($"damaged {damage}");
+            output.WriteLine($"verified {report.Entries:N0} entries of {report.Workers:N0} workers in {path}: "
+                + (report.Damage.Count == 0 ? "no damage" : $"{report.Damage.Count} workers damaged"));
+            return report.Damage.Count == 0 ? 0 : 1;
+        }
+        catch (ClayException ex)
+        {
+            error.WriteLine($"error[{ex.Code}]: {ex.Message}");
+            return 2;
+        }
+    }
+}

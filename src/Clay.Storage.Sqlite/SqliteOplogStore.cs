@@ -96,6 +96,13 @@ public sealed partial class SqliteOplogStore : IOplogStore
                 CREATE UNIQUE INDEX IF NOT EXISTS entries_by_worker ON entries (worker, idx);
                 PRAGMA wal_autocheckpoint = 8192;
                 """);
+            if (options.MaxDatabaseBytes > 0)
+            {
+                using var pageSize = connection.CreateCommand();
+                pageSize.CommandText = "PRAGMA page_size";
+                var pages = Math.Max(1, options.MaxDatabaseBytes / (long)pageSize.ExecuteScalar()!);
+                Execute(connection, $"PRAGMA max_page_count = {pages};");
+            }
             var readConnectionString = new SqliteConnectionStringBuilder
             {
                 DataSource = path,

@@ -14,4 +14,10 @@ public sealed class SqliteStoreOptions
 
     /// <summary>How many of each worker's last entries are verified when the store opens.</summary>
     public int TailVerificationDepth { get; init; } = 16;
+
+    /// <summary>
+    /// The most the database file may grow to, in bytes (0: no cap besides the disk). A write that
+    /// would pass it fails like a full disk, with <c>storage-unavailable</c>, and nothing of it is kept.
+    /// </summary>
+    public long MaxDatabaseBytes { get; init; }
 }

@@ -12,7 +12,7 @@ public static class ServerCommands
         var command = new Command("server", "Run the Clay server");
         var options = new Argument<string[]>("options")
         {
-            Description = "Server options: --data-dir DIR (default ~/.clay/data), --port N (9881), --listen ADDRESS (127.0.0.1), --max-idle DURATION, --memory-budget BYTES, --max-package-size BYTES",
+            Description = "Server options (see README): --data-dir DIR, --port N, --listen ADDRESS, --memory-budget SIZE, --max-idle DURATION, --snapshot-every N, --max-argument-size SIZE, --max-pending N, --invocation-timeout DURATION, …",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var run = new Command("run", "Start the server with embedded storage and wait (Ctrl+C stops it cleanly)") { options };

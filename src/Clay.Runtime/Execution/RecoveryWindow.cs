@@ -57,7 +57,9 @@ internal sealed class RecoveryWindow
         {
             var to = from - 1;
             from = Math.Max(1, to - Page + 1);
-            var page = await ReadRangeAsync(id, store, from, to, cancellationToken);
+            // Before the snapshot only the shape of the history is needed (keys, where results are),
+            // so recorded results there are not decoded: they can be large, and stay on disk.
+            var page = await ReadRangeAsync(id, store, from, to, cancellationToken, elideResultsBefore: snapshot?.Index ?? 0);
             for (var i = page.Count - 1; i >= 0; i--)
             {
                 var (index, entry) = page[i];
@@ -150,15 +152,20 @@ internal sealed class RecoveryWindow
     }
 
     private static async Task<List<(long Index, OplogEntry Entry)>> ReadRangeAsync(WorkerId id, IOplogStore store, long from, long to,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, long elideResultsBefore = 0)
     {
         var entries = new List<(long, OplogEntry)>((int)Math.Min(to - from + 1, Page));
         await foreach (var stored in store.ReadAsync(id, from, to, cancellationToken))
         {
-            entries.Add((stored.Index, Decode(id, stored)));
+            var elide = stored.Index < elideResultsBefore && stored.Payload.Length > 2
+                && stored.Payload.Span[1] == (byte)OplogEntryKind.ExportedFunctionCompleted;
+            entries.Add((stored.Index, elide ? ElidedResult : Decode(id, stored)));
         }
         return entries;
     }
+
+    /// <summary>Stands for a recorded result that recovery does not need to decode.</summary>
+    private static readonly OplogEntry.ExportedFunctionCompleted ElidedResult = new(DateTimeOffset.UnixEpoch, null);
 
     /// <summary>Decodes a stored entry, reporting a bad one as a corrupt oplog at its index.</summary>
     public static OplogEntry Decode(WorkerId id, StoredEntry stored)

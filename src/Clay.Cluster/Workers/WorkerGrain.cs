@@ -43,7 +43,7 @@ public sealed class WorkerGrain(IComponentCatalog catalog, IOplogStore store, Wo
     {
         try
         {
-            var executor = await OpenAsync(WorkerCreation.Default);
+            var executor = await OpenAsync(WorkerCreation.OnFirstInvocation);
             resident.Touch(Id);
             var arguments = ((Value.Tuple)ValueCodec.Decode(request.Arguments)).Items.AsImmutableArray();
             if (request.Enqueue)
@@ -52,9 +52,15 @@ public sealed class WorkerGrain(IComponentCatalog catalog, IOplogStore store, Wo
                 return new InvokeReply(InvocationState.Queued, key, null, null);
             }
             var invocation = executor.InvokeAsync(request.Function, arguments, request.IdempotencyKey);
-            var finished = await Task.WhenAny(invocation, Task.Delay(request.MaxWait)) == invocation;
-            if (!finished) return new InvokeReply(InvocationState.Running, request.IdempotencyKey, null, null);
-            var result = await invocation;
+            InvocationResult result;
+            try
+            {
+                result = await invocation.WaitAsync(request.MaxWait);
+            }
+            catch (TimeoutException) when (!invocation.IsCompleted)
+            {
+                return new InvokeReply(InvocationState.Running, request.IdempotencyKey, null, null);
+            }
             return new InvokeReply(InvocationState.Completed, result.IdempotencyKey,
                 result.Result is null ? null : ValueCodec.Encode(result.Result), null);
         }

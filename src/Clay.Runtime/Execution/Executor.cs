@@ -48,7 +48,7 @@ public sealed class Executor(IOplogStore store, IComponentCatalog catalog, Worke
         try
         {
             await previous.ConfigureAwait(false);
-            var executor = await GetAsync(worker, WorkerCreation.Default, cancellationToken).ConfigureAwait(false);
+            var executor = await GetAsync(worker, WorkerCreation.OnFirstInvocation, cancellationToken).ConfigureAwait(false);
             // Accepted synchronously, before the next caller in line is let go.
             invocation = executor.InvokeAsync(functionName, arguments, idempotencyKey, cancellationToken);
         }

@@ -7,4 +7,13 @@ public sealed record WorkerCreation(IReadOnlyList<string> Arguments, IReadOnlyLi
 {
     /// <summary>No arguments, empty environment.</summary>
     public static WorkerCreation Default { get; } = new([], []);
+
+    /// <summary>
+    /// A worker created by its first invocation: its create entry is committed together with that
+    /// invocation instead of on its own (nothing is acknowledged before the invocation is durable).
+    /// </summary>
+    public static WorkerCreation OnFirstInvocation { get; } = new([], []) { WithFirstInvocation = true };
+
+    /// <summary>True when the create entry may wait for the first invocation's commit.</summary>
+    public bool WithFirstInvocation { get; init; }
 }

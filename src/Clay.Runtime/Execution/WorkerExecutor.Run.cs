@@ -116,7 +116,9 @@ public sealed partial class WorkerExecutor
     private void MaybeSnapshot(string runningKey)
     {
         if (_instance is null || _snapshotsDisabled || _options.SnapshotEvery <= 0) return;
-        if (_writer.LastIndex - _lastSnapshotIndex < _options.SnapshotEvery) return;
+        var byEntries = _writer.LastIndex - _lastSnapshotIndex >= _options.SnapshotEvery;
+        var byBytes = _options.SnapshotEveryBytes > 0 && _writer.EncodedBytes - _bytesAtLastSnapshot >= _options.SnapshotEveryBytes;
+        if (!byEntries && !byBytes) return;
         try
         {
             var (format, data) = Snapshots.WorkerSnapshots.Save(_instance);
@@ -132,6 +134,7 @@ public sealed partial class WorkerExecutor
                 }
             }
             _lastSnapshotIndex = _writer.Append(new OplogEntry.Snapshot(_writer.Now, format, new Bytes(data), firstPending, _recordedMemory, _lastError));
+            _bytesAtLastSnapshot = _writer.EncodedBytes;
         }
         catch (Exception ex) when (ex is Snapshots.SnapshotException or ClayException { Code: ErrorCodes.OplogEntryTooLarge })
         {

@@ -39,6 +39,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private int _measuredObjects;
     private int _invocationsSinceMeasure;
     private long _lastSnapshotIndex;
+    private long _bytesAtLastSnapshot;
     private bool _snapshotsDisabled;
     private Task _processing = Task.CompletedTask;
     private long _lastActivityTimestamp;
@@ -84,6 +85,9 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         }
     }
 
+    /// <summary>The worker's estimated memory now, in bytes (as in <see cref="GetInfo"/>, without building it).</summary>
+    public long MemoryNow => Interlocked.Read(ref _memoryNow);
+
     /// <summary>How long the worker has had nothing to do.</summary>
     public TimeSpan IdleFor => IsBusy ? TimeSpan.Zero : _options.Time.GetElapsedTime(Interlocked.Read(ref _lastActivityTimestamp));
 
@@ -126,7 +130,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
             var create = new OplogEntry.Create(writer.Now, component.Version, creation.Arguments.ToArray(), creation.Environment.ToArray(),
                 component.Size, 0);
             writer.Append(create);
-            await writer.FlushAsync(cancellationToken);
+            if (!creation.WithFirstInvocation) await writer.FlushAsync(cancellationToken);
             window = RecoveryWindow.ForNew(create);
         }
         else

@@ -25,6 +25,13 @@ public sealed record WorkerExecutorOptions
     public int SnapshotEvery { get; init; } = 1000;
 
     /// <summary>
+    /// Also take a snapshot once this many bytes of oplog were written since the last one (0: only
+    /// <see cref="SnapshotEvery"/> counts), so a worker with large entries — a big result recorded on
+    /// every call — never leaves much to replay. Ignored when <see cref="SnapshotEvery"/> is 0.
+    /// </summary>
+    public long SnapshotEveryBytes { get; init; } = 1 << 20;
+
+    /// <summary>
     /// How many of a worker's most recent completed invocations keep their idempotency key: an
     /// invocation repeated with one of them returns the recorded outcome instead of running again.
     /// Older keys are forgotten, which bounds a worker's memory and what recovery reads.

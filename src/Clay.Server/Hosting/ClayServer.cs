@@ -51,6 +51,7 @@ public static class ClayServer
         {
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
             SnapshotEvery = options.SnapshotEvery,
+            SnapshotEveryBytes = options.SnapshotEveryBytes,
             IdempotencyKeys = options.IdempotencyKeys,
             Limits = options.Limits,
             AdmitNewWorker = quota.Admit,

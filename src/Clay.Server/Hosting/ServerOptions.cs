@@ -34,6 +34,9 @@ public sealed record ServerOptions
     /// <summary>Take a worker snapshot every this many oplog entries (0: never).</summary>
     public int SnapshotEvery { get; init; } = 1000;
 
+    /// <summary>Also take a worker snapshot once this many bytes of oplog were written since the last one.</summary>
+    public long SnapshotEveryBytes { get; init; } = 1 << 20;
+
     /// <summary>Size and queue limits of every worker.</summary>
     public Runtime.Execution.WorkerLimits Limits { get; init; } = new();
 
@@ -110,6 +113,7 @@ public sealed record ServerOptions
         ("max-package-size", (o, v) => o with { MaxPackageBytes = ParseSize(v) }),
         ("memory-budget", (o, v) => o with { MemoryBudgetBytes = ParseSize(v) }),
         ("snapshot-every", (o, v) => o with { SnapshotEvery = ParseCount("--snapshot-every", v) }),
+        ("snapshot-every-bytes", (o, v) => o with { SnapshotEveryBytes = ParseSize(v) }),
         ("idempotency-keys", (o, v) => o with { IdempotencyKeys = ParseCount("--idempotency-keys", v) }),
         ("max-argument-size", (o, v) => o with { Limits = o.Limits with { MaxArgumentBytes = ParseIntSize("--max-argument-size", v) } }),
         ("max-result-size", (o, v) => o with { Limits = o.Limits with { MaxResultBytes = ParseIntSize("--max-result-size", v) } }),

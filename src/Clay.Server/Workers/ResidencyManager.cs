@@ -49,7 +49,7 @@ public sealed class ResidencyManager(ResidentWorkers resident, IGrainFactory gra
     public async Task EnforceAsync(CancellationToken cancellationToken)
     {
         var workers = resident.Snapshot();
-        var used = workers.Sum(w => w.Executor.GetInfo().MemoryNow + OverheadBytes);
+        var used = workers.Sum(w => w.Executor.MemoryNow + OverheadBytes);
         Interlocked.Exchange(ref _used, used);
         if (used <= Budget) return;
         var target = Budget / 10 * 9;
@@ -59,7 +59,7 @@ public sealed class ResidencyManager(ResidentWorkers resident, IGrainFactory gra
         {
             if (used <= target || cancellationToken.IsCancellationRequested) break;
             if (executor.IsBusy || executor.Status is not (WorkerStatus.Idle or WorkerStatus.Failed or WorkerStatus.Exited)) continue;
-            var cost = executor.GetInfo().MemoryNow + OverheadBytes;
+            var cost = executor.MemoryNow + OverheadBytes;
             if (await grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(executor.Id)).EvictAsync())
             {
                 used -= cost;

@@ -33,6 +33,9 @@ public sealed class ExecutorFixture : IAsyncDisposable
     /// <summary>Snapshot interval of the executors this fixture creates (0: none).</summary>
     public int SnapshotEvery { get; set; }
 
+    /// <summary>Bytes of oplog between snapshots (the executor's default when null).</summary>
+    public long? SnapshotEveryBytes { get; set; }
+
     /// <summary>How many idempotency keys each worker keeps (the executor's default when null).</summary>
     public int? IdempotencyKeys { get; set; }
 
@@ -56,6 +59,7 @@ public sealed class ExecutorFixture : IAsyncDisposable
         var executor = new Executor(store, Catalog, defaults with
         {
             IdempotencyKeys = IdempotencyKeys ?? defaults.IdempotencyKeys,
+            SnapshotEveryBytes = SnapshotEveryBytes ?? defaults.SnapshotEveryBytes,
             Time = Time,
             HttpHandlerFactory = http ?? (() => new SocketsHttpHandler()),
             LogSink = (worker, entry) => { lock (Logs) Logs.Add((worker, entry.Message)); },

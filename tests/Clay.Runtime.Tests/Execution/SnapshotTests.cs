@@ -110,6 +110,28 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public async Task Large_entries_bring_snapshots_sooner_than_the_entry_count()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Notebook)) { SnapshotEvery = 1000, SnapshotEveryBytes = 8 * 1024 };
+        var worker = ExecutorFixture.Worker(typeof(Notebook), "big-notes");
+        var (store, executor) = await fixture.StartAsync();
+        for (var i = 0; i < 40; i++) await executor.InvokeAsync(worker, "write", [Str(new string((char)('a' + i % 26), 1024))]);
+        await fixture.StopAsync(store, executor);
+
+        var (reopenedStore, reopened) = await fixture.StartAsync();
+        var snapshots = 0;
+        await foreach (var stored in reopenedStore.ReadAsync(worker, 1))
+        {
+            if (OplogCodec.Decode(stored.Payload.Span) is OplogEntry.Snapshot) snapshots++;
+        }
+        var count = await reopened.InvokeAsync(worker, "write", [Str("last")]);
+
+        // 40 KiB of notes (and as much again in snapshots) with a snapshot at least every 8 KiB, far below 1,000 entries.
+        Assert.InRange(snapshots, 3, 40);
+        Assert.Equal(new Value.U32(41), count.Result);
+    }
+
+    [Fact]
     public async Task A_snapshot_that_fails_to_load_falls_back_to_a_full_replay_with_a_warning()
     {
         await using var fixture = new ExecutorFixture(typeof(Notebook)) { SnapshotEvery = 5 };

@@ -32,7 +32,8 @@ public sealed class CrashTests(ITestOutputHelper output)
         Assert.Equal(0, report.Lost);
         Assert.Equal(0, report.Duplicated);
         Assert.Equal(0, report.FailedWorkers);
-        Assert.True(report.Acknowledged > 100, $"only {report.Acknowledged} invocations were acknowledged");
+        // Each cycle waits for 20 acknowledgements after the restart before its kill is timed.
+        Assert.True(report.Acknowledged >= 60, $"only {report.Acknowledged} invocations were acknowledged");
         Assert.True(report.ChargesAcknowledged > 0, "no charge was acknowledged");
         // The kills interrupted calls in flight, which the clients retried with the same key.
         Assert.True(report.Retried > 0, "no invocation was interrupted by a crash");

@@ -23,6 +23,12 @@ public sealed record CrashOptions
     /// <inheritdoc cref="MinRun"/>
     public TimeSpan MaxRun { get; init; } = TimeSpan.FromMilliseconds(1500);
 
+    /// <summary>
+    /// Invocations that must be acknowledged after each restart before the next kill is timed, so a
+    /// slow machine still puts every cycle under load (waits at most a minute).
+    /// </summary>
+    public int MinAcknowledgedPerCycle { get; init; } = 20;
+
     /// <summary>Every this many cycles the server is stopped with SIGTERM instead of SIGKILL (0: never).</summary>
     public int TerminateEvery { get; init; } = 5;
 
@@ -84,6 +90,12 @@ public static class CrashHarness
             for (var cycle = 1; cycle <= options.Cycles; cycle++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                var wanted = ledger.Count(o => o.Acknowledged) + options.MinAcknowledgedPerCycle;
+                var patience = Stopwatch.StartNew();
+                while (ledger.Count(o => o.Acknowledged) < wanted && patience.Elapsed < TimeSpan.FromMinutes(1))
+                {
+                    await Task.Delay(20, cancellationToken);
+                }
                 var run = options.MinRun + (options.MaxRun - options.MinRun) * random.NextDouble();
                 await Task.Delay(run, cancellationToken);
                 var terminate = options.TerminateEvery > 0 && cycle % options.TerminateEvery == 0;

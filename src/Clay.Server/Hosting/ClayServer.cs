@@ -126,7 +126,12 @@ public static class ClayServer
             }
             Console.WriteLine($"Clay server ready on http://{FormatHost(options.Listen)}:{options.Port} (data: {options.DataDirectory})");
         });
-        app.Lifetime.ApplicationStopped.Register(() => Console.WriteLine("Clay server stopped"));
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            // The silo has stopped and its workers committed: drain the writer, checkpoint the WAL, release the lock.
+            store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            Console.WriteLine("Clay server stopped");
+        });
         return app;
     }
 

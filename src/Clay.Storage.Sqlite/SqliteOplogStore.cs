@@ -117,7 +117,9 @@ public sealed partial class SqliteOplogStore : IOplogStore
         {
             connection?.Dispose();
             lockFile.Dispose();
-            throw new ClayException(ErrorCodes.StorageUnavailable, $"cannot open the oplog database {path}: {ex.Message}", ex);
+            var damaged = ex.SqliteErrorCode is 11 or 26; // SQLITE_CORRUPT, SQLITE_NOTADB
+            throw new ClayException(ErrorCodes.StorageUnavailable, $"cannot open the oplog database {path}: {ex.Message}"
+                + (damaged ? $"; the file is damaged: 'clay-server salvage --data-dir {Path.GetDirectoryName(path)}' rebuilds it from what can be read and keeps the damaged file" : ""), ex);
         }
     }
 

@@ -130,10 +130,15 @@ public sealed partial class SqliteOplogStore : IOplogStore
         {
             return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
         }
-        catch (IOException ex)
+        catch (IOException ex) when (File.Exists(lockPath))
         {
             throw new ClayException(ErrorCodes.StorageUnavailable,
                 $"the oplog database {path} is in use by another Clay process (lock file {lockPath})", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ClayException(ErrorCodes.StorageUnavailable,
+                $"cannot write in the data directory {Path.GetDirectoryName(path)} (is it read-only, or full?): {ex.Message}", ex);
         }
     }
 

@@ -145,6 +145,19 @@ public sealed class SqliteOplogStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_data_directory_where_the_lock_cannot_be_written_is_reported_as_such_not_as_in_use()
+    {
+        // A directory where the lock file should be: creating the file fails as on a read-only disk.
+        Directory.CreateDirectory(_fixture.DatabasePath + ".lock");
+
+        var error = await Assert.ThrowsAsync<ClayException>(() => _fixture.OpenAsync());
+
+        Assert.Equal("storage-unavailable", error.Code);
+        Assert.Contains("cannot write in the data directory", error.Message);
+        Assert.DoesNotContain("in use", error.Message);
+    }
+
+    [Fact]
     public async Task Delete_and_truncate_are_durable()
     {
         var kept = Worker("kept");

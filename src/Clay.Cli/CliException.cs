@@ -37,7 +37,7 @@ public sealed class CliException(string code, string message, int exitCode, stri
         "worker-not-found" or "component-not-found" or "function-not-found" or "not-found" => ExitCodes.NotFound,
         "invalid-wave-value" or "invalid-json-value" or "invalid-arguments" or "invalid-name" or "invalid-request" or "invalid-worker-filter"
             or "invalid-oplog-query" or "invalid-component" or "invalid-package" or "unsupported-type" or "package-too-large"
-            or "worker-already-exists" or "argument-too-large" => ExitCodes.InvalidInput,
+            or "worker-already-exists" or "argument-too-large" or "request-too-large" => ExitCodes.InvalidInput,
         "unauthorized" => ExitCodes.Unauthorized,
         _ => ExitCodes.Failed,
     };

@@ -20,4 +20,11 @@ public sealed class SqliteStoreOptions
     /// would pass it fails like a full disk, with <c>storage-unavailable</c>, and nothing of it is kept.
     /// </summary>
     public long MaxDatabaseBytes { get; init; }
+
+    /// <summary>
+    /// Whether the write-ahead log is laid out at its working size when the store opens, so that
+    /// commits overwrite blocks the file already has instead of growing it (see
+    /// <see cref="SqliteOplogStore"/>). On by default; it costs one write of about 34 MiB at start.
+    /// </summary>
+    public bool PreallocateWal { get; init; } = true;
 }

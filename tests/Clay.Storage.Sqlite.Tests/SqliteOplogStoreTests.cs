@@ -31,6 +31,46 @@ public sealed class SqliteOplogStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task The_write_ahead_log_is_laid_out_when_the_store_opens_and_commits_overwrite_it()
+    {
+        var worker = Worker("a");
+        var wal = new FileInfo(_fixture.DatabasePath + "-wal");
+        await using (var store = await _fixture.OpenAsync())
+        {
+            var laidOut = new FileInfo(wal.FullName).Length;
+            Assert.True(laidOut >= 8192L * (4096 + 24), $"the WAL takes {laidOut:N0} bytes after opening");
+            for (var i = 1; i <= 200; i++) await store.AppendAsync(worker, i, Entries(1, first: i));
+            Assert.Equal(laidOut, new FileInfo(wal.FullName).Length);
+            // 200 commits of two 4 KiB frames each (the row's page and the index's), then zeros.
+            Assert.InRange(WalFile.FramesEnd(wal.FullName), 32 + 400 * (4096 + 24), laidOut / 2);
+        }
+        await using var reopened = await _fixture.OpenAsync();
+
+        Assert.Equal(200, await reopened.GetLastIndexAsync(worker));
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => $"{i}:e{i}"), await ReadAllAsync(reopened, worker));
+    }
+
+    [Fact]
+    public async Task Commits_that_are_only_in_the_write_ahead_log_at_a_crash_are_kept_when_the_log_is_laid_out_again()
+    {
+        var worker = Worker("a");
+        using var image = new StoreFixture();
+        await using (var store = await _fixture.OpenAsync())
+        {
+            await store.AppendAsync(worker, 1, Entries(40));
+            // What a crash leaves: the database and a WAL holding commits not yet checkpointed.
+            File.Copy(_fixture.DatabasePath, image.DatabasePath);
+            File.Copy(_fixture.DatabasePath + "-wal", image.DatabasePath + "-wal");
+        }
+        await using var recovered = await image.OpenAsync();
+
+        Assert.Equal(40, await recovered.GetLastIndexAsync(worker));
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => $"{i}:e{i}"), await ReadAllAsync(recovered, worker));
+        await recovered.AppendAsync(worker, 41, Entries(1, first: 41));
+        Assert.Equal(41, (await ReadAllAsync(recovered, worker)).Count);
+    }
+
+    [Fact]
     public async Task An_append_at_the_wrong_index_is_a_conflict_and_writes_nothing()
     {
         var worker = Worker("fenced");

@@ -98,7 +98,10 @@ public sealed class CrashRecoveryTests
         }
         var wal = Path.Combine(crashed, "oplog.db-wal");
         Assert.True(File.Exists(wal), "the store keeps recent commits in its WAL");
-        using (var stream = new FileStream(wal, FileMode.Open)) stream.SetLength(stream.Length - 3000);
+        // A torn write: the last commit's frames only partly on disk.
+        var framesEnd = Clay.Storage.Sqlite.WalFile.FramesEnd(wal);
+        Assert.True(framesEnd > 3000, "the WAL holds the commits");
+        using (var stream = new FileStream(wal, FileMode.Open)) stream.SetLength(framesEnd - 3000);
         await fixture.StopAsync(store, executor);
 
         await using var copy = new ExecutorFixture(typeof(ShoppingCart));

@@ -22,9 +22,47 @@ internal sealed class WorkerTaskScheduler : TaskScheduler
     /// <inheritdoc/>
     public override int MaximumConcurrencyLevel => 1;
 
-    /// <summary>Starts <paramref name="work"/> on this scheduler and returns its task.</summary>
-    public Task<T> Run<T>(Func<Task<T>> work) =>
-        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, this).Unwrap();
+    /// <summary>
+    /// Starts <paramref name="work"/> on this scheduler and returns its task. When the scheduler is
+    /// idle the work starts on the calling thread, saving a hand-off to another thread; otherwise it
+    /// is queued behind what is running.
+    /// </summary>
+    public Task<T> Run<T>(Func<Task<T>> work)
+    {
+        var task = new Task<Task<T>>(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach);
+        if (!IsCurrentThread && _queue.IsEmpty && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        {
+            // This thread now owns the scheduler, exactly as a drain does.
+            if (!_queue.IsEmpty)
+            {
+                // Something was queued just now: it goes first, and a drain runs both in order.
+                task.Start(this);
+                ThreadPool.UnsafeQueueUserWorkItem(static s => s.Drain(), this, preferLocal: true);
+                return task.Unwrap();
+            }
+            // Run the work here, then hand whatever its continuations queued meanwhile to a drain.
+            var outer = _running; // another worker's drain may have called in
+            // Awaits in worker code prefer a synchronization context to the scheduler: the caller's
+            // (a test runner's, a UI's) would take the worker's continuations off this scheduler.
+            var context = SynchronizationContext.Current;
+            SynchronizationContext.SetSynchronizationContext(null);
+            _running = this;
+            try
+            {
+                task.RunSynchronously(this);
+            }
+            finally
+            {
+                _running = outer;
+                SynchronizationContext.SetSynchronizationContext(context);
+            }
+            if (!_queue.IsEmpty) ThreadPool.UnsafeQueueUserWorkItem(static s => s.Drain(), this, preferLocal: true);
+            else Release();
+            return task.Unwrap();
+        }
+        task.Start(this);
+        return task.Unwrap();
+    }
 
     /// <inheritdoc/>
     protected override void QueueTask(Task task)
@@ -52,6 +90,17 @@ internal sealed class WorkerTaskScheduler : TaskScheduler
         finally
         {
             _running = null;
+        }
+    }
+
+    /// <summary>Lets go of the scheduler after running work inline, draining what was queued meanwhile.</summary>
+    private void Release()
+    {
+        Volatile.Write(ref _draining, 0);
+        // A task queued between the check and the reset would otherwise be stranded.
+        if (!_queue.IsEmpty && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Drain(), this, preferLocal: true);
         }
     }
 

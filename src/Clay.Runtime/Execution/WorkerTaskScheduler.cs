@@ -30,7 +30,10 @@ internal sealed class WorkerTaskScheduler : TaskScheduler
     public Task<T> Run<T>(Func<Task<T>> work)
     {
         var task = new Task<Task<T>>(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach);
-        if (!IsCurrentThread && _queue.IsEmpty && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        // RunSynchronously would queue the task and block on it if the stack were too deep to run it
+        // here, and nothing would drain the queue while this thread holds it: queue it instead.
+        if (!IsCurrentThread && _queue.IsEmpty && System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack()
+            && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
         {
             // This thread now owns the scheduler, exactly as a drain does.
             if (!_queue.IsEmpty)

@@ -44,6 +44,8 @@ public sealed class AccessControlTests : IAsyncLifetime
             token = (await File.ReadAllTextAsync(tokenFile)).Trim();
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(tokenFile));
             Assert.Contains(token, server.Output.ToString());
+            Assert.StartsWith("clay_", token); // never '-', which the CLI would take for an option
+            Assert.Equal("clay_".Length + 43, token.Length); // 32 random bytes
             using var http = new HttpClient { BaseAddress = new Uri(server.Url) };
 
             var missing = await SendAsync(http, null);

@@ -32,6 +32,9 @@ public sealed class AccessToken
     /// <summary>True when this start generated it (it is shown once, then).</summary>
     public bool Created { get; }
 
+    /// <summary>What every generated token starts with.</summary>
+    public const string TokenPrefix = "clay_";
+
     /// <summary>Reads the token from <paramref name="dataDirectory"/>, generating it when there is none.</summary>
     public static AccessToken LoadOrCreate(string dataDirectory)
     {
@@ -41,7 +44,9 @@ public sealed class AccessToken
             var existing = File.ReadAllText(path).Trim();
             if (existing.Length >= 16) return new AccessToken(existing, path, created: false);
         }
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        // The prefix names the token and keeps it from starting with '-', which a command line
+        // (`clay profile set token …`) would read as an option.
+        var token = TokenPrefix + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var temporary = path + ".tmp";
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;

@@ -38,12 +38,12 @@ internal sealed class WorkerTaskScheduler : TaskScheduler
             // This thread now owns the scheduler, exactly as a drain does.
             if (!_queue.IsEmpty)
             {
-                // Something was queued just now: it goes first, and a drain runs both in order.
+                // Something was queued just now: it goes first, and the drain Release starts runs both in order.
                 task.Start(this);
-                ThreadPool.UnsafeQueueUserWorkItem(static s => s.Drain(), this, preferLocal: true);
+                Release();
                 return task.Unwrap();
             }
-            // Run the work here, then hand whatever its continuations queued meanwhile to a drain.
+            // Run the work here, then let go.
             var outer = _running; // another worker's drain may have called in
             // Awaits in worker code prefer a synchronization context to the scheduler: the caller's
             // (a test runner's, a UI's) would take the worker's continuations off this scheduler.
@@ -59,8 +59,7 @@ internal sealed class WorkerTaskScheduler : TaskScheduler
                 _running = outer;
                 SynchronizationContext.SetSynchronizationContext(context);
             }
-            if (!_queue.IsEmpty) ThreadPool.UnsafeQueueUserWorkItem(static s => s.Drain(), this, preferLocal: true);
-            else Release();
+            Release();
             return task.Unwrap();
         }
         task.Start(this);
@@ -71,10 +70,7 @@ internal sealed class WorkerTaskScheduler : TaskScheduler
     protected override void QueueTask(Task task)
     {
         _queue.Enqueue(task);
-        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Drain(), this, preferLocal: true);
-        }
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0) StartDrain();
     }
 
     private void Drain()
@@ -96,16 +92,19 @@ internal sealed class WorkerTaskScheduler : TaskScheduler
         }
     }
 
-    /// <summary>Lets go of the scheduler after running work inline, draining what was queued meanwhile.</summary>
+    /// <summary>
+    /// Lets go of the scheduler after running work inline; whatever was queued meanwhile (by the
+    /// work's continuations or by other callers, who found the scheduler taken) goes to a drain.
+    /// </summary>
     private void Release()
     {
         Volatile.Write(ref _draining, 0);
-        // A task queued between the check and the reset would otherwise be stranded.
-        if (!_queue.IsEmpty && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Drain(), this, preferLocal: true);
-        }
+        // A task queued before the reset found the scheduler taken and started no drain.
+        if (!_queue.IsEmpty && Interlocked.CompareExchange(ref _draining, 1, 0) == 0) StartDrain();
     }
+
+    /// <summary>Runs the queue on a thread-pool thread; the caller holds the scheduler.</summary>
+    private void StartDrain() => ThreadPool.UnsafeQueueUserWorkItem(static s => s.Drain(), this, preferLocal: true);
 
     /// <inheritdoc/>
     protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) =>

@@ -105,9 +105,7 @@ public sealed partial class SqliteOplogStore : IOplogStore
                 """);
             if (options.MaxDatabaseBytes > 0)
             {
-                using var pageSize = connection.CreateCommand();
-                pageSize.CommandText = "PRAGMA page_size";
-                var pages = Math.Max(1, options.MaxDatabaseBytes / (long)pageSize.ExecuteScalar()!);
+                var pages = Math.Max(1, options.MaxDatabaseBytes / PageSize(connection));
                 Execute(connection, $"PRAGMA max_page_count = {pages};");
             }
             if (options.PreallocateWal) PreallocateWal(connection, path, logger);
@@ -290,15 +288,13 @@ public sealed partial class SqliteOplogStore : IOplogStore
             // (busy, frames in the log, frames checkpointed): busy means the log could not be reset.
             if (!result.Read() || result.GetInt64(0) != 0) return;
         }
-        using var pageSizeCommand = connection.CreateCommand();
-        pageSizeCommand.CommandText = "PRAGMA page_size";
-        var frameBytes = (long)pageSizeCommand.ExecuteScalar()! + 24;
+        var frameBytes = WalFile.FrameHeaderBytes + PageSize(connection);
         var walPath = path + "-wal";
         try
         {
             using var wal = File.OpenHandle(walPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
             if (RandomAccess.GetLength(wal) != 0) return;
-            var size = 32 + WalWorkingFrames * frameBytes;
+            var size = WalFile.HeaderBytes + WalWorkingFrames * frameBytes;
             var zeros = new byte[1 << 20];
             for (long offset = 0; offset < size; offset += zeros.Length)
             {
@@ -306,7 +302,7 @@ public sealed partial class SqliteOplogStore : IOplogStore
             }
             RandomAccess.FlushToDisk(wal);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             logger?.LogWarning(ex, "Could not lay out the write-ahead log {Path} at its working size; commits grow it instead", walPath);
             try
@@ -314,11 +310,18 @@ public sealed partial class SqliteOplogStore : IOplogStore
                 using var wal = File.OpenHandle(walPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
                 RandomAccess.SetLength(wal, 0);
             }
-            catch (IOException)
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
             {
                 // Zeros are read as an empty log whatever their length.
             }
         }
+    }
+
+    private static long PageSize(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA page_size";
+        return (long)command.ExecuteScalar()!;
     }
 
     private static void Execute(SqliteConnection connection, string sql)

@@ -5,8 +5,11 @@ namespace Clay.Storage.Sqlite;
 /// <summary>Reads the layout of a SQLite write-ahead log file, for diagnostics and damage tests.</summary>
 public static class WalFile
 {
-    private const int HeaderBytes = 32;
-    private const int FrameHeaderBytes = 24;
+    /// <summary>Bytes of the WAL header.</summary>
+    internal const int HeaderBytes = 32;
+
+    /// <summary>Bytes of each frame's header, before the page it carries.</summary>
+    internal const int FrameHeaderBytes = 24;
 
     /// <summary>
     /// Where the frames of the log's current generation end: the bytes a crash can tear. The store

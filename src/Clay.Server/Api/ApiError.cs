@@ -19,14 +19,16 @@ public static class ApiErrors
     {
         ErrorCodes.WorkerNotFound or ErrorCodes.ComponentNotFound or ErrorCodes.FunctionNotFound or ServerErrorCodes.NotFound => 404,
         ErrorCodes.WorkerAlreadyExists or ServerErrorCodes.WorkerBusy or ErrorCodes.OplogConflict or ErrorCodes.WorkerFailed or ErrorCodes.WorkerExited
-            or ErrorCodes.NondeterminismDetected => 409,
-        ServerErrorCodes.PackageTooLarge or ServerErrorCodes.RequestTooLarge or ErrorCodes.ArgumentTooLarge or ErrorCodes.OplogEntryTooLarge => 413,
+            or ErrorCodes.NondeterminismDetected or ServerErrorCodes.ComponentInUse => 409,
+        ServerErrorCodes.PackageTooLarge or ServerErrorCodes.RequestTooLarge or ErrorCodes.ArgumentTooLarge or ErrorCodes.OplogEntryTooLarge
+            or ServerErrorCodes.PackageUnpackedTooLarge or ServerErrorCodes.PackageTooManyEntries or ServerErrorCodes.ManifestTooLarge => 413,
         ErrorCodes.TooManyPending => 429,
         ErrorCodes.TooManyWorkers => 409,
         ErrorCodes.InvocationTimeout => 504,
         ErrorCodes.ResultTooLarge => 422,
         ErrorCodes.InvocationFailed => 422,
         ServerErrorCodes.Unauthorized => 401,
+        ServerErrorCodes.ForbiddenHost or ServerErrorCodes.ForbiddenOrigin => 403,
         ErrorCodes.StorageUnavailable or ErrorCodes.Cancelled => 503,
         ServerErrorCodes.Internal or ErrorCodes.OplogCorrupt => 500,
         _ => 400,

@@ -4,9 +4,10 @@ using System.Text;
 namespace Clay.Server.Hosting;
 
 /// <summary>
-/// The server's access token: required on every request (except <c>/health</c>) when the server
-/// listens on an address other than loopback. Generated at the first start that needs it, kept in
-/// <c>access-token</c> in the data directory, readable by its owner only.
+/// The server's access token: required on every request except <c>GET /health</c>, on loopback
+/// too (there it is the local credential that <c>clay</c> on the same machine reads by itself).
+/// Generated at the first start, kept in <c>access-token</c> in the data directory, readable by its
+/// owner only.
 /// </summary>
 public sealed class AccessToken
 {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Clay.Cluster.Workers;
 using Clay.Runtime.Execution;
 using Clay.Runtime.Storage;
@@ -21,7 +22,10 @@ public static class ClayServer
     /// <summary>Builds the server for <paramref name="options"/>; storage is opened (and checked) here.</summary>
     public static async Task<WebApplication> BuildAsync(ServerOptions options)
     {
-        Directory.CreateDirectory(options.DataDirectory);
+        PortProbe.EnsureFree(options.Listen, options.Port);
+        // A new data directory is the user's alone: it holds every worker's state and the access token.
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(options.DataDirectory);
+        else Directory.CreateDirectory(options.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
@@ -41,8 +45,10 @@ public static class ClayServer
             bootstrapLogs.CreateLogger<SqliteOplogStore>());
         builder.Services.AddSingleton<IOplogStore>(store);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(sp => new ComponentRegistry(options.DataDirectory, options.MaxPackageBytes,
+        builder.Services.AddSingleton(sp => new ComponentRegistry(options.DataDirectory, options.Packages,
             sp.GetRequiredService<ILogger<ComponentRegistry>>()));
+        builder.Services.AddSingleton<ComponentUsers>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddSingleton<IComponentCatalog>(sp => sp.GetRequiredService<ComponentRegistry>());
         var quota = new WorkerQuota(options.MaxWorkersPerComponent);
         await quota.LoadAsync(store);
@@ -80,28 +86,13 @@ public static class ClayServer
             });
         });
 
-        var token = options.RequiresToken ? AccessToken.LoadOrCreate(options.DataDirectory) : null;
+        var token = AccessToken.LoadOrCreate(options.DataDirectory);
         var app = builder.Build();
+        // Who may ask comes first: the origin of the request, then its credential, and only then its size.
         app.UseMiddleware<ErrorHandlingMiddleware>();
-        app.Use(async (context, next) =>
-        {
-            // Only package uploads may be large; everything else is bounded by the argument limit.
-            var upload = HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals("/v1/components", StringComparison.Ordinal);
-            var limit = upload ? options.MaxPackageBytes + (1 << 20) : options.MaxRequestBytes;
-            if (context.Request.ContentLength > limit)
-            {
-                await ApiErrors.Result(upload ? ServerErrorCodes.PackageTooLarge : ServerErrorCodes.RequestTooLarge,
-                    $"the request body has {context.Request.ContentLength:N0} bytes; the server accepts {limit:N0} here"
-                    + (upload ? " (--max-package-size)" : " (it is bounded by --max-argument-size)")).ExecuteAsync(context);
-                return;
-            }
-            if (!upload && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } body)
-            {
-                body.MaxRequestBodySize = limit;
-            }
-            await next(context);
-        });
-        if (token is not null) app.UseMiddleware<AccessTokenMiddleware>(token);
+        app.UseMiddleware<RequestGuardMiddleware>(options);
+        app.UseMiddleware<AccessTokenMiddleware>(token, options);
+        app.UseMiddleware<RequestSizeMiddleware>(options);
         app.MapOpenApi("/openapi/v1.json");
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/health", () => new { status = "ok", version = typeof(ClayServer).Assembly.GetName().Version?.ToString(3) });
@@ -113,26 +104,49 @@ public static class ClayServer
                 ? ApiErrors.Result(ServerErrorCodes.InvalidRequest, "the request needs a JSON body (Content-Type: application/json); see /openapi/v1.json")
                 : ApiErrors.Result(ServerErrorCodes.NotFound, $"no route for {context.Request.Method} {context.Request.Path}; see /openapi/v1.json"));
 
+        var port = options.Port;
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            if (token is { Created: true })
+            port = ListeningPort(app) ?? options.Port;
+            if (options.BeyondLoopback && token.Created)
             {
                 Console.WriteLine($"Access token (shown once; kept in {token.FilePath}): {token.Value}");
                 Console.WriteLine("Give it to clients with: clay profile set token TOKEN (or CLAY_TOKEN=TOKEN)");
             }
-            else if (token is not null)
+            else if (options.BeyondLoopback)
             {
                 Console.WriteLine($"Requests need the access token in {token.FilePath}");
             }
-            Console.WriteLine($"Clay server ready on http://{FormatHost(options.Listen)}:{options.Port} (data: {options.DataDirectory})");
+            var logger = app.Services.GetRequiredService<ILogger<WebApplication>>();
+            if (LocalServerFile.Write(port, options.DataDirectory, token.FilePath, m => logger.LogWarning("{Message}", m)) is { } file && !options.BeyondLoopback)
+            {
+                Console.WriteLine($"Requests need the local access token in {token.FilePath}; clay on this machine finds it through {file}");
+            }
+            Console.WriteLine($"Clay server ready on http://{FormatHost(options.Listen)}:{port} (data: {options.DataDirectory})");
+        });
+        ShutdownWatchdog.Arm(app.Lifetime, options.ShutdownTimeout);
+        // SIGTERM and SIGINT stop the host already; a closed terminal (SIGHUP) stops it the same clean way.
+        var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            app.Lifetime.StopApplication();
         });
         app.Lifetime.ApplicationStopped.Register(() =>
         {
+            hangUp.Dispose();
+            LocalServerFile.Remove(port);
             // The silo has stopped and its workers committed: drain the writer, checkpoint the WAL, release the lock.
             store.DisposeAsync().AsTask().GetAwaiter().GetResult();
             Console.WriteLine("Clay server stopped");
         });
         return app;
+    }
+
+    private static int? ListeningPort(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
+        return addresses?.Select(a => Uri.TryCreate(a, UriKind.Absolute, out var uri) ? uri.Port : (int?)null).FirstOrDefault(p => p is not null);
     }
 
     private static string FormatHost(IPAddress address) =>

@@ -19,14 +19,29 @@ public sealed record ServerOptions
     /// <summary>The address to listen on; loopback by default.</summary>
     public IPAddress Listen { get; init; } = IPAddress.Loopback;
 
-    /// <summary>True when requests need the access token: the server listens beyond loopback.</summary>
-    public bool RequiresToken => !IPAddress.IsLoopback(Listen);
+    /// <summary>
+    /// True when the server listens beyond loopback: any <c>Host</c> is accepted then (the token is
+    /// what guards it), and a newly generated token is shown once for remote clients.
+    /// </summary>
+    public bool BeyondLoopback => !IPAddress.IsLoopback(Listen);
 
     /// <summary>How long an idle worker stays in memory.</summary>
     public TimeSpan MaxIdle { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>The largest component package accepted.</summary>
-    public long MaxPackageBytes { get; init; } = 64L * 1024 * 1024;
+    /// <summary>The largest component package accepted (the upload as sent).</summary>
+    public long MaxPackageBytes => Packages.MaxPackageBytes;
+
+    /// <summary>What a component package may hold: upload size, unpacked size, entries, manifest, concurrent uploads.</summary>
+    public Components.PackageLimits Packages { get; init; } = new();
+
+    /// <summary>
+    /// How long a stop (SIGTERM, SIGINT, SIGHUP) may take: past it the process exits even if worker
+    /// code is still running. Such an invocation was never acknowledged and resumes when its worker next runs.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long one oplog read may scan before it answers with what it found and where to go on.</summary>
+    public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The memory budget for resident workers, in bytes (0 = derived from the machine).</summary>
     public long MemoryBudgetBytes { get; init; }
@@ -110,7 +125,14 @@ public sealed record ServerOptions
         ("port", (o, v) => o with { Port = ParsePort(v) }),
         ("listen", (o, v) => o with { Listen = IPAddress.TryParse(v, out var ip) ? ip : throw Bad($"--listen needs an IP address, not '{v}'") }),
         ("max-idle", (o, v) => o with { MaxIdle = ParseDuration(v) }),
-        ("max-package-size", (o, v) => o with { MaxPackageBytes = ParseSize(v) }),
+        ("max-package-size", (o, v) => o with { Packages = o.Packages with { MaxPackageBytes = ParseSize(v) } }),
+        ("max-unpacked-size", (o, v) => o with { Packages = o.Packages with { MaxUnpackedBytes = ParseSize(v) } }),
+        ("max-package-entry-size", (o, v) => o with { Packages = o.Packages with { MaxEntryBytes = ParseSize(v) } }),
+        ("max-package-entries", (o, v) => o with { Packages = o.Packages with { MaxEntries = Math.Max(2, ParseCount("--max-package-entries", v)) } }),
+        ("max-manifest-size", (o, v) => o with { Packages = o.Packages with { MaxManifestBytes = ParseSize(v) } }),
+        ("max-concurrent-uploads", (o, v) => o with { Packages = o.Packages with { MaxConcurrentUploads = Math.Max(1, ParseCount("--max-concurrent-uploads", v)) } }),
+        ("shutdown-timeout", (o, v) => o with { ShutdownTimeout = ParseDuration(v) }),
+        ("query-timeout", (o, v) => o with { QueryTimeout = ParseDuration(v) }),
         ("memory-budget", (o, v) => o with { MemoryBudgetBytes = ParseSize(v) }),
         ("snapshot-every", (o, v) => o with { SnapshotEvery = ParseCount("--snapshot-every", v) }),
         ("snapshot-every-bytes", (o, v) => o with { SnapshotEveryBytes = ParseSize(v) }),

@@ -20,13 +20,13 @@ public sealed class HostileRequestTests(HostileRequestTests.Server server) : ICl
         private readonly string _root = Path.Combine(Path.GetTempPath(), "clay-e2e", Guid.NewGuid().ToString("N"));
         private ServerProcess _process = null!;
 
-        public HttpClient Http { get; } = new();
+        public HttpClient Http { get; private set; } = null!;
 
         public async Task InitializeAsync()
         {
             _process = new ServerProcess(Path.Combine(_root, "data"));
             await _process.StartAsync();
-            Http.BaseAddress = new Uri(_process.Url);
+            Http = _process.CreateHttpClient();
             await LedgerPackage.DeployAsync(Http, Http.BaseAddress, "hostile:ledger");
             using var seeded = await Http.PostAsync(Invoke, new StringContent("""{"function":"add","args":["\"kept\""]}""", Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.OK, seeded.StatusCode);

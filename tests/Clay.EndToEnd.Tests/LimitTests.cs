@@ -21,7 +21,7 @@ public sealed class LimitTests : IAsyncLifetime
             "--max-argument-size", "4KiB", "--max-result-size", "8KiB", "--max-entry-size", "64KiB", "--max-pending", "2",
             "--max-workers", "3", "--invocation-timeout", "1s");
         await _server.StartAsync(TimeSpan.FromSeconds(60));
-        _http = new HttpClient { BaseAddress = _server.Url };
+        _http = _server.CreateHttpClient();
         await _server.DeployLedgerAsync(_http, "limits:ledger");
     }
 

@@ -9,13 +9,33 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private Process? _process;
 
-    public ServerProcess(string dataDirectory)
+    /// <param name="dataDirectory">The server's data directory.</param>
+    /// <param name="homeDirectory">The server's HOME, where it tells clay how to find its token; by default the "home"
+    /// next to the data directory, which is where the tests run clay with.</param>
+    public ServerProcess(string dataDirectory, string? homeDirectory = null)
     {
         DataDirectory = dataDirectory;
+        HomeDirectory = homeDirectory ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dataDirectory))!, "home");
         Port = FreePort();
     }
 
     public string DataDirectory { get; }
+
+    public string HomeDirectory { get; }
+
+    /// <summary>The server's process id while it runs.</summary>
+    public int Pid => _process?.Id ?? throw new InvalidOperationException("the server is not running");
+
+    /// <summary>The server's access token (every request but /health needs it, on loopback too).</summary>
+    public string Token => File.ReadAllText(Path.Combine(DataDirectory, "access-token")).Trim();
+
+    /// <summary>A REST client of this server that sends its token.</summary>
+    public HttpClient CreateHttpClient()
+    {
+        var http = new HttpClient { BaseAddress = new Uri(Url) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        return http;
+    }
 
     public int Port { get; }
 
@@ -34,6 +54,8 @@ public sealed class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var arg in new[] { "--port", Port.ToString(), "--data-dir", DataDirectory }.Concat(extraArgs)) start.ArgumentList.Add(arg);
+        Directory.CreateDirectory(HomeDirectory);
+        start.Environment["HOME"] = HomeDirectory;
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) =>

@@ -41,7 +41,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
         await using (var server = new ClayServerProcess(ClayInstallation.BinDirectory, Data, "--snapshot-every", "6"))
         {
             await server.StartAsync(TimeSpan.FromSeconds(60));
-            using var http = new HttpClient { BaseAddress = server.Url };
+            using var http = server.CreateHttpClient();
             await server.DeployLedgerAsync(http, Component);
             await Task.WhenAll(Enumerable.Range(1, 5).Select(async w =>
             {
@@ -78,7 +78,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
 
         await using var restarted = new ClayServerProcess(ClayInstallation.BinDirectory, Data);
         await restarted.StartAsync(TimeSpan.FromSeconds(60));
-        using var client = new HttpClient { BaseAddress = restarted.Url };
+        using var client = restarted.CreateHttpClient();
         foreach (var healthy in new[] { "w1", "w3" })
         {
             Assert.Equal(expected, await EntriesAsync(client, healthy));
@@ -101,7 +101,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
         await using (var server = new ClayServerProcess(ClayInstallation.BinDirectory, Data))
         {
             await server.StartAsync(TimeSpan.FromSeconds(60));
-            using var http = new HttpClient { BaseAddress = server.Url };
+            using var http = server.CreateHttpClient();
             await server.DeployLedgerAsync(http, Component);
             for (var w = 1; w <= 4; w++) attempted[$"w{w}"] = [];
             await Task.WhenAll(attempted.Select(async pair =>
@@ -125,7 +125,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
 
         await using var restarted = new ClayServerProcess(ClayInstallation.BinDirectory, Data);
         await restarted.StartAsync(TimeSpan.FromSeconds(60));
-        using var client = new HttpClient { BaseAddress = restarted.Url };
+        using var client = restarted.CreateHttpClient();
         foreach (var (worker, sequence) in attempted)
         {
             var (status, text) = await SendAsync(client, worker, "entries");
@@ -144,7 +144,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
         await using (var server = new ClayServerProcess(ClayInstallation.BinDirectory, Data))
         {
             await server.StartAsync(TimeSpan.FromSeconds(60));
-            using var http = new HttpClient { BaseAddress = server.Url };
+            using var http = server.CreateHttpClient();
             await server.DeployLedgerAsync(http, Component);
             await Task.WhenAll(Enumerable.Range(1, 30).Select(async w =>
             {
@@ -172,7 +172,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
 
         await using var restarted = new ClayServerProcess(ClayInstallation.BinDirectory, Data);
         await restarted.StartAsync(TimeSpan.FromSeconds(60));
-        using var client = new HttpClient { BaseAddress = restarted.Url };
+        using var client = restarted.CreateHttpClient();
         var served = 0;
         for (var w = 1; w <= 30; w++)
         {

@@ -79,6 +79,7 @@ public static class CrashHarness
         try
         {
             await server.StartAsync(TimeSpan.FromSeconds(60));
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", server.Token);
             await server.DeployLedgerAsync(http, Component);
 
             var ledger = new ConcurrentBag<Operation>();

@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace Clay.Cli.Commands;
 
-/// <summary><c>clay component new|templates|get|list</c>.</summary>
+/// <summary><c>clay component new|templates|get|list|delete</c>.</summary>
 public static class ComponentCommands
 {
     /// <summary>The <c>component</c> command tree.</summary>
@@ -80,7 +80,37 @@ public static class ComponentCommands
             return 0;
         });
         command.Add(list);
+        command.Add(Delete());
         return command;
+    }
+
+    private static Command Delete()
+    {
+        var name = new Argument<string>("name") { Description = "The component name" };
+        var version = new Argument<long?>("version") { Description = "One version to delete (default: every version)", Arity = ArgumentArity.ZeroOrOne };
+        var force = new Option<bool>("--force") { Description = "Delete even while workers use it: they keep their oplogs but cannot run until deleted" };
+        var delete = new Command("delete", "Delete a deployed component, or one of its versions (refused while workers use it, unless --force)") { name, version, force };
+        delete.SetAction(async (result, ct) =>
+        {
+            using var client = GlobalOptions.Client(result);
+            var query = new List<string>();
+            if (result.GetValue(version) is { } v) query.Add($"version={v}");
+            if (result.GetValue(force)) query.Add("force=true");
+            var path = Targets.ComponentPath(result.GetValue(name)!) + (query.Count > 0 ? "?" + string.Join("&", query) : "");
+            var deleted = await client.DeleteAsync(path, ct);
+            GlobalOptions.Output(result).Write(deleted, o =>
+            {
+                var versions = deleted["versions"]!.AsArray().Select(x => Show.Str(x)).ToList();
+                o.WriteLine($"Deleted component {Show.Str(deleted["name"])} version{(versions.Count == 1 ? "" : "s")} {string.Join(", ", versions)}.");
+                var workers = deleted["workers"]!.GetValue<long>();
+                if (workers > 0)
+                {
+                    o.WriteLine($"{workers} worker{(workers == 1 ? " was" : "s were")} on it: they keep their oplogs but cannot run; delete them with 'clay worker delete'.");
+                }
+            });
+            return 0;
+        });
+        return delete;
     }
 
     /// <summary>The text form of a component.</summary>

@@ -3,7 +3,10 @@ using System.Diagnostics;
 
 namespace Clay.Cli.Commands;
 
-/// <summary><c>clay server run</c>: runs clay-server in the foreground with the given options.</summary>
+/// <summary>
+/// <c>clay server run</c>: runs clay-server in the foreground with the given options — on Linux and
+/// macOS by becoming it, so the process a supervisor or a terminal signals is the server itself.
+/// </summary>
 public static class ServerCommands
 {
     /// <summary>The <c>server</c> command tree.</summary>
@@ -21,8 +24,15 @@ public static class ServerCommands
         {
             if (!File.Exists(Install.Server))
                 throw new CliException("not-installed", $"clay-server is missing next to clay ({Install.Server}); reinstall with scripts/publish.sh", ExitCodes.Failed);
+            var arguments = (result.GetValue(options) ?? []).Concat(result.UnmatchedTokens).ToList();
+            if (ProcessImage.IsSupported)
+            {
+                // clay becomes clay-server (same process id): signals reach the server, and nothing is left behind.
+                var failure = ProcessImage.Replace(Install.Server, arguments);
+                throw new CliException("server-start-failed", $"cannot start {Install.Server}: {failure}", ExitCodes.Failed);
+            }
             var start = new ProcessStartInfo(Install.Server) { UseShellExecute = false };
-            foreach (var token in (result.GetValue(options) ?? []).Concat(result.UnmatchedTokens)) start.ArgumentList.Add(token);
+            foreach (var token in arguments) start.ArgumentList.Add(token);
             using var process = Process.Start(start)!;
             try
             {

@@ -1,3 +1,5 @@
+using Clay.Client;
+
 namespace Clay.Cli;
 
 /// <summary>The process exit codes of <c>clay</c>; documented in docs/cli.md.</summary>
@@ -15,8 +17,10 @@ public static class ExitCodes
     public const int Unreachable = 4;
     /// <summary>Building a component failed.</summary>
     public const int BuildFailed = 5;
-    /// <summary>The server refused the request: no valid access token.</summary>
+    /// <summary>The server refused the request: no valid access token, or a request it does not take from where it came.</summary>
     public const int Unauthorized = 6;
+    /// <summary>The server went away after the request was sent: what it did is unknown (an invocation can be asked again with its key).</summary>
+    public const int Disconnected = 7;
 }
 
 /// <summary>An error <c>clay</c> reports in one line with its code and exits with <see cref="ExitCode"/>.</summary>
@@ -31,14 +35,23 @@ public sealed class CliException(string code, string message, int exitCode, stri
     /// <summary>More lines to show after the error (a compiler's output, the expected signature).</summary>
     public string? Detail { get; } = detail;
 
+    /// <summary>The CLI's report of an error of the server (or of reaching it).</summary>
+    public static CliException From(ClayApiException error) => error.Code switch
+    {
+        ClientErrorCodes.ServerUnreachable => new(error.Code, error.Message + "; start it with 'clay server run' or pass --server URL", ExitCodes.Unreachable),
+        ClientErrorCodes.ServerDisconnected => new(error.Code, error.Message + ": whether the request took effect is unknown", ExitCodes.Disconnected),
+        _ => new(error.Code, error.Message, ExitCodeOf(error.Code)),
+    };
+
     /// <summary>The exit code that fits a server error code.</summary>
     public static int ExitCodeOf(string code) => code switch
     {
         "worker-not-found" or "component-not-found" or "function-not-found" or "not-found" => ExitCodes.NotFound,
         "invalid-wave-value" or "invalid-json-value" or "invalid-arguments" or "invalid-name" or "invalid-request" or "invalid-worker-filter"
             or "invalid-oplog-query" or "invalid-component" or "invalid-package" or "unsupported-type" or "package-too-large"
-            or "worker-already-exists" or "argument-too-large" or "request-too-large" => ExitCodes.InvalidInput,
-        "unauthorized" => ExitCodes.Unauthorized,
+            or "worker-already-exists" or "argument-too-large" or "request-too-large" or "package-unpacked-too-large" or "package-too-many-entries"
+            or "manifest-too-large" or "forbidden-api" => ExitCodes.InvalidInput,
+        "unauthorized" or "forbidden-host" or "forbidden-origin" => ExitCodes.Unauthorized,
         _ => ExitCodes.Failed,
     };
 }

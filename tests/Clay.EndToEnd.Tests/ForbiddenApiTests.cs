@@ -44,7 +44,7 @@ public sealed class ForbiddenApiTests(ForbiddenApiTests.Server server) : IClassF
             ["Demo.Worker.Later (a lambda)", "calls System.Environment.Exit"] },
         { "Process.Start", Worker + "public void Shell() => Process.Start(\"sh\", \"-c true\"); }", ["Demo.Worker.Shell", "calls System.Diagnostics.Process.Start", "processes"] },
         { "DllImport", Worker + "[System.Runtime.InteropServices.DllImport(\"libc\")] private static extern int getpid(); public int Pid() => getpid(); }",
-            ["Demo.Worker.getpid", "is a P/Invoke into libc", "Demo.Worker.Pid calls Demo.Worker.getpid, a P/Invoke"] },
+            ["Demo.Worker.getpid", "is a P/Invoke into libc", "Demo.Worker.Pid (in Forbidden.dll) calls Demo.Worker.getpid, a P/Invoke"] },
         { "NativeLibrary", Worker + "public void Load() => System.Runtime.InteropServices.NativeLibrary.Load(\"libc.so.6\"); }",
             ["Demo.Worker.Load", "calls System.Runtime.InteropServices.NativeLibrary.Load", "native code"] },
         { "an unmanaged function pointer", Worker + "public unsafe void Jump() { var f = (delegate* unmanaged<void>)(nint)1; f(); } }",

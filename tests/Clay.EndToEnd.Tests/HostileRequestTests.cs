@@ -27,7 +27,7 @@ public sealed class HostileRequestTests(HostileRequestTests.Server server) : ICl
             _process = new ServerProcess(Path.Combine(_root, "data"));
             await _process.StartAsync();
             Http = _process.CreateHttpClient();
-            await LedgerPackage.DeployAsync(Http, Http.BaseAddress, "hostile:ledger");
+            await LedgerPackage.DeployAsync(Http, Http.BaseAddress!, "hostile:ledger");
             using var seeded = await Http.PostAsync(Invoke, new StringContent("""{"function":"add","args":["\"kept\""]}""", Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.OK, seeded.StatusCode);
         }

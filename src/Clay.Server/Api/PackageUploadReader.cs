@@ -38,7 +38,8 @@ internal static class PackageUploadReader
         {
             while (await Malformed(() => reader.ReadNextSectionAsync(cancellationToken)) is { } section)
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition())
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                 {
                     throw Invalid("a part of the multipart body has no 'Content-Disposition: form-data' header");
                 }

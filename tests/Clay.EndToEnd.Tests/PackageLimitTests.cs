@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Text;
 using Clay.Reliability;
+using Xunit.Abstractions;
 
 namespace Clay.EndToEnd.Tests;
 
@@ -11,7 +12,7 @@ namespace Clay.EndToEnd.Tests;
 /// parallel large uploads are streamed to disk, so the server's memory stays bounded.
 /// </summary>
 [Trait("Category", "EndToEnd")]
-public sealed class PackageLimitTests : IAsyncLifetime
+public sealed class PackageLimitTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "clay-e2e", Guid.NewGuid().ToString("N"));
     private ServerProcess _server = null!;
@@ -114,6 +115,7 @@ public sealed class PackageLimitTests : IAsyncLifetime
 
         var growth = ServerMemory.Peak(_server.Pid) - before;
         var uploaded = packages.Sum(p => (long)p.Length);
+        output.WriteLine($"{uploads} parallel uploads, {uploaded / 1048576} MiB in all: server peak resident memory grew by {growth / 1048576} MiB (resident before: {before / 1048576} MiB)");
         Assert.All(results, r => Assert.True(r.Status == 201, r.Body.ToString()));
         Assert.Equal(Enumerable.Range(0, uploads).Select(i => (long)i), results.Select(r => r.Body.GetProperty("version").GetInt64()).Order());
         // Held in memory, six 60 MB uploads cost well over their 360 MB; streamed, a small fraction of it.

@@ -21,6 +21,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>A command (and its arguments) that runs the server: the server's path and arguments follow it. It must exec the server, keeping its pid.</summary>
+    public IReadOnlyList<string> Launcher { get; init; } = [];
+
     public string HomeDirectory { get; }
 
     /// <summary>The server's process id while it runs.</summary>
@@ -47,13 +50,14 @@ public sealed class ServerProcess : IAsyncDisposable
     public async Task StartAsync(params string[] extraArgs)
     {
         ClayInstallation.EnsurePublished();
-        var start = new ProcessStartInfo(ClayInstallation.Server)
+        var start = new ProcessStartInfo(Launcher.Count > 0 ? Launcher[0] : ClayInstallation.Server)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--port", Port.ToString(), "--data-dir", DataDirectory }.Concat(extraArgs)) start.ArgumentList.Add(arg);
+        var launcher = Launcher.Count > 0 ? Launcher.Skip(1).Append(ClayInstallation.Server) : [];
+        foreach (var arg in launcher.Concat(["--port", Port.ToString(), "--data-dir", DataDirectory]).Concat(extraArgs)) start.ArgumentList.Add(arg);
         Directory.CreateDirectory(HomeDirectory);
         start.Environment["HOME"] = HomeDirectory;
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

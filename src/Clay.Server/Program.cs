@@ -12,7 +12,9 @@ try
     options = ServerOptions.Parse(args);
     await using var app = await ClayServer.BuildAsync(options);
     await app.RunAsync();
-    return ServerExitCodes.Ok;
+    if (!ShutdownWatchdog.TimedOut(options.ShutdownTimeout)) return ServerExitCodes.Ok;
+    Console.Error.WriteLine(ShutdownWatchdog.Message(options.ShutdownTimeout));
+    return ServerExitCodes.ForcedStop;
 }
 catch (ClayException ex)
 {

@@ -14,7 +14,7 @@ public static class LocalServerToken
     public static string? Find(Uri server)
     {
         if (!IsLoopback(server)) return null;
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify);
         var tokenFile = NotedTokenFile(Path.Combine(home, ".clay", "servers", $"{server.Port}.json"))
                         ?? Path.Combine(DefaultDataDirectory(home), "access-token");
         try

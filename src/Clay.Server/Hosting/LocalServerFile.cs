@@ -16,7 +16,7 @@ public static class LocalServerFile
 {
     /// <summary>The folder of these files.</summary>
     public static string Directory =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".clay", "servers");
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify), ".clay", "servers");
 
     /// <summary>The file for a port.</summary>
     public static string PathOf(int port) => Path.Combine(Directory, $"{port}.json");

@@ -101,7 +101,7 @@ public sealed record ServerOptions
 
     /// <summary>The configuration file read when no <c>--config</c> is given.</summary>
     public static string DefaultConfigFile =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".clay", "server.conf");
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify), ".clay", "server.conf");
 
     private static IEnumerable<string> ReadConfig(string file)
     {
@@ -181,7 +181,7 @@ public sealed record ServerOptions
     public static string DefaultDataDirectory() =>
         Environment.GetEnvironmentVariable("CLAY_DATA_DIR") is { Length: > 0 } dir
             ? Path.GetFullPath(dir)
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".clay", "data");
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify), ".clay", "data");
 
     /// <summary>Parses sizes such as <c>64MiB</c>, <c>1GiB</c>, <c>512KB</c> or plain bytes.</summary>
     public static long ParseSize(string text)

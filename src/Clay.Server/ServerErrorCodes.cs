@@ -24,7 +24,7 @@ public static class ServerErrorCodes
     /// <summary>No such route.</summary>
     public const string NotFound = "not-found";
     /// <summary>An unexpected failure inside the server.</summary>
-    public const string Internal = "internal-error";
+    public const string Internal = Runtime.Errors.ErrorCodes.Internal;
     /// <summary>The request lacks a valid token.</summary>
     public const string Unauthorized = "unauthorized";
     /// <summary>The request's <c>Host</c> is not a name of this server (DNS rebinding).</summary>

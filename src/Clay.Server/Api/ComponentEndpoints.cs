@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Clay.Cluster.Workers;
+using Clay.Runtime.Residency;
 using Clay.Server.Components;
 using Clay.Server.Workers;
 

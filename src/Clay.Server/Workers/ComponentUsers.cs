@@ -1,20 +1,23 @@
 using Clay.Runtime.Errors;
 using Clay.Runtime.Execution;
+using Clay.Runtime.Residency;
 using Clay.Runtime.Storage;
+using Clay.Runtime.Workers;
 
 namespace Clay.Server.Workers;
 
 /// <summary>Finds the workers that run on given versions of a component, before those versions are deleted.</summary>
-public sealed class ComponentUsers(IOplogStore store, WorkerDirectory directory)
+public sealed class ComponentUsers(IOplogStore store, ResidentWorkers residency)
 {
     private const int Examples = 3;
 
     /// <summary>How many workers of <paramref name="component"/> are on one of <paramref name="versions"/>, and the names of a few.</summary>
-    /// <remarks>Reads each worker's first entry (or asks the resident worker): a full scan, as deleting a component is rare.
-    /// A worker whose oplog cannot be read counts as a user: its version is unknown.</remarks>
+    /// <remarks>A resident worker answers for itself, the others from their oplog's create entry: a full scan, as deleting a
+    /// component is rare. A worker whose oplog cannot be read counts as a user: its version is unknown.</remarks>
     public async Task<(long Count, IReadOnlyList<string> Examples)> FindAsync(string component, IReadOnlySet<long> versions,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(versions);
         long count = 0;
         var examples = new List<string>();
         await foreach (var worker in store.ListWorkersAsync(component, cancellationToken))
@@ -22,7 +25,10 @@ public sealed class ComponentUsers(IOplogStore store, WorkerDirectory directory)
             bool uses;
             try
             {
-                uses = versions.Contains((await directory.GetAsync(worker, cancellationToken, withMemory: false)).ComponentVersion);
+                var info = residency.TryGet(worker) is { IsBroken: false } executor
+                    ? executor.GetInfo()
+                    : await WorkerRecords.ReadAsync(store, worker, residency.LastKnown(worker), withMemory: false, cancellationToken);
+                uses = versions.Contains(info.ComponentVersion);
             }
             catch (WorkerNotFoundException)
             {

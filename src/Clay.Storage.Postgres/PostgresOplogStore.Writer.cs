@@ -15,6 +15,12 @@ public sealed partial class PostgresOplogStore
     /// <summary>The process id of the writer's server backend, for tests that cut the connection.</summary>
     internal int WriterBackendId => _writer?.ProcessID ?? 0;
 
+    /// <summary>
+    /// For tests: runs after each COMMIT the server answered, and may throw to play a connection lost
+    /// before that answer arrived (which no test can time against a real server).
+    /// </summary>
+    internal Func<Task>? AfterCommitForTests { get; set; }
+
     private async Task WriterLoopAsync()
     {
         var reader = _queue.Reader;
@@ -52,6 +58,7 @@ public sealed partial class PostgresOplogStore
             writes.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             committing = true;
             await writes.ExecuteNonQueryAsync().ConfigureAwait(false);
+            if (AfterCommitForTests is { } afterCommit) await afterCommit().ConfigureAwait(false);
         }
         catch (Exception ex)
         {

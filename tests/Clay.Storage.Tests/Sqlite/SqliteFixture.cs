@@ -25,7 +25,7 @@ public sealed class SqliteFixture : IDurableStoreFixture
         var row = "worker = (SELECT id FROM workers WHERE component = $c AND name = $n) AND idx = $i";
         command.CommandText = corruption switch
         {
-            Corruption.Checksum => $"UPDATE entries SET crc = crc # 1 WHERE {row}",
+            Corruption.Checksum => $"UPDATE entries SET crc = crc + 1 WHERE {row}",
             Corruption.Payload => $"UPDATE entries SET payload = X'00' WHERE {row}",
             Corruption.Missing => $"DELETE FROM entries WHERE {row}",
             _ => throw new ArgumentOutOfRangeException(nameof(corruption)),

@@ -21,6 +21,7 @@ internal sealed class OplogCommit
 {
     private readonly IReadOnlyList<WriteOperation> _operations;
     private readonly Dictionary<WorkerId, WorkerChange> _workers = [];
+    private readonly HashSet<long> _created = [];
 
     public OplogCommit(IReadOnlyList<WriteOperation> operations)
     {
@@ -29,20 +30,24 @@ internal sealed class OplogCommit
         {
             ref var change = ref CollectionsMarshal.GetValueRefOrAddDefault(_workers, operation.Worker, out _);
             change ??= new WorkerChange();
-            if (operation is WriteOperation.Append { FirstIndex: 1 }) change.MayCreate = true;
         }
     }
 
     /// <summary>Entry bytes the accepted appends write.</summary>
     public long Bytes { get; private set; }
 
-    /// <summary>Adds the first round trip's statements after the caller's BEGIN: create the new workers' rows, lock every worker's row.</summary>
+    /// <summary>
+    /// Adds the first round trip's statements after the caller's BEGIN: create the rows that are
+    /// missing (<see cref="Created"/> reads what it returns), then lock every row (<see cref="Locked"/>).
+    /// </summary>
     public void AddLockStatements(NpgsqlBatch batch, StoreSql sql)
     {
-        var created = _workers.Where(w => w.Value.MayCreate).Select(w => w.Key).ToList();
-        if (created.Count > 0) batch.BatchCommands.Add(WorkerKeys(sql.CreateWorkers, created));
+        batch.BatchCommands.Add(WorkerKeys(sql.CreateWorkers, _workers.Keys));
         batch.BatchCommands.Add(WorkerKeys(sql.LockWorkers, _workers.Keys));
     }
+
+    /// <summary>Notes a row this transaction created: dropped again if no entry ends up in it.</summary>
+    public void Created(long id) => _created.Add(id);
 
     /// <summary>Records a locked worker's row and fence, read by <see cref="StoreSql.LockWorkers"/>.</summary>
     public void Locked(WorkerId worker, long id, long lastIndex)
@@ -65,7 +70,6 @@ internal sealed class OplogCommit
             switch (operation)
             {
                 case WriteOperation.Append append:
-                    // A worker with no row has no entries; its row exists (created above) if an append starts at 1.
                     if (append.FirstIndex != change.Last + 1 || change.Id == 0)
                     {
                         refused.Add((append, change.Last));
@@ -121,7 +125,8 @@ internal sealed class OplogCommit
                     : payload.ToArray());
                 Bytes += payload.Length;
             }
-            if (change.Deleted) deleted.Add(change.Id);
+            // A deleted worker's row goes, and so does one this batch created for appends it refused.
+            if (change.Deleted || (change.Last == 0 && _created.Contains(change.Id))) deleted.Add(change.Id);
             else if (change.Last != change.StoredLast)
             {
                 fenceIds.Add(change.Id);
@@ -188,8 +193,5 @@ internal sealed class OplogCommit
         public List<(long Index, ReadOnlyMemory<byte> Payload)> Added { get; } = [];
 
         public bool Deleted { get; set; }
-
-        /// <summary>Whether an append in the batch starts the oplog, so the worker's row may have to be created.</summary>
-        public bool MayCreate { get; set; }
     }
 }

@@ -9,113 +9,146 @@ namespace Clay.Storage.Postgres;
 
 public sealed partial class PostgresOplogStore
 {
-    /// <summary>The writer's connection; dropped after a failure and opened again by the next batch.</summary>
-    private NpgsqlConnection? _writer;
-
-    /// <summary>The process id of the writer's server backend, for tests that cut the connection.</summary>
-    internal int WriterBackendId => _writer?.ProcessID ?? 0;
-
     /// <summary>
     /// For tests: runs after each COMMIT the server answered, and may throw to play a connection lost
     /// before that answer arrived (which no test can time against a real server).
     /// </summary>
     internal Func<Task>? AfterCommitForTests { get; set; }
 
+    /// <summary>
+    /// Takes batches in arrival order and runs each one's first round trip (its row locks) before
+    /// taking the next, so a later batch queues behind an earlier one on every worker they share.
+    /// The second round trip (writes and COMMIT) runs while the next batch gathers and locks, on up to
+    /// <see cref="PostgresStoreOptions.WriterConnections"/> connections.
+    /// </summary>
     private async Task WriterLoopAsync()
     {
         var reader = _queue.Reader;
-        var batch = new List<WriteOperation>();
+        var lanes = new Stack<WriterLane>(Enumerable.Range(0, Math.Max(1, _options.WriterConnections)).Select(_ => new WriterLane()));
+        using var free = new SemaphoreSlim(lanes.Count);
+        var inFlight = new HashSet<Task>();
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            batch.Clear();
+            var batch = new List<WriteOperation>();
             var size = 0;
             while (size < _options.MaxBatchEntries && reader.TryRead(out var operation))
             {
                 batch.Add(operation);
                 size += operation.Size;
             }
-            if (batch.Count > 0) await CommitAsync(batch, size).ConfigureAwait(false);
+            if (batch.Count == 0) continue;
+            await free.WaitAsync().ConfigureAwait(false);
+            WriterLane lane;
+            lock (lanes) lane = lanes.Pop();
+            var pending = await LockAsync(lane, batch, size).ConfigureAwait(false);
+            var finishing = pending is null ? Task.CompletedTask : FinishAsync(lane, pending);
+            lock (inFlight) inFlight.Add(finishing);
+            _ = finishing.ContinueWith(done =>
+            {
+                lock (inFlight) inFlight.Remove(done);
+                lock (lanes) lanes.Push(lane);
+                free.Release();
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
-        if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
+        Task[] remaining;
+        lock (inFlight) remaining = [.. inFlight];
+        await Task.WhenAll(remaining).ConfigureAwait(false);
+        foreach (var lane in lanes) await DropConnectionAsync(lane).ConfigureAwait(false);
     }
 
-    /// <summary>Writes one batch in one transaction and answers every operation in it.</summary>
-    private async Task CommitAsync(List<WriteOperation> batch, int size)
+    /// <summary>
+    /// The first round trip: begins the transaction, creates and locks the workers' rows, reads their
+    /// fences and decides every operation. Null when it failed (the batch's operations have failed).
+    /// </summary>
+    private async Task<PendingCommit?> LockAsync(WriterLane lane, List<WriteOperation> batch, int size)
     {
-        var started = Stopwatch.GetTimestamp();
-        var commit = new OplogCommit(batch);
-        var accepted = new List<WriteOperation>(batch.Count);
-        List<(WriteOperation.Append Append, long LastIndex)> refused = [];
-        string? transactionId = null;
-        var committing = false;
+        var pending = new PendingCommit(batch, size, new OplogCommit(batch), Stopwatch.GetTimestamp());
         try
         {
-            var connection = _writer ??= await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
-            transactionId = await LockAsync(connection, commit).ConfigureAwait(false);
-            refused = commit.Decide(accepted);
-            await using var writes = new NpgsqlBatch(connection);
-            commit.AddWriteStatements(writes, _sql);
+            var connection = lane.Connection ??= await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+            await using var locks = new NpgsqlBatch(connection);
+            locks.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+            pending.Commit.AddLockStatements(locks, _sql);
+            locks.BatchCommands.Add(new NpgsqlBatchCommand(StoreSql.TransactionId));
+            await using (var rows = await locks.ExecuteReaderAsync().ConfigureAwait(false))
+            {
+                // The results with fields, in statement order (BEGIN has none): created ids, locked rows, transaction id.
+                var result = 0;
+                do
+                {
+                    if (rows.FieldCount == 0) continue;
+                    while (await rows.ReadAsync().ConfigureAwait(false))
+                    {
+                        switch (result)
+                        {
+                            case 0: pending.Commit.Created(rows.GetInt64(0)); break;
+                            case 1: pending.Commit.Locked(new WorkerId(rows.GetString(1), rows.GetString(2)), rows.GetInt64(0), rows.GetInt64(3)); break;
+                            default: pending.TransactionId = rows.GetString(0); break;
+                        }
+                    }
+                    result++;
+                }
+                while (await rows.NextResultAsync().ConfigureAwait(false));
+            }
+            pending.Refused = pending.Commit.Decide(pending.Accepted);
+            return pending;
+        }
+        catch (Exception ex)
+        {
+            await DropConnectionAsync(lane).ConfigureAwait(false);
+            Fail(batch, ex, CommitOutcome.Aborted);
+            return null;
+        }
+    }
+
+    /// <summary>The second round trip: writes what was accepted, commits, and answers every operation.</summary>
+    private async Task FinishAsync(WriterLane lane, PendingCommit pending)
+    {
+        try
+        {
+            await using var writes = new NpgsqlBatch(lane.Connection!);
+            pending.Commit.AddWriteStatements(writes, _sql);
             writes.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-            committing = true;
             await writes.ExecuteNonQueryAsync().ConfigureAwait(false);
             if (AfterCommitForTests is { } afterCommit) await afterCommit().ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            // Whatever failed, this connection's state is unknown: the next batch starts on a new one.
-            await DropWriterAsync().ConfigureAwait(false);
-            var outcome = committing && transactionId is not null
-                ? await ResolveAsync(transactionId).ConfigureAwait(false)
-                : CommitOutcome.Aborted;
+            // Whatever failed, this connection's state is unknown: the lane starts again on a new one.
+            await DropConnectionAsync(lane).ConfigureAwait(false);
+            var outcome = pending.TransactionId is null ? CommitOutcome.Unknown : await ResolveAsync(pending.TransactionId).ConfigureAwait(false);
             if (outcome != CommitOutcome.Committed)
             {
-                _logger.LogError(ex, "Group commit of {Operations} oplog writes failed ({Outcome})", batch.Count, outcome);
-                var failure = new ClayException(ErrorCodes.StorageUnavailable, outcome == CommitOutcome.Unknown
-                    ? $"the oplog write may or may not have been stored: the connection to PostgreSQL at {_description} was lost while committing and the outcome could not be learnt ({ex.Message}); reload the worker from its oplog"
-                    : $"the oplog write could not be made durable in PostgreSQL at {_description}: {ex.Message}", ex);
-                foreach (var operation in batch) operation.Completion.TrySetException(failure);
+                Fail(pending.Batch, ex, outcome);
                 return;
             }
-            _logger.LogWarning(ex, "The connection to PostgreSQL dropped while committing {Operations} oplog writes; the transaction had committed", batch.Count);
+            _logger.LogWarning(ex, "The connection to PostgreSQL dropped while committing {Operations} oplog writes; the transaction had committed", pending.Batch.Count);
         }
-        Statistics.Record(accepted.Count, size, commit.Bytes, Stopwatch.GetTimestamp() - started);
-        foreach (var (append, lastIndex) in refused)
+        Statistics.Record(pending.Accepted.Count, pending.Size, pending.Commit.Bytes, Stopwatch.GetTimestamp() - pending.Started);
+        foreach (var (append, lastIndex) in pending.Refused)
         {
             append.Completion.TrySetException(new OplogConflictException(append.Worker, append.FirstIndex, lastIndex));
         }
-        foreach (var operation in accepted) operation.Completion.TrySetResult();
+        foreach (var operation in pending.Accepted) operation.Completion.TrySetResult();
     }
 
-    /// <summary>The first round trip: begins the transaction, creates and locks the workers' rows, reads their fences. Returns the transaction id.</summary>
-    private async Task<string?> LockAsync(NpgsqlConnection connection, OplogCommit commit)
+    private void Fail(List<WriteOperation> batch, Exception ex, CommitOutcome outcome)
     {
-        await using var locks = new NpgsqlBatch(connection);
-        locks.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-        commit.AddLockStatements(locks, _sql);
-        locks.BatchCommands.Add(new NpgsqlBatchCommand(StoreSql.TransactionId));
-        string? transactionId = null;
-        await using var rows = await locks.ExecuteReaderAsync().ConfigureAwait(false);
-        do
-        {
-            // Statements without rows (BEGIN, INSERT) have no fields; the locks have four, the id one.
-            while (rows.FieldCount > 0 && await rows.ReadAsync().ConfigureAwait(false))
-            {
-                if (rows.FieldCount == 1) transactionId = rows.GetString(0);
-                else commit.Locked(new WorkerId(rows.GetString(1), rows.GetString(2)), rows.GetInt64(0), rows.GetInt64(3));
-            }
-        }
-        while (await rows.NextResultAsync().ConfigureAwait(false));
-        return transactionId;
+        _logger.LogError(ex, "Group commit of {Operations} oplog writes failed ({Outcome})", batch.Count, outcome);
+        var failure = new ClayException(ErrorCodes.StorageUnavailable, outcome == CommitOutcome.Unknown
+            ? $"the oplog write may or may not have been stored: the connection to PostgreSQL at {_description} was lost while committing and the outcome could not be learnt ({ex.Message}); reload the worker from its oplog"
+            : $"the oplog write could not be made durable in PostgreSQL at {_description}: {ex.Message}", ex);
+        foreach (var operation in batch) operation.Completion.TrySetException(failure);
     }
 
-    private async Task DropWriterAsync()
+    private async Task DropConnectionAsync(WriterLane lane)
     {
-        var writer = _writer;
-        _writer = null;
-        if (writer is null) return;
+        var connection = lane.Connection;
+        lane.Connection = null;
+        if (connection is null) return;
         try
         {
-            await writer.DisposeAsync().ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException)
         {
@@ -152,5 +185,23 @@ public sealed partial class PostgresOplogStore
             if (Stopwatch.GetTimestamp() > deadline) return CommitOutcome.Unknown;
             await Task.Delay(TimeSpan.FromMilliseconds(20)).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>One of the writer's connections, used by one batch at a time.</summary>
+    private sealed class WriterLane
+    {
+        public NpgsqlConnection? Connection { get; set; }
+    }
+
+    /// <summary>A batch between its two round trips: locked and decided, not yet written.</summary>
+    private sealed class PendingCommit(List<WriteOperation> batch, int size, OplogCommit commit, long started)
+    {
+        public List<WriteOperation> Batch { get; } = batch;
+        public int Size { get; } = size;
+        public OplogCommit Commit { get; } = commit;
+        public long Started { get; } = started;
+        public string? TransactionId { get; set; }
+        public List<WriteOperation> Accepted { get; } = [];
+        public List<(WriteOperation.Append Append, long LastIndex)> Refused { get; set; } = [];
     }
 }

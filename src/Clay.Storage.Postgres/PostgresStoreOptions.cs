@@ -22,6 +22,13 @@ public sealed class PostgresStoreOptions
     public int MaxBatchEntries { get; init; } = 8192;
 
     /// <summary>
+    /// How many group commits may be in flight at once, each on its connection. Batches take their
+    /// row locks one after another in arrival order, so appends keep their order; they then write and
+    /// commit side by side, and PostgreSQL flushes their WAL records together. 1 commits one batch at a time.
+    /// </summary>
+    public int WriterConnections { get; init; } = 4;
+
+    /// <summary>
     /// How long a commit whose acknowledgement was lost (the connection dropped while committing) may
     /// take to resolve: the store asks the database whether the transaction committed before it
     /// answers the appends it carried.

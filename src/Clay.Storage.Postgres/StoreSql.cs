@@ -9,12 +9,18 @@ internal sealed class StoreSql(string schema)
 {
     private readonly string _s = StoreSchema.Quote(schema);
 
-    /// <summary>Creates the rows of workers whose first entry is in the batch; in key order, like the locks.</summary>
+    /// <summary>
+    /// Creates the rows of the batch's workers that have none, in key order like the locks, and returns
+    /// the ids it created. Every worker of the batch goes through it, not only new ones: a row that an
+    /// earlier, uncommitted batch is creating or deleting is invisible to the locking read, but an
+    /// insert of the same key waits for that batch to end — so a later batch always sees an earlier one.
+    /// </summary>
     public string CreateWorkers => $"""
         INSERT INTO {_s}.workers (component, name)
         SELECT t.component, t.name FROM unnest($1::text[], $2::text[]) AS t(component, name)
         ORDER BY t.component COLLATE "C", t.name COLLATE "C"
         ON CONFLICT (component, name) DO NOTHING
+        RETURNING id
         """;
 
     /// <summary>

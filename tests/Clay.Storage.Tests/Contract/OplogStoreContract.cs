@@ -117,6 +117,27 @@ public abstract class OplogStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Appends_queued_without_waiting_for_the_previous_one_are_applied_in_order()
+    {
+        // A new worker (its row is created by the first append) and one with an oplog already.
+        var fresh = Worker("fresh");
+        var existing = Worker("existing");
+        await Store.AppendAsync(existing, 1, Entries(1));
+        var appends = new List<Task>();
+        for (var i = 1; i <= 40; i++)
+        {
+            appends.Add(Store.AppendAsync(fresh, i, Entries(1, first: i)).AsTask());
+            appends.Add(Store.AppendAsync(existing, i + 1, Entries(1, first: i + 1)).AsTask());
+            // Let the writer take some of them, so they spread over several commits.
+            if (i % 4 == 0) await Task.Yield();
+        }
+
+        await Task.WhenAll(appends);
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => $"{i}:e{i}"), await ReadAllAsync(Store, fresh));
+        Assert.Equal(41, await Store.GetLastIndexAsync(existing));
+    }
+
+    [Fact]
     public async Task Concurrent_appends_of_many_workers_all_land()
     {
         const int workers = 100, appends = 10;

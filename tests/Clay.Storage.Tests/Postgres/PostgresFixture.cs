@@ -39,7 +39,10 @@ public sealed class PostgresFixture : IDurableStoreFixture
         Assert.Equal(1, await ExecuteAsync(sql, worker.Component, worker.Worker, index));
     }
 
-    public async Task<IAsyncDisposable> HoldWritesAsync(WorkerId worker)
+    public async Task<IAsyncDisposable> HoldWritesAsync(WorkerId worker) => await HoldAsync(worker);
+
+    /// <summary>Locks the worker's row from a connection of the test's own, until the handle is disposed.</summary>
+    public async Task<HeldRow> HoldAsync(WorkerId worker)
     {
         // The writer locks every worker row its batch touches: holding this one's lock holds that commit.
         var connection = await PostgresServer.ConnectAsync();
@@ -48,7 +51,7 @@ public sealed class PostgresFixture : IDurableStoreFixture
         command.Parameters.Add(new NpgsqlParameter { Value = worker.Component });
         command.Parameters.Add(new NpgsqlParameter { Value = worker.Worker });
         Assert.NotNull(await command.ExecuteScalarAsync());
-        return new Held(connection, transaction);
+        return new HeldRow(connection, transaction);
     }
 
     public long Commits(IOplogStore store) => ((PostgresOplogStore)store).Statistics.Commits;
@@ -60,8 +63,12 @@ public sealed class PostgresFixture : IDurableStoreFixture
         await drop.ExecuteNonQueryAsync();
     }
 
-    private sealed class Held(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    /// <summary>A row lock held by a connection of the test's own.</summary>
+    public sealed class HeldRow(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
     {
+        /// <summary>The server process of the connection that holds the lock.</summary>
+        public int BackendId => connection.ProcessID;
+
         public async ValueTask DisposeAsync()
         {
             await transaction.RollbackAsync();

@@ -72,15 +72,13 @@ public sealed class PostgresOplogStoreTests : IAsyncLifetime
         await using var store = await _fixture.OpenPostgresAsync();
         await store.AppendAsync(holder, 1, Entries(2));
         await store.AppendAsync(worker, 1, Entries(3));
-        var writerBackend = store.WriterBackendId;
 
         Task held, other;
-        await using (await _fixture.HoldWritesAsync(holder))
+        await using (var hold = await _fixture.HoldAsync(holder))
         {
             held = store.AppendAsync(holder, 3, Entries(1, first: 3, tag: "lost")).AsTask();
             other = store.AppendAsync(worker, 4, Entries(1, first: 4, tag: "lost")).AsTask();
-            await WaitUntilWaitingOnALockAsync(writerBackend);
-            await TerminateAsync(writerBackend);
+            await TerminateAsync(await WriterBlockedByAsync(hold.BackendId));
             await AssertStorageUnavailableAsync(held);
             await AssertStorageUnavailableAsync(other);
         }
@@ -96,7 +94,6 @@ public sealed class PostgresOplogStoreTests : IAsyncLifetime
         await using var store = await _fixture.OpenPostgresAsync();
         await store.AppendAsync(holder, 1, Entries(2));
         await store.AppendAsync(worker, 1, Entries(3));
-        var writerBackend = store.WriterBackendId;
 
         // An uncommitted row at the worker's next index makes the writer's insert wait, past its locks.
         await using var blocker = await PostgresServer.ConnectAsync();
@@ -107,8 +104,7 @@ public sealed class PostgresOplogStoreTests : IAsyncLifetime
         }
         var held = store.AppendAsync(holder, 3, Entries(1, first: 3, tag: "lost")).AsTask();
         var other = store.AppendAsync(worker, 4, Entries(1, first: 4, tag: "lost")).AsTask();
-        await WaitUntilWaitingOnALockAsync(writerBackend);
-        await TerminateAsync(writerBackend);
+        await TerminateAsync(await WriterBlockedByAsync(blocker.ProcessID));
         await AssertStorageUnavailableAsync(held);
         await AssertStorageUnavailableAsync(other);
         await transaction.RollbackAsync();
@@ -151,15 +147,17 @@ public sealed class PostgresOplogStoreTests : IAsyncLifetime
         Assert.Equal(["1:e1", "2:e2", "3:e3", "4:again4"], await ReadAllAsync(store, worker));
     }
 
-    private static async Task WaitUntilWaitingOnALockAsync(int backend)
+    /// <summary>Waits (polling, with a bound) until a server process waits on <paramref name="holder"/>'s lock: the store's writer.</summary>
+    private static async Task<int> WriterBlockedByAsync(int holder)
     {
         await using var connection = await PostgresServer.ConnectAsync();
-        await using var query = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'", connection);
-        query.Parameters.Add(new NpgsqlParameter { Value = backend });
+        await using var query = new NpgsqlCommand("SELECT pid FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))", connection);
+        query.Parameters.Add(new NpgsqlParameter { Value = holder });
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((long)(await query.ExecuteScalarAsync())! == 0)
+        while (true)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"the store's writer (backend {backend}) never waited on the held lock");
+            if (await query.ExecuteScalarAsync() is int blocked) return blocked;
+            Assert.True(DateTime.UtcNow < deadline, $"no server process waited on the lock held by {holder}: the store's writer never reached it");
         }
     }
 

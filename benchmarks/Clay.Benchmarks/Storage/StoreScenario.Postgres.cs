@@ -23,16 +23,18 @@ public sealed partial class StoreScenario
         {
             var payload = Payload();
             var floor = await RawInsertAsync(admin, schema, payload, samples: 300);
-            await using var store = await PostgresOplogStore.OpenAsync(new PostgresStoreOptions { ConnectionString = url, Schema = schema });
+            var connections = Execution.ExecutorScenario.Arg(args, "--connections", new PostgresStoreOptions { ConnectionString = url }.WriterConnections);
+            await using var store = await PostgresOplogStore.OpenAsync(new PostgresStoreOptions { ConnectionString = url, Schema = schema, WriterConnections = connections });
             var run = await MeasureAsync(store, store.Statistics, payload, duration);
             var statistics = store.Statistics;
-            Console.WriteLine($"store: PostgreSQL at {PostgresConnectionString.Describe(settings)} ({await ServerVersionAsync(admin)}), synchronous_commit=on, group commit; 120-byte entries");
+            Console.WriteLine($"store: PostgreSQL at {PostgresConnectionString.Describe(settings)} ({await ServerVersionAsync(admin)}), synchronous_commit=on, group commit on {connections} connection(s); 120-byte entries");
             Console.WriteLine($"  one-row INSERT, autocommit p50 {floor.P50:F3} ms  p99 {floor.P99:F3} ms");
             run.Print("INSERT p50", floor.P50, "the two round trips and the commit", statistics);
             Console.WriteLine(JsonSerializer.Serialize(new
             {
                 scenario = Name,
                 store = "postgres",
+                writer_connections = connections,
                 insert_p50_ms = Math.Round(floor.P50, 4), insert_p99_ms = Math.Round(floor.P99, 4),
                 append_p50_ms = Math.Round(run.Lone.P50, 4), append_p99_ms = Math.Round(run.Lone.P99, 4),
                 append_to_insert_p50_ratio = Math.Round(run.Lone.P50 / floor.P50, 3),

@@ -17,7 +17,7 @@ public sealed partial class StoreScenario : IScenario
 {
     public string Name => "store";
 
-    public string Description => "oplog store: lone-writer latency vs its floor; entries/s with 1, 10, 1000 writers (--seconds N --no-preallocate; --postgres [URL] for the PostgreSQL store)";
+    public string Description => "oplog store: lone-writer latency vs its floor; entries/s with 1, 10, 1000 writers (--seconds N --no-preallocate; --postgres [URL] [--connections N] for the PostgreSQL store)";
 
     public async Task<int> RunAsync(string[] args)
     {

@@ -113,6 +113,42 @@ public sealed class PostgresOplogStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_waits_for_an_earlier_batch_still_creating_the_row_of_a_worker_they_share()
+    {
+        var fresh = Worker("fresh");
+        var other = Worker("other");
+        var holder = Worker("holder");
+        await using var store = await _fixture.OpenPostgresAsync();
+        await store.AppendAsync(other, 1, Entries(1));
+        await store.AppendAsync(holder, 1, Entries(1));
+
+        // The first batch creates fresh's row and then waits, uncommitted, on an entry the test holds.
+        await using var blocker = await PostgresServer.ConnectAsync();
+        var transaction = await blocker.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand($"INSERT INTO \"{_fixture.Schema}\".oplog_entries SELECT id, 2, 0, '\\x00'::bytea FROM \"{_fixture.Schema}\".workers WHERE name = 'other'", blocker, transaction))
+        {
+            Assert.Equal(1, await insert.ExecuteNonQueryAsync());
+        }
+        Task first, holderAppend;
+        await using (var hold = await _fixture.HoldAsync(holder))
+        {
+            // The writer waits on the held row, so the next two appends gather into one batch.
+            holderAppend = store.AppendAsync(holder, 2, Entries(1, first: 2)).AsTask();
+            await WriterBlockedByAsync(hold.BackendId);
+            first = Task.WhenAll(store.AppendAsync(fresh, 1, Entries(1)).AsTask(), store.AppendAsync(other, 2, Entries(1, first: 2)).AsTask());
+        }
+        var firstBackend = await WriterBlockedByAsync(blocker.ProcessID);
+
+        // The next batch, on another connection, must not take fresh's row for missing.
+        var second = store.AppendAsync(fresh, 2, Entries(1, first: 2)).AsTask();
+        await Task.WhenAny(second, WriterBlockedByAsync(firstBackend));
+        await transaction.RollbackAsync();
+
+        await Task.WhenAll(holderAppend, first, second);
+        Assert.Equal(["1:e1", "2:e2"], await ReadAllAsync(store, fresh));
+    }
+
+    [Fact]
     public async Task A_commit_whose_answer_was_lost_is_acknowledged_when_the_database_has_it()
     {
         var worker = Worker("w");

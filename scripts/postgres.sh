@@ -11,17 +11,28 @@
 #
 # The URL is also written to artifacts/postgres/url, where Clay's PostgreSQL tests look for it
 # (CLAY_TEST_POSTGRES overrides it). Settings: CLAY_POSTGRES_DIR (the cluster's directory, default
-# artifacts/postgres), CLAY_POSTGRES_PORT (default: the first free port from 55432).
+# artifacts/postgres, or /tmp/clay-postgres-HASH when the server's user cannot reach the
+# repository), CLAY_POSTGRES_PORT (default: the first free port from 55432).
 #
 # PostgreSQL refuses to run as root: as root the server runs as the 'postgres' system user that the
 # Debian package creates; as any other user it runs as that user.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-state="${CLAY_POSTGRES_DIR:-$root/artifacts/postgres}"
 url_file="$root/artifacts/postgres/url"
-data="$state/data"
-log="$state/postgres.log"
 command="${1:-start}"
+
+# Where the cluster lives: CLAY_POSTGRES_DIR, else artifacts/postgres — unless the server's user
+# cannot reach the repository (a clone under a private home directory, say), then under /tmp.
+choose_state() {
+  state="${CLAY_POSTGRES_DIR:-$root/artifacts/postgres}"
+  if [ -z "${CLAY_POSTGRES_DIR:-}" ] && [ "$(id -u)" -eq 0 ] && id postgres >/dev/null 2>&1 \
+     && ! runuser -u postgres -- test -x "$root"; then
+    state="/tmp/clay-postgres-$(printf '%s' "$root" | md5sum | cut -c1-12)"
+  fi
+  data="$state/data"
+  log="$state/postgres.log"
+}
+choose_state
 
 say() { echo "postgres: $*" >&2; }
 fail() { say "$*"; exit 1; }
@@ -98,7 +109,7 @@ initialise() {
 }
 
 start() {
-  if [ -z "$bindir" ]; then install_server; bindir=$(find_bindir); fi
+  if [ -z "$bindir" ]; then install_server; bindir=$(find_bindir); choose_state; fi
   [ -n "$bindir" ] || fail "PostgreSQL's server programs (initdb, pg_ctl) were not found after installing"
   mkdir -p "$state" "$(dirname "$url_file")"
   exec 9>"$(dirname "$url_file")/.lock"

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Clay.Runtime;
 using Clay.Runtime.Errors;
+using Clay.Runtime.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Clay.Storage.Sqlite;
@@ -79,7 +80,7 @@ public static class OplogSalvage
                 problem = $"entry {expected} is missing, {rows.Count(r => r.Index > expected)} later entries dropped";
                 return prefix;
             }
-            if (Crc32C.OfEntry(row.Index, row.Payload) != row.Crc)
+            if (OplogChecksum.OfEntry(row.Index, row.Payload) != row.Crc)
             {
                 problem = $"entry {expected} fails its checksum, it and {rows.Count(r => r.Index > expected)} later entries dropped";
                 return prefix;

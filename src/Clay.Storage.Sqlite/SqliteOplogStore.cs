@@ -215,7 +215,7 @@ public sealed partial class SqliteOplogStore : IOplogStore
             {
                 throw new OplogCorruptException(worker, index, "the row does not hold a checksum and binary data");
             }
-            if (Crc32C.OfEntry(index, payload) != (uint)crc) throw new OplogCorruptException(worker, index, "checksum mismatch");
+            if (OplogChecksum.OfEntry(index, payload) != (uint)crc) throw new OplogCorruptException(worker, index, "checksum mismatch");
             rows.Add(new StoredEntry(index, payload));
             expected++;
         }

@@ -87,14 +87,7 @@ public static class ClayServer
         var (siloPort, gatewayPort) = (FreePort(), FreePort());
         builder.UseOrleans(silo =>
         {
-            silo.Services.AddSerializer(serializer =>
-            {
-                // Clay's errors cross the grain as themselves (their code rides in Exception.Data);
-                // values and replies pass by reference inside a silo and in Clay's encoding between silos.
-                serializer.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Clay"));
-                serializer.Services.AddSingleton<Orleans.Serialization.Serializers.IGeneralizedCodec, ValueFieldCodec>();
-                serializer.Services.AddSingleton<Orleans.Serialization.Cloning.IGeneralizedCopier, ImmutableClayTypesCopier>();
-            });
+            silo.Services.AddSerializer(serializer => serializer.AddClaySerialization());
             silo.UseLocalhostClustering(siloPort, gatewayPort);
             silo.Configure<ClusterOptions>(o => { o.ClusterId = "clay"; o.ServiceId = "clay"; });
             silo.Configure<GrainCollectionOptions>(o =>

@@ -42,6 +42,11 @@ public sealed class AccessToken
         var path = Path.Combine(dataDirectory, FileName);
         if (File.Exists(path))
         {
+            // Readable by its owner only, whatever an earlier hand did to it.
+            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & ~(UnixFileMode.UserRead | UnixFileMode.UserWrite)) != 0)
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
             var existing = File.ReadAllText(path).Trim();
             if (existing.Length >= 16) return new AccessToken(existing, path, created: false);
         }

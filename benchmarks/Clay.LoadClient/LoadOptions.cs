@@ -15,7 +15,7 @@ public sealed record LoadOptions
     /// <summary>Carts per component.</summary>
     public int Workers { get; init; } = 1000;
 
-    /// <summary>3: initialize-cart and two add-item per cart; 1: one add-item, which creates the cart.</summary>
+    /// <summary>3: initialize-cart and two add-item per cart; 2: initialize-cart and one add-item; 1: one add-item, which creates the cart.</summary>
     public int Calls { get; init; } = 3;
 
     /// <summary>get-cart-contents on random carts after the spawning phase.</summary>
@@ -53,7 +53,7 @@ public sealed record LoadOptions
             Url = Get("--url") ?? throw new ArgumentException("--url is required (the server's HTTP address)"),
             Components = Int("--components", 10),
             Workers = Int("--workers", 1000),
-            Calls = Int("--calls", 3) == 1 ? 1 : 3,
+            Calls = Math.Clamp(Int("--calls", 3), 1, 3),
             Random = Int("--random", 10_000),
             Clients = Math.Max(1, Int("--clients", 64)),
             Warmup = Int("--warmup", 2000),

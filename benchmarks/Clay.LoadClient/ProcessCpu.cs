@@ -15,17 +15,21 @@ public static class ProcessCpu
     /// <summary>User + system CPU time of the processes <paramref name="pids"/> together.</summary>
     public static TimeSpan Of(IEnumerable<int> pids) => pids.Aggregate(TimeSpan.Zero, (sum, pid) => sum + Of(pid));
 
-    /// <summary>User + system CPU time of each thread of <paramref name="pid"/>, with the thread's name.</summary>
-    public static IReadOnlyList<(int Tid, string Name, TimeSpan Cpu)> Threads(int pid)
+    /// <summary>
+    /// Each thread of <paramref name="pid"/>: its name, user + system CPU time so far, and how many
+    /// times it blocked and was woken (voluntary context switches).
+    /// </summary>
+    public static IReadOnlyList<(int Tid, string Name, TimeSpan Cpu, long Wakeups)> Threads(int pid)
     {
-        var threads = new List<(int, string, TimeSpan)>();
+        var threads = new List<(int, string, TimeSpan, long)>();
         foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
         {
             try
             {
                 var stat = File.ReadAllText(Path.Combine(task, "stat"));
                 var name = stat[(stat.IndexOf('(', StringComparison.Ordinal) + 1)..stat.LastIndexOf(')')];
-                threads.Add((int.Parse(Path.GetFileName(task)), name, Parse(stat)));
+                var wakeups = File.ReadLines(Path.Combine(task, "status")).First(l => l.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal));
+                threads.Add((int.Parse(Path.GetFileName(task)), name, Parse(stat), long.Parse(wakeups.Split(':')[1].Trim())));
             }
             catch (IOException)
             {

@@ -4,7 +4,7 @@ namespace Clay.LoadClient;
 public static class Workload
 {
     /// <summary>
-    /// Every cart of every component: initialize-cart and two add-item (or one add-item), in order
+    /// Every cart of every component: initialize-cart and two add-item (or one of each, or one add-item), in order
     /// per cart. The warm-up drives carts of one extra component, numbered after the measured ones.
     /// </summary>
     public static IReadOnlyList<CartCall[]> Spawn(LoadOptions options, bool warmup)
@@ -12,14 +12,12 @@ public static class Workload
         var carts = warmup
             ? Enumerable.Range(0, options.Warmup).Select(j => (options.Components, $"warm{j}"))
             : Enumerable.Range(0, options.Workers).SelectMany(j => Enumerable.Range(0, options.Components).Select(i => (i, $"{j}")));
-        return carts.Select(c => options.Calls == 1
-            ? new[] { new CartCall(c.Item1, c.Item2, CartFunction.AddItem, "p1", ProductName(c.Item1, c.Item2)) }
-            : new[]
+        return carts.Select(c => new[]
             {
                 new CartCall(c.Item1, c.Item2, CartFunction.InitializeCart),
                 new CartCall(c.Item1, c.Item2, CartFunction.AddItem, "p1", ProductName(c.Item1, c.Item2)),
                 new CartCall(c.Item1, c.Item2, CartFunction.AddItem, "p2", SecondName(c.Item1, c.Item2)),
-            }).ToArray();
+            }[(options.Calls == 1 ? 1 : 0)..(options.Calls == 3 ? 3 : 2)]).ToArray();
     }
 
     /// <summary>get-cart-contents on random carts (a fixed seed), each checked for exactly its own items.</summary>
@@ -29,7 +27,7 @@ public static class Workload
         return Enumerable.Range(0, options.Random).Select(_ =>
         {
             var (i, j) = (rng.Next(options.Components), $"{rng.Next(options.Workers)}");
-            string[] names = options.Calls == 1 ? [ProductName(i, j)] : [ProductName(i, j), SecondName(i, j)];
+            string[] names = options.Calls == 3 ? [ProductName(i, j), SecondName(i, j)] : [ProductName(i, j)];
             return new[] { new CartCall(i, j, CartFunction.GetCartContents, null, names) };
         }).ToArray();
     }

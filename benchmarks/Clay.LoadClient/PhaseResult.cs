@@ -35,15 +35,18 @@ public sealed record PhaseResult(string Name, int Invocations, double Seconds, d
     {
         ["invocations"] = Invocations,
         ["seconds"] = Math.Round(Seconds, 3),
-        ["per_second"] = Math.Round(Rate),
-        ["p50_ms"] = Math.Round(Percentile(50), 3),
-        ["p99_ms"] = Math.Round(Percentile(99), 3),
+        ["per_second"] = Finite(Math.Round(Rate)),
+        ["p50_ms"] = Finite(Math.Round(Percentile(50), 3)),
+        ["p99_ms"] = Finite(Math.Round(Percentile(99), 3)),
         ["server_cpu_us_per_call"] = Math.Round(ServerCpuMicrosPerCall, 1),
         ["client_cpu_us_per_call"] = Math.Round(ClientCpuMicrosPerCall, 1),
         ["server_allocated_bytes_per_call"] = ServerAllocatedBytes is { } a ? Math.Round(a / (double)Math.Max(1, Invocations)) : null,
         ["failed"] = Failed,
         ["wrong_answers"] = WrongAnswers,
     };
+
+    /// <summary>JSON has no NaN: a phase without calls has no rate or percentiles.</summary>
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     /// <summary>One readable line.</summary>
     public override string ToString() =>

@@ -90,7 +90,7 @@ public sealed class ResidentMemoryScenario : IScenario
         return output;
     }
 
-    /// <summary>The lines "SIZE COUNT TYPE" of a dotnet-gcdump report, largest first.</summary>
+    /// <summary>The lines "AVERAGE-SIZE COUNT TYPE" of a dotnet-gcdump report as total bytes per type, largest first.</summary>
     private static List<(string Type, long Bytes, long Count)> ParseReport(string report)
     {
         var types = new List<(string, long, long)>();
@@ -99,7 +99,7 @@ public sealed class ResidentMemoryScenario : IScenario
             var parts = line.Trim().Split(' ', 3, StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length == 3 && long.TryParse(parts[0].Replace(",", ""), out var bytes) && long.TryParse(parts[1].Replace(",", ""), out var count))
             {
-                types.Add((parts[2].Trim(), bytes, count));
+                types.Add((parts[2].Trim(), bytes * count, count));
             }
         }
         return types.OrderByDescending(t => t.Item2).ToList();

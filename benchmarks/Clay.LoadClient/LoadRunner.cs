@@ -1,19 +1,19 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Text;
 
 namespace Clay.LoadClient;
 
 /// <summary>
 /// Drives sequences of cart calls through a server's HTTP API with a fixed number of concurrent
-/// clients (each on its own kept-alive connection), and measures each phase: latencies, the
+/// clients (each on its own kept-alive HTTP/1.1 connection, <see cref="RawHttpConnection"/>), and
+/// measures each phase: latencies, the
 /// server's and this process's CPU time, and the server's allocations when its /metrics reports them.
 /// </summary>
 public sealed class LoadRunner : IDisposable
 {
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly HttpClient _http;
     private readonly ITargetDialect _dialect;
+    private readonly RawHttpConnection[] _connections;
     private readonly IReadOnlyList<int> _serverPids;
     private readonly string? _metricsPath;
     private string? _firstFailure;
@@ -31,6 +31,8 @@ public sealed class LoadRunner : IDisposable
         })
         { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(5) };
         _dialect = dialect;
+        var address = new Uri(baseUrl);
+        _connections = Enumerable.Range(0, clients).Select(_ => new RawHttpConnection(address.Host, address.Port)).ToArray();
         _serverPids = serverPids;
         _metricsPath = metricsPath;
         Clients = clients;
@@ -59,8 +61,9 @@ public sealed class LoadRunner : IDisposable
         var clientBefore = ProcessCpu.Of(Environment.ProcessId);
         var clock = Stopwatch.StartNew();
         var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(c => Task.Run(async () =>
         {
+            var connection = _connections[c];
             int n;
             while ((n = Interlocked.Increment(ref next)) < sequences.Count)
             {
@@ -68,7 +71,7 @@ public sealed class LoadRunner : IDisposable
                 for (var k = 0; k < sequence.Length; k++)
                 {
                     var started = Stopwatch.GetTimestamp();
-                    var outcome = await CallAsync(sequence[k], cancellationToken);
+                    var outcome = await CallAsync(connection, sequence[k], cancellationToken);
                     latencies[offsets[n] + k] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                     if (outcome == Outcome.Failed) Interlocked.Increment(ref failed);
                     else if (outcome == Outcome.Wrong) Interlocked.Increment(ref wrong);
@@ -86,35 +89,36 @@ public sealed class LoadRunner : IDisposable
 
     private enum Outcome { Ok, Failed, Wrong }
 
-    private async Task<Outcome> CallAsync(CartCall call, CancellationToken cancellationToken)
+    private async Task<Outcome> CallAsync(RawHttpConnection connection, CartCall call, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _dialect.PathOf(call));
-        var content = new ByteArrayContent(_dialect.BodyOf(call));
-        content.Headers.ContentType = Json;
-        request.Content = content;
+        var path = _dialect.PathOf(call);
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            if (!response.IsSuccessStatusCode)
+            var (status, body) = await connection.PostAsync(path, _dialect.BodyOf(call), cancellationToken);
+            if (status is < 200 or > 299)
             {
-                Interlocked.CompareExchange(ref _firstFailure, $"{(int)response.StatusCode} on {request.RequestUri}: {Encoding.UTF8.GetString(body)}", null);
+                Interlocked.CompareExchange(ref _firstFailure, $"{status} on {path}: {Encoding.UTF8.GetString(body.Span)}", null);
                 return Outcome.Failed;
             }
-            return call.Function != CartFunction.GetCartContents || call.ProductName.All(p => Holds(body, p)) ? Outcome.Ok : Outcome.Wrong;
+            if (call.Function != CartFunction.GetCartContents) return Outcome.Ok;
+            foreach (var name in call.ProductName)
+            {
+                if (!Holds(body.Span, name)) return Outcome.Wrong;
+            }
+            return Outcome.Ok;
         }
-        catch (HttpRequestException ex)
+        catch (IOException ex)
         {
-            Interlocked.CompareExchange(ref _firstFailure, $"{request.RequestUri}: {ex.Message}", null);
+            Interlocked.CompareExchange(ref _firstFailure, ex.Message, null);
             return Outcome.Failed;
         }
     }
 
     /// <summary>Whether the answer holds the item named exactly <paramref name="name"/> (a JSON string, possibly holding WAVE).</summary>
-    private static bool Holds(byte[] body, string name)
+    private static bool Holds(ReadOnlySpan<byte> body, string name)
     {
         var needle = Encoding.UTF8.GetBytes(name);
-        var span = body.AsSpan();
+        var span = body;
         for (var at = span.IndexOf(needle); at >= 0; at = span.IndexOf(needle))
         {
             var end = at + needle.Length;
@@ -140,5 +144,9 @@ public sealed class LoadRunner : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        foreach (var connection in _connections) connection.Dispose();
+    }
 }

@@ -7,6 +7,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 "$root/scripts/install-restate.sh"
+command -v ip >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq iproute2 >/dev/null; }
 [ -x "$root/artifacts/bin/clay-server" ] && [ -x "$root/artifacts/bin/clay" ] || "$root/scripts/publish.sh"
 dotnet build "$root/benchmarks/Clay.Benchmarks/Clay.Benchmarks.csproj" -c Release -nologo -v:q -clp:ErrorsOnly >/dev/null
 dll="$root/benchmarks/Clay.Benchmarks/bin/Release/net10.0/Clay.Benchmarks.dll"

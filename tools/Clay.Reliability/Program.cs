@@ -3,7 +3,7 @@ using System.Text.Json;
 using Clay.Reliability;
 
 // clay crash harness: dotnet run --project tools/Clay.Reliability -c Release -- [--cycles 100] [--clients 16] [--seed N]
-//   [--power-loss] [--unsafe-synchronous normal|off]
+//   [--power-loss [--no-settle]] [--unsafe-synchronous normal|off]
 var options = new CrashOptions();
 for (var i = 0; i < args.Length; i++)
 {
@@ -14,9 +14,10 @@ for (var i = 0; i < args.Length; i++)
         "--clients" => options with { Clients = int.Parse(Value(), CultureInfo.InvariantCulture) },
         "--seed" => options with { Seed = int.Parse(Value(), CultureInfo.InvariantCulture) },
         "--power-loss" => options with { PowerLoss = true },
+        "--no-settle" => options with { SettleAfterDeploy = false },
         "--unsafe-synchronous" => options with { UnsafeSynchronous = Value() },
         _ => throw new ArgumentException(
-            $"unknown option {args[i]}; options: --cycles N, --clients N, --seed N, --power-loss, --unsafe-synchronous normal|off"),
+            $"unknown option {args[i]}; options: --cycles N, --clients N, --seed N, --power-loss, --no-settle, --unsafe-synchronous normal|off"),
     };
 }
 

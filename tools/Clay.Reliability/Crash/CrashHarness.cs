@@ -53,12 +53,13 @@ public static class CrashHarness
             await server.DeployLedgerAsync(http, LedgerClient.Component);
             // The component's files are not what is examined here: count them as written back by the
             // operating system, as they would be within half a minute.
-            layer?.Settle();
+            if (options.SettleAfterDeploy) layer?.Settle();
 
             var ledger = new ConcurrentBag<Operation>();
             using var stop = new CancellationTokenSource();
+            using var abandon = new CancellationTokenSource();
             var clients = Enumerable.Range(0, options.Clients)
-                .Select(c => Task.Run(() => LedgerClient.RunAsync(c, options, http, service.Url, ledger, stop.Token), CancellationToken.None))
+                .Select(c => Task.Run(() => LedgerClient.RunAsync(c, options, http, service.Url, ledger, stop.Token, abandon.Token), CancellationToken.None))
                 .ToArray();
 
             for (var cycle = 1; cycle <= options.Cycles; cycle++)
@@ -91,7 +92,7 @@ public static class CrashHarness
                     // Killed while starting: opening the store, laying out its log, starting the silo.
                     var ready = server.Launch();
                     _ = ready.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
-                    await Task.Delay(Between(random, TimeSpan.Zero, startUpTime), cancellationToken);
+                    await Task.Delay(Between(random, TimeSpan.Zero, startUpTime / 2), cancellationToken);
                     if (ready.IsCompletedSuccessfully) duringRecovery++; else duringStartUp++;
                     await server.KillAsync();
                     Cut();
@@ -114,10 +115,26 @@ public static class CrashHarness
 
             // Let every client finish the operation it has in hand (retrying it until answered).
             await stop.CancelAsync();
-            await Task.WhenAll(clients).WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
+            var answered = Task.WhenAll(clients);
+            if (await Task.WhenAny(answered, Task.Delay(TimeSpan.FromMinutes(2), cancellationToken)) != answered)
+            {
+                await abandon.CancelAsync();
+                await answered;
+            }
             var operations = ledger.ToList();
             var verifier = new LedgerVerifier(http, service);
-            await verifier.VerifyAsync(operations);
+            foreach (var unanswered in operations.Where(o => !o.Acknowledged && !o.Refused).Take(10))
+            {
+                verifier.Violations.Add($"{unanswered.Worker}: {unanswered.Id} still had no answer 2 minutes after the last restart: {unanswered.LastError}");
+            }
+            try
+            {
+                await verifier.VerifyAsync(operations);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException)
+            {
+                verifier.Violations.Add($"the ledgers could not be read back: {ex.Message}");
+            }
             foreach (var warning in cuts.SelectMany(c => c.Warnings).Distinct()) verifier.Violations.Add($"the power-cut layer could not undo: {warning}");
             PowerCutReport? total = layer is null ? null : new PowerCutReport(cuts.Sum(c => c.WritesUndone), cuts.Sum(c => c.BytesRestored),
                 cuts.Sum(c => c.EntriesUndone), [.. cuts.SelectMany(c => c.Warnings).Distinct()]);

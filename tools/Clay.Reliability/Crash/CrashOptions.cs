@@ -48,6 +48,12 @@ public sealed record CrashOptions
     public bool PowerLoss { get; init; }
 
     /// <summary>
+    /// With <see cref="PowerLoss"/>: count the deployed component's files as written back before the
+    /// load starts (true), or let the first power cut find them as the upload left them (false).
+    /// </summary>
+    public bool SettleAfterDeploy { get; init; } = true;
+
+    /// <summary>
     /// UNSAFE, to show that the checks notice: the store's synchronous setting (<c>normal</c> or
     /// <c>off</c>), passed to the server as <c>CLAY_UNSAFE_SQLITE_SYNCHRONOUS</c>. Null: the default (full).
     /// </summary>

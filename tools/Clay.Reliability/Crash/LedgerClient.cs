@@ -15,6 +15,9 @@ internal sealed record Operation(string Worker, string Id, int Client, int Seque
     public bool Refused { get; set; }
 
     public int Attempts { get; set; }
+
+    /// <summary>The last answer that was neither a result nor a definite failure.</summary>
+    public string? LastError { get; set; }
 }
 
 /// <summary>
@@ -27,7 +30,7 @@ internal static class LedgerClient
     public const string Component = "reliability:ledger";
 
     public static async Task RunAsync(int client, CrashOptions options, HttpClient http, string chargeUrl, ConcurrentBag<Operation> ledger,
-        CancellationToken stop)
+        CancellationToken stop, CancellationToken abandon)
     {
         var random = new Random(options.Seed * 31 + client);
         var sequence = 0;
@@ -37,7 +40,7 @@ internal static class LedgerClient
             sequence++;
             var operation = new Operation(worker, $"c{client}-{sequence}", client, sequence, random.NextDouble() < options.ChargeShare);
             ledger.Add(operation);
-            while (true)
+            while (!abandon.IsCancellationRequested)
             {
                 operation.Attempts++;
                 var outcome = await InvokeAsync(http, operation, chargeUrl);
@@ -60,11 +63,13 @@ internal static class LedgerClient
             using var response = await http.PostAsJsonAsync($"v1/components/{Component}/workers/{operation.Worker}/invoke", body);
             if (response.IsSuccessStatusCode) return Outcome.Acknowledged;
             var text = await response.Content.ReadAsStringAsync();
+            operation.LastError = $"{(int)response.StatusCode} {text}";
             // invocation-failed is a recorded outcome (a charge whose effect was cut by a crash); anything else is retried.
             return text.Contains("\"invocation-failed\"", StringComparison.Ordinal) ? Outcome.Refused : Outcome.NoAnswer;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
         {
+            operation.LastError = ex.Message;
             return Outcome.NoAnswer;
         }
     }

@@ -315,8 +315,14 @@ static void record_sync(int fd, int64_t covers)
 
 static int opened(int fd, int flags, int created)
 {
-    if (fd < 0 || journal < 0 || fd >= MAX_FDS) return fd;
+    if (fd < 0 || journal < 0) return fd;
     int saved = errno;
+    if (fd >= MAX_FDS) {
+        /* Beyond the table: not tracked, but the O_TRUNC taken off the open must still be applied. */
+        if ((flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY) get_ftruncate()(fd, 0);
+        errno = saved;
+        return fd;
+    }
     fd_state[fd] = UNKNOWN;
     if (classify(fd) == FILE_TRACKED) {
         pthread_mutex_lock(&lock);

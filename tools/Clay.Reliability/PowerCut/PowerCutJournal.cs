@@ -3,31 +3,6 @@ using System.Text;
 
 namespace Clay.Reliability.PowerCut;
 
-/// <summary>The kinds of record the power-cut layer writes (see clay-powercut.c).</summary>
-internal enum RecordType
-{
-    Write = 1,
-    Resize = 2,
-    Sync = 3,
-    DirSync = 4,
-    SyncAll = 5,
-    Create = 6,
-    MakeDirectory = 7,
-    Unlink = 8,
-    RemoveDirectory = 9,
-    Rename = 10,
-    Warn = 11,
-}
-
-/// <summary>One record of the journal, with the offset it starts at.</summary>
-internal sealed record JournalRecord(long Position, RecordType Type, string Path, ulong Device, ulong Inode, long Offset, long OldSize, long Covers,
-    byte[] Data)
-{
-    public (ulong Device, ulong Inode) File => (Device, Inode);
-
-    public string DataText => Encoding.UTF8.GetString(Data);
-}
-
 /// <summary>Reads and appends to the undo journal the power-cut layer keeps.</summary>
 internal static class PowerCutJournal
 {

@@ -52,6 +52,11 @@ public sealed partial class SqliteOplogStore
         var reader = _queue.Reader;
         while (WaitForWork(reader))
         {
+            if (Volatile.Read(ref _crashed) != 0)
+            {
+                while (reader.TryRead(out var dropped)) dropped.Completion.TrySetException(Crashed());
+                return;
+            }
             batch.Clear();
             accepted.Clear();
             pending.Clear();
@@ -126,6 +131,7 @@ public sealed partial class SqliteOplogStore
                     }
                     accepted.Add(operation);
                 }
+                BeforeCommit?.Invoke();
                 transaction.Commit();
             }
             catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
@@ -143,6 +149,12 @@ public sealed partial class SqliteOplogStore
                 else if (state.Id != 0) _workers[worker] = new WorkerSlot(state.Id, state.LastIndex);
             }
             Statistics.Record(accepted.Count, size, bytes, Stopwatch.GetTimestamp() - writeStarted);
+            if (Volatile.Read(ref _crashed) != 0)
+            {
+                // Committed, but the process "died" before telling anyone.
+                foreach (var operation in accepted) operation.Completion.TrySetException(Crashed());
+                continue;
+            }
             foreach (var operation in accepted) operation.Completion.TrySetResult();
         }
     }

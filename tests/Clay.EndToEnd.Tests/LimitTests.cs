@@ -20,7 +20,7 @@ public sealed class LimitTests : IAsyncLifetime
         _server = new ClayServerProcess(ClayInstallation.BinDirectory, Path.Combine(_root, "data"),
             "--max-argument-size", "4KiB", "--max-result-size", "8KiB", "--max-entry-size", "64KiB", "--max-pending", "2",
             "--max-workers", "3", "--invocation-timeout", "1s");
-        await _server.StartAsync(TimeSpan.FromSeconds(60));
+        await _server.StartAsync(TimeSpan.FromSeconds(180));
         _http = new HttpClient { BaseAddress = _server.Url };
         await _server.DeployLedgerAsync(_http, "limits:ledger");
     }
@@ -55,7 +55,7 @@ public sealed class LimitTests : IAsyncLifetime
         Assert.Equal(200, (await InvokeAsync("w2", "add", Wave("after"))).Status);
 
         await _server.KillAsync();
-        await _server.StartAsync(TimeSpan.FromSeconds(60));
+        await _server.StartAsync(TimeSpan.FromSeconds(180));
 
         Assert.Equal("[\"after\"]", (await InvokeAsync("w2", "entries")).Wave);
         Assert.Equal(200, (await InvokeAsync("w2", "repeat", [.. Wave("x"), "10"])).Status);

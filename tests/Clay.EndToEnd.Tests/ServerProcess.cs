@@ -48,7 +48,8 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
-        await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        // Generous: a busy machine can take a minute to start a server; a healthy one takes a second.
+        await ready.Task.WaitAsync(TimeSpan.FromSeconds(180));
     }
 
     /// <summary>Kills the server with SIGKILL: no shutdown code runs.</summary>

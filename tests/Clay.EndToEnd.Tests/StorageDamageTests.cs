@@ -41,7 +41,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
         var expected = Enumerable.Range(1, 20).Select(i => $"e{i}").ToArray();
         await using (var server = new ClayServerProcess(ClayInstallation.BinDirectory, Data, "--snapshot-every", "6"))
         {
-            await server.StartAsync(TimeSpan.FromSeconds(60));
+            await server.StartAsync(TimeSpan.FromSeconds(180));
             using var http = new HttpClient { BaseAddress = server.Url };
             await server.DeployLedgerAsync(http, Component);
             await Task.WhenAll(Enumerable.Range(1, 5).Select(async w =>
@@ -78,7 +78,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Contains("3 workers damaged", report);
 
         await using var restarted = new ClayServerProcess(ClayInstallation.BinDirectory, Data);
-        await restarted.StartAsync(TimeSpan.FromSeconds(60));
+        await restarted.StartAsync(TimeSpan.FromSeconds(180));
         using var client = new HttpClient { BaseAddress = restarted.Url };
         foreach (var healthy in new[] { "w1", "w3" })
         {
@@ -104,7 +104,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
         var committedBy = new List<(string Worker, int Count, long WalEnd)>();
         await using (var server = new ClayServerProcess(ClayInstallation.BinDirectory, Data))
         {
-            await server.StartAsync(TimeSpan.FromSeconds(60));
+            await server.StartAsync(TimeSpan.FromSeconds(180));
             using var http = new HttpClient { BaseAddress = server.Url };
             await server.DeployLedgerAsync(http, Component);
             for (var w = 1; w <= 4; w++) sent[$"w{w}"] = [];
@@ -130,7 +130,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
         output.WriteLine($"WAL cut from {length} to {cut} bytes; acknowledged before the cut: {string.Join(", ", mustSurvive.Select(p => $"{p.Key} {p.Value}"))}");
 
         await using var restarted = new ClayServerProcess(ClayInstallation.BinDirectory, Data);
-        await restarted.StartAsync(TimeSpan.FromSeconds(60));
+        await restarted.StartAsync(TimeSpan.FromSeconds(180));
         using var client = new HttpClient { BaseAddress = restarted.Url };
         foreach (var (worker, sequence) in sent)
         {
@@ -155,7 +155,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
         var expected = Enumerable.Range(1, 20).Select(i => $"e{i}-{new string('x', 100)}").ToArray();
         await using (var server = new ClayServerProcess(ClayInstallation.BinDirectory, Data))
         {
-            await server.StartAsync(TimeSpan.FromSeconds(60));
+            await server.StartAsync(TimeSpan.FromSeconds(180));
             using var http = new HttpClient { BaseAddress = server.Url };
             await server.DeployLedgerAsync(http, Component);
             await Task.WhenAll(Enumerable.Range(1, 30).Select(async w =>
@@ -173,7 +173,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
         output.WriteLine($"seed {seed}: database cut from {length} to {cut} bytes");
 
         await using var refused = new ClayServerProcess(ClayInstallation.BinDirectory, Data);
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => refused.StartAsync(TimeSpan.FromSeconds(60)));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => refused.StartAsync(TimeSpan.FromSeconds(180)));
         Assert.Contains("storage-unavailable", error.Message);
         Assert.Contains("clay-server salvage", error.Message);
 
@@ -190,7 +190,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
         foreach (var worker in truncated) Assert.Contains($"{Component}/{worker}: ", salvage);
 
         await using var restarted = new ClayServerProcess(ClayInstallation.BinDirectory, Data);
-        await restarted.StartAsync(TimeSpan.FromSeconds(60));
+        await restarted.StartAsync(TimeSpan.FromSeconds(180));
         using var client = new HttpClient { BaseAddress = restarted.Url };
         var served = 0;
         for (var w = 1; w <= 30; w++)

@@ -44,7 +44,8 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(c => OnMember(c, ((IMethodReferenceOperation)c.Operation).Method, banned, workerContext), OperationKind.MethodReference);
             start.RegisterOperationAction(c => OnInvocation(c, banned, awaitables, workerContext), OperationKind.Invocation);
             start.RegisterOperationAction(c => OnCreation(c, banned, workerContext), OperationKind.ObjectCreation);
-            start.RegisterSymbolAction(StaticState.Analyze, SymbolKind.Field);
+            start.RegisterSymbolAction(StaticState.AnalyzeField, SymbolKind.Field);
+            start.RegisterSymbolAction(StaticState.AnalyzeProperty, SymbolKind.Property);
         });
     }
 

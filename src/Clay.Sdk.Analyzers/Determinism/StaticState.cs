@@ -17,15 +17,35 @@ internal static class StaticState
         "ArrayList", "Hashtable",
     ];
 
-    public static void Analyze(SymbolAnalysisContext context)
+    public static void AnalyzeField(SymbolAnalysisContext context)
     {
         var field = (IFieldSymbol)context.Symbol;
-        if (!field.IsStatic || field.IsConst || field.ContainingType.TypeKind == TypeKind.Enum) return;
-        if (field.IsReadOnly && !IsMutableCollection(field.Type)) return;
-        // An auto-property's backing field is reported at the property.
-        var symbol = field.IsImplicitlyDeclared ? field.AssociatedSymbol : field;
-        if (symbol is null || symbol.IsImplicitlyDeclared || symbol.Locations.Length == 0 || !symbol.Locations[0].IsInSource) return;
-        context.ReportDiagnostic(Diagnostic.Create(DeterminismRules.StaticState, symbol.Locations[0], $"{field.ContainingType.Name}.{symbol.Name}"));
+        if (field.IsImplicitlyDeclared || !IsMutable(field)) return;
+        Report(context, field);
+    }
+
+    /// <summary>A static auto-property is state when its backing field is.</summary>
+    public static void AnalyzeProperty(SymbolAnalysisContext context)
+    {
+        var property = (IPropertySymbol)context.Symbol;
+        if (!property.IsStatic) return;
+        foreach (var member in property.ContainingType.GetMembers())
+        {
+            if (member is IFieldSymbol field && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property) && IsMutable(field))
+            {
+                Report(context, property);
+                return;
+            }
+        }
+    }
+
+    private static bool IsMutable(IFieldSymbol field) =>
+        field.IsStatic && !field.IsConst && field.ContainingType.TypeKind != TypeKind.Enum && (!field.IsReadOnly || IsMutableCollection(field.Type));
+
+    private static void Report(SymbolAnalysisContext context, ISymbol symbol)
+    {
+        if (symbol.Locations.Length == 0 || !symbol.Locations[0].IsInSource) return;
+        context.ReportDiagnostic(Diagnostic.Create(DeterminismRules.StaticState, symbol.Locations[0], $"{symbol.ContainingType.Name}.{symbol.Name}"));
     }
 
     private static bool IsMutableCollection(ITypeSymbol type)

@@ -98,7 +98,8 @@ internal static class Rewrites
         model.GetTypeInfo(expression).ConvertedType switch
         {
             { Name: "TimeSpan" } => expression.ToString(),
-            { SpecialType: SpecialType.System_Int32 } => $"System.TimeSpan.FromMilliseconds({expression})",
+            { SpecialType: SpecialType.System_Int32 } =>
+                $"{(Imports.Binds(model, expression.SpanStart, "TimeSpan", "System") ? "" : "System.")}TimeSpan.FromMilliseconds({expression})",
             _ => null,
         };
 

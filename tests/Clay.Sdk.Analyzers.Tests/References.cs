@@ -11,14 +11,17 @@ namespace Clay.Sdk.Analyzers.Tests;
 /// </summary>
 internal static class References
 {
-    private static readonly Lazy<ImmutableArray<MetadataReference>> All = new(Load);
+    private static readonly Lazy<ImmutableArray<MetadataReference>> Loaded = new(Load);
+
+    /// <summary>Every reference a component compiles against.</summary>
+    public static ImmutableArray<MetadataReference> All => Loaded.Value;
 
     /// <summary>No package to resolve: the references are added explicitly.</summary>
     public static ReferenceAssemblies None { get; } = new("net10.0");
 
     public static void AddTo(SolutionState state)
     {
-        state.AdditionalReferences.AddRange(All.Value);
+        state.AdditionalReferences.AddRange(All);
     }
 
     private static ImmutableArray<MetadataReference> Load()

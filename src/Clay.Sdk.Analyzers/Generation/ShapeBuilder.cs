@@ -129,7 +129,7 @@ internal sealed partial class ShapeBuilder(Compilation compilation)
             var name = shape.NamedAs!;
             if (_namesInUse.TryGetValue(name, out var other) && !SymbolEqualityComparer.Default.Equals(other, type))
             {
-                Problem(ModelDiagnostics.DuplicateTypeName, member, Display(other), Display(type), name);
+                Problem(ModelDiagnostics.DuplicateTypeName, member, other.ToDisplayString(), type.ToDisplayString(), name);
                 return null;
             }
             _namesInUse[name] = type;

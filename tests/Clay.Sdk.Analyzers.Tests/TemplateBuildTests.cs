@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Clay.Cli.Apps;
+using Clay.Sdk;
 
 namespace Clay.Sdk.Analyzers.Tests;
 
@@ -28,9 +29,15 @@ public sealed class TemplateBuildTests : IDisposable
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("0 Warning(s)", output);
-        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(project)!, "obj", "generated", "Clay.Sdk.Analyzers",
-            "Clay.Sdk.Analyzers.Generation.WorkerModelGenerator", template.EndsWith("default") ? "Component.Worker.ClayModel.g.cs" : "Cart.ShoppingCart.ClayModel.g.cs")), output);
+        var assembly = Directory.GetFiles(Path.Combine(Path.GetDirectoryName(project)!, "bin"), "demo-sample.dll", SearchOption.AllDirectories).Single();
+        var described = Assert.Single(GeneratedInterfaceReader.Read(assembly));
+        Assert.StartsWith(template.EndsWith("default", StringComparison.Ordinal) ? "interface worker {" : "interface shopping-cart {", described.Wit);
+        Assert.Contains(template.EndsWith("default", StringComparison.Ordinal) ? "add(value: u64) -> u64" : "add-item(item: product-item)", described.Signatures);
     }
+
+    [Fact]
+    public void An_assembly_built_without_the_generator_has_no_generated_interface() =>
+        Assert.Empty(GeneratedInterfaceReader.Read(typeof(WorkerContext).Assembly.Location));
 
     [Fact]
     public async Task A_template_reading_the_machines_clock_fails_its_build_with_CLAY001()

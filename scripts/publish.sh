@@ -30,4 +30,6 @@ else
   dotnet publish "$root/src/Clay.Cli/Clay.Cli.csproj" -c Release -o "$bin" -p:PublishReadyToRun=true -r "$rid" --self-contained false \
     -nologo -v:q -clp:ErrorsOnly
 fi
+# The power-cut layer the power-loss tests preload into clay-server (Linux only).
+"$root/scripts/build-powercut.sh"
 touch "$bin/.built"

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Clay.Runtime;
 using Clay.Runtime.Errors;
+using Clay.Runtime.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Clay.Storage.Sqlite;
@@ -35,7 +36,7 @@ public static class OplogSalvage
         File.Delete(databasePath + ".lock");
 
         var findings = new List<string>();
-        var (workers, entries) = Read(damaged, findings);
+        var (workers, entries, lastIndexes) = Read(damaged, findings);
         var kept = new List<(WorkerId, long)>();
         await using (var store = await SqliteOplogStore.OpenAsync(new SqliteStoreOptions { DatabasePath = databasePath }))
         {
@@ -48,6 +49,14 @@ public static class OplogSalvage
                 }
                 var prefix = ValidPrefix(rows, out var problem);
                 if (problem is not null) findings.Add($"{worker}: kept entries 1 to {prefix.Count}; {problem}");
+                else if (lastIndexes.TryGetValue(key, out var last) && last is { } known && known > prefix.Count)
+                {
+                    findings.Add($"{worker}: kept entries 1 to {prefix.Count}; entries {prefix.Count + 1} to {known} are lost (its index still lists them)");
+                }
+                else if (last is null)
+                {
+                    findings.Add($"{worker}: kept entries 1 to {prefix.Count}; its index is damaged too, so later entries may be lost");
+                }
                 if (prefix.Count == 0) continue;
                 foreach (var chunk in prefix.Chunk(1024))
                 {
@@ -79,7 +88,7 @@ public static class OplogSalvage
                 problem = $"entry {expected} is missing, {rows.Count(r => r.Index > expected)} later entries dropped";
                 return prefix;
             }
-            if (Crc32C.OfEntry(row.Index, row.Payload) != row.Crc)
+            if (OplogChecksum.OfEntry(row.Index, row.Payload) != row.Crc)
             {
                 problem = $"entry {expected} fails its checksum, it and {rows.Count(r => r.Index > expected)} later entries dropped";
                 return prefix;
@@ -90,7 +99,8 @@ public static class OplogSalvage
         return prefix;
     }
 
-    private static (Dictionary<long, WorkerId> Workers, Dictionary<long, List<Row>> Entries) Read(string path, List<string> findings)
+    private static (Dictionary<long, WorkerId> Workers, Dictionary<long, List<Row>> Entries, Dictionary<long, long?> LastIndexes) Read(
+        string path, List<string> findings)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -112,7 +122,7 @@ public static class OplogSalvage
         catch (SqliteException ex)
         {
             findings.Add($"the damaged database cannot be opened at all ({ex.Message}); nothing was salvaged");
-            return (workers, entries);
+            return (workers, entries, []);
         }
         Scan(connection, "SELECT id, component, name FROM workers WHERE id > $after ORDER BY id", "workers", findings, reader =>
         {
@@ -129,7 +139,28 @@ public static class OplogSalvage
             }
             return reader.GetInt64(0);
         });
-        return (workers, entries);
+        return (workers, entries, workers.Keys.ToDictionary(key => key, key => LastIndex(connection, key)));
+    }
+
+    /// <summary>
+    /// A worker's last index as the <c>(worker, idx)</c> index records it, or null when the index pages
+    /// on the way to it are damaged too. The index is a separate B-tree whose pages lie elsewhere in
+    /// the file than the rows they point to, so it often still knows entries whose rows were lost:
+    /// that is how a worker cut short is named rather than covered by a general warning.
+    /// </summary>
+    private static long? LastIndex(SqliteConnection connection, long worker)
+    {
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT MAX(idx) FROM entries INDEXED BY entries_by_worker WHERE worker = $w";
+            command.Parameters.AddWithValue("$w", worker);
+            return command.ExecuteScalar() is long last ? last : 0;
+        }
+        catch (SqliteException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -48,6 +48,7 @@ public sealed partial class SqliteOplogStore : IOplogStore
     private readonly Task _writerLoop;
     private readonly List<TailRepair> _repairs = [];
     private int _disposed;
+    private int _crashed;
 
     private SqliteOplogStore(SqliteStoreOptions options, ILogger logger, FileStream lockFile, SqliteConnection writeConnection, string readConnectionString)
     {
@@ -87,7 +88,7 @@ public sealed partial class SqliteOplogStore : IOplogStore
             connection.Open();
             Execute(connection, $"""
                 PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = FULL;
+                PRAGMA synchronous = {options.Synchronous.ToString().ToUpperInvariant()};
                 PRAGMA foreign_keys = OFF;
                 CREATE TABLE IF NOT EXISTS workers (
                     id INTEGER PRIMARY KEY,
@@ -107,6 +108,11 @@ public sealed partial class SqliteOplogStore : IOplogStore
             {
                 var pages = Math.Max(1, options.MaxDatabaseBytes / PageSize(connection));
                 Execute(connection, $"PRAGMA max_page_count = {pages};");
+            }
+            if (options.Synchronous != SqliteSynchronous.Full)
+            {
+                logger?.LogWarning("UNSAFE: the oplog store runs with synchronous={Setting} ({Variable}): acknowledged commits can be lost in a power cut",
+                    options.Synchronous, SqliteSynchronousSetting.EnvironmentVariable);
             }
             if (options.PreallocateWal) PreallocateWal(connection, path, logger);
             var readConnectionString = new SqliteConnectionStringBuilder
@@ -215,7 +221,7 @@ public sealed partial class SqliteOplogStore : IOplogStore
             {
                 throw new OplogCorruptException(worker, index, "the row does not hold a checksum and binary data");
             }
-            if (Crc32C.OfEntry(index, payload) != (uint)crc) throw new OplogCorruptException(worker, index, "checksum mismatch");
+            if (OplogChecksum.OfEntry(index, payload) != (uint)crc) throw new OplogCorruptException(worker, index, "checksum mismatch");
             rows.Add(new StoredEntry(index, payload));
             expected++;
         }
@@ -252,6 +258,32 @@ public sealed partial class SqliteOplogStore : IOplogStore
         SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
         await _lock.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Test hook: stops the store as a killed process would. Writes still queued are dropped and fail,
+    /// and a commit in progress may land but is not acknowledged; the database is closed without
+    /// checkpointing, so the next open recovers from the WAL, and the lock is released so that it can.
+    /// Unlike <see cref="DisposeAsync"/>, nothing queued is flushed.
+    /// </summary>
+    internal async ValueTask CrashAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        Volatile.Write(ref _crashed, 1);
+        _queue.Writer.TryComplete();
+        _work.Set();
+        await _writerLoop.ConfigureAwait(false);
+        SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
+        // A process that dies does not checkpoint: keep SQLite from doing it when the last connection closes.
+        SQLitePCL.raw.sqlite3_db_config(_writeConnection.Handle, SQLitePCL.raw.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, out _);
+        _writeConnection.Dispose();
+        _work.Dispose();
+        await _lock.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Test hook: runs on the writer thread after a batch is written and before it commits.</summary>
+    internal Action? BeforeCommit { get; set; }
+
+    private static ClayException Crashed() => new(ErrorCodes.StorageUnavailable, "the oplog store stopped as in a crash before this write was committed");
 
     private ValueTask Enqueue(WriteOperation operation)
     {

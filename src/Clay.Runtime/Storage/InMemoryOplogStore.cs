@@ -69,11 +69,17 @@ public sealed class InMemoryOplogStore : IOplogStore
     public async IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await Task.CompletedTask;
-        foreach (var id in _logs.Keys.Where(k => component is null || k.Component == component)
+        // A refused or empty append leaves an empty log behind: only workers with entries have an oplog.
+        foreach (var id in _logs.Where(p => HasEntries(p.Value)).Select(p => p.Key).Where(k => component is null || k.Component == component)
                      .OrderBy(k => k.Component, StringComparer.Ordinal).ThenBy(k => k.Worker, StringComparer.Ordinal))
         {
             yield return id;
         }
+    }
+
+    private static bool HasEntries(List<byte[]> log)
+    {
+        lock (log) return log.Count > 0;
     }
 
     /// <inheritdoc/>

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
+using Clay.Cluster.Serialization;
+using Orleans.Serialization;
 using Clay.Cluster.Workers;
+using Clay.Runtime.Hosting;
+using Clay.Runtime.Residency;
 using Clay.Runtime.Execution;
 using Clay.Runtime.Storage;
 using Clay.Server.Api;
@@ -57,13 +61,20 @@ public static class ClayServer
             AdmitNewWorker = quota.Admit,
         });
         builder.Services.AddSingleton<ResidentWorkers>();
+        builder.Services.AddSingleton(sp => new WorkerServices(store, sp.GetRequiredService<IComponentCatalog>(),
+            sp.GetRequiredService<WorkerExecutorOptions>(), sp.GetRequiredService<ResidentWorkers>())
+        {
+            Recovered = (_, duration) => sp.GetRequiredService<ClayMetrics>().Recovered(duration),
+            Deleted = quota.Release,
+        });
         builder.Services.AddSingleton(sp => new ClayMetrics(sp.GetRequiredService<ResidentWorkers>(),
             () => options.EffectiveMemoryBudget, () => sp.GetRequiredService<ResidencyManager>().Used,
             () => store.Statistics.Entries, () => store.Statistics.Bytes));
         builder.Services.AddSingleton<ResidencyManager>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResidencyManager>());
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ClayMetrics.MeterName).AddPrometheusExporter());
-        builder.Services.AddSingleton<WorkerDirectory>();
+        // System.Runtime is the .NET runtime's own meter (GC heap, allocated bytes, thread pool, CPU time),
+        // published by the runtime itself when a listener asks for it.
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ClayMetrics.MeterName, "System.Runtime").AddPrometheusExporter());
         builder.Services.AddOpenApi();
         // Malformed bodies throw, so the error middleware answers them with a coded JSON error.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -71,6 +82,7 @@ public static class ClayServer
         var (siloPort, gatewayPort) = (FreePort(), FreePort());
         builder.UseOrleans(silo =>
         {
+            silo.Services.AddSerializer(serializer => serializer.AddClaySerialization());
             silo.UseLocalhostClustering(siloPort, gatewayPort);
             silo.Configure<ClusterOptions>(o => { o.ClusterId = "clay"; o.ServiceId = "clay"; });
             silo.Configure<GrainCollectionOptions>(o =>

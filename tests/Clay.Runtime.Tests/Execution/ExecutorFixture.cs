@@ -2,7 +2,6 @@ using Clay.Runtime.Components;
 using Clay.Runtime.Execution;
 using Clay.Runtime.Storage;
 using Clay.Storage.Sqlite;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Clay.Runtime.Tests.Execution;
 
@@ -26,7 +25,7 @@ public sealed class ExecutorFixture : IAsyncDisposable
 
     public InMemoryComponentCatalog Catalog { get; } = new();
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+    public ObservedFakeTime Time { get; } = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
 
     public List<(WorkerId Worker, string Message)> Logs { get; } = [];
 
@@ -87,14 +86,15 @@ public sealed class ExecutorFixture : IAsyncDisposable
     }
 
     /// <summary>
-    /// Abandons the executor as a crash would (its in-flight invocation never finishes) and closes
-    /// the store underneath it, so a new store can open the same database.
+    /// Abandons the executor as a crash would (its in-flight invocation never finishes) and stops the
+    /// store underneath it as a killed process would: appends still queued are lost, nothing is
+    /// flushed or checkpointed, and a new store can open the same database.
     /// </summary>
     public async Task CrashAsync(IOplogStore store, Executor executor)
     {
         _open.Remove(executor);
         _open.Remove(store);
-        await store.DisposeAsync();
+        await ((SqliteOplogStore)store).CrashAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -30,10 +30,16 @@ public sealed class Tally
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Clay.Determinism", "CLAY015", Justification = "Tests hold the worker busy with gates they control.")]
     public static System.Collections.Concurrent.ConcurrentQueue<TaskCompletionSource> Gates { get; } = new();
 
+    /// <summary>Each run of <see cref="HoldAsync"/> that takes a gate announces it here, before it waits.</summary>
+    public static System.Threading.Channels.Channel<TaskCompletionSource> Held { get; } =
+        System.Threading.Channels.Channel.CreateUnbounded<TaskCompletionSource>();
+
     /// <summary>Waits for the next gate in <see cref="Gates"/>: holds the worker busy while a test looks at it.</summary>
     public async Task HoldAsync()
     {
-        if (Gates.TryDequeue(out var gate)) await gate.Task;
+        if (!Gates.TryDequeue(out var gate)) return;
+        Held.Writer.TryWrite(gate);
+        await gate.Task;
     }
 }
 

@@ -1,12 +1,17 @@
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace Clay.Storage.Sqlite;
+namespace Clay.Runtime.Storage;
 
-/// <summary>CRC-32C (Castagnoli), hardware-accelerated where the CPU has it.</summary>
-internal static class Crc32C
+/// <summary>
+/// The checksum every durable store keeps with an oplog entry: CRC-32C (Castagnoli) of the entry's
+/// index followed by its bytes, hardware-accelerated where the CPU has it.
+/// </summary>
+public static class OplogChecksum
 {
     /// <summary>The checksum of an entry: its index followed by its bytes, so a misplaced row fails too.</summary>
+    /// <param name="index">The entry's index in its oplog.</param>
+    /// <param name="payload">The encoded entry.</param>
     public static uint OfEntry(long index, ReadOnlySpan<byte> payload)
     {
         var crc = BitOperations.Crc32C(0xFFFF_FFFFu, (ulong)index);

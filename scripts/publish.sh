@@ -9,6 +9,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 mkdir -p "$bin"
 echo "Building Clay into $bin ..."
 dotnet publish "$root/src/Clay.Server/Clay.Server.csproj" -c Release -o "$bin" -nologo -v:q -clp:ErrorsOnly
+# Component projects load the SDK's generator and analyzer from beside Clay.Sdk.dll.
+cp "$root/src/Clay.Sdk.Analyzers/bin/Release/netstandard2.0/Clay.Sdk.Analyzers.dll" "$bin/"
 
 rid="linux-x64"
 case "$(uname -s)-$(uname -m)" in

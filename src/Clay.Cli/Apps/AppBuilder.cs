@@ -17,8 +17,8 @@ public sealed record BuiltPackage(AppComponent Component, string Path, string Ha
 
 /// <summary>
 /// <c>clay app build</c>: compiles every component of an application with <c>dotnet build</c> (one
-/// parallel build), checks each assembly is a valid component by loading it as the server would,
-/// and writes a package per component: the assemblies plus <c>clay-component.json</c> with the
+/// parallel build), reads each component's interface from the model the source generator wrote
+/// into its assembly (or, for an assembly built without it, loads it as the server would), and writes a package per component: the assemblies plus <c>clay-component.json</c> with the
 /// entry assembly and the exported interface. Packages are byte-for-byte reproducible, so an
 /// unchanged component is recognised and not uploaded again.
 /// </summary>
@@ -122,7 +122,64 @@ public sealed class AppBuilder(AppManifest app, string installDirectory, Action<
         return found ?? throw new CliException("build-failed", $"the build produced no {component.AssemblyName}.dll in {bin}", ExitCodes.BuildFailed);
     }
 
+    /// <summary>
+    /// Each assembly's interface: read from the model the source generator wrote when there is one,
+    /// else from <c>clay-server describe</c>, which loads the assembly by reflection as the server will.
+    /// </summary>
     private async Task<IReadOnlyList<JsonObject>> DescribeAsync(IReadOnlyList<string> assemblies, CancellationToken ct)
+    {
+        var results = new JsonObject?[assemblies.Count];
+        var unread = new List<int>();
+        for (var i = 0; i < assemblies.Count; i++)
+        {
+            results[i] = DescribeGenerated(assemblies[i]);
+            if (results[i] is null) unread.Add(i);
+        }
+        if (unread.Count > 0)
+        {
+            var described = await DescribeByReflectionAsync([.. unread.Select(i => assemblies[i])], ct);
+            for (var j = 0; j < unread.Count; j++) results[unread[j]] = described[j];
+        }
+        var failures = results
+            .Select((r, i) => (Result: r!, Component: app.Components[i]))
+            .Where(x => x.Result["error"] is not null)
+            .Select(x => $"{x.Component.Name}: {x.Result["error"]!["message"]} [{x.Result["error"]!["code"]}]")
+            .ToList();
+        if (failures.Count > 0)
+            throw new CliException("invalid-component", $"{failures.Count} component{(failures.Count == 1 ? " is" : "s are")} not valid", ExitCodes.BuildFailed, string.Join("\n", failures));
+        return results!;
+    }
+
+    /// <summary>The description of an assembly with generated models, in the shape <c>clay-server describe</c> writes; null without one.</summary>
+    private static JsonObject? DescribeGenerated(string assembly)
+    {
+        IReadOnlyList<GeneratedInterface> interfaces;
+        try
+        {
+            interfaces = GeneratedInterfaceReader.Read(assembly);
+        }
+        catch (BadImageFormatException)
+        {
+            return null;
+        }
+        if (interfaces.Count == 0) return null;
+        if (interfaces.Count > 1)
+        {
+            return new JsonObject
+            {
+                ["assembly"] = assembly,
+                ["error"] = new JsonObject
+                {
+                    ["code"] = "invalid-component",
+                    ["message"] = $"{Path.GetFileNameWithoutExtension(assembly)} has {interfaces.Count} worker classes; a component has exactly one",
+                },
+            };
+        }
+        var exports = interfaces[0].Signatures.Select(s => (JsonNode)new JsonArray(JsonValue.Create(s[..s.IndexOf('(', StringComparison.Ordinal)]), JsonValue.Create(s)));
+        return new JsonObject { ["assembly"] = assembly, ["wit"] = interfaces[0].Wit, ["exports"] = new JsonArray([.. exports]) };
+    }
+
+    private async Task<IReadOnlyList<JsonObject>> DescribeByReflectionAsync(IReadOnlyList<string> assemblies, CancellationToken ct)
     {
         var server = Path.Combine(installDirectory, OperatingSystem.IsWindows() ? "clay-server.exe" : "clay-server");
         var start = new ProcessStartInfo(server) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -135,13 +192,6 @@ public sealed class AppBuilder(AppManifest app, string installDirectory, Action<
         var results = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => (JsonObject)JsonNode.Parse(l)!).ToList();
         if (results.Count != assemblies.Count)
             throw new CliException("build-failed", $"checking the components failed: {(await stderr).Trim()}", ExitCodes.BuildFailed);
-        var failures = results
-            .Select((r, i) => (Result: r, Component: app.Components[i]))
-            .Where(x => x.Result["error"] is not null)
-            .Select(x => $"{x.Component.Name}: {x.Result["error"]!["message"]} [{x.Result["error"]!["code"]}]")
-            .ToList();
-        if (failures.Count > 0)
-            throw new CliException("invalid-component", $"{failures.Count} component{(failures.Count == 1 ? " is" : "s are")} not valid", ExitCodes.BuildFailed, string.Join("\n", failures));
         return results;
     }
 

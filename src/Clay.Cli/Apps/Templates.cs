@@ -90,6 +90,8 @@ public static partial class Templates
                   <HintPath>$(ClaySdkDirectory)/Clay.Sdk.dll</HintPath>
                   <Private>false</Private>
                 </Reference>
+                <!-- The generator writes the component's interface; the analyzer flags nondeterministic code. -->
+                <Analyzer Include="$(ClaySdkDirectory)/Clay.Sdk.Analyzers.dll" />
               </ItemGroup>
             </Project>
 

@@ -7,7 +7,8 @@ namespace Clay.Sdk.Analyzers.Tests;
 /// <summary>
 /// A component made from a template, exactly as <c>clay component new</c> writes it, builds with the
 /// generator and analyzer on: clean as shipped, and failing once it reads the machine's clock.
-/// Offline: the project finds Clay.Sdk and the analyzer beside this test's assemblies.
+/// Offline: the project restores Clay.Sdk (with its generator and analyzer) from the packages that
+/// scripts/publish.sh installs beside clay in artifacts/bin/packages.
 /// </summary>
 public sealed class TemplateBuildTests : IDisposable
 {
@@ -55,11 +56,20 @@ public sealed class TemplateBuildTests : IDisposable
 
     private (string Project, string Directory) Create(string template)
     {
-        var root = Templates.CreateApplication(_root, "app", "csharp", AppContext.BaseDirectory);
+        var root = Templates.CreateApplication(_root, "app", "csharp", new SdkFeed(ShippedPackages()));
         var app = AppManifest.Load(Path.Combine(root, AppManifest.FileName));
         var component = Templates.CreateComponent(app, Templates.Find(template), "demo:sample");
         var directory = Path.Combine(root, component.Path);
         return (Path.Combine(directory, component.AssemblyName + ".csproj"), directory);
+    }
+
+    /// <summary>The packages the checkout's clay ships: artifacts/bin/packages, written by scripts/publish.sh.</summary>
+    private static string ShippedPackages()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Clay.slnx"))) directory = directory.Parent;
+        var packages = Path.Combine(directory?.FullName ?? throw new InvalidOperationException("the checkout holding these tests was not found"), "artifacts", "bin", "packages");
+        return Directory.Exists(packages) ? packages : throw new InvalidOperationException($"{packages} does not exist: run scripts/publish.sh first");
     }
 
     private static async Task<(int ExitCode, string Output)> BuildAsync(string project)

@@ -22,7 +22,7 @@ public sealed record BuiltPackage(AppComponent Component, string Path, string Ha
 /// entry assembly and the exported interface. Packages are byte-for-byte reproducible, so an
 /// unchanged component is recognised and not uploaded again.
 /// </summary>
-public sealed class AppBuilder(AppManifest app, string installDirectory, Action<string> progress)
+public sealed class AppBuilder(AppManifest app, string server, SdkFeed feed, Action<string> progress)
 {
     private static readonly DateTimeOffset FixedTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -35,8 +35,9 @@ public sealed class AppBuilder(AppManifest app, string installDirectory, Action<
         if (app.Components.Count == 0)
             throw new CliException("no-components", $"the application {app.Name} has no components: add one with 'clay component new csharp/example-shopping-cart NAME'", ExitCodes.InvalidInput);
         var solution = WriteSolution();
+        var sdkVersion = feed.Publish();
         progress($"Building {app.Components.Count} component{(app.Components.Count == 1 ? "" : "s")} ({app.Configuration})…");
-        await CompileAsync(solution, ct);
+        await CompileAsync(solution, sdkVersion, ct);
         var assemblies = app.Components.Select(OutputAssembly).ToList();
         progress("Checking component interfaces…");
         var described = await DescribeAsync(assemblies, ct);
@@ -67,7 +68,7 @@ public sealed class AppBuilder(AppManifest app, string installDirectory, Action<
         return path;
     }
 
-    private async Task CompileAsync(string solution, CancellationToken ct)
+    private async Task CompileAsync(string solution, string sdkVersion, CancellationToken ct)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -76,10 +77,15 @@ public sealed class AppBuilder(AppManifest app, string installDirectory, Action<
             UseShellExecute = false,
             WorkingDirectory = app.Root,
         };
-        foreach (var arg in new[] { "build", solution, "-c", app.Configuration, "-nologo", "-v:q", "-clp:ErrorsOnly;NoSummary", $"-p:ClaySdkDirectory={installDirectory}" })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        string[] arguments =
+        [
+            "build", solution, "-c", app.Configuration, "-nologo", "-v:q", "-clp:ErrorsOnly;NoSummary",
+            // The Clay.Sdk this clay's server runs, whatever Directory.Build.props names.
+            $"-p:ClaySdkVersion={sdkVersion}",
+            // Only errors are shown, so a vulnerability audit would only cost a trip to nuget.org (and fail offline).
+            "-p:NuGetAudit=false",
+        ];
+        foreach (var arg in arguments) start.ArgumentList.Add(arg);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
@@ -181,7 +187,6 @@ public sealed class AppBuilder(AppManifest app, string installDirectory, Action<
 
     private async Task<IReadOnlyList<JsonObject>> DescribeByReflectionAsync(IReadOnlyList<string> assemblies, CancellationToken ct)
     {
-        var server = Path.Combine(installDirectory, OperatingSystem.IsWindows() ? "clay-server.exe" : "clay-server");
         var start = new ProcessStartInfo(server) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add("describe");
         foreach (var assembly in assemblies) start.ArgumentList.Add(assembly);

@@ -55,14 +55,14 @@ public sealed partial class ClayClient
                 ("from", from?.ToString(CultureInfo.InvariantCulture)), ("query", query), ("count", count?.ToString(CultureInfo.InvariantCulture))),
             ClayJsonContext.Default.OplogPageDto, cancellationToken);
 
-    /// <summary>Every entry of a worker's oplog matching <paramref name="query"/>, page after page.</summary>
-    public async IAsyncEnumerable<OplogEntryDto> ReadOplogAsync(string component, string worker, string? query = null,
+    /// <summary>Every entry of a worker's oplog matching <paramref name="query"/>, fetched <paramref name="pageSize"/> at a time (the server's default 1000).</summary>
+    public async IAsyncEnumerable<OplogEntryDto> ReadOplogAsync(string component, string worker, string? query = null, int? pageSize = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         long? from = null;
         do
         {
-            var page = await GetOplogAsync(component, worker, from, count: null, query, cancellationToken);
+            var page = await GetOplogAsync(component, worker, from, pageSize, query, cancellationToken);
             foreach (var entry in page.Entries) yield return entry;
             from = page.Next;
         }

@@ -18,9 +18,18 @@ public sealed partial class SqliteOplogStore
 
         public virtual int Size => 1;
 
-        public sealed record Append(WorkerId Worker, long FirstIndex, IReadOnlyList<ReadOnlyMemory<byte>> Entries) : WriteOperation(Worker)
+        public sealed record Append(WorkerId Worker, long FirstIndex, IReadOnlyList<ReadOnlyMemory<byte>> Entries, WorkerMark? Mark)
+            : WriteOperation(Worker)
         {
             public override int Size => Entries.Count;
+        }
+
+        public sealed record Wake(WorkerId Worker, DateTimeOffset WakeAt) : WriteOperation(Worker);
+
+        public sealed record CompletePromise(WorkerId Worker, long Promise, ReadOnlyMemory<byte> Value, DateTimeOffset WakeAt) : WriteOperation(Worker)
+        {
+            /// <summary>Set before completion: whether this operation stored the completion.</summary>
+            public bool Completed { get; set; }
         }
 
         public sealed record Delete(WorkerId Worker) : WriteOperation(Worker);
@@ -52,6 +61,11 @@ public sealed partial class SqliteOplogStore
         var reader = _queue.Reader;
         while (WaitForWork(reader))
         {
+            if (Volatile.Read(ref _crashed) != 0)
+            {
+                while (reader.TryRead(out var dropped)) dropped.Completion.TrySetException(Crashed());
+                return;
+            }
             batch.Clear();
             accepted.Clear();
             pending.Clear();
@@ -105,6 +119,15 @@ public sealed partial class SqliteOplogStore
                             }
                             state.LastIndex = append.FirstIndex + append.Entries.Count - 1;
                             state.Deleted = false;
+                            if (append.Mark is { } mark) WriteMark(transaction, state.Id, mark);
+                            break;
+                        case WriteOperation.Wake wake:
+                            if (state.Id != 0) WakeMark(transaction, state.Id, wake.WakeAt);
+                            break;
+                        case WriteOperation.CompletePromise complete:
+                            if (state.Id == 0) break;
+                            complete.Completed = CompletePromise(transaction, state.Id, complete);
+                            if (complete.Completed) WakeMark(transaction, state.Id, complete.WakeAt);
                             break;
                         case WriteOperation.Truncate truncate:
                             if (state.Id != 0 && truncate.FromIndex <= state.LastIndex)
@@ -117,6 +140,8 @@ public sealed partial class SqliteOplogStore
                             if (state.Id != 0)
                             {
                                 Run(transaction, "DELETE FROM entries WHERE worker = $w", ("$w", state.Id));
+                                Run(transaction, "DELETE FROM marks WHERE worker = $w", ("$w", state.Id));
+                                Run(transaction, "DELETE FROM promises WHERE worker = $w", ("$w", state.Id));
                                 Run(transaction, "DELETE FROM workers WHERE id = $w", ("$w", state.Id));
                             }
                             state.Id = 0;
@@ -126,6 +151,7 @@ public sealed partial class SqliteOplogStore
                     }
                     accepted.Add(operation);
                 }
+                BeforeCommit?.Invoke();
                 transaction.Commit();
             }
             catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
@@ -143,6 +169,12 @@ public sealed partial class SqliteOplogStore
                 else if (state.Id != 0) _workers[worker] = new WorkerSlot(state.Id, state.LastIndex);
             }
             Statistics.Record(accepted.Count, size, bytes, Stopwatch.GetTimestamp() - writeStarted);
+            if (Volatile.Read(ref _crashed) != 0)
+            {
+                // Committed, but the process "died" before telling anyone.
+                foreach (var operation in accepted) operation.Completion.TrySetException(Crashed());
+                continue;
+            }
             foreach (var operation in accepted) operation.Completion.TrySetResult();
         }
     }

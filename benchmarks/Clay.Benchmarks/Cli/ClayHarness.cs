@@ -28,6 +28,9 @@ public sealed class ClayHarness : IAsyncDisposable
     /// <summary>A client of the server's REST API.</summary>
     public HttpClient Http { get; }
 
+    /// <summary>The file holding the server's access token (clay-load's <c>--token-file</c>).</summary>
+    public string TokenFile => Path.Combine(DataDirectory, "access-token");
+
     /// <summary>The server's data directory.</summary>
     public string DataDirectory => Path.Combine(Root, "data");
 
@@ -69,6 +72,12 @@ public sealed class ClayHarness : IAsyncDisposable
     public string Root { get; }
 
     public string Url { get; }
+
+    /// <summary>The server's process id.</summary>
+    public int ServerPid => _server.Id;
+
+    /// <summary>The repository these benchmarks were built from (the folder of Clay.slnx).</summary>
+    public static string RepositoryRoot { get; } = FindRoot();
 
     public static string Bin { get; } = FindBin();
 
@@ -138,11 +147,16 @@ public sealed class ClayHarness : IAsyncDisposable
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
     }
 
-    private static string FindBin()
+    private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Clay.slnx"))) dir = dir.Parent;
-        var bin = Path.Combine(dir?.FullName ?? ".", "artifacts", "bin");
+        return dir?.FullName ?? ".";
+    }
+
+    private static string FindBin()
+    {
+        var bin = Path.Combine(RepositoryRoot, "artifacts", "bin");
         if (!File.Exists(Path.Combine(bin, "clay"))) throw new InvalidOperationException($"clay is not published in {bin}: run scripts/publish.sh first");
         return bin;
     }

@@ -20,7 +20,7 @@ public static class AppCommands
         var create = new Command("new", "Create an application directory with clay.yaml") { name, language };
         create.SetAction(result =>
         {
-            var root = Templates.CreateApplication(Environment.CurrentDirectory, result.GetValue(name)!, result.GetValue(language)!, Install.Directory);
+            var root = Templates.CreateApplication(Environment.CurrentDirectory, result.GetValue(name)!, result.GetValue(language)!, new SdkFeed(Install.Packages));
             GlobalOptions.Output(result).Write(new JsonObject { ["name"] = result.GetValue(name), ["path"] = root }, o =>
             {
                 o.WriteLine($"Created application {result.GetValue(name)} in {root}.");
@@ -105,7 +105,7 @@ public static class AppCommands
     private static async Task<IReadOnlyList<BuiltPackage>> BuildAsync(CancellationToken ct)
     {
         var app = AppManifest.Find(Environment.CurrentDirectory);
-        return await new AppBuilder(app, Install.Directory, Progress).BuildAsync(ct);
+        return await new AppBuilder(app, Install.Server, new SdkFeed(Install.Packages), Progress).BuildAsync(ct);
     }
 
     private static async Task<ComponentDto?> LatestAsync(ClayClient client, string name, CancellationToken ct)

@@ -79,7 +79,9 @@ public static class ClayServer
             () => store.Statistics.Entries, () => store.Statistics.Bytes));
         builder.Services.AddSingleton<ResidencyManager>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResidencyManager>());
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ClayMetrics.MeterName).AddPrometheusExporter());
+        // System.Runtime is the .NET runtime's own meter (GC heap, allocated bytes, thread pool, CPU time),
+        // published by the runtime itself when a listener asks for it.
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ClayMetrics.MeterName, "System.Runtime").AddPrometheusExporter());
         builder.Services.AddOpenApi();
         // Malformed bodies throw, so the error middleware answers them with a coded JSON error.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -2,6 +2,7 @@ using Clay.Runtime.Errors;
 using Clay.Server.Components;
 using Clay.Server.Hosting;
 
+if (args.Length > 0 && args[0] == Clay.Server.Isolation.ComponentHostMain.Command) return await Clay.Server.Isolation.ComponentHostMain.RunAsync();
 if (args.Length > 0 && args[0] == "describe") return ComponentDescriber.Run(args[1..], Console.Out);
 if (args.Length > 0 && args[0] == "verify") return Verification.Run(args[1..], Console.Out, Console.Error);
 if (args.Length > 0 && args[0] == "salvage") return await Verification.SalvageAsync(args[1..], Console.Out, Console.Error);

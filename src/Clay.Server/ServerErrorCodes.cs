@@ -33,6 +33,10 @@ public static class ServerErrorCodes
     public const string ForbiddenOrigin = "forbidden-origin";
     /// <summary>The worker is running an invocation and cannot be evicted now.</summary>
     public const string WorkerBusy = "worker-busy";
+    /// <summary>The component host running the worker ended (crashed) during the call; the outcome of an invocation is unknown, retry with its key.</summary>
+    public const string ComponentCrashed = "component-crashed";
+    /// <summary>The component's host kept crashing: its workers take no calls until a fixed version is deployed.</summary>
+    public const string ComponentQuarantined = "component-quarantined";
     /// <summary>The server cannot listen: its port is taken (reported at start-up, not over HTTP).</summary>
     public const string PortInUse = "port-in-use";
 }

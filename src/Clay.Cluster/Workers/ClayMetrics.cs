@@ -19,6 +19,7 @@ public sealed class ClayMetrics : IDisposable
     private readonly Counter<long> _evictions;
     private readonly Counter<long> _recoveries;
     private readonly Histogram<double> _recoveryTime;
+    private readonly Counter<long> _hostCrashes;
 
     /// <summary>Creates the instruments; the observable ones read <paramref name="resident"/> and the given callbacks.</summary>
     public ClayMetrics(ResidentWorkers resident, Func<long> memoryBudget, Func<long> memoryUsed, Func<long> oplogEntries, Func<long> oplogBytes)
@@ -30,6 +31,7 @@ public sealed class ClayMetrics : IDisposable
         _meter.CreateObservableCounter("clay.oplog.bytes", oplogBytes, unit: "By", description: "Oplog bytes written");
         _evictions = _meter.CreateCounter<long>("clay.worker.evictions", description: "Workers dropped from memory to stay within the budget or idle limit");
         _recoveries = _meter.CreateCounter<long>("clay.worker.recoveries", description: "Workers rebuilt from their oplog");
+        _hostCrashes = _meter.CreateCounter<long>("clay.component_host.crashes", description: "Component host processes that ended on their own");
         _recoveryTime = _meter.CreateHistogram<double>("clay.worker.recovery.duration", unit: "s", description: "Time to rebuild a worker from its oplog");
     }
 
@@ -42,6 +44,9 @@ public sealed class ClayMetrics : IDisposable
         _recoveries.Add(1);
         _recoveryTime.Record(duration.TotalSeconds);
     }
+
+    /// <summary>Counts a component host that ended on its own.</summary>
+    public void HostCrashed() => _hostCrashes.Add(1);
 
     /// <inheritdoc/>
     public void Dispose() => _meter.Dispose();

@@ -15,7 +15,7 @@ namespace Clay.Runtime.Hosting;
 /// benchmarks, so both run the same rules.
 /// </summary>
 /// <remarks>Thread-safe: calls may come from any thread, concurrently.</remarks>
-public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAsyncDisposable
+public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IWorkerDoor
 {
     private readonly Lock _gate = new();
     private WorkerExecutor? _executor;
@@ -81,6 +81,16 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
         }
         await CloseAsync(executor);
         return true;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool?> TryEvictAsync()
+    {
+        lock (_gate)
+        {
+            if (_executor is null && _opening is null) return null;
+        }
+        return await EvictAsync().ConfigureAwait(false);
     }
 
     /// <summary>Stops the worker and deletes its oplog.</summary>

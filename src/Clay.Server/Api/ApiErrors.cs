@@ -20,7 +20,7 @@ public static class ApiErrors
         ErrorCodes.InvocationFailed => 422,
         ServerErrorCodes.Unauthorized => 401,
         ServerErrorCodes.ForbiddenHost or ServerErrorCodes.ForbiddenOrigin => 403,
-        ErrorCodes.StorageUnavailable or ErrorCodes.Cancelled => 503,
+        ErrorCodes.StorageUnavailable or ErrorCodes.Cancelled or ServerErrorCodes.ComponentCrashed or ServerErrorCodes.ComponentQuarantined => 503,
         ServerErrorCodes.Internal or ErrorCodes.OplogCorrupt => 500,
         _ => 400,
     };

@@ -82,6 +82,7 @@ public sealed partial class ComponentRegistry
                 Insert(record);
                 _loaded[(name, version)] = new Lazy<LoadedComponent>(loaded);
                 _logger.LogInformation("Component {Name} version {Version} stored ({Size} bytes)", name, version, package.Size);
+                VersionAdded?.Invoke(name);
                 target = null;
                 return (record, false);
             }

@@ -97,6 +97,15 @@ public sealed partial class ComponentRegistry : IComponentCatalog, IDisposable
         _registerGate.Dispose();
     }
 
+    /// <summary>Told the name of a component when a new version of it is stored.</summary>
+    public Action<string>? VersionAdded { get; set; }
+
+    /// <summary>The latest version new workers may start on, without loading it.</summary>
+    internal ComponentRecord LatestForNewWorkers(string name) => Latest(name);
+
+    /// <summary>Where a version's files are unpacked.</summary>
+    internal string DirectoryOf(ComponentRecord record) => VersionDirectory(record.Name, record.Version);
+
     /// <summary>The latest version new workers may start on: not deleted, not being deleted.</summary>
     private ComponentRecord Latest(string name)
     {

@@ -10,6 +10,7 @@ using Clay.Runtime.Execution;
 using Clay.Runtime.Storage;
 using Clay.Server.Api;
 using Clay.Server.Components;
+using Clay.Server.Isolation;
 using Clay.Server.Workers;
 using Clay.Storage.Sqlite;
 using OpenTelemetry.Metrics;
@@ -73,7 +74,27 @@ public static class ClayServer
             Recovered = (_, duration) => sp.GetRequiredService<ClayMetrics>().Recovered(duration),
             Deleted = quota.Release,
             OplogReadTimeLimit = options.QueryTimeout,
+            OpenDoor = options.Isolation == IsolationMode.Process
+                ? (id, services) => new RemoteWorkerDoor(id, services, sp.GetRequiredService<ComponentHosts>())
+                : null,
         });
+        if (options.Isolation == IsolationMode.Process)
+        {
+            builder.Services.AddSingleton(sp => new ComponentHosts(
+                component => new HostSettings
+                {
+                    Component = component,
+                    SnapshotEvery = options.SnapshotEvery,
+                    SnapshotEveryBytes = options.SnapshotEveryBytes,
+                    IdempotencyKeys = options.IdempotencyKeys,
+                    Limits = options.Limits,
+                    MemoryBudgetBytes = options.EffectiveMemoryBudget,
+                    QueryTimeout = options.QueryTimeout,
+                },
+                options.HostMemoryBytes, Path.Combine(options.DataDirectory, "hosts"), sp.GetRequiredService<Serializer>(),
+                new ServerSideOfHosts(store, sp.GetRequiredService<ComponentRegistry>(), quota.Admit, sp.GetRequiredService<ClayMetrics>()),
+                store, sp.GetRequiredService<ClayMetrics>(), sp.GetRequiredService<ILogger<ComponentHosts>>()));
+        }
         builder.Services.AddSingleton(sp => new ClayMetrics(sp.GetRequiredService<ResidentWorkers>(),
             () => options.EffectiveMemoryBudget, () => sp.GetRequiredService<ResidencyManager>().Used,
             () => store.Statistics.Entries, () => store.Statistics.Bytes));
@@ -101,6 +122,13 @@ public static class ClayServer
 
         var token = AccessToken.LoadOrCreate(options.DataDirectory);
         var app = builder.Build();
+        var hosts = app.Services.GetService<ComponentHosts>();
+        if (hosts is not null)
+        {
+            app.Services.GetRequiredService<ComponentRegistry>().VersionAdded = hosts.Release;
+            // A server that exits without a clean stop leaves no host behind (a host also ends when its channel closes).
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => hosts.KillAll();
+        }
         // Who may ask comes first: the origin of the request, then its credential, and only then its size.
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<RequestGuardMiddleware>(options);
@@ -148,6 +176,8 @@ public static class ClayServer
         {
             hangUp.Dispose();
             LocalServerFile.Remove(port);
+            // The silo has stopped: every worker was closed in its host. The hosts end before the store closes.
+            hosts?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             // The silo has stopped and its workers committed: drain the writer, checkpoint the WAL, release the lock.
             store.DisposeAsync().AsTask().GetAwaiter().GetResult();
             Console.WriteLine("Clay server stopped");

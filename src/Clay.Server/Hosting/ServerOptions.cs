@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Clay.Runtime.Errors;
+using Clay.Server.Isolation;
 
 namespace Clay.Server.Hosting;
 
@@ -39,6 +40,12 @@ public sealed record ServerOptions
     /// code is still running. Such an invocation was never acknowledged and resumes when its worker next runs.
     /// </summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Where component code runs: in supervised host processes (the default), or in the server's own process.</summary>
+    public IsolationMode Isolation { get; init; } = IsolationMode.Process;
+
+    /// <summary>The managed heap limit of each component host process.</summary>
+    public long HostMemoryBytes { get; init; } = 1L << 30;
 
     /// <summary>How long one oplog read may scan before it answers with what it found and where to go on.</summary>
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(10);

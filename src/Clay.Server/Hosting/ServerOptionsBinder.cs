@@ -39,6 +39,13 @@ internal static class ServerOptionsBinder
         new("max-package-entries", (o, v) => o with { Packages = o.Packages with { MaxEntries = Math.Max(2, ParseCount(v)) } }),
         new("max-manifest-size", (o, v) => o with { Packages = o.Packages with { MaxManifestBytes = ServerOptions.ParseSize(v) } }),
         new("max-concurrent-uploads", (o, v) => o with { Packages = o.Packages with { MaxConcurrentUploads = Math.Max(1, ParseCount(v)) } }),
+        new("isolation", (o, v) => o with { Isolation = v switch
+        {
+            "process" => Isolation.IsolationMode.Process,
+            "none" => Isolation.IsolationMode.None,
+            _ => throw Bad($"must be 'process' (component code in supervised host processes) or 'none' (in the server's process, for trusted code), not '{v}'"),
+        } }),
+        new("host-memory", (o, v) => o with { HostMemoryBytes = ServerOptions.ParseSize(v) is var b and >= 32L << 20 ? b : throw Bad($"must be at least 32MiB, not '{v}'") }),
         new("shutdown-timeout", (o, v) => o with { ShutdownTimeout = ServerOptions.ParseDuration(v) }),
         new("query-timeout", (o, v) => o with { QueryTimeout = ServerOptions.ParseDuration(v) }),
     ];

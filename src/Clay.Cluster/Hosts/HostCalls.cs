@@ -1,0 +1,70 @@
+using Clay.Runtime.Execution;
+using Clay.Runtime.Values;
+
+namespace Clay.Cluster.Hosts;
+
+/// <summary>
+/// An invocation the server hands to a component host: the function as the caller named it and its
+/// arguments, typed by the host against the worker's version. Answered with an <c>InvokeReply</c>.
+/// </summary>
+/// <param name="Component">The worker's component.</param>
+/// <param name="Worker">The worker's name.</param>
+/// <param name="Function">The function as the caller names it.</param>
+/// <param name="WaveArguments">The arguments as WAVE text, or null when <paramref name="Values"/> carries them.</param>
+/// <param name="Values">The arguments as values, or null.</param>
+/// <param name="IdempotencyKey">The key, or null to have one generated.</param>
+/// <param name="Enqueue">Answer once the invocation is durably queued instead of when it completes.</param>
+[GenerateSerializer, Immutable]
+public sealed record HostInvoke(
+    [property: Id(0)] string Component,
+    [property: Id(1)] string Worker,
+    [property: Id(2)] string Function,
+    [property: Id(3)] IReadOnlyList<string>? WaveArguments,
+    [property: Id(4)] IReadOnlyList<Value>? Values,
+    [property: Id(5)] string? IdempotencyKey,
+    [property: Id(6)] bool Enqueue)
+{
+    /// <summary>The runtime's form of the request.</summary>
+    public InvocationRequest ToInvocation() => new(Function,
+        Values is not null ? new InvocationArguments.Typed(Values) : new InvocationArguments.Wave(WaveArguments ?? []), IdempotencyKey);
+
+    /// <summary>The message for <paramref name="request"/> to <paramref name="worker"/>.</summary>
+    public static HostInvoke Of(Runtime.WorkerId worker, InvocationRequest request, bool enqueue)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Arguments switch
+        {
+            InvocationArguments.Typed typed => new(worker.Component, worker.Worker, request.Function, null, [.. typed.Values], request.IdempotencyKey, enqueue),
+            InvocationArguments.Wave wave => new(worker.Component, worker.Worker, request.Function, [.. wave.Texts], null, request.IdempotencyKey, enqueue),
+            _ => throw new ArgumentException("unknown kind of arguments", nameof(request)),
+        };
+    }
+}
+
+/// <summary>What the server asks of a worker in a component host besides invocations.</summary>
+[GenerateSerializer]
+public enum HostOperation
+{
+    /// <summary>Create it (answers its <c>WorkerInfo</c>).</summary>
+    Create,
+    /// <summary>Its metadata (answers a <c>WorkerInfo</c>).</summary>
+    GetInfo,
+    /// <summary>Drop it from memory if idle (answers 1 dropped, 0 busy, -1 not in memory).</summary>
+    TryEvict,
+    /// <summary>Stop it and delete its oplog.</summary>
+    Delete,
+    /// <summary>Close it: the server no longer holds its door (a running invocation finishes first).</summary>
+    Close,
+}
+
+/// <summary>A call about one worker in a component host.</summary>
+/// <param name="Component">The worker's component.</param>
+/// <param name="Worker">The worker's name.</param>
+/// <param name="Operation">What to do.</param>
+/// <param name="Creation">How to create it, for <see cref="HostOperation.Create"/>.</param>
+[GenerateSerializer, Immutable]
+public sealed record HostWorkerCall(
+    [property: Id(0)] string Component,
+    [property: Id(1)] string Worker,
+    [property: Id(2)] HostOperation Operation,
+    [property: Id(3)] WorkerCreation? Creation = null);

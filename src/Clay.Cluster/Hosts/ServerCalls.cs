@@ -1,0 +1,93 @@
+namespace Clay.Cluster.Hosts;
+
+/// <summary>What a component host asks of the server's oplog store (see <c>IOplogStore</c>).</summary>
+[GenerateSerializer]
+public enum StoreOperation
+{
+    /// <summary>Append <see cref="StoreCall.Entries"/> at index <see cref="StoreCall.A"/>, with the mark if given.</summary>
+    Append,
+    /// <summary>The worker's mark (answers a <see cref="MarkData"/> or null).</summary>
+    GetMark,
+    /// <summary>Entries from <see cref="StoreCall.A"/> to <see cref="StoreCall.B"/> (answers a <see cref="StoredEntries"/>, maybe fewer).</summary>
+    Read,
+    /// <summary>The last index (answers a long).</summary>
+    LastIndex,
+    /// <summary>Delete the oplog.</summary>
+    Delete,
+    /// <summary>Truncate from index <see cref="StoreCall.A"/>.</summary>
+    Truncate,
+    /// <summary>Wake the worker at <see cref="StoreCall.A"/> (Unix milliseconds).</summary>
+    Wake,
+}
+
+/// <summary>A call of a component host to the server's oplog store, about one worker.</summary>
+/// <param name="Component">The worker's component.</param>
+/// <param name="Worker">The worker's name.</param>
+/// <param name="Operation">The store operation.</param>
+/// <param name="A">Its first number (an index, or a time).</param>
+/// <param name="B">Its second number.</param>
+/// <param name="Entries">The encoded entries of an append.</param>
+/// <param name="Mark">The mark of an append, or null to leave it.</param>
+[GenerateSerializer, Immutable]
+public sealed record StoreCall(
+    [property: Id(0)] string Component,
+    [property: Id(1)] string Worker,
+    [property: Id(2)] StoreOperation Operation,
+    [property: Id(3)] long A = 0,
+    [property: Id(4)] long B = 0,
+    [property: Id(5)] byte[][]? Entries = null,
+    [property: Id(6)] MarkData? Mark = null);
+
+/// <summary>A worker's mark on the wire (see <c>WorkerMark</c>).</summary>
+/// <param name="Status">The status, as its number.</param>
+/// <param name="HasPendingWork">Work to continue.</param>
+/// <param name="WakeAt">When to wake it.</param>
+/// <param name="LastError">Its last error.</param>
+[GenerateSerializer, Immutable]
+public sealed record MarkData(
+    [property: Id(0)] int Status,
+    [property: Id(1)] bool HasPendingWork,
+    [property: Id(2)] DateTimeOffset? WakeAt,
+    [property: Id(3)] string? LastError);
+
+/// <summary>Consecutive oplog entries read for a component host.</summary>
+/// <param name="First">The index of the first.</param>
+/// <param name="Payloads">The encoded entries; fewer than asked when the answer would be large.</param>
+[GenerateSerializer, Immutable]
+public sealed record StoredEntries([property: Id(0)] long First, [property: Id(1)] byte[][] Payloads);
+
+/// <summary>A component host asks where a component version's files are (<paramref name="Version"/> −1: the latest new workers start on).</summary>
+/// <param name="Component">The component.</param>
+/// <param name="Version">The version, or −1.</param>
+[GenerateSerializer, Immutable]
+public sealed record CatalogCall([property: Id(0)] string Component, [property: Id(1)] long Version);
+
+/// <summary>Where a component version's files are, for a component host to load it.</summary>
+/// <param name="Name">The component.</param>
+/// <param name="Version">The version.</param>
+/// <param name="Size">Its package size.</param>
+/// <param name="Directory">Its unpacked files.</param>
+/// <param name="EntryAssembly">The assembly holding its worker class.</param>
+[GenerateSerializer, Immutable]
+public sealed record ComponentLocation(
+    [property: Id(0)] string Name,
+    [property: Id(1)] long Version,
+    [property: Id(2)] long Size,
+    [property: Id(3)] string Directory,
+    [property: Id(4)] string EntryAssembly);
+
+/// <summary>A component host asks whether a new worker may be created (the per-component quota).</summary>
+/// <param name="Component">The component.</param>
+/// <param name="Worker">The worker.</param>
+[GenerateSerializer, Immutable]
+public sealed record AdmitCall([property: Id(0)] string Component, [property: Id(1)] string Worker);
+
+/// <summary>What a component host tells the server without waiting for an answer.</summary>
+/// <param name="Component">The worker's component.</param>
+/// <param name="Worker">The worker.</param>
+/// <param name="RecoveredTicks">How long a recovery of the worker from its oplog took, in ticks.</param>
+[GenerateSerializer, Immutable]
+public sealed record HostNotice(
+    [property: Id(0)] string Component,
+    [property: Id(1)] string Worker,
+    [property: Id(2)] long RecoveredTicks);

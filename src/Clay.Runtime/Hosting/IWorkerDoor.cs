@@ -1,0 +1,42 @@
+using Clay.Runtime.Execution;
+using Clay.Runtime.Oplog.Display;
+
+namespace Clay.Runtime.Hosting;
+
+/// <summary>
+/// The door to one worker, wherever its code runs: in this process (<see cref="WorkerActivation"/>)
+/// or in an isolated component host that the server supervises. The server's grain holds one and
+/// does not know which.
+/// </summary>
+public interface IWorkerDoor : IAsyncDisposable
+{
+    /// <summary>The worker.</summary>
+    WorkerId Id { get; }
+
+    /// <summary>Creates the worker explicitly; fails with <c>worker-already-exists</c> when it exists.</summary>
+    Task<WorkerInfo> CreateAsync(WorkerCreation creation, CancellationToken cancellationToken = default);
+
+    /// <summary>Invokes a function and waits for its result, creating the worker on first use.</summary>
+    Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Queues an invocation durably and returns its idempotency key without waiting for its result.</summary>
+    Task<string> EnqueueAsync(InvocationRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>The worker's metadata; fails with <c>worker-not-found</c>.</summary>
+    Task<WorkerInfo> GetInfoAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A page of the worker's durable oplog matching <paramref name="query"/>.</summary>
+    Task<OplogPage> ReadOplogAsync(long from, int count, string? query, CancellationToken cancellationToken = default);
+
+    /// <summary>True when the worker exists.</summary>
+    Task<bool> ExistsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Drops the worker from memory if it is idle; nothing is saved. True when it was dropped, false
+    /// when it is busy, null when it was not in memory.
+    /// </summary>
+    Task<bool?> TryEvictAsync();
+
+    /// <summary>Stops the worker and deletes its oplog; fails with <c>worker-not-found</c>.</summary>
+    Task DeleteAsync(CancellationToken cancellationToken = default);
+}

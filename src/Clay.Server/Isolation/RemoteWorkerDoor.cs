@@ -1,0 +1,139 @@
+using Clay.Cluster.Hosts;
+using Clay.Cluster.Workers;
+using Clay.Runtime;
+using Clay.Runtime.Errors;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Hosting;
+using Clay.Runtime.Oplog.Display;
+using Clay.Runtime.Workers;
+
+namespace Clay.Server.Isolation;
+
+/// <summary>
+/// The door to a worker whose code runs in its component's host: invocations, creation, eviction and
+/// deletion go to the host; reads of the oplog and of a worker the host does not hold are answered
+/// here from the store. A call cut short by the host's crash fails with <c>component-crashed</c>;
+/// a quarantined worker's calls fail with <c>worker-failed</c> naming why.
+/// </summary>
+internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, ComponentHosts hosts) : IWorkerDoor
+{
+    /// <inheritdoc/>
+    public WorkerId Id { get; } = id;
+
+    /// <inheritdoc/>
+    public async Task<WorkerInfo> CreateAsync(WorkerCreation creation, CancellationToken cancellationToken = default) =>
+        (WorkerInfo)(await CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Create, creation), "creating it", cancellationToken))!;
+
+    /// <inheritdoc/>
+    public async Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken = default)
+    {
+        var reply = (InvokeReply)(await CallAsync(HostInvoke.Of(Id, request, enqueue: false), $"an invocation of {request.Function}", cancellationToken))!;
+        hosts.Succeeded(Id);
+        return new InvocationResult(reply.IdempotencyKey, reply.Function, reply.Result);
+    }
+
+    /// <inheritdoc/>
+    public async Task<string> EnqueueAsync(InvocationRequest request, CancellationToken cancellationToken = default) =>
+        ((InvokeReply)(await CallAsync(HostInvoke.Of(Id, request, enqueue: true), $"queueing {request.Function}", cancellationToken))!).IdempotencyKey;
+
+    /// <inheritdoc/>
+    public async Task<WorkerInfo> GetInfoAsync(CancellationToken cancellationToken = default)
+    {
+        if (hosts.QuarantineOf(Id) is { } reason)
+        {
+            var stored = await WorkerRecords.ReadAsync(services.Store, Id, null, withMemory: true, cancellationToken);
+            return stored with { Status = WorkerStatus.Failed, LastError = reason, Resident = false };
+        }
+        if (hosts.Running(Id.Component) is { } host)
+        {
+            try
+            {
+                return (WorkerInfo)(await CallOnAsync(host, new HostWorkerCall(Id.Component, Id.Worker, HostOperation.GetInfo), "reading its status",
+                    cancellationToken))!;
+            }
+            catch (ClayException ex) when (ex.Code == ServerErrorCodes.ComponentCrashed)
+            {
+                // Read from the store below.
+            }
+        }
+        return await WorkerRecords.ReadAsync(services.Store, Id, services.Residency.LastKnown(Id), withMemory: true, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<OplogPage> ReadOplogAsync(long from, int count, string? query, CancellationToken cancellationToken = default) =>
+        OplogPage.ReadAsync(services.Store, Id, from, count, query, services.OplogReadTimeLimit, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<bool> ExistsAsync(CancellationToken cancellationToken = default) =>
+        await services.Store.GetLastIndexAsync(Id, cancellationToken) > 0;
+
+    /// <inheritdoc/>
+    public async Task<bool?> TryEvictAsync()
+    {
+        if (hosts.Running(Id.Component) is not { } host) return null;
+        try
+        {
+            return (int)(await CallOnAsync(host, new HostWorkerCall(Id.Component, Id.Worker, HostOperation.TryEvict), "evicting it", default))! switch
+            {
+                1 => true,
+                0 => false,
+                _ => null,
+            };
+        }
+        catch (ClayException ex) when (ex.Code == ServerErrorCodes.ComponentCrashed)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task DeleteAsync(CancellationToken cancellationToken = default)
+    {
+        if (hosts.Running(Id.Component) is { } host)
+        {
+            await CallOnAsync(host, new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Delete), "deleting it", cancellationToken);
+        }
+        else
+        {
+            // No host holds it (none runs, or the component is quarantined): delete it here.
+            if (await services.Store.GetLastIndexAsync(Id, cancellationToken) == 0) throw new WorkerNotFoundException(Id);
+            await services.Store.DeleteAsync(Id, cancellationToken);
+        }
+        services.Residency.Forget(Id);
+        hosts.Forget(Id);
+        services.Deleted?.Invoke(Id);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (hosts.Running(Id.Component) is not { } host) return;
+        try
+        {
+            await host.Channel.CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Close));
+        }
+        catch (Exception ex) when (ex is HostChannelClosedException or ClayException)
+        {
+            // The host has gone: so has the worker's state in it.
+        }
+    }
+
+    private async Task<object?> CallAsync(object call, string what, CancellationToken cancellationToken)
+    {
+        if (hosts.QuarantineOf(Id) is { } reason) throw new ClayException(ErrorCodes.WorkerFailed, reason);
+        return await CallOnAsync(await hosts.GetAsync(Id.Component), call, what, cancellationToken);
+    }
+
+    private async Task<object?> CallOnAsync(ComponentHost host, object call, string what, CancellationToken cancellationToken)
+    {
+        using var ticket = host.Track(Id);
+        try
+        {
+            return await host.Channel.CallAsync(call, cancellationToken);
+        }
+        catch (HostChannelClosedException)
+        {
+            throw await hosts.CrashErrorAsync(host, Id, what);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using Clay.Cluster.Hosts;
+using Clay.Cluster.Workers;
+using Clay.Runtime;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Storage;
+using Clay.Server.Components;
+
+namespace Clay.Server.Isolation;
+
+/// <summary>
+/// Answers what component hosts ask of the server: the oplog store, where component versions are,
+/// the per-component worker quota. Hosts reach nothing else of the server.
+/// </summary>
+internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry registry, Action<WorkerId>? admit, ClayMetrics? metrics)
+{
+    /// <summary>The most bytes of entries one read answer carries; the host asks again for the rest.</summary>
+    private const int ReadChunkBytes = 1 << 20;
+
+    /// <summary>Answers one call of a host serving <paramref name="component"/>; a host asks only about its own component's workers.</summary>
+    public async Task<object?> HandleAsync(string component, object call)
+    {
+        switch (call)
+        {
+            case StoreCall s when s.Component == component:
+                return await StoreAsync(new WorkerId(s.Component, s.Worker), s);
+            case CatalogCall c when c.Component == component:
+            {
+                var record = c.Version < 0 ? registry.LatestForNewWorkers(c.Component) : registry.Get(c.Component, c.Version);
+                return new ComponentLocation(record.Name, record.Version, record.Size, registry.DirectoryOf(record), record.EntryAssembly);
+            }
+            case AdmitCall a when a.Component == component:
+                admit?.Invoke(new WorkerId(a.Component, a.Worker));
+                return null;
+            default:
+                throw new InvalidOperationException($"the component host of {component} may not ask {call}");
+        }
+    }
+
+    /// <summary>Takes a notice of a host.</summary>
+    public void Notice(string component, object notice)
+    {
+        if (notice is HostNotice { RecoveredTicks: > 0 } recovered && recovered.Component == component)
+        {
+            metrics?.Recovered(TimeSpan.FromTicks(recovered.RecoveredTicks));
+        }
+    }
+
+    private async Task<object?> StoreAsync(WorkerId worker, StoreCall call)
+    {
+        switch (call.Operation)
+        {
+            case StoreOperation.Append:
+                var entries = (call.Entries ?? []).Select(e => (ReadOnlyMemory<byte>)e).ToList();
+                var mark = call.Mark is { } m ? new WorkerMark((WorkerStatus)m.Status, m.HasPendingWork, m.WakeAt, m.LastError) : null;
+                await store.AppendAsync(worker, call.A, entries, mark);
+                return null;
+            case StoreOperation.GetMark:
+                return await store.GetMarkAsync(worker) is { } mk ? new MarkData((int)mk.Status, mk.HasPendingWork, mk.WakeAt, mk.LastError) : null;
+            case StoreOperation.Read:
+                var payloads = new List<byte[]>();
+                long first = 0, bytes = 0;
+                await foreach (var entry in store.ReadAsync(worker, call.A, call.B))
+                {
+                    if (payloads.Count == 0) first = entry.Index;
+                    payloads.Add(entry.Payload.ToArray());
+                    bytes += entry.Payload.Length;
+                    if (bytes >= ReadChunkBytes) break;
+                }
+                return new StoredEntries(first, [.. payloads]);
+            case StoreOperation.LastIndex:
+                return await store.GetLastIndexAsync(worker);
+            case StoreOperation.Delete:
+                await store.DeleteAsync(worker);
+                return null;
+            case StoreOperation.Truncate:
+                await store.TruncateAsync(worker, call.A);
+                return null;
+            case StoreOperation.Wake:
+                await store.WakeAsync(worker, DateTimeOffset.FromUnixTimeMilliseconds(call.A));
+                return null;
+            default:
+                throw new InvalidOperationException($"unknown store operation {call.Operation}");
+        }
+    }
+}

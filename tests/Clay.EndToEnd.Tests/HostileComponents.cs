@@ -18,6 +18,28 @@ public static class HostileComponents
         }
         """);
 
+    /// <summary>
+    /// A worker with a counter (<c>count</c>) and three ways to bring its process down: <c>exit</c>
+    /// (Environment.Exit, reached by reflection as code that gets past the upload check would),
+    /// <c>recurse</c> (unbounded recursion: a stack overflow), <c>allocate</c> (memory without bound).
+    /// </summary>
+    public static byte[] Crasher() => ComponentCompiler.Package("Crasher", """
+        namespace Demo;
+        [ClayWorker]
+        public sealed class Crasher(WorkerContext context)
+        {
+            private int _count;
+            public int Count() => ++_count;
+            public void Exit() => Type.GetType("System.Environment")!.GetMethod("Exit")!.Invoke(null, new object[] { 0 });
+            public int Recurse(int depth) => Recurse(depth + 1) + 1;
+            public int Allocate()
+            {
+                var held = new System.Collections.Generic.List<byte[]>();
+                while (true) held.Add(new byte[1 << 20]);
+            }
+        }
+        """);
+
     /// <summary><c>wait(beacon, ms)</c>: calls the beacon, sleeps durably, returns "done".</summary>
     public static byte[] Sleeper() => ComponentCompiler.Package("Sleeper", """
         namespace Demo;

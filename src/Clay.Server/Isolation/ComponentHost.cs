@@ -13,7 +13,7 @@ namespace Clay.Server.Isolation;
 /// </summary>
 internal sealed class ComponentHost : IAsyncDisposable
 {
-    private const int LoggedLines = 40;
+    private const int LoggedLines = 20;
     private readonly Process _process;
     private readonly ConcurrentDictionary<long, WorkerId> _inFlight = new();
     private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);

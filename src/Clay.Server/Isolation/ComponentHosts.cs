@@ -14,9 +14,10 @@ namespace Clay.Server.Isolation;
 /// A host that ends on its own is a crash: the calls in flight in it fail with
 /// <c>component-crashed</c>, each worker that had one gets the crash in its oplog (its last error),
 /// and the next call starts a fresh host after a back-off, where the workers recover by replay.
-/// A worker that was in flight at <see cref="CrashLimit"/> crashes in a row is quarantined (its calls
-/// fail with <c>worker-failed</c>); a component whose host dies that often with no call in flight is
-/// quarantined (<c>component-quarantined</c>). Deploying a new version of the component lifts both.
+/// A worker that was in flight at <see cref="CrashLimit"/> crashes in a row is quarantined — its calls
+/// fail with <c>worker-failed</c>, also after a restart (the crashes are in its oplog), until it is
+/// deleted; a component whose host dies that often with no call in flight is quarantined
+/// (<c>component-quarantined</c>) until a new version is deployed or the server restarts.
 /// </summary>
 internal sealed class ComponentHosts : IAsyncDisposable
 {
@@ -63,7 +64,9 @@ internal sealed class ComponentHosts : IAsyncDisposable
             if (slot.Quarantine is { } reason) throw new ClayException(ServerErrorCodes.ComponentQuarantined, reason);
             if (slot.Current is { Ended.IsCompleted: false } running) return running;
             ObjectDisposedException.ThrowIf(_disposed, this);
-            starting = slot.Starting ??= StartAsync(component, slot);
+            // A start under way is shared; a finished one (its host has since ended, or it failed) is not.
+            if (slot.Starting is null || slot.Starting.IsCompleted) slot.Starting = StartAsync(component, slot);
+            starting = slot.Starting;
         }
         return await starting;
     }
@@ -71,6 +74,17 @@ internal sealed class ComponentHosts : IAsyncDisposable
     /// <summary>Why <paramref name="worker"/> is quarantined, or null when it is not.</summary>
     public string? QuarantineOf(WorkerId worker) =>
         _slots.TryGetValue(worker.Component, out var slot) && slot.WorkerQuarantines.TryGetValue(worker, out var reason) ? reason : null;
+
+    /// <summary>
+    /// Takes the crashes recorded at the end of <paramref name="worker"/>'s oplog before this server
+    /// started: <paramref name="count"/> in a row, the last described by <paramref name="message"/>.
+    /// </summary>
+    public void Recall(WorkerId worker, int count, string message)
+    {
+        var slot = _slots.GetOrAdd(worker.Component, static _ => new Slot());
+        var known = slot.WorkerCrashes.AddOrUpdate(worker, count, (_, n) => Math.Max(n, count));
+        if (known >= CrashLimit) slot.WorkerQuarantines.TryAdd(worker, QuarantineMessage(worker, known, message));
+    }
 
     /// <summary>A call of <paramref name="worker"/> completed in its host: its crashes and its component's are no longer in a row.</summary>
     public void Succeeded(WorkerId worker)
@@ -88,7 +102,11 @@ internal sealed class ComponentHosts : IAsyncDisposable
         slot.WorkerQuarantines.TryRemove(worker, out _);
     }
 
-    /// <summary>A new version of <paramref name="component"/> was deployed: its quarantines are lifted.</summary>
+    /// <summary>
+    /// A new version of <paramref name="component"/> was deployed: the component's quarantine is lifted
+    /// (new workers start on the new version). A quarantined worker stays so: it runs the version it
+    /// was created on.
+    /// </summary>
     public void Release(string component)
     {
         if (!_slots.TryGetValue(component, out var slot)) return;
@@ -98,8 +116,6 @@ internal sealed class ComponentHosts : IAsyncDisposable
             slot.Crashes = 0;
             slot.NotBefore = DateTimeOffset.MinValue;
         }
-        slot.WorkerCrashes.Clear();
-        slot.WorkerQuarantines.Clear();
     }
 
     /// <summary>The error a caller gets when the host of <paramref name="host"/> ended during its call about <paramref name="worker"/>.</summary>
@@ -113,26 +129,14 @@ internal sealed class ComponentHosts : IAsyncDisposable
 
     private async Task<ComponentHost> StartAsync(string component, Slot slot)
     {
-        try
-        {
-            if (slot.Recording is { } recording) await recording;
-            var wait = slot.NotBefore - DateTimeOffset.UtcNow;
-            if (wait > TimeSpan.Zero) await Task.Delay(wait);
-            var host = ComponentHost.Start(_settings(component), _heapLimit, Path.Combine(_scratch, component.Replace(':', '_')), _serializer,
-                _server, _logger);
-            lock (slot.Gate)
-            {
-                slot.Current = host;
-                slot.Starting = null;
-            }
-            _ = WatchAsync(component, slot, host);
-            return host;
-        }
-        catch
-        {
-            lock (slot.Gate) slot.Starting = null;
-            throw;
-        }
+        if (slot.Recording is { } recording) await recording;
+        var wait = slot.NotBefore - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero) await Task.Delay(wait);
+        var host = ComponentHost.Start(_settings(component), _heapLimit, Path.Combine(_scratch, component.Replace(':', '_')), _serializer,
+            _server, _logger);
+        lock (slot.Gate) slot.Current = host;
+        _ = WatchAsync(component, slot, host);
+        return host;
     }
 
     private async Task WatchAsync(string component, Slot slot, ComponentHost host)
@@ -178,8 +182,7 @@ internal sealed class ComponentHosts : IAsyncDisposable
         var message = $"the component host {cause} while this worker had a call in flight ({count} in a row)";
         if (count >= CrashLimit)
         {
-            slot.WorkerQuarantines[worker] = $"worker {worker} is quarantined: its component host crashed {count} times in a row while it ran " +
-                $"(last: it {cause}); delete the worker, or deploy a fixed version of {worker.Component}";
+            slot.WorkerQuarantines[worker] = QuarantineMessage(worker, count, $"it {cause}");
             _logger.LogError("{Reason}", slot.WorkerQuarantines[worker]);
         }
         try
@@ -195,6 +198,10 @@ internal sealed class ComponentHosts : IAsyncDisposable
             _logger.LogWarning("Could not record the crash in the oplog of {Worker}: {Problem}", worker, ex.Message);
         }
     }
+
+    private static string QuarantineMessage(WorkerId worker, int count, string last) =>
+        $"worker {worker} is quarantined: its component host crashed {count} times in a row while it ran (last: {last}); " +
+        "delete the worker to clear it";
 
     /// <summary>Stops every host: each closes its channel and ends; one that does not within seconds is killed.</summary>
     public async ValueTask DisposeAsync()

@@ -17,6 +17,8 @@ namespace Clay.Server.Isolation;
 /// </summary>
 internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, ComponentHosts hosts) : IWorkerDoor
 {
+    private Task? _recalled;
+
     /// <inheritdoc/>
     public WorkerId Id { get; } = id;
 
@@ -39,6 +41,7 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
     /// <inheritdoc/>
     public async Task<WorkerInfo> GetInfoAsync(CancellationToken cancellationToken = default)
     {
+        await (_recalled ??= RecallCrashesAsync());
         if (hosts.QuarantineOf(Id) is { } reason)
         {
             var stored = await WorkerRecords.ReadAsync(services.Store, Id, null, withMemory: true, cancellationToken);
@@ -120,8 +123,27 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
 
     private async Task<object?> CallAsync(object call, string what, CancellationToken cancellationToken)
     {
+        await (_recalled ??= RecallCrashesAsync());
         if (hosts.QuarantineOf(Id) is { } reason) throw new ClayException(ErrorCodes.WorkerFailed, reason);
         return await CallOnAsync(await hosts.GetAsync(Id.Component), call, what, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the crashes recorded at the end of the worker's oplog (a server restarted since), so a
+    /// worker quarantined before stays quarantined until it is deleted.
+    /// </summary>
+    private async Task RecallCrashesAsync()
+    {
+        var last = await services.Store.GetLastIndexAsync(Id);
+        if (last == 0) return;
+        await foreach (var stored in services.Store.ReadAsync(Id, last, last))
+        {
+            if (Runtime.Oplog.Codec.OplogCodec.PeekKind(stored.Payload.Span) != Runtime.Oplog.OplogEntryKind.Error) return;
+            if (Runtime.Oplog.Codec.OplogCodec.Decode(stored.Payload.Span) is Runtime.Oplog.OplogEntry.Error { ErrorCode: ServerErrorCodes.ComponentCrashed } crash)
+            {
+                hosts.Recall(Id, crash.Attempt, crash.Message);
+            }
+        }
     }
 
     private async Task<object?> CallOnAsync(ComponentHost host, object call, string what, CancellationToken cancellationToken)

@@ -91,3 +91,10 @@ public sealed record HostNotice(
     [property: Id(0)] string Component,
     [property: Id(1)] string Worker,
     [property: Id(2)] long RecoveredTicks);
+
+/// <summary>What a component host tells the server of its resident workers, every half second while it runs.</summary>
+/// <param name="Resident">Workers in memory.</param>
+/// <param name="MemoryUsed">Their estimated memory, with the overhead of each.</param>
+/// <param name="Evicted">Workers evicted since the last report.</param>
+[GenerateSerializer, Immutable]
+public sealed record HostResidency([property: Id(0)] int Resident, [property: Id(1)] long MemoryUsed, [property: Id(2)] int Evicted);

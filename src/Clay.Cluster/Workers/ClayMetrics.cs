@@ -24,7 +24,7 @@ public sealed class ClayMetrics : IDisposable
     /// <summary>Creates the instruments; the observable ones read <paramref name="resident"/> and the given callbacks.</summary>
     public ClayMetrics(ResidentWorkers resident, Func<long> memoryBudget, Func<long> memoryUsed, Func<long> oplogEntries, Func<long> oplogBytes)
     {
-        _meter.CreateObservableGauge("clay.workers.resident", () => resident.Count, description: "Workers in memory");
+        _meter.CreateObservableGauge("clay.workers.resident", () => resident.Count + (ResidentElsewhere?.Invoke() ?? 0), description: "Workers in memory");
         _meter.CreateObservableGauge("clay.memory.budget", memoryBudget, unit: "By", description: "The executor's memory budget");
         _meter.CreateObservableGauge("clay.memory.used", memoryUsed, unit: "By", description: "Estimated memory of the resident workers");
         _meter.CreateObservableCounter("clay.oplog.entries", oplogEntries, description: "Oplog entries written");
@@ -34,6 +34,9 @@ public sealed class ClayMetrics : IDisposable
         _hostCrashes = _meter.CreateCounter<long>("clay.component_host.crashes", description: "Component host processes that ended on their own");
         _recoveryTime = _meter.CreateHistogram<double>("clay.worker.recovery.duration", unit: "s", description: "Time to rebuild a worker from its oplog");
     }
+
+    /// <summary>Counts the workers in memory in other processes of this server (its component hosts).</summary>
+    public Func<int>? ResidentElsewhere { get; set; }
 
     /// <summary>Counts evictions.</summary>
     public void Evicted(int count = 1) => _evictions.Add(count);

@@ -80,6 +80,7 @@ public static class ClayServer
         });
         if (options.Isolation == IsolationMode.Process)
         {
+            builder.Services.AddSingleton(sp => new ServerSideOfHosts(store, sp.GetRequiredService<ComponentRegistry>(), quota.Admit, sp.GetRequiredService<ClayMetrics>()));
             builder.Services.AddSingleton(sp => new ComponentHosts(
                 component => new HostSettings
                 {
@@ -92,11 +93,11 @@ public static class ClayServer
                     QueryTimeout = options.QueryTimeout,
                 },
                 options.HostMemoryBytes, Path.Combine(options.DataDirectory, "hosts"), sp.GetRequiredService<Serializer>(),
-                new ServerSideOfHosts(store, sp.GetRequiredService<ComponentRegistry>(), quota.Admit, sp.GetRequiredService<ClayMetrics>()),
+                sp.GetRequiredService<ServerSideOfHosts>(),
                 store, sp.GetRequiredService<ClayMetrics>(), sp.GetRequiredService<ILogger<ComponentHosts>>()));
         }
         builder.Services.AddSingleton(sp => new ClayMetrics(sp.GetRequiredService<ResidentWorkers>(),
-            () => options.EffectiveMemoryBudget, () => sp.GetRequiredService<ResidencyManager>().Used,
+            () => options.EffectiveMemoryBudget, () => sp.GetRequiredService<ResidencyManager>().Used + (sp.GetService<ServerSideOfHosts>()?.MemoryUsed ?? 0),
             () => store.Statistics.Entries, () => store.Statistics.Bytes));
         builder.Services.AddSingleton<ResidencyManager>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResidencyManager>());
@@ -125,7 +126,14 @@ public static class ClayServer
         var hosts = app.Services.GetService<ComponentHosts>();
         if (hosts is not null)
         {
-            app.Services.GetRequiredService<ComponentRegistry>().VersionAdded = hosts.Release;
+            app.Services.GetRequiredService<ComponentRegistry>().VersionAdded = name =>
+            {
+                hosts.Release(name);
+                // Its first call should not wait for a process to start.
+                _ = hosts.WarmAsync(name);
+            };
+            var fromHosts = app.Services.GetRequiredService<ServerSideOfHosts>();
+            app.Services.GetRequiredService<ClayMetrics>().ResidentElsewhere = () => fromHosts.Resident;
             // A server that exits without a clean stop leaves no host behind (a host also ends when its channel closes).
             AppDomain.CurrentDomain.ProcessExit += (_, _) => hosts.KillAll();
         }

@@ -58,10 +58,13 @@ internal static class ComponentHostMain
         var workers = new HostWorkers(services, settings.MemoryBudgetBytes);
         ready.SetResult(workers);
 
-        using var budget = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        using var budget = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+        var last = new HostResidency(0, 0, 0);
         while (await Task.WhenAny(channel.Closed, budget.WaitForNextTickAsync().AsTask()) != channel.Closed)
         {
-            await workers.EnforceBudgetAsync();
+            var now = await workers.EnforceBudgetAsync();
+            if (now != last) channel.Notify(now);
+            last = now with { Evicted = 0 };
         }
         // The server has gone or closed the channel: nothing can be committed any more, so nothing is waited for.
         return 0;

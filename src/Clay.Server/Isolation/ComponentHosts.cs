@@ -71,6 +71,19 @@ internal sealed class ComponentHosts : IAsyncDisposable
         return await starting;
     }
 
+    /// <summary>Starts the host of <paramref name="component"/> ahead of its first call (after a deploy), unless it runs or is quarantined.</summary>
+    public async Task WarmAsync(string component)
+    {
+        try
+        {
+            await GetAsync(component);
+        }
+        catch (ClayException)
+        {
+            // Quarantined: its first call says so.
+        }
+    }
+
     /// <summary>Why <paramref name="worker"/> is quarantined, or null when it is not.</summary>
     public string? QuarantineOf(WorkerId worker) =>
         _slots.TryGetValue(worker.Component, out var slot) && slot.WorkerQuarantines.TryGetValue(worker, out var reason) ? reason : null;
@@ -142,6 +155,7 @@ internal sealed class ComponentHosts : IAsyncDisposable
     private async Task WatchAsync(string component, Slot slot, ComponentHost host)
     {
         var cause = await host.Ended;
+        _server.Ended(component);
         if (host.Stopping || _disposed) return;
         var inFlight = host.InFlightAtEnd;
         var recorded = new TaskCompletionSource();

@@ -65,17 +65,26 @@ internal sealed class HostWorkers(WorkerServices services, long memoryBudget) : 
 
     private WorkerActivation Activation(WorkerId id) => _workers.GetOrAdd(id, static (id, services) => new WorkerActivation(id, services), services);
 
-    /// <summary>Evicts idle workers, least recently used first, while the host is over its budget (as the server's residency does).</summary>
-    public async Task EnforceBudgetAsync()
+    /// <summary>
+    /// Evicts idle workers, least recently used first, while the host is over its budget (as the
+    /// server's residency does); returns what is resident then and how many were evicted.
+    /// </summary>
+    public async Task<HostResidency> EnforceBudgetAsync()
     {
         var resident = services.Residency.Snapshot();
         var used = resident.Sum(w => w.Executor.MemoryNow + OverheadBytes);
+        var evicted = 0;
         foreach (var (executor, _) in resident.OrderBy(w => w.LastUsed))
         {
-            if (used <= memoryBudget / 10 * 9) break;
+            if (used <= memoryBudget || evicted > 0 && used <= memoryBudget / 10 * 9) break;
             if (executor.IsBusy || executor.Status is not (WorkerStatus.Idle or WorkerStatus.Failed or WorkerStatus.Exited)) continue;
-            if (_workers.TryGetValue(executor.Id, out var activation) && await activation.EvictAsync()) used -= executor.MemoryNow + OverheadBytes;
+            if (_workers.TryGetValue(executor.Id, out var activation) && await activation.EvictAsync())
+            {
+                used -= executor.MemoryNow + OverheadBytes;
+                evicted++;
+            }
         }
+        return new HostResidency(services.Residency.Count, used, evicted);
     }
 
     /// <summary>Closes every worker.</summary>

@@ -36,14 +36,31 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
         }
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HostResidency> _residency = new(StringComparer.Ordinal);
+
+    /// <summary>Workers in memory in every host, at their last reports.</summary>
+    public int Resident => _residency.Values.Sum(r => r.Resident);
+
+    /// <summary>The estimated memory of the workers in every host, at their last reports.</summary>
+    public long MemoryUsed => _residency.Values.Sum(r => r.MemoryUsed);
+
     /// <summary>Takes a notice of a host.</summary>
     public void Notice(string component, object notice)
     {
-        if (notice is HostNotice { RecoveredTicks: > 0 } recovered && recovered.Component == component)
+        switch (notice)
         {
-            metrics?.Recovered(TimeSpan.FromTicks(recovered.RecoveredTicks));
+            case HostNotice { RecoveredTicks: > 0 } recovered when recovered.Component == component:
+                metrics?.Recovered(TimeSpan.FromTicks(recovered.RecoveredTicks));
+                break;
+            case HostResidency residency:
+                _residency[component] = residency;
+                if (residency.Evicted > 0) metrics?.Evicted(residency.Evicted);
+                break;
         }
     }
+
+    /// <summary>A host ended: its workers are no longer in memory.</summary>
+    public void Ended(string component) => _residency.TryRemove(component, out _);
 
     private async Task<object?> StoreAsync(WorkerId worker, StoreCall call)
     {

@@ -24,6 +24,11 @@ internal static class ComponentHostMain
     public static async Task<int> RunAsync()
     {
         var settings = HostSettings.FromEnvironment();
+        // The executor asks the server whether a new worker may be created synchronously: the thread
+        // waits for one round trip. Enough threads from the start keep a burst of new workers from
+        // waiting on the thread pool's slow growth.
+        ThreadPool.GetMinThreads(out var workerThreads, out var ioThreads);
+        ThreadPool.SetMinThreads(Math.Max(workerThreads, 64), ioThreads);
         // The channel owns the standard streams: anything component code prints goes to standard error.
         var input = Console.OpenStandardInput();
         var output = Console.OpenStandardOutput();

@@ -162,6 +162,8 @@ public sealed partial class WorkerExecutor
             abandon = _closed;
         }
         if (abandon) Abandon(suspension);
+        // A wake-up that came before the wait was registered found nothing to end: look again.
+        else if (suspension.Promise == 0) WakeIfDue();
         await suspension.Resumed.Task;
         lock (_gate)
         {

@@ -19,9 +19,16 @@ public sealed record InvokeRequest(
     [property: Id(4)] bool Enqueue,
     [property: Id(5)] TimeSpan MaxWait)
 {
+    /// <summary>When a worker calls: the workers waiting on this call, outermost first (a cycle is refused).</summary>
+    [Id(6)]
+    public IReadOnlyList<string>? CallChain { get; init; }
+
     /// <summary>The runtime's form of the request.</summary>
     public InvocationRequest ToInvocation() => new(Function,
-        Values is not null ? new InvocationArguments.Typed(Values) : new InvocationArguments.Wave(WaveArguments ?? []), IdempotencyKey);
+        Values is not null ? new InvocationArguments.Typed(Values) : new InvocationArguments.Wave(WaveArguments ?? []), IdempotencyKey)
+    {
+        CallChain = CallChain,
+    };
 }
 
 /// <summary>Where an invocation stands.</summary>

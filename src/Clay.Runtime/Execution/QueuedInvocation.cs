@@ -18,6 +18,9 @@ internal sealed class QueuedInvocation(string functionName, EquatableArray<Value
 {
     public long RecordedAt { get; } = recordedAt;
 
+    /// <summary>The workers waiting on this invocation, when a worker called it.</summary>
+    public IReadOnlyList<string>? CallChain { get; init; }
+
     public string FunctionName { get; } = functionName;
 
     public EquatableArray<Value> Arguments { get; } = arguments;

@@ -301,6 +301,7 @@ public sealed partial class WorkerExecutor
                 encodedArguments ?? Oplog.Codec.OplogCodec.EncodeArguments(arguments), key));
 
         Status = WorkerStatus.Running;
+        _context.BeginInvocation(key, _running?.CallChain);
         Value? result = null;
         Exception? failure = null;
         var instance = _instance!;

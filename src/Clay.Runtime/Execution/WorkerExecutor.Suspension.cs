@@ -52,6 +52,9 @@ public sealed partial class WorkerExecutor
         }
     }
 
+    /// <summary>How the worker calls other workers, if its host lets it.</summary>
+    internal IWorkerCaller? Workers => _options.Workers;
+
     /// <summary>Sleeps at least this long suspend the worker durably.</summary>
     internal TimeSpan DurableSleepThreshold => _options.DurableSleepThreshold;
 

@@ -169,10 +169,15 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     /// <exception cref="InvocationFailedException">The function threw.</exception>
     /// <exception cref="WorkerUnavailableException">The worker failed or exited.</exception>
     public async Task<InvocationResult> InvokeAsync(string functionName, IReadOnlyList<Value> arguments, string? idempotencyKey = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        await InvokeAsync(functionName, arguments, idempotencyKey, null, cancellationToken);
+
+    /// <summary>As <see cref="InvokeAsync(string, IReadOnlyList{Value}, string?, CancellationToken)"/>, for a call from the workers on <paramref name="callChain"/>.</summary>
+    public async Task<InvocationResult> InvokeAsync(string functionName, IReadOnlyList<Value> arguments, string? idempotencyKey,
+        IReadOnlyList<string>? callChain, CancellationToken cancellationToken = default)
     {
         var key = idempotencyKey ?? Guid.NewGuid().ToString();
-        var (queued, done) = Accept(functionName, arguments, key, pending: false);
+        var (queued, done) = Accept(functionName, arguments, key, pending: false, callChain);
         var outcome = done is { } recorded
             ? await ReadOutcomeAsync(key, recorded, cancellationToken)
             : await queued!.Completion.Task.WaitAsync(cancellationToken);
@@ -187,7 +192,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         var key = idempotencyKey ?? Guid.NewGuid().ToString();
-        Accept(functionName, arguments, key, pending: true);
+        Accept(functionName, arguments, key, pending: true, null);
         await FlushOrBreakAsync(cancellationToken);
         return key;
     }
@@ -213,7 +218,8 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         await _processing.ConfigureAwait(false);
     }
 
-    private (QueuedInvocation? Queued, CompletedInvocation? Done) Accept(string functionName, IReadOnlyList<Value> arguments, string key, bool pending)
+    private (QueuedInvocation? Queued, CompletedInvocation? Done) Accept(string functionName, IReadOnlyList<Value> arguments, string key, bool pending,
+        IReadOnlyList<string>? callChain)
     {
         lock (_gate)
         {
@@ -243,7 +249,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
             var pendingIndex = pending
                 ? _writer.AppendEncoded(Oplog.Codec.OplogCodec.EncodeInvocation(OplogEntryKind.PendingWorkerInvocation, _writer.Now, functionName, encoded, key))
                 : 0;
-            var queued = new QueuedInvocation(functionName, values, encoded, key, pendingIndex);
+            var queued = new QueuedInvocation(functionName, values, encoded, key, pendingIndex) { CallChain = callChain };
             if (pending) Interlocked.Increment(ref _durablePending);
             _queued.Add(key, queued);
             if (!_queue.Writer.TryWrite(queued))

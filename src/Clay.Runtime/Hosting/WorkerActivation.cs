@@ -48,11 +48,13 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
     /// </summary>
     /// <exception cref="Errors.ClayException"><c>function-not-found</c>, <c>invalid-arguments</c>, <c>invocation-failed</c>, …</exception>
     public Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken = default) =>
-        InOrderAsync(request, static (executor, function, arguments, key, ct) => executor.InvokeAsync(function, arguments, key, ct), cancellationToken);
+        InOrderAsync(request, static (executor, function, arguments, request, ct) =>
+            executor.InvokeAsync(function, arguments, request.IdempotencyKey, request.CallChain, ct), cancellationToken);
 
     /// <summary>Queues an invocation durably and returns its idempotency key without waiting for its result.</summary>
     public Task<string> EnqueueAsync(InvocationRequest request, CancellationToken cancellationToken = default) =>
-        InOrderAsync(request, static (executor, function, arguments, key, ct) => executor.EnqueueAsync(function, arguments, key, ct), cancellationToken);
+        InOrderAsync(request, static (executor, function, arguments, request, ct) =>
+            executor.EnqueueAsync(function, arguments, request.IdempotencyKey, ct), cancellationToken);
 
     /// <summary>The worker's metadata: from its executor when it is in memory, else from its oplog without loading it.</summary>
     /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
@@ -153,12 +155,18 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
         if (executor is not null) await CloseAsync(executor);
     }
 
-    private delegate Task<T> Accept<T>(WorkerExecutor executor, string function, Values.Value[] arguments, string? key, CancellationToken ct);
+    private delegate Task<T> Accept<T>(WorkerExecutor executor, string function, Values.Value[] arguments, InvocationRequest request, CancellationToken ct);
 
     /// <summary>Accepts requests in arrival order: each waits until the one before it was accepted.</summary>
     private Task<T> InOrderAsync<T>(InvocationRequest request, Accept<T> accept, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.CallChain is { } chain && chain.Contains(Id.ToString()))
+        {
+            // The worker is on the chain, waiting for this very call to return: it could never serve it.
+            return Task.FromException<T>(new Errors.ClayException(Errors.ErrorCodes.CallCycle,
+                $"the call of {request.Function} on {Id} closes a cycle ({string.Join(" → ", chain.Append(Id.ToString()))}): {Id} is waiting for this call and cannot serve it"));
+        }
         Task previous;
         TaskCompletionSource accepted;
         lock (_gate)
@@ -170,7 +178,7 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
                 try
                 {
                     var (function, arguments) = request.Bind(executor.Component);
-                    return accept(executor, function.Name, arguments, request.IdempotencyKey, cancellationToken);
+                    return accept(executor, function.Name, arguments, request, cancellationToken);
                 }
                 catch (Exception ex)
                 {
@@ -194,7 +202,7 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
             var (executor, function, arguments) = await BindAsync(request, cancellationToken).ConfigureAwait(false);
             services.Residency.Touch(Id);
             // Accepted synchronously, before the next caller in line is let go.
-            invocation = accept(executor, function, arguments, request.IdempotencyKey, cancellationToken);
+            invocation = accept(executor, function, arguments, request, cancellationToken);
         }
         finally
         {

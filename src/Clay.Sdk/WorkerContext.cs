@@ -123,4 +123,11 @@ public abstract class WorkerContext
     /// forget); returns once the callee has it durably queued. Queued once, also across replays.
     /// </summary>
     public abstract Task EnqueueCallAsync(WorkerIdentity worker, string function, params object?[] arguments);
+
+    /// <summary>
+    /// Schedules <paramref name="function"/> on a worker (this one too) to start at <paramref name="at"/>:
+    /// durable, fired after restarts, listed by <c>clay worker schedules</c> and cancellable by the key
+    /// this returns. Scheduled once, also across replays.
+    /// </summary>
+    public abstract Task<string> ScheduleCallAsync(WorkerIdentity worker, DateTimeOffset at, string function, params object?[] arguments);
 }

@@ -32,5 +32,5 @@ public sealed class GrainWorkerCaller(IGrainFactory grains) : IWorkerCaller
     }
 
     private static InvokeRequest Request(WorkerCall call, bool enqueue) =>
-        new(call.Function, call.WaveArguments, null, call.IdempotencyKey, enqueue, GrainWait) { CallChain = call.CallChain };
+        new(call.Function, call.WaveArguments, null, call.IdempotencyKey, enqueue, GrainWait) { CallChain = call.CallChain, ScheduleAt = call.ScheduleAt };
 }

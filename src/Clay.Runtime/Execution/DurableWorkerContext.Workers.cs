@@ -42,7 +42,14 @@ internal sealed partial class DurableWorkerContext
     public override async Task EnqueueCallAsync(WorkerIdentity worker, string function, params object?[] arguments) =>
         await CallCoreAsync(worker, function, arguments, enqueue: true).ConfigureAwait(true);
 
-    private async Task<Value?> CallCoreAsync(WorkerIdentity worker, string function, object?[] arguments, bool enqueue)
+    public override async Task<string> ScheduleCallAsync(WorkerIdentity worker, DateTimeOffset at, string function, params object?[] arguments)
+    {
+        var key = $"{Identity}:{_invocationKey}:{_calls + 1}";
+        await CallCoreAsync(worker, function, arguments, enqueue: true, at).ConfigureAwait(true);
+        return key;
+    }
+
+    private async Task<Value?> CallCoreAsync(WorkerIdentity worker, string function, object?[] arguments, bool enqueue, DateTimeOffset? at = null)
     {
         ArgumentNullException.ThrowIfNull(worker);
         ArgumentException.ThrowIfNullOrEmpty(function);
@@ -50,13 +57,13 @@ internal sealed partial class DurableWorkerContext
         var target = new WorkerId(worker.ComponentName, worker.WorkerName);
         var values = arguments.Select(ToValue).ToArray();
         var key = $"{Identity}:{_invocationKey}:{++_calls}";
-        var name = $"worker::{(enqueue ? "enqueue" : "call")} {target}.{function}";
+        var name = $"worker::{(at is not null ? "schedule" : enqueue ? "enqueue" : "call")} {target}.{function}";
         var chain = _callChain;
         var response = await RemoteEffectAsync(name, new Value.List(values), EffectKind.ReadRemote, CallOptions, async ct =>
         {
             var caller = _host.Workers
                 ?? throw new WorkerCallException(ErrorCodes.Internal, "this host does not let workers call other workers");
-            var call = new WorkerCall(function, values.Select(Wave.WavePrinter.Print).ToArray(), key, chain);
+            var call = new WorkerCall(function, values.Select(Wave.WavePrinter.Print).ToArray(), key, chain) { ScheduleAt = at };
             try
             {
                 if (enqueue)

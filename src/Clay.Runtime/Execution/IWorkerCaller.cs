@@ -15,7 +15,10 @@ public interface IWorkerCaller
     /// <exception cref="Errors.ClayException">The callee refused or failed it (its code tells why).</exception>
     Task<Value?> InvokeAsync(WorkerId target, WorkerCall call, CancellationToken cancellationToken);
 
-    /// <summary>Queues <paramref name="call"/> on <paramref name="target"/> durably, without waiting for it to run.</summary>
+    /// <summary>
+    /// Queues <paramref name="call"/> on <paramref name="target"/> durably, without waiting for it to run
+    /// (scheduled for <see cref="WorkerCall.ScheduleAt"/> when it has one).
+    /// </summary>
     Task EnqueueAsync(WorkerId target, WorkerCall call, CancellationToken cancellationToken);
 }
 
@@ -26,6 +29,13 @@ public interface IWorkerCaller
 /// <param name="CallChain">The workers waiting on this call, outermost first (<c>component/worker</c>), to refuse a cycle.</param>
 public sealed record WorkerCall(string Function, IReadOnlyList<string> WaveArguments, string IdempotencyKey, IReadOnlyList<string> CallChain)
 {
+    /// <summary>For a queued call: when it may start (null: as soon as possible).</summary>
+    public DateTimeOffset? ScheduleAt { get; init; }
+
     /// <summary>The request the callee's door takes.</summary>
-    public InvocationRequest ToRequest() => new(Function, new InvocationArguments.Wave(WaveArguments), IdempotencyKey) { CallChain = CallChain };
+    public InvocationRequest ToRequest() => new(Function, new InvocationArguments.Wave(WaveArguments), IdempotencyKey)
+    {
+        CallChain = CallChain,
+        ScheduleAt = ScheduleAt,
+    };
 }

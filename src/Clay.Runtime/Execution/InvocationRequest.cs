@@ -20,6 +20,9 @@ public sealed record InvocationRequest(string Function, InvocationArguments Argu
     /// </summary>
     public IReadOnlyList<string>? CallChain { get; init; }
 
+    /// <summary>When set, an enqueued request is scheduled to start at this time instead of as soon as possible.</summary>
+    public DateTimeOffset? ScheduleAt { get; init; }
+
     /// <summary>A request with arguments given as values.</summary>
     public static InvocationRequest Of(string function, IReadOnlyList<Value> arguments, string? idempotencyKey = null) =>
         new(function, new InvocationArguments.Typed(arguments), idempotencyKey);

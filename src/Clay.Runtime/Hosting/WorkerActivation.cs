@@ -51,10 +51,14 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
         InOrderAsync(request, static (executor, function, arguments, request, ct) =>
             executor.InvokeAsync(function, arguments, request.IdempotencyKey, request.CallChain, ct), cancellationToken);
 
-    /// <summary>Queues an invocation durably and returns its idempotency key without waiting for its result.</summary>
+    /// <summary>
+    /// Queues an invocation durably — or schedules it, when the request has <see cref="InvocationRequest.ScheduleAt"/> —
+    /// and returns its idempotency key without waiting for its result.
+    /// </summary>
     public Task<string> EnqueueAsync(InvocationRequest request, CancellationToken cancellationToken = default) =>
-        InOrderAsync(request, static (executor, function, arguments, request, ct) =>
-            executor.EnqueueAsync(function, arguments, request.IdempotencyKey, ct), cancellationToken);
+        InOrderAsync(request, static (executor, function, arguments, request, ct) => request.ScheduleAt is { } at
+            ? executor.ScheduleAsync(function, arguments, request.IdempotencyKey, at, ct)
+            : executor.EnqueueAsync(function, arguments, request.IdempotencyKey, ct), cancellationToken);
 
     /// <summary>The worker's metadata: from its executor when it is in memory, else from its oplog without loading it.</summary>
     /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
@@ -98,6 +102,17 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
         if (Resident is { } executor) executor.PromiseCompleted(promise);
         else services.Options.WakeUps?.WakeAt(Id, now);
     }
+
+    /// <summary>The invocations the worker has scheduled and not yet started, earliest first.</summary>
+    /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
+    public async Task<IReadOnlyList<ScheduledInvocation>> GetSchedulesAsync(CancellationToken cancellationToken = default) =>
+        (await OpenCoreAsync(null, cancellationToken)).Schedules;
+
+    /// <summary>Cancels a queued or scheduled invocation before it starts.</summary>
+    /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
+    /// <exception cref="Errors.ClayException"><c>invocation-not-cancellable</c>, <c>invocation-not-found</c>.</exception>
+    public async Task CancelInvocationAsync(string idempotencyKey, CancellationToken cancellationToken = default) =>
+        await (await OpenCoreAsync(null, cancellationToken)).CancelAsync(idempotencyKey, cancellationToken);
 
     /// <summary>
     /// Resumes a failed worker: its interrupted invocation is retried from the oplog, with a fresh

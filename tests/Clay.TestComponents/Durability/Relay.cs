@@ -31,6 +31,11 @@ public sealed class Relay(WorkerContext context)
     public async Task Notify(string to, string note) =>
         await context.EnqueueCallAsync(new WorkerIdentity(context.Identity.ComponentName, to), "receive", $"{context.Identity.WorkerName}: {note}");
 
+    /// <summary>Schedules a note to <paramref name="to"/> in <paramref name="seconds"/> seconds; returns the schedule's key.</summary>
+    public async Task<string> NoteLater(string to, ulong seconds, string note) =>
+        await context.ScheduleCallAsync(new WorkerIdentity(context.Identity.ComponentName, to), context.UtcNow().AddSeconds(seconds), "receive",
+            $"{context.Identity.WorkerName}: {note}");
+
     /// <summary>Takes a note.</summary>
     public void Receive(string note) => _received.Add(note);
 

@@ -19,5 +19,9 @@ namespace Clay.Client;
 [JsonSerializable(typeof(InvokeDto))]
 [JsonSerializable(typeof(InvokeResultDto))]
 [JsonSerializable(typeof(OplogPageDto))]
+[JsonSerializable(typeof(CompletePromiseDto))]
+[JsonSerializable(typeof(PromiseCompletedDto))]
+[JsonSerializable(typeof(ScheduleListDto))]
+[JsonSerializable(typeof(CancelledDto))]
 [JsonSerializable(typeof(ApiErrorBody))]
 public sealed partial class ClayJsonContext : JsonSerializerContext;

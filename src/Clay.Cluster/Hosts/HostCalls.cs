@@ -55,16 +55,44 @@ public enum HostOperation
     Delete,
     /// <summary>Close it: the server no longer holds its door (a running invocation finishes first).</summary>
     Close,
+    /// <summary>Bring it into memory so its pending work goes on.</summary>
+    Wake,
+    /// <summary>Complete its promise <see cref="HostWorkerCall.Number"/> with <see cref="HostWorkerCall.Text"/>.</summary>
+    CompletePromise,
+    /// <summary>Its scheduled invocations (answers <see cref="HostSchedule"/>s).</summary>
+    GetSchedules,
+    /// <summary>Cancel the invocation whose key is <see cref="HostWorkerCall.Text"/>.</summary>
+    CancelInvocation,
+    /// <summary>Resume it after a failure (answers its <c>WorkerInfo</c>).</summary>
+    Resume,
 }
+
+/// <summary>A scheduled invocation on the wire (see <c>ScheduledInvocation</c>).</summary>
+/// <param name="Index">Its oplog index.</param>
+/// <param name="Function">The function.</param>
+/// <param name="Arguments">Its arguments.</param>
+/// <param name="IdempotencyKey">Its key.</param>
+/// <param name="DueAt">When it is due.</param>
+[GenerateSerializer, Immutable]
+public sealed record HostSchedule(
+    [property: Id(0)] long Index,
+    [property: Id(1)] string Function,
+    [property: Id(2)] IReadOnlyList<Value> Arguments,
+    [property: Id(3)] string IdempotencyKey,
+    [property: Id(4)] DateTimeOffset DueAt);
 
 /// <summary>A call about one worker in a component host.</summary>
 /// <param name="Component">The worker's component.</param>
 /// <param name="Worker">The worker's name.</param>
 /// <param name="Operation">What to do.</param>
 /// <param name="Creation">How to create it, for <see cref="HostOperation.Create"/>.</param>
+/// <param name="Number">A promise's id.</param>
+/// <param name="Text">A promise's value, or an invocation's key.</param>
 [GenerateSerializer, Immutable]
 public sealed record HostWorkerCall(
     [property: Id(0)] string Component,
     [property: Id(1)] string Worker,
     [property: Id(2)] HostOperation Operation,
-    [property: Id(3)] WorkerCreation? Creation = null);
+    [property: Id(3)] WorkerCreation? Creation = null,
+    [property: Id(4)] long Number = 0,
+    [property: Id(5)] string? Text = null);

@@ -18,6 +18,10 @@ public enum StoreOperation
     Truncate,
     /// <summary>Wake the worker at <see cref="StoreCall.A"/> (Unix milliseconds).</summary>
     Wake,
+    /// <summary>Complete promise <see cref="StoreCall.A"/> with the first of <see cref="StoreCall.Entries"/>, waking at <see cref="StoreCall.B"/> (answers a bool).</summary>
+    CompletePromise,
+    /// <summary>The value of promise <see cref="StoreCall.A"/> (answers bytes or null).</summary>
+    GetPromise,
 }
 
 /// <summary>A call of a component host to the server's oplog store, about one worker.</summary>
@@ -98,3 +102,35 @@ public sealed record HostNotice(
 /// <param name="Evicted">Workers evicted since the last report.</param>
 [GenerateSerializer, Immutable]
 public sealed record HostResidency([property: Id(0)] int Resident, [property: Id(1)] long MemoryUsed, [property: Id(2)] int Evicted);
+
+/// <summary>A component host tells the server when a worker waiting out of memory must be woken.</summary>
+/// <param name="Component">The worker's component.</param>
+/// <param name="Worker">The worker.</param>
+/// <param name="At">When.</param>
+[GenerateSerializer, Immutable]
+public sealed record HostWakeAt([property: Id(0)] string Component, [property: Id(1)] string Worker, [property: Id(2)] DateTimeOffset At);
+
+/// <summary>Worker code in a component host calls another worker (through the server, which holds every worker's door).</summary>
+/// <param name="Component">The target's component.</param>
+/// <param name="Worker">The target.</param>
+/// <param name="Function">The function.</param>
+/// <param name="WaveArguments">Its arguments as WAVE text.</param>
+/// <param name="IdempotencyKey">The call's key.</param>
+/// <param name="CallChain">The workers the call went through.</param>
+/// <param name="ScheduleAt">When to run it, if scheduled.</param>
+/// <param name="Enqueue">Queue it instead of waiting for its result.</param>
+[GenerateSerializer, Immutable]
+public sealed record WorkerCallCall(
+    [property: Id(0)] string Component,
+    [property: Id(1)] string Worker,
+    [property: Id(2)] string Function,
+    [property: Id(3)] IReadOnlyList<string> WaveArguments,
+    [property: Id(4)] string IdempotencyKey,
+    [property: Id(5)] IReadOnlyList<string> CallChain,
+    [property: Id(6)] DateTimeOffset? ScheduleAt,
+    [property: Id(7)] bool Enqueue);
+
+/// <summary>The result of a <see cref="WorkerCallCall"/>.</summary>
+/// <param name="Result">The value, or null for unit (or a queued call).</param>
+[GenerateSerializer, Immutable]
+public sealed record WorkerCallResult([property: Id(0)] Clay.Runtime.Values.Value? Result);

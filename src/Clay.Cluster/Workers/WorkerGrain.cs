@@ -41,7 +41,29 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
         {
             return new InvokeReply(InvocationState.Running, request.IdempotencyKey, request.Function, null);
         }
+        catch (WorkerSuspendedException)
+        {
+            // It waits out of memory, or is retried from the oplog: it goes on under the same key.
+            return new InvokeReply(InvocationState.Running, request.IdempotencyKey, request.Function, null);
+        }
     }
+
+    /// <inheritdoc/>
+    public Task WakeAsync() => Activation.WakeAsync();
+
+    /// <inheritdoc/>
+    public Task CompletePromiseAsync(long promise, string value) => Activation.CompletePromiseAsync(promise, value);
+
+    /// <inheritdoc/>
+    public Task<WorkerInfo> ResumeAsync() => Activation.ResumeAsync();
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<ScheduleView>> GetSchedulesAsync() =>
+        [.. (await Activation.GetSchedulesAsync()).Select(s => new ScheduleView(s.IdempotencyKey, s.FunctionName,
+            s.Arguments.Select(Clay.Runtime.Wave.WavePrinter.Print).ToArray(), s.DueAt))];
+
+    /// <inheritdoc/>
+    public Task CancelInvocationAsync(string idempotencyKey) => Activation.CancelInvocationAsync(idempotencyKey);
 
     /// <inheritdoc/>
     public Task<WorkerInfo> GetAsync() => Activation.GetInfoAsync();

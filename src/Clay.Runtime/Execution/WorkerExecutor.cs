@@ -44,6 +44,8 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private Task _processing = Task.CompletedTask;
     private long _lastActivityTimestamp;
     private (long Index, string Key)? _restoring;
+    private QueuedInvocation? _running;
+    private bool _restarting;
 
     private WorkerExecutor(WorkerId id, IOplogStore store, WorkerExecutorOptions options, OplogWriter writer, LoadedComponent component,
         OplogEntry.Create created, ReplayLog replay)
@@ -57,6 +59,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         _created = created;
         _replay = replay;
         _context = NewContext();
+        _writer.Marks = CurrentMark;
         _completed = new CompletedInvocations(options.IdempotencyKeys);
         _lastActivityTimestamp = options.Time.GetTimestamp();
     }
@@ -79,6 +82,12 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     /// so this executor takes no more invocations and the worker must be opened again.
     /// </summary>
     public bool IsBroken { get; private set; }
+
+    /// <summary>
+    /// True when this executor takes no more invocations and the worker must be opened again: its
+    /// oplog could not be written, or its invocation is being retried from the oplog.
+    /// </summary>
+    public bool MustReopen => IsBroken || Volatile.Read(ref _restarting);
 
     /// <summary>True while an invocation runs or waits in the queue.</summary>
     public bool IsBusy
@@ -141,7 +150,11 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         {
             window = await RecoveryWindow.ReadAsync(id, store, lastIndex, useSnapshot, options.IdempotencyKeys, cancellationToken);
             component = await catalog.GetAsync(id.Component, window.Create.ComponentVersion, cancellationToken);
-            writer = new OplogWriter(id, store, lastIndex, options.Time, options.Limits.MaxEntryBytes);
+            writer = new OplogWriter(id, store, lastIndex, options.Time, options.Limits.MaxEntryBytes)
+            {
+                // What the store says now, so the first commit that changes it is sent.
+                StoredMark = await store.GetMarkAsync(id, cancellationToken) ?? WorkerMark.Idle,
+            };
         }
 
         var executor = new WorkerExecutor(id, store, options, writer, component, window.Create, new ReplayLog(window.Replayed));
@@ -156,10 +169,15 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     /// <exception cref="InvocationFailedException">The function threw.</exception>
     /// <exception cref="WorkerUnavailableException">The worker failed or exited.</exception>
     public async Task<InvocationResult> InvokeAsync(string functionName, IReadOnlyList<Value> arguments, string? idempotencyKey = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        await InvokeAsync(functionName, arguments, idempotencyKey, null, cancellationToken);
+
+    /// <summary>As <see cref="InvokeAsync(string, IReadOnlyList{Value}, string?, CancellationToken)"/>, for a call from the workers on <paramref name="callChain"/>.</summary>
+    public async Task<InvocationResult> InvokeAsync(string functionName, IReadOnlyList<Value> arguments, string? idempotencyKey,
+        IReadOnlyList<string>? callChain, CancellationToken cancellationToken = default)
     {
         var key = idempotencyKey ?? Guid.NewGuid().ToString();
-        var (queued, done) = Accept(functionName, arguments, key, pending: false);
+        var (queued, done) = Accept(functionName, arguments, key, pending: false, callChain);
         var outcome = done is { } recorded
             ? await ReadOutcomeAsync(key, recorded, cancellationToken)
             : await queued!.Completion.Task.WaitAsync(cancellationToken);
@@ -174,7 +192,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         var key = idempotencyKey ?? Guid.NewGuid().ToString();
-        Accept(functionName, arguments, key, pending: true);
+        Accept(functionName, arguments, key, pending: true, null);
         await FlushOrBreakAsync(cancellationToken);
         return key;
     }
@@ -183,7 +201,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     public WorkerInfo GetInfo()
     {
         int pending;
-        lock (_gate) pending = Math.Max(0, _queued.Count - (Status == WorkerStatus.Running ? 1 : 0));
+        lock (_gate) pending = Math.Max(0, _queued.Count - (_running is not null ? 1 : 0));
         return new WorkerInfo(Id, _component.Version, _component.Size, Status, _created.Timestamp, _created.Arguments.ToArray(),
             _created.Environment.ToArray(), pending, _retryCount, _lastError, _writer.LastIndex, Interlocked.Read(ref _memoryAtStartup),
             Interlocked.Read(ref _memoryNow), Resident: true);
@@ -195,40 +213,27 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
+        Close();
         _queue.Writer.TryComplete();
         await _processing.ConfigureAwait(false);
     }
 
-    private (QueuedInvocation? Queued, CompletedInvocation? Done) Accept(string functionName, IReadOnlyList<Value> arguments, string key, bool pending)
+    private (QueuedInvocation? Queued, CompletedInvocation? Done) Accept(string functionName, IReadOnlyList<Value> arguments, string key, bool pending,
+        IReadOnlyList<string>? callChain)
     {
         lock (_gate)
         {
             if (IsBroken) throw BrokenError();
+            if (_restarting) throw new WorkerSuspendedException(Id, "is being retried from its oplog");
             if (Status is WorkerStatus.Failed or WorkerStatus.Exited) throw new WorkerUnavailableException(Id, Status, _lastError);
             if (_completed.TryGet(key, out var done)) return (null, done);
             if (_queued.TryGetValue(key, out var existing)) return (existing, null);
-            if (_component.Model.FindFunction(functionName) is null)
-            {
-                throw new FunctionNotFoundException(Id.Component, functionName, _component.Model.Functions.Select(f => f.Name));
-            }
-            var values = arguments.ToArray();
-            var limits = _options.Limits;
-            if (_queued.Count >= limits.MaxPendingInvocations)
-            {
-                throw new ClayException(ErrorCodes.TooManyPending,
-                    $"worker {Id} already has {_queued.Count} invocations waiting; the limit is {limits.MaxPendingInvocations} (--max-pending): retry later");
-            }
-            // Encoded once: these bytes are measured here and written in the oplog entries.
-            var encoded = Oplog.Codec.OplogCodec.EncodeArguments(values);
-            if (encoded.Length > Math.Min(limits.MaxArgumentBytes, limits.MaxEntryBytes - 4096))
-            {
-                throw new ClayException(ErrorCodes.ArgumentTooLarge,
-                    $"the arguments of {functionName} take {encoded.Length:N0} bytes; the limit is {limits.MaxArgumentBytes:N0} (--max-argument-size)");
-            }
+            var (values, encoded) = CheckAcceptable(functionName, arguments);
             var pendingIndex = pending
                 ? _writer.AppendEncoded(Oplog.Codec.OplogCodec.EncodeInvocation(OplogEntryKind.PendingWorkerInvocation, _writer.Now, functionName, encoded, key))
                 : 0;
-            var queued = new QueuedInvocation(functionName, values, encoded, key, pendingIndex);
+            var queued = new QueuedInvocation(functionName, values, encoded, key, pendingIndex) { CallChain = callChain };
+            if (pending) Interlocked.Increment(ref _durablePending);
             _queued.Add(key, queued);
             if (!_queue.Writer.TryWrite(queued))
             {
@@ -237,6 +242,34 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
             }
             return (queued, null);
         }
+    }
+
+    /// <summary>
+    /// Checks that an invocation may be taken — the function exists, the queue has room, the arguments
+    /// fit — and encodes its arguments once, for the oplog. Called under the gate.
+    /// </summary>
+    private (Value[] Values, byte[] Encoded) CheckAcceptable(string functionName, IReadOnlyList<Value> arguments)
+    {
+        if (_component.Model.FindFunction(functionName) is null)
+        {
+            throw new FunctionNotFoundException(Id.Component, functionName, _component.Model.Functions.Select(f => f.Name));
+        }
+        var values = arguments.ToArray();
+        var limits = _options.Limits;
+        var waiting = _queued.Count + _scheduled.Count;
+        if (waiting >= limits.MaxPendingInvocations)
+        {
+            throw new ClayException(ErrorCodes.TooManyPending,
+                $"worker {Id} already has {waiting} invocations waiting; the limit is {limits.MaxPendingInvocations} (--max-pending): retry later");
+        }
+        // Encoded once: these bytes are measured here and written in the oplog entries.
+        var encoded = Oplog.Codec.OplogCodec.EncodeArguments(values);
+        if (encoded.Length > Math.Min(limits.MaxArgumentBytes, limits.MaxEntryBytes - 4096))
+        {
+            throw new ClayException(ErrorCodes.ArgumentTooLarge,
+                $"the arguments of {functionName} take {encoded.Length:N0} bytes; the limit is {limits.MaxArgumentBytes:N0} (--max-argument-size)");
+        }
+        return (values, encoded);
     }
 
     /// <summary>Reads the outcome of an invocation that already completed back from the oplog.</summary>
@@ -264,7 +297,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private DurableWorkerContext NewContext() => new(
         new WorkerIdentity(Id.Component, Id.Worker), _created.Arguments.ToArray(),
         _created.Environment.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
-        _writer, _replay, _options.Time, _options.HttpHandlerFactory, SetStatusFromContext,
+        _writer, _replay, this, _options.Time, _options.HttpHandlerFactory, SetStatusFromContext,
         _options.LogSink is { } sink ? entry => sink(Id, entry) : null);
 
     private void SetStatusFromContext(WorkerStatus status)

@@ -39,4 +39,19 @@ public interface IWorkerDoor : IAsyncDisposable
 
     /// <summary>Stops the worker and deletes its oplog; fails with <c>worker-not-found</c>.</summary>
     Task DeleteAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Brings the worker into memory so that its pending work goes on; fails with <c>worker-not-found</c>.</summary>
+    Task WakeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Completes the worker's promise once; fails with <c>promise-not-found</c> or <c>promise-already-completed</c>.</summary>
+    Task CompletePromiseAsync(long promise, string value, CancellationToken cancellationToken = default);
+
+    /// <summary>The invocations the worker has scheduled and not yet started, earliest first.</summary>
+    Task<IReadOnlyList<ScheduledInvocation>> GetSchedulesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels a queued or scheduled invocation before it starts.</summary>
+    Task CancelInvocationAsync(string idempotencyKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Resumes a failed worker; fails with <c>worker-not-resumable</c> when it has not failed.</summary>
+    Task<WorkerInfo> ResumeAsync(CancellationToken cancellationToken = default);
 }

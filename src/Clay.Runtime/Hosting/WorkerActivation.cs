@@ -30,7 +30,7 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IWo
     {
         get
         {
-            lock (_gate) return _executor is { IsBroken: false } executor ? executor : null;
+            lock (_gate) return _executor is { MustReopen: false } executor ? executor : null;
         }
     }
 
@@ -48,11 +48,17 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IWo
     /// </summary>
     /// <exception cref="Errors.ClayException"><c>function-not-found</c>, <c>invalid-arguments</c>, <c>invocation-failed</c>, …</exception>
     public Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken = default) =>
-        InOrderAsync(request, static (executor, function, arguments, key, ct) => executor.InvokeAsync(function, arguments, key, ct), cancellationToken);
+        InOrderAsync(request, static (executor, function, arguments, request, ct) =>
+            executor.InvokeAsync(function, arguments, request.IdempotencyKey, request.CallChain, ct), cancellationToken);
 
-    /// <summary>Queues an invocation durably and returns its idempotency key without waiting for its result.</summary>
+    /// <summary>
+    /// Queues an invocation durably — or schedules it, when the request has <see cref="InvocationRequest.ScheduleAt"/> —
+    /// and returns its idempotency key without waiting for its result.
+    /// </summary>
     public Task<string> EnqueueAsync(InvocationRequest request, CancellationToken cancellationToken = default) =>
-        InOrderAsync(request, static (executor, function, arguments, key, ct) => executor.EnqueueAsync(function, arguments, key, ct), cancellationToken);
+        InOrderAsync(request, static (executor, function, arguments, request, ct) => request.ScheduleAt is { } at
+            ? executor.ScheduleAsync(function, arguments, request.IdempotencyKey, at, ct)
+            : executor.EnqueueAsync(function, arguments, request.IdempotencyKey, ct), cancellationToken);
 
     /// <summary>The worker's metadata: from its executor when it is in memory, else from its oplog without loading it.</summary>
     /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
@@ -69,6 +75,58 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IWo
     public async Task<bool> ExistsAsync(CancellationToken cancellationToken = default) =>
         Resident is not null || await services.Store.GetLastIndexAsync(Id, cancellationToken) > 0;
 
+    /// <summary>
+    /// Brings the worker into memory if it is not there, so that what it has to do — an invocation
+    /// to resume, a retry, a sleep that ended — goes on. Used by start-up recovery and wake-ups.
+    /// </summary>
+    /// <exception cref="WorkerNotFoundException">It does not exist (any more).</exception>
+    public async Task WakeAsync(CancellationToken cancellationToken = default) => (await OpenCoreAsync(null, cancellationToken)).WakeIfDue();
+
+    /// <summary>
+    /// Completes the worker's promise <paramref name="promise"/> with <paramref name="value"/>, durably and
+    /// once, and wakes the worker if it waits for it.
+    /// </summary>
+    /// <exception cref="WorkerNotFoundException">The worker does not exist.</exception>
+    /// <exception cref="Errors.ClayException"><c>promise-not-found</c>, <c>promise-already-completed</c>.</exception>
+    public async Task CompletePromiseAsync(long promise, string value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var promises = services.Store as Storage.IPromiseStore
+            ?? throw new Errors.ClayException(Errors.ErrorCodes.StorageUnavailable, "this oplog store cannot keep promises");
+        await Promises.CheckCreatedAsync(services.Store, Id, promise, cancellationToken);
+        var now = services.Options.Time.GetUtcNow();
+        if (!await promises.CompleteAsync(Id, promise, System.Text.Encoding.UTF8.GetBytes(value), now, cancellationToken))
+        {
+            throw new Errors.ClayException(Errors.ErrorCodes.PromiseAlreadyCompleted, $"promise {promise} of worker {Id} was completed before; a promise is completed once");
+        }
+        if (Resident is { } executor) executor.PromiseCompleted(promise);
+        else services.Options.WakeUps?.WakeAt(Id, now);
+    }
+
+    /// <summary>The invocations the worker has scheduled and not yet started, earliest first.</summary>
+    /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
+    public async Task<IReadOnlyList<ScheduledInvocation>> GetSchedulesAsync(CancellationToken cancellationToken = default) =>
+        (await OpenCoreAsync(null, cancellationToken)).Schedules;
+
+    /// <summary>Cancels a queued or scheduled invocation before it starts.</summary>
+    /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
+    /// <exception cref="Errors.ClayException"><c>invocation-not-cancellable</c>, <c>invocation-not-found</c>.</exception>
+    public async Task CancelInvocationAsync(string idempotencyKey, CancellationToken cancellationToken = default) =>
+        await (await OpenCoreAsync(null, cancellationToken)).CancelAsync(idempotencyKey, cancellationToken);
+
+    /// <summary>
+    /// Resumes a failed worker: its interrupted invocation is retried from the oplog, with a fresh
+    /// count of attempts.
+    /// </summary>
+    /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
+    /// <exception cref="Errors.ClayException"><c>worker-not-resumable</c>: it has not failed.</exception>
+    public async Task<WorkerInfo> ResumeAsync(CancellationToken cancellationToken = default)
+    {
+        var executor = await OpenCoreAsync(null, cancellationToken);
+        await executor.ResumeAsync(cancellationToken);
+        return (await OpenCoreAsync(null, cancellationToken)).GetInfo();
+    }
+
     /// <summary>Drops the worker from memory if it is idle; nothing is saved. False when it is busy or not in memory.</summary>
     public async ValueTask<bool> EvictAsync()
     {
@@ -76,7 +134,7 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IWo
         lock (_gate)
         {
             executor = _executor;
-            if (executor is null || executor.IsBusy || !_arrivals.IsCompleted) return false;
+            if (executor is null || !executor.IsEvictable || !_arrivals.IsCompleted) return false;
             _executor = null;
         }
         await CloseAsync(executor);
@@ -122,24 +180,30 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IWo
         if (executor is not null) await CloseAsync(executor);
     }
 
-    private delegate Task<T> Accept<T>(WorkerExecutor executor, string function, Values.Value[] arguments, string? key, CancellationToken ct);
+    private delegate Task<T> Accept<T>(WorkerExecutor executor, string function, Values.Value[] arguments, InvocationRequest request, CancellationToken ct);
 
     /// <summary>Accepts requests in arrival order: each waits until the one before it was accepted.</summary>
     private Task<T> InOrderAsync<T>(InvocationRequest request, Accept<T> accept, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.CallChain is { } chain && chain.Contains(Id.ToString()))
+        {
+            // The worker is on the chain, waiting for this very call to return: it could never serve it.
+            return Task.FromException<T>(new Errors.ClayException(Errors.ErrorCodes.CallCycle,
+                $"the call of {request.Function} on {Id} closes a cycle ({string.Join(" → ", chain.Append(Id.ToString()))}): {Id} is waiting for this call and cannot serve it"));
+        }
         Task previous;
         TaskCompletionSource accepted;
         lock (_gate)
         {
-            if (_arrivals.IsCompleted && _executor is { IsBroken: false } executor)
+            if (_arrivals.IsCompleted && _executor is { MustReopen: false } executor)
             {
                 // Nobody ahead is waiting for the worker to open: accept right away, on this thread.
                 services.Residency.Touch(Id);
                 try
                 {
                     var (function, arguments) = request.Bind(executor.Component);
-                    return accept(executor, function.Name, arguments, request.IdempotencyKey, cancellationToken);
+                    return accept(executor, function.Name, arguments, request, cancellationToken);
                 }
                 catch (Exception ex)
                 {
@@ -163,7 +227,7 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IWo
             var (executor, function, arguments) = await BindAsync(request, cancellationToken).ConfigureAwait(false);
             services.Residency.Touch(Id);
             // Accepted synchronously, before the next caller in line is let go.
-            invocation = accept(executor, function, arguments, request.IdempotencyKey, cancellationToken);
+            invocation = accept(executor, function, arguments, request, cancellationToken);
         }
         finally
         {
@@ -212,7 +276,7 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IWo
             WorkerExecutor? broken = null;
             lock (_gate)
             {
-                if (_executor is { IsBroken: false } open) return open;
+                if (_executor is { MustReopen: false } open) return open;
                 if (_executor is not null)
                 {
                     broken = _executor;
@@ -248,7 +312,7 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IWo
                         services.Residency.Add(executor);
                     }
                 }
-                if (ReferenceEquals(_executor, executor) && !executor.IsBroken) return executor;
+                if (ReferenceEquals(_executor, executor) && !executor.MustReopen) return executor;
             }
         }
     }

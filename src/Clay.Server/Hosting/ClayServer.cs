@@ -66,7 +66,13 @@ public static class ClayServer
             IdempotencyKeys = options.IdempotencyKeys,
             Limits = options.Limits,
             AdmitNewWorker = quota.Admit,
+            WakeUps = sp.GetRequiredService<WakeUpTimers>(),
+            Workers = new GrainWorkerCaller(sp.GetRequiredService<IGrainFactory>()),
         });
+        builder.Services.AddSingleton(sp => new WakeUpTimers(
+            (worker, _) => sp.GetRequiredService<IGrainFactory>().GetGrain<IWorkerGrain>(WorkerGrainKey.Of(worker)).WakeAsync(),
+            TimeProvider.System, sp.GetRequiredService<ILogger<WakeUpTimers>>()));
+        builder.Services.AddHostedService<StartupRecovery>();
         builder.Services.AddSingleton<ResidentWorkers>();
         builder.Services.AddSingleton(sp => new WorkerServices(store, sp.GetRequiredService<IComponentCatalog>(),
             sp.GetRequiredService<WorkerExecutorOptions>(), sp.GetRequiredService<ResidentWorkers>())
@@ -80,7 +86,8 @@ public static class ClayServer
         });
         if (options.Isolation == IsolationMode.Process)
         {
-            builder.Services.AddSingleton(sp => new ServerSideOfHosts(store, sp.GetRequiredService<ComponentRegistry>(), quota.Admit, sp.GetRequiredService<ClayMetrics>()));
+            builder.Services.AddSingleton(sp => new ServerSideOfHosts(store, sp.GetRequiredService<ComponentRegistry>(), quota.Admit, sp.GetRequiredService<ClayMetrics>(),
+                sp.GetRequiredService<WakeUpTimers>(), sp.GetRequiredService<WorkerExecutorOptions>().Workers));
             builder.Services.AddSingleton(sp => new ComponentHosts(
                 component => new HostSettings
                 {

@@ -45,6 +45,7 @@ internal static class ComponentHostMain
         var ready = new TaskCompletionSource<HostWorkers>(TaskCreationOptions.RunContinuationsAsynchronously);
         var channel = new HostChannel(input, output, serializer, async call => await (await ready.Task).HandleAsync(call), _ => { },
             $"component host {settings.Component}");
+        var links = new HostWorkerLinks(channel);
         var options = new WorkerExecutorOptions
         {
             LoggerFactory = logging,
@@ -54,6 +55,8 @@ internal static class ComponentHostMain
             Limits = settings.Limits,
             // A synchronous question in the executor: the answer is one short round trip.
             AdmitNewWorker = id => channel.CallAsync(new AdmitCall(id.Component, id.Worker)).GetAwaiter().GetResult(),
+            WakeUps = links,
+            Workers = links,
         };
         var services = new WorkerServices(new RemoteOplogStore(channel), new HostCatalog(channel), options, new ResidentWorkers())
         {

@@ -58,6 +58,20 @@ internal sealed class HostWorkers(WorkerServices services, long memoryBudget) : 
             case HostOperation.Close:
                 if (_workers.TryRemove(id, out var closed)) await closed.DisposeAsync();
                 return null;
+            case HostOperation.Wake:
+                await Activation(id).WakeAsync();
+                return null;
+            case HostOperation.CompletePromise:
+                await Activation(id).CompletePromiseAsync(call.Number, call.Text ?? "");
+                return null;
+            case HostOperation.GetSchedules:
+                return (await Activation(id).GetSchedulesAsync())
+                    .Select(s => new HostSchedule(s.Index, s.FunctionName, [.. s.Arguments], s.IdempotencyKey, s.DueAt)).ToArray();
+            case HostOperation.CancelInvocation:
+                await Activation(id).CancelInvocationAsync(call.Text ?? "");
+                return null;
+            case HostOperation.Resume:
+                return await Activation(id).ResumeAsync();
             default:
                 throw new InvalidOperationException($"unknown operation {call.Operation}");
         }

@@ -11,8 +11,18 @@ namespace Clay.Server.Isolation;
 /// host's channel, so the host never opens the database and its appends join the server's group
 /// commit. An append answers only once the server made it durable.
 /// </summary>
-internal sealed class RemoteOplogStore(HostChannel channel) : IOplogStore
+internal sealed class RemoteOplogStore(HostChannel channel) : IOplogStore, IPromiseStore
 {
+    /// <inheritdoc/>
+    public async ValueTask<bool> CompleteAsync(WorkerId worker, long promise, ReadOnlyMemory<byte> value, DateTimeOffset wakeAt,
+        CancellationToken cancellationToken = default) =>
+        (bool)(await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.CompletePromise, promise,
+            wakeAt.ToUnixTimeMilliseconds(), [value.ToArray()]), cancellationToken))!;
+
+    /// <inheritdoc/>
+    public async ValueTask<byte[]?> GetAsync(WorkerId worker, long promise, CancellationToken cancellationToken = default) =>
+        (byte[]?)await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.GetPromise, promise), cancellationToken);
+
     /// <inheritdoc/>
     public async ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark = null,
         CancellationToken cancellationToken = default)

@@ -108,6 +108,29 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
     }
 
     /// <inheritdoc/>
+    public async Task WakeAsync(CancellationToken cancellationToken = default) =>
+        await CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Wake), "waking it", cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task CompletePromiseAsync(long promise, string value, CancellationToken cancellationToken = default) =>
+        await CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.CompletePromise, Number: promise, Text: value),
+            $"completing promise {promise}", cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<ScheduledInvocation>> GetSchedulesAsync(CancellationToken cancellationToken = default) =>
+        [.. ((HostSchedule[])(await CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.GetSchedules), "reading its schedules",
+            cancellationToken))!).Select(s => new ScheduledInvocation(s.Index, s.Function, s.Arguments.ToArray(), s.IdempotencyKey, s.DueAt))];
+
+    /// <inheritdoc/>
+    public async Task CancelInvocationAsync(string idempotencyKey, CancellationToken cancellationToken = default) =>
+        await CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.CancelInvocation, Text: idempotencyKey),
+            $"cancelling {idempotencyKey}", cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<WorkerInfo> ResumeAsync(CancellationToken cancellationToken = default) =>
+        (WorkerInfo)(await CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Resume), "resuming it", cancellationToken))!;
+
+    /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
         if (hosts.Running(Id.Component) is not { } host) return;

@@ -3,6 +3,7 @@ using Clay.Cluster.Workers;
 using Clay.Runtime;
 using Clay.Runtime.Execution;
 using Clay.Runtime.Storage;
+using Clay.Runtime.Errors;
 using Clay.Server.Components;
 
 namespace Clay.Server.Isolation;
@@ -11,7 +12,8 @@ namespace Clay.Server.Isolation;
 /// Answers what component hosts ask of the server: the oplog store, where component versions are,
 /// the per-component worker quota. Hosts reach nothing else of the server.
 /// </summary>
-internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry registry, Action<WorkerId>? admit, ClayMetrics? metrics)
+internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry registry, Action<WorkerId>? admit, ClayMetrics? metrics,
+    IWorkerWakeUps? wakeUps, IWorkerCaller? workers)
 {
     /// <summary>The most bytes of entries one read answer carries; the host asks again for the rest.</summary>
     private const int ReadChunkBytes = 1 << 20;
@@ -31,6 +33,17 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
             case AdmitCall a when a.Component == component:
                 admit?.Invoke(new WorkerId(a.Component, a.Worker));
                 return null;
+            case WorkerCallCall w:
+                // A call from worker code to any worker: it goes through that worker's own door, as calls in one process do.
+                if (workers is null) throw new ClayException(ErrorCodes.Internal, "this server does not connect workers");
+                var target = new WorkerId(w.Component, w.Worker);
+                var workerCall = new WorkerCall(w.Function, w.WaveArguments, w.IdempotencyKey, w.CallChain) { ScheduleAt = w.ScheduleAt };
+                if (w.Enqueue)
+                {
+                    await workers.EnqueueAsync(target, workerCall, CancellationToken.None);
+                    return new WorkerCallResult(null);
+                }
+                return new WorkerCallResult(await workers.InvokeAsync(target, workerCall, CancellationToken.None));
             default:
                 throw new InvalidOperationException($"the component host of {component} may not ask {call}");
         }
@@ -52,6 +65,9 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
             case HostNotice { RecoveredTicks: > 0 } recovered when recovered.Component == component:
                 metrics?.Recovered(TimeSpan.FromTicks(recovered.RecoveredTicks));
                 break;
+            case HostWakeAt wake when wake.Component == component:
+                wakeUps?.WakeAt(new WorkerId(wake.Component, wake.Worker), wake.At);
+                break;
             case HostResidency residency:
                 _residency[component] = residency;
                 if (residency.Evicted > 0) metrics?.Evicted(residency.Evicted);
@@ -61,6 +77,9 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
 
     /// <summary>A host ended: its workers are no longer in memory.</summary>
     public void Ended(string component) => _residency.TryRemove(component, out _);
+
+    private IPromiseStore Promises => store as IPromiseStore
+        ?? throw new ClayException(ErrorCodes.StorageUnavailable, "this oplog store cannot keep promises");
 
     private async Task<object?> StoreAsync(WorkerId worker, StoreCall call)
     {
@@ -95,6 +114,10 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
             case StoreOperation.Wake:
                 await store.WakeAsync(worker, DateTimeOffset.FromUnixTimeMilliseconds(call.A));
                 return null;
+            case StoreOperation.CompletePromise:
+                return await Promises.CompleteAsync(worker, call.A, (call.Entries ?? [[]])[0], DateTimeOffset.FromUnixTimeMilliseconds(call.B));
+            case StoreOperation.GetPromise:
+                return await Promises.GetAsync(worker, call.A);
             default:
                 throw new InvalidOperationException($"unknown store operation {call.Operation}");
         }

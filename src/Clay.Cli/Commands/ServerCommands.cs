@@ -15,7 +15,7 @@ public static class ServerCommands
         var command = new Command("server", "Run the Clay server");
         var options = new Argument<string[]>("options")
         {
-            Description = "Server options (see README; also from appsettings.json, ~/.clay/server.conf and CLAY__ variables): --data-dir DIR, --port N, --listen ADDRESS, --memory-budget SIZE, --max-idle DURATION, --snapshot-every N, --max-argument-size SIZE, --max-pending N, --invocation-timeout DURATION, …",
+            Description = "Server options (see README; also from appsettings.json, ~/.clay/server.conf and CLAY__ variables): --data-dir DIR, --port N, --listen ADDRESS, --memory-budget SIZE, --max-idle DURATION, --snapshot-every N, --max-argument-size SIZE, --max-pending N, --invocation-timeout DURATION, --isolation process|none, --host-memory SIZE, …",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var run = new Command("run", "Start the server with embedded storage and wait (Ctrl+C stops it cleanly)") { options };

@@ -57,6 +57,9 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
     public Task<WorkerInfo> ResumeAsync() => Activation.ResumeAsync();
 
     /// <inheritdoc/>
+    public Task<WorkerInfo> InterruptAsync(bool recoverImmediately) => Activation.InterruptAsync(recoverImmediately);
+
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<ScheduleView>> GetSchedulesAsync() =>
         [.. (await Activation.GetSchedulesAsync()).Select(s => new ScheduleView(s.IdempotencyKey, s.FunctionName,
             s.Arguments.Select(Clay.Runtime.Wave.WavePrinter.Print).ToArray(), s.DueAt))];

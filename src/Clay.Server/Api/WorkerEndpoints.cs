@@ -33,6 +33,10 @@ public static class WorkerEndpoints
         workers.MapPost("/{worker}/promises/{promise}/complete", CompletePromiseAsync);
         workers.MapPost("/{worker}/resume", ResumeAsync);
         workers.MapGet("/{worker}/schedules", SchedulesAsync);
+        workers.MapPost("/{worker}/interrupt", async (string component, string worker, bool? recoverImmediately, IGrainFactory grains) =>
+            ToDto(await Grain(grains, Id(component, worker)).InterruptAsync(recoverImmediately ?? false)));
+        workers.MapPost("/{worker}/simulate-crash", async (string component, string worker, IGrainFactory grains) =>
+            ToDto(await Grain(grains, Id(component, worker)).InterruptAsync(recoverImmediately: true)));
         workers.MapPost("/{worker}/invocations/{key}/cancel", CancelAsync);
     }
 

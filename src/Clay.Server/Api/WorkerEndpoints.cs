@@ -40,7 +40,7 @@ public static class WorkerEndpoints
     private static async Task<IResult> CreateAsync(string component, CreateWorkerDto body, IGrainFactory grains, ComponentRegistry registry)
     {
         var id = Id(component, body.Name ?? "");
-        registry.Get(id.Component);
+        await registry.GetAsync(id.Component, null, CancellationToken.None);
         var info = await Grain(grains, id).CreateAsync(new WorkerCreation(body.Args ?? [], (body.Env ?? new Dictionary<string, string>()).ToList()));
         return Results.Created($"/v1/components/{Uri.EscapeDataString(id.Component)}/workers/{id.Worker}", ToDto(info));
     }
@@ -49,11 +49,13 @@ public static class WorkerEndpoints
         ToDto(await Grain(grains, Id(component, worker)).GetAsync());
 
     private static async Task<WorkerListDto> ListAsync(string component, string[]? filter, int? count, string? cursor,
-        IOplogStore store, ResidentWorkers residency, ComponentRegistry registry, CancellationToken ct)
+        IOplogStore store, ResidentWorkers residency, ComponentRegistry registry, Cluster.ClusterNodes nodes, CancellationToken ct)
     {
         var name = Names.ValidateComponent(Uri.UnescapeDataString(component));
-        registry.Get(name);
-        var page = await WorkerListing.ListAsync(store, residency, name, filter ?? [], Math.Clamp(count ?? 50, 1, 10_000), cursor, ct);
+        await registry.GetAsync(name, null, ct);
+        // A worker in another node's memory is shown as that node sees it.
+        var elsewhere = await nodes.ResidentAsync(name);
+        var page = await WorkerListing.ListAsync(store, residency, name, filter ?? [], Math.Clamp(count ?? 50, 1, 10_000), cursor, elsewhere, ct);
         return new WorkerListDto(page.Workers.Select(ToDto).ToList(), page.Cursor);
     }
 

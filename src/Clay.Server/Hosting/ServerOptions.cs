@@ -53,6 +53,18 @@ public sealed record ServerOptions
     public int IdempotencyKeys { get; init; } = 1024;
 
     /// <summary>
+    /// The PostgreSQL database of the cluster this node joins (<c>--cluster URL</c>, else
+    /// <c>$CLAY_CLUSTER</c>); null runs one node on embedded storage. See docs/cluster.md.
+    /// </summary>
+    public string? Cluster { get; init; } = Environment.GetEnvironmentVariable("CLAY_CLUSTER") is { Length: > 0 } url ? url : null;
+
+    /// <summary>The port the node talks to the other nodes on (0: a free one, chosen at each start).</summary>
+    public int SiloPort { get; init; }
+
+    /// <summary>The address the other nodes reach this one at (null: the local address that routes to the database).</summary>
+    public IPAddress? Advertise { get; init; }
+
+    /// <summary>
     /// The budget in force: <see cref="MemoryBudgetBytes"/> when set, else a quarter of the memory
     /// available to the process (the machine's, or the container's limit when there is one).
     /// </summary>
@@ -121,6 +133,9 @@ public sealed record ServerOptions
         ("max-pending", (o, v) => o with { Limits = o.Limits with { MaxPendingInvocations = Math.Max(1, ParseCount("--max-pending", v)) } }),
         ("max-workers", (o, v) => o with { MaxWorkersPerComponent = Math.Max(1, ParseCount("--max-workers", v)) }),
         ("invocation-timeout", (o, v) => o with { InvocationTimeout = ParseDuration(v) }),
+        ("cluster", (o, v) => o with { Cluster = v.Length > 0 ? v : throw Bad("--cluster needs a PostgreSQL URL such as postgres://USER@HOST:5432/DB") }),
+        ("silo-port", (o, v) => o with { SiloPort = ParsePort(v) }),
+        ("advertise", (o, v) => o with { Advertise = IPAddress.TryParse(v, out var ip) ? ip : throw Bad($"--advertise needs an IP address, not '{v}'") }),
     ];
 
     private static int ParseIntSize(string name, string text)

@@ -46,6 +46,18 @@ internal sealed class OplogCommit
         batch.BatchCommands.Add(WorkerKeys(sql.LockWorkers, _workers.Keys));
     }
 
+    /// <summary>Adds the lookup of the batch's promises that are already completed, when it completes any.</summary>
+    public void AddPromiseLookup(NpgsqlBatch batch, StoreSql sql)
+    {
+        var completions = _operations.OfType<WriteOperation.CompletePromise>().ToList();
+        if (completions.Count == 0) return;
+        batch.BatchCommands.Add(Command(sql.CompletedPromises, completions.Select(c => c.Worker.Component).ToArray(),
+            completions.Select(c => c.Worker.Worker).ToArray(), completions.Select(c => c.Promise).ToArray()));
+    }
+
+    /// <summary>Records a promise found completed by <see cref="AddPromiseLookup"/>.</summary>
+    public void AlreadyCompleted(WorkerId worker, long promise) => _workers[worker].StoredPromises.Add(promise);
+
     /// <summary>Notes a row this transaction created: dropped again if no entry ends up in it.</summary>
     public void Created(long id) => _created.Add(id);
 
@@ -78,6 +90,20 @@ internal sealed class OplogCommit
                     for (var i = 0; i < append.Entries.Count; i++) change.Added.Add((append.FirstIndex + i, append.Entries[i]));
                     change.Last = append.FirstIndex + append.Entries.Count - 1;
                     change.Deleted = false;
+                    if (append.Mark is { } mark) change.Mark = mark;
+                    break;
+                case WriteOperation.Wake wake:
+                    if (change.Id != 0 && change.StoredLast > 0) change.Wake(wake.WakeAt);
+                    break;
+                case WriteOperation.CompletePromise complete:
+                    // The first completion of a promise in the batch is the one that may store it.
+                    if (change.Id != 0 && change.StoredLast > 0 && !change.StoredPromises.Contains(complete.Promise)
+                        && change.Promises.TrueForAll(p => p.Promise != complete.Promise))
+                    {
+                        change.Promises.Add(complete);
+                        complete.Completed = true;
+                        change.Wake(complete.WakeAt);
+                    }
                     break;
                 case WriteOperation.Truncate truncate:
                     if (change.Id != 0 && truncate.FromIndex <= change.Last) Cut(change, Math.Max(1, truncate.FromIndex));
@@ -133,6 +159,8 @@ internal sealed class OplogCommit
                 fences.Add(change.Last);
             }
         }
+        var marks = _workers.Values.Where(c => c.Id != 0 && !c.Deleted && c.Mark is not null).ToList();
+        var promises = _workers.Values.Where(c => c.Id != 0 && !c.Deleted).SelectMany(c => c.Promises.Select(p => (c.Id, p))).ToList();
         var before = batch.BatchCommands.Count;
         if (cutIds.Count > 0) batch.BatchCommands.Add(Command(sql.CutEntries, cutIds.ToArray(), cutFrom.ToArray()));
         if (entryWorkers.Count > 0)
@@ -141,6 +169,19 @@ internal sealed class OplogCommit
         }
         if (fenceIds.Count > 0) batch.BatchCommands.Add(Command(sql.SetLastIndexes, fenceIds.ToArray(), fences.ToArray()));
         if (deleted.Count > 0) batch.BatchCommands.Add(Command(sql.DeleteWorkers, deleted.ToArray()));
+        if (marks.Count > 0)
+        {
+            batch.BatchCommands.Add(Command(sql.SetMarks, marks.Select(c => c.Id).ToArray(), marks.Select(c => (int)c.Mark!.Status).ToArray(),
+                marks.Select(c => c.Mark!.HasPendingWork ? 1 : 0).ToArray(), marks.Select(c => c.Mark!.WakeAt is { } at ? (long?)UnixMicroseconds(at) : null).ToArray(),
+                marks.Select(c => c.Mark!.LastError).ToArray()));
+        }
+        if (promises.Count > 0)
+        {
+            batch.BatchCommands.Add(Command(sql.InsertPromises, promises.Select(p => p.Id).ToArray(), promises.Select(p => p.Item2.Promise).ToArray(),
+                promises.Select(p => p.Item2.Value.ToArray()).ToArray()));
+        }
+        var wakes = _workers.Values.Where(c => c.Id != 0 && !c.Deleted && c.WakeAt is not null).ToList();
+        if (wakes.Count > 0) batch.BatchCommands.Add(Command(sql.Wake, wakes.Select(c => c.Id).ToArray(), wakes.Select(c => UnixMicroseconds(c.WakeAt!.Value)).ToArray()));
         return batch.BatchCommands.Count > before;
     }
 
@@ -158,6 +199,9 @@ internal sealed class OplogCommit
         return Command(sql, keys.Select(k => k.Component).ToArray(), keys.Select(k => k.Worker).ToArray());
     }
 
+    /// <summary>A wake-up time as microseconds since the Unix epoch: PostgreSQL's own precision, and exact in its interval arithmetic.</summary>
+    private static long UnixMicroseconds(DateTimeOffset at) => (at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
     private static NpgsqlBatchCommand Command(string sql, params object[] arrays)
     {
         var command = new NpgsqlBatchCommand(sql);
@@ -167,6 +211,7 @@ internal sealed class OplogCommit
             {
                 string[] strings => new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = strings },
                 long[] longs => new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = longs },
+                long?[] optional => new NpgsqlParameter<long?[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = optional },
                 int[] ints => new NpgsqlParameter<int[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, TypedValue = ints },
                 byte[][] blobs => new NpgsqlParameter<byte[][]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, TypedValue = blobs },
                 _ => throw new ArgumentException($"unexpected parameter type {array.GetType()}", nameof(arrays)),
@@ -193,5 +238,18 @@ internal sealed class OplogCommit
         public List<(long Index, ReadOnlyMemory<byte> Payload)> Added { get; } = [];
 
         public bool Deleted { get; set; }
+
+        /// <summary>The mark the last accepted append of the batch carried, if any.</summary>
+        public WorkerMark? Mark { get; set; }
+
+        /// <summary>The earliest wake-up asked for after that mark, if any.</summary>
+        public DateTimeOffset? WakeAt { get; private set; }
+
+        public List<WriteOperation.CompletePromise> Promises { get; } = [];
+
+        /// <summary>The batch's promises of this worker that were completed before it.</summary>
+        public HashSet<long> StoredPromises { get; } = [];
+
+        public void Wake(DateTimeOffset at) => WakeAt = WakeAt is { } earlier && earlier <= at ? earlier : at;
     }
 }

@@ -70,9 +70,13 @@ public sealed partial class PostgresOplogStore
             locks.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
             pending.Commit.AddLockStatements(locks, _sql);
             locks.BatchCommands.Add(new NpgsqlBatchCommand(StoreSql.TransactionId));
+            // Under the workers' locks no other writer can store a completion of their promises:
+            // those already stored now are the ones a completion in this batch must not overwrite.
+            pending.Commit.AddPromiseLookup(locks, _sql);
             await using (var rows = await locks.ExecuteReaderAsync().ConfigureAwait(false))
             {
-                // The results with fields, in statement order (BEGIN has none): created ids, locked rows, transaction id.
+                // The results with fields, in statement order (BEGIN has none): created ids, locked rows,
+                // transaction id, and the promises already completed when the batch completes some.
                 var result = 0;
                 do
                 {
@@ -83,7 +87,8 @@ public sealed partial class PostgresOplogStore
                         {
                             case 0: pending.Commit.Created(rows.GetInt64(0)); break;
                             case 1: pending.Commit.Locked(new WorkerId(rows.GetString(1), rows.GetString(2)), rows.GetInt64(0), rows.GetInt64(3)); break;
-                            default: pending.TransactionId = rows.GetString(0); break;
+                            case 2: pending.TransactionId = rows.GetString(0); break;
+                            default: pending.Commit.AlreadyCompleted(new WorkerId(rows.GetString(0), rows.GetString(1)), rows.GetInt64(2)); break;
                         }
                     }
                     result++;

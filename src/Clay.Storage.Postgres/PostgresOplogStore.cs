@@ -38,7 +38,7 @@ namespace Clay.Storage.Postgres;
 /// <para><b>Reads</b> go to the database every time (another node may have written), on pooled
 /// connections, never behind the writer.</para>
 /// </remarks>
-public sealed partial class PostgresOplogStore : IOplogStore
+public sealed partial class PostgresOplogStore : IOplogStore, IPromiseStore
 {
     private readonly PostgresStoreOptions _options;
     private readonly ILogger _logger;
@@ -113,11 +113,12 @@ public sealed partial class PostgresOplogStore : IOplogStore
     }
 
     /// <inheritdoc/>
-    public ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, CancellationToken cancellationToken = default)
+    public ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
         if (entries.Count == 0) return ValueTask.CompletedTask;
-        return Enqueue(new WriteOperation.Append(worker, firstIndex, entries));
+        return Enqueue(new WriteOperation.Append(worker, firstIndex, entries, mark));
     }
 
     /// <inheritdoc/>

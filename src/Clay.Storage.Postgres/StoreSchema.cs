@@ -14,6 +14,9 @@ namespace Clay.Storage.Postgres;
 /// workers        id (identity) │ component, name (UNIQUE, "C" collation: ordinal order) │ last_index
 /// oplog_entries  (worker_id, idx) PRIMARY KEY │ crc: CRC-32C of idx and payload │ payload bytea
 /// </code>
+/// Version 2 adds each worker's mark to its row (<c>status</c>, <c>pending</c>, <c>wake_at</c>,
+/// <c>last_error</c>; status 1 is Idle), with a partial index on the workers that need attention, and
+/// <c>promises (worker_id, promise) PRIMARY KEY │ value bytea</c>.
 /// <c>workers.last_index</c> is the fence: an append locks the worker's row, compares, and moves it in
 /// the same transaction as the entries. Entries have no foreign key: the store deletes them with their
 /// worker, and a key check per entry would cost every commit. A worker's row is also where its metadata,
@@ -38,6 +41,20 @@ internal static partial class StoreSchema
             crc integer NOT NULL,
             payload bytea NOT NULL,
             PRIMARY KEY (worker_id, idx)
+        );
+        """,
+        """
+        ALTER TABLE {schema}.workers
+            ADD COLUMN status smallint NOT NULL DEFAULT 1,
+            ADD COLUMN pending boolean NOT NULL DEFAULT false,
+            ADD COLUMN wake_at timestamptz,
+            ADD COLUMN last_error text;
+        CREATE INDEX workers_needing_attention ON {schema}.workers (id) WHERE pending OR wake_at IS NOT NULL;
+        CREATE TABLE {schema}.promises (
+            worker_id bigint NOT NULL,
+            promise bigint NOT NULL,
+            value bytea NOT NULL,
+            PRIMARY KEY (worker_id, promise)
         );
         """,
     ];

@@ -62,7 +62,56 @@ internal sealed class StoreSql(string schema)
         """;
 
     /// <summary>Removes deleted workers' rows (their entries are cut first).</summary>
-    public string DeleteWorkers => $"DELETE FROM {_s}.workers WHERE id = ANY($1::bigint[])";
+    public string DeleteWorkers => $"""
+        WITH gone AS (DELETE FROM {_s}.workers WHERE id = ANY($1::bigint[]) RETURNING id)
+        DELETE FROM {_s}.promises WHERE worker_id IN (SELECT id FROM gone)
+        """;
+
+    /// <summary>Sets workers' marks (wake-ups in microseconds since the Unix epoch; null: none).</summary>
+    public string SetMarks => $"""
+        UPDATE {_s}.workers w SET status = m.status, pending = m.pending = 1,
+            wake_at = timestamptz 'epoch' + m.wake_us * interval '1 microsecond',
+            last_error = m.last_error
+        FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::bigint[], $5::text[]) AS m(id, status, pending, wake_us, last_error)
+        WHERE w.id = m.id
+        """;
+
+    /// <summary>Moves workers' wake-up times earlier (or sets them).</summary>
+    public string Wake => $"""
+        UPDATE {_s}.workers w SET wake_at = LEAST(COALESCE(w.wake_at, u.at), u.at)
+        FROM (SELECT id, timestamptz 'epoch' + us * interval '1 microsecond' AS at
+              FROM unnest($1::bigint[], $2::bigint[]) AS t(id, us)) u
+        WHERE w.id = u.id
+        """;
+
+    /// <summary>Stores promise completions (decided under the workers' locks to be the first).</summary>
+    public string InsertPromises => $"""
+        INSERT INTO {_s}.promises (worker_id, promise, value)
+        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[])
+        """;
+
+    /// <summary>Which of the given promises are completed already.</summary>
+    public string CompletedPromises => $"""
+        SELECT w.component, w.name, p.promise
+        FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(component, name, promise)
+        JOIN {_s}.workers w ON w.component = t.component AND w.name = t.name
+        JOIN {_s}.promises p ON p.worker_id = w.id AND p.promise = t.promise
+        """;
+
+    /// <summary>A worker's mark.</summary>
+    public string Mark => $"SELECT status, pending, wake_at, last_error FROM {_s}.workers WHERE component = $1 AND name = $2 AND last_index > 0";
+
+    /// <summary>The workers that need attention: pending work or a wake-up time.</summary>
+    public string Marked => $"""
+        SELECT component, name, status, pending, wake_at, last_error FROM {_s}.workers
+        WHERE (pending OR wake_at IS NOT NULL) AND last_index > 0
+        """;
+
+    /// <summary>A promise's completion.</summary>
+    public string Promise => $"""
+        SELECT p.value FROM {_s}.promises p JOIN {_s}.workers w ON w.id = p.worker_id
+        WHERE w.component = $1 AND w.name = $2 AND p.promise = $3
+        """;
 
     /// <summary>A worker's fence.</summary>
     public string LastIndex => $"SELECT last_index FROM {_s}.workers WHERE component = $1 AND name = $2";

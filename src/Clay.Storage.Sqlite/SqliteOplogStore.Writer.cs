@@ -18,9 +18,18 @@ public sealed partial class SqliteOplogStore
 
         public virtual int Size => 1;
 
-        public sealed record Append(WorkerId Worker, long FirstIndex, IReadOnlyList<ReadOnlyMemory<byte>> Entries) : WriteOperation(Worker)
+        public sealed record Append(WorkerId Worker, long FirstIndex, IReadOnlyList<ReadOnlyMemory<byte>> Entries, WorkerMark? Mark)
+            : WriteOperation(Worker)
         {
             public override int Size => Entries.Count;
+        }
+
+        public sealed record Wake(WorkerId Worker, DateTimeOffset WakeAt) : WriteOperation(Worker);
+
+        public sealed record CompletePromise(WorkerId Worker, long Promise, ReadOnlyMemory<byte> Value, DateTimeOffset WakeAt) : WriteOperation(Worker)
+        {
+            /// <summary>Set before completion: whether this operation stored the completion.</summary>
+            public bool Completed { get; set; }
         }
 
         public sealed record Delete(WorkerId Worker) : WriteOperation(Worker);
@@ -110,6 +119,15 @@ public sealed partial class SqliteOplogStore
                             }
                             state.LastIndex = append.FirstIndex + append.Entries.Count - 1;
                             state.Deleted = false;
+                            if (append.Mark is { } mark) WriteMark(transaction, state.Id, mark);
+                            break;
+                        case WriteOperation.Wake wake:
+                            if (state.Id != 0) WakeMark(transaction, state.Id, wake.WakeAt);
+                            break;
+                        case WriteOperation.CompletePromise complete:
+                            if (state.Id == 0) break;
+                            complete.Completed = CompletePromise(transaction, state.Id, complete);
+                            if (complete.Completed) WakeMark(transaction, state.Id, complete.WakeAt);
                             break;
                         case WriteOperation.Truncate truncate:
                             if (state.Id != 0 && truncate.FromIndex <= state.LastIndex)
@@ -122,6 +140,8 @@ public sealed partial class SqliteOplogStore
                             if (state.Id != 0)
                             {
                                 Run(transaction, "DELETE FROM entries WHERE worker = $w", ("$w", state.Id));
+                                Run(transaction, "DELETE FROM marks WHERE worker = $w", ("$w", state.Id));
+                                Run(transaction, "DELETE FROM promises WHERE worker = $w", ("$w", state.Id));
                                 Run(transaction, "DELETE FROM workers WHERE id = $w", ("$w", state.Id));
                             }
                             state.Id = 0;

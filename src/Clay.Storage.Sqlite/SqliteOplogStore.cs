@@ -34,7 +34,7 @@ namespace Clay.Storage.Sqlite;
 /// frame: SQLite reads such a log as empty.</para>
 /// <para><b>Exclusivity.</b> A lock file next to the database keeps a second process from opening it.</para>
 /// </remarks>
-public sealed partial class SqliteOplogStore : IOplogStore
+public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
 {
     private readonly SqliteStoreOptions _options;
     private readonly ILogger _logger;
@@ -102,6 +102,18 @@ public sealed partial class SqliteOplogStore : IOplogStore
                     crc INTEGER NOT NULL,
                     payload BLOB NOT NULL);
                 CREATE UNIQUE INDEX IF NOT EXISTS entries_by_worker ON entries (worker, idx);
+                CREATE TABLE IF NOT EXISTS marks (
+                    worker INTEGER PRIMARY KEY,
+                    status INTEGER NOT NULL,
+                    pending INTEGER NOT NULL,
+                    wake_at INTEGER,
+                    last_error TEXT);
+                CREATE INDEX IF NOT EXISTS marks_needing_attention ON marks (worker) WHERE pending = 1 OR wake_at IS NOT NULL;
+                CREATE TABLE IF NOT EXISTS promises (
+                    worker INTEGER NOT NULL,
+                    promise INTEGER NOT NULL,
+                    value BLOB NOT NULL,
+                    PRIMARY KEY (worker, promise)) WITHOUT ROWID;
                 PRAGMA wal_autocheckpoint = {WalAutocheckpointFrames};
                 """);
             if (options.MaxDatabaseBytes > 0)
@@ -155,11 +167,12 @@ public sealed partial class SqliteOplogStore : IOplogStore
     }
 
     /// <inheritdoc/>
-    public ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, CancellationToken cancellationToken = default)
+    public ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
         if (entries.Count == 0) return ValueTask.CompletedTask;
-        return Enqueue(new WriteOperation.Append(worker, firstIndex, entries));
+        return Enqueue(new WriteOperation.Append(worker, firstIndex, entries, mark));
     }
 
     /// <inheritdoc/>

@@ -6,7 +6,7 @@ namespace Clay.Storage.Tests.Contract;
 
 /// <summary>What the durable stores promise beyond <see cref="OplogStoreContract"/>: data that survives
 /// reopening, checksums verified on read, and group commits in which one refusal harms no one else.</summary>
-public abstract class DurableOplogStoreContract : OplogStoreContract
+public abstract partial class DurableOplogStoreContract : OplogStoreContract
 {
     protected abstract IDurableStoreFixture DurableFixture { get; }
 

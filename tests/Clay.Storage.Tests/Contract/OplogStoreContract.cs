@@ -9,7 +9,7 @@ namespace Clay.Storage.Tests.Contract;
 /// What every <see cref="IOplogStore"/> promises, run against each store by a subclass that supplies
 /// its fixture. Durability, checksums and group commit are in <see cref="DurableOplogStoreContract"/>.
 /// </summary>
-public abstract class OplogStoreContract : IAsyncLifetime
+public abstract partial class OplogStoreContract : IAsyncLifetime
 {
     private IOplogStore? _store;
 

@@ -22,25 +22,26 @@ public sealed class PostgresOplogStoreTests : IAsyncLifetime
         var worker = Worker("contended");
         await using var nodeA = await _fixture.OpenPostgresAsync();
         await using var nodeB = await _fixture.OpenPostgresAsync();
-        // Four writers per node each try indexes 1..30 in turn: one winner per index across both nodes.
+        // Four writers per node race for each index 1..30 in rounds, so that both nodes are in every
+        // race: one winner per index across both nodes.
         const int indexes = 30;
         var writers = new[] { nodeA, nodeB }.SelectMany((node, n) => Enumerable.Range(0, 4).Select(w => (Node: node, Tag: $"n{n}w{w}-"))).ToList();
-        var won = new List<string>[writers.Count];
-        await Task.WhenAll(writers.Select((writer, k) => Task.Run(async () =>
+        var won = writers.Select(_ => new List<string>()).ToArray();
+        for (var i = 1; i <= indexes; i++)
         {
-            won[k] = [];
-            for (var i = 1; i <= indexes; i++)
+            var index = i;
+            await Task.WhenAll(writers.Select((writer, k) => Task.Run(async () =>
             {
                 try
                 {
-                    await writer.Node.AppendAsync(worker, i, Entries(1, first: i, tag: writer.Tag));
-                    won[k].Add($"{i}:{writer.Tag}{i}");
+                    await writer.Node.AppendAsync(worker, index, Entries(1, first: index, tag: writer.Tag));
+                    won[k].Add($"{index}:{writer.Tag}{index}");
                 }
                 catch (OplogConflictException)
                 {
                 }
-            }
-        })));
+            })));
+        }
 
         var stored = await ReadAllAsync(nodeB, worker);
         Assert.Equal(Enumerable.Range(1, indexes), stored.Select(e => int.Parse(e[..e.IndexOf(':')])));

@@ -2,15 +2,6 @@ using Clay.Runtime.Errors;
 
 namespace Clay.Server.Api;
 
-/// <summary>The body of every error response: <c>{"error":{"code":…,"message":…}}</c>.</summary>
-/// <param name="Error">The error.</param>
-public sealed record ApiErrorBody(ApiError Error);
-
-/// <summary>An error with its stable code.</summary>
-/// <param name="Code">Stable, kebab-case code.</param>
-/// <param name="Message">One line naming the problem.</param>
-public sealed record ApiError(string Code, string Message);
-
 /// <summary>Maps error codes to HTTP statuses.</summary>
 public static class ApiErrors
 {

@@ -19,4 +19,5 @@ namespace Clay.Client;
 [JsonSerializable(typeof(InvokeResultDto))]
 [JsonSerializable(typeof(OplogPageDto))]
 [JsonSerializable(typeof(ApiErrorBody))]
+[JsonSerializable(typeof(ClusterDto))]
 public sealed partial class ClayJsonContext : JsonSerializerContext;

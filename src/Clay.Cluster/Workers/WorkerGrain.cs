@@ -1,6 +1,7 @@
 using Clay.Runtime.Execution;
 using Clay.Runtime.Hosting;
 using Clay.Runtime.Oplog.Display;
+using Clay.Runtime.Errors;
 using Orleans.Concurrency;
 
 namespace Clay.Cluster.Workers;
@@ -39,6 +40,13 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
         catch (TimeoutException) when (!running.IsCompleted)
         {
             return new InvokeReply(InvocationState.Running, request.IdempotencyKey, request.Function, null);
+        }
+        catch (ClayException ex) when (ex.Code == ErrorCodes.OplogConflict)
+        {
+            // Another activation of this worker (on another node, during a membership change) wrote
+            // its oplog first: this one is stale. It goes, so the caller's retry reaches the owner.
+            DeactivateOnIdle();
+            throw;
         }
     }
 

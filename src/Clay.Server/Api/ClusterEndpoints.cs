@@ -11,12 +11,3 @@ public static class ClusterEndpoints
             new ClusterDto(options.Cluster is null ? "single" : "cluster", (await nodes.ListAsync()).Select(n => new NodeDto(n.Name, n.SiloAddress, n.Status, n.Self,
                 n.StartedAt, n.Report?.ResidentWorkers, n.Report?.MemoryUsed, n.Report?.MemoryBudget)).ToList()));
 }
-
-/// <summary>The cluster as the API shows it.</summary>
-/// <param name="Mode"><c>single</c> (embedded storage) or <c>cluster</c> (PostgreSQL).</param>
-/// <param name="Nodes">Its nodes.</param>
-public sealed record ClusterDto(string Mode, IReadOnlyList<NodeDto> Nodes);
-
-/// <summary>A node as the API shows it; the figures are null when it did not answer.</summary>
-public sealed record NodeDto(string Url, string SiloAddress, string Status, bool Self, DateTimeOffset StartedAt, int? ResidentWorkers,
-    long? MemoryUsed, long? MemoryBudget);

@@ -19,6 +19,9 @@ public static class WorkerEndpoints
     /// <summary>How long one grain call may wait for a result before the API asks again.</summary>
     private static readonly TimeSpan GrainWait = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often an invocation refused by the oplog's fence is sent again before the error reaches the client.</summary>
+    private const int MaxConflictRetries = 3;
+
     /// <summary>Maps the routes.</summary>
     public static void MapWorkerEndpoints(this IEndpointRouteBuilder app)
     {
@@ -101,9 +104,20 @@ public static class WorkerEndpoints
             string.IsNullOrEmpty(body.IdempotencyKey) ? Guid.NewGuid().ToString() : body.IdempotencyKey, enqueue,
             options.InvocationTimeout < GrainWait ? options.InvocationTimeout : GrainWait);
         var grain = Grain(grains, id);
+        var conflicts = 0;
         while (true)
         {
-            var reply = await grain.InvokeAsync(request);
+            InvokeReply reply;
+            try
+            {
+                reply = await grain.InvokeAsync(request);
+            }
+            catch (ClayException ex) when (ex.Code == ErrorCodes.OplogConflict && ++conflicts <= MaxConflictRetries)
+            {
+                // A stale activation lost the oplog's fence and deactivated: nothing of this invocation
+                // was written, so it is sent again (same key), and Orleans routes it to the owner.
+                continue;
+            }
             if (reply.State != InvocationState.Running) return new InvocationResultJson(reply);
             // Still running: ask again with the same key, which attaches to the same invocation.
             ct.ThrowIfCancellationRequested();

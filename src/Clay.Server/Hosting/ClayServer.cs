@@ -44,15 +44,15 @@ public static class ClayServer
         IOplogStore store;
         GroupCommitStatistics statistics;
         ClusterDatabase? cluster = null;
-        IWorkerQuota quota;
+        Func<IServiceProvider, IWorkerQuota> quota;
         if (options.Cluster is { } url)
         {
             var postgres = await PostgresOplogStore.OpenAsync(new PostgresStoreOptions { ConnectionString = url, Schema = ClusterDatabase.Schema },
                 bootstrapLogs.CreateLogger<PostgresOplogStore>());
             (store, statistics) = (postgres, postgres.Statistics);
-            cluster = await ClusterDatabase.OpenAsync(url);
-            quota = new PostgresWorkerQuota(cluster, options.MaxWorkersPerComponent, bootstrapLogs.CreateLogger<PostgresWorkerQuota>());
-            builder.Services.AddSingleton(cluster);
+            var database = cluster = await ClusterDatabase.OpenAsync(url);
+            quota = sp => new PostgresWorkerQuota(database, options.MaxWorkersPerComponent, sp.GetRequiredService<ILogger<PostgresWorkerQuota>>());
+            builder.Services.AddSingleton(database);
         }
         else
         {
@@ -62,15 +62,16 @@ public static class ClayServer
             (store, statistics) = (sqlite, sqlite.Statistics);
             var local = new WorkerQuota(options.MaxWorkersPerComponent);
             await local.LoadAsync(store);
-            quota = local;
+            quota = _ => local;
         }
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(sp => new ComponentRegistry(options.DataDirectory, options.MaxPackageBytes,
             sp.GetRequiredService<ILogger<ComponentRegistry>>(), cluster is null ? null : new PostgresComponentStore(cluster)));
         builder.Services.AddSingleton<IComponentCatalog>(sp => sp.GetRequiredService<ComponentRegistry>());
-        builder.Services.AddSingleton(quota);
+        builder.Services.AddSingleton<IWorkerQuota>(sp => quota(sp));
         builder.Services.AddSingleton<ClusterNodes>();
+        if (cluster is not null) builder.Services.AddHostedService<FailoverWake>();
         builder.Services.AddSingleton(sp => new WorkerExecutorOptions
         {
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
@@ -78,14 +79,14 @@ public static class ClayServer
             SnapshotEveryBytes = options.SnapshotEveryBytes,
             IdempotencyKeys = options.IdempotencyKeys,
             Limits = options.Limits,
-            AdmitNewWorker = quota.AdmitAsync,
+            AdmitNewWorker = sp.GetRequiredService<IWorkerQuota>().AdmitAsync,
         });
         builder.Services.AddSingleton<ResidentWorkers>();
         builder.Services.AddSingleton(sp => new WorkerServices(store, sp.GetRequiredService<IComponentCatalog>(),
             sp.GetRequiredService<WorkerExecutorOptions>(), sp.GetRequiredService<ResidentWorkers>())
         {
             Recovered = (_, duration) => sp.GetRequiredService<ClayMetrics>().Recovered(duration),
-            Deleted = quota.Release,
+            Deleted = sp.GetRequiredService<IWorkerQuota>().Release,
         });
         builder.Services.AddSingleton(sp => new ClayMetrics(sp.GetRequiredService<ResidentWorkers>(),
             () => options.EffectiveMemoryBudget, () => sp.GetRequiredService<ResidencyManager>().Used,

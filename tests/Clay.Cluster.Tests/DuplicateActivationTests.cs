@@ -51,7 +51,7 @@ public sealed class DuplicateActivationTests
         Assert.Equal(Enumerable.Range(1, indexes.Count).Select(i => (long)i), indexes);
         await using var fresh = new WorkerActivation(Worker, new WorkerServices(reader, catalog, new WorkerExecutorOptions(), new ResidentWorkers()));
         var history = await fresh.InvokeAsync(InvocationRequest.Of("history", []));
-        Assert.Equal(new Value.List([new Value.U64(1), new Value.U64(2), new Value.U64(10), new Value.U64(3)]), history.Result);
+        Assert.Equal(new Value.List(new Value[] { new Value.U64(1), new Value.U64(2), new Value.U64(10), new Value.U64(3) }), history.Result);
     }
 
     private static async Task<Value?> AddAsync(WorkerActivation node, ulong value, string key) =>

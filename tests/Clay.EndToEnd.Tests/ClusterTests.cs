@@ -58,6 +58,29 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task A_node_cut_off_from_postgresql_acknowledges_nothing_it_cannot_commit_loses_nothing_and_serves_again_once_reconnected()
+    {
+        ClayInstallation.EnsurePublished();
+        var report = await PartitionHarness.RunAsync(new ClusterOptions
+        {
+            PostgresUrl = PostgresUrl(),
+            Clients = 8,
+            BinDirectory = ClayInstallation.BinDirectory,
+            Log = output.WriteLine,
+        });
+        output.WriteLine($"acknowledged {report.Acknowledged}; {report.ResidentOnCutNode} workers on the cut node; during the cut {report.AcknowledgedDuringCut} "
+            + $"acknowledged, {report.FailedDuringCut} failed, {report.ConnectionsRefused} connections refused; after it {report.AcknowledgedByCutNodeAfter} by the cut node");
+
+        // Every acknowledged invocation is in its ledger exactly once: nothing the cut node could not commit was acknowledged.
+        Assert.True(report.Passed, string.Join('\n', report.Violations.Take(20)));
+        Assert.Equal((0, 0, 0), (report.Lost, report.Duplicated, report.Unexpected));
+        Assert.True(report.ResidentOnCutNode > 0, "the cut node held no worker");
+        Assert.True(report.FailedDuringCut > 0, "no call failed while the node was cut off");
+        Assert.True(report.ConnectionsRefused > 0, "the cut node did not try to reach PostgreSQL");
+        Assert.True(report.AcknowledgedByCutNodeAfter > 0, "the node acknowledged nothing once reconnected");
+    }
+
     /// <summary>The PostgreSQL server for the tests.</summary>
     internal static string PostgresUrl()
     {

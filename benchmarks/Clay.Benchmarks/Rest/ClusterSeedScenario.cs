@@ -36,7 +36,7 @@ public sealed class ClusterSeedScenario : IScenario
         {
             var setup = nodes == 0 ? "1 node, SQLite" : $"{nodes} node{(nodes > 1 ? "s" : "")}, PostgreSQL";
             Console.WriteLine($"- {setup}");
-            var database = nodes == 0 ? null : await CreateDatabaseAsync(postgres);
+            (string Name, string Url)? database = nodes == 0 ? null : await CreateDatabaseAsync(postgres);
             var servers = new List<ClayHarness>();
             try
             {

@@ -3,15 +3,18 @@ using Clay.Runtime.Hosting;
 using Clay.Runtime.Oplog.Display;
 using Clay.Runtime.Errors;
 using Orleans.Concurrency;
+using Orleans.Placement;
 
 namespace Clay.Cluster.Workers;
 
 /// <summary>
 /// Holds one worker's <see cref="WorkerActivation"/>, the same door the in-process hosts use. The
 /// grain is reentrant: the activation queues invocations and the executor runs them one at a time
-/// itself, so a call waiting for its result must not block the others.
+/// itself, so a call waiting for its result must not block the others. A worker is activated on
+/// the node that received the call for it (when that node is a member), so the calls of a client
+/// that keeps to one node stay on it; clients spread over the nodes spread the workers.
 /// </summary>
-[Reentrant]
+[Reentrant, PreferLocalPlacement]
 public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
 {
     private WorkerActivation? _activation;

@@ -18,6 +18,8 @@ namespace Clay.Client;
 [JsonSerializable(typeof(InvokeDto))]
 [JsonSerializable(typeof(InvokeResultDto))]
 [JsonSerializable(typeof(OplogPageDto))]
+[JsonSerializable(typeof(CompletePromiseDto))]
+[JsonSerializable(typeof(PromiseCompletedDto))]
 [JsonSerializable(typeof(ApiErrorBody))]
 [JsonSerializable(typeof(ClusterDto))]
 public sealed partial class ClayJsonContext : JsonSerializerContext;

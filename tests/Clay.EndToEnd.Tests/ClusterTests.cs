@@ -81,6 +81,85 @@ public sealed class ClusterTests(ITestOutputHelper output)
         Assert.True(report.AcknowledgedByCutNodeAfter > 0, "the node acknowledged nothing once reconnected");
     }
 
+    [Fact]
+    public async Task A_worker_sleeping_on_a_node_killed_with_sigkill_wakes_on_a_survivor_at_its_time_without_being_called()
+    {
+        ClayInstallation.EnsurePublished();
+        await using var database = await ScratchDatabase.CreateAsync(PostgresUrl());
+        var root = Path.Combine(Path.GetTempPath(), "clay-cluster-sleep-" + Guid.NewGuid().ToString("N"));
+        var survivor = new ServerProcess(Path.Combine(root, "node0"));
+        var victim = new ServerProcess(Path.Combine(root, "node1"));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        try
+        {
+            await survivor.StartAsync("--cluster", database.Url);
+            await victim.StartAsync("--cluster", database.Url);
+            await Clay.Reliability.LedgerPackage.DeployAsync(http, new Uri(survivor.Url + "/"), "reliability:ledger");
+            const string Workers = "/v1/components/reliability:ledger/workers";
+
+            // Enqueued through the victim, the worker lives there (placement prefers the node called) and goes to sleep.
+            using (var enqueued = await http.PostAsync($"{victim.Url}{Workers}/sleeper/invoke", Json(
+                """{"function":"add-later","args":["\"late\"","3"],"mode":"enqueue","idempotencyKey":"late-1"}""")))
+            {
+                Assert.True(enqueued.IsSuccessStatusCode, await enqueued.Content.ReadAsStringAsync());
+            }
+            var sleeping = await PollAsync(() => WorkerFromListAsync(http, survivor.Url + Workers, "sleeper"), w => w?.GetProperty("status").GetString() == "Suspended");
+            var lengthAsleep = sleeping!.Value.GetProperty("oplogLength").GetInt64();
+            await victim.KillAsync();
+
+            // Nobody calls it: the listing reads the store (or asks the node that holds it) without waking it.
+            var done = await PollAsync(() => WorkerFromListAsync(http, survivor.Url + Workers, "sleeper"),
+                w => w?.GetProperty("oplogLength").GetInt64() > lengthAsleep && w.Value.GetProperty("status").GetString() == "Idle");
+            Assert.True(done!.Value.GetProperty("resident").GetBoolean(), "the worker finished but is not in the survivor's memory");
+            using var entries = await http.PostAsync($"{survivor.Url}{Workers}/sleeper/invoke", Json("""{"function":"entries","args":[]}"""));
+            using var json = JsonDocument.Parse(await entries.Content.ReadAsStringAsync());
+            Assert.Equal(["late"], json.RootElement.GetProperty("result").GetProperty("json").EnumerateArray().Select(e => e.GetString()));
+        }
+        catch (Exception) when (Dump(survivor, victim))
+        {
+            throw;
+        }
+        finally
+        {
+            await survivor.DisposeAsync();
+            await victim.DisposeAsync();
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private bool Dump(ServerProcess survivor, ServerProcess victim)
+    {
+        output.WriteLine($"--- survivor:\n{survivor.Output}\n--- victim:\n{victim.Output}");
+        return false;
+    }
+
+    private static StringContent Json(string text) => new(text, System.Text.Encoding.UTF8, "application/json");
+
+    private static async Task<JsonElement?> WorkerFromListAsync(HttpClient http, string url, string name)
+    {
+        using var response = await http.GetAsync(url);
+        if (!response.IsSuccessStatusCode) return null;
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        foreach (var worker in json.RootElement.GetProperty("workers").EnumerateArray())
+        {
+            if (worker.GetProperty("workerName").GetString() == name) return worker.Clone();
+        }
+        return null;
+    }
+
+    /// <summary>Polls until <paramref name="done"/> holds, for at most two minutes (failover takes seconds).</summary>
+    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var value = await read();
+            if (done(value)) return value;
+            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(2), $"gave up after two minutes; last seen: {value}");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>The PostgreSQL server for the tests.</summary>
     internal static string PostgresUrl()
     {

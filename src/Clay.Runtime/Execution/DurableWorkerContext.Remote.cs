@@ -23,6 +23,7 @@ internal sealed partial class DurableWorkerContext
         try
         {
             await previous.ConfigureAwait(true);
+            ThrowIfRetrying();
             if (TryServeRemote(name, out var recorded, out var outcomeUnknown)) return recorded;
             if (outcomeUnknown)
             {
@@ -42,41 +43,52 @@ internal sealed partial class DurableWorkerContext
     {
         outcomeUnknown = false;
         response = null!;
-        var next = _replay.PeekSignificant();
-        if (next is null) return false;
-        switch (next.Value.Entry)
+        while (true)
         {
-            case OplogEntry.ImportedFunctionInvoked imported when imported.FunctionName == name:
-                _replay.Next();
-                response = imported.Response;
-                return true;
-            case OplogEntry.BeginRemoteWrite begin when begin.FunctionName == name:
-                _replay.Next();
-                var after = _replay.PeekSignificant();
-                if (after is null)
-                {
-                    // Begun before a crash, never recorded as finished: it may or may not have happened.
-                    outcomeUnknown = true;
-                    return false;
-                }
-                if (after.Value.Entry is OplogEntry.ImportedFunctionInvoked result && result.FunctionName == name)
-                {
+            var next = _replay.PeekSignificant();
+            if (next is null) return false;
+            switch (next.Value.Entry)
+            {
+                case OplogEntry.ImportedFunctionInvoked imported when imported.FunctionName == name:
                     _replay.Next();
-                    response = result.Response;
+                    response = imported.Response;
                     return true;
-                }
-                throw Diverged(after.Value, name);
-            default:
-                throw Diverged(next.Value, name);
+                case OplogEntry.BeginRemoteWrite begin when begin.FunctionName == name:
+                    _replay.Next();
+                    var after = _replay.PeekSignificant();
+                    if (after is null)
+                    {
+                        // Begun before a crash, never recorded as finished: it may or may not have happened.
+                        outcomeUnknown = true;
+                        return false;
+                    }
+                    if (after.Value.Entry is OplogEntry.ImportedFunctionInvoked result && result.FunctionName == name)
+                    {
+                        _replay.Next();
+                        response = result.Response;
+                        return true;
+                    }
+                    if (after.Value.Entry is OplogEntry.EndRemoteWrite)
+                    {
+                        // That attempt failed transiently and the invocation was retried: a later
+                        // attempt of the same write follows, or it runs live again.
+                        _replay.Next();
+                        continue;
+                    }
+                    throw Diverged(after.Value, name);
+                default:
+                    throw Diverged(next.Value, name);
+            }
         }
     }
 
     private async Task<Value> RunLiveAsync(string name, Value request, EffectKind kind, EffectOptions options,
         Func<CancellationToken, Task<Value>> run, CancellationToken cancellationToken)
     {
+        long begun = 0;
         if (kind == EffectKind.WriteRemote)
         {
-            _writer.Append(new OplogEntry.BeginRemoteWrite(_writer.Now, name));
+            begun = _writer.Append(new OplogEntry.BeginRemoteWrite(_writer.Now, name));
             await _writer.FlushAsync(cancellationToken).ConfigureAwait(true);
         }
 
@@ -100,6 +112,14 @@ internal sealed partial class DurableWorkerContext
                 {
                     _setStatus(WorkerStatus.Running);
                 }
+            }
+            catch (Exception ex) when (IsTransient(ex, cancellationToken))
+            {
+                // Out of attempts on a transient failure: the whole invocation is retried later. A
+                // begun write is closed without an outcome, so that the retry runs it again.
+                _writer.Append(new OplogEntry.Error(_writer.Now, "effect-failed", $"{name}: {ex.GetType().FullName}: {ex.Message}", attempt));
+                if (begun > 0) _writer.Append(new OplogEntry.EndRemoteWrite(_writer.Now, begun));
+                throw RetryRequested = new InvocationRetryException(name, ex);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {

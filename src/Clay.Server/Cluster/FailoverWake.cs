@@ -1,25 +1,25 @@
-using Clay.Cluster.Workers;
+using Clay.Runtime.Hosting;
 using Clay.Runtime.Storage;
 
 namespace Clay.Server.Cluster;
 
 /// <summary>
-/// Takes over a dead node's work at once: when membership declares a node dead, one survivor (the
-/// active member with the lowest silo address, so the work is not done twice) calls every worker
-/// whose mark says it has work in flight or queued, or a wake-up time already due. The call
-/// activates the worker's grain wherever Orleans places it now, and opening the worker continues its
-/// pending invocations. Every other worker of the dead node comes back on its next call.
+/// Takes over a dead node's work: the wake-up clock of a node holds the wake-up times of the workers
+/// that started waiting on it, and start-up recovery only covers what was marked when a node
+/// started. So when membership declares a node dead, one survivor (the active member with the lowest
+/// silo address, so the work is not done twice) hands every marked worker to its own wake-up clock,
+/// as at start: those with work in flight or queued at once, sleepers at their time. Waking goes
+/// through the worker's grain, which Orleans activates wherever it places it now, and opening the
+/// worker continues its pending invocations. Every other worker of the dead node comes back on its
+/// next call.
 /// </summary>
 /// <remarks>
-/// A worker that was still healthy elsewhere is merely asked for its status. The call goes through
-/// the worker's grain, so the one-writer guarantee is Orleans' and the oplog's fence's, as for any call.
+/// Waking is idempotent: a worker that was healthy elsewhere, or is woken by two clocks, costs a
+/// lookup. The one-writer guarantee is Orleans' and the oplog's fence's, as for any call.
 /// </remarks>
 internal sealed partial class FailoverWake(IClusterMembershipService membership, ILocalSiloDetails local, IOplogStore store,
-    IGrainFactory grains, ILogger<FailoverWake> logger) : BackgroundService
+    WakeUpTimers timers, ILogger<FailoverWake> logger) : BackgroundService
 {
-    /// <summary>How many workers are woken at once.</summary>
-    private const int Parallelism = 16;
-
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,39 +52,26 @@ internal sealed partial class FailoverWake(IClusterMembershipService membership,
 
     private async Task WakeAsync(CancellationToken cancellationToken)
     {
-        var now = TimeProvider.System.GetUtcNow();
-        var woken = 0;
-        var failed = 0;
-        var due = new List<Runtime.WorkerId>();
-        await foreach (var marked in store.ListMarkedAsync(cancellationToken))
+        try
         {
-            if (marked.Mark.HasPendingWork || marked.Mark.WakeAt <= now) due.Add(marked.Worker);
+            var count = await timers.LoadAsync(store, cancellationToken);
+            LogScheduled(logger, count);
         }
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (worker, _) =>
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            try
-            {
-                await grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(worker)).GetAsync();
-                Interlocked.Increment(ref woken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Its next call brings it back anyway.
-                Interlocked.Increment(ref failed);
-                LogWakeFailed(logger, worker.ToString(), ex.Message);
-            }
-        });
-        LogWoken(logger, woken, failed);
+            // The dead node's workers still come back on their next call.
+            LogWakeFailed(logger, ex.Message);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Node(s) {Silos} left the cluster: waking their workers with pending work or due timers")]
     private static partial void LogTakingOver(ILogger logger, string silos);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Failover: {Woken} worker(s) with pending work woken, {Failed} could not be")]
-    private static partial void LogWoken(ILogger logger, int woken, int failed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Failover: {Count} worker(s) with pending work or a wake-up time handed to the wake-up clock")]
+    private static partial void LogScheduled(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Failover: worker {Worker} could not be woken: {Problem}")]
-    private static partial void LogWakeFailed(ILogger logger, string worker, string problem);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Failover: the workers with work to continue could not be listed: {Problem}")]
+    private static partial void LogWakeFailed(ILogger logger, string problem);
 
     /// <summary>Orders silo addresses the same way on every node.</summary>
     private sealed class SiloOrder : IComparer<SiloAddress>

@@ -38,6 +38,12 @@ public sealed class ExecutorFixture : IAsyncDisposable
     /// <summary>How many idempotency keys each worker keeps (the executor's default when null).</summary>
     public int? IdempotencyKeys { get; set; }
 
+    /// <summary>Wakes workers that wait for time (none when null).</summary>
+    public IWorkerWakeUps? WakeUps { get; set; }
+
+    /// <summary>The invocation retry policy of the executors this fixture creates (the executor's default when null).</summary>
+    public Clay.Sdk.RetryPolicy? InvocationRetry { get; set; }
+
     /// <summary>Warnings and errors the executors logged.</summary>
     public List<string> Warnings { get; } = [];
 
@@ -64,6 +70,8 @@ public sealed class ExecutorFixture : IAsyncDisposable
             LogSink = (worker, entry) => { lock (Logs) Logs.Add((worker, entry.Message)); },
             SnapshotEvery = SnapshotEvery,
             LoggerFactory = new ListLoggerFactory(Warnings),
+            WakeUps = WakeUps,
+            InvocationRetry = InvocationRetry ?? defaults.InvocationRetry,
         });
         _open.Add(executor);
         return executor;

@@ -20,6 +20,8 @@ namespace Clay.Client;
 [JsonSerializable(typeof(OplogPageDto))]
 [JsonSerializable(typeof(CompletePromiseDto))]
 [JsonSerializable(typeof(PromiseCompletedDto))]
+[JsonSerializable(typeof(ScheduleListDto))]
+[JsonSerializable(typeof(CancelledDto))]
 [JsonSerializable(typeof(ApiErrorBody))]
 [JsonSerializable(typeof(ClusterDto))]
 public sealed partial class ClayJsonContext : JsonSerializerContext;

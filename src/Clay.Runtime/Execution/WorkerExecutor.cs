@@ -138,7 +138,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         {
             if (creation is null) throw new WorkerNotFoundException(id);
             component = await catalog.GetLatestAsync(id.Component, cancellationToken);
-            options.AdmitNewWorker?.Invoke(id);
+            if (options.AdmitNewWorker is { } admit) await admit(id, cancellationToken);
             writer = new OplogWriter(id, store, 0, options.Time, options.Limits.MaxEntryBytes);
             var create = new OplogEntry.Create(writer.Now, component.Version, creation.Arguments.ToArray(), creation.Environment.ToArray(),
                 component.Size, 0);

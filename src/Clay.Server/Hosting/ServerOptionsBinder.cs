@@ -34,6 +34,9 @@ internal static class ServerOptionsBinder
         new("max-workers", (o, v) => o with { MaxWorkersPerComponent = Math.Max(1, ParseCount(v)) }),
         new("invocation-timeout", (o, v) => o with { InvocationTimeout = ServerOptions.ParseDuration(v) }),
         new("max-package-size", (o, v) => o with { MaxPackageBytes = ServerOptions.ParseSize(v) }),
+        new("cluster", (o, v) => o with { Cluster = Storage.Postgres.PostgresConnectionString.Parse(v) is not null ? v : null }),
+        new("silo-port", (o, v) => o with { SiloPort = ParsePort(v) }),
+        new("advertise", (o, v) => o with { Advertise = IPAddress.TryParse(v, out var ip) ? ip : throw Bad($"needs an IP address, not '{v}'") }),
     ];
 
     /// <summary>The option of a configuration key (<c>MemoryBudget</c>, any case), or null.</summary>

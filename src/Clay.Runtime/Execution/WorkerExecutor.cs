@@ -258,7 +258,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         new WorkerIdentity(Id.Component, Id.Worker), _created.Arguments.ToArray(),
         _created.Environment.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
         _writer, _replay, _options.Time, _options.HttpHandlerFactory, SetStatusFromContext,
-        _options.LogSink is { } sink ? entry => sink(Id, entry) : null);
+        _options.LogSink is { } sink ? (index, entry) => sink(Id, index, entry) : null);
 
     private void SetStatusFromContext(WorkerStatus status)
     {

@@ -5,6 +5,7 @@ using Clay.Runtime.Execution;
 using Clay.Runtime.Storage;
 using Clay.Server.Api;
 using Clay.Server.Components;
+using Clay.Server.Logs;
 using Clay.Server.Workers;
 using Clay.Storage.Sqlite;
 using OpenTelemetry.Metrics;
@@ -47,8 +48,11 @@ public static class ClayServer
         var quota = new WorkerQuota(options.MaxWorkersPerComponent);
         await quota.LoadAsync(store);
         builder.Services.AddSingleton(quota);
+        var logs = new WorkerLogBroadcaster();
+        builder.Services.AddSingleton(logs);
         builder.Services.AddSingleton(sp => new WorkerExecutorOptions
         {
+            LogSink = logs.Publish,
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
             SnapshotEvery = options.SnapshotEvery,
             SnapshotEveryBytes = options.SnapshotEveryBytes,
@@ -107,6 +111,7 @@ public static class ClayServer
         app.MapGet("/health", () => new { status = "ok", version = typeof(ClayServer).Assembly.GetName().Version?.ToString(3) });
         app.MapComponentEndpoints();
         app.MapWorkerEndpoints();
+        app.MapLogStreamEndpoint();
         app.MapFallback((HttpContext context) =>
             HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/v1/components", StringComparison.Ordinal)
                 && context.Request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true

@@ -28,7 +28,7 @@ public sealed class ExecutorFixture : IAsyncDisposable
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
 
-    public List<(WorkerId Worker, string Message)> Logs { get; } = [];
+    public List<(WorkerId Worker, long Index, string Message)> Logs { get; } = [];
 
     /// <summary>Snapshot interval of the executors this fixture creates (0: none).</summary>
     public int SnapshotEvery { get; set; }
@@ -62,7 +62,7 @@ public sealed class ExecutorFixture : IAsyncDisposable
             SnapshotEveryBytes = SnapshotEveryBytes ?? defaults.SnapshotEveryBytes,
             Time = Time,
             HttpHandlerFactory = http ?? (() => new SocketsHttpHandler()),
-            LogSink = (worker, entry) => { lock (Logs) Logs.Add((worker, entry.Message)); },
+            LogSink = (worker, index, entry) => { lock (Logs) Logs.Add((worker, index, entry.Message)); },
             SnapshotEvery = SnapshotEvery,
             LoggerFactory = new ListLoggerFactory(Warnings),
         });

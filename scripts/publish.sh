@@ -8,6 +8,8 @@ bin="$root/artifacts/bin"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 mkdir -p "$bin"
 echo "Building Clay into $bin ..."
+# The server embeds its dashboard; its build runs this too, and finds it done.
+"$root/scripts/build-dashboard.sh" >/dev/null
 dotnet publish "$root/src/Clay.Server/Clay.Server.csproj" -c Release -o "$bin" -nologo -v:q -clp:ErrorsOnly
 
 rid="linux-x64"

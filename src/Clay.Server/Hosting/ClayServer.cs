@@ -5,7 +5,9 @@ using Clay.Runtime.Execution;
 using Clay.Runtime.Storage;
 using Clay.Server.Api;
 using Clay.Server.Components;
+using Clay.Server.Dashboard;
 using Clay.Server.Logs;
+using Clay.Server.Stats;
 using Clay.Server.Workers;
 using Clay.Storage.Sqlite;
 using OpenTelemetry.Metrics;
@@ -67,6 +69,8 @@ public static class ClayServer
         builder.Services.AddSingleton<ResidencyManager>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResidencyManager>());
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ClayMetrics.MeterName).AddPrometheusExporter());
+        builder.Services.AddSingleton(sp => new ServerStatsRecorder(TimeProvider.System));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ServerStatsRecorder>());
         builder.Services.AddSingleton<WorkerDirectory>();
         builder.Services.AddOpenApi();
         // Malformed bodies throw, so the error middleware answers them with a coded JSON error.
@@ -112,6 +116,8 @@ public static class ClayServer
         app.MapComponentEndpoints();
         app.MapWorkerEndpoints();
         app.MapLogStreamEndpoint();
+        app.MapStatsEndpoint();
+        app.MapDashboard(token);
         app.MapFallback((HttpContext context) =>
             HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/v1/components", StringComparison.Ordinal)
                 && context.Request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true
@@ -129,7 +135,8 @@ public static class ClayServer
             {
                 Console.WriteLine($"Requests need the access token in {token.FilePath}");
             }
-            Console.WriteLine($"Clay server ready on http://{FormatHost(options.Listen)}:{options.Port} (data: {options.DataDirectory})");
+            var url = $"http://{FormatHost(options.Listen)}:{options.Port}";
+            Console.WriteLine($"Clay server ready on {url} (dashboard: {url}/ui; data: {options.DataDirectory})");
         });
         app.Lifetime.ApplicationStopped.Register(() =>
         {

@@ -10,6 +10,9 @@ if [ -x scripts/install-prerequisites.sh ]; then
   scripts/install-prerequisites.sh || { echo "prerequisites could not be installed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# The dashboard's tests drive Debian's Chromium.
+scripts/install-browser.sh || { echo "Chromium could not be installed"; echo "0 passed, 1 failed"; exit 1; }
+
 results=artifacts/test-results
 rm -rf "$results"
 mkdir -p "$results"

@@ -8,6 +8,7 @@ using Clay.Runtime.Storage;
 using Clay.Server.Components;
 using Clay.Server.Logs;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 
 namespace Clay.Server.Api;
 
@@ -52,6 +53,8 @@ public static class LogStreamEndpoint
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        // A reader that pauses is handled by its bounded buffer, not by Kestrel cutting the connection.
+        if (http.Features.Get<IHttpMinResponseDataRateFeature>() is { } rate) rate.MinDataRate = null;
         var output = http.Response.Body;
         await WriteAsync(output, "retry: 2000\n\n", ct);
 

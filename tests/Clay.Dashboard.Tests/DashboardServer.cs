@@ -21,9 +21,9 @@ public sealed class DashboardServer : IAsyncLifetime
 
     public Browser Browser { get; private set; } = null!;
 
-    /// <summary>Where screenshots go: CLAY_SCREENSHOTS when set (docs/images when refreshing them), else the test's folder.</summary>
+    /// <summary>Where screenshots go: CLAY_SCREENSHOTS when set (relative to the repository: docs/images refreshes them), else the test's folder.</summary>
     public string Screenshots { get; } = Environment.GetEnvironmentVariable("CLAY_SCREENSHOTS") is { Length: > 0 } dir
-        ? Path.GetFullPath(dir)
+        ? Path.GetFullPath(dir, ClayInstallation.RepositoryRoot)
         : Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     public async Task InitializeAsync()

@@ -35,6 +35,7 @@ public sealed class DashboardTests(DashboardServer dashboard) : IClassFixture<Da
         await Expect(page.Locator("#oplog-entries")).ToContainTextAsync("add-item");
         await Expect(page.Locator("#log-state")).ToHaveTextAsync("live");
         await Expect(page.Locator("#log-lines")).ToContainTextAsync("Adding item p1 to the cart of user user1");
+        await page.SelectOptionAsync("#function", "add-item");
         await Expect(page.Locator("#signature")).ToHaveTextAsync("add-item(item: product-item)");
         await ScreenshotAsync(page, "dashboard-worker.png");
 

@@ -38,14 +38,24 @@ public sealed class LogStreamTests(TalkerServer talker) : IClassFixture<TalkerSe
             resumeAfter = (await first.TakeAsync("log", 3)).Last(e => e.Name == "log").Id!;
         }
 
-        // Reconnected while the worker goes on writing: the missed lines come from the oplog or the
-        // server's memory, then the live ones, and the overlap is never sent twice.
-        await using var second = await SseStream.OpenAsync(talker.Http, talker.LogsPath("resumed"), resumeAfter);
-        var rest = (await second.TakeAsync("log", 5)).Where(e => e.Name == "log").ToList();
+        // Reconnected while the worker goes on writing: the missed lines come from the server's
+        // memory (they are not durable before the invocation ends), then the live ones.
+        await using (var second = await SseStream.OpenAsync(talker.Http, talker.LogsPath("resumed"), resumeAfter))
+        {
+            var rest = (await second.TakeAsync("log", 5)).Where(e => e.Name == "log").ToList();
+            Assert.Equal(["line 4", "line 5", "line 6", "line 7", "line 8"], rest.Select(Message));
+            Assert.All(rest, e => Assert.True(long.Parse(e.Id!) > long.Parse(resumeAfter)));
+        }
         await invocation;
 
-        Assert.Equal(["line 4", "line 5", "line 6", "line 7", "line 8"], rest.Select(Message));
-        Assert.All(rest, e => Assert.True(long.Parse(e.Id!) > long.Parse(resumeAfter)));
+        // Reconnected once the lines are both durable and still in memory: each is sent once, then
+        // the stream goes on with a new line.
+        await using var third = await SseStream.OpenAsync(talker.Http, talker.LogsPath("resumed"), resumeAfter);
+        await talker.InvokeAsync("resumed", "talk", "1", "0", "0");
+        var events = (await third.TakeAsync("log", 6)).Where(e => e.Name == "log").ToList();
+        Assert.Equal(["line 4", "line 5", "line 6", "line 7", "line 8", "line 1"], events.Select(Message));
+        var ids = events.Select(e => long.Parse(e.Id!)).ToList();
+        Assert.Equal(ids.Order(), ids);
     }
 
     [Fact]

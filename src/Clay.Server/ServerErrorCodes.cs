@@ -14,7 +14,7 @@ public static class ServerErrorCodes
     /// <summary>No such route.</summary>
     public const string NotFound = "not-found";
     /// <summary>An unexpected failure inside the server.</summary>
-    public const string Internal = "internal-error";
+    public const string Internal = Runtime.Errors.ErrorCodes.Internal;
     /// <summary>The request lacks a valid token.</summary>
     public const string Unauthorized = "unauthorized";
     /// <summary>The worker is running an invocation and cannot be evicted now.</summary>

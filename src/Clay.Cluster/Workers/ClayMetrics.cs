@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Clay.Runtime.Residency;
 
 namespace Clay.Cluster.Workers;
 

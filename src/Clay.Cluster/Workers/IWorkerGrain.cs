@@ -1,25 +1,33 @@
+using Clay.Runtime.Execution;
+using Clay.Runtime.Oplog.Display;
+
 namespace Clay.Cluster.Workers;
 
 /// <summary>
-/// One Clay worker as an Orleans grain, keyed <c>component/worker</c>. Orleans guarantees a single
-/// activation; the oplog store's fencing backs that up. Calls are short: a long invocation returns
-/// <see cref="InvocationState.Running"/> after <see cref="InvokeRequest.MaxWait"/> and the caller asks
-/// again with the same idempotency key.
+/// One Clay worker as an Orleans grain, keyed <c>component/worker</c>: the only door to it.
+/// Orleans guarantees a single activation; the oplog store's fencing backs that up. Failures are
+/// thrown as <c>ClayException</c>s carrying their stable codes. Calls are short: a long invocation
+/// returns <see cref="InvocationState.Running"/> after <see cref="InvokeRequest.MaxWait"/> and the
+/// caller asks again with the same idempotency key.
 /// </summary>
 public interface IWorkerGrain : IGrainWithStringKey
 {
     /// <summary>Creates the worker; fails with <c>worker-already-exists</c> if it exists.</summary>
-    Task<WorkerReply> CreateAsync(CreateWorkerRequest request);
+    Task<WorkerInfo> CreateAsync(WorkerCreation creation);
 
     /// <summary>Invokes or enqueues a function, creating the worker on first use.</summary>
     Task<InvokeReply> InvokeAsync(InvokeRequest request);
 
-    /// <summary>The worker's metadata.</summary>
-    Task<WorkerReply> GetAsync();
+    /// <summary>The worker's metadata; fails with <c>worker-not-found</c>.</summary>
+    Task<WorkerInfo> GetAsync();
+
+    /// <summary>A page of the worker's oplog matching <paramref name="query"/>.</summary>
+    Task<OplogPage> ReadOplogAsync(long from, int count, string? query);
+
+    /// <summary>Drops the worker from memory if it is idle; nothing is saved. False when it is busy.</summary>
+    /// <exception cref="Clay.Runtime.Execution.WorkerNotFoundException">It does not exist.</exception>
+    Task<bool> EvictAsync();
 
     /// <summary>Stops the worker and deletes its oplog.</summary>
-    Task<WorkerReply> DeleteAsync();
-
-    /// <summary>Drops the worker from memory if it is idle; nothing is saved.</summary>
-    Task<bool> EvictAsync();
+    Task DeleteAsync();
 }

@@ -1,24 +1,28 @@
+using Clay.Runtime.Execution;
+using Clay.Runtime.Values;
+
 namespace Clay.Cluster.Workers;
 
-/// <summary>A request to create a worker.</summary>
-[GenerateSerializer, Immutable]
-public sealed record CreateWorkerRequest(
-    [property: Id(0)] IReadOnlyList<string> Arguments,
-    [property: Id(1)] IReadOnlyList<KeyValuePair<string, string>> Environment);
-
 /// <summary>A request to invoke an exported function.</summary>
-/// <param name="Function">The function's exact name.</param>
-/// <param name="Arguments">The arguments, encoded with <c>ValueCodec</c> as one tuple value.</param>
+/// <param name="Function">The function as the caller names it; resolved against the worker's own component version.</param>
+/// <param name="WaveArguments">The arguments as WAVE text, one per parameter, or null when <paramref name="Values"/> carries them.</param>
+/// <param name="Values">The arguments as values, or null when <paramref name="WaveArguments"/> carries them.</param>
 /// <param name="IdempotencyKey">The key; asking again with it attaches to the same invocation.</param>
 /// <param name="Enqueue">Return once durably queued instead of waiting for the result.</param>
 /// <param name="MaxWait">How long this call may wait for the result before answering <see cref="InvocationState.Running"/>.</param>
 [GenerateSerializer, Immutable]
 public sealed record InvokeRequest(
     [property: Id(0)] string Function,
-    [property: Id(1)] byte[] Arguments,
-    [property: Id(2)] string IdempotencyKey,
-    [property: Id(3)] bool Enqueue,
-    [property: Id(4)] TimeSpan MaxWait);
+    [property: Id(1)] IReadOnlyList<string>? WaveArguments,
+    [property: Id(2)] IReadOnlyList<Value>? Values,
+    [property: Id(3)] string IdempotencyKey,
+    [property: Id(4)] bool Enqueue,
+    [property: Id(5)] TimeSpan MaxWait)
+{
+    /// <summary>The runtime's form of the request.</summary>
+    public InvocationRequest ToInvocation() => new(Function,
+        Values is not null ? new InvocationArguments.Typed(Values) : new InvocationArguments.Wave(WaveArguments ?? []), IdempotencyKey);
+}
 
 /// <summary>Where an invocation stands.</summary>
 [GenerateSerializer]
@@ -30,41 +34,16 @@ public enum InvocationState
     Running,
     /// <summary>Durably queued (enqueue mode).</summary>
     Queued,
-    /// <summary>Failed; the reply carries the error.</summary>
-    Failed,
 }
 
-/// <summary>The answer to an <see cref="InvokeRequest"/>.</summary>
+/// <summary>The answer to an <see cref="InvokeRequest"/>. Failures are thrown, as <c>ClayException</c>s with their codes.</summary>
+/// <param name="State">Where the invocation stands.</param>
+/// <param name="IdempotencyKey">Its key.</param>
+/// <param name="Function">The function's exact name, as resolved.</param>
+/// <param name="Result">The result when completed; null for a unit result.</param>
 [GenerateSerializer, Immutable]
 public sealed record InvokeReply(
     [property: Id(0)] InvocationState State,
     [property: Id(1)] string IdempotencyKey,
-    [property: Id(2)] byte[]? Result,
-    [property: Id(3)] GrainError? Error);
-
-/// <summary>An error crossing the grain boundary as data, with its stable code.</summary>
-[GenerateSerializer, Immutable]
-public sealed record GrainError([property: Id(0)] string Code, [property: Id(1)] string Message);
-
-/// <summary>A worker's metadata or an error.</summary>
-[GenerateSerializer, Immutable]
-public sealed record WorkerReply([property: Id(0)] WorkerSummary? Worker, [property: Id(1)] GrainError? Error);
-
-/// <summary>What <c>clay worker get</c> shows.</summary>
-[GenerateSerializer, Immutable]
-public sealed record WorkerSummary(
-    [property: Id(0)] string Component,
-    [property: Id(1)] string Name,
-    [property: Id(2)] long ComponentVersion,
-    [property: Id(3)] long ComponentSize,
-    [property: Id(4)] string Status,
-    [property: Id(5)] DateTimeOffset CreatedAt,
-    [property: Id(6)] IReadOnlyList<string> Arguments,
-    [property: Id(7)] IReadOnlyList<KeyValuePair<string, string>> Environment,
-    [property: Id(8)] int PendingInvocations,
-    [property: Id(9)] int RetryCount,
-    [property: Id(10)] string? LastError,
-    [property: Id(11)] long OplogLength,
-    [property: Id(12)] long MemoryAtStartup,
-    [property: Id(13)] long MemoryNow,
-    [property: Id(14)] bool Resident);
+    [property: Id(2)] string Function,
+    [property: Id(3)] Value? Result);

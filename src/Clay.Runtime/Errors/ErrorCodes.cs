@@ -53,6 +53,8 @@ public static class ErrorCodes
     public const string TooManyPending = "too-many-pending";
     /// <summary>The component has as many workers as it may.</summary>
     public const string TooManyWorkers = "too-many-workers";
+    /// <summary>An unexpected failure: a bug in Clay, never the caller's fault.</summary>
+    public const string Internal = "internal-error";
     /// <summary>The invocation did not finish within the time the caller waits; it goes on and keeps its key.</summary>
     public const string InvocationTimeout = "invocation-timeout";
 }

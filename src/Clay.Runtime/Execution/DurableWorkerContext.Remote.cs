@@ -107,15 +107,17 @@ internal sealed partial class DurableWorkerContext
                 break;
             }
         }
-        var size = Oplog.Codec.ValueCodec.Encode(response).Length + Oplog.Codec.ValueCodec.Encode(request).Length;
-        if (size > _writer.MaxEntryBytes - 4096)
+        // Encoded once: the size is checked on the bytes that are written.
+        var encoded = Oplog.Codec.OplogCodec.Encode(new OplogEntry.ImportedFunctionInvoked(_writer.Now, name, request, response, kind));
+        if (encoded.Length > _writer.MaxEntryBytes - 4096)
         {
             // The outcome cannot be recorded in full; what is recorded (and replayed) is that it was too large.
-            request = Value.None;
+            var size = encoded.Length;
             response = Failure(new Errors.ClayException(Errors.ErrorCodes.OplogEntryTooLarge,
                 $"the result of effect {name} takes {size:N0} bytes; an oplog entry may take {_writer.MaxEntryBytes:N0} (--max-entry-size)"));
+            encoded = Oplog.Codec.OplogCodec.Encode(new OplogEntry.ImportedFunctionInvoked(_writer.Now, name, Value.None, response, kind));
         }
-        _writer.Append(new OplogEntry.ImportedFunctionInvoked(_writer.Now, name, request, response, kind));
+        _writer.AppendEncoded(encoded);
         if (kind == EffectKind.WriteRemote)
         {
             // Once the outcome is durable a crash no longer leaves it unknown.

@@ -1,152 +1,90 @@
 using System.Collections.Concurrent;
+using Clay.Runtime.Hosting;
+using Clay.Runtime.Oplog.Display;
+using Clay.Runtime.Residency;
 using Clay.Runtime.Storage;
 using Clay.Runtime.Values;
 
 namespace Clay.Runtime.Execution;
 
 /// <summary>
-/// Hosts many workers in one process: opens each worker once (concurrent first calls share one
-/// recovery), creates workers on first use, and drops workers from memory on request. The cluster
-/// host puts each worker in an Orleans grain instead; both run the same <see cref="WorkerExecutor"/>.
+/// Hosts many workers in one process without a cluster, for tests, benchmarks and embedding: one
+/// <see cref="WorkerActivation"/> per worker, the same door the server's grains hold, so both follow
+/// the same rules (open once, arrival order, typing against the worker's version, reopen when broken).
 /// </summary>
-public sealed class Executor(IOplogStore store, IComponentCatalog catalog, WorkerExecutorOptions options) : IAsyncDisposable
+public sealed class Executor : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<WorkerId, Lazy<Task<WorkerExecutor>>> _workers = new();
-    private readonly ConcurrentDictionary<WorkerId, Arrivals> _arrivals = new();
+    private readonly ConcurrentDictionary<WorkerId, WorkerActivation> _workers = new();
+    private readonly WorkerServices _services;
+
+    /// <summary>A host over <paramref name="store"/> and <paramref name="catalog"/>.</summary>
+    public Executor(IOplogStore store, IComponentCatalog catalog, WorkerExecutorOptions options)
+        : this(new WorkerServices(store, catalog, options, new ResidentWorkers()))
+    {
+    }
+
+    /// <summary>A host over <paramref name="services"/>.</summary>
+    public Executor(WorkerServices services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        _services = services;
+    }
 
     /// <summary>The workers now in memory.</summary>
-    public int ResidentCount => _workers.Count;
+    public int ResidentCount => _services.Residency.Count;
 
-    /// <summary>
-    /// Invokes a function, creating the worker on first use, and waits for the result. Calls for one
-    /// worker are accepted in the order they arrive here, also while the worker is still being opened.
-    /// </summary>
-    public Task<InvocationResult> InvokeAsync(WorkerId worker, string functionName, IReadOnlyList<Value> arguments,
-        string? idempotencyKey = null, CancellationToken cancellationToken = default)
-    {
-        var arrivals = _arrivals.GetOrAdd(worker, _ => new Arrivals());
-        Task previous;
-        TaskCompletionSource accepted;
-        lock (arrivals)
-        {
-            if (arrivals.Tail.IsCompleted && TryGetResident(worker) is { IsBroken: false } resident)
-            {
-                // Nobody ahead is still waiting for the worker to open: accept right away.
-                return resident.InvokeAsync(functionName, arguments, idempotencyKey, cancellationToken);
-            }
-            previous = arrivals.Tail;
-            accepted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            arrivals.Tail = accepted.Task;
-        }
-        return InvokeInOrderAsync(worker, functionName, arguments, idempotencyKey, previous, accepted, cancellationToken);
-    }
+    /// <summary>The door to <paramref name="worker"/>; one per worker for the life of this host.</summary>
+    public WorkerActivation Activation(WorkerId worker) => _workers.GetOrAdd(worker, static (id, services) => new WorkerActivation(id, services), _services);
 
-    private async Task<InvocationResult> InvokeInOrderAsync(WorkerId worker, string functionName, IReadOnlyList<Value> arguments,
-        string? idempotencyKey, Task previous, TaskCompletionSource accepted, CancellationToken cancellationToken)
-    {
-        Task<InvocationResult> invocation;
-        try
-        {
-            await previous.ConfigureAwait(false);
-            var executor = await GetAsync(worker, WorkerCreation.OnFirstInvocation, cancellationToken).ConfigureAwait(false);
-            // Accepted synchronously, before the next caller in line is let go.
-            invocation = executor.InvokeAsync(functionName, arguments, idempotencyKey, cancellationToken);
-        }
-        finally
-        {
-            accepted.SetResult();
-        }
-        return await invocation.ConfigureAwait(false);
-    }
+    /// <summary>Invokes a function, creating the worker on first use, and waits for the result.</summary>
+    public Task<InvocationResult> InvokeAsync(WorkerId worker, string functionName, IReadOnlyList<Value> arguments, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default) =>
+        Activation(worker).InvokeAsync(InvocationRequest.Of(functionName, arguments, idempotencyKey), cancellationToken);
 
-    /// <summary>The order in which calls for one worker arrived while it was being opened.</summary>
-    private sealed class Arrivals
-    {
-        public Task Tail { get; set; } = Task.CompletedTask;
-    }
+    /// <summary>Invokes a function as <paramref name="request"/> describes it, and waits for the result.</summary>
+    public Task<InvocationResult> InvokeAsync(WorkerId worker, InvocationRequest request, CancellationToken cancellationToken = default) =>
+        Activation(worker).InvokeAsync(request, cancellationToken);
+
+    /// <summary>Queues an invocation durably without waiting for it; returns its idempotency key.</summary>
+    public Task<string> EnqueueAsync(WorkerId worker, string functionName, IReadOnlyList<Value> arguments, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default) =>
+        Activation(worker).EnqueueAsync(InvocationRequest.Of(functionName, arguments, idempotencyKey), cancellationToken);
 
     /// <summary>Creates a worker explicitly.</summary>
     /// <exception cref="WorkerAlreadyExistsException">It exists.</exception>
-    public async Task<WorkerInfo> CreateAsync(WorkerId worker, WorkerCreation creation, CancellationToken cancellationToken = default)
-    {
-        if (_workers.ContainsKey(worker) || await store.GetLastIndexAsync(worker, cancellationToken) > 0)
-        {
-            throw new WorkerAlreadyExistsException(worker);
-        }
-        var executor = await GetAsync(worker, creation, cancellationToken);
-        return executor.GetInfo();
-    }
+    public Task<WorkerInfo> CreateAsync(WorkerId worker, WorkerCreation creation, CancellationToken cancellationToken = default) =>
+        Activation(worker).CreateAsync(creation, cancellationToken);
 
-    /// <summary>The worker's metadata; opens the worker if it is not in memory.</summary>
-    public async Task<WorkerInfo> GetInfoAsync(WorkerId worker, CancellationToken cancellationToken = default) =>
-        (await GetAsync(worker, creation: null, cancellationToken)).GetInfo();
+    /// <summary>The worker's metadata.</summary>
+    public Task<WorkerInfo> GetInfoAsync(WorkerId worker, CancellationToken cancellationToken = default) =>
+        Activation(worker).GetInfoAsync(cancellationToken);
 
-    /// <summary>The worker if it is in memory and opened, else null.</summary>
-    public WorkerExecutor? TryGetResident(WorkerId worker) =>
-        _workers.TryGetValue(worker, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully ? lazy.Value.Result : null;
+    /// <summary>A page of the worker's oplog.</summary>
+    public Task<OplogPage> ReadOplogAsync(WorkerId worker, long from = 1, int count = 1000, string? query = null,
+        CancellationToken cancellationToken = default) =>
+        Activation(worker).ReadOplogAsync(from, count, query, cancellationToken);
 
     /// <summary>Opens the worker (once), creating it when <paramref name="creation"/> is given and it has no oplog.</summary>
-    public async Task<WorkerExecutor> GetAsync(WorkerId worker, WorkerCreation? creation, CancellationToken cancellationToken = default)
-    {
-        while (true)
-        {
-            var lazy = _workers.GetOrAdd(worker, id => new Lazy<Task<WorkerExecutor>>(
-                () => WorkerExecutor.OpenAsync(id, creation, catalog, store, options, CancellationToken.None)));
-            WorkerExecutor executor;
-            try
-            {
-                executor = await lazy.Value.WaitAsync(cancellationToken);
-            }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                // A failed open is not cached: the next call tries again.
-                _workers.TryRemove(new KeyValuePair<WorkerId, Lazy<Task<WorkerExecutor>>>(worker, lazy));
-                throw;
-            }
-            if (!executor.IsBroken) return executor;
-            // Its oplog could not be written: reload from what is durable.
-            if (_workers.TryRemove(new KeyValuePair<WorkerId, Lazy<Task<WorkerExecutor>>>(worker, lazy))) await executor.DisposeAsync();
-        }
-    }
+    public Task<WorkerExecutor> GetAsync(WorkerId worker, WorkerCreation? creation, CancellationToken cancellationToken = default) =>
+        Activation(worker).OpenAsync(creation, cancellationToken);
+
+    /// <summary>The worker if it is in memory and opened, else null.</summary>
+    public WorkerExecutor? TryGetResident(WorkerId worker) => _workers.TryGetValue(worker, out var activation) ? activation.Resident : null;
 
     /// <summary>
     /// Drops an idle worker from memory. Nothing is saved: the next call rebuilds it from its oplog.
     /// Returns false if the worker is busy or not in memory.
     /// </summary>
-    public async ValueTask<bool> EvictAsync(WorkerId worker)
-    {
-        var resident = TryGetResident(worker);
-        if (resident is null || resident.IsBusy) return false;
-        if (!_workers.TryRemove(worker, out var lazy)) return false;
-        await (await lazy.Value).DisposeAsync();
-        return true;
-    }
+    public ValueTask<bool> EvictAsync(WorkerId worker) =>
+        _workers.TryGetValue(worker, out var activation) ? activation.EvictAsync() : ValueTask.FromResult(false);
 
     /// <summary>Deletes a worker and its oplog.</summary>
-    public async Task DeleteAsync(WorkerId worker, CancellationToken cancellationToken = default)
-    {
-        if (_workers.TryRemove(worker, out var lazy))
-        {
-            try
-            {
-                await (await lazy.Value).DisposeAsync();
-            }
-            catch (Exception) when (lazy.Value.IsFaulted)
-            {
-                // It never opened; there is nothing to stop.
-            }
-        }
-        await store.DeleteAsync(worker, cancellationToken);
-    }
+    public Task DeleteAsync(WorkerId worker, CancellationToken cancellationToken = default) => Activation(worker).DeleteAsync(cancellationToken);
 
     /// <summary>Stops every worker, letting running invocations commit.</summary>
     public async ValueTask DisposeAsync()
     {
-        var all = _workers.Values.Where(l => l.IsValueCreated).Select(l => l.Value).ToList();
+        foreach (var activation in _workers.Values) await activation.DisposeAsync();
         _workers.Clear();
-        foreach (var task in all)
-        {
-            if (task.IsCompletedSuccessfully) await task.Result.DisposeAsync();
-        }
     }
 }

@@ -39,13 +39,17 @@ internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastI
 
     /// <summary>Buffers an entry and returns its index.</summary>
     /// <exception cref="Errors.ClayException"><c>oplog-entry-too-large</c>: nothing was appended.</exception>
-    public long Append(OplogEntry entry)
+    public long Append(OplogEntry entry) => AppendEncoded(OplogCodec.Encode(entry));
+
+    /// <summary>Buffers an entry already encoded with <see cref="OplogCodec"/> and returns its index.</summary>
+    /// <exception cref="Errors.ClayException"><c>oplog-entry-too-large</c>: nothing was appended.</exception>
+    public long AppendEncoded(byte[] bytes)
     {
-        var bytes = OplogCodec.Encode(entry);
         if (bytes.Length > maxEntryBytes)
         {
+            var kind = OplogCodec.PeekKind(bytes);
             throw new Errors.ClayException(Errors.ErrorCodes.OplogEntryTooLarge,
-                $"a {Oplog.Display.OplogEntryFormatter.KindName(entry.Kind)} entry of worker {worker} would take {bytes.Length:N0} bytes; the limit is {maxEntryBytes:N0} (--max-entry-size)");
+                $"a {Oplog.Display.OplogEntryFormatter.KindName(kind)} entry of worker {worker} would take {bytes.Length:N0} bytes; the limit is {maxEntryBytes:N0} (--max-entry-size)");
         }
         lock (_gate)
         {

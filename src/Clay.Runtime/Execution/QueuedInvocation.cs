@@ -4,15 +4,22 @@ using Clay.Runtime.Values;
 namespace Clay.Runtime.Execution;
 
 /// <summary>An invocation waiting in a worker's queue, and where its outcome goes.</summary>
-internal sealed class QueuedInvocation(string functionName, EquatableArray<Value> arguments, string idempotencyKey, long pendingIndex = 0)
+/// <param name="functionName">The exported function.</param>
+/// <param name="arguments">The arguments, as the function receives them.</param>
+/// <param name="encodedArguments">The same arguments encoded once (<c>OplogCodec.EncodeArguments</c>): what the oplog records.</param>
+/// <param name="idempotencyKey">The key.</param>
+/// <param name="pendingIndex">The index of its <c>pending-worker-invocation</c> entry when it was enqueued durably, else 0.</param>
+internal sealed class QueuedInvocation(string functionName, EquatableArray<Value> arguments, byte[] encodedArguments, string idempotencyKey,
+    long pendingIndex = 0)
 {
     public string FunctionName { get; } = functionName;
 
     public EquatableArray<Value> Arguments { get; } = arguments;
 
+    public byte[] EncodedArguments { get; } = encodedArguments;
+
     public string IdempotencyKey { get; } = idempotencyKey;
 
-    /// <summary>The index of its <c>pending-worker-invocation</c> entry when it was enqueued durably, else 0.</summary>
     public long PendingIndex { get; } = pendingIndex;
 
     public TaskCompletionSource<InvocationOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

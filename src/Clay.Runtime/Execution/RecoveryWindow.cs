@@ -158,7 +158,7 @@ internal sealed class RecoveryWindow
         await foreach (var stored in store.ReadAsync(id, from, to, cancellationToken))
         {
             var elide = stored.Index < elideResultsBefore && stored.Payload.Length > 2
-                && stored.Payload.Span[1] == (byte)OplogEntryKind.ExportedFunctionCompleted;
+                && OplogCodec.PeekKind(stored.Payload.Span) == OplogEntryKind.ExportedFunctionCompleted;
             entries.Add((stored.Index, elide ? ElidedResult : Decode(id, stored)));
         }
         return entries;

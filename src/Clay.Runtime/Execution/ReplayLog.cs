@@ -44,15 +44,5 @@ internal sealed class ReplayLog(IReadOnlyList<(long Index, OplogEntry Entry)> en
         while (HasMore && entries[_position].Index <= index) _position++;
     }
 
-    private static bool IsMarker(OplogEntry entry) => entry switch
-    {
-        OplogEntry.ImportedFunctionInvoked or OplogEntry.BeginRemoteWrite or OplogEntry.ExportedFunctionInvoked
-            or OplogEntry.ExportedFunctionCompleted or OplogEntry.ExportedFunctionFailed or OplogEntry.Create => false,
-        OplogEntry.Log or OplogEntry.Error or OplogEntry.GrowMemory or OplogEntry.Suspend or OplogEntry.PendingWorkerInvocation
-            or OplogEntry.CancelPendingInvocation or OplogEntry.ChangeRetryPolicy or OplogEntry.Snapshot or OplogEntry.EndRemoteWrite
-            or OplogEntry.BeginAtomicRegion or OplogEntry.EndAtomicRegion or OplogEntry.Interrupted or OplogEntry.Exited
-            or OplogEntry.Jump or OplogEntry.PendingUpdate or OplogEntry.SuccessfulUpdate or OplogEntry.FailedUpdate
-            or OplogEntry.Restart => true,
-        _ => throw new InvalidOperationException($"unknown oplog entry {entry.GetType().Name}"),
-    };
+    private static bool IsMarker(OplogEntry entry) => entry.Role == ReplayRole.Marker;
 }

@@ -30,10 +30,14 @@ public sealed class WorkerUnavailableException(WorkerId worker, WorkerStatus sta
 }
 
 /// <summary>No exported function of that name.</summary>
-public sealed class FunctionNotFoundException(string component, string function, IEnumerable<string> available)
-    : ClayException(ErrorCodes.FunctionNotFound,
-        $"component {component} exports no function '{function}'; available: {string.Join(", ", available)}")
+public sealed class FunctionNotFoundException(string function, string message) : ClayException(ErrorCodes.FunctionNotFound, message)
 {
+    /// <summary>No function named exactly <paramref name="function"/> in <paramref name="component"/>, which exports <paramref name="available"/>.</summary>
+    public FunctionNotFoundException(string component, string function, IEnumerable<string> available)
+        : this(function, $"component {component} exports no function '{function}'; available: {string.Join(", ", available)}")
+    {
+    }
+
     /// <summary>The name asked for.</summary>
     public string Function { get; } = function;
 }

@@ -31,7 +31,10 @@ public sealed partial class WorkerExecutor
             {
                 // The invocations before the snapshot are not run again: their keys come from the
                 // entries read before it and their effect on the state from the snapshot.
-                RestoreHistory(window.Read.Where(e => e.Index < taken.Index));
+                foreach (var (index, entry) in window.Read.Where(e => e.Index < taken.Index))
+                {
+                    await ApplyHistoryAsync(index, entry, execute: false, cancellationToken);
+                }
                 _lastError = taken.Entry.LastError ?? _lastError;
                 _recordedMemory = Math.Max(_recordedMemory, taken.Entry.RecordedMemory);
                 var instance = _instance!;
@@ -47,22 +50,7 @@ public sealed partial class WorkerExecutor
             while (_replay.HasMore)
             {
                 var (index, entry) = _replay.Next();
-                switch (entry)
-                {
-                    case OplogEntry.ExportedFunctionInvoked invoked:
-                        var outcome = await ExecuteAsync(invoked.FunctionName, invoked.Arguments, invoked.IdempotencyKey, index, cancellationToken);
-                        _completed.Add(invoked.IdempotencyKey, outcome.Recorded);
-                        break;
-                    case OplogEntry.Exited:
-                        Status = WorkerStatus.Exited;
-                        break;
-                    case OplogEntry.Error error when error.ErrorCode != "effect-failed":
-                        _lastError = error.Message;
-                        break;
-                    default:
-                        // Everything else outside an invocation is a marker replay does not act on.
-                        break;
-                }
+                await ApplyHistoryAsync(index, entry, execute: true, cancellationToken);
             }
         }
         catch (Snapshots.SnapshotException)
@@ -84,28 +72,36 @@ public sealed partial class WorkerExecutor
         _processing = Task.Run(ProcessAsync, CancellationToken.None);
     }
 
-    /// <summary>Rebuilds idempotency keys, status and last error from entries that are not replayed.</summary>
-    private void RestoreHistory(IEnumerable<(long Index, OplogEntry Entry)> entries)
+    /// <summary>
+    /// The one set of rules for a worker's recorded history, used both where it is replayed (after the
+    /// snapshot: invocations run again, effects served from the oplog) and where it is only restored
+    /// (before the snapshot, whose state already holds their effect: only their keys are kept).
+    /// Worker-level facts (exit, last error) are taken from either part alike.
+    /// </summary>
+    private async ValueTask ApplyHistoryAsync(long index, OplogEntry entry, bool execute, CancellationToken cancellationToken)
     {
-        (long Index, OplogEntry.ExportedFunctionInvoked Entry)? open = null;
-        foreach (var (index, entry) in entries)
+        switch (entry)
         {
-            switch (entry)
-            {
-                case OplogEntry.ExportedFunctionInvoked invoked:
-                    open = (index, invoked);
-                    break;
-                case OplogEntry.ExportedFunctionCompleted or OplogEntry.ExportedFunctionFailed when open is { } started:
-                    _completed.Add(started.Entry.IdempotencyKey, new CompletedInvocation(started.Index, index));
-                    open = null;
-                    break;
-                case OplogEntry.Exited:
-                    Status = WorkerStatus.Exited;
-                    break;
-                case OplogEntry.Error error when error.ErrorCode != "effect-failed":
-                    _lastError = error.Message;
-                    break;
-            }
+            case OplogEntry.ExportedFunctionInvoked invoked when execute:
+                var outcome = await ExecuteAsync(invoked.FunctionName, invoked.Arguments, null, invoked.IdempotencyKey, index, cancellationToken);
+                _completed.Add(invoked.IdempotencyKey, outcome.Recorded);
+                break;
+            case OplogEntry.ExportedFunctionInvoked invoked:
+                _restoring = (index, invoked.IdempotencyKey);
+                break;
+            case OplogEntry.ExportedFunctionCompleted or OplogEntry.ExportedFunctionFailed when !execute && _restoring is { } started:
+                _completed.Add(started.Key, new CompletedInvocation(started.Index, index));
+                _restoring = null;
+                break;
+            case OplogEntry.Exited:
+                Status = WorkerStatus.Exited;
+                break;
+            case OplogEntry.Error error when error.ErrorCode != "effect-failed":
+                _lastError = error.Message;
+                break;
+            default:
+                // Everything else outside an invocation is a marker the history rules do not act on.
+                break;
         }
     }
 
@@ -178,7 +174,8 @@ public sealed partial class WorkerExecutor
             if (entry is OplogEntry.PendingWorkerInvocation pending && !_completed.TryGet(pending.IdempotencyKey, out _)
                 && started.Add(pending.IdempotencyKey))
             {
-                var queued = new QueuedInvocation(pending.FunctionName, pending.Arguments, pending.IdempotencyKey, index);
+                var queued = new QueuedInvocation(pending.FunctionName, pending.Arguments, Oplog.Codec.OplogCodec.EncodeArguments(pending.Arguments),
+                    pending.IdempotencyKey, index);
                 _queued.Add(pending.IdempotencyKey, queued);
                 _queue.Writer.TryWrite(queued);
             }
@@ -196,7 +193,8 @@ public sealed partial class WorkerExecutor
             }
             try
             {
-                var outcome = await ExecuteAsync(queued.FunctionName, queued.Arguments, queued.IdempotencyKey, recordedAt: 0, CancellationToken.None);
+                var outcome = await ExecuteAsync(queued.FunctionName, queued.Arguments, queued.EncodedArguments, queued.IdempotencyKey, recordedAt: 0,
+                    CancellationToken.None);
                 Finish(queued, outcome, null);
             }
             catch (Exception ex)
@@ -236,9 +234,10 @@ public sealed partial class WorkerExecutor
     /// Runs one invocation on the worker's scheduler. <paramref name="recordedAt"/> is the oplog
     /// index of its <c>exported-function-invoked</c> entry during replay, or 0 for a new invocation.
     /// A replayed invocation must end the way the oplog says; a live one is committed before returning.
+    /// A live one records <paramref name="encodedArguments"/>, the arguments as they were encoded when accepted.
     /// </summary>
-    private async Task<InvocationOutcome> ExecuteAsync(string functionName, EquatableArray<Value> arguments, string key, long recordedAt,
-        CancellationToken cancellationToken)
+    private async Task<InvocationOutcome> ExecuteAsync(string functionName, EquatableArray<Value> arguments, byte[]? encodedArguments, string key,
+        long recordedAt, CancellationToken cancellationToken)
     {
         var function = _component.Model.FindFunction(functionName);
         if (function is null)
@@ -246,7 +245,10 @@ public sealed partial class WorkerExecutor
             if (recordedAt > 0) throw new NondeterminismException(recordedAt, $"an invocation of {functionName}", "a component without that function");
             throw new FunctionNotFoundException(Id.Component, functionName, _component.Model.Functions.Select(f => f.Name));
         }
-        var invokedAt = recordedAt > 0 ? recordedAt : _writer.Append(new OplogEntry.ExportedFunctionInvoked(_writer.Now, functionName, arguments, key));
+        var invokedAt = recordedAt > 0
+            ? recordedAt
+            : _writer.AppendEncoded(Oplog.Codec.OplogCodec.EncodeInvocation(OplogEntryKind.ExportedFunctionInvoked, _writer.Now, functionName,
+                encodedArguments ?? Oplog.Codec.OplogCodec.EncodeArguments(arguments), key));
 
         Status = WorkerStatus.Running;
         Value? result = null;
@@ -282,15 +284,17 @@ public sealed partial class WorkerExecutor
         }
         else
         {
-            if (result is not null && Oplog.Codec.ValueCodec.Encode(result).Length is var size
-                && size > Math.Min(limits.MaxResultBytes, limits.MaxEntryBytes - 4096))
-            {
-                outcome = new InvocationOutcome(key, functionName, null, InvocationOutcome.ResultTooLargeType,
-                    $"the result of {functionName} takes {size:N0} bytes; the limit is {limits.MaxResultBytes:N0} (--max-result-size)");
-            }
-            endedAt = _writer.Append(outcome.ExceptionType is null
+            // The end entry is encoded once: its size is checked on the bytes that are written.
+            var encoded = Oplog.Codec.OplogCodec.Encode(outcome.ExceptionType is null
                 ? new OplogEntry.ExportedFunctionCompleted(_writer.Now, outcome.Result)
                 : new OplogEntry.ExportedFunctionFailed(_writer.Now, outcome.ExceptionType, outcome.ExceptionMessage!));
+            if (result is not null && outcome.ExceptionType is null && encoded.Length > Math.Min(limits.MaxResultBytes, limits.MaxEntryBytes - 4096))
+            {
+                outcome = new InvocationOutcome(key, functionName, null, InvocationOutcome.ResultTooLargeType,
+                    $"the result of {functionName} takes {encoded.Length:N0} bytes; the limit is {limits.MaxResultBytes:N0} (--max-result-size)");
+                encoded = Oplog.Codec.OplogCodec.Encode(new OplogEntry.ExportedFunctionFailed(_writer.Now, outcome.ExceptionType!, outcome.ExceptionMessage!));
+            }
+            endedAt = _writer.AppendEncoded(encoded);
             MeasureMemory(force: false);
             MaybeSnapshot(key);
             await FlushOrBreakAsync(cancellationToken);

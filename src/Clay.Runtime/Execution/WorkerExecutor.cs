@@ -43,6 +43,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private bool _snapshotsDisabled;
     private Task _processing = Task.CompletedTask;
     private long _lastActivityTimestamp;
+    private (long Index, string Key)? _restoring;
 
     private WorkerExecutor(WorkerId id, IOplogStore store, WorkerExecutorOptions options, OplogWriter writer, LoadedComponent component,
         OplogEntry.Create created, ReplayLog replay)
@@ -62,6 +63,9 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
 
     /// <summary>The worker this executor runs.</summary>
     public WorkerId Id { get; }
+
+    /// <summary>The component version the worker runs: requests are typed against it.</summary>
+    public LoadedComponent Component => _component;
 
     /// <summary>The worker's status.</summary>
     public WorkerStatus Status
@@ -214,14 +218,17 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
                 throw new ClayException(ErrorCodes.TooManyPending,
                     $"worker {Id} already has {_queued.Count} invocations waiting; the limit is {limits.MaxPendingInvocations} (--max-pending): retry later");
             }
-            var size = Oplog.Codec.ValueCodec.Encode(new Value.Tuple(values)).Length;
-            if (size > Math.Min(limits.MaxArgumentBytes, limits.MaxEntryBytes - 4096))
+            // Encoded once: these bytes are measured here and written in the oplog entries.
+            var encoded = Oplog.Codec.OplogCodec.EncodeArguments(values);
+            if (encoded.Length > Math.Min(limits.MaxArgumentBytes, limits.MaxEntryBytes - 4096))
             {
                 throw new ClayException(ErrorCodes.ArgumentTooLarge,
-                    $"the arguments of {functionName} take {size:N0} bytes; the limit is {limits.MaxArgumentBytes:N0} (--max-argument-size)");
+                    $"the arguments of {functionName} take {encoded.Length:N0} bytes; the limit is {limits.MaxArgumentBytes:N0} (--max-argument-size)");
             }
-            var pendingIndex = pending ? _writer.Append(new OplogEntry.PendingWorkerInvocation(_writer.Now, functionName, values, key)) : 0;
-            var queued = new QueuedInvocation(functionName, values, key, pendingIndex);
+            var pendingIndex = pending
+                ? _writer.AppendEncoded(Oplog.Codec.OplogCodec.EncodeInvocation(OplogEntryKind.PendingWorkerInvocation, _writer.Now, functionName, encoded, key))
+                : 0;
+            var queued = new QueuedInvocation(functionName, values, encoded, key, pendingIndex);
             _queued.Add(key, queued);
             if (!_queue.Writer.TryWrite(queued))
             {

@@ -1,18 +1,19 @@
-using System.Text.Json;
 using Clay.Cluster.Workers;
 using Clay.Runtime;
 using Clay.Runtime.Errors;
-using Clay.Runtime.Oplog.Codec;
-using Clay.Runtime.Storage;
 using Clay.Runtime.Execution;
-using Clay.Runtime.Values;
-using Clay.Runtime.Wave;
+using Clay.Runtime.Oplog.Display;
+using Clay.Runtime.Residency;
+using Clay.Runtime.Storage;
+using Clay.Runtime.Workers;
 using Clay.Server.Components;
-using Clay.Server.Workers;
 
 namespace Clay.Server.Api;
 
-/// <summary>Routes under <c>/v1/components/{name}/workers</c>.</summary>
+/// <summary>
+/// Routes under <c>/v1/components/{name}/workers</c>. Everything about one worker goes through its
+/// grain; only listing, which spans workers, reads the store.
+/// </summary>
 public static class WorkerEndpoints
 {
     /// <summary>How long one grain call may wait for a result before the API asks again.</summary>
@@ -24,61 +25,65 @@ public static class WorkerEndpoints
         var workers = app.MapGroup("/v1/components/{component}/workers");
         workers.MapPost("", CreateAsync);
         workers.MapGet("", ListAsync);
-        workers.MapGet("/{worker}", async (string component, string worker, WorkerDirectory directory, CancellationToken ct) =>
-            await directory.GetAsync(Id(component, worker), ct));
+        workers.MapGet("/{worker}", GetAsync);
         workers.MapDelete("/{worker}", DeleteAsync);
-        workers.MapPost("/{worker}/invoke", InvokeAsync);
+        workers.MapPost("/{worker}/invoke", InvokeAsync).Produces<InvokeResultDto>();
         workers.MapPost("/{worker}/evict", EvictAsync);
-        workers.MapGet("/{worker}/oplog", OplogEndpoint.ReadAsync);
+        workers.MapGet("/{worker}/oplog", ReadOplogAsync);
     }
 
     internal static WorkerId Id(string component, string worker) =>
         new(Names.ValidateComponent(Uri.UnescapeDataString(component)), Names.ValidateWorker(Uri.UnescapeDataString(worker)));
 
+    private static IWorkerGrain Grain(IGrainFactory grains, WorkerId id) => grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(id));
+
     private static async Task<IResult> CreateAsync(string component, CreateWorkerDto body, IGrainFactory grains, ComponentRegistry registry)
     {
         var id = Id(component, body.Name ?? "");
         registry.Get(id.Component);
-        var reply = await grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(id)).CreateAsync(new CreateWorkerRequest(
-            body.Args ?? [], (body.Env ?? new Dictionary<string, string>()).ToList()));
-        ThrowIfError(reply.Error);
-        return Results.Created($"/v1/components/{Uri.EscapeDataString(id.Component)}/workers/{id.Worker}",
-            WorkerDirectory.ToDto(ToInfo(reply.Worker!)));
+        var info = await Grain(grains, id).CreateAsync(new WorkerCreation(body.Args ?? [], (body.Env ?? new Dictionary<string, string>()).ToList()));
+        return Results.Created($"/v1/components/{Uri.EscapeDataString(id.Component)}/workers/{id.Worker}", ToDto(info));
     }
 
+    private static async Task<WorkerDto> GetAsync(string component, string worker, IGrainFactory grains) =>
+        ToDto(await Grain(grains, Id(component, worker)).GetAsync());
+
     private static async Task<WorkerListDto> ListAsync(string component, string[]? filter, int? count, string? cursor,
-        WorkerDirectory directory, ComponentRegistry registry, CancellationToken ct)
+        IOplogStore store, ResidentWorkers residency, ComponentRegistry registry, CancellationToken ct)
     {
         var name = Names.ValidateComponent(Uri.UnescapeDataString(component));
         registry.Get(name);
-        return await directory.ListAsync(name, filter ?? [], Math.Clamp(count ?? 50, 1, 10_000), cursor, ct);
+        var page = await WorkerListing.ListAsync(store, residency, name, filter ?? [], Math.Clamp(count ?? 50, 1, 10_000), cursor, ct);
+        return new WorkerListDto(page.Workers.Select(ToDto).ToList(), page.Cursor);
+    }
+
+    private static async Task<OplogPageDto> ReadOplogAsync(string component, string worker, long? from, int? count, string? query,
+        IGrainFactory grains)
+    {
+        var page = await Grain(grains, Id(component, worker)).ReadOplogAsync(Math.Max(1, from ?? 1), Math.Clamp(count ?? 1000, 1, 10_000), query);
+        return new OplogPageDto(page.Entries.Select(ToDto).ToList(), page.Next);
     }
 
     /// <summary>
     /// Drops an idle worker from memory now, as the memory budget would (an operational endpoint:
     /// benchmarks and tests of cold starts use it). 409 when the worker is busy.
     /// </summary>
-    private static async Task<IResult> EvictAsync(string component, string worker, IGrainFactory grains, IOplogStore store, CancellationToken ct)
+    private static async Task<IResult> EvictAsync(string component, string worker, IGrainFactory grains)
     {
         var id = Id(component, worker);
-        if (await store.GetLastIndexAsync(id, ct) == 0) throw new WorkerNotFoundException(id);
-        var evicted = await grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(id)).EvictAsync();
-        return evicted
+        return await Grain(grains, id).EvictAsync()
             ? Results.Ok(new { evicted = true })
             : ApiErrors.Result(ServerErrorCodes.WorkerBusy, $"worker {id} is running an invocation and stays in memory");
     }
 
-    private static async Task<IResult> DeleteAsync(string component, string worker, IGrainFactory grains, WorkerQuota quota)
+    private static async Task<IResult> DeleteAsync(string component, string worker, IGrainFactory grains)
     {
-        var id = Id(component, worker);
-        var reply = await grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(id)).DeleteAsync();
-        ThrowIfError(reply.Error);
-        quota.Release(id);
+        await Grain(grains, Id(component, worker)).DeleteAsync();
         return Results.NoContent();
     }
 
-    private static async Task<InvokeResultDto> InvokeAsync(string component, string worker, InvokeDto body, IGrainFactory grains,
-        ComponentRegistry registry, Hosting.ServerOptions options, CancellationToken ct)
+    private static async Task<IResult> InvokeAsync(string component, string worker, InvokeDto body, IGrainFactory grains,
+        Hosting.ServerOptions options, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var id = Id(component, worker);
@@ -89,52 +94,35 @@ public static class WorkerEndpoints
             "enqueue" => true,
             _ => throw new ClayException(ServerErrorCodes.InvalidRequest, $"unknown mode '{body.Mode}': use 'await' or 'enqueue'"),
         };
-        var loaded = await registry.GetLatestAsync(id.Component, ct);
-        var function = FunctionResolver.Resolve(id.Component, loaded.Model, body.Function);
-        var arguments = ArgumentParser.Parse(function, body.Args ?? []);
-        var request = new InvokeRequest(function.Name, ValueCodec.Encode(new Value.Tuple(arguments)),
+        // The function is resolved and the arguments typed behind the grain, against the worker's own version.
+        var request = new InvokeRequest(body.Function, body.Args ?? [], null,
             string.IsNullOrEmpty(body.IdempotencyKey) ? Guid.NewGuid().ToString() : body.IdempotencyKey, enqueue,
             options.InvocationTimeout < GrainWait ? options.InvocationTimeout : GrainWait);
-        var grain = grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(id));
+        var grain = Grain(grains, id);
         while (true)
         {
             var reply = await grain.InvokeAsync(request);
-            switch (reply.State)
+            if (reply.State != InvocationState.Running) return new InvocationResultJson(reply);
+            // Still running: ask again with the same key, which attaches to the same invocation.
+            ct.ThrowIfCancellationRequested();
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(started) >= options.InvocationTimeout)
             {
-                case InvocationState.Completed:
-                    return new InvokeResultDto(reply.IdempotencyKey, function.Name, reply.Result is null ? null : ToResult(ValueCodec.Decode(reply.Result)));
-                case InvocationState.Queued:
-                    return new InvokeResultDto(reply.IdempotencyKey, function.Name, null);
-                case InvocationState.Failed:
-                    ThrowIfError(reply.Error);
-                    break;
-                case InvocationState.Running:
-                    // Still running: ask again with the same key, which attaches to the same invocation.
-                    ct.ThrowIfCancellationRequested();
-                    if (System.Diagnostics.Stopwatch.GetElapsedTime(started) >= options.InvocationTimeout)
-                    {
-                        throw new ClayException(ErrorCodes.InvocationTimeout,
-                            $"{function.Name} on worker {id} is still running after {options.InvocationTimeout} (--invocation-timeout); it goes on: call again with idempotency key {reply.IdempotencyKey} to get its result");
-                    }
-                    break;
+                throw new ClayException(ErrorCodes.InvocationTimeout,
+                    $"{reply.Function} on worker {id} is still running after {options.InvocationTimeout} (--invocation-timeout); it goes on: call again with idempotency key {reply.IdempotencyKey} to get its result");
             }
         }
     }
 
-    private static ResultDto ToResult(Value value)
+    /// <summary>The API's view of a worker.</summary>
+    public static WorkerDto ToDto(WorkerInfo info)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer)) ValueJson.Write(writer, value);
-        using var json = JsonDocument.Parse(buffer.WrittenMemory);
-        return new ResultDto(WavePrinter.Print(value), json.RootElement.Clone());
+        ArgumentNullException.ThrowIfNull(info);
+        return new WorkerDto(info.Id.Component, info.Id.Worker, info.ComponentVersion, info.ComponentSize,
+            info.Status.ToString(), info.CreatedAt, info.Arguments,
+            info.Environment.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
+            info.MemoryAtStartup, info.MemoryNow, info.PendingInvocations, info.RetryCount, info.LastError, info.OplogLength, info.Resident);
     }
 
-    internal static void ThrowIfError(GrainError? error)
-    {
-        if (error is not null) throw new ClayException(error.Code, error.Message);
-    }
-
-    private static Runtime.Execution.WorkerInfo ToInfo(WorkerSummary s) => new(new WorkerId(s.Component, s.Name), s.ComponentVersion,
-        s.ComponentSize, Enum.Parse<Runtime.Execution.WorkerStatus>(s.Status), s.CreatedAt, s.Arguments, s.Environment, s.PendingInvocations,
-        s.RetryCount, s.LastError, s.OplogLength, s.MemoryAtStartup, s.MemoryNow, s.Resident);
+    private static OplogEntryDto ToDto(OplogPageEntry entry) => new(entry.Index, entry.Timestamp, entry.Kind,
+        entry.Fields.Select(f => (IReadOnlyList<string>)[f.Name, f.Value]).ToList());
 }

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
+using Clay.Cluster.Serialization;
+using Orleans.Serialization;
 using Clay.Cluster.Workers;
+using Clay.Runtime.Hosting;
+using Clay.Runtime.Residency;
 using Clay.Runtime.Execution;
 using Clay.Runtime.Storage;
 using Clay.Server.Api;
@@ -63,6 +67,12 @@ public static class ClayServer
             AdmitNewWorker = quota.Admit,
         });
         builder.Services.AddSingleton<ResidentWorkers>();
+        builder.Services.AddSingleton(sp => new WorkerServices(store, sp.GetRequiredService<IComponentCatalog>(),
+            sp.GetRequiredService<WorkerExecutorOptions>(), sp.GetRequiredService<ResidentWorkers>())
+        {
+            Recovered = (_, duration) => sp.GetRequiredService<ClayMetrics>().Recovered(duration),
+            Deleted = quota.Release,
+        });
         builder.Services.AddSingleton(sp => new ClayMetrics(sp.GetRequiredService<ResidentWorkers>(),
             () => options.EffectiveMemoryBudget, () => sp.GetRequiredService<ResidencyManager>().Used,
             () => store.Statistics.Entries, () => store.Statistics.Bytes));
@@ -71,7 +81,6 @@ public static class ClayServer
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ClayMetrics.MeterName).AddPrometheusExporter());
         builder.Services.AddSingleton(sp => new ServerStatsRecorder(TimeProvider.System));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ServerStatsRecorder>());
-        builder.Services.AddSingleton<WorkerDirectory>();
         builder.Services.AddOpenApi();
         // Malformed bodies throw, so the error middleware answers them with a coded JSON error.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -79,6 +88,14 @@ public static class ClayServer
         var (siloPort, gatewayPort) = (FreePort(), FreePort());
         builder.UseOrleans(silo =>
         {
+            silo.Services.AddSerializer(serializer =>
+            {
+                // Clay's errors cross the grain as themselves (their code rides in Exception.Data);
+                // values and replies pass by reference inside a silo and in Clay's encoding between silos.
+                serializer.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Clay"));
+                serializer.Services.AddSingleton<Orleans.Serialization.Serializers.IGeneralizedCodec, ValueFieldCodec>();
+                serializer.Services.AddSingleton<Orleans.Serialization.Cloning.IGeneralizedCopier, ImmutableClayTypesCopier>();
+            });
             silo.UseLocalhostClustering(siloPort, gatewayPort);
             silo.Configure<ClusterOptions>(o => { o.ClusterId = "clay"; o.ServiceId = "clay"; });
             silo.Configure<GrainCollectionOptions>(o =>

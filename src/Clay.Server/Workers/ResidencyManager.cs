@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Clay.Cluster.Workers;
 using Clay.Runtime.Execution;
+using Clay.Runtime.Residency;
 using Clay.Server.Hosting;
 
 namespace Clay.Server.Workers;

@@ -2,7 +2,6 @@ using Clay.Runtime.Components;
 using Clay.Runtime.Execution;
 using Clay.Runtime.Storage;
 using Clay.Storage.Sqlite;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Clay.Runtime.Tests.Execution;
 
@@ -26,7 +25,7 @@ public sealed class ExecutorFixture : IAsyncDisposable
 
     public InMemoryComponentCatalog Catalog { get; } = new();
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+    public ObservedFakeTime Time { get; } = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
 
     public List<(WorkerId Worker, long Index, string Message)> Logs { get; } = [];
 

@@ -17,7 +17,7 @@ public sealed class FencingTests
         var second = fixture.NewExecutor(store);
         await first.InvokeAsync(cart, "initialize-cart", [Str("user1")]);
         // Both now hold the worker in memory, each believing it owns it.
-        await second.GetInfoAsync(cart);
+        await second.GetAsync(cart, null);
 
         await first.InvokeAsync(cart, "add-item", [Item("from-first")]);
         var conflict = await Assert.ThrowsAsync<OplogConflictException>(() => second.InvokeAsync(cart, "add-item", [Item("from-second")]));

@@ -24,7 +24,7 @@ public sealed class NondeterminismTests
         {
             var (reopenedStore, reopened) = await fixture.StartAsync();
             var lengthBefore = await reopenedStore.GetLastIndexAsync(Worker);
-            var info = await reopened.GetInfoAsync(Worker);
+            var info = (await reopened.GetAsync(Worker, null)).GetInfo();
 
             Assert.Equal(WorkerStatus.Failed, info.Status);
             // create = 1, invoked = 2, the GUID effect = 3.
@@ -52,7 +52,7 @@ public sealed class NondeterminismTests
         try
         {
             var (_, reopened) = await fixture.StartAsync();
-            var info = await reopened.GetInfoAsync(Worker);
+            var info = (await reopened.GetAsync(Worker, null)).GetInfo();
 
             Assert.Equal(WorkerStatus.Failed, info.Status);
             Assert.Equal("[nondeterminism-detected] nondeterminism detected at oplog index 4: the oplog recorded the result 0, but the code attempted to return 1", info.LastError);

@@ -22,18 +22,12 @@ public sealed class RetryTests
         var worker = await executor.GetAsync(Worker, null);
         for (var retry = 1; retry <= 2; retry++)
         {
-            await Eventually.TrueAsync(() => worker.Status == WorkerStatus.Retrying && Flaky.Attempts == retry);
-            // Time stands still until the test moves it: the retry waits for its backoff delay. The
-            // delay's timer may be registered just after the status changes, so keep advancing.
-            // Advance only while this attempt's backoff is pending: the next attempt's timer must
-            // not be fired by this loop, or the next round would never see the worker retrying.
-            // (Only advancing fires timers, so while attempt `retry` is the last one, the timer is its own.)
-            await Eventually.TrueAsync(() =>
-            {
-                if (Flaky.Attempts > retry) return true;
-                if (worker.Status == WorkerStatus.Retrying && Flaky.Attempts == retry) fixture.Time.Advance(TimeSpan.FromMilliseconds(500));
-                return false;
-            });
+            // Time stands still until the test moves it: each failed attempt waits for its backoff
+            // timer, and the test sees the worker retrying while it waits.
+            var backoff = await fixture.Time.NextTimerAsync();
+            Assert.Equal(WorkerStatus.Retrying, worker.Status);
+            Assert.Equal(retry, Flaky.Attempts);
+            fixture.Time.Advance(backoff);
         }
         var result = await call.WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -60,20 +54,5 @@ public sealed class RetryTests
 
         Assert.Equal(WorkerStatus.Idle, info.Status);
         Assert.Equal(1, Flaky.Attempts);
-    }
-}
-
-/// <summary>Polls a condition with a bound, instead of sleeping for a guessed time.</summary>
-public static class Eventually
-{
-    public static async Task TrueAsync(Func<bool> condition, int timeoutMs = 30_000)
-    {
-        var deadline = Environment.TickCount64 + timeoutMs;
-        while (!condition())
-        {
-            if (Environment.TickCount64 > deadline) throw new TimeoutException("condition not met in time");
-            await Task.Yield();
-            await Task.Delay(1);
-        }
     }
 }

@@ -77,9 +77,11 @@ public sealed class SnapshotTests
         await using var fixture = new ExecutorFixture(typeof(Tally)) { SnapshotEvery = 50, IdempotencyKeys = 10 };
         var worker = ExecutorFixture.Worker(typeof(Tally), "queue");
         Tally.Gates.Clear();
+        while (Tally.Held.Reader.TryRead(out _)) { }
         var firstGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Tally.Gates.Enqueue(firstGate);
-        Tally.Gates.Enqueue(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        Tally.Gates.Enqueue(secondGate);
         try
         {
             var (store, executor) = await fixture.StartAsync();
@@ -89,12 +91,12 @@ public sealed class SnapshotTests
             await running.EnqueueAsync("hold", [], "hold-2");
             for (ulong i = 301; i <= 310; i++) await running.EnqueueAsync("add", [new Value.U64(i)], $"a{i}");
 
+            Assert.Same(firstGate, await Tally.Held.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
             firstGate.SetResult();
             await held;
             // The 300 adds run (snapshots every 50 entries, each naming the oldest pending invocation),
             // then the second hold keeps the worker busy with 10 adds still queued.
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (running.GetInfo() is { PendingInvocations: > 10 } && DateTime.UtcNow < deadline) await Task.Delay(5);
+            Assert.Same(secondGate, await Tally.Held.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
             Assert.Equal(10, running.GetInfo().PendingInvocations);
             await fixture.CrashAsync(store, executor);
 

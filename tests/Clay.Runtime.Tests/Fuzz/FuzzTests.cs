@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Clay.Runtime.Oplog.Codec;
 using Clay.Runtime.Tests.Oplog;
@@ -19,8 +18,6 @@ public sealed class FuzzTests
 {
     private static readonly int Cases =
         int.TryParse(Environment.GetEnvironmentVariable("CLAY_FUZZ_CASES"), out var n) && n > 0 ? n : 25_000;
-
-    private static readonly TimeSpan SlowCase = TimeSpan.FromSeconds(2);
 
     [Fact]
     public void Mutated_wave_text_parses_or_fails_with_a_positioned_error()
@@ -107,7 +104,6 @@ public sealed class FuzzTests
 
     private static void AssertParsesOrFailsCleanly(string text, ClayType type)
     {
-        var started = Stopwatch.GetTimestamp();
         try
         {
             _ = WaveParser.Parse(text, type);
@@ -121,12 +117,10 @@ public sealed class FuzzTests
         {
             Assert.Fail($"{ex.GetType().Name}: {ex.Message}\nparsing {Show(text)} as {WitPrinter.PrintType(type)}");
         }
-        Assert.True(Stopwatch.GetElapsedTime(started) < SlowCase, $"parsing took {Stopwatch.GetElapsedTime(started)}: {Show(text)}");
     }
 
     private static void AssertDecodesOrFailsCleanly(byte[] bytes)
     {
-        var started = Stopwatch.GetTimestamp();
         try
         {
             _ = OplogCodec.Decode(bytes);
@@ -139,7 +133,6 @@ public sealed class FuzzTests
         {
             Assert.Fail($"{ex.GetType().Name}: {ex.Message}\ndecoding {Convert.ToHexString(bytes)}");
         }
-        Assert.True(Stopwatch.GetElapsedTime(started) < SlowCase, $"decoding took {Stopwatch.GetElapsedTime(started)}: {Convert.ToHexString(bytes)}");
     }
 
     private static string Show(string text) => text.Length <= 300 ? text : text[..300] + $"… ({text.Length} chars)";

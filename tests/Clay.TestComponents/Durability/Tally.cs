@@ -28,10 +28,16 @@ public sealed class Tally
     /// <summary>Gates that successive live runs of <see cref="HoldAsync"/> wait for, in order; a run finding none goes on.</summary>
     public static System.Collections.Concurrent.ConcurrentQueue<TaskCompletionSource> Gates { get; } = new();
 
+    /// <summary>Each run of <see cref="HoldAsync"/> that takes a gate announces it here, before it waits.</summary>
+    public static System.Threading.Channels.Channel<TaskCompletionSource> Held { get; } =
+        System.Threading.Channels.Channel.CreateUnbounded<TaskCompletionSource>();
+
     /// <summary>Waits for the next gate in <see cref="Gates"/>: holds the worker busy while a test looks at it.</summary>
     public async Task HoldAsync()
     {
-        if (Gates.TryDequeue(out var gate)) await gate.Task;
+        if (!Gates.TryDequeue(out var gate)) return;
+        Held.Writer.TryWrite(gate);
+        await gate.Task;
     }
 }
 

@@ -58,6 +58,13 @@ internal ref struct EncodingWriter(IBufferWriter<byte> output)
         _output.Advance(value.Length);
     }
 
+    /// <summary>Writes bytes that are already an encoding, without a length.</summary>
+    public readonly void Raw(ReadOnlySpan<byte> value)
+    {
+        value.CopyTo(_output.GetSpan(value.Length));
+        _output.Advance(value.Length);
+    }
+
     public readonly void OptionalString(string? value)
     {
         Byte(value is null ? (byte)0 : (byte)1);

@@ -26,12 +26,73 @@ public static class OplogCodec
     /// </summary>
     public const byte CurrentVersion = 2;
 
+    /// <summary>A buffer per thread to encode into: one allocation per entry, the exact-size result.</summary>
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
     /// <summary>Encodes one entry.</summary>
     public static byte[] Encode(OplogEntry entry)
     {
-        var buffer = new ArrayBufferWriter<byte>(128);
+        var buffer = RentBuffer();
         Encode(entry, buffer);
-        return buffer.WrittenSpan.ToArray();
+        return ReturnBuffer(buffer);
+    }
+
+    /// <summary>
+    /// Encodes the arguments of an invocation once, in the form <c>exported-function-invoked</c> and
+    /// <c>pending-worker-invocation</c> entries carry them, so the bytes that are measured against the
+    /// size limit are the ones written (see <see cref="EncodeInvocation"/>).
+    /// </summary>
+    public static byte[] EncodeArguments(IReadOnlyList<Value> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var buffer = RentBuffer();
+        var w = new EncodingWriter(buffer);
+        w.VarUInt((ulong)arguments.Count);
+        foreach (var item in arguments) ValueCodec.Write(ref w, item);
+        return ReturnBuffer(buffer);
+    }
+
+    /// <summary>
+    /// Encodes an <c>exported-function-invoked</c> or <c>pending-worker-invocation</c> entry around
+    /// arguments already encoded by <see cref="EncodeArguments"/>: the same bytes
+    /// <see cref="Encode(OplogEntry)"/> writes for the decoded entry.
+    /// </summary>
+    public static byte[] EncodeInvocation(OplogEntryKind kind, DateTimeOffset timestamp, string functionName, ReadOnlySpan<byte> encodedArguments,
+        string idempotencyKey)
+    {
+        if (kind is not (OplogEntryKind.ExportedFunctionInvoked or OplogEntryKind.PendingWorkerInvocation))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "only invocation entries carry encoded arguments");
+        }
+        var buffer = RentBuffer();
+        var w = new EncodingWriter(buffer);
+        w.Byte(1);
+        w.Byte((byte)kind);
+        w.VarInt(ToMicros(timestamp));
+        w.String(functionName);
+        w.Raw(encodedArguments);
+        w.String(idempotencyKey);
+        return ReturnBuffer(buffer);
+    }
+
+    private static ArrayBufferWriter<byte> RentBuffer()
+    {
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(256);
+        t_buffer = null;
+        return buffer;
+    }
+
+    private static byte[] ReturnBuffer(ArrayBufferWriter<byte> buffer)
+    {
+        var bytes = buffer.WrittenSpan.ToArray();
+        // Keep ordinary buffers for the next entry; let an exceptionally large one go.
+        if (buffer.Capacity <= 64 * 1024)
+        {
+            buffer.ResetWrittenCount();
+            t_buffer = buffer;
+        }
+        return bytes;
     }
 
     /// <summary>Encodes one entry into <paramref name="output"/>.</summary>
@@ -131,6 +192,14 @@ public static class OplogCodec
             default:
                 throw new ArgumentOutOfRangeException(nameof(entry), entry.GetType().Name, "unknown oplog entry kind");
         }
+    }
+
+    /// <summary>The kind of an encoded entry, read from its header without decoding the rest.</summary>
+    /// <exception cref="OplogDecodeException">The bytes do not start like an entry.</exception>
+    public static OplogEntryKind PeekKind(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 2 || data[0] is 0 or > CurrentVersion) throw new OplogDecodeException(0, "not an oplog entry");
+        return (OplogEntryKind)data[1];
     }
 
     /// <summary>Decodes one entry that must fill <paramref name="data"/> exactly.</summary>

@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Clay.Runtime;
 using Clay.Runtime.Execution;
 
-namespace Clay.Cluster.Workers;
+namespace Clay.Runtime.Residency;
 
 /// <summary>
-/// The workers in memory on this silo, when each was last used, and what is known of workers that
-/// left memory in a failed state. The residency manager reads it to choose whom to evict.
+/// The workers in memory in this process, when each was last used, and what is known of workers that
+/// left memory in a failed state. Worker hosts report to it as workers open and close; the residency
+/// policy reads it to choose whom to evict.
 /// </summary>
 public sealed class ResidentWorkers
 {
@@ -33,19 +33,22 @@ public sealed class ResidentWorkers
         if (_resident.TryGetValue(worker, out var r)) Volatile.Write(ref r.LastUsed, Stopwatch.GetTimestamp());
     }
 
-    internal void Add(WorkerExecutor executor)
+    /// <summary>Records that <paramref name="executor"/> is now in memory.</summary>
+    public void Add(WorkerExecutor executor)
     {
         _resident[executor.Id] = new Resident(executor) { LastUsed = Stopwatch.GetTimestamp() };
         _departed.TryRemove(executor.Id, out _);
     }
 
-    internal void Remove(WorkerExecutor executor)
+    /// <summary>Records that <paramref name="executor"/> left memory, remembering its status if it failed.</summary>
+    public void Remove(WorkerExecutor executor)
     {
         if (_resident.TryGetValue(executor.Id, out var r) && ReferenceEquals(r.Executor, executor)) _resident.TryRemove(executor.Id, out _);
         if (executor.Status is WorkerStatus.Failed) _departed[executor.Id] = (executor.Status, executor.GetInfo().LastError);
     }
 
-    internal void Forget(WorkerId worker) => _departed.TryRemove(worker, out _);
+    /// <summary>Forgets what is known of a deleted worker.</summary>
+    public void Forget(WorkerId worker) => _departed.TryRemove(worker, out _);
 
     private sealed class Resident(WorkerExecutor executor)
     {

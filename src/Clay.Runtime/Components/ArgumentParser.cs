@@ -1,10 +1,9 @@
-using Clay.Runtime.Components;
 using Clay.Runtime.Errors;
 using Clay.Runtime.Types;
 using Clay.Runtime.Values;
 using Clay.Runtime.Wave;
 
-namespace Clay.Server.Api;
+namespace Clay.Runtime.Components;
 
 /// <summary>Parses WAVE arguments typed by a function's signature.</summary>
 public static class ArgumentParser

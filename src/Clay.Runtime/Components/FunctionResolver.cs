@@ -1,7 +1,6 @@
-using Clay.Runtime.Components;
 using Clay.Runtime.Errors;
 
-namespace Clay.Server.Api;
+namespace Clay.Runtime.Components;
 
 /// <summary>
 /// Finds the exported function a user meant, as Golem's CLI does: the exact name (also inside a
@@ -11,7 +10,7 @@ namespace Clay.Server.Api;
 public static class FunctionResolver
 {
     /// <summary>Resolves <paramref name="requested"/> among <paramref name="model"/>'s functions.</summary>
-    /// <exception cref="ClayException"><c>function-not-found</c>.</exception>
+    /// <exception cref="Execution.FunctionNotFoundException"><c>function-not-found</c>.</exception>
     public static ExportedFunction Resolve(string component, ComponentModel model, string requested)
     {
         var name = ShortName(requested.Trim());
@@ -29,7 +28,7 @@ public static class FunctionResolver
         var hint = candidates.Count > 1
             ? $"'{requested}' is ambiguous: did you mean {string.Join(" or ", candidates.Select(c => c.Name))}?"
             : $"component {component} exports no function '{requested}'.";
-        throw new ClayException(ErrorCodes.FunctionNotFound, $"{hint} Available functions: {available}");
+        throw new Execution.FunctionNotFoundException(requested, $"{hint} Available functions: {available}");
     }
 
     private static string ShortName(string requested)

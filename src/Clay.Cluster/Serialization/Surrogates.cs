@@ -1,0 +1,141 @@
+using Clay.Runtime;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Oplog.Display;
+
+namespace Clay.Cluster.Serialization;
+
+/// <summary>How a <see cref="WorkerInfo"/> travels between silos.</summary>
+[GenerateSerializer]
+public struct WorkerInfoSurrogate
+{
+    /// <summary>The component.</summary>
+    [Id(0)] public string Component;
+    /// <summary>The worker's name.</summary>
+    [Id(1)] public string Worker;
+    /// <summary>See <see cref="WorkerInfo.ComponentVersion"/>.</summary>
+    [Id(2)] public long ComponentVersion;
+    /// <summary>See <see cref="WorkerInfo.ComponentSize"/>.</summary>
+    [Id(3)] public long ComponentSize;
+    /// <summary>See <see cref="WorkerInfo.Status"/>.</summary>
+    [Id(4)] public int Status;
+    /// <summary>See <see cref="WorkerInfo.CreatedAt"/>.</summary>
+    [Id(5)] public DateTimeOffset CreatedAt;
+    /// <summary>See <see cref="WorkerInfo.Arguments"/>.</summary>
+    [Id(6)] public string[] Arguments;
+    /// <summary>See <see cref="WorkerInfo.Environment"/>.</summary>
+    [Id(7)] public KeyValuePair<string, string>[] Environment;
+    /// <summary>See <see cref="WorkerInfo.PendingInvocations"/>.</summary>
+    [Id(8)] public int PendingInvocations;
+    /// <summary>See <see cref="WorkerInfo.RetryCount"/>.</summary>
+    [Id(9)] public int RetryCount;
+    /// <summary>See <see cref="WorkerInfo.LastError"/>.</summary>
+    [Id(10)] public string? LastError;
+    /// <summary>See <see cref="WorkerInfo.OplogLength"/>.</summary>
+    [Id(11)] public long OplogLength;
+    /// <summary>See <see cref="WorkerInfo.MemoryAtStartup"/>.</summary>
+    [Id(12)] public long MemoryAtStartup;
+    /// <summary>See <see cref="WorkerInfo.MemoryNow"/>.</summary>
+    [Id(13)] public long MemoryNow;
+    /// <summary>See <see cref="WorkerInfo.Resident"/>.</summary>
+    [Id(14)] public bool Resident;
+}
+
+/// <summary>Converts <see cref="WorkerInfo"/> to and from its surrogate.</summary>
+[RegisterConverter]
+public sealed class WorkerInfoConverter : IConverter<WorkerInfo, WorkerInfoSurrogate>
+{
+    /// <inheritdoc/>
+    public WorkerInfo ConvertFromSurrogate(in WorkerInfoSurrogate s) => new(new WorkerId(s.Component, s.Worker), s.ComponentVersion,
+        s.ComponentSize, (WorkerStatus)s.Status, s.CreatedAt, s.Arguments, s.Environment, s.PendingInvocations, s.RetryCount, s.LastError, s.OplogLength,
+        s.MemoryAtStartup, s.MemoryNow, s.Resident);
+
+    /// <inheritdoc/>
+    public WorkerInfoSurrogate ConvertToSurrogate(in WorkerInfo value) => new()
+    {
+        Component = value.Id.Component,
+        Worker = value.Id.Worker,
+        ComponentVersion = value.ComponentVersion,
+        ComponentSize = value.ComponentSize,
+        Status = (int)value.Status,
+        CreatedAt = value.CreatedAt,
+        Arguments = [.. value.Arguments],
+        Environment = [.. value.Environment],
+        PendingInvocations = value.PendingInvocations,
+        RetryCount = value.RetryCount,
+        LastError = value.LastError,
+        OplogLength = value.OplogLength,
+        MemoryAtStartup = value.MemoryAtStartup,
+        MemoryNow = value.MemoryNow,
+        Resident = value.Resident,
+    };
+}
+
+/// <summary>How a <see cref="WorkerCreation"/> travels between silos.</summary>
+[GenerateSerializer]
+public struct WorkerCreationSurrogate
+{
+    /// <summary>Start-up arguments.</summary>
+    [Id(0)] public string[] Arguments;
+    /// <summary>Start-up environment.</summary>
+    [Id(1)] public KeyValuePair<string, string>[] Environment;
+    /// <summary>See <see cref="WorkerCreation.WithFirstInvocation"/>.</summary>
+    [Id(2)] public bool WithFirstInvocation;
+}
+
+/// <summary>Converts <see cref="WorkerCreation"/> to and from its surrogate.</summary>
+[RegisterConverter]
+public sealed class WorkerCreationConverter : IConverter<WorkerCreation, WorkerCreationSurrogate>
+{
+    /// <inheritdoc/>
+    public WorkerCreation ConvertFromSurrogate(in WorkerCreationSurrogate s) =>
+        new(s.Arguments, s.Environment) { WithFirstInvocation = s.WithFirstInvocation };
+
+    /// <inheritdoc/>
+    public WorkerCreationSurrogate ConvertToSurrogate(in WorkerCreation value) =>
+        new() { Arguments = [.. value.Arguments], Environment = [.. value.Environment], WithFirstInvocation = value.WithFirstInvocation };
+}
+
+/// <summary>How an <see cref="OplogPage"/> travels between silos.</summary>
+[GenerateSerializer]
+public struct OplogPageSurrogate
+{
+    /// <summary>Indexes of the entries.</summary>
+    [Id(0)] public long[] Indexes;
+    /// <summary>Timestamps of the entries.</summary>
+    [Id(1)] public DateTimeOffset[] Timestamps;
+    /// <summary>Kinds of the entries.</summary>
+    [Id(2)] public string[] Kinds;
+    /// <summary>Fields of the entries: name and value, alternating.</summary>
+    [Id(3)] public string[][] Fields;
+    /// <summary>Where the next page starts.</summary>
+    [Id(4)] public long? Next;
+}
+
+/// <summary>Converts <see cref="OplogPage"/> to and from its surrogate.</summary>
+[RegisterConverter]
+public sealed class OplogPageConverter : IConverter<OplogPage, OplogPageSurrogate>
+{
+    /// <inheritdoc/>
+    public OplogPage ConvertFromSurrogate(in OplogPageSurrogate s)
+    {
+        var entries = new OplogPageEntry[s.Indexes.Length];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var flat = s.Fields[i];
+            var fields = new DisplayField[flat.Length / 2];
+            for (var f = 0; f < fields.Length; f++) fields[f] = new DisplayField(flat[2 * f], flat[(2 * f) + 1]);
+            entries[i] = new OplogPageEntry(s.Indexes[i], s.Timestamps[i], s.Kinds[i], fields);
+        }
+        return new OplogPage(entries, s.Next);
+    }
+
+    /// <inheritdoc/>
+    public OplogPageSurrogate ConvertToSurrogate(in OplogPage value) => new()
+    {
+        Indexes = value.Entries.Select(e => e.Index).ToArray(),
+        Timestamps = value.Entries.Select(e => e.Timestamp).ToArray(),
+        Kinds = value.Entries.Select(e => e.Kind).ToArray(),
+        Fields = value.Entries.Select(e => e.Fields.SelectMany(f => new[] { f.Name, f.Value }).ToArray()).ToArray(),
+        Next = value.Next,
+    };
+}

@@ -1,0 +1,262 @@
+using System.Diagnostics;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Oplog.Display;
+using Clay.Runtime.Workers;
+
+namespace Clay.Runtime.Hosting;
+
+/// <summary>
+/// The one door to one worker: every invocation, status read, oplog read, eviction and deletion
+/// goes through here. It opens the worker once (concurrent first calls share one recovery), accepts
+/// invocations in the order they arrive — also while the worker is still being opened — types each
+/// request against the component version the worker runs (a request that does not fit is refused
+/// and never recorded), reopens the worker when its oplog could not be written, and closes it on
+/// eviction and deletion. The server's grain holds one; so do the in-process hosts of tests and
+/// benchmarks, so both run the same rules.
+/// </summary>
+/// <remarks>Thread-safe: calls may come from any thread, concurrently.</remarks>
+public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAsyncDisposable
+{
+    private readonly Lock _gate = new();
+    private WorkerExecutor? _executor;
+    private Task<WorkerExecutor>? _opening;
+    private Task _arrivals = Task.CompletedTask;
+
+    /// <summary>The worker.</summary>
+    public WorkerId Id { get; } = id;
+
+    /// <summary>The worker's executor when it is in memory and usable, else null.</summary>
+    public WorkerExecutor? Resident
+    {
+        get
+        {
+            lock (_gate) return _executor is { IsBroken: false } executor ? executor : null;
+        }
+    }
+
+    /// <summary>Creates the worker explicitly.</summary>
+    /// <exception cref="WorkerAlreadyExistsException">It exists.</exception>
+    public async Task<WorkerInfo> CreateAsync(WorkerCreation creation, CancellationToken cancellationToken = default)
+    {
+        if (Resident is not null || await services.Store.GetLastIndexAsync(Id, cancellationToken) > 0) throw new WorkerAlreadyExistsException(Id);
+        return (await OpenCoreAsync(creation, cancellationToken)).GetInfo();
+    }
+
+    /// <summary>
+    /// Invokes a function and waits for its result, creating the worker on first use. The function is
+    /// resolved and the arguments typed against the worker's own component version.
+    /// </summary>
+    /// <exception cref="Errors.ClayException"><c>function-not-found</c>, <c>invalid-arguments</c>, <c>invocation-failed</c>, …</exception>
+    public Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken = default) =>
+        InOrderAsync(request, static (executor, function, arguments, key, ct) => executor.InvokeAsync(function, arguments, key, ct), cancellationToken);
+
+    /// <summary>Queues an invocation durably and returns its idempotency key without waiting for its result.</summary>
+    public Task<string> EnqueueAsync(InvocationRequest request, CancellationToken cancellationToken = default) =>
+        InOrderAsync(request, static (executor, function, arguments, key, ct) => executor.EnqueueAsync(function, arguments, key, ct), cancellationToken);
+
+    /// <summary>The worker's metadata: from its executor when it is in memory, else from its oplog without loading it.</summary>
+    /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
+    public Task<WorkerInfo> GetInfoAsync(CancellationToken cancellationToken = default) =>
+        Resident is { } executor
+            ? Task.FromResult(executor.GetInfo())
+            : WorkerRecords.ReadAsync(services.Store, Id, services.Residency.LastKnown(Id), withMemory: true, cancellationToken);
+
+    /// <summary>A page of the worker's durable oplog matching <paramref name="query"/>.</summary>
+    public Task<OplogPage> ReadOplogAsync(long from, int count, string? query, CancellationToken cancellationToken = default) =>
+        OplogPage.ReadAsync(services.Store, Id, from, count, query, cancellationToken);
+
+    /// <summary>True when the worker exists: it is in memory or has an oplog.</summary>
+    public async Task<bool> ExistsAsync(CancellationToken cancellationToken = default) =>
+        Resident is not null || await services.Store.GetLastIndexAsync(Id, cancellationToken) > 0;
+
+    /// <summary>Drops the worker from memory if it is idle; nothing is saved. False when it is busy or not in memory.</summary>
+    public async ValueTask<bool> EvictAsync()
+    {
+        WorkerExecutor? executor;
+        lock (_gate)
+        {
+            executor = _executor;
+            if (executor is null || executor.IsBusy || !_arrivals.IsCompleted) return false;
+            _executor = null;
+        }
+        await CloseAsync(executor);
+        return true;
+    }
+
+    /// <summary>Stops the worker and deletes its oplog.</summary>
+    /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
+    public async Task DeleteAsync(CancellationToken cancellationToken = default)
+    {
+        WorkerExecutor? executor;
+        lock (_gate)
+        {
+            executor = _executor;
+            _executor = null;
+        }
+        if (executor is null && await services.Store.GetLastIndexAsync(Id, cancellationToken) == 0) throw new WorkerNotFoundException(Id);
+        if (executor is not null) await CloseAsync(executor);
+        await services.Store.DeleteAsync(Id, cancellationToken);
+        services.Residency.Forget(Id);
+        services.Deleted?.Invoke(Id);
+    }
+
+    /// <summary>Closes the worker (the host is deactivating it): a running invocation finishes and commits first.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        WorkerExecutor? executor;
+        lock (_gate)
+        {
+            executor = _executor;
+            _executor = null;
+        }
+        if (executor is not null) await CloseAsync(executor);
+    }
+
+    private delegate Task<T> Accept<T>(WorkerExecutor executor, string function, Values.Value[] arguments, string? key, CancellationToken ct);
+
+    /// <summary>Accepts requests in arrival order: each waits until the one before it was accepted.</summary>
+    private Task<T> InOrderAsync<T>(InvocationRequest request, Accept<T> accept, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Task previous;
+        TaskCompletionSource accepted;
+        lock (_gate)
+        {
+            if (_arrivals.IsCompleted && _executor is { IsBroken: false } executor)
+            {
+                // Nobody ahead is waiting for the worker to open: accept right away, on this thread.
+                services.Residency.Touch(Id);
+                try
+                {
+                    var (function, arguments) = request.Bind(executor.Component);
+                    return accept(executor, function.Name, arguments, request.IdempotencyKey, cancellationToken);
+                }
+                catch (Exception ex)
+                {
+                    return Task.FromException<T>(ex);
+                }
+            }
+            previous = _arrivals;
+            accepted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _arrivals = accepted.Task;
+        }
+        return AcceptAfterAsync(request, accept, previous, accepted, cancellationToken);
+    }
+
+    private async Task<T> AcceptAfterAsync<T>(InvocationRequest request, Accept<T> accept, Task previous, TaskCompletionSource accepted,
+        CancellationToken cancellationToken)
+    {
+        Task<T> invocation;
+        try
+        {
+            await previous.ConfigureAwait(false);
+            var (executor, function, arguments) = await BindAsync(request, cancellationToken).ConfigureAwait(false);
+            services.Residency.Touch(Id);
+            // Accepted synchronously, before the next caller in line is let go.
+            invocation = accept(executor, function, arguments, request.IdempotencyKey, cancellationToken);
+        }
+        finally
+        {
+            accepted.SetResult();
+        }
+        return await invocation.ConfigureAwait(false);
+    }
+
+    /// <summary>Opens the worker for an invocation and types the request against its version.</summary>
+    private async Task<(WorkerExecutor Executor, string Function, Values.Value[] Arguments)> BindAsync(InvocationRequest request,
+        CancellationToken cancellationToken)
+    {
+        if (Resident is null && !IsOpening && await services.Store.GetLastIndexAsync(Id, cancellationToken).ConfigureAwait(false) == 0)
+        {
+            // A new worker runs the latest version: a request that does not fit it creates nothing.
+            var latest = await services.Catalog.GetLatestAsync(Id.Component, cancellationToken).ConfigureAwait(false);
+            request.Bind(latest);
+        }
+        var executor = await OpenCoreAsync(WorkerCreation.OnFirstInvocation, cancellationToken).ConfigureAwait(false);
+        var (function, arguments) = request.Bind(executor.Component);
+        return (executor, function.Name, arguments);
+    }
+
+    private bool IsOpening
+    {
+        get
+        {
+            lock (_gate) return _opening is not null;
+        }
+    }
+
+    /// <summary>
+    /// Opens the worker (once) and returns its executor, for hosts and tests that drive it directly;
+    /// creates it first when <paramref name="creation"/> is given and it has no oplog.
+    /// </summary>
+    /// <exception cref="WorkerNotFoundException">It does not exist and <paramref name="creation"/> is null.</exception>
+    public Task<WorkerExecutor> OpenAsync(WorkerCreation? creation = null, CancellationToken cancellationToken = default) =>
+        OpenCoreAsync(creation, cancellationToken);
+
+    /// <summary>Opens the worker once; a broken executor (its oplog could not be written) is closed and the worker reopened.</summary>
+    private async Task<WorkerExecutor> OpenCoreAsync(WorkerCreation? creation, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task<WorkerExecutor> opening;
+            WorkerExecutor? broken = null;
+            lock (_gate)
+            {
+                if (_executor is { IsBroken: false } open) return open;
+                if (_executor is not null)
+                {
+                    broken = _executor;
+                    _executor = null;
+                }
+                opening = _opening ??= RecoverAsync(creation);
+            }
+            if (broken is not null) await CloseAsync(broken).ConfigureAwait(false);
+            WorkerExecutor executor;
+            try
+            {
+                executor = await opening.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // A failed open is not kept: the next call tries again.
+                lock (_gate)
+                {
+                    if (_opening == opening && opening.IsCompleted) _opening = null;
+                }
+                throw;
+            }
+            lock (_gate)
+            {
+                // The first caller back installs the executor, in the same step that ends the opening,
+                // so no one can start a second one in between.
+                if (_opening == opening)
+                {
+                    _opening = null;
+                    if (_executor is null)
+                    {
+                        _executor = executor;
+                        services.Residency.Add(executor);
+                    }
+                }
+                if (ReferenceEquals(_executor, executor) && !executor.IsBroken) return executor;
+            }
+        }
+    }
+
+    private async Task<WorkerExecutor> RecoverAsync(WorkerCreation? creation)
+    {
+        // Not cancelled by one caller: others may be waiting for the same recovery.
+        var recovering = await services.Store.GetLastIndexAsync(Id, CancellationToken.None).ConfigureAwait(false) > 0;
+        var started = Stopwatch.GetTimestamp();
+        var executor = await WorkerExecutor.OpenAsync(Id, creation, services.Catalog, services.Store, services.Options, CancellationToken.None)
+            .ConfigureAwait(false);
+        if (recovering) services.Recovered?.Invoke(Id, Stopwatch.GetElapsedTime(started));
+        return executor;
+    }
+
+    private async ValueTask CloseAsync(WorkerExecutor executor)
+    {
+        services.Residency.Remove(executor);
+        await executor.DisposeAsync().ConfigureAwait(false);
+    }
+}

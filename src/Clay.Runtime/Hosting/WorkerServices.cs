@@ -1,0 +1,23 @@
+using Clay.Runtime.Execution;
+using Clay.Runtime.Residency;
+using Clay.Runtime.Storage;
+
+namespace Clay.Runtime.Hosting;
+
+/// <summary>
+/// What a worker host gives the workers it runs: storage, components, settings and the residency
+/// book. Workers reach everything outside themselves through these interfaces, so the same code runs
+/// in the server's grains, in tests and benchmarks, and in an isolated component host.
+/// </summary>
+/// <param name="Store">The oplog store.</param>
+/// <param name="Catalog">The component versions.</param>
+/// <param name="Options">Settings shared by the workers.</param>
+/// <param name="Residency">The workers in memory in this process.</param>
+public sealed record WorkerServices(IOplogStore Store, IComponentCatalog Catalog, WorkerExecutorOptions Options, ResidentWorkers Residency)
+{
+    /// <summary>Told how long each recovery of a worker from its oplog took.</summary>
+    public Action<WorkerId, TimeSpan>? Recovered { get; init; }
+
+    /// <summary>Told when a worker was deleted (for example to give back its place in a quota).</summary>
+    public Action<WorkerId>? Deleted { get; init; }
+}

@@ -1,0 +1,40 @@
+using Clay.Runtime.Execution;
+using Clay.Runtime.Oplog.Query;
+using Clay.Runtime.Storage;
+using Clay.Runtime.Wave;
+
+namespace Clay.Runtime.Oplog.Display;
+
+/// <summary>One oplog entry prepared for display.</summary>
+/// <param name="Index">Its index.</param>
+/// <param name="Timestamp">When it was written.</param>
+/// <param name="Kind">Its kebab-case kind.</param>
+/// <param name="Fields">Its fields in display order.</param>
+public sealed record OplogPageEntry(long Index, DateTimeOffset Timestamp, string Kind, IReadOnlyList<DisplayField> Fields);
+
+/// <summary>A page of a worker's durable oplog, filtered by a query.</summary>
+/// <param name="Entries">The matching entries, in index order.</param>
+/// <param name="Next">Where the next page starts, or null at the end.</param>
+public sealed record OplogPage(IReadOnlyList<OplogPageEntry> Entries, long? Next)
+{
+    /// <summary>Reads up to <paramref name="count"/> entries matching <paramref name="query"/> from <paramref name="from"/> on.</summary>
+    /// <exception cref="WorkerNotFoundException">The worker has no oplog.</exception>
+    /// <exception cref="Errors.ClayException"><c>invalid-oplog-query</c>.</exception>
+    public static async Task<OplogPage> ReadAsync(IOplogStore store, WorkerId worker, long from, int count, string? query,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var filter = string.IsNullOrWhiteSpace(query) ? null : OplogQuery.Parse(query);
+        if (await store.GetLastIndexAsync(worker, cancellationToken) == 0) throw new WorkerNotFoundException(worker);
+        var entries = new List<OplogPageEntry>();
+        await foreach (var stored in store.ReadAsync(worker, Math.Max(1, from), long.MaxValue, cancellationToken))
+        {
+            var entry = RecoveryWindow.Decode(worker, stored);
+            var display = OplogEntryFormatter.Format(entry, WavePrinter.Print);
+            if (filter is not null && !filter.Matches(display)) continue;
+            if (entries.Count == count) return new OplogPage(entries, stored.Index);
+            entries.Add(new OplogPageEntry(stored.Index, entry.Timestamp, display.Kind, display.Fields));
+        }
+        return new OplogPage(entries, null);
+    }
+}

@@ -1,0 +1,42 @@
+using Clay.Runtime.Execution;
+using Clay.Runtime.Residency;
+using Clay.Runtime.Storage;
+
+namespace Clay.Runtime.Workers;
+
+/// <summary>A page of workers.</summary>
+/// <param name="Workers">The workers, ordered by name.</param>
+/// <param name="Cursor">The name to continue after, or null at the end.</param>
+public sealed record WorkerPage(IReadOnlyList<WorkerInfo> Workers, string? Cursor);
+
+/// <summary>
+/// Lists a component's workers with filters and paging, without loading them: a resident worker
+/// answers for itself, the others from their oplog's create entry.
+/// </summary>
+public static class WorkerListing
+{
+    /// <summary>A page of <paramref name="component"/>'s workers matching every filter, ordered by name, after <paramref name="cursor"/>.</summary>
+    /// <exception cref="Errors.ClayException"><c>invalid-worker-filter</c>.</exception>
+    public static async Task<WorkerPage> ListAsync(IOplogStore store, ResidentWorkers residency, string component, IReadOnlyList<string> filters,
+        int count, string? cursor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(residency);
+        ArgumentNullException.ThrowIfNull(filters);
+        var parsed = filters.Select(WorkerFilter.Parse).ToList();
+        var page = new List<WorkerInfo>();
+        await foreach (var id in store.ListWorkersAsync(component, cancellationToken))
+        {
+            if (cursor is not null && string.CompareOrdinal(id.Worker, cursor) <= 0) continue;
+            var info = residency.TryGet(id) is { IsBroken: false } executor
+                ? executor.GetInfo()
+                : await WorkerRecords.ReadAsync(store, id, residency.LastKnown(id), withMemory: false, cancellationToken);
+            var subject = new WorkerFilterSubject(id.Worker, info.ComponentVersion, info.Status.ToString(), info.CreatedAt,
+                info.Environment.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal));
+            if (!parsed.All(f => f.Matches(subject))) continue;
+            if (page.Count == count) return new WorkerPage(page, page[^1].Id.Worker);
+            page.Add(info);
+        }
+        return new WorkerPage(page, null);
+    }
+}

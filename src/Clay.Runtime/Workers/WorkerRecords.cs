@@ -1,0 +1,48 @@
+using Clay.Runtime.Execution;
+using Clay.Runtime.Oplog;
+using Clay.Runtime.Oplog.Codec;
+using Clay.Runtime.Storage;
+
+namespace Clay.Runtime.Workers;
+
+/// <summary>
+/// What is known of a worker that is not in memory, read from its oplog without loading it: the
+/// create entry says how it was made, <c>grow-memory</c> entries how its memory grew.
+/// </summary>
+public static class WorkerRecords
+{
+    /// <summary>The worker's metadata from its oplog.</summary>
+    /// <param name="store">The oplog store.</param>
+    /// <param name="worker">The worker.</param>
+    /// <param name="lastKnown">The status and error it left memory with, if it failed there.</param>
+    /// <param name="withMemory">False to read only the create entry (listing), true to read the memory figures too.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <exception cref="WorkerNotFoundException">It has no oplog.</exception>
+    public static async Task<WorkerInfo> ReadAsync(IOplogStore store, WorkerId worker, (WorkerStatus Status, string? Error)? lastKnown,
+        bool withMemory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var length = await store.GetLastIndexAsync(worker, cancellationToken);
+        if (length == 0) throw new WorkerNotFoundException(worker);
+        OplogEntry.Create? create = null;
+        long memoryAtStartup = 0, memoryNow = 0;
+        await foreach (var stored in store.ReadAsync(worker, 1, withMemory ? long.MaxValue : 1, cancellationToken))
+        {
+            if (stored.Index == 1)
+            {
+                create = RecoveryWindow.Decode(worker, stored) as OplogEntry.Create;
+                continue;
+            }
+            if (OplogCodec.PeekKind(stored.Payload.Span) == OplogEntryKind.GrowMemory
+                && RecoveryWindow.Decode(worker, stored) is OplogEntry.GrowMemory grow)
+            {
+                if (memoryAtStartup == 0) memoryAtStartup = grow.Total;
+                memoryNow = grow.Total;
+            }
+        }
+        if (create is null) throw new OplogCorruptException(worker, 1, "the first entry is not a create entry");
+        var (status, error) = lastKnown ?? (WorkerStatus.Idle, null);
+        return new WorkerInfo(worker, create.ComponentVersion, create.ComponentSize, status, create.Timestamp, create.Arguments.ToArray(),
+            create.Environment.ToArray(), 0, 0, error, length, memoryAtStartup, memoryNow, Resident: false);
+    }
+}

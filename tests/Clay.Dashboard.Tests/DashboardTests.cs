@@ -119,6 +119,7 @@ public sealed class DashboardTests(DashboardServer dashboard) : IClassFixture<Da
         await page.GotoAsync(Url($"/ui/components/{Cart}"));
         await Expect(page.Locator("#page-position")).ToContainTextAsync("page 1:");
         await page.SelectOptionAsync("#page-size", "500");
+        await Expect(page.Locator("#page-position")).ToContainTextAsync("page 1: workers 1–500 ");
 
         var names = new List<string>();
         var pages = 0;

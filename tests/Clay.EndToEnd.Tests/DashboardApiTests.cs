@@ -105,7 +105,7 @@ public sealed partial class DashboardApiTests(TalkerServer talker) : IClassFixtu
             Assert.Contains("access-token", await login.Content.ReadAsStringAsync());
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
             Assert.Contains("That is not this server", await wrong.Content.ReadAsStringAsync()); // the apostrophe is HTML-encoded
-            Assert.Equal(HttpStatusCode.Redirect, stillOut.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, stillOut.StatusCode); // the API answers with its JSON error
 
             using var right = await browser.PostAsync("/ui/login", new FormUrlEncodedContent([new("token", token)]));
             var cookie = right.Headers.GetValues("Set-Cookie").Single();

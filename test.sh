@@ -12,6 +12,21 @@ fi
 
 # The dashboard's tests drive Debian's Chromium.
 scripts/install-browser.sh || { echo "Chromium could not be installed"; echo "0 passed, 1 failed"; exit 1; }
+# The PostgreSQL storage tests need a server: CLAY_TEST_POSTGRES names one, or the local one that
+# scripts/postgres.sh runs (started here when it is not running, and stopped again at the end).
+started_postgres=0
+if [ -z "${CLAY_TEST_POSTGRES:-}" ]; then
+  if url=$(scripts/postgres.sh url 2>/dev/null); then
+    export CLAY_TEST_POSTGRES="$url"
+  elif url=$(scripts/postgres.sh start); then
+    export CLAY_TEST_POSTGRES="$url"
+    started_postgres=1
+  else
+    echo "PostgreSQL could not be started (see above): the PostgreSQL storage tests will fail; set CLAY_TEST_POSTGRES to use another server"
+  fi
+fi
+stop_postgres() { if [ $started_postgres -eq 1 ]; then scripts/postgres.sh stop >/dev/null 2>&1; fi; }
+trap stop_postgres EXIT
 
 results=artifacts/test-results
 rm -rf "$results"

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Clay.Cli.Commands;
+using Clay.Client;
 
 namespace Clay.Cli;
 
@@ -48,15 +49,24 @@ public static class ClayCommandLine
         }
         catch (CliException ex)
         {
-            CliConsole.Error.WriteLine($"error[{ex.Code}]: {ex.Message}");
-            if (ex.Detail is not null) CliConsole.Error.WriteLine(ex.Detail);
-            return ex.ExitCode;
+            return Report(ex);
+        }
+        catch (ClayApiException ex)
+        {
+            return Report(CliException.From(ex));
         }
         catch (OperationCanceledException)
         {
             CliConsole.Error.WriteLine("error[cancelled]: cancelled");
             return 130;
         }
+    }
+
+    private static int Report(CliException error)
+    {
+        CliConsole.Error.WriteLine($"error[{error.Code}]: {error.Message}");
+        if (error.Detail is not null) CliConsole.Error.WriteLine(error.Detail);
+        return error.ExitCode;
     }
 
     private static IEnumerable<string> Path(Command command)

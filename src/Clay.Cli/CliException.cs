@@ -1,3 +1,5 @@
+using Clay.Client;
+
 namespace Clay.Cli;
 
 /// <summary>The process exit codes of <c>clay</c>; documented in docs/cli.md.</summary>
@@ -30,6 +32,11 @@ public sealed class CliException(string code, string message, int exitCode, stri
 
     /// <summary>More lines to show after the error (a compiler's output, the expected signature).</summary>
     public string? Detail { get; } = detail;
+
+    /// <summary>The CLI's report of an error of the server (or of reaching it).</summary>
+    public static CliException From(ClayApiException error) => error.Code == ClientErrorCodes.ServerUnreachable
+        ? new(error.Code, error.Message + "; start it with 'clay server run' or pass --server URL", ExitCodes.Unreachable)
+        : new(error.Code, error.Message, ExitCodeOf(error.Code));
 
     /// <summary>The exit code that fits a server error code.</summary>
     public static int ExitCodeOf(string code) => code switch

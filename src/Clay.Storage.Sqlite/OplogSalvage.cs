@@ -1,6 +1,7 @@
 using System.Globalization;
 using Clay.Runtime;
 using Clay.Runtime.Errors;
+using Clay.Runtime.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Clay.Storage.Sqlite;
@@ -35,7 +36,7 @@ public static class OplogSalvage
         File.Delete(databasePath + ".lock");
 
         var findings = new List<string>();
-        var (workers, entries) = Read(damaged, findings);
+        var (workers, entries, lastIndexes, entriesDamaged) = Read(damaged, findings);
         var kept = new List<(WorkerId, long)>();
         await using (var store = await SqliteOplogStore.OpenAsync(new SqliteStoreOptions { DatabasePath = databasePath }))
         {
@@ -48,6 +49,19 @@ public static class OplogSalvage
                 }
                 var prefix = ValidPrefix(rows, out var problem);
                 if (problem is not null) findings.Add($"{worker}: kept entries 1 to {prefix.Count}; {problem}");
+                else if (lastIndexes.TryGetValue(key, out var last) && last is { } known && known > prefix.Count)
+                {
+                    findings.Add($"{worker}: kept entries 1 to {prefix.Count}; entries {prefix.Count + 1} to {known} are lost (its index still lists them)");
+                }
+                else if (last is null)
+                {
+                    findings.Add($"{worker}: kept entries 1 to {prefix.Count}; its index is damaged too, so later entries may be lost");
+                }
+                else if (entriesDamaged)
+                {
+                    // The index's pages may have been cut with the rows, so its silence proves nothing.
+                    findings.Add($"{worker}: kept entries 1 to {prefix.Count}; its index lists no more, but the entries table is damaged, so later entries may be lost");
+                }
                 if (prefix.Count == 0) continue;
                 foreach (var chunk in prefix.Chunk(1024))
                 {
@@ -79,7 +93,7 @@ public static class OplogSalvage
                 problem = $"entry {expected} is missing, {rows.Count(r => r.Index > expected)} later entries dropped";
                 return prefix;
             }
-            if (Crc32C.OfEntry(row.Index, row.Payload) != row.Crc)
+            if (OplogChecksum.OfEntry(row.Index, row.Payload) != row.Crc)
             {
                 problem = $"entry {expected} fails its checksum, it and {rows.Count(r => r.Index > expected)} later entries dropped";
                 return prefix;
@@ -90,7 +104,8 @@ public static class OplogSalvage
         return prefix;
     }
 
-    private static (Dictionary<long, WorkerId> Workers, Dictionary<long, List<Row>> Entries) Read(string path, List<string> findings)
+    private static (Dictionary<long, WorkerId> Workers, Dictionary<long, List<Row>> Entries, Dictionary<long, long?> LastIndexes, bool EntriesDamaged) Read(
+        string path, List<string> findings)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -112,14 +127,14 @@ public static class OplogSalvage
         catch (SqliteException ex)
         {
             findings.Add($"the damaged database cannot be opened at all ({ex.Message}); nothing was salvaged");
-            return (workers, entries);
+            return (workers, entries, [], true);
         }
         Scan(connection, "SELECT id, component, name FROM workers WHERE id > $after ORDER BY id", "workers", findings, reader =>
         {
             workers[reader.GetInt64(0)] = new WorkerId(reader.GetString(1), reader.GetString(2));
             return reader.GetInt64(0);
         });
-        Scan(connection, "SELECT seq, worker, idx, crc, payload FROM entries WHERE seq > $after ORDER BY seq", "entries", findings, reader =>
+        var entriesDamaged = Scan(connection, "SELECT seq, worker, idx, crc, payload FROM entries WHERE seq > $after ORDER BY seq", "entries", findings, reader =>
         {
             if (reader.GetValue(3) is long crc && reader.GetValue(4) is byte[] payload)
             {
@@ -129,14 +144,36 @@ public static class OplogSalvage
             }
             return reader.GetInt64(0);
         });
-        return (workers, entries);
+        return (workers, entries, workers.Keys.ToDictionary(key => key, key => LastIndex(connection, key)), entriesDamaged);
+    }
+
+    /// <summary>
+    /// A worker's last index as the <c>(worker, idx)</c> index records it, or null when the index pages
+    /// on the way to it are damaged too. The index is a separate B-tree whose pages lie elsewhere in
+    /// the file than the rows they point to, so it often still knows entries whose rows were lost:
+    /// that is how a worker cut short is named rather than covered by a general warning.
+    /// </summary>
+    private static long? LastIndex(SqliteConnection connection, long worker)
+    {
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT MAX(idx) FROM entries INDEXED BY entries_by_worker WHERE worker = $w";
+            command.Parameters.AddWithValue("$w", worker);
+            return command.ExecuteScalar() is long last ? last : 0;
+        }
+        catch (SqliteException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
     /// Reads a table in key order, row by row. When a damaged page stops the read, probes further
-    /// keys (1, 2, 4, … past the last good one) to read what lies beyond it.
+    /// keys (1, 2, 4, … past the last good one) to read what lies beyond it. Returns whether any
+    /// part of the table could not be read.
     /// </summary>
-    private static void Scan(SqliteConnection connection, string sql, string table, List<string> findings, Func<SqliteDataReader, long> row)
+    private static bool Scan(SqliteConnection connection, string sql, string table, List<string> findings, Func<SqliteDataReader, long> row)
     {
         long after = long.MinValue;
         var probes = 0;
@@ -171,5 +208,6 @@ public static class OplogSalvage
                 + (probes > MaxProbes ? "nothing beyond could be read" : $"reading resumed after key {after}")
                 + (table == "entries" ? " — any worker may have lost its most recent entries" : ""));
         }
+        return damagedAfter is not null;
     }
 }

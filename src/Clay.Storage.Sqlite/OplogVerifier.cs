@@ -1,5 +1,6 @@
 using Clay.Runtime;
 using Clay.Runtime.Errors;
+using Clay.Runtime.Storage;
 using Clay.Runtime.Oplog;
 using Clay.Runtime.Oplog.Codec;
 using Microsoft.Data.Sqlite;
@@ -98,7 +99,7 @@ public static class OplogVerifier
     private static (long Index, string Problem)? Check(long index, long expected, uint crc, byte[] payload)
     {
         if (index != expected) return (expected, expected + 1 == index ? "the entry is missing" : $"entries {expected} to {index - 1} are missing");
-        if (Crc32C.OfEntry(index, payload) != crc) return (index, "checksum mismatch");
+        if (OplogChecksum.OfEntry(index, payload) != crc) return (index, "checksum mismatch");
         OplogEntry entry;
         try
         {

@@ -18,9 +18,18 @@ public sealed partial class SqliteOplogStore
 
         public virtual int Size => 1;
 
-        public sealed record Append(WorkerId Worker, long FirstIndex, IReadOnlyList<ReadOnlyMemory<byte>> Entries) : WriteOperation(Worker)
+        public sealed record Append(WorkerId Worker, long FirstIndex, IReadOnlyList<ReadOnlyMemory<byte>> Entries, WorkerMark? Mark)
+            : WriteOperation(Worker)
         {
             public override int Size => Entries.Count;
+        }
+
+        public sealed record Wake(WorkerId Worker, DateTimeOffset WakeAt) : WriteOperation(Worker);
+
+        public sealed record CompletePromise(WorkerId Worker, long Promise, ReadOnlyMemory<byte> Value, DateTimeOffset WakeAt) : WriteOperation(Worker)
+        {
+            /// <summary>Set before completion: whether this operation stored the completion.</summary>
+            public bool Completed { get; set; }
         }
 
         public sealed record Delete(WorkerId Worker) : WriteOperation(Worker);
@@ -52,6 +61,11 @@ public sealed partial class SqliteOplogStore
         var reader = _queue.Reader;
         while (WaitForWork(reader))
         {
+            if (Volatile.Read(ref _crashed) != 0)
+            {
+                while (reader.TryRead(out var dropped)) dropped.Completion.TrySetException(Crashed());
+                return;
+            }
             batch.Clear();
             accepted.Clear();
             pending.Clear();
@@ -96,7 +110,7 @@ public sealed partial class SqliteOplogStore
                                 var payload = append.Entries[i];
                                 pWorker.Value = state.Id;
                                 pIndex.Value = index;
-                                pCrc.Value = (long)Crc32C.OfEntry(index, payload.Span);
+                                pCrc.Value = (long)OplogChecksum.OfEntry(index, payload.Span);
                                 pPayload.Value = MemoryMarshal.TryGetArray(payload, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
                                     ? segment.Array
                                     : payload.ToArray();
@@ -105,6 +119,15 @@ public sealed partial class SqliteOplogStore
                             }
                             state.LastIndex = append.FirstIndex + append.Entries.Count - 1;
                             state.Deleted = false;
+                            if (append.Mark is { } mark) WriteMark(transaction, state.Id, mark);
+                            break;
+                        case WriteOperation.Wake wake:
+                            if (state.Id != 0) WakeMark(transaction, state.Id, wake.WakeAt);
+                            break;
+                        case WriteOperation.CompletePromise complete:
+                            if (state.Id == 0) break;
+                            complete.Completed = CompletePromise(transaction, state.Id, complete);
+                            if (complete.Completed) WakeMark(transaction, state.Id, complete.WakeAt);
                             break;
                         case WriteOperation.Truncate truncate:
                             if (state.Id != 0 && truncate.FromIndex <= state.LastIndex)
@@ -117,6 +140,8 @@ public sealed partial class SqliteOplogStore
                             if (state.Id != 0)
                             {
                                 Run(transaction, "DELETE FROM entries WHERE worker = $w", ("$w", state.Id));
+                                Run(transaction, "DELETE FROM marks WHERE worker = $w", ("$w", state.Id));
+                                Run(transaction, "DELETE FROM promises WHERE worker = $w", ("$w", state.Id));
                                 Run(transaction, "DELETE FROM workers WHERE id = $w", ("$w", state.Id));
                             }
                             state.Id = 0;
@@ -126,6 +151,7 @@ public sealed partial class SqliteOplogStore
                     }
                     accepted.Add(operation);
                 }
+                BeforeCommit?.Invoke();
                 transaction.Commit();
             }
             catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
@@ -143,6 +169,12 @@ public sealed partial class SqliteOplogStore
                 else if (state.Id != 0) _workers[worker] = new WorkerSlot(state.Id, state.LastIndex);
             }
             Statistics.Record(accepted.Count, size, bytes, Stopwatch.GetTimestamp() - writeStarted);
+            if (Volatile.Read(ref _crashed) != 0)
+            {
+                // Committed, but the process "died" before telling anyone.
+                foreach (var operation in accepted) operation.Completion.TrySetException(Crashed());
+                continue;
+            }
             foreach (var operation in accepted) operation.Completion.TrySetResult();
         }
     }
@@ -232,7 +264,7 @@ public sealed partial class SqliteOplogStore
                     var index = reader.GetInt64(0);
                     // Newest first: remember the oldest bad entry (or gap) seen in the tail.
                     if (index != expected) firstBad = expected;
-                    if (reader.GetValue(2) is not byte[] payload || reader.GetValue(1) is not long crc || Crc32C.OfEntry(index, payload) != (uint)crc)
+                    if (reader.GetValue(2) is not byte[] payload || reader.GetValue(1) is not long crc || OplogChecksum.OfEntry(index, payload) != (uint)crc)
                     {
                         firstBad = index;
                     }
@@ -246,39 +278,5 @@ public sealed partial class SqliteOplogStore
             _repairs.Add(repair);
             _logger.LogWarning("Recovered a corrupt oplog tail: {Repair}", repair.ToString());
         }
-    }
-}
-
-/// <summary>Counters of the store's group commits, for benchmarks and diagnostics.</summary>
-public sealed class GroupCommitStatistics
-{
-    private long _commits;
-    private long _operations;
-    private long _entries;
-    private long _writeTicks;
-    private long _bytes;
-
-    /// <summary>Transactions committed.</summary>
-    public long Commits => Interlocked.Read(ref _commits);
-
-    /// <summary>Write operations (appends, deletes, truncations) committed.</summary>
-    public long Operations => Interlocked.Read(ref _operations);
-
-    /// <summary>Operations plus entries written, as counted for batching.</summary>
-    public long Entries => Interlocked.Read(ref _entries);
-
-    /// <summary>Total time spent writing and committing transactions.</summary>
-    public TimeSpan WriteTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _writeTicks));
-
-    /// <summary>Entry bytes written (payloads, without row overhead).</summary>
-    public long Bytes => Interlocked.Read(ref _bytes);
-
-    internal void Record(int operations, int entries, long bytes, long writeTicks)
-    {
-        Interlocked.Add(ref _bytes, bytes);
-        Interlocked.Add(ref _writeTicks, writeTicks);
-        Interlocked.Increment(ref _commits);
-        Interlocked.Add(ref _operations, operations);
-        Interlocked.Add(ref _entries, entries);
     }
 }

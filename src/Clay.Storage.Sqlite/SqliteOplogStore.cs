@@ -34,7 +34,7 @@ namespace Clay.Storage.Sqlite;
 /// frame: SQLite reads such a log as empty.</para>
 /// <para><b>Exclusivity.</b> A lock file next to the database keeps a second process from opening it.</para>
 /// </remarks>
-public sealed partial class SqliteOplogStore : IOplogStore
+public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
 {
     private readonly SqliteStoreOptions _options;
     private readonly ILogger _logger;
@@ -48,6 +48,7 @@ public sealed partial class SqliteOplogStore : IOplogStore
     private readonly Task _writerLoop;
     private readonly List<TailRepair> _repairs = [];
     private int _disposed;
+    private int _crashed;
 
     private SqliteOplogStore(SqliteStoreOptions options, ILogger logger, FileStream lockFile, SqliteConnection writeConnection, string readConnectionString)
     {
@@ -87,7 +88,7 @@ public sealed partial class SqliteOplogStore : IOplogStore
             connection.Open();
             Execute(connection, $"""
                 PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = FULL;
+                PRAGMA synchronous = {options.Synchronous.ToString().ToUpperInvariant()};
                 PRAGMA foreign_keys = OFF;
                 CREATE TABLE IF NOT EXISTS workers (
                     id INTEGER PRIMARY KEY,
@@ -101,12 +102,29 @@ public sealed partial class SqliteOplogStore : IOplogStore
                     crc INTEGER NOT NULL,
                     payload BLOB NOT NULL);
                 CREATE UNIQUE INDEX IF NOT EXISTS entries_by_worker ON entries (worker, idx);
+                CREATE TABLE IF NOT EXISTS marks (
+                    worker INTEGER PRIMARY KEY,
+                    status INTEGER NOT NULL,
+                    pending INTEGER NOT NULL,
+                    wake_at INTEGER,
+                    last_error TEXT);
+                CREATE INDEX IF NOT EXISTS marks_needing_attention ON marks (worker) WHERE pending = 1 OR wake_at IS NOT NULL;
+                CREATE TABLE IF NOT EXISTS promises (
+                    worker INTEGER NOT NULL,
+                    promise INTEGER NOT NULL,
+                    value BLOB NOT NULL,
+                    PRIMARY KEY (worker, promise)) WITHOUT ROWID;
                 PRAGMA wal_autocheckpoint = {WalAutocheckpointFrames};
                 """);
             if (options.MaxDatabaseBytes > 0)
             {
                 var pages = Math.Max(1, options.MaxDatabaseBytes / PageSize(connection));
                 Execute(connection, $"PRAGMA max_page_count = {pages};");
+            }
+            if (options.Synchronous != SqliteSynchronous.Full)
+            {
+                logger?.LogWarning("UNSAFE: the oplog store runs with synchronous={Setting} ({Variable}): acknowledged commits can be lost in a power cut",
+                    options.Synchronous, SqliteSynchronousSetting.EnvironmentVariable);
             }
             if (options.PreallocateWal) PreallocateWal(connection, path, logger);
             var readConnectionString = new SqliteConnectionStringBuilder
@@ -149,11 +167,12 @@ public sealed partial class SqliteOplogStore : IOplogStore
     }
 
     /// <inheritdoc/>
-    public ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, CancellationToken cancellationToken = default)
+    public ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
         if (entries.Count == 0) return ValueTask.CompletedTask;
-        return Enqueue(new WriteOperation.Append(worker, firstIndex, entries));
+        return Enqueue(new WriteOperation.Append(worker, firstIndex, entries, mark));
     }
 
     /// <inheritdoc/>
@@ -215,7 +234,7 @@ public sealed partial class SqliteOplogStore : IOplogStore
             {
                 throw new OplogCorruptException(worker, index, "the row does not hold a checksum and binary data");
             }
-            if (Crc32C.OfEntry(index, payload) != (uint)crc) throw new OplogCorruptException(worker, index, "checksum mismatch");
+            if (OplogChecksum.OfEntry(index, payload) != (uint)crc) throw new OplogCorruptException(worker, index, "checksum mismatch");
             rows.Add(new StoredEntry(index, payload));
             expected++;
         }
@@ -252,6 +271,32 @@ public sealed partial class SqliteOplogStore : IOplogStore
         SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
         await _lock.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Test hook: stops the store as a killed process would. Writes still queued are dropped and fail,
+    /// and a commit in progress may land but is not acknowledged; the database is closed without
+    /// checkpointing, so the next open recovers from the WAL, and the lock is released so that it can.
+    /// Unlike <see cref="DisposeAsync"/>, nothing queued is flushed.
+    /// </summary>
+    internal async ValueTask CrashAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        Volatile.Write(ref _crashed, 1);
+        _queue.Writer.TryComplete();
+        _work.Set();
+        await _writerLoop.ConfigureAwait(false);
+        SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
+        // A process that dies does not checkpoint: keep SQLite from doing it when the last connection closes.
+        SQLitePCL.raw.sqlite3_db_config(_writeConnection.Handle, SQLitePCL.raw.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, out _);
+        _writeConnection.Dispose();
+        _work.Dispose();
+        await _lock.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Test hook: runs on the writer thread after a batch is written and before it commits.</summary>
+    internal Action? BeforeCommit { get; set; }
+
+    private static ClayException Crashed() => new(ErrorCodes.StorageUnavailable, "the oplog store stopped as in a crash before this write was committed");
 
     private ValueTask Enqueue(WriteOperation operation)
     {

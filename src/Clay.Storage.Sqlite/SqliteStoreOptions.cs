@@ -27,4 +27,13 @@ public sealed class SqliteStoreOptions
     /// <see cref="SqliteOplogStore"/>). On by default; it costs one write of about 34 MiB at start.
     /// </summary>
     public bool PreallocateWal { get; init; } = true;
+
+    /// <summary>
+    /// SQLite's <c>synchronous</c> setting. Only <see cref="SqliteSynchronous.Full"/> (the default) makes
+    /// every acknowledged commit durable. Lower settings exist to show that the power-loss tests notice
+    /// the difference; they are taken from the environment variable
+    /// <c>CLAY_UNSAFE_SQLITE_SYNCHRONOUS</c> (<c>normal</c> or <c>off</c>) when it is set, and the store
+    /// logs a warning when it opens with one. Never use them for data you want to keep.
+    /// </summary>
+    public SqliteSynchronous Synchronous { get; init; } = SqliteSynchronousSetting.FromEnvironment();
 }

@@ -23,7 +23,16 @@ public sealed class ClayCli(string serverUrl, string homeDirectory)
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
+        }
+        catch (TimeoutException)
+        {
+            // Nothing a test starts outlives it: clay and the build it started go with it.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
         return new CliResult(process.ExitCode, await stdout, await stderr, string.Join(' ', args));
     }
 

@@ -60,7 +60,6 @@ public sealed class HostileRequestTests(HostileRequestTests.Server server) : ICl
         { "unknown function", "POST", Invoke, """{"function":"drop-tables","args":[]}""", 404, "function-not-found" },
         // Unicode edge cases.
         { "lone surrogate in JSON", "POST", Invoke, "{\"function\":\"add\",\"args\":[\"\\\"\\ud800\\\"\"]}", 400, "invalid-request" },
-        { "invalid UTF-8", "POST", Invoke, "{\"function\":\"add\",\"args\":[\"\\\"\u00ff\u00fe\\\"\"]}\u0000", 400, "invalid-request" },
         { "unicode worker name", "GET", "/v1/components/hostile:ledger/workers/w%C3%A9%E2%98%83", null, 400, "invalid-name" },
         // Kestrel itself refuses a NUL in the path, before the API: 400 without a body.
         { "NUL in a worker name", "GET", "/v1/components/hostile:ledger/workers/w%00x", null, 400, "" },
@@ -93,6 +92,38 @@ public sealed class HostileRequestTests(HostileRequestTests.Server server) : ICl
             Assert.Equal(code, error.GetProperty("code").GetString());
             Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()));
         }
+        using var entries = await SendAsync("POST", Invoke, """{"function":"entries","args":[]}""");
+        Assert.Contains("[\\\"kept\\\"]", await entries.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Bodies that are not UTF-8, sent as raw bytes (a string would be encoded as valid UTF-8 on the way out).</summary>
+    public static TheoryData<string, string> InvalidUtf8 => new()
+    {
+        // In the WAVE argument: bytes that never occur in UTF-8, a lone continuation byte, a truncated
+        // three-byte sequence, an overlong '/', and an encoded surrogate.
+        { "FF FE in a string", "7B2266756E6374696F6E223A22616464222C2261726773223A5B225C22FFFE5C22225D7D" },
+        { "a lone continuation byte", "7B2266756E6374696F6E223A22616464222C2261726773223A5B225C22805C22225D7D" },
+        { "a truncated sequence", "7B2266756E6374696F6E223A22616464222C2261726773223A5B225C22E2825C22225D7D" },
+        { "an overlong encoding", "7B2266756E6374696F6E223A22616464222C2261726773223A5B225C22C0AF5C22225D7D" },
+        { "an encoded surrogate", "7B2266756E6374696F6E223A22616464222C2261726773223A5B225C22EDA0805C22225D7D" },
+        // In the function name.
+        { "in the function name", "7B2266756E6374696F6E223A226164FF64222C2261726773223A5B5D7D" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidUtf8))]
+    public async Task A_body_that_is_not_utf8_is_refused_as_invalid_request_and_records_nothing(string _, string hex)
+    {
+        var body = Convert.FromHexString(hex);
+        Assert.Throws<DecoderFallbackException>(() => new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(body));
+        using var request = new HttpRequestMessage(HttpMethod.Post, Invoke) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var response = await server.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {text}");
+        using (var json = JsonDocument.Parse(text)) Assert.Equal("invalid-request", json.RootElement.GetProperty("error").GetProperty("code").GetString());
         using var entries = await SendAsync("POST", Invoke, """{"function":"entries","args":[]}""");
         Assert.Contains("[\\\"kept\\\"]", await entries.Content.ReadAsStringAsync());
     }

@@ -20,7 +20,7 @@ public sealed class LimitTests : IAsyncLifetime
         _server = new ClayServerProcess(ClayInstallation.BinDirectory, Path.Combine(_root, "data"),
             "--max-argument-size", "4KiB", "--max-result-size", "8KiB", "--max-entry-size", "64KiB", "--max-pending", "2",
             "--max-workers", "3", "--invocation-timeout", "1s");
-        await _server.StartAsync(TimeSpan.FromSeconds(60));
+        await _server.StartAsync(TimeSpan.FromSeconds(180));
         _http = new HttpClient { BaseAddress = _server.Url };
         await _server.DeployLedgerAsync(_http, "limits:ledger");
     }
@@ -55,7 +55,7 @@ public sealed class LimitTests : IAsyncLifetime
         Assert.Equal(200, (await InvokeAsync("w2", "add", Wave("after"))).Status);
 
         await _server.KillAsync();
-        await _server.StartAsync(TimeSpan.FromSeconds(60));
+        await _server.StartAsync(TimeSpan.FromSeconds(180));
 
         Assert.Equal("[\"after\"]", (await InvokeAsync("w2", "entries")).Wave);
         Assert.Equal(200, (await InvokeAsync("w2", "repeat", [.. Wave("x"), "10"])).Status);
@@ -72,6 +72,10 @@ public sealed class LimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
         Assert.Contains("too-many-pending", await response.Content.ReadAsStringAsync());
+        // The queued invocation ran once the pause ended; the refused one never did. (The read is refused
+        // while the queue is full, then waits in line and outlasts the 1 s invocation timeout: it is
+        // asked again with its key.)
+        Assert.Equal("[\"queued\"]", await WaitForResultAsync("w3", "entries", [], "read-after-queue"));
     }
 
     [Fact]
@@ -81,14 +85,31 @@ public sealed class LimitTests : IAsyncLifetime
         Assert.Equal((504, "invocation-timeout"), (status, code));
         Assert.Contains("slow-1", message);
 
-        // It went on running; the same key attaches to it until it ends.
+        // It went on running; the same key attaches to it until it ends, and it ran once: a second
+        // pause would have recorded a second invocation under the key.
+        await WaitForResultAsync("w4", "pause", ["2500"], "slow-1");
+        using var oplog = JsonDocument.Parse(await _http.GetStringAsync("v1/components/limits:ledger/workers/w4/oplog"));
+        var kinds = oplog.RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
+        Assert.Equal(1, kinds.Count(k => k == "exported-function-invoked"));
+        Assert.Equal(1, kinds.Count(k => k == "exported-function-completed"));
+    }
+
+    /// <summary>
+    /// Asks with the same key until the answer is neither a 504 (still running) nor a 429 (the queue
+    /// is full: polled every 100 ms), within 30 s, and returns the result.
+    /// </summary>
+    private async Task<string?> WaitForResultAsync(string worker, string function, string[] args, string key)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        int again;
-        do
+        (int Status, string? Code, string Message, string? Wave) answer;
+        while (true)
         {
-            again = (await InvokeAsync("w4", "pause", ["2500"], key: "slow-1")).Status;
-        } while (again == 504 && DateTime.UtcNow < deadline);
-        Assert.Equal(200, again);
+            answer = await InvokeAsync(worker, function, args, key: key);
+            if (answer.Status is not (504 or 429) || DateTime.UtcNow > deadline) break;
+            if (answer.Status == 429) await Task.Delay(100);
+        }
+        Assert.True(answer.Status == 200, $"{function}: {answer.Status} {answer.Code} {answer.Message}");
+        return answer.Wave;
     }
 
     [Fact]

@@ -23,6 +23,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public System.Text.StringBuilder Output { get; } = new();
 
+    /// <summary>Environment variables of the server process (CLAY__… options, say).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     /// <summary>Starts the server and waits until it says it is ready.</summary>
     public async Task StartAsync(params string[] extraArgs)
     {
@@ -34,6 +37,7 @@ public sealed class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var arg in new[] { "--port", Port.ToString(), "--data-dir", DataDirectory }.Concat(extraArgs)) start.ArgumentList.Add(arg);
+        foreach (var (name, value) in Environment) start.Environment[name] = value;
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) =>
@@ -48,7 +52,8 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
-        await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        // Generous: a busy machine can take a minute to start a server; a healthy one takes a second.
+        await ready.Task.WaitAsync(TimeSpan.FromSeconds(180));
     }
 
     /// <summary>Kills the server with SIGKILL: no shutdown code runs.</summary>

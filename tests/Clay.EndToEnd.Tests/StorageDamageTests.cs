@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Clay.Reliability;
@@ -40,7 +41,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
         var expected = Enumerable.Range(1, 20).Select(i => $"e{i}").ToArray();
         await using (var server = new ClayServerProcess(ClayInstallation.BinDirectory, Data, "--snapshot-every", "6"))
         {
-            await server.StartAsync(TimeSpan.FromSeconds(60));
+            await server.StartAsync(TimeSpan.FromSeconds(180));
             using var http = new HttpClient { BaseAddress = server.Url };
             await server.DeployLedgerAsync(http, Component);
             await Task.WhenAll(Enumerable.Range(1, 5).Select(async w =>
@@ -77,7 +78,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Contains("3 workers damaged", report);
 
         await using var restarted = new ClayServerProcess(ClayInstallation.BinDirectory, Data);
-        await restarted.StartAsync(TimeSpan.FromSeconds(60));
+        await restarted.StartAsync(TimeSpan.FromSeconds(180));
         using var client = new HttpClient { BaseAddress = restarted.Url };
         foreach (var healthy in new[] { "w1", "w3" })
         {
@@ -93,48 +94,59 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
-    public async Task A_wal_cut_at_a_random_offset_leaves_every_worker_at_a_consistent_prefix()
+    public async Task A_wal_cut_at_a_random_offset_keeps_every_commit_that_ended_before_the_cut()
     {
         var seed = Environment.TickCount;
         output.WriteLine($"seed {seed}");
-        var attempted = new Dictionary<string, List<string>>();
+        var wal = Database + "-wal";
+        var sent = new Dictionary<string, List<string>>();
+        // Where the WAL's frames ended once each invocation was acknowledged: its commits end at or before it.
+        var committedBy = new List<(string Worker, int Count, long WalEnd)>();
         await using (var server = new ClayServerProcess(ClayInstallation.BinDirectory, Data))
         {
-            await server.StartAsync(TimeSpan.FromSeconds(60));
+            await server.StartAsync(TimeSpan.FromSeconds(180));
             using var http = new HttpClient { BaseAddress = server.Url };
             await server.DeployLedgerAsync(http, Component);
-            for (var w = 1; w <= 4; w++) attempted[$"w{w}"] = [];
-            await Task.WhenAll(attempted.Select(async pair =>
+            for (var w = 1; w <= 4; w++) sent[$"w{w}"] = [];
+            // One invocation at a time, so nothing else is in the WAL when its end is read.
+            for (var i = 1; i <= 40; i++)
             {
-                for (var i = 1; i <= 60; i++)
+                foreach (var (worker, sequence) in sent)
                 {
-                    var entry = $"{pair.Key}-{i}";
-                    pair.Value.Add(entry);
-                    await InvokeAsync(http, pair.Key, "add", JsonSerializer.Serialize(entry));
+                    var entry = $"{worker}-{i}";
+                    sequence.Add(entry);
+                    await InvokeAsync(http, worker, "add", JsonSerializer.Serialize(entry));
+                    committedBy.Add((worker, sequence.Count, Clay.Storage.Sqlite.WalFile.FramesEnd(wal)));
                 }
-            }));
+            }
             await server.KillAsync();
         }
-        var wal = Database + "-wal";
         // Only the frames written since the log was laid out are worth cutting: the rest is zeros.
         var length = Clay.Storage.Sqlite.WalFile.FramesEnd(wal);
-        Assert.True(length > 0, "the WAL holds no frames: nothing to cut");
-        var cut = new Random(seed).NextInt64(length);
+        Assert.True(length >= committedBy[^1].WalEnd, $"the WAL shrank from {committedBy[^1].WalEnd} to {length} bytes of frames");
+        var cut = new Random(seed).NextInt64(32, length);
         using (var file = new FileStream(wal, FileMode.Open, FileAccess.Write)) file.SetLength(cut);
-        output.WriteLine($"WAL cut from {length} to {cut} bytes");
+        var mustSurvive = sent.Keys.ToDictionary(w => w, w => committedBy.Where(c => c.Worker == w && c.WalEnd <= cut).Select(c => c.Count).DefaultIfEmpty(0).Max());
+        output.WriteLine($"WAL cut from {length} to {cut} bytes; acknowledged before the cut: {string.Join(", ", mustSurvive.Select(p => $"{p.Key} {p.Value}"))}");
 
         await using var restarted = new ClayServerProcess(ClayInstallation.BinDirectory, Data);
-        await restarted.StartAsync(TimeSpan.FromSeconds(60));
+        await restarted.StartAsync(TimeSpan.FromSeconds(180));
         using var client = new HttpClient { BaseAddress = restarted.Url };
-        foreach (var (worker, sequence) in attempted)
+        foreach (var (worker, sequence) in sent)
         {
-            var (status, text) = await SendAsync(client, worker, "entries");
-            if (status == 404) continue; // its creation was in the part cut off
-            Assert.True(status == 200, $"{worker}: {status} {text}");
-            var entries = ReadList(text);
-            // What survives is the history up to some point: in order, without gaps, duplicates or strangers.
+            // Read without creating: the invoke endpoint would create a worker that the cut wiped out.
+            if (!await ExistsAsync(client, worker))
+            {
+                Assert.True(mustSurvive[worker] == 0, $"{worker} is gone, but {mustSurvive[worker]} of its invocations were committed before the cut");
+                continue;
+            }
+            var entries = await EntriesAsync(client, worker);
+            // What survives is the history up to some point — in order, without gaps, duplicates or
+            // strangers — and that point is no earlier than the last commit that ended before the cut.
             Assert.Equal(sequence.Take(entries.Count), entries);
+            Assert.True(entries.Count >= mustSurvive[worker], $"{worker} kept {entries.Count} entries; {mustSurvive[worker]} were committed before the cut");
         }
+        Assert.True(mustSurvive.Values.Sum() < sent.Values.Sum(s => s.Count), "the cut fell after the last commit: nothing was at stake");
     }
 
     [Fact]
@@ -143,7 +155,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
         var expected = Enumerable.Range(1, 20).Select(i => $"e{i}-{new string('x', 100)}").ToArray();
         await using (var server = new ClayServerProcess(ClayInstallation.BinDirectory, Data))
         {
-            await server.StartAsync(TimeSpan.FromSeconds(60));
+            await server.StartAsync(TimeSpan.FromSeconds(180));
             using var http = new HttpClient { BaseAddress = server.Url };
             await server.DeployLedgerAsync(http, Component);
             await Task.WhenAll(Enumerable.Range(1, 30).Select(async w =>
@@ -153,6 +165,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
             Assert.Equal(0, await server.TerminateAsync(TimeSpan.FromSeconds(60)));
         }
         Assert.False(File.Exists(Database + "-wal"), "a clean stop leaves no WAL behind");
+        var before = LastIndexes(Database);
         var seed = Environment.TickCount;
         var length = new FileInfo(Database).Length;
         var cut = length * new Random(seed).Next(40, 80) / 100;
@@ -160,7 +173,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
         output.WriteLine($"seed {seed}: database cut from {length} to {cut} bytes");
 
         await using var refused = new ClayServerProcess(ClayInstallation.BinDirectory, Data);
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => refused.StartAsync(TimeSpan.FromSeconds(60)));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => refused.StartAsync(TimeSpan.FromSeconds(180)));
         Assert.Contains("storage-unavailable", error.Message);
         Assert.Contains("clay-server salvage", error.Message);
 
@@ -169,31 +182,53 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Contains("the damaged database is kept as", salvage);
         Assert.Single(Directory.GetFiles(Data, "oplog.db.damaged-*"), f => !f.EndsWith("-wal", StringComparison.Ordinal) && !f.EndsWith("-shm", StringComparison.Ordinal));
         Assert.Equal(0, (await RunServerCommandAsync("verify")).Code);
+        // Every worker that lost entries — its last index before the cut is higher than after the
+        // salvage, or it is gone — is named in the report.
+        var after = LastIndexes(Database);
+        var truncated = before.Where(p => after.GetValueOrDefault(p.Key) < p.Value).Select(p => p.Key).ToList();
+        Assert.NotEmpty(truncated);
+        foreach (var worker in truncated) Assert.Contains($"{Component}/{worker}: ", salvage);
 
         await using var restarted = new ClayServerProcess(ClayInstallation.BinDirectory, Data);
-        await restarted.StartAsync(TimeSpan.FromSeconds(60));
+        await restarted.StartAsync(TimeSpan.FromSeconds(180));
         using var client = new HttpClient { BaseAddress = restarted.Url };
         var served = 0;
         for (var w = 1; w <= 30; w++)
         {
-            var (status, text) = await SendAsync(client, $"w{w}", "entries");
-            if (status == 404)
+            // Read without creating: the invoke endpoint would create a worker the salvage dropped.
+            if (!await ExistsAsync(client, $"w{w}"))
             {
-                Assert.Contains($"damage:ledger/w{w}: ", salvage); // reported as lost
+                Assert.Contains($"w{w}", truncated);
                 continue;
             }
-            Assert.True(status == 200, $"w{w}: {status} {text}");
-            var entries = ReadList(text);
+            var entries = await EntriesAsync(client, $"w{w}");
             Assert.Equal(expected.Take(entries.Count), entries);
-            if (entries.Count < expected.Length)
-            {
-                // Cut short: named, or covered by the report that the table's end is unreadable.
-                Assert.True(salvage.Contains($"w{w}: ", StringComparison.Ordinal)
-                    || salvage.Contains("any worker may have lost its most recent entries", StringComparison.Ordinal), salvage);
-            }
+            if (entries.Count < expected.Length) Assert.Contains($"w{w}", truncated);
             served++;
         }
         Assert.True(served > 0, "salvage kept no worker");
+    }
+
+    /// <summary>Each worker's last oplog index, read straight from the database.</summary>
+    private static Dictionary<string, long> LastIndexes(string database)
+    {
+        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT w.name, MAX(e.idx) FROM workers w JOIN entries e ON e.worker = w.id GROUP BY w.name";
+        using var reader = command.ExecuteReader();
+        var last = new Dictionary<string, long>();
+        while (reader.Read()) last[reader.GetString(0)] = reader.GetInt64(1);
+        return last;
+    }
+
+    private static async Task<bool> ExistsAsync(HttpClient http, string worker)
+    {
+        using var response = await http.GetAsync($"v1/components/{Component}/workers/{worker}");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"GET {worker}: {(int)response.StatusCode} {text}");
+        if (response.StatusCode == HttpStatusCode.NotFound) Assert.Contains("worker-not-found", text);
+        return response.StatusCode == HttpStatusCode.OK;
     }
 
     private static async Task InvokeAsync(HttpClient http, string worker, string function, params string[] args)

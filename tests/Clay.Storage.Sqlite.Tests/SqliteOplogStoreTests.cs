@@ -1,34 +1,18 @@
-using Clay.Runtime;
 using Clay.Runtime.Errors;
-using Clay.Runtime.Storage;
 using Microsoft.Data.Sqlite;
 using static Clay.Storage.Sqlite.Tests.StoreFixture;
 
 namespace Clay.Storage.Sqlite.Tests;
 
+/// <summary>
+/// What only the SQLite store does: its write-ahead log, the repair of a corrupt tail on open, and
+/// one process per database. The contract every store keeps is tested in Clay.Storage.Tests.
+/// </summary>
 public sealed class SqliteOplogStoreTests : IDisposable
 {
     private readonly StoreFixture _fixture = new();
 
     public void Dispose() => _fixture.Dispose();
-
-    [Fact]
-    public async Task Appended_entries_are_read_back_in_order_after_reopening()
-    {
-        var worker = Worker("a");
-        await using (var store = await _fixture.OpenAsync())
-        {
-            await store.AppendAsync(worker, 1, Entries(3));
-            await store.AppendAsync(worker, 4, Entries(2, first: 4));
-        }
-        await using var reopened = await _fixture.OpenAsync();
-
-        Assert.Equal(5, await reopened.GetLastIndexAsync(worker));
-        Assert.Equal(["1:e1", "2:e2", "3:e3", "4:e4", "5:e5"], await ReadAllAsync(reopened, worker));
-        var range = new List<long>();
-        await foreach (var entry in reopened.ReadAsync(worker, 2, 3)) range.Add(entry.Index);
-        Assert.Equal([2L, 3L], range);
-    }
 
     [Fact]
     public async Task The_write_ahead_log_is_laid_out_when_the_store_opens_and_commits_overwrite_it()
@@ -71,71 +55,6 @@ public sealed class SqliteOplogStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task An_append_at_the_wrong_index_is_a_conflict_and_writes_nothing()
-    {
-        var worker = Worker("fenced");
-        await using var store = await _fixture.OpenAsync();
-        await store.AppendAsync(worker, 1, Entries(2));
-
-        var stale = await Assert.ThrowsAsync<OplogConflictException>(() => store.AppendAsync(worker, 2, Entries(1, tag: "stale")).AsTask());
-        var ahead = await Assert.ThrowsAsync<OplogConflictException>(() => store.AppendAsync(worker, 5, Entries(1, tag: "ahead")).AsTask());
-
-        Assert.Equal("oplog-conflict", stale.Code);
-        Assert.Equal(2, stale.LastIndex);
-        Assert.Contains("append at index 2 but the last durable index is 2", stale.Message);
-        Assert.Equal(5, ahead.ExpectedIndex);
-        Assert.Equal(["1:e1", "2:e2"], await ReadAllAsync(store, worker));
-    }
-
-    [Fact]
-    public async Task Racing_writers_of_one_worker_never_fork_its_history()
-    {
-        var worker = Worker("raced");
-        await using var store = await _fixture.OpenAsync();
-        // 20 writers each try to append index 1..50 in turn; exactly one wins each index.
-        var wins = new int[20];
-        await Task.WhenAll(Enumerable.Range(0, 20).Select(w => Task.Run(async () =>
-        {
-            for (var i = 1; i <= 50; i++)
-            {
-                try
-                {
-                    await store.AppendAsync(worker, i, Entries(1, first: i, tag: $"w{w}-"));
-                    wins[w]++;
-                }
-                catch (OplogConflictException)
-                {
-                }
-            }
-        })));
-
-        Assert.Equal(50, wins.Sum());
-        var entries = await ReadAllAsync(store, worker);
-        Assert.Equal(Enumerable.Range(1, 50).Select(i => $"{i}:"), entries.Select(e => e[..(e.IndexOf(':') + 1)]));
-    }
-
-    [Fact]
-    public async Task Concurrent_appends_of_many_workers_are_group_committed_and_all_durable()
-    {
-        const int workers = 200;
-        const int appends = 20;
-        await using (var store = await _fixture.OpenAsync())
-        {
-            await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
-            {
-                for (var i = 1; i <= appends; i++) await store.AppendAsync(Worker($"w{w}"), i, Entries(1, first: i));
-            })));
-            Assert.True(store.Statistics.Commits < workers * appends,
-                $"{store.Statistics.Commits} commits for {workers * appends} appends: appends were not batched");
-        }
-        await using var reopened = await _fixture.OpenAsync();
-        var listed = new List<WorkerId>();
-        await foreach (var id in reopened.ListWorkersAsync("test:store")) listed.Add(id);
-        Assert.Equal(workers, listed.Count);
-        foreach (var id in listed) Assert.Equal(appends, await reopened.GetLastIndexAsync(id));
-    }
-
-    [Fact]
     public async Task A_corrupt_tail_is_reported_on_open_and_the_valid_prefix_is_kept()
     {
         var worker = Worker("corrupt");
@@ -154,25 +73,6 @@ public sealed class SqliteOplogStoreTests : IDisposable
         Assert.Equal(7, (await ReadAllAsync(reopened, worker)).Count);
         await reopened.AppendAsync(worker, 8, Entries(1, first: 8, tag: "new"));
         Assert.Equal("8:new8", (await ReadAllAsync(reopened, worker))[^1]);
-    }
-
-    [Fact]
-    public async Task A_corrupt_entry_deeper_than_the_verified_tail_fails_the_read_naming_the_index()
-    {
-        var worker = Worker("deep");
-        await using (var store = await _fixture.OpenAsync())
-        {
-            await store.AppendAsync(worker, 1, Entries(40));
-        }
-        CorruptRow(3, "crc = crc + 1");
-
-        await using var reopened = await _fixture.OpenAsync();
-        Assert.Empty(reopened.Repairs);
-        var error = await Assert.ThrowsAsync<OplogCorruptException>(() => ReadAllAsync(reopened, worker));
-
-        Assert.Equal("oplog-corrupt", error.Code);
-        Assert.Equal(3, error.Index);
-        Assert.Equal("oplog of worker test:store/deep is corrupt at index 3: checksum mismatch", error.Message);
     }
 
     [Fact]
@@ -195,36 +95,6 @@ public sealed class SqliteOplogStoreTests : IDisposable
         Assert.Equal("storage-unavailable", error.Code);
         Assert.Contains("cannot write in the data directory", error.Message);
         Assert.DoesNotContain("in use", error.Message);
-    }
-
-    [Fact]
-    public async Task Delete_and_truncate_are_durable()
-    {
-        var kept = Worker("kept");
-        var gone = Worker("gone");
-        await using (var store = await _fixture.OpenAsync())
-        {
-            await store.AppendAsync(kept, 1, Entries(5));
-            await store.AppendAsync(gone, 1, Entries(5));
-            await store.TruncateAsync(kept, 4);
-            await store.DeleteAsync(gone);
-            Assert.Equal(0, await store.GetLastIndexAsync(gone));
-            // A deleted worker starts again from index 1.
-            await store.AppendAsync(gone, 1, Entries(1, tag: "again"));
-        }
-        await using var reopened = await _fixture.OpenAsync();
-        Assert.Equal(["1:e1", "2:e2", "3:e3"], await ReadAllAsync(reopened, kept));
-        Assert.Equal(["1:again1"], await ReadAllAsync(reopened, gone));
-    }
-
-    [Fact]
-    public async Task A_closed_store_refuses_work_with_a_clear_error()
-    {
-        var store = await _fixture.OpenAsync();
-        await store.DisposeAsync();
-        var error = await Assert.ThrowsAsync<ClayException>(() => store.AppendAsync(Worker("late"), 1, Entries(1)).AsTask());
-        Assert.Equal("storage-unavailable", error.Code);
-        Assert.Equal("the oplog store is closed", error.Message);
     }
 
     private void CorruptRow(long index, string assignment)

@@ -36,10 +36,20 @@ public sealed class ClayServerProcess : IAsyncDisposable
     /// <summary>Everything the server printed, across starts.</summary>
     public StringBuilder Output { get; } = new();
 
+    /// <summary>Environment variables set for the server process (the power-cut layer, unsafe test settings).</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Starts the server and waits for its ready line.</summary>
-    public async Task StartAsync(TimeSpan timeout)
+    public async Task StartAsync(TimeSpan timeout) => await Launch().WaitAsync(timeout);
+
+    /// <summary>
+    /// Starts the server without waiting: the task completes when it prints its ready line, and fails
+    /// if it exits first (a kill during start-up makes it fail; observe it or ignore it).
+    /// </summary>
+    public Task Launch()
     {
         var start = new ProcessStartInfo(_executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in Environment) start.Environment[name] = value;
         foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", DataDirectory }.Concat(_extraArgs))
         {
             start.ArgumentList.Add(arg);
@@ -58,7 +68,7 @@ public sealed class ClayServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
-        await ready.Task.WaitAsync(timeout);
+        return ready.Task;
     }
 
     /// <summary>SIGKILL: no shutdown code runs.</summary>

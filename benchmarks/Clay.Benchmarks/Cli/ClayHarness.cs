@@ -69,6 +69,12 @@ public sealed class ClayHarness : IAsyncDisposable
 
     public string Url { get; }
 
+    /// <summary>The server's process id.</summary>
+    public int ServerPid => _server.Id;
+
+    /// <summary>The repository these benchmarks were built from (the folder of Clay.slnx).</summary>
+    public static string RepositoryRoot { get; } = FindRoot();
+
     public static string Bin { get; } = FindBin();
 
     public static async Task<ClayHarness> StartAsync(params string[] serverArgs)
@@ -153,11 +159,16 @@ public sealed class ClayHarness : IAsyncDisposable
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
     }
 
-    private static string FindBin()
+    private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Clay.slnx"))) dir = dir.Parent;
-        var bin = Path.Combine(dir?.FullName ?? ".", "artifacts", "bin");
+        return dir?.FullName ?? ".";
+    }
+
+    private static string FindBin()
+    {
+        var bin = Path.Combine(RepositoryRoot, "artifacts", "bin");
         if (!File.Exists(Path.Combine(bin, "clay"))) throw new InvalidOperationException($"clay is not published in {bin}: run scripts/publish.sh first");
         return bin;
     }

@@ -27,12 +27,16 @@ public sealed class HotColdScenario : IScenario
         for (var i = 0; i < (smallOnly ? 0 : 1000); i++) await clay.InvokeAsync("demo:cart0", "big", "add-item", RestSeedScenario.Item($"p{i}", $"item {i}"));
 
         var results = new Dictionary<string, (double P50, double P99)>();
+        var rawAfter = raw;
         // The floors under an invocation: an HTTP round trip alone, and one that reaches the worker's grain.
         results["http_health"] = await MeasureAsync(runs, async () => (await clay.Http.GetAsync("/health")).Dispose());
         results["http_get_worker"] = await MeasureAsync(runs, async () => (await clay.Http.GetAsync("/v1/components/demo:cart0/workers/small")).Dispose());
         foreach (var worker in smallOnly ? ["small"] : new[] { "small", "big" })
         {
             results[$"{worker}_hot"] = await MeasureAsync(runs, () => clay.InvokeAsync("demo:cart0", worker, "get-cart-contents"));
+            // The disk's sync latency drifts on a shared machine: take it again right after the hot
+            // phase and compare the hot invocation with the mean of both.
+            if (worker == "small") rawAfter = StoreScenario.RawFdatasync(Path.Combine(clay.DataDirectory, "raw.bin"), new byte[120], samples: 300);
             var cold = new double[Math.Max(20, runs / 4)];
             for (var i = 0; i < cold.Length; i++)
             {
@@ -43,13 +47,19 @@ public sealed class HotColdScenario : IScenario
             results[$"{worker}_cold"] = (Percentiles.Of(cold, 50), Percentiles.Of(cold, 99));
         }
         Console.WriteLine("hot-cold: get-cart-contents over REST; cold = right after the worker was evicted");
-        Console.WriteLine($"  raw fdatasync p50 {raw.P50:F3} ms");
+        Console.WriteLine($"  raw fdatasync p50 {raw.P50:F3} ms before, {rawAfter.P50:F3} ms right after the small cart's hot phase");
         foreach (var (key, value) in results) Console.WriteLine($"  {key,-15} p50 {value.P50,7:F2} ms  p99 {value.P99,7:F2} ms");
-        Console.WriteLine($"  small hot p50 - raw fdatasync p50 = {results["small_hot"].P50 - raw.P50:F2} ms (target <= 0.5); small cold/hot p50 = {results["small_cold"].P50 / results["small_hot"].P50:F1}× (target <= 10×)");
+        var fdatasync = (raw.P50 + rawAfter.P50) / 2;
+        var margin = results["small_hot"].P50 - fdatasync;
+        Console.WriteLine($"  small hot p50 - raw fdatasync p50 (mean of both) = {margin:F3} ms (target <= {MarginTargetMs} ms: {(margin <= MarginTargetMs ? "met" : "missed")}); "
+            + $"small cold/hot p50 = {results["small_cold"].P50 / results["small_hot"].P50:F1}× (target <= 10×)");
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["scenario"] = Name,
             ["raw_fdatasync_p50_ms"] = Math.Round(raw.P50, 3),
+            ["raw_fdatasync_after_p50_ms"] = Math.Round(rawAfter.P50, 3),
+            ["small_hot_p50_minus_fdatasync_p50_ms"] = Math.Round(margin, 3),
+            ["margin_target_ms"] = MarginTargetMs,
             ["http_health_p50_ms"] = Math.Round(results["http_health"].P50, 3),
             ["http_get_worker_p50_ms"] = Math.Round(results["http_get_worker"].P50, 3),
             ["small_hot_p50_ms"] = Math.Round(results["small_hot"].P50, 3), ["small_hot_p99_ms"] = Math.Round(results["small_hot"].P99, 3),
@@ -60,6 +70,9 @@ public sealed class HotColdScenario : IScenario
         })).ToDictionary()));
         return 0;
     }
+
+    /// <summary>How far above a raw fdatasync a hot invocation over REST may be, at the median.</summary>
+    private const double MarginTargetMs = 0.3;
 
     private static async Task<(double P50, double P99)> MeasureAsync(int runs, Func<Task> action)
     {

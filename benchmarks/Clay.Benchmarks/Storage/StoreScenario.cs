@@ -2,55 +2,51 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Clay.Runtime;
+using Clay.Runtime.Storage;
 using Clay.Storage.Sqlite;
 using Microsoft.Win32.SafeHandles;
 
 namespace Clay.Benchmarks.Storage;
 
 /// <summary>
-/// The SQLite oplog store: append→durable latency of a lone writer next to a raw fdatasync of a
-/// small write on the same disk, and entries/s with 1, 10 and 1,000 concurrent appending workers.
+/// An oplog store: append→durable latency of a lone writer next to the floor beneath it (a raw
+/// fdatasync of a small write on the same disk for SQLite; a one-row autocommit INSERT for
+/// PostgreSQL), and entries/s with 1, 10 and 1,000 concurrent appending workers.
 /// </summary>
 public sealed partial class StoreScenario : IScenario
 {
     public string Name => "store";
 
-    public string Description => "oplog store: lone-writer latency vs raw fdatasync; entries/s with 1, 10, 1000 writers (--seconds N --no-preallocate)";
+    public string Description => "oplog store: lone-writer latency vs its floor; entries/s with 1, 10, 1000 writers (--seconds N --no-preallocate; --postgres [URL] [--connections N] for the PostgreSQL store)";
 
     public async Task<int> RunAsync(string[] args)
     {
         var seconds = Execution.ExecutorScenario.Arg(args, "--seconds", 3);
+        if (args.Contains("--postgres")) return await RunPostgresAsync(args, TimeSpan.FromSeconds(seconds));
         var preallocate = !args.Contains("--no-preallocate");
         var dir = Path.Combine(Path.GetTempPath(), "clay-bench-store-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         try
         {
-            var payload = new byte[120];
-            Random.Shared.NextBytes(payload);
+            var payload = Payload();
             var raw = RawFdatasync(Path.Combine(dir, "raw.bin"), payload, samples: 300);
 
             await using var store = await SqliteOplogStore.OpenAsync(new SqliteStoreOptions { DatabasePath = Path.Combine(dir, "oplog.db"), PreallocateWal = preallocate });
-            var single = await LoneWriterAsync(store, payload, samples: 300);
-            var loneCommit = store.Statistics.WriteTime.TotalMilliseconds / Math.Max(1, store.Statistics.Commits);
-            var throughput = new Dictionary<int, double>();
-            foreach (var writers in new[] { 1, 10, 1000 }) throughput[writers] = await ThroughputAsync(store, payload, writers, TimeSpan.FromSeconds(seconds));
+            var run = await MeasureAsync(store, store.Statistics, payload, TimeSpan.FromSeconds(seconds));
 
-            var ratio = single.P50 / raw.P50;
             Console.WriteLine($"store: SQLite WAL, synchronous=FULL, group commit; 120-byte entries; WAL {(preallocate ? "laid out on open" : "growing from empty")}");
             Console.WriteLine($"  raw write+fdatasync      p50 {raw.P50:F3} ms  p99 {raw.P99:F3} ms");
-            Console.WriteLine($"  lone append → durable    p50 {single.P50:F3} ms  p99 {single.P99:F3} ms  ({ratio:F2}× raw p50; target <= 2×)");
-            Console.WriteLine($"    of which SQLite insert + commit (fsync) {loneCommit:F3} ms on average");
-            foreach (var (writers, rate) in throughput) Console.WriteLine($"  {writers,5} concurrent writers: {rate,10:F0} entries/s");
-            Console.WriteLine($"  (target >= 100,000 entries/s with 1,000 writers; {store.Statistics.Commits} commits, {store.Statistics.Entries / (double)Math.Max(1, store.Statistics.Commits):F1} entries per commit on average)");
+            run.Print("raw p50", raw.P50, "SQLite insert + commit (fsync)", store.Statistics);
             Console.WriteLine(JsonSerializer.Serialize(new
             {
                 scenario = Name,
+                store = "sqlite",
                 preallocated_wal = preallocate,
                 raw_fdatasync_p50_ms = Math.Round(raw.P50, 4), raw_fdatasync_p99_ms = Math.Round(raw.P99, 4),
-                append_p50_ms = Math.Round(single.P50, 4), append_p99_ms = Math.Round(single.P99, 4),
-                append_to_fdatasync_p50_ratio = Math.Round(ratio, 3),
-                entries_per_second_1 = Math.Round(throughput[1]), entries_per_second_10 = Math.Round(throughput[10]),
-                entries_per_second_1000 = Math.Round(throughput[1000]),
+                append_p50_ms = Math.Round(run.Lone.P50, 4), append_p99_ms = Math.Round(run.Lone.P99, 4),
+                append_to_fdatasync_p50_ratio = Math.Round(run.Lone.P50 / raw.P50, 3),
+                entries_per_second_1 = Math.Round(run.Throughput[1]), entries_per_second_10 = Math.Round(run.Throughput[10]),
+                entries_per_second_1000 = Math.Round(run.Throughput[1000]),
             }));
             return 0;
         }
@@ -58,6 +54,23 @@ public sealed partial class StoreScenario : IScenario
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    internal static byte[] Payload()
+    {
+        var payload = new byte[120];
+        Random.Shared.NextBytes(payload);
+        return payload;
+    }
+
+    /// <summary>The lone-writer latency and the throughput at 1, 10 and 1,000 writers of one store.</summary>
+    internal static async Task<StoreRun> MeasureAsync(IOplogStore store, GroupCommitStatistics statistics, byte[] payload, TimeSpan duration)
+    {
+        var lone = await LoneWriterAsync(store, payload, samples: 300);
+        var loneCommit = statistics.WriteTime.TotalMilliseconds / Math.Max(1, statistics.Commits);
+        var throughput = new Dictionary<int, double>();
+        foreach (var writers in new[] { 1, 10, 1000 }) throughput[writers] = await ThroughputAsync(store, payload, writers, duration);
+        return new StoreRun(lone, loneCommit, throughput);
     }
 
     internal static (double P50, double P99) RawFdatasync(string path, byte[] payload, int samples)
@@ -92,7 +105,7 @@ public sealed partial class StoreScenario : IScenario
     [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
     private static partial int Fdatasync(int fd);
 
-    private static async Task<(double P50, double P99)> LoneWriterAsync(SqliteOplogStore store, byte[] payload, int samples)
+    private static async Task<(double P50, double P99)> LoneWriterAsync(IOplogStore store, byte[] payload, int samples)
     {
         var worker = new WorkerId("bench:store", "lone");
         var latencies = new double[samples];
@@ -106,7 +119,7 @@ public sealed partial class StoreScenario : IScenario
         return (Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 99));
     }
 
-    private static async Task<double> ThroughputAsync(SqliteOplogStore store, byte[] payload, int writers, TimeSpan duration)
+    private static async Task<double> ThroughputAsync(IOplogStore store, byte[] payload, int writers, TimeSpan duration)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         long total = 0;

@@ -17,12 +17,12 @@ public sealed record BuiltPackage(AppComponent Component, string Path, string Ha
 
 /// <summary>
 /// <c>clay app build</c>: compiles every component of an application with <c>dotnet build</c> (one
-/// parallel build), checks each assembly is a valid component by loading it as the server would,
-/// and writes a package per component: the assemblies plus <c>clay-component.json</c> with the
+/// parallel build), reads each component's interface from the model the source generator wrote
+/// into its assembly (or, for an assembly built without it, loads it as the server would), and writes a package per component: the assemblies plus <c>clay-component.json</c> with the
 /// entry assembly and the exported interface. Packages are byte-for-byte reproducible, so an
 /// unchanged component is recognised and not uploaded again.
 /// </summary>
-public sealed class AppBuilder(AppManifest app, string installDirectory, Action<string> progress)
+public sealed class AppBuilder(AppManifest app, string server, SdkFeed feed, Action<string> progress)
 {
     private static readonly DateTimeOffset FixedTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -35,8 +35,9 @@ public sealed class AppBuilder(AppManifest app, string installDirectory, Action<
         if (app.Components.Count == 0)
             throw new CliException("no-components", $"the application {app.Name} has no components: add one with 'clay component new csharp/example-shopping-cart NAME'", ExitCodes.InvalidInput);
         var solution = WriteSolution();
+        var sdkVersion = feed.Publish();
         progress($"Building {app.Components.Count} component{(app.Components.Count == 1 ? "" : "s")} ({app.Configuration})…");
-        await CompileAsync(solution, ct);
+        await CompileAsync(solution, sdkVersion, ct);
         var assemblies = app.Components.Select(OutputAssembly).ToList();
         progress("Checking component interfaces…");
         var described = await DescribeAsync(assemblies, ct);
@@ -67,7 +68,7 @@ public sealed class AppBuilder(AppManifest app, string installDirectory, Action<
         return path;
     }
 
-    private async Task CompileAsync(string solution, CancellationToken ct)
+    private async Task CompileAsync(string solution, string sdkVersion, CancellationToken ct)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -76,10 +77,15 @@ public sealed class AppBuilder(AppManifest app, string installDirectory, Action<
             UseShellExecute = false,
             WorkingDirectory = app.Root,
         };
-        foreach (var arg in new[] { "build", solution, "-c", app.Configuration, "-nologo", "-v:q", "-clp:ErrorsOnly;NoSummary", $"-p:ClaySdkDirectory={installDirectory}" })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        string[] arguments =
+        [
+            "build", solution, "-c", app.Configuration, "-nologo", "-v:q", "-clp:ErrorsOnly;NoSummary",
+            // The Clay.Sdk this clay's server runs, whatever Directory.Build.props names.
+            $"-p:ClaySdkVersion={sdkVersion}",
+            // Only errors are shown, so a vulnerability audit would only cost a trip to nuget.org (and fail offline).
+            "-p:NuGetAudit=false",
+        ];
+        foreach (var arg in arguments) start.ArgumentList.Add(arg);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
@@ -122,9 +128,65 @@ public sealed class AppBuilder(AppManifest app, string installDirectory, Action<
         return found ?? throw new CliException("build-failed", $"the build produced no {component.AssemblyName}.dll in {bin}", ExitCodes.BuildFailed);
     }
 
+    /// <summary>
+    /// Each assembly's interface: read from the model the source generator wrote when there is one,
+    /// else from <c>clay-server describe</c>, which loads the assembly by reflection as the server will.
+    /// </summary>
     private async Task<IReadOnlyList<JsonObject>> DescribeAsync(IReadOnlyList<string> assemblies, CancellationToken ct)
     {
-        var server = Path.Combine(installDirectory, OperatingSystem.IsWindows() ? "clay-server.exe" : "clay-server");
+        var results = new JsonObject?[assemblies.Count];
+        var unread = new List<int>();
+        for (var i = 0; i < assemblies.Count; i++)
+        {
+            results[i] = DescribeGenerated(assemblies[i]);
+            if (results[i] is null) unread.Add(i);
+        }
+        if (unread.Count > 0)
+        {
+            var described = await DescribeByReflectionAsync([.. unread.Select(i => assemblies[i])], ct);
+            for (var j = 0; j < unread.Count; j++) results[unread[j]] = described[j];
+        }
+        var failures = results
+            .Select((r, i) => (Result: r!, Component: app.Components[i]))
+            .Where(x => x.Result["error"] is not null)
+            .Select(x => $"{x.Component.Name}: {x.Result["error"]!["message"]} [{x.Result["error"]!["code"]}]")
+            .ToList();
+        if (failures.Count > 0)
+            throw new CliException("invalid-component", $"{failures.Count} component{(failures.Count == 1 ? " is" : "s are")} not valid", ExitCodes.BuildFailed, string.Join("\n", failures));
+        return results!;
+    }
+
+    /// <summary>The description of an assembly with generated models, in the shape <c>clay-server describe</c> writes; null without one.</summary>
+    private static JsonObject? DescribeGenerated(string assembly)
+    {
+        IReadOnlyList<GeneratedInterface> interfaces;
+        try
+        {
+            interfaces = GeneratedInterfaceReader.Read(assembly);
+        }
+        catch (BadImageFormatException)
+        {
+            return null;
+        }
+        if (interfaces.Count == 0) return null;
+        if (interfaces.Count > 1)
+        {
+            return new JsonObject
+            {
+                ["assembly"] = assembly,
+                ["error"] = new JsonObject
+                {
+                    ["code"] = "invalid-component",
+                    ["message"] = $"{Path.GetFileNameWithoutExtension(assembly)} has {interfaces.Count} worker classes; a component has exactly one",
+                },
+            };
+        }
+        var exports = interfaces[0].Signatures.Select(s => (JsonNode)new JsonArray(JsonValue.Create(s[..s.IndexOf('(', StringComparison.Ordinal)]), JsonValue.Create(s)));
+        return new JsonObject { ["assembly"] = assembly, ["wit"] = interfaces[0].Wit, ["exports"] = new JsonArray([.. exports]) };
+    }
+
+    private async Task<IReadOnlyList<JsonObject>> DescribeByReflectionAsync(IReadOnlyList<string> assemblies, CancellationToken ct)
+    {
         var start = new ProcessStartInfo(server) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add("describe");
         foreach (var assembly in assemblies) start.ArgumentList.Add(assembly);
@@ -135,13 +197,6 @@ public sealed class AppBuilder(AppManifest app, string installDirectory, Action<
         var results = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => (JsonObject)JsonNode.Parse(l)!).ToList();
         if (results.Count != assemblies.Count)
             throw new CliException("build-failed", $"checking the components failed: {(await stderr).Trim()}", ExitCodes.BuildFailed);
-        var failures = results
-            .Select((r, i) => (Result: r, Component: app.Components[i]))
-            .Where(x => x.Result["error"] is not null)
-            .Select(x => $"{x.Component.Name}: {x.Result["error"]!["message"]} [{x.Result["error"]!["code"]}]")
-            .ToList();
-        if (failures.Count > 0)
-            throw new CliException("invalid-component", $"{failures.Count} component{(failures.Count == 1 ? " is" : "s are")} not valid", ExitCodes.BuildFailed, string.Join("\n", failures));
         return results;
     }
 

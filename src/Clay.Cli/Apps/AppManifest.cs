@@ -1,20 +1,8 @@
-using System.Text;
-
 namespace Clay.Cli.Apps;
-
-/// <summary>A component of an application.</summary>
-/// <param name="Name">Its name, for example <c>demo:cart0</c>.</param>
-/// <param name="Path">Its project directory, relative to the application root.</param>
-/// <param name="Template">The template it was created from.</param>
-public sealed record AppComponent(string Name, string Path, string Template)
-{
-    /// <summary>The assembly (and project) name: the component name with ':' as '-'.</summary>
-    public string AssemblyName => Name.Replace(':', '-');
-}
 
 /// <summary>
 /// An application's <c>clay.yaml</c>: its name, build configuration and components. Clay writes
-/// it; hand edits are kept as long as they stay in this shape:
+/// it, and reads it back with any hand edits that keep to this shape (<see cref="AppManifestYaml"/>):
 /// <code>
 /// name: shop
 /// build:
@@ -47,92 +35,19 @@ public sealed class AppManifest
     {
         for (var dir = new DirectoryInfo(directory); dir is not null; dir = dir.Parent)
         {
-            var path = System.IO.Path.Combine(dir.FullName, FileName);
+            var path = Path.Combine(dir.FullName, FileName);
             if (File.Exists(path)) return Load(path);
         }
         throw new CliException("no-application", $"no {FileName} in {directory} or above: create an application with 'clay app new NAME csharp'", ExitCodes.InvalidInput);
     }
 
-    /// <summary>Loads one file.</summary>
+    /// <summary>Loads one file; a file that is not valid YAML or not in the shape above is <c>invalid-application</c>, with its line and column.</summary>
     public static AppManifest Load(string path)
     {
-        string? name = null;
-        var configuration = "Release";
-        var components = new List<Dictionary<string, string>>();
-        var section = "";
-        var lineNumber = 0;
-        foreach (var raw in File.ReadAllLines(path))
-        {
-            lineNumber++;
-            var line = raw.Split('#')[0].TrimEnd();
-            if (line.Trim().Length == 0) continue;
-            var indent = line.Length - line.TrimStart().Length;
-            var text = line.Trim();
-            if (indent == 0)
-            {
-                var (key, value) = Pair(text, path, lineNumber);
-                section = key;
-                if (key == "name") name = value;
-                continue;
-            }
-            if (section == "build")
-            {
-                var (key, value) = Pair(text, path, lineNumber);
-                if (key == "configuration") configuration = value;
-            }
-            else if (section == "components")
-            {
-                if (text.StartsWith("- ", StringComparison.Ordinal))
-                {
-                    components.Add(new Dictionary<string, string>(StringComparer.Ordinal));
-                    text = text[2..].Trim();
-                }
-                if (components.Count == 0) throw Invalid(path, lineNumber, "expected '- name: …' under components");
-                var (key, value) = Pair(text, path, lineNumber);
-                components[^1][key] = value;
-            }
-        }
-        var manifest = new AppManifest
-        {
-            Root = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!,
-            Name = name ?? throw Invalid(path, 1, "missing 'name:'"),
-            Configuration = configuration,
-        };
-        foreach (var c in components)
-        {
-            if (!c.TryGetValue("name", out var componentName) || !c.TryGetValue("path", out var componentPath))
-                throw Invalid(path, lineNumber, "every component needs 'name:' and 'path:'");
-            manifest.Components.Add(new AppComponent(componentName, componentPath, c.GetValueOrDefault("template", "csharp/default")));
-        }
-        return manifest;
+        var full = Path.GetFullPath(path);
+        return AppManifestYaml.Read(File.ReadAllText(full), full, Path.GetDirectoryName(full)!);
     }
 
     /// <summary>Writes the file.</summary>
-    public void Save()
-    {
-        var text = new StringBuilder();
-        text.Append("# A Clay application: its components and how they are built (see 'clay app --help').\n");
-        text.Append("name: ").Append(Name).Append('\n');
-        text.Append("build:\n  configuration: ").Append(Configuration).Append('\n');
-        text.Append("components:").Append(Components.Count == 0 ? " []\n" : "\n");
-        foreach (var c in Components)
-        {
-            text.Append("  - name: ").Append(c.Name).Append('\n');
-            text.Append("    path: ").Append(c.Path).Append('\n');
-            text.Append("    template: ").Append(c.Template).Append('\n');
-        }
-        File.WriteAllText(System.IO.Path.Combine(Root, FileName), text.ToString());
-    }
-
-    private static (string Key, string Value) Pair(string text, string path, int line)
-    {
-        var colon = text.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0) throw Invalid(path, line, $"expected 'key: value', found '{text}'");
-        var value = text[(colon + 1)..].Trim();
-        if (value == "[]") value = "";
-        return (text[..colon].Trim(), value.Trim('"', '\''));
-    }
-
-    private static CliException Invalid(string path, int line, string problem) =>
-        new("invalid-application", $"{path}:{line}: {problem}", ExitCodes.InvalidInput);
+    public void Save() => File.WriteAllText(Path.Combine(Root, FileName), AppManifestYaml.Write(this));
 }

@@ -31,8 +31,8 @@ public static partial class Templates
             $"no template '{id}'; the templates are: {string.Join(", ", All.Select(t => t.Id))}", ExitCodes.NotFound);
     }
 
-    /// <summary>Creates an application directory.</summary>
-    public static string CreateApplication(string parent, string name, string language, string sdkDirectory)
+    /// <summary>Creates an application directory whose components build against the Clay.Sdk of <paramref name="feed"/>.</summary>
+    public static string CreateApplication(string parent, string name, string language, SdkFeed feed)
     {
         if (!Languages.Contains(language))
             throw new CliException("invalid-language", $"unknown language '{language}'; Clay applications are written in: {string.Join(", ", Languages)}", ExitCodes.InvalidInput);
@@ -41,9 +41,11 @@ public static partial class Templates
         var root = Path.Combine(parent, name);
         if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
             throw new CliException("already-exists", $"the directory {root} already exists and is not empty", ExitCodes.InvalidInput);
+        var sdkVersion = feed.Publish();
         Directory.CreateDirectory(Path.Combine(root, "components"));
         new AppManifest { Root = root, Name = name }.Save();
-        WriteBuildProps(root, sdkDirectory);
+        WriteBuildProps(root, sdkVersion);
+        File.WriteAllText(Path.Combine(root, "nuget.config"), feed.NuGetConfig());
         File.WriteAllText(Path.Combine(root, ".gitignore"), "bin/\nobj/\n.clay/\n");
         File.WriteAllText(Path.Combine(root, "README.md"), $"""
             # {name}
@@ -76,7 +78,7 @@ public static partial class Templates
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, component.AssemblyName + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
-              <!-- The Clay component {name}. ClaySdkDirectory comes from the application's Directory.Build.props. -->
+              <!-- The Clay component {name}. ClaySdkVersion comes from the application's Directory.Build.props. -->
               <PropertyGroup>
                 <TargetFramework>net10.0</TargetFramework>
                 <Nullable>enable</Nullable>
@@ -86,10 +88,7 @@ public static partial class Templates
                 <GenerateDocumentationFile>false</GenerateDocumentationFile>
               </PropertyGroup>
               <ItemGroup>
-                <Reference Include="Clay.Sdk">
-                  <HintPath>$(ClaySdkDirectory)/Clay.Sdk.dll</HintPath>
-                  <Private>false</Private>
-                </Reference>
+                <PackageReference Include="Clay.Sdk" Version="$(ClaySdkVersion)" />
               </ItemGroup>
             </Project>
 
@@ -108,16 +107,17 @@ public static partial class Templates
     }
 
     /// <summary>
-    /// Writes the application's Directory.Build.props (where component projects find Clay.Sdk) and an
-    /// empty Directory.Packages.props, so no build settings from directories above leak in.
+    /// Writes the application's Directory.Build.props (the Clay.Sdk version its components reference)
+    /// and an empty Directory.Packages.props, so no build settings from directories above leak in.
     /// </summary>
-    public static void WriteBuildProps(string root, string sdkDirectory)
+    public static void WriteBuildProps(string root, string sdkVersion)
     {
         File.WriteAllText(Path.Combine(root, "Directory.Build.props"), $"""
             <Project>
-              <!-- Where the Clay SDK is; 'clay app build' passes its own. -->
+              <!-- The Clay.Sdk package the components reference. 'clay app build' builds them against
+                   the Clay.Sdk of the clay that runs it (the version its clay-server runs), whatever this says. -->
               <PropertyGroup>
-                <ClaySdkDirectory Condition="'$(ClaySdkDirectory)' == ''">{sdkDirectory}</ClaySdkDirectory>
+                <ClaySdkVersion Condition="'$(ClaySdkVersion)' == ''">{sdkVersion}</ClaySdkVersion>
               </PropertyGroup>
             </Project>
 

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Clay.Cli.Apps;
 using Clay.Cli.Output;
+using Clay.Client;
+using Clay.Client.Contracts;
 
 namespace Clay.Cli.Commands;
 
@@ -18,7 +20,7 @@ public static class AppCommands
         var create = new Command("new", "Create an application directory with clay.yaml") { name, language };
         create.SetAction(result =>
         {
-            var root = Templates.CreateApplication(Environment.CurrentDirectory, result.GetValue(name)!, result.GetValue(language)!, Install.Directory);
+            var root = Templates.CreateApplication(Environment.CurrentDirectory, result.GetValue(name)!, result.GetValue(language)!, new SdkFeed(Install.Packages));
             GlobalOptions.Output(result).Write(new JsonObject { ["name"] = result.GetValue(name), ["path"] = root }, o =>
             {
                 o.WriteLine($"Created application {result.GetValue(name)} in {root}.");
@@ -50,9 +52,9 @@ public static class AppCommands
             foreach (var package in packages)
             {
                 var current = await LatestAsync(client, package.Component.Name, ct);
-                JsonNode component;
+                ComponentDto component;
                 bool unchanged;
-                if (current is not null && Show.Str(current["hash"]) == package.Hash)
+                if (current is not null && current.Hash == package.Hash)
                 {
                     component = current;
                     unchanged = true;
@@ -60,19 +62,20 @@ public static class AppCommands
                 else
                 {
                     Progress($"Uploading {package.Component.Name}…");
-                    component = await client.UploadAsync(package.Component.Name, await File.ReadAllBytesAsync(package.Path, ct), ct);
-                    unchanged = component["unchanged"]?.GetValue<bool>() == true;
+                    await using var file = File.OpenRead(package.Path);
+                    component = await client.UploadComponentAsync(package.Component.Name, file, ct);
+                    unchanged = component.Unchanged;
                 }
                 deployed.Add((JsonNode)new JsonObject
                 {
                     ["name"] = package.Component.Name,
-                    ["version"] = component["version"]!.GetValue<long>(),
-                    ["size"] = component["size"]!.GetValue<long>(),
+                    ["version"] = component.Version,
+                    ["size"] = component.Size,
                     ["unchanged"] = unchanged,
                 });
                 lines.Add(unchanged
-                    ? $"{package.Component.Name} is unchanged (version {component["version"]})"
-                    : $"Deployed {package.Component.Name} version {component["version"]}, {Show.Bytes(component["size"]!.GetValue<long>())}");
+                    ? $"{package.Component.Name} is unchanged (version {Show.Number(component.Version)})"
+                    : $"Deployed {package.Component.Name} version {Show.Number(component.Version)}, {Show.Bytes(component.Size)}");
             }
             GlobalOptions.Output(result).Write(new JsonObject { ["components"] = deployed }, o => lines.ForEach(o.WriteLine));
             return 0;
@@ -102,16 +105,16 @@ public static class AppCommands
     private static async Task<IReadOnlyList<BuiltPackage>> BuildAsync(CancellationToken ct)
     {
         var app = AppManifest.Find(Environment.CurrentDirectory);
-        return await new AppBuilder(app, Install.Directory, Progress).BuildAsync(ct);
+        return await new AppBuilder(app, Install.Server, new SdkFeed(Install.Packages), Progress).BuildAsync(ct);
     }
 
-    private static async Task<JsonNode?> LatestAsync(Client.ClayClient client, string name, CancellationToken ct)
+    private static async Task<ComponentDto?> LatestAsync(ClayClient client, string name, CancellationToken ct)
     {
         try
         {
-            return await client.GetAsync(Targets.ComponentPath(name), ct);
+            return await client.GetComponentAsync(name, cancellationToken: ct);
         }
-        catch (CliException ex) when (ex.Code == "component-not-found")
+        catch (ClayApiException ex) when (ex.Code == "component-not-found")
         {
             return null;
         }

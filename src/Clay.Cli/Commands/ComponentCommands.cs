@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Clay.Cli.Apps;
 using Clay.Cli.Output;
+using Clay.Client;
+using Clay.Client.Contracts;
 using Spectre.Console;
 
 namespace Clay.Cli.Commands;
@@ -48,10 +50,8 @@ public static class ComponentCommands
         get.SetAction(async (result, ct) =>
         {
             using var client = GlobalOptions.Client(result);
-            var path = Targets.ComponentPath(result.GetValue(getName)!);
-            if (result.GetValue(version) is { } v) path += $"?version={v}";
-            var component = await client.GetAsync(path, ct);
-            GlobalOptions.Output(result).Write(component, o => WriteComponent(o, component));
+            var component = await client.GetComponentAsync(result.GetValue(getName)!, result.GetValue(version), ct);
+            GlobalOptions.Output(result).Write(component, ClayJsonContext.Default.ComponentDto, o => WriteComponent(o, component));
             return 0;
         });
         command.Add(get);
@@ -60,20 +60,18 @@ public static class ComponentCommands
         list.SetAction(async (result, ct) =>
         {
             using var client = GlobalOptions.Client(result);
-            var components = await client.GetAsync("v1/components", ct);
-            GlobalOptions.Output(result).Write(components, o =>
+            var components = await client.ListComponentsAsync(ct);
+            GlobalOptions.Output(result).Write(components, ClayJsonContext.Default.ComponentListDto, o =>
             {
-                var items = components["components"]!.AsArray();
-                if (items.Count == 0)
+                if (components.Components.Count == 0)
                 {
                     o.WriteLine("No components. Deploy some with 'clay app deploy'.");
                     return;
                 }
                 var table = new Table().AddColumn("Name").AddColumn("Version").AddColumn("Size", c => c.RightAligned()).AddColumn("Exports", c => c.RightAligned()).AddColumn("Created at");
-                foreach (var c in items)
+                foreach (var c in components.Components)
                 {
-                    table.AddRow(Markup.Escape(Show.Str(c!["name"])!), Show.Str(c["version"])!, Show.Bytes(c["size"]!.GetValue<long>()),
-                        c["exports"]!.AsArray().Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Show.Time(c["createdAt"]));
+                    table.AddRow(Markup.Escape(c.Name), Show.Number(c.Version), Show.Bytes(c.Size), Show.Number(c.Exports.Count), Show.Time(c.CreatedAt));
                 }
                 Show.Console(o).Write(table);
             });
@@ -84,17 +82,17 @@ public static class ComponentCommands
     }
 
     /// <summary>The text form of a component.</summary>
-    public static void WriteComponent(TextWriter o, JsonNode component)
+    public static void WriteComponent(TextWriter o, ComponentDto component)
     {
         Show.Fields(o,
-            ("Component", Show.Str(component["name"])),
-            ("ID", Show.Str(component["id"])),
-            ("Version", Show.Str(component["version"])),
-            ("Size", Show.Bytes(component["size"]!.GetValue<long>())),
-            ("Created at", Show.Time(component["createdAt"])));
+            ("Component", component.Name),
+            ("ID", component.Id.ToString()),
+            ("Version", Show.Number(component.Version)),
+            ("Size", Show.Bytes(component.Size)),
+            ("Created at", Show.Time(component.CreatedAt)));
         o.WriteLine("Exports:");
-        foreach (var export in component["exports"]!.AsArray()) o.WriteLine($"  {Show.Str(export!["signature"])}");
+        foreach (var export in component.Exports) o.WriteLine($"  {export.Signature}");
         o.WriteLine();
-        o.WriteLine(Show.Str(component["wit"]));
+        o.WriteLine(component.Wit);
     }
 }

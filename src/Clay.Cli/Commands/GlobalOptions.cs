@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Clay.Cli.Apps;
-using Clay.Cli.Client;
 using Clay.Cli.Output;
+using Clay.Client;
 
 namespace Clay.Cli.Commands;
 

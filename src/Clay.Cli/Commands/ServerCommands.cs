@@ -12,7 +12,7 @@ public static class ServerCommands
         var command = new Command("server", "Run the Clay server");
         var options = new Argument<string[]>("options")
         {
-            Description = "Server options (see README): --data-dir DIR, --port N, --listen ADDRESS, --memory-budget SIZE, --max-idle DURATION, --snapshot-every N, --max-argument-size SIZE, --max-pending N, --invocation-timeout DURATION, …",
+            Description = "Server options (see README; also from appsettings.json, ~/.clay/server.conf and CLAY__ variables): --data-dir DIR, --port N, --listen ADDRESS, --memory-budget SIZE, --max-idle DURATION, --snapshot-every N, --max-argument-size SIZE, --max-pending N, --invocation-timeout DURATION, …",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var run = new Command("run", "Start the server with embedded storage and wait (Ctrl+C stops it cleanly)") { options };
@@ -20,7 +20,7 @@ public static class ServerCommands
         run.SetAction(async (result, ct) =>
         {
             if (!File.Exists(Install.Server))
-                throw new CliException("not-installed", $"clay-server is missing next to clay ({Install.Server}); reinstall with scripts/publish.sh", ExitCodes.Failed);
+                throw new CliException("not-installed", $"clay-server is missing next to clay ({Install.Server}); reinstall clay (dotnet tool install -g Clay.Cli), or run scripts/publish.sh in a checkout", ExitCodes.Failed);
             var start = new ProcessStartInfo(Install.Server) { UseShellExecute = false };
             foreach (var token in (result.GetValue(options) ?? []).Concat(result.UnmatchedTokens)) start.ArgumentList.Add(token);
             using var process = Process.Start(start)!;

@@ -1,6 +1,6 @@
 namespace Clay.Cli.Commands;
 
-/// <summary>Parses <c>COMPONENT/WORKER</c> and builds API paths.</summary>
+/// <summary>Parses <c>COMPONENT/WORKER</c>.</summary>
 public static class Targets
 {
     /// <summary>Splits <c>demo:cart0/test</c> into its component and worker.</summary>
@@ -11,11 +11,4 @@ public static class Targets
             throw new CliException("invalid-name", $"'{target}' does not name a worker: write COMPONENT/WORKER, for example demo:cart0/test", ExitCodes.InvalidInput);
         return (target[..slash], target[(slash + 1)..]);
     }
-
-    /// <summary><c>v1/components/{component}</c>.</summary>
-    public static string ComponentPath(string component) => "v1/components/" + Uri.EscapeDataString(component);
-
-    /// <summary><c>v1/components/{component}/workers/{worker}</c>.</summary>
-    public static string WorkerPath(string component, string worker) =>
-        ComponentPath(component) + "/workers/" + Uri.EscapeDataString(worker);
 }

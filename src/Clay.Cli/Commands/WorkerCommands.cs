@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Clay.Cli.Output;
+using Clay.Client;
+using Clay.Client.Contracts;
 using Spectre.Console;
 
 namespace Clay.Cli.Commands;
@@ -33,7 +35,7 @@ public static class WorkerCommands
         command.SetAction(async (result, ct) =>
         {
             var (component, name) = Targets.Worker(result.GetValue(worker)!);
-            var environment = new JsonObject();
+            var environment = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var pair in result.GetValue(env) ?? [])
             {
                 var eq = pair.IndexOf('=', StringComparison.Ordinal);
@@ -41,14 +43,9 @@ public static class WorkerCommands
                 environment[pair[..eq]] = pair[(eq + 1)..];
             }
             using var client = GlobalOptions.Client(result);
-            var created = await client.PostAsync(Targets.ComponentPath(component) + "/workers", new JsonObject
-            {
-                ["name"] = name,
-                ["args"] = new JsonArray((result.GetValue(args) ?? []).Select(a => (JsonNode)JsonValue.Create(a)).ToArray()),
-                ["env"] = environment,
-            }, ct);
-            GlobalOptions.Output(result).Write(created, o =>
-                o.WriteLine($"Created worker {component}/{name} (component version {Show.Str(created["componentVersion"])})."));
+            var created = await client.CreateWorkerAsync(component, new CreateWorkerDto(name, result.GetValue(args) ?? [], environment), ct);
+            GlobalOptions.Output(result).Write(created, ClayJsonContext.Default.WorkerDto, o =>
+                o.WriteLine($"Created worker {component}/{name} (component version {Show.Number(created.ComponentVersion)})."));
             return 0;
         });
         return command;
@@ -69,18 +66,13 @@ public static class WorkerCommands
         {
             var (component, name) = Targets.Worker(result.GetValue(worker)!);
             using var client = GlobalOptions.Client(result);
-            var body = new JsonObject
+            var invocation = new InvokeDto(result.GetValue(function), result.GetValue(arguments) ?? [], result.GetValue(key),
+                result.GetValue(enqueue) ? "enqueue" : "await");
+            var reply = await client.InvokeAsync(component, name, invocation, ct);
+            GlobalOptions.Output(result).Write(reply, ClayJsonContext.Default.InvokeResultDto, o =>
             {
-                ["function"] = result.GetValue(function),
-                ["args"] = new JsonArray((result.GetValue(arguments) ?? []).Select(a => (JsonNode)JsonValue.Create(a)).ToArray()),
-                ["idempotencyKey"] = result.GetValue(key),
-                ["mode"] = result.GetValue(enqueue) ? "enqueue" : "await",
-            };
-            var reply = await client.PostAsync(Targets.WorkerPath(component, name) + "/invoke", body, ct);
-            GlobalOptions.Output(result).Write(reply, o =>
-            {
-                if (result.GetValue(enqueue)) o.WriteLine($"Enqueued {Show.Str(reply["function"])} with idempotency key {Show.Str(reply["idempotencyKey"])}.");
-                else if (reply["result"] is JsonObject value) o.WriteLine(Show.Str(value["wave"]));
+                if (result.GetValue(enqueue)) o.WriteLine($"Enqueued {reply.Function} with idempotency key {reply.IdempotencyKey}.");
+                else if (reply.Result is { } value) o.WriteLine(value.Wave);
                 else o.WriteLine("Empty result.");
             });
             return 0;
@@ -96,26 +88,24 @@ public static class WorkerCommands
         {
             var (component, name) = Targets.Worker(result.GetValue(worker)!);
             using var client = GlobalOptions.Client(result);
-            var w = await client.GetAsync(Targets.WorkerPath(component, name), ct);
-            GlobalOptions.Output(result).Write(w, o =>
+            var w = await client.GetWorkerAsync(component, name, ct);
+            GlobalOptions.Output(result).Write(w, ClayJsonContext.Default.WorkerDto, o =>
             {
-                var env = w["env"] as JsonObject;
-                var args = w["args"] as JsonArray;
                 Show.Fields(o,
-                    ("Worker", $"{Show.Str(w["componentName"])}/{Show.Str(w["workerName"])}"),
-                    ("Component version", Show.Str(w["componentVersion"])),
-                    ("Component size", Show.Bytes(w["componentSize"]!.GetValue<long>())),
-                    ("Status", Show.Str(w["status"])),
-                    ("Created at", Show.Time(w["createdAt"])),
-                    ("Memory at start-up", Show.Bytes(w["memoryAtStartup"]!.GetValue<long>())),
-                    ("Memory now", Show.Bytes(w["memoryNow"]!.GetValue<long>())),
-                    ("Pending invocations", Show.Str(w["pendingInvocations"])),
-                    ("Retry count", w["retryCount"]!.GetValue<int>() == 0 ? null : Show.Str(w["retryCount"])),
-                    ("Oplog length", Show.Str(w["oplogLength"])),
-                    ("In memory", w["resident"]!.GetValue<bool>() ? "yes" : "no"),
-                    ("Args", args is { Count: > 0 } ? string.Join(" ", args.Select(a => Show.Str(a))) : null),
-                    ("Env", env is { Count: > 0 } ? string.Join(", ", env.Select(p => $"{p.Key}={Show.Str(p.Value)}")) : null),
-                    ("Last error", Show.Str(w["lastError"])));
+                    ("Worker", $"{w.ComponentName}/{w.WorkerName}"),
+                    ("Component version", Show.Number(w.ComponentVersion)),
+                    ("Component size", Show.Bytes(w.ComponentSize)),
+                    ("Status", w.Status),
+                    ("Created at", Show.Time(w.CreatedAt)),
+                    ("Memory at start-up", Show.Bytes(w.MemoryAtStartup)),
+                    ("Memory now", Show.Bytes(w.MemoryNow)),
+                    ("Pending invocations", Show.Number(w.PendingInvocations)),
+                    ("Retry count", w.RetryCount == 0 ? null : Show.Number(w.RetryCount)),
+                    ("Oplog length", Show.Number(w.OplogLength)),
+                    ("In memory", w.Resident ? "yes" : "no"),
+                    ("Args", w.Args is { Count: > 0 } ? string.Join(" ", w.Args) : null),
+                    ("Env", w.Env is { Count: > 0 } ? string.Join(", ", w.Env.Select(p => $"{p.Key}={p.Value}")) : null),
+                    ("Last error", w.LastError));
             });
             return 0;
         });
@@ -132,15 +122,10 @@ public static class WorkerCommands
         command.SetAction(async (result, ct) =>
         {
             using var client = GlobalOptions.Client(result);
-            var query = new List<string>();
-            foreach (var f in result.GetValue(filter) ?? []) query.Add("filter=" + Uri.EscapeDataString(f));
-            if (result.GetValue(count) is { } n) query.Add($"count={n}");
-            if (result.GetValue(cursor) is { } c) query.Add("cursor=" + Uri.EscapeDataString(c));
-            var path = Targets.ComponentPath(result.GetValue(component)!) + "/workers" + (query.Count > 0 ? "?" + string.Join("&", query) : "");
-            var page = await client.GetAsync(path, ct);
-            GlobalOptions.Output(result).Write(page, o =>
+            var page = await client.ListWorkersAsync(result.GetValue(component)!, result.GetValue(filter), result.GetValue(count), result.GetValue(cursor), ct);
+            GlobalOptions.Output(result).Write(page, ClayJsonContext.Default.WorkerListDto, o =>
             {
-                var workers = page["workers"]!.AsArray();
+                var workers = page.Workers;
                 if (workers.Count == 0) o.WriteLine("No workers.");
                 else
                 {
@@ -148,12 +133,12 @@ public static class WorkerCommands
                         .AddColumn("Status").AddColumn("Created at").AddColumn("Pending", c => c.RightAligned()).AddColumn("In memory");
                     foreach (var w in workers)
                     {
-                        table.AddRow(Markup.Escape(Show.Str(w!["componentName"])!), Markup.Escape(Show.Str(w["workerName"])!), Show.Str(w["componentVersion"])!,
-                            Show.Str(w["status"])!, Show.Time(w["createdAt"]), Show.Str(w["pendingInvocations"])!, w["resident"]!.GetValue<bool>() ? "yes" : "no");
+                        table.AddRow(Markup.Escape(w.ComponentName), Markup.Escape(w.WorkerName), Show.Number(w.ComponentVersion),
+                            w.Status, Show.Time(w.CreatedAt), Show.Number(w.PendingInvocations), w.Resident ? "yes" : "no");
                     }
                     Show.Console(o).Write(table);
                 }
-                if (Show.Str(page["cursor"]) is { } next) o.WriteLine($"More workers: --cursor {next}");
+                if (page.Cursor is { } next) o.WriteLine($"More workers: --cursor {next}");
             });
             return 0;
         });
@@ -171,26 +156,20 @@ public static class WorkerCommands
         {
             var (component, name) = Targets.Worker(result.GetValue(worker)!);
             using var client = GlobalOptions.Client(result);
-            var parameters = new List<string>();
-            if (result.GetValue(from) is { } f) parameters.Add($"from={f}");
-            if (result.GetValue(query) is { } q) parameters.Add("query=" + Uri.EscapeDataString(q));
-            if (result.GetValue(count) is { } n) parameters.Add($"count={n}");
-            var page = await client.GetAsync(Targets.WorkerPath(component, name) + "/oplog" + (parameters.Count > 0 ? "?" + string.Join("&", parameters) : ""), ct);
-            GlobalOptions.Output(result).Write(page, o =>
+            var page = await client.GetOplogAsync(component, name, result.GetValue(from), result.GetValue(count), result.GetValue(query), ct);
+            GlobalOptions.Output(result).Write(page, ClayJsonContext.Default.OplogPageDto, o =>
             {
-                var entries = page["entries"]!.AsArray();
-                if (entries.Count == 0) o.WriteLine("No results.");
-                foreach (var entry in entries)
+                if (page.Entries.Count == 0) o.WriteLine("No results.");
+                foreach (var entry in page.Entries)
                 {
-                    var index = entry!["index"]!.GetValue<long>();
-                    o.WriteLine($"#{index.ToString("D5", CultureInfo.InvariantCulture)}: {Show.Str(entry["kind"])}");
-                    var fields = new List<(string, string?)> { ("at", Show.Time(entry["timestamp"])) };
-                    fields.AddRange(entry["fields"]!.AsArray().Select(p => (Show.Str(p![0])!, Show.Str(p[1]))));
+                    o.WriteLine($"#{entry.Index.ToString("D5", CultureInfo.InvariantCulture)}: {entry.Kind}");
+                    var fields = new List<(string, string?)> { ("at", Show.Time(entry.Timestamp)) };
+                    fields.AddRange(entry.Fields.Select(p => (p[0], (string?)p[1])));
                     using var indented = new StringWriter();
                     Show.Fields(indented, fields.ToArray());
                     foreach (var line in indented.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)) o.WriteLine("        " + line);
                 }
-                if (page["next"] is JsonValue next) o.WriteLine($"More entries: --from {next}");
+                if (page.Next is { } next) o.WriteLine($"More entries: --from {Show.Number(next)}");
             });
             return 0;
         });
@@ -205,7 +184,7 @@ public static class WorkerCommands
         {
             var (component, name) = Targets.Worker(result.GetValue(worker)!);
             using var client = GlobalOptions.Client(result);
-            await client.DeleteAsync(Targets.WorkerPath(component, name), ct);
+            await client.DeleteWorkerAsync(component, name, ct);
             GlobalOptions.Output(result).Write(new JsonObject { ["deleted"] = $"{component}/{name}" }, o => o.WriteLine($"Deleted worker {component}/{name}."));
             return 0;
         });

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Clay.Cli.Output;
 
@@ -30,6 +31,13 @@ public sealed class OutputWriter(OutputFormat format, TextWriter output)
 
     /// <summary>Where output goes.</summary>
     public TextWriter Out { get; } = output;
+
+    /// <summary>Writes a typed <paramref name="document"/> (an API answer) as JSON or YAML, or calls <paramref name="text"/> for text.</summary>
+    public void Write<T>(T document, JsonTypeInfo<T> type, Action<TextWriter> text)
+    {
+        if (Format == OutputFormat.Text) text(Out);
+        else Write(JsonSerializer.SerializeToNode(document, type) ?? new JsonObject(), text);
+    }
 
     /// <summary>Writes <paramref name="document"/> as JSON or YAML, or calls <paramref name="text"/> for text.</summary>
     public void Write(JsonNode document, Action<TextWriter> text)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Spectre.Console;
 
 namespace Clay.Cli.Output;
@@ -43,14 +42,8 @@ public static class Show
     }
 
     /// <summary>A timestamp in UTC, to the second.</summary>
-    public static string Time(JsonNode? node) =>
-        node is null ? "" : DateTimeOffset.Parse(node.GetValue<string>(), CultureInfo.InvariantCulture).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>A string property, or null.</summary>
-    public static string? Str(JsonNode? node) => node?.GetValueKind() switch
-    {
-        null or System.Text.Json.JsonValueKind.Null => null,
-        System.Text.Json.JsonValueKind.String => node.GetValue<string>(),
-        _ => node.ToJsonString(),
-    };
+    /// <summary>A number, invariantly.</summary>
+    public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -2,15 +2,19 @@ using System.Collections.Immutable;
 using System.Linq.Expressions;
 using System.Reflection;
 using Clay.Runtime.Components.Converters;
+using Clay.Runtime.Components.Generated;
 using Clay.Runtime.Errors;
 using Clay.Runtime.Types;
 using Clay.Sdk;
+using Clay.Sdk.Model;
 
 namespace Clay.Runtime.Components;
 
 /// <summary>
 /// A component's worker class as Clay sees it: its exported functions with their interface types,
-/// and compiled delegates to create instances and call functions. Built once when a component loads.
+/// and delegates to create instances and call functions. Built once when a component loads: from
+/// the model Clay's source generator wrote into the assembly when there is one (plain lambdas, no
+/// reflection over members, nothing compiled), else by reflection and compiled expressions.
 /// </summary>
 public sealed class ComponentModel
 {
@@ -18,15 +22,19 @@ public sealed class ComponentModel
     private readonly Dictionary<string, ExportedFunction> _byName;
 
     private ComponentModel(Type workerType, string interfaceName, ImmutableArray<ExportedFunction> functions,
-        ImmutableArray<ClayType> namedTypes, Func<WorkerContext, object> create)
+        ImmutableArray<ClayType> namedTypes, Func<WorkerContext, object> create, bool isGenerated)
     {
         WorkerType = workerType;
         InterfaceName = interfaceName;
         Functions = functions;
         NamedTypes = namedTypes;
+        IsGenerated = isGenerated;
         _create = create;
         _byName = functions.ToDictionary(f => f.Name, StringComparer.Ordinal);
     }
+
+    /// <summary>True when the model comes from the source generator, false when it was built by reflection.</summary>
+    public bool IsGenerated { get; }
 
     /// <summary>The worker class.</summary>
     public Type WorkerType { get; }
@@ -46,10 +54,17 @@ public sealed class ComponentModel
     /// <summary>A new instance of the worker class.</summary>
     public object CreateInstance(WorkerContext context) => _create(context);
 
-    /// <summary>Finds the one <c>[ClayWorker]</c> class of <paramref name="assembly"/> and loads it.</summary>
+    /// <summary>Finds the one <c>[ClayWorker]</c> class of <paramref name="assembly"/> and loads it, from its generated model when it has one.</summary>
     /// <exception cref="ComponentValidationException">None, several, or an invalid worker class.</exception>
     public static ComponentModel Load(Assembly assembly)
     {
+        var generated = GeneratedModels.In(assembly);
+        if (generated.Count == 1) return FromGenerated(GeneratedModels.Instantiate(generated[0]));
+        if (generated.Count > 1)
+        {
+            throw new ComponentValidationException(ErrorCodes.InvalidComponent,
+                [$"{assembly.GetName().Name} has {generated.Count} worker classes ({string.Join(", ", generated.Select(g => g.WorkerType.Name))}); a component has exactly one"]);
+        }
         Type[] types;
         try
         {
@@ -63,7 +78,7 @@ public sealed class ComponentModel
         var workers = types.Where(t => t.GetCustomAttribute<ClayWorkerAttribute>() is not null).ToList();
         return workers.Count switch
         {
-            1 => FromType(workers[0]),
+            1 => FromReflection(workers[0]),
             0 => throw new ComponentValidationException(ErrorCodes.InvalidComponent,
                 [$"{assembly.GetName().Name} has no worker class: mark one public class with [ClayWorker]"]),
             _ => throw new ComponentValidationException(ErrorCodes.InvalidComponent,
@@ -71,9 +86,22 @@ public sealed class ComponentModel
         };
     }
 
-    /// <summary>Loads <paramref name="workerType"/> as a worker class.</summary>
+    /// <summary>Loads <paramref name="workerType"/> as a worker class: from its generated model when its assembly has one, else by reflection.</summary>
     /// <exception cref="ComponentValidationException">Every problem found, each naming the member and the type.</exception>
-    public static ComponentModel FromType(Type workerType)
+    public static ComponentModel FromType(Type workerType) =>
+        GeneratedModels.For(workerType) is { } generated ? FromGenerated(generated) : FromReflection(workerType);
+
+    /// <summary>Builds the model from what Clay's source generator wrote: converters from the generated descriptors, no reflection or compilation.</summary>
+    public static ComponentModel FromGenerated(IWorkerModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var (functions, namedTypes) = GeneratedModels.Build(model);
+        return new ComponentModel(model.WorkerType, model.InterfaceName, [.. functions], [.. namedTypes], model.Factory, isGenerated: true);
+    }
+
+    /// <summary>Builds the model of <paramref name="workerType"/> by reflection, compiling delegates: for assemblies built without the generator.</summary>
+    /// <exception cref="ComponentValidationException">Every problem found, each naming the member and the type.</exception>
+    public static ComponentModel FromReflection(Type workerType)
     {
         var mapper = new TypeMapper();
         var create = Factory(workerType, mapper.Problems);
@@ -98,7 +126,7 @@ public sealed class ComponentModel
         }
         var attribute = workerType.GetCustomAttribute<ClayWorkerAttribute>();
         return new ComponentModel(workerType, attribute?.Interface ?? KebabCase.FromPascal(workerType.Name), [.. functions],
-            [.. mapper.NamedTypes], create!);
+            [.. mapper.NamedTypes], create!, isGenerated: false);
     }
 
     private static IEnumerable<MethodInfo> ExportedMethods(Type workerType)

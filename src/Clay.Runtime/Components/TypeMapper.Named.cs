@@ -40,7 +40,8 @@ internal sealed partial class TypeMapper
                 .Select(f => (Name: NameOf(f), Bit: Convert.ToUInt64(f.GetRawConstantValue(), System.Globalization.CultureInfo.InvariantCulture)))
                 .Where(f => f.Bit != 0 && (f.Bit & (f.Bit - 1)) == 0)
                 .ToList();
-            return new FlagsConverter(new ClayType.Flags(name, flags.Select(f => f.Name).ToArray()), type, flags);
+            return new FlagsConverter(new ClayType.Flags(name, flags.Select(f => f.Name).ToArray()), flags,
+                obj => Convert.ToUInt64(obj, System.Globalization.CultureInfo.InvariantCulture), bits => Enum.ToObject(type, bits));
         }
         var cases = members.Select(f => (NameOf(f), f.GetValue(null)!)).ToList();
         return new EnumConverter(new ClayType.Enum(name, cases.Select(c => c.Item1).ToArray()), cases);

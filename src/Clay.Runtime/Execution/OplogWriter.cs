@@ -18,6 +18,20 @@ internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastI
     private long _encodedBytes;
     private Task _flushing = Task.CompletedTask;
     private Exception? _failure;
+    private WorkerMark _storedMark = WorkerMark.Idle;
+
+    /// <summary>
+    /// Tells the worker's mark as of now; each flush sends it with its entries when it differs from
+    /// the one stored. Called under the writer's lock: it must only read, never take a lock.
+    /// </summary>
+    public Func<WorkerMark>? Marks { get; set; }
+
+    /// <summary>The mark the store holds for the worker, as read when it was opened.</summary>
+    public WorkerMark StoredMark
+    {
+        get { lock (_gate) return _storedMark; }
+        set { lock (_gate) _storedMark = value; }
+    }
 
     /// <summary>The index of the last appended entry, durable or not.</summary>
     public long LastIndex
@@ -69,6 +83,7 @@ internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastI
             TaskCompletionSource mine;
             List<ReadOnlyMemory<byte>> batch;
             long firstIndex;
+            WorkerMark? mark = null;
             lock (_gate)
             {
                 ThrowIfFailed();
@@ -86,6 +101,9 @@ internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastI
                     batch = _buffer;
                     _buffer = [];
                     firstIndex = _lastIndex - batch.Count + 1;
+                    // The mark as of these entries, sent only when it changed: an invocation that
+                    // starts and ends within one commit leaves the stored mark alone.
+                    if (Marks?.Invoke() is { } current && current != _storedMark) mark = current;
                     mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     _flushing = mine.Task;
                 }
@@ -100,8 +118,12 @@ internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastI
 
             try
             {
-                await store.AppendAsync(worker, firstIndex, batch, cancellationToken);
+                await store.AppendAsync(worker, firstIndex, batch, mark, cancellationToken);
                 Interlocked.Exchange(ref _durableIndex, firstIndex + batch.Count - 1);
+                if (mark is not null)
+                {
+                    lock (_gate) _storedMark = mark;
+                }
                 mine.SetResult();
             }
             catch (Exception ex)

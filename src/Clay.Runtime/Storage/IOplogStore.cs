@@ -17,6 +17,9 @@ namespace Clay.Runtime.Storage;
 /// When it fails, none of that append's entries are stored.</para>
 /// <para><b>Integrity.</b> Reads verify each entry's checksum and throw
 /// <see cref="OplogCorruptException"/> naming the worker and index of the first bad entry.</para>
+/// <para><b>Marks.</b> Beside each oplog the store keeps the worker's <see cref="WorkerMark"/> (status,
+/// pending work, wake-up time), written with an append in the same transaction, so recovery and timers
+/// find the workers that need them without reading any oplog.</para>
 /// <para><b>Thread safety.</b> All members may be called concurrently.</para>
 /// </remarks>
 public interface IOplogStore : IAsyncDisposable
@@ -25,8 +28,33 @@ public interface IOplogStore : IAsyncDisposable
     /// Appends <paramref name="entries"/> to <paramref name="worker"/>'s oplog, the first at
     /// <paramref name="firstIndex"/>. Completes when they are durable.
     /// </summary>
-    /// <exception cref="OplogConflictException">The oplog's last index is not <paramref name="firstIndex"/> − 1.</exception>
-    ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, CancellationToken cancellationToken = default);
+    /// <param name="worker">The worker.</param>
+    /// <param name="firstIndex">The index of the first entry: the oplog's last index + 1.</param>
+    /// <param name="entries">The encoded entries.</param>
+    /// <param name="mark">
+    /// The worker's mark as of these entries, stored in the same transaction; null leaves the stored
+    /// mark as it is, <see cref="WorkerMark.Idle"/> removes it.
+    /// </param>
+    /// <param name="cancellationToken">Cancels waiting; the append may still be made durable.</param>
+    /// <exception cref="OplogConflictException">The oplog's last index is not <paramref name="firstIndex"/> − 1; nothing is written, the mark neither.</exception>
+    ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>The worker's stored mark, or null when it has none (idle, or no such worker).</summary>
+    ValueTask<WorkerMark?> GetMarkAsync(WorkerId worker, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every worker whose mark needs attention: pending work or a wake-up time. Start-up recovery reads
+    /// it instead of scanning oplogs, so its cost follows the workers that have work, not all workers.
+    /// </summary>
+    IAsyncEnumerable<MarkedWorker> ListMarkedAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets the wake-up time of <paramref name="worker"/>'s mark to <paramref name="wakeAt"/> when it has
+    /// none or a later one, creating a mark when there is none. Completes when durable. Used when the
+    /// outside world gives a waiting worker something to continue with (a completed promise).
+    /// </summary>
+    ValueTask WakeAsync(WorkerId worker, DateTimeOffset wakeAt, CancellationToken cancellationToken = default);
 
     /// <summary>Reads entries with indexes in [<paramref name="fromIndex"/>, <paramref name="toIndex"/>], in order.</summary>
     IAsyncEnumerable<StoredEntry> ReadAsync(WorkerId worker, long fromIndex, long toIndex = long.MaxValue, CancellationToken cancellationToken = default);
@@ -34,7 +62,7 @@ public interface IOplogStore : IAsyncDisposable
     /// <summary>The index of the worker's last durable entry, or 0 when it has none.</summary>
     ValueTask<long> GetLastIndexAsync(WorkerId worker, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes the worker's whole oplog. Completes when the deletion is durable.</summary>
+    /// <summary>Deletes the worker's whole oplog and its mark. Completes when the deletion is durable.</summary>
     ValueTask DeleteAsync(WorkerId worker, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -7,20 +7,71 @@ namespace Clay.Runtime.Storage;
 /// An <see cref="IOplogStore"/> in memory: nothing survives the process. For tests and for
 /// embedding Clay where durability is not wanted; fencing behaves as in the durable stores.
 /// </summary>
-public sealed class InMemoryOplogStore : IOplogStore
+public sealed class InMemoryOplogStore : IOplogStore, IPromiseStore
 {
     private readonly ConcurrentDictionary<WorkerId, List<byte[]>> _logs = new();
+    private readonly ConcurrentDictionary<WorkerId, WorkerMark> _marks = new();
+    private readonly ConcurrentDictionary<(WorkerId, long), byte[]> _promises = new();
 
     /// <inheritdoc/>
-    public ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, CancellationToken cancellationToken = default)
+    public ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark = null,
+        CancellationToken cancellationToken = default)
     {
         var log = _logs.GetOrAdd(worker, _ => []);
         lock (log)
         {
             if (firstIndex != log.Count + 1) throw new OplogConflictException(worker, firstIndex, log.Count);
             foreach (var entry in entries) log.Add(entry.ToArray());
+            if (mark is { IsIdle: true }) _marks.TryRemove(worker, out _);
+            else if (mark is not null) _marks[worker] = mark;
         }
         return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<WorkerMark?> GetMarkAsync(WorkerId worker, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_marks.TryGetValue(worker, out var mark) ? mark : null);
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<MarkedWorker> ListMarkedAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.CompletedTask;
+        foreach (var (worker, mark) in _marks)
+        {
+            if (mark.HasPendingWork || mark.WakeAt is not null) yield return new MarkedWorker(worker, mark);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask WakeAsync(WorkerId worker, DateTimeOffset wakeAt, CancellationToken cancellationToken = default)
+    {
+        var log = _logs.GetOrAdd(worker, _ => []);
+        lock (log) Wake(worker, wakeAt);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> CompleteAsync(WorkerId worker, long promise, ReadOnlyMemory<byte> value, DateTimeOffset wakeAt,
+        CancellationToken cancellationToken = default)
+    {
+        var log = _logs.GetOrAdd(worker, _ => []);
+        lock (log)
+        {
+            if (!_promises.TryAdd((worker, promise), value.ToArray())) return ValueTask.FromResult(false);
+            Wake(worker, wakeAt);
+        }
+        return ValueTask.FromResult(true);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<byte[]?> GetAsync(WorkerId worker, long promise, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_promises.TryGetValue((worker, promise), out var value) ? value : null);
+
+    private void Wake(WorkerId worker, DateTimeOffset wakeAt)
+    {
+        var mark = _marks.TryGetValue(worker, out var current) ? current : WorkerMark.Idle;
+        if (mark.WakeAt is { } earlier && earlier <= wakeAt) return;
+        _marks[worker] = mark with { WakeAt = wakeAt };
     }
 
     /// <inheritdoc/>
@@ -48,6 +99,8 @@ public sealed class InMemoryOplogStore : IOplogStore
     public ValueTask DeleteAsync(WorkerId worker, CancellationToken cancellationToken = default)
     {
         _logs.TryRemove(worker, out _);
+        _marks.TryRemove(worker, out _);
+        foreach (var key in _promises.Keys.Where(k => k.Item1 == worker).ToList()) _promises.TryRemove(key, out _);
         return ValueTask.CompletedTask;
     }
 
@@ -69,11 +122,17 @@ public sealed class InMemoryOplogStore : IOplogStore
     public async IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await Task.CompletedTask;
-        foreach (var id in _logs.Keys.Where(k => component is null || k.Component == component)
+        // A refused or empty append leaves an empty log behind: only workers with entries have an oplog.
+        foreach (var id in _logs.Where(p => HasEntries(p.Value)).Select(p => p.Key).Where(k => component is null || k.Component == component)
                      .OrderBy(k => k.Component, StringComparer.Ordinal).ThenBy(k => k.Worker, StringComparer.Ordinal))
         {
             yield return id;
         }
+    }
+
+    private static bool HasEntries(List<byte[]> log)
+    {
+        lock (log) return log.Count > 0;
     }
 
     /// <inheritdoc/>

@@ -78,7 +78,9 @@ public static class ClayServer
             () => store.Statistics.Entries, () => store.Statistics.Bytes));
         builder.Services.AddSingleton<ResidencyManager>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResidencyManager>());
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ClayMetrics.MeterName).AddPrometheusExporter());
+        // System.Runtime is the .NET runtime's own meter (GC heap, allocated bytes, thread pool, CPU time),
+        // published by the runtime itself when a listener asks for it.
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ClayMetrics.MeterName, "System.Runtime").AddPrometheusExporter());
         builder.Services.AddSingleton(sp => new ServerStatsRecorder(TimeProvider.System));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ServerStatsRecorder>());
         builder.Services.AddOpenApi();
@@ -88,14 +90,7 @@ public static class ClayServer
         var (siloPort, gatewayPort) = (FreePort(), FreePort());
         builder.UseOrleans(silo =>
         {
-            silo.Services.AddSerializer(serializer =>
-            {
-                // Clay's errors cross the grain as themselves (their code rides in Exception.Data);
-                // values and replies pass by reference inside a silo and in Clay's encoding between silos.
-                serializer.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Clay"));
-                serializer.Services.AddSingleton<Orleans.Serialization.Serializers.IGeneralizedCodec, ValueFieldCodec>();
-                serializer.Services.AddSingleton<Orleans.Serialization.Cloning.IGeneralizedCopier, ImmutableClayTypesCopier>();
-            });
+            silo.Services.AddSerializer(serializer => serializer.AddClaySerialization());
             silo.UseLocalhostClustering(siloPort, gatewayPort);
             silo.Configure<ClusterOptions>(o => { o.ClusterId = "clay"; o.ServiceId = "clay"; });
             silo.Configure<GrainCollectionOptions>(o =>

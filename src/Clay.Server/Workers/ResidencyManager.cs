@@ -14,6 +14,8 @@ namespace Clay.Server.Workers;
 /// running, suspended in a sleep, retrying, or has invocations queued is never evicted. Eviction
 /// saves nothing: the worker's oplog already holds everything, and its next invocation replays it.
 /// Workers idle longer than <c>--max-idle</c> are dropped by Orleans' activation collection.
+/// The budget is checked every <see cref="ActivePeriod"/> while the resident set changes and
+/// backs off to every <see cref="IdlePeriod"/> while it does not.
 /// </summary>
 public sealed class ResidencyManager(ResidentWorkers resident, IGrainFactory grains, ServerOptions options, ClayMetrics metrics,
     ILogger<ResidencyManager> logger) : BackgroundService
@@ -29,10 +31,17 @@ public sealed class ResidencyManager(ResidentWorkers resident, IGrainFactory gra
     /// <summary>The estimated memory of the resident workers at the last check.</summary>
     public long Used => Interlocked.Read(ref _used);
 
+    /// <summary>How often the budget is checked while workers come, go or grow.</summary>
+    internal static readonly TimeSpan ActivePeriod = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest pause between checks once nothing changes: an idle server wakes once a second, not ten times.</summary>
+    internal static readonly TimeSpan IdlePeriod = TimeSpan.FromSeconds(1);
+
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        using var timer = new PeriodicTimer(ActivePeriod);
+        var last = (Count: -1, Used: -1L);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
@@ -43,8 +52,15 @@ public sealed class ResidencyManager(ResidentWorkers resident, IGrainFactory gra
             {
                 logger.LogWarning(ex, "Enforcing the memory budget failed; trying again");
             }
+            // Every wake-up costs a thread-pool thread's spin; back off while the resident set stays
+            // the same (100 ms, 200, 400, 800, then every second) and check often again once it moves.
+            var now = (resident.Count, Used);
+            timer.Period = now == last ? Min(timer.Period * 2, IdlePeriod) : ActivePeriod;
+            last = now;
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>Evicts idle workers, least recently used first, while the budget is exceeded.</summary>
     public async Task EnforceAsync(CancellationToken cancellationToken)

@@ -5,7 +5,8 @@ namespace Clay.EndToEnd.Tests.Cli;
 /// <summary>
 /// Approved-output files in tests/Clay.EndToEnd.Tests/Snapshots: the output is scrubbed of what
 /// changes from run to run (ids, times, ports, paths, sizes) and compared with the file. Run with
-/// CLAY_UPDATE_SNAPSHOTS=1 to write the files after reviewing a deliberate change.
+/// CLAY_UPDATE_SNAPSHOTS=1 to write the files after a deliberate change: a test whose file it
+/// rewrites still fails, naming the file, so that nothing is approved without a look at the diff.
 /// </summary>
 public static partial class Snapshot
 {
@@ -15,14 +16,15 @@ public static partial class Snapshot
     {
         var scrubbed = Scrub(actual, replacements);
         var path = Path.Combine(Directory_, name + ".txt");
-        if (Environment.GetEnvironmentVariable("CLAY_UPDATE_SNAPSHOTS") == "1")
+        var approved = File.Exists(path) ? File.ReadAllText(path).ReplaceLineEndings("\n") : null;
+        if (Environment.GetEnvironmentVariable("CLAY_UPDATE_SNAPSHOTS") == "1" && approved != scrubbed)
         {
             System.IO.Directory.CreateDirectory(Directory_);
             File.WriteAllText(path, scrubbed);
-            return;
+            Assert.Fail($"{(approved is null ? "wrote" : "rewrote")} the snapshot {path}: review it (git diff), then run again without CLAY_UPDATE_SNAPSHOTS");
         }
-        Assert.True(File.Exists(path), $"no snapshot {path}; review this output and run with CLAY_UPDATE_SNAPSHOTS=1 to approve it:\n{scrubbed}");
-        Assert.Equal(File.ReadAllText(path).ReplaceLineEndings("\n"), scrubbed);
+        Assert.True(approved is not null, $"no snapshot {path}; review this output and run with CLAY_UPDATE_SNAPSHOTS=1 to approve it:\n{scrubbed}");
+        Assert.Equal(approved, scrubbed);
     }
 
     public static string Scrub(string text, params (string Value, string Placeholder)[] replacements)

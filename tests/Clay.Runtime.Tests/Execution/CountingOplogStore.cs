@@ -11,8 +11,16 @@ public sealed class CountingOplogStore(IOplogStore inner) : IOplogStore
     /// <summary>Entries returned by <see cref="ReadAsync"/> so far.</summary>
     public long EntriesRead => Interlocked.Read(ref _entriesRead);
 
-    public ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, CancellationToken cancellationToken = default) =>
-        inner.AppendAsync(worker, firstIndex, entries, cancellationToken);
+    public ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark = null,
+        CancellationToken cancellationToken = default) =>
+        inner.AppendAsync(worker, firstIndex, entries, mark, cancellationToken);
+
+    public ValueTask<WorkerMark?> GetMarkAsync(WorkerId worker, CancellationToken cancellationToken = default) => inner.GetMarkAsync(worker, cancellationToken);
+
+    public IAsyncEnumerable<MarkedWorker> ListMarkedAsync(CancellationToken cancellationToken = default) => inner.ListMarkedAsync(cancellationToken);
+
+    public ValueTask WakeAsync(WorkerId worker, DateTimeOffset wakeAt, CancellationToken cancellationToken = default) =>
+        inner.WakeAsync(worker, wakeAt, cancellationToken);
 
     public async IAsyncEnumerable<StoredEntry> ReadAsync(WorkerId worker, long fromIndex, long toIndex = long.MaxValue,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)

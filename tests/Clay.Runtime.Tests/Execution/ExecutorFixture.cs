@@ -86,14 +86,15 @@ public sealed class ExecutorFixture : IAsyncDisposable
     }
 
     /// <summary>
-    /// Abandons the executor as a crash would (its in-flight invocation never finishes) and closes
-    /// the store underneath it, so a new store can open the same database.
+    /// Abandons the executor as a crash would (its in-flight invocation never finishes) and stops the
+    /// store underneath it as a killed process would: appends still queued are lost, nothing is
+    /// flushed or checkpointed, and a new store can open the same database.
     /// </summary>
     public async Task CrashAsync(IOplogStore store, Executor executor)
     {
         _open.Remove(executor);
         _open.Remove(store);
-        await store.DisposeAsync();
+        await ((SqliteOplogStore)store).CrashAsync();
     }
 
     public async ValueTask DisposeAsync()

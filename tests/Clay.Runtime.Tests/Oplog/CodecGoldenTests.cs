@@ -7,7 +7,8 @@ namespace Clay.Runtime.Tests.Oplog;
 /// <summary>
 /// Pins the binary encoding: every entry kind (and every value tag) has a golden file in
 /// Oplog/Golden. A change to the encoding fails here; a deliberate one needs a new format version
-/// and regenerated files (run with CLAY_UPDATE_GOLDEN=1).
+/// and regenerated files (run with CLAY_UPDATE_GOLDEN=1: every test whose file it rewrites still
+/// fails, naming the file, so that a format change is never approved without a look at the diff).
 /// </summary>
 public sealed class CodecGoldenTests
 {
@@ -68,12 +69,15 @@ public sealed class CodecGoldenTests
     private static string Golden(string name, byte[] encoded)
     {
         var path = Path.Combine(GoldenDirectory, name);
-        if (Update)
+        var golden = File.Exists(path) ? File.ReadAllText(path).Trim() : null;
+        var actual = Convert.ToHexString(encoded);
+        if (Update && golden != actual)
         {
             Directory.CreateDirectory(GoldenDirectory);
-            File.WriteAllText(path, Convert.ToHexString(encoded) + "\n");
+            File.WriteAllText(path, actual + "\n");
+            Assert.Fail($"{(golden is null ? "wrote" : "rewrote")} the golden file {path}: review it (git diff), then run again without CLAY_UPDATE_GOLDEN");
         }
-        Assert.True(File.Exists(path), $"missing golden file {path}; run the tests with CLAY_UPDATE_GOLDEN=1 to create it");
-        return File.ReadAllText(path).Trim();
+        Assert.True(golden is not null, $"missing golden file {path}; run the tests with CLAY_UPDATE_GOLDEN=1 to create it");
+        return golden;
     }
 }

@@ -16,14 +16,18 @@ internal sealed class EnumConverter(ClayType.Enum type, IReadOnlyList<(string Na
         value is Value.Enum e && _values.TryGetValue(e.Case, out var v) ? v : throw Mismatch(value);
 }
 
-/// <summary><c>flags { … }</c> for <c>[Flags]</c> enums: each single-bit member is a flag.</summary>
-internal sealed class FlagsConverter(ClayType.Flags type, Type enumType, IReadOnlyList<(string Name, ulong Bit)> flags) : ValueConverter(type)
+/// <summary>
+/// <c>flags { … }</c> for <c>[Flags]</c> enums: each single-bit member is a flag. The enum's bits are
+/// read and written through <paramref name="toBits"/> and <paramref name="fromBits"/>.
+/// </summary>
+internal sealed class FlagsConverter(ClayType.Flags type, IReadOnlyList<(string Name, ulong Bit)> flags, Func<object, ulong> toBits, Func<ulong, object> fromBits)
+    : ValueConverter(type)
 {
     private readonly Dictionary<string, ulong> _bits = flags.ToDictionary(f => f.Name, f => f.Bit, StringComparer.Ordinal);
 
     public override Value ToValue(object? obj)
     {
-        var bits = Convert.ToUInt64(obj, System.Globalization.CultureInfo.InvariantCulture);
+        var bits = toBits(obj!);
         return new Value.Flags(flags.Where(f => (bits & f.Bit) != 0).Select(f => f.Name).ToArray());
     }
 
@@ -32,6 +36,6 @@ internal sealed class FlagsConverter(ClayType.Flags type, Type enumType, IReadOn
         if (value is not Value.Flags set) throw Mismatch(value);
         ulong bits = 0;
         foreach (var name in set.Names) bits |= _bits.TryGetValue(name, out var bit) ? bit : throw Mismatch(value);
-        return Enum.ToObject(enumType, bits);
+        return fromBits(bits);
     }
 }

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Clay.LoadClient;
+
+/// <summary>
+/// Drives sequences of cart calls through a server's HTTP API with a fixed number of concurrent
+/// clients (each on its own kept-alive HTTP/1.1 connection, <see cref="RawHttpConnection"/>), and
+/// measures each phase: latencies, the
+/// server's and this process's CPU time, and the server's allocations when its /metrics reports them.
+/// </summary>
+public sealed class LoadRunner : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly ITargetDialect _dialect;
+    private readonly RawHttpConnection[] _connections;
+    private readonly IReadOnlyList<int> _serverPids;
+    private readonly string? _metricsPath;
+    private string? _firstFailure;
+
+    /// <summary>A runner against <paramref name="baseUrl"/> with <paramref name="clients"/> connections.</summary>
+    public LoadRunner(string baseUrl, ITargetDialect dialect, int clients, IReadOnlyList<int> serverPids, string? metricsPath)
+    {
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = clients,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
+            UseProxy = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+        })
+        { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(5) };
+        _dialect = dialect;
+        var address = new Uri(baseUrl);
+        _connections = Enumerable.Range(0, clients).Select(_ => new RawHttpConnection(address.Host, address.Port)).ToArray();
+        _serverPids = serverPids;
+        _metricsPath = metricsPath;
+        Clients = clients;
+    }
+
+    /// <summary>Concurrent clients.</summary>
+    public int Clients { get; }
+
+    /// <summary>The first failure seen, for the summary.</summary>
+    public string? FirstFailure => _firstFailure;
+
+    /// <summary>
+    /// Runs <paramref name="sequences"/>, each one's calls in order by one client, <see cref="Clients"/>
+    /// sequences at a time, and returns the phase's figures.
+    /// </summary>
+    public async Task<PhaseResult> RunAsync(string name, IReadOnlyList<CartCall[]> sequences, CancellationToken cancellationToken)
+    {
+        var total = sequences.Sum(s => s.Length);
+        var latencies = new double[total];
+        var offsets = new int[sequences.Count];
+        for (int i = 1, at = sequences.Count > 0 ? sequences[0].Length : 0; i < sequences.Count; at += sequences[i].Length, i++) offsets[i] = at;
+        var failed = 0;
+        var wrong = 0;
+        var allocatedBefore = await AllocatedAsync(cancellationToken);
+        var serverBefore = ProcessCpu.Of(_serverPids);
+        var clientBefore = ProcessCpu.Of(Environment.ProcessId);
+        var clock = Stopwatch.StartNew();
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(c => Task.Run(async () =>
+        {
+            var connection = _connections[c];
+            int n;
+            while ((n = Interlocked.Increment(ref next)) < sequences.Count)
+            {
+                var sequence = sequences[n];
+                for (var k = 0; k < sequence.Length; k++)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    var outcome = await CallAsync(connection, sequence[k], cancellationToken);
+                    latencies[offsets[n] + k] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    if (outcome == Outcome.Failed) Interlocked.Increment(ref failed);
+                    else if (outcome == Outcome.Wrong) Interlocked.Increment(ref wrong);
+                }
+            }
+        }, cancellationToken)));
+        clock.Stop();
+        var clientCpu = ProcessCpu.Of(Environment.ProcessId) - clientBefore;
+        var serverCpu = ProcessCpu.Of(_serverPids) - serverBefore;
+        var allocatedAfter = await AllocatedAsync(cancellationToken);
+        Array.Sort(latencies);
+        return new PhaseResult(name, total, clock.Elapsed.TotalSeconds, latencies, serverCpu, clientCpu,
+            allocatedAfter - allocatedBefore, failed, wrong);
+    }
+
+    private enum Outcome { Ok, Failed, Wrong }
+
+    private async Task<Outcome> CallAsync(RawHttpConnection connection, CartCall call, CancellationToken cancellationToken)
+    {
+        var path = _dialect.PathOf(call);
+        try
+        {
+            var (status, body) = await connection.PostAsync(path, _dialect.BodyOf(call), cancellationToken);
+            if (status is < 200 or > 299)
+            {
+                Interlocked.CompareExchange(ref _firstFailure, $"{status} on {path}: {Encoding.UTF8.GetString(body.Span)}", null);
+                return Outcome.Failed;
+            }
+            if (call.Function != CartFunction.GetCartContents) return Outcome.Ok;
+            foreach (var name in call.ProductName)
+            {
+                if (!Holds(body.Span, name)) return Outcome.Wrong;
+            }
+            return Outcome.Ok;
+        }
+        catch (IOException ex)
+        {
+            Interlocked.CompareExchange(ref _firstFailure, ex.Message, null);
+            return Outcome.Failed;
+        }
+    }
+
+    /// <summary>Whether the answer holds the item named exactly <paramref name="name"/> (a JSON string, possibly holding WAVE).</summary>
+    private static bool Holds(ReadOnlySpan<byte> body, string name)
+    {
+        var needle = Encoding.UTF8.GetBytes(name);
+        var span = body;
+        for (var at = span.IndexOf(needle); at >= 0; at = span.IndexOf(needle))
+        {
+            var end = at + needle.Length;
+            if (end < span.Length && span[end] is (byte)'"' or (byte)'\\') return true;
+            span = span[(at + 1)..];
+        }
+        return false;
+    }
+
+    /// <summary>The server runtime's allocated bytes so far, from its Prometheus /metrics; null when it has none.</summary>
+    private async Task<long?> AllocatedAsync(CancellationToken cancellationToken)
+    {
+        if (_metricsPath is null) return null;
+        var text = await _http.GetStringAsync(_metricsPath, cancellationToken);
+        foreach (var line in text.Split('\n'))
+        {
+            if (!line.StartsWith(ServerMetrics.AllocatedBytes, StringComparison.Ordinal)) continue;
+            // name{labels} value [timestamp]
+            var value = line[(Math.Max(line.IndexOf('}', StringComparison.Ordinal), ServerMetrics.AllocatedBytes.Length - 1) + 1)..].Trim().Split(' ')[0];
+            if (double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var bytes)) return (long)bytes;
+        }
+        return null;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _http.Dispose();
+        foreach (var connection in _connections) connection.Dispose();
+    }
+}

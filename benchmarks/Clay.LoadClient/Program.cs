@@ -1,0 +1,41 @@
+using System.Text.Json;
+using Clay.LoadClient;
+
+// clay-load: the shopping-cart seed workload against a running server, from a process of its own.
+//   clay-load --target clay|restate --url URL [--components 10 --workers 1000 --calls 3|1 --random 10000
+//             --clients 64 --warmup 2000 --server-pids PID,PID --metrics /metrics]
+// Prints a readable summary and, last, one JSON line with the figures of each phase.
+LoadOptions options;
+try
+{
+    options = LoadOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"error[invalid-arguments]: {ex.Message}");
+    return 2;
+}
+
+ITargetDialect dialect = options.Target == "clay" ? new ClayDialect() : new RestateDialect();
+using var runner = new LoadRunner(options.Url, dialect, options.Clients, options.ServerPids, options.MetricsPath);
+var warmup = await runner.RunAsync("warm-up", Workload.Spawn(options, warmup: true), CancellationToken.None);
+var spawn = await runner.RunAsync("spawn", Workload.Spawn(options, warmup: false), CancellationToken.None);
+var reads = await runner.RunAsync("reads", Workload.Reads(options), CancellationToken.None);
+var all = Workload.Combine("all", spawn, reads);
+var peakRss = options.ServerPids.Sum(pid => ProcessCpu.StatusBytes(pid, "VmHWM"));
+var rss = options.ServerPids.Sum(pid => ProcessCpu.StatusBytes(pid, "VmRSS"));
+
+Console.WriteLine($"{options.Target}: {options.Components} × {options.Workers} carts, {options.Calls} calls each, {options.Random} random reads, "
+    + $"{options.Clients} clients, after {options.Warmup} warm-up carts");
+foreach (var phase in new[] { warmup, spawn, reads, all }) Console.WriteLine($"  {phase}");
+Console.WriteLine($"  server RSS {rss / 1048576.0:F0} MiB, peak {peakRss / 1048576.0:F0} MiB (sum over its processes)");
+if (runner.FirstFailure is { } failure) Console.WriteLine($"  first failure: {failure}");
+Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+{
+    ["target"] = options.Target,
+    ["components"] = options.Components, ["workers"] = options.Workers, ["calls"] = options.Calls,
+    ["random"] = options.Random, ["clients"] = options.Clients, ["warmup"] = options.Warmup,
+    ["spawn"] = spawn.ToJson(), ["reads"] = reads.ToJson(), ["all"] = all.ToJson(),
+    ["server_rss_bytes"] = rss, ["server_peak_rss_bytes"] = peakRss,
+}));
+return spawn.Failed + spawn.WrongAnswers + reads.Failed + reads.WrongAnswers == 0 ? 0 : 1;

@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Clay.Client.Contracts;
+
+namespace Clay.Client;
+
+public sealed partial class ClayClient
+{
+    /// <summary>Creates the worker <see cref="CreateWorkerDto.Name"/> of <paramref name="component"/>. Throws <c>worker-already-exists</c> when it exists.</summary>
+    public Task<WorkerDto> CreateWorkerAsync(string component, CreateWorkerDto worker, CancellationToken cancellationToken = default) =>
+        PostAsync(ApiPaths.Workers(component), worker, ClayJsonContext.Default.CreateWorkerDto, ClayJsonContext.Default.WorkerDto, cancellationToken);
+
+    /// <summary>A worker's status, memory, queue and oplog length. Throws <c>worker-not-found</c> when there is none.</summary>
+    public Task<WorkerDto> GetWorkerAsync(string component, string worker, CancellationToken cancellationToken = default) =>
+        GetAsync(ApiPaths.Worker(component, worker), ClayJsonContext.Default.WorkerDto, cancellationToken);
+
+    /// <summary>
+    /// A page of <paramref name="component"/>'s workers matching every filter (<c>status == Idle</c>,
+    /// <c>name like cart</c>, <c>env.REGION == eu</c>): at most <paramref name="count"/> (the server's
+    /// default 50), after <paramref name="cursor"/> (a previous page's <see cref="WorkerListDto.Cursor"/>).
+    /// </summary>
+    public Task<WorkerListDto> ListWorkersAsync(string component, IReadOnlyList<string>? filters = null, int? count = null, string? cursor = null,
+        CancellationToken cancellationToken = default)
+    {
+        var parameters = (filters ?? []).Select(f => ("filter", (string?)f))
+            .Append(("count", count?.ToString(CultureInfo.InvariantCulture)))
+            .Append(("cursor", cursor));
+        return GetAsync(ApiPaths.WithQuery(ApiPaths.Workers(component), [.. parameters]), ClayJsonContext.Default.WorkerListDto, cancellationToken);
+    }
+
+    /// <summary>Deletes a worker and its oplog.</summary>
+    public async Task DeleteWorkerAsync(string component, string worker, CancellationToken cancellationToken = default) =>
+        await SendAsync(new HttpRequestMessage(HttpMethod.Delete, ApiPaths.Worker(component, worker)), cancellationToken);
+
+    /// <summary>Drops an idle worker from memory now, as the memory budget would; it is rebuilt from its oplog on its next call. Throws <c>worker-busy</c> while it runs.</summary>
+    public async Task EvictWorkerAsync(string component, string worker, CancellationToken cancellationToken = default) =>
+        await SendAsync(new HttpRequestMessage(HttpMethod.Post, ApiPaths.Worker(component, worker) + "/evict"), cancellationToken);
+
+    /// <summary>
+    /// Invokes an exported function of a worker, creating the worker on first use, and returns its
+    /// result (or, with <see cref="InvokeDto.Mode"/> <c>enqueue</c>, returns once it is queued).
+    /// Repeating an <see cref="InvokeDto.IdempotencyKey"/> returns the recorded result without running it again.
+    /// </summary>
+    public Task<InvokeResultDto> InvokeAsync(string component, string worker, InvokeDto invocation, CancellationToken cancellationToken = default) =>
+        PostAsync(ApiPaths.Worker(component, worker) + "/invoke", invocation, ClayJsonContext.Default.InvokeDto, ClayJsonContext.Default.InvokeResultDto,
+            cancellationToken);
+
+    /// <summary>
+    /// A page of a worker's oplog: entries from index <paramref name="from"/> matching
+    /// <paramref name="query"/> (Lucene-style, see docs/cli.md), at most <paramref name="count"/> (the server's default 1000).
+    /// </summary>
+    public Task<OplogPageDto> GetOplogAsync(string component, string worker, long? from = null, int? count = null, string? query = null,
+        CancellationToken cancellationToken = default) =>
+        GetAsync(ApiPaths.WithQuery(ApiPaths.Worker(component, worker) + "/oplog",
+                ("from", from?.ToString(CultureInfo.InvariantCulture)), ("query", query), ("count", count?.ToString(CultureInfo.InvariantCulture))),
+            ClayJsonContext.Default.OplogPageDto, cancellationToken);
+
+    /// <summary>Every entry of a worker's oplog matching <paramref name="query"/>, fetched <paramref name="pageSize"/> at a time (the server's default 1000).</summary>
+    public async IAsyncEnumerable<OplogEntryDto> ReadOplogAsync(string component, string worker, string? query = null, int? pageSize = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        long? from = null;
+        do
+        {
+            var page = await GetOplogAsync(component, worker, from, pageSize, query, cancellationToken);
+            foreach (var entry in page.Entries) yield return entry;
+            from = page.Next;
+        }
+        while (from is not null);
+    }
+}

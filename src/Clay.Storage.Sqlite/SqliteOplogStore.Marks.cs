@@ -1,0 +1,138 @@
+using System.Runtime.CompilerServices;
+using Clay.Runtime;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Clay.Storage.Sqlite;
+
+/// <summary>
+/// Workers' marks and promise completions. Marks live in <c>marks</c>, one row per worker that is
+/// not plainly idle, written by the writer thread in the transaction of the append they describe;
+/// wake-up times are stored in microseconds since the Unix epoch. A partial index keeps the workers
+/// that need attention (pending work or a wake-up) findable without scanning the rest.
+/// </summary>
+public sealed partial class SqliteOplogStore
+{
+    /// <inheritdoc/>
+    public async ValueTask<WorkerMark?> GetMarkAsync(WorkerId worker, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        await Task.CompletedTask;
+        if (!_workers.TryGetValue(worker, out var slot)) return null;
+        using var connection = new SqliteConnection(_readConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT status, pending, wake_at, last_error FROM marks WHERE worker = $w";
+        command.Parameters.AddWithValue("$w", slot.Id);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadMark(reader, 0) : null;
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<MarkedWorker> ListMarkedAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        await Task.CompletedTask;
+        var marked = new List<MarkedWorker>();
+        using (var connection = new SqliteConnection(_readConnectionString))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT w.component, w.name, m.status, m.pending, m.wake_at, m.last_error
+                FROM marks m JOIN workers w ON w.id = m.worker
+                WHERE m.pending = 1 OR m.wake_at IS NOT NULL
+                """;
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) marked.Add(new MarkedWorker(new WorkerId(reader.GetString(0), reader.GetString(1)), ReadMark(reader, 2)));
+        }
+        foreach (var worker in marked)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return worker;
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask WakeAsync(WorkerId worker, DateTimeOffset wakeAt, CancellationToken cancellationToken = default) =>
+        Enqueue(new WriteOperation.Wake(worker, wakeAt));
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> CompleteAsync(WorkerId worker, long promise, ReadOnlyMemory<byte> value, DateTimeOffset wakeAt,
+        CancellationToken cancellationToken = default)
+    {
+        var operation = new WriteOperation.CompletePromise(worker, promise, value, wakeAt);
+        await Enqueue(operation);
+        return operation.Completed;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<byte[]?> GetAsync(WorkerId worker, long promise, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        await Task.CompletedTask;
+        if (!_workers.TryGetValue(worker, out var slot)) return null;
+        using var connection = new SqliteConnection(_readConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM promises WHERE worker = $w AND promise = $p";
+        command.Parameters.AddWithValue("$w", slot.Id);
+        command.Parameters.AddWithValue("$p", promise);
+        return command.ExecuteScalar() as byte[];
+    }
+
+    private static WorkerMark ReadMark(SqliteDataReader reader, int first) => new(
+        (WorkerStatus)reader.GetInt32(first),
+        reader.GetInt64(first + 1) != 0,
+        reader.IsDBNull(first + 2) ? null : DateTimeOffset.UnixEpoch.AddTicks(reader.GetInt64(first + 2) * 10),
+        reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3));
+
+    private static long Micros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
+    private void WriteMark(SqliteTransaction transaction, long workerKey, WorkerMark mark)
+    {
+        if (mark.IsIdle)
+        {
+            Run(transaction, "DELETE FROM marks WHERE worker = $w", ("$w", workerKey));
+            return;
+        }
+        using var command = _writeConnection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO marks (worker, status, pending, wake_at, last_error) VALUES ($w, $s, $p, $t, $e)
+            ON CONFLICT (worker) DO UPDATE SET status = $s, pending = $p, wake_at = $t, last_error = $e
+            """;
+        command.Parameters.AddWithValue("$w", workerKey);
+        command.Parameters.AddWithValue("$s", (int)mark.Status);
+        command.Parameters.AddWithValue("$p", mark.HasPendingWork ? 1 : 0);
+        command.Parameters.AddWithValue("$t", mark.WakeAt is { } at ? Micros(at) : DBNull.Value);
+        command.Parameters.AddWithValue("$e", (object?)mark.LastError ?? DBNull.Value);
+        command.ExecuteNonQuery();
+    }
+
+    private void WakeMark(SqliteTransaction transaction, long workerKey, DateTimeOffset wakeAt)
+    {
+        using var command = _writeConnection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO marks (worker, status, pending, wake_at, last_error) VALUES ($w, $s, 0, $t, NULL)
+            ON CONFLICT (worker) DO UPDATE SET wake_at = $t WHERE wake_at IS NULL OR wake_at > $t
+            """;
+        command.Parameters.AddWithValue("$w", workerKey);
+        command.Parameters.AddWithValue("$s", (int)WorkerStatus.Idle);
+        command.Parameters.AddWithValue("$t", Micros(wakeAt));
+        command.ExecuteNonQuery();
+    }
+
+    private bool CompletePromise(SqliteTransaction transaction, long workerKey, WriteOperation.CompletePromise complete)
+    {
+        using var command = _writeConnection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO promises (worker, promise, value) VALUES ($w, $p, $v) ON CONFLICT DO NOTHING";
+        command.Parameters.AddWithValue("$w", workerKey);
+        command.Parameters.AddWithValue("$p", complete.Promise);
+        command.Parameters.AddWithValue("$v", complete.Value.ToArray());
+        return command.ExecuteNonQuery() == 1;
+    }
+}

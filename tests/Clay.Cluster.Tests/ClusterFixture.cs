@@ -1,0 +1,56 @@
+using Clay.Cluster.Serialization;
+using Clay.Runtime.Components;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Hosting;
+using Clay.Runtime.Residency;
+using Clay.Runtime.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.TestingHost;
+
+namespace Clay.Cluster.Tests;
+
+/// <summary>
+/// Two silos in this process over one in-memory oplog store, with the worker grain as the server
+/// hosts it. Calls from the cluster client are serialized, so every request, reply, value and error
+/// crosses the wire the way it does between nodes.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    /// <summary>Shared by both silos, as a cluster's database is.</summary>
+    public static InMemoryOplogStore Store { get; } = new();
+
+    public static InMemoryComponentCatalog Catalog { get; } = CreateCatalog();
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSerializer(s => s.AddClaySerialization());
+            silo.Services.AddSingleton(_ => new WorkerServices(Store, Catalog, new WorkerExecutorOptions(), new ResidentWorkers()));
+        });
+        builder.ConfigureClient(client => client.Services.AddSerializer(s => s.AddClaySerialization()));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    private static InMemoryComponentCatalog CreateCatalog()
+    {
+        var catalog = new InMemoryComponentCatalog();
+        catalog.Add("test:cart", ComponentModel.FromType(typeof(Cart.ShoppingCart)), size: 1000);
+        return catalog;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

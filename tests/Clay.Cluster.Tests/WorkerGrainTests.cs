@@ -1,0 +1,83 @@
+using Clay.Cluster.Workers;
+using Clay.Runtime;
+using Clay.Runtime.Errors;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Values;
+
+namespace Clay.Cluster.Tests;
+
+/// <summary>The worker grain through a serializing client: the door, its typing and its errors, as a remote caller sees them.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class WorkerGrainTests(ClusterFixture fixture)
+{
+    private IWorkerGrain Grain(string name) => fixture.Client.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(new WorkerId("test:cart", name)));
+
+    private static InvokeRequest Wave(string function, params string[] args) =>
+        new(function, args, null, Guid.NewGuid().ToString(), Enqueue: false, MaxWait: TimeSpan.FromSeconds(30));
+
+    [Fact]
+    public async Task Values_cross_the_wire_in_both_directions_and_the_state_is_kept()
+    {
+        var grain = Grain("values");
+        await grain.InvokeAsync(Wave("initialize-cart", "\"ann\""));
+        var item = new Value.Record(new RecordField[]
+        {
+            new("product-id", new Value.String("p1")), new("name", new Value.String("Pen")), new("price", new Value.F32(1.5f)), new("quantity", new Value.U32(3)),
+        });
+        await grain.InvokeAsync(new InvokeRequest("add-item", null, [item], "typed-1", false, TimeSpan.FromSeconds(30)));
+
+        var reply = await grain.InvokeAsync(Wave("get-cart"));
+
+        Assert.Equal(InvocationState.Completed, reply.State);
+        Assert.Equal("get-cart-contents", reply.Function);
+        Assert.Equal(new Value.List(new Value[] { item }), reply.Result);
+    }
+
+    [Fact]
+    public async Task Errors_reach_a_remote_caller_as_clay_exceptions_with_their_codes()
+    {
+        var missing = await Assert.ThrowsAsync<WorkerNotFoundException>(() => Grain("nobody").GetAsync());
+        Assert.Equal(ErrorCodes.WorkerNotFound, missing.Code);
+        Assert.Contains("test:cart/nobody", missing.Message);
+
+        var unknown = await Assert.ThrowsAsync<FunctionNotFoundException>(() => Grain("nobody").InvokeAsync(Wave("drop-tables")));
+        Assert.Equal(ErrorCodes.FunctionNotFound, unknown.Code);
+        Assert.Contains("add-item", unknown.Message);
+    }
+
+    [Fact]
+    public async Task A_request_that_does_not_fit_the_signature_is_refused_and_creates_nothing()
+    {
+        var grain = Grain("refused");
+        var wave = await Assert.ThrowsAsync<ClayException>(() => grain.InvokeAsync(Wave("add-item", "{ product-id: 5 }")));
+        Assert.Equal(ErrorCodes.InvalidWaveValue, wave.Code);
+        var typed = await Assert.ThrowsAsync<ClayException>(() =>
+            grain.InvokeAsync(new InvokeRequest("update-item-quantity", null, [new Value.String("p1"), new Value.String("many")], "t", false, TimeSpan.FromSeconds(30))));
+        Assert.Equal(ErrorCodes.InvalidArguments, typed.Code);
+        Assert.Contains("quantity: u32", typed.Message);
+
+        await Assert.ThrowsAsync<WorkerNotFoundException>(grain.GetAsync);
+    }
+
+    [Fact]
+    public async Task Status_oplog_eviction_and_deletion_go_through_the_grain()
+    {
+        var grain = Grain("door");
+        await grain.InvokeAsync(Wave("initialize-cart", "\"bo\""));
+
+        var info = await grain.GetAsync();
+        Assert.Equal(new WorkerId("test:cart", "door"), info.Id);
+        Assert.True(info.Resident);
+        var page = await grain.ReadOplogAsync(1, 100, "initialize-cart");
+        Assert.Equal("exported-function-invoked", Assert.Single(page.Entries).Kind);
+
+        Assert.True(await grain.EvictAsync());
+        Assert.False((await grain.GetAsync()).Resident);
+        var completed = (await grain.ReadOplogAsync(1, 100, "exported-function-completed")).Entries.Single();
+        Assert.Equal("(unit)", completed.Fields.Single(f => f.Name == "result").Value);
+
+        await grain.DeleteAsync();
+        await Assert.ThrowsAsync<WorkerNotFoundException>(grain.GetAsync);
+        Assert.Equal(0, await ClusterFixture.Store.GetLastIndexAsync(new WorkerId("test:cart", "door")));
+    }
+}

@@ -1,0 +1,16 @@
+namespace Clay.Reliability;
+
+/// <summary>One operation a client made, and how it ended.</summary>
+internal sealed record Operation(string Worker, string Id, int Client, int Sequence, bool Charge)
+{
+    /// <summary>The server answered with its result.</summary>
+    public bool Acknowledged { get; set; }
+
+    /// <summary>The server answered with a definite failure (for a charge: its outcome was unknown after a crash).</summary>
+    public bool Refused { get; set; }
+
+    public int Attempts { get; set; }
+
+    /// <summary>The last answer that was neither a result nor a definite failure.</summary>
+    public string? LastError { get; set; }
+}

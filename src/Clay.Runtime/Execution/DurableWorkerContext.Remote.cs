@@ -74,6 +74,7 @@ internal sealed partial class DurableWorkerContext
     private async Task<Value> RunLiveAsync(string name, Value request, EffectKind kind, EffectOptions options,
         Func<CancellationToken, Task<Value>> run, CancellationToken cancellationToken)
     {
+        using var span = Diagnostics.ClayTelemetry.StartEffect(name, kind);
         if (kind == EffectKind.WriteRemote)
         {
             _writer.Append(new OplogEntry.BeginRemoteWrite(_writer.Now, name));
@@ -103,6 +104,7 @@ internal sealed partial class DurableWorkerContext
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
                 response = Failure(ex);
                 break;
             }

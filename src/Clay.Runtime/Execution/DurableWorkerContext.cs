@@ -87,9 +87,11 @@ internal sealed partial class DurableWorkerContext : WorkerContext
         var wakeAtMs = ((Value.S64)ReadLocal("clock::sleep", new Value.S64((long)duration.TotalMilliseconds),
             () => new Value.S64(_time.GetUtcNow().Add(duration).ToUnixTimeMilliseconds()))).V;
         var wakeAt = DateTimeOffset.FromUnixTimeMilliseconds(wakeAtMs);
-        if (!IsReplaying) _writer.Append(new OplogEntry.Suspend(_writer.Now, wakeAt));
+        var live = !IsReplaying;
+        if (live) _writer.Append(new OplogEntry.Suspend(_writer.Now, wakeAt));
         var remaining = wakeAt - _time.GetUtcNow();
         if (remaining <= TimeSpan.Zero) return;
+        using var span = live ? Diagnostics.ClayTelemetry.StartSleep(wakeAt) : null;
         _setStatus(WorkerStatus.Suspended);
         try
         {

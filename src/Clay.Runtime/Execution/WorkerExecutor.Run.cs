@@ -191,14 +191,17 @@ public sealed partial class WorkerExecutor
                 Finish(queued, null, IsBroken ? BrokenError() : new WorkerUnavailableException(Id, Status, _lastError));
                 continue;
             }
+            using var telemetry = Diagnostics.InvocationTelemetry.Start(Id, queued.FunctionName, queued.IdempotencyKey, queued.Parent, _logger);
             try
             {
                 var outcome = await ExecuteAsync(queued.FunctionName, queued.Arguments, queued.EncodedArguments, queued.IdempotencyKey, recordedAt: 0,
                     CancellationToken.None);
+                telemetry.Ended(outcome.ExceptionType);
                 Finish(queued, outcome, null);
             }
             catch (Exception ex)
             {
+                telemetry.Broke(ex);
                 IsBroken = true;
                 _lastError = ex.Message;
                 _logger.LogError(ex, "Worker {Worker} could not commit an invocation of {Function}", Id, queued.FunctionName);

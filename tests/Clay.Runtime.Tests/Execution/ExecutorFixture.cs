@@ -38,6 +38,9 @@ public sealed class ExecutorFixture : IAsyncDisposable
     /// <summary>How many idempotency keys each worker keeps (the executor's default when null).</summary>
     public int? IdempotencyKeys { get; set; }
 
+    /// <summary>The logger factory of the executors this fixture creates (one keeping warnings in <see cref="Warnings"/> when null).</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? Logging { get; set; }
+
     /// <summary>Warnings and errors the executors logged.</summary>
     public List<string> Warnings { get; } = [];
 
@@ -63,7 +66,7 @@ public sealed class ExecutorFixture : IAsyncDisposable
             HttpHandlerFactory = http ?? (() => new SocketsHttpHandler()),
             LogSink = (worker, index, entry) => { lock (Logs) Logs.Add((worker, index, entry.Message)); },
             SnapshotEvery = SnapshotEvery,
-            LoggerFactory = new ListLoggerFactory(Warnings),
+            LoggerFactory = Logging ?? new ListLoggerFactory(Warnings),
         });
         _open.Add(executor);
         return executor;

@@ -10,6 +10,7 @@ using Clay.Runtime.Storage;
 using Clay.Server.Api;
 using Clay.Server.Components;
 using Clay.Server.Dashboard;
+using Clay.Server.Health;
 using Clay.Server.Logs;
 using Clay.Server.Stats;
 using Clay.Server.Workers;
@@ -30,8 +31,7 @@ public static class ClayServer
     {
         Directory.CreateDirectory(options.DataDirectory);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        ServerTelemetry.ConfigureLogging(builder.Logging, options);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Clay", LogLevel.Information);
         // Orleans advises server GC at start-up; Clay chooses the workstation GC on purpose (smaller heaps per core).
@@ -42,7 +42,7 @@ public static class ClayServer
             k.Limits.MaxRequestBodySize = options.MaxPackageBytes + (1 << 20);
         });
 
-        using var bootstrapLogs = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
+        using var bootstrapLogs = ServerTelemetry.BootstrapLogging(options);
         var store = await SqliteOplogStore.OpenAsync(
             new SqliteStoreOptions { DatabasePath = Path.Combine(options.DataDirectory, "oplog.db") },
             bootstrapLogs.CreateLogger<SqliteOplogStore>());
@@ -80,7 +80,11 @@ public static class ClayServer
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResidencyManager>());
         // System.Runtime is the .NET runtime's own meter (GC heap, allocated bytes, thread pool, CPU time),
         // published by the runtime itself when a listener asks for it.
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ClayMetrics.MeterName, "System.Runtime").AddPrometheusExporter());
+        // The runtime's invocation and commit instruments share the meter's name (Clay).
+        var telemetry = builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ClayMetrics.MeterName, "System.Runtime").AddPrometheusExporter());
+        var tracing = ServerTelemetry.TracingEnabled(options);
+        if (tracing) telemetry.WithTracing(t => ServerTelemetry.ConfigureTracing(t, options));
+        builder.Services.AddClayHealthChecks();
         builder.Services.AddSingleton(sp => new ServerStatsRecorder(TimeProvider.System));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ServerStatsRecorder>());
         builder.Services.AddOpenApi();
@@ -92,6 +96,8 @@ public static class ClayServer
         {
             silo.Services.AddSerializer(serializer => serializer.AddClaySerialization());
             silo.UseLocalhostClustering(siloPort, gatewayPort);
+            // The grain call joins the REST request's trace, and the invocation the grain call's.
+            if (tracing) silo.AddActivityPropagation();
             silo.Configure<ClusterOptions>(o => { o.ClusterId = "clay"; o.ServiceId = "clay"; });
             silo.Configure<GrainCollectionOptions>(o =>
             {
@@ -124,6 +130,7 @@ public static class ClayServer
         if (token is not null) app.UseMiddleware<AccessTokenMiddleware>(token);
         app.MapOpenApi("/openapi/v1.json");
         app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapClayHealthChecks();
         app.MapGet("/health", () => new { status = "ok", version = typeof(ClayServer).Assembly.GetName().Version?.ToString(3) });
         app.MapComponentEndpoints();
         app.MapWorkerEndpoints();

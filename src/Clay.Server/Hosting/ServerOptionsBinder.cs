@@ -34,6 +34,9 @@ internal static class ServerOptionsBinder
         new("max-workers", (o, v) => o with { MaxWorkersPerComponent = Math.Max(1, ParseCount(v)) }),
         new("invocation-timeout", (o, v) => o with { InvocationTimeout = ServerOptions.ParseDuration(v) }),
         new("max-package-size", (o, v) => o with { MaxPackageBytes = ServerOptions.ParseSize(v) }),
+        new("log-format", (o, v) => o with { LogFormat = v is "text" or "json" ? v : throw Bad($"is text or json, not '{v}'") }),
+        new("otlp-endpoint", (o, v) => o with { OtlpEndpoint = ParseEndpoint(v) }),
+        new("trace-sample-ratio", (o, v) => o with { TraceSampleRatio = ParseRatio(v) }),
     ];
 
     /// <summary>The option of a configuration key (<c>MemoryBudget</c>, any case), or null.</summary>
@@ -75,6 +78,16 @@ internal static class ServerOptionsBinder
         var bytes = ServerOptions.ParseSize(text);
         return bytes is >= 1024 and <= 1L << 30 ? (int)bytes : throw Bad($"must be between 1KiB and 1GiB, not '{text}'");
     }
+
+    private static Uri ParseEndpoint(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw Bad($"needs an http:// or https:// URL such as http://localhost:4317, not '{text}'");
+
+    private static double ParseRatio(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var ratio) && ratio is >= 0 and <= 1
+            ? ratio
+            : throw Bad($"is a share between 0 and 1 (0.01 records one trace in a hundred), not '{text}'");
 
     private static int ParseCount(string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw Bad($"takes a whole number, not '{text}'");

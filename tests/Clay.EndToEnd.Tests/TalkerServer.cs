@@ -7,7 +7,7 @@ namespace Clay.EndToEnd.Tests;
 /// A real server with the component <c>demo:talker</c> deployed: the default template plus functions
 /// that write log lines while an invocation runs (durable sleeps between them keep it running).
 /// </summary>
-public sealed class TalkerServer : IAsyncLifetime
+public class TalkerServer : IAsyncLifetime
 {
     public const string Component = "demo:talker";
 
@@ -21,7 +21,8 @@ public sealed class TalkerServer : IAsyncLifetime
     {
         Directory.CreateDirectory(_root);
         Server = new ServerProcess(Path.Combine(_root, "data"));
-        await Server.StartAsync();
+        Configure(Server);
+        await Server.StartAsync(ServerArguments);
         Http.BaseAddress = new Uri(Server.Url);
         var clay = new ClayCli(Server.Url, Path.Combine(_root, "home"));
         await clay.OkAsync(_root, "app", "new", "talk", "csharp");
@@ -43,6 +44,9 @@ public sealed class TalkerServer : IAsyncLifetime
                     return ++_total;
                 }
 
+                /// <summary>Gets a URL through the durable HTTP client and returns the body.</summary>
+                public async Task<string> Fetch(string url) => await context.Http.GetStringAsync(new Uri(url));
+
                 /// <summary>Logs N lines of the given length as fast as it can.</summary>
                 public ulong Shout(uint lines, uint length)
                 {
@@ -54,7 +58,15 @@ public sealed class TalkerServer : IAsyncLifetime
         await clay.OkAsync(app, "app", "deploy");
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Arguments the server starts with.</summary>
+    protected virtual string[] ServerArguments => [];
+
+    /// <summary>Sets up the server process before it starts (environment variables, say).</summary>
+    protected virtual void Configure(ServerProcess server)
+    {
+    }
+
+    public virtual async Task DisposeAsync()
     {
         Http.Dispose();
         await Server.DisposeAsync();

@@ -12,7 +12,7 @@ namespace Clay.Benchmarks.Cli;
 /// </summary>
 public sealed class ClayHarness : IAsyncDisposable
 {
-    private readonly string[] _serverArgs;
+    private string[] _serverArgs;
     private Process _server;
 
     private ClayHarness(Process server, string root, string url, string[] serverArgs)
@@ -89,6 +89,13 @@ public sealed class ClayHarness : IAsyncDisposable
         }
         var server = await StartServerAsync(root, port, serverArgs);
         return new ClayHarness(server, root, $"http://127.0.0.1:{port}", serverArgs);
+    }
+
+    /// <summary>As <see cref="RestartAsync(Func{Task})"/>, starting it again with other arguments.</summary>
+    public Task RestartAsync(string[] serverArgs, Func<Task> whileStopped)
+    {
+        _serverArgs = serverArgs;
+        return RestartAsync(whileStopped);
     }
 
     /// <summary>Stops the server cleanly (SIGTERM), runs <paramref name="whileStopped"/>, and starts it again on the same port and data.</summary>

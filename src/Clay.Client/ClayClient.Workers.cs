@@ -32,6 +32,20 @@ public sealed partial class ClayClient
     public async Task DeleteWorkerAsync(string component, string worker, CancellationToken cancellationToken = default) =>
         await SendAsync(new HttpRequestMessage(HttpMethod.Delete, ApiPaths.Worker(component, worker)), cancellationToken);
 
+    /// <summary>
+    /// Completes promise <paramref name="promise"/> of a worker with <paramref name="value"/>, once: throws
+    /// <c>promise-not-found</c> for an id the worker never created, <c>promise-already-completed</c> the second time.
+    /// </summary>
+    public Task<PromiseCompletedDto> CompletePromiseAsync(string component, string worker, long promise, string value,
+        CancellationToken cancellationToken = default) =>
+        PostAsync(ApiPaths.Worker(component, worker) + "/promises/" + promise.ToString(CultureInfo.InvariantCulture) + "/complete",
+            new CompletePromiseDto(value), ClayJsonContext.Default.CompletePromiseDto, ClayJsonContext.Default.PromiseCompletedDto, cancellationToken);
+
+    /// <summary>Resumes a failed worker: its invocation is retried with a fresh count of attempts. Throws <c>worker-not-resumable</c> when it has not failed.</summary>
+    public Task<WorkerDto> ResumeWorkerAsync(string component, string worker, CancellationToken cancellationToken = default) =>
+        PostAsync(ApiPaths.Worker(component, worker) + "/resume", new CreateWorkerDto(null, null, null), ClayJsonContext.Default.CreateWorkerDto,
+            ClayJsonContext.Default.WorkerDto, cancellationToken);
+
     /// <summary>Drops an idle worker from memory now, as the memory budget would; it is rebuilt from its oplog on its next call. Throws <c>worker-busy</c> while it runs.</summary>
     public async Task EvictWorkerAsync(string component, string worker, CancellationToken cancellationToken = default) =>
         await SendAsync(new HttpRequestMessage(HttpMethod.Post, ApiPaths.Worker(component, worker) + "/evict"), cancellationToken);

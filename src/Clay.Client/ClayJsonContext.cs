@@ -18,5 +18,7 @@ namespace Clay.Client;
 [JsonSerializable(typeof(InvokeDto))]
 [JsonSerializable(typeof(InvokeResultDto))]
 [JsonSerializable(typeof(OplogPageDto))]
+[JsonSerializable(typeof(CompletePromiseDto))]
+[JsonSerializable(typeof(PromiseCompletedDto))]
 [JsonSerializable(typeof(ApiErrorBody))]
 public sealed partial class ClayJsonContext : JsonSerializerContext;

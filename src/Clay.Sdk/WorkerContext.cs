@@ -87,6 +87,22 @@ public abstract class WorkerContext
     /// <summary>Writes a durable informational log line.</summary>
     public void Log(string message) => Log(WorkerLogLevel.Info, message);
 
-    /// <summary>Waits durably: after a restart the worker still wakes at the recorded time.</summary>
+    /// <summary>
+    /// Waits durably: after a restart the worker still wakes at the recorded time. A sleep of a second
+    /// or more suspends the worker, which may leave memory while it sleeps and costs nothing meanwhile.
+    /// </summary>
     public abstract Task SleepAsync(TimeSpan duration, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Creates a promise: an id to hand to the outside world, which completes it once with a value
+    /// (<c>clay worker promise complete</c>, or the REST API), while the worker awaits it with
+    /// <see cref="AwaitPromiseAsync"/>.
+    /// </summary>
+    public abstract PromiseId CreatePromise();
+
+    /// <summary>
+    /// Waits for the promise's completion and returns its value. The worker is suspended meanwhile and
+    /// may leave memory; the completion wakes it, also across restarts, and is delivered once.
+    /// </summary>
+    public abstract Task<string> AwaitPromiseAsync(PromiseId promise, CancellationToken cancellationToken = default);
 }

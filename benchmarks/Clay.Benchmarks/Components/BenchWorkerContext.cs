@@ -29,4 +29,8 @@ internal sealed class BenchWorkerContext : WorkerContext
     }
 
     public override Task SleepAsync(TimeSpan duration, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public override PromiseId CreatePromise() => new(1);
+
+    public override Task<string> AwaitPromiseAsync(PromiseId promise, CancellationToken cancellationToken = default) => Task.FromResult("");
 }

@@ -21,6 +21,44 @@ public static class WorkerCommands
         command.Add(List());
         command.Add(Oplog());
         command.Add(Delete());
+        command.Add(Resume());
+        command.Add(Promise());
+        return command;
+    }
+
+    private static Command Resume()
+    {
+        var worker = WorkerArgument();
+        var command = new Command("resume", "Resume a failed worker: its interrupted invocation is retried from its oplog") { worker };
+        command.SetAction(async (result, ct) =>
+        {
+            var (component, name) = Targets.Worker(result.GetValue(worker)!);
+            using var client = GlobalOptions.Client(result);
+            var resumed = await client.ResumeWorkerAsync(component, name, ct);
+            GlobalOptions.Output(result).Write(resumed, ClayJsonContext.Default.WorkerDto, o =>
+                o.WriteLine($"Resumed worker {component}/{name} (status {resumed.Status})."));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Promise()
+    {
+        var worker = WorkerArgument();
+        var id = new Argument<long>("promise-id") { Description = "The promise's id, as the worker got it from CreatePromise" };
+        var value = new Argument<string>("value") { Description = "The value the waiting worker receives (text; JSON for example)" };
+        var complete = new Command("complete", "Complete a worker's promise, once; the worker waiting for it goes on") { worker, id, value };
+        complete.SetAction(async (result, ct) =>
+        {
+            var (component, name) = Targets.Worker(result.GetValue(worker)!);
+            using var client = GlobalOptions.Client(result);
+            var done = await client.CompletePromiseAsync(component, name, result.GetValue(id), result.GetValue(value)!, ct);
+            GlobalOptions.Output(result).Write(done, ClayJsonContext.Default.PromiseCompletedDto, o =>
+                o.WriteLine($"Completed promise {done.Promise} of worker {component}/{name}."));
+            return 0;
+        });
+        var command = new Command("promise", "Complete the promises workers wait for");
+        command.Add(complete);
         return command;
     }
 

@@ -30,4 +30,13 @@ public interface IWorkerGrain : IGrainWithStringKey
 
     /// <summary>Stops the worker and deletes its oplog.</summary>
     Task DeleteAsync();
+
+    /// <summary>Brings the worker into memory so that its pending work goes on; fails with <c>worker-not-found</c>.</summary>
+    Task WakeAsync();
+
+    /// <summary>Completes the worker's promise once; fails with <c>promise-not-found</c> or <c>promise-already-completed</c>.</summary>
+    Task CompletePromiseAsync(long promise, string value);
+
+    /// <summary>Resumes a failed worker; fails with <c>worker-not-resumable</c> when it has not failed.</summary>
+    Task<WorkerInfo> ResumeAsync();
 }

@@ -40,7 +40,21 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
         {
             return new InvokeReply(InvocationState.Running, request.IdempotencyKey, request.Function, null);
         }
+        catch (WorkerSuspendedException)
+        {
+            // It waits out of memory, or is retried from the oplog: it goes on under the same key.
+            return new InvokeReply(InvocationState.Running, request.IdempotencyKey, request.Function, null);
+        }
     }
+
+    /// <inheritdoc/>
+    public Task WakeAsync() => Activation.WakeAsync();
+
+    /// <inheritdoc/>
+    public Task CompletePromiseAsync(long promise, string value) => Activation.CompletePromiseAsync(promise, value);
+
+    /// <inheritdoc/>
+    public Task<WorkerInfo> ResumeAsync() => Activation.ResumeAsync();
 
     /// <inheritdoc/>
     public Task<WorkerInfo> GetAsync() => Activation.GetInfoAsync();

@@ -57,4 +57,14 @@ public static class ErrorCodes
     public const string Internal = "internal-error";
     /// <summary>The invocation did not finish within the time the caller waits; it goes on and keeps its key.</summary>
     public const string InvocationTimeout = "invocation-timeout";
+    /// <summary>The invocation waits (a durable sleep, a retry, a promise) in a worker that left memory; it goes on by itself and keeps its key.</summary>
+    public const string InvocationSuspended = "invocation-suspended";
+    /// <summary>No promise with that id was created by the worker.</summary>
+    public const string PromiseNotFound = "promise-not-found";
+    /// <summary>The promise was completed before; a promise is completed once.</summary>
+    public const string PromiseAlreadyCompleted = "promise-already-completed";
+    /// <summary>The worker cannot be resumed: it is neither failed nor interrupted.</summary>
+    public const string WorkerNotResumable = "worker-not-resumable";
+    /// <summary>A worker-to-worker call would wait on a worker already waiting for this call: the cycle would never end.</summary>
+    public const string CallCycle = "call-cycle";
 }

@@ -23,6 +23,7 @@ internal sealed partial class DurableWorkerContext
         try
         {
             await previous.ConfigureAwait(true);
+            ThrowIfRetrying();
             if (TryServeRemote(name, out var recorded, out var outcomeUnknown)) return recorded;
             if (outcomeUnknown)
             {
@@ -65,6 +66,12 @@ internal sealed partial class DurableWorkerContext
                     response = result.Response;
                     return true;
                 }
+                if (after.Value.Entry is OplogEntry.EndRemoteWrite)
+                {
+                    // That attempt failed transiently and the invocation was retried: run it again.
+                    _replay.Next();
+                    return false;
+                }
                 throw Diverged(after.Value, name);
             default:
                 throw Diverged(next.Value, name);
@@ -75,9 +82,10 @@ internal sealed partial class DurableWorkerContext
         Func<CancellationToken, Task<Value>> run, CancellationToken cancellationToken)
     {
         using var span = Diagnostics.ClayTelemetry.StartEffect(name, kind);
+        long begun = 0;
         if (kind == EffectKind.WriteRemote)
         {
-            _writer.Append(new OplogEntry.BeginRemoteWrite(_writer.Now, name));
+            begun = _writer.Append(new OplogEntry.BeginRemoteWrite(_writer.Now, name));
             await _writer.FlushAsync(cancellationToken).ConfigureAwait(true);
         }
 
@@ -101,6 +109,14 @@ internal sealed partial class DurableWorkerContext
                 {
                     _setStatus(WorkerStatus.Running);
                 }
+            }
+            catch (Exception ex) when (IsTransient(ex, cancellationToken))
+            {
+                // Out of attempts on a transient failure: the whole invocation is retried later. A
+                // begun write is closed without an outcome, so that the retry runs it again.
+                _writer.Append(new OplogEntry.Error(_writer.Now, "effect-failed", $"{name}: {ex.GetType().FullName}: {ex.Message}", attempt));
+                if (begun > 0) _writer.Append(new OplogEntry.EndRemoteWrite(_writer.Now, begun));
+                throw RetryRequested = new InvocationRetryException(name, ex);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {

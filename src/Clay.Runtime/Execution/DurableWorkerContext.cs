@@ -14,6 +14,7 @@ internal sealed partial class DurableWorkerContext : WorkerContext
 {
     private readonly OplogWriter _writer;
     private readonly ReplayLog _replay;
+    private readonly WorkerExecutor _host;
     private readonly TimeProvider _time;
     private readonly Action<WorkerStatus> _setStatus;
     private readonly Action<long, OplogEntry.Log>? _logSink;
@@ -21,7 +22,7 @@ internal sealed partial class DurableWorkerContext : WorkerContext
     private Task _effectTail = Task.CompletedTask;
 
     public DurableWorkerContext(WorkerIdentity identity, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment,
-        OplogWriter writer, ReplayLog replay, TimeProvider time, Func<HttpMessageHandler> httpHandlerFactory,
+        OplogWriter writer, ReplayLog replay, WorkerExecutor host, TimeProvider time, Func<HttpMessageHandler> httpHandlerFactory,
         Action<WorkerStatus> setStatus, Action<long, OplogEntry.Log>? logSink)
     {
         Identity = identity;
@@ -29,6 +30,7 @@ internal sealed partial class DurableWorkerContext : WorkerContext
         Environment = environment;
         _writer = writer;
         _replay = replay;
+        _host = host;
         _time = time;
         _setStatus = setStatus;
         _logSink = logSink;
@@ -45,6 +47,12 @@ internal sealed partial class DurableWorkerContext : WorkerContext
 
     /// <summary>The first divergence from the oplog, kept even if worker code caught the exception.</summary>
     public NondeterminismException? Divergence { get; private set; }
+
+    /// <summary>
+    /// Set when an effect exhausted its retries on a transient failure: the invocation is retried as a
+    /// whole, even if worker code caught the exception; every later effect of this attempt throws it.
+    /// </summary>
+    public InvocationRetryException? RetryRequested { get; private set; }
 
     /// <summary>True while recorded entries remain to be served.</summary>
     public bool IsReplaying => _replay.HasMore;
@@ -84,14 +92,22 @@ internal sealed partial class DurableWorkerContext : WorkerContext
 
     public override async Task SleepAsync(TimeSpan duration, CancellationToken cancellationToken = default)
     {
+        var recorded = _replay.PeekSignificant() is not null;
         var wakeAtMs = ((Value.S64)ReadLocal("clock::sleep", new Value.S64((long)duration.TotalMilliseconds),
             () => new Value.S64(_time.GetUtcNow().Add(duration).ToUnixTimeMilliseconds()))).V;
         var wakeAt = DateTimeOffset.FromUnixTimeMilliseconds(wakeAtMs);
-        var live = !IsReplaying;
-        if (live) _writer.Append(new OplogEntry.Suspend(_writer.Now, wakeAt));
+        // A recorded sleep that the history goes on after has ended; one at the end of the history
+        // is still under way, and waits only what remains of it.
+        if (recorded && _replay.PeekSignificant() is not null) return;
+        if (!recorded) _writer.Append(new OplogEntry.Suspend(_writer.Now, wakeAt));
         var remaining = wakeAt - _time.GetUtcNow();
         if (remaining <= TimeSpan.Zero) return;
-        using var span = live ? Diagnostics.ClayTelemetry.StartSleep(wakeAt) : null;
+        using var span = recorded ? null : Diagnostics.ClayTelemetry.StartSleep(wakeAt);
+        if (duration >= _host.DurableSleepThreshold)
+        {
+            await _host.WaitUntilAsync(wakeAt, WorkerStatus.Suspended, cancellationToken).ConfigureAwait(true);
+            return;
+        }
         _setStatus(WorkerStatus.Suspended);
         try
         {
@@ -101,6 +117,40 @@ internal sealed partial class DurableWorkerContext : WorkerContext
         {
             _setStatus(WorkerStatus.Running);
         }
+    }
+
+    public override PromiseId CreatePromise()
+    {
+        ThrowIfRetrying();
+        // The promise's id is the index of the entry that records its creation.
+        if (_replay.PeekSignificant() is { } next)
+        {
+            if (next.Entry is not OplogEntry.ImportedFunctionInvoked { FunctionName: PromiseCreate }) throw Diverged(next, PromiseCreate);
+            _replay.Next();
+            return new PromiseId(next.Index);
+        }
+        return new PromiseId(_writer.Append(new OplogEntry.ImportedFunctionInvoked(_writer.Now, PromiseCreate, Value.None, Value.None, EffectKind.ReadLocal)));
+    }
+
+    public override async Task<string> AwaitPromiseAsync(PromiseId promise, CancellationToken cancellationToken = default)
+    {
+        ThrowIfRetrying();
+        if (TryServeRecorded(PromiseAwait, out var recorded)) return ((Value.String)recorded).V;
+        var value = System.Text.Encoding.UTF8.GetString(await _host.AwaitPromiseAsync(promise.Value, cancellationToken).ConfigureAwait(true));
+        _writer.Append(new OplogEntry.ImportedFunctionInvoked(_writer.Now, PromiseAwait, new Value.S64(promise.Value), new Value.String(value),
+            EffectKind.ReadRemote));
+        return value;
+    }
+
+    /// <summary>The effect name that records a promise's creation.</summary>
+    internal const string PromiseCreate = "promise::create";
+
+    /// <summary>The effect name that records a promise's completion value.</summary>
+    internal const string PromiseAwait = "promise::await";
+
+    private void ThrowIfRetrying()
+    {
+        if (RetryRequested is { } retry) throw retry;
     }
 
     public override async Task<T> RunAsync<T>(string name, Func<CancellationToken, Task<T>> effect, EffectOptions? options = null,
@@ -118,6 +168,7 @@ internal sealed partial class DurableWorkerContext : WorkerContext
     /// <summary>Serves a local effect from the oplog, or computes and records it.</summary>
     private Value ReadLocal(string name, Value request, Func<Value> compute)
     {
+        ThrowIfRetrying();
         if (TryServeRecorded(name, out var recorded)) return recorded;
         var value = compute();
         _writer.Append(new OplogEntry.ImportedFunctionInvoked(_writer.Now, name, request, value, EffectKind.ReadLocal));

@@ -9,9 +9,15 @@ namespace Clay.Runtime.Execution;
 /// <param name="encodedArguments">The same arguments encoded once (<c>OplogCodec.EncodeArguments</c>): what the oplog records.</param>
 /// <param name="idempotencyKey">The key.</param>
 /// <param name="pendingIndex">The index of its <c>pending-worker-invocation</c> entry when it was enqueued durably, else 0.</param>
+/// <param name="recordedAt">
+/// The index of its <c>exported-function-invoked</c> entry when it had started before the worker was
+/// last closed (it resumes: replayed up to where it stopped, then live), else 0.
+/// </param>
 internal sealed class QueuedInvocation(string functionName, EquatableArray<Value> arguments, byte[] encodedArguments, string idempotencyKey,
-    long pendingIndex = 0)
+    long pendingIndex = 0, long recordedAt = 0)
 {
+    public long RecordedAt { get; } = recordedAt;
+
     public string FunctionName { get; } = functionName;
 
     public EquatableArray<Value> Arguments { get; } = arguments;

@@ -3,6 +3,7 @@ using Clay.Runtime.Oplog;
 using Clay.Runtime.Storage;
 using Clay.Runtime.Types;
 using Clay.Runtime.Values;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Clay.Runtime.Execution;
@@ -17,6 +18,7 @@ public sealed partial class WorkerExecutor
     /// </summary>
     private async Task RecoverAsync(RecoveryWindow window, CancellationToken cancellationToken)
     {
+        QueuedInvocation? resumed = null;
         try
         {
             _replay.Next(); // the create entry
@@ -47,8 +49,17 @@ public sealed partial class WorkerExecutor
                 _lastSnapshotIndex = taken.Index;
             }
 
+            // The invocation that had started but not ended is not run here: it resumes first in the
+            // queue, so that opening the worker does not wait for it (it may sleep for days).
+            var open = OpenInvocation.Find(window.Replayed, _options.InvocationRetry);
             while (_replay.HasMore)
             {
+                if (open is not null && _replay.Peek()!.Value.Index == open.Index)
+                {
+                    _replay.Next();
+                    resumed = Resume(open);
+                    break;
+                }
                 var (index, entry) = _replay.Next();
                 await ApplyHistoryAsync(index, entry, execute: true, cancellationToken);
             }
@@ -66,10 +77,17 @@ public sealed partial class WorkerExecutor
             return;
         }
 
-        if (Status != WorkerStatus.Exited) Status = WorkerStatus.Idle;
+        if (Status is not (WorkerStatus.Exited or WorkerStatus.Failed)) Status = WorkerStatus.Idle;
         MeasureMemory(force: true);
+        if (resumed is not null)
+        {
+            _queued.Add(resumed.IdempotencyKey, resumed);
+            _queue.Writer.TryWrite(resumed);
+        }
         RequeuePending(window.Read);
-        _processing = Task.Run(ProcessAsync, CancellationToken.None);
+        // The loop outlives the call that brought the worker into memory: it must not carry that
+        // call's span or logging scopes into every later invocation (each sets its own).
+        using (ExecutionContext.SuppressFlow()) _processing = Task.Run(ProcessAsync, CancellationToken.None);
     }
 
     /// <summary>
@@ -177,6 +195,7 @@ public sealed partial class WorkerExecutor
                 var queued = new QueuedInvocation(pending.FunctionName, pending.Arguments, Oplog.Codec.OplogCodec.EncodeArguments(pending.Arguments),
                     pending.IdempotencyKey, index);
                 _queued.Add(pending.IdempotencyKey, queued);
+                Interlocked.Increment(ref _durablePending);
                 _queue.Writer.TryWrite(queued);
             }
         }
@@ -186,18 +205,48 @@ public sealed partial class WorkerExecutor
     {
         await foreach (var queued in _queue.Reader.ReadAllAsync())
         {
-            if (IsBroken || Status is WorkerStatus.Failed or WorkerStatus.Exited)
+            if (IsBroken || _restarting || Status is WorkerStatus.Failed or WorkerStatus.Exited)
             {
-                Finish(queued, null, IsBroken ? BrokenError() : new WorkerUnavailableException(Id, Status, _lastError));
+                Finish(queued, null, IsBroken ? BrokenError()
+                    : _restarting ? new WorkerSuspendedException(Id, "is being retried from its oplog")
+                    : new WorkerUnavailableException(Id, Status, _lastError));
                 continue;
             }
-            using var telemetry = Diagnostics.InvocationTelemetry.Start(Id, queued.FunctionName, queued.IdempotencyKey, queued.Parent, _logger);
+            using var telemetry = Diagnostics.InvocationTelemetry.Start(Id, queued.FunctionName, queued.IdempotencyKey, queued.Parent,
+                resumed: queued.RecordedAt > 0, _logger);
+            lock (_gate) _running = queued;
             try
             {
-                var outcome = await ExecuteAsync(queued.FunctionName, queued.Arguments, queued.EncodedArguments, queued.IdempotencyKey, recordedAt: 0,
-                    CancellationToken.None);
+                if (queued.RecordedAt > 0 && _retryAt is { } retryAt)
+                {
+                    // A retry waits out its delay first, suspended like a sleep.
+                    await WaitUntilAsync(retryAt, WorkerStatus.Retrying, CancellationToken.None).WaitAsync(_abandon.Token);
+                    _retryAt = null;
+                }
+                else if (queued.RecordedAt == 0)
+                {
+                    _retryAttempts = 0;
+                }
+                _open = true;
+                if (queued.PendingIndex > 0) Interlocked.Decrement(ref _durablePending);
+                var outcome = await ExecuteAsync(queued.FunctionName, queued.Arguments, queued.EncodedArguments, queued.IdempotencyKey,
+                    recordedAt: queued.RecordedAt, CancellationToken.None);
                 telemetry.Ended(outcome.ExceptionType);
                 Finish(queued, outcome, null);
+            }
+            catch (WorkerSuspendedException suspended)
+            {
+                // Retried from the oplog: nothing more runs in this executor.
+                telemetry.Suspended();
+                Finish(queued, null, suspended);
+                break;
+            }
+            catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
+            {
+                // Closed while the invocation waited: it resumes from the oplog when the worker wakes.
+                telemetry.Suspended();
+                Finish(queued, null, new WorkerSuspendedException(Id, "left memory while its invocation waits"));
+                break;
             }
             catch (Exception ex)
             {
@@ -207,6 +256,10 @@ public sealed partial class WorkerExecutor
                 _logger.LogError(ex, "Worker {Worker} could not commit an invocation of {Function}", Id, queued.FunctionName);
                 Finish(queued, null, ex);
             }
+            finally
+            {
+                lock (_gate) _running = null;
+            }
         }
 
         // Shutting down: what is still queued was not started. Awaited callers get an error they
@@ -215,7 +268,9 @@ public sealed partial class WorkerExecutor
         {
             foreach (var queued in _queued.Values)
             {
-                queued.Completion.TrySetException(new ClayException(ErrorCodes.Cancelled, $"worker {Id} stopped before running this invocation"));
+                queued.Completion.TrySetException(queued.RecordedAt > 0 || queued.PendingIndex > 0
+                    ? new WorkerSuspendedException(Id, "stopped before running this invocation")
+                    : new ClayException(ErrorCodes.Cancelled, $"worker {Id} stopped before running this invocation"));
             }
             _queued.Clear();
         }
@@ -256,14 +311,20 @@ public sealed partial class WorkerExecutor
         Status = WorkerStatus.Running;
         Value? result = null;
         Exception? failure = null;
+        var instance = _instance!;
+        var running = _scheduler.Run(async () =>
+        {
+            _context.MakeCurrent();
+            return await function.InvokeAsync(instance, arguments.AsImmutableArray());
+        });
         try
         {
-            var instance = _instance!;
-            result = await _scheduler.Run(async () =>
-            {
-                _context.MakeCurrent();
-                return await function.InvokeAsync(instance, arguments.AsImmutableArray());
-            });
+            // A worker closed while the invocation waits abandons it: its code never runs on.
+            result = await running.WaitAsync(_abandon.Token);
+        }
+        catch (OperationCanceledException) when (_abandon.IsCancellationRequested && !running.IsCompleted)
+        {
+            throw;
         }
         catch (Exception ex)
         {
@@ -285,6 +346,11 @@ public sealed partial class WorkerExecutor
             _replay.Next();
             endedAt = recorded.Index;
         }
+        else if (failure is not null && (_context.RetryRequested is not null || failure is Sdk.TransientException))
+        {
+            await RetryLaterAsync(functionName, _context.RetryRequested ?? failure, cancellationToken);
+            throw new UnreachableException();
+        }
         else
         {
             // The end entry is encoded once: its size is checked on the bytes that are written.
@@ -298,6 +364,7 @@ public sealed partial class WorkerExecutor
                 encoded = Oplog.Codec.OplogCodec.Encode(new OplogEntry.ExportedFunctionFailed(_writer.Now, outcome.ExceptionType!, outcome.ExceptionMessage!));
             }
             endedAt = _writer.AppendEncoded(encoded);
+            _open = false;
             MeasureMemory(force: false);
             MaybeSnapshot(key);
             await FlushOrBreakAsync(cancellationToken);

@@ -44,6 +44,8 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private Task _processing = Task.CompletedTask;
     private long _lastActivityTimestamp;
     private (long Index, string Key)? _restoring;
+    private QueuedInvocation? _running;
+    private bool _restarting;
 
     private WorkerExecutor(WorkerId id, IOplogStore store, WorkerExecutorOptions options, OplogWriter writer, LoadedComponent component,
         OplogEntry.Create created, ReplayLog replay)
@@ -57,6 +59,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         _created = created;
         _replay = replay;
         _context = NewContext();
+        _writer.Marks = CurrentMark;
         _completed = new CompletedInvocations(options.IdempotencyKeys);
         _lastActivityTimestamp = options.Time.GetTimestamp();
     }
@@ -79,6 +82,12 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     /// so this executor takes no more invocations and the worker must be opened again.
     /// </summary>
     public bool IsBroken { get; private set; }
+
+    /// <summary>
+    /// True when this executor takes no more invocations and the worker must be opened again: its
+    /// oplog could not be written, or its invocation is being retried from the oplog.
+    /// </summary>
+    public bool MustReopen => IsBroken || Volatile.Read(ref _restarting);
 
     /// <summary>True while an invocation runs or waits in the queue.</summary>
     public bool IsBusy
@@ -141,7 +150,11 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         {
             window = await RecoveryWindow.ReadAsync(id, store, lastIndex, useSnapshot, options.IdempotencyKeys, cancellationToken);
             component = await catalog.GetAsync(id.Component, window.Create.ComponentVersion, cancellationToken);
-            writer = new OplogWriter(id, store, lastIndex, options.Time, options.Limits.MaxEntryBytes);
+            writer = new OplogWriter(id, store, lastIndex, options.Time, options.Limits.MaxEntryBytes)
+            {
+                // What the store says now, so the first commit that changes it is sent.
+                StoredMark = await store.GetMarkAsync(id, cancellationToken) ?? WorkerMark.Idle,
+            };
         }
 
         var executor = new WorkerExecutor(id, store, options, writer, component, window.Create, new ReplayLog(window.Replayed));
@@ -183,7 +196,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     public WorkerInfo GetInfo()
     {
         int pending;
-        lock (_gate) pending = Math.Max(0, _queued.Count - (Status == WorkerStatus.Running ? 1 : 0));
+        lock (_gate) pending = Math.Max(0, _queued.Count - (_running is not null ? 1 : 0));
         return new WorkerInfo(Id, _component.Version, _component.Size, Status, _created.Timestamp, _created.Arguments.ToArray(),
             _created.Environment.ToArray(), pending, _retryCount, _lastError, _writer.LastIndex, Interlocked.Read(ref _memoryAtStartup),
             Interlocked.Read(ref _memoryNow), Resident: true);
@@ -195,6 +208,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
+        Close();
         _queue.Writer.TryComplete();
         await _processing.ConfigureAwait(false);
     }
@@ -204,6 +218,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         lock (_gate)
         {
             if (IsBroken) throw BrokenError();
+            if (_restarting) throw new WorkerSuspendedException(Id, "is being retried from its oplog");
             if (Status is WorkerStatus.Failed or WorkerStatus.Exited) throw new WorkerUnavailableException(Id, Status, _lastError);
             if (_completed.TryGet(key, out var done)) return (null, done);
             if (_queued.TryGetValue(key, out var existing)) return (existing, null);
@@ -229,6 +244,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
                 ? _writer.AppendEncoded(Oplog.Codec.OplogCodec.EncodeInvocation(OplogEntryKind.PendingWorkerInvocation, _writer.Now, functionName, encoded, key))
                 : 0;
             var queued = new QueuedInvocation(functionName, values, encoded, key, pendingIndex);
+            if (pending) Interlocked.Increment(ref _durablePending);
             _queued.Add(key, queued);
             if (!_queue.Writer.TryWrite(queued))
             {
@@ -264,7 +280,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private DurableWorkerContext NewContext() => new(
         new WorkerIdentity(Id.Component, Id.Worker), _created.Arguments.ToArray(),
         _created.Environment.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
-        _writer, _replay, _options.Time, _options.HttpHandlerFactory, SetStatusFromContext,
+        _writer, _replay, this, _options.Time, _options.HttpHandlerFactory, SetStatusFromContext,
         LogSink());
 
     /// <summary>Where live log lines go: the host's logger, then <see cref="WorkerExecutorOptions.LogSink"/>.</summary>

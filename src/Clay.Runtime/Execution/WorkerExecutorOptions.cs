@@ -50,4 +50,23 @@ public sealed record WorkerExecutorOptions
     /// refuse the creation. Null admits every worker.
     /// </summary>
     public Action<WorkerId>? AdmitNewWorker { get; init; }
+
+    /// <summary>
+    /// Wakes workers that wait for time while they are out of memory (durable sleeps, retries):
+    /// told the wake-up time whenever a worker starts waiting. Null: waiting workers are woken only
+    /// while they stay in memory, or by the next call.
+    /// </summary>
+    public IWorkerWakeUps? WakeUps { get; init; }
+
+    /// <summary>
+    /// A sleep at least this long suspends the worker durably: its wake-up time is stored, and it may
+    /// be dropped from memory while it sleeps. Shorter sleeps wait in memory (still recorded).
+    /// </summary>
+    public TimeSpan DurableSleepThreshold { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How an invocation that failed for a transient reason is retried as a whole (a worker's
+    /// environment may override it: see docs/durability.md). Exhausted, the worker is failed.
+    /// </summary>
+    public Sdk.RetryPolicy InvocationRetry { get; init; } = new(5, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), 2.0);
 }

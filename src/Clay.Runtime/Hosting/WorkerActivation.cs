@@ -30,7 +30,7 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
     {
         get
         {
-            lock (_gate) return _executor is { IsBroken: false } executor ? executor : null;
+            lock (_gate) return _executor is { MustReopen: false } executor ? executor : null;
         }
     }
 
@@ -69,6 +69,47 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
     public async Task<bool> ExistsAsync(CancellationToken cancellationToken = default) =>
         Resident is not null || await services.Store.GetLastIndexAsync(Id, cancellationToken) > 0;
 
+    /// <summary>
+    /// Brings the worker into memory if it is not there, so that what it has to do — an invocation
+    /// to resume, a retry, a sleep that ended — goes on. Used by start-up recovery and wake-ups.
+    /// </summary>
+    /// <exception cref="WorkerNotFoundException">It does not exist (any more).</exception>
+    public async Task WakeAsync(CancellationToken cancellationToken = default) => (await OpenCoreAsync(null, cancellationToken)).WakeIfDue();
+
+    /// <summary>
+    /// Completes the worker's promise <paramref name="promise"/> with <paramref name="value"/>, durably and
+    /// once, and wakes the worker if it waits for it.
+    /// </summary>
+    /// <exception cref="WorkerNotFoundException">The worker does not exist.</exception>
+    /// <exception cref="Errors.ClayException"><c>promise-not-found</c>, <c>promise-already-completed</c>.</exception>
+    public async Task CompletePromiseAsync(long promise, string value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var promises = services.Store as Storage.IPromiseStore
+            ?? throw new Errors.ClayException(Errors.ErrorCodes.StorageUnavailable, "this oplog store cannot keep promises");
+        await Promises.CheckCreatedAsync(services.Store, Id, promise, cancellationToken);
+        var now = services.Options.Time.GetUtcNow();
+        if (!await promises.CompleteAsync(Id, promise, System.Text.Encoding.UTF8.GetBytes(value), now, cancellationToken))
+        {
+            throw new Errors.ClayException(Errors.ErrorCodes.PromiseAlreadyCompleted, $"promise {promise} of worker {Id} was completed before; a promise is completed once");
+        }
+        if (Resident is { } executor) executor.PromiseCompleted(promise);
+        else services.Options.WakeUps?.WakeAt(Id, now);
+    }
+
+    /// <summary>
+    /// Resumes a failed worker: its interrupted invocation is retried from the oplog, with a fresh
+    /// count of attempts.
+    /// </summary>
+    /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
+    /// <exception cref="Errors.ClayException"><c>worker-not-resumable</c>: it has not failed.</exception>
+    public async Task<WorkerInfo> ResumeAsync(CancellationToken cancellationToken = default)
+    {
+        var executor = await OpenCoreAsync(null, cancellationToken);
+        await executor.ResumeAsync(cancellationToken);
+        return (await OpenCoreAsync(null, cancellationToken)).GetInfo();
+    }
+
     /// <summary>Drops the worker from memory if it is idle; nothing is saved. False when it is busy or not in memory.</summary>
     public async ValueTask<bool> EvictAsync()
     {
@@ -76,7 +117,7 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
         lock (_gate)
         {
             executor = _executor;
-            if (executor is null || executor.IsBusy || !_arrivals.IsCompleted) return false;
+            if (executor is null || !executor.IsEvictable || !_arrivals.IsCompleted) return false;
             _executor = null;
         }
         await CloseAsync(executor);
@@ -122,7 +163,7 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
         TaskCompletionSource accepted;
         lock (_gate)
         {
-            if (_arrivals.IsCompleted && _executor is { IsBroken: false } executor)
+            if (_arrivals.IsCompleted && _executor is { MustReopen: false } executor)
             {
                 // Nobody ahead is waiting for the worker to open: accept right away, on this thread.
                 services.Residency.Touch(Id);
@@ -202,7 +243,7 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
             WorkerExecutor? broken = null;
             lock (_gate)
             {
-                if (_executor is { IsBroken: false } open) return open;
+                if (_executor is { MustReopen: false } open) return open;
                 if (_executor is not null)
                 {
                     broken = _executor;
@@ -238,7 +279,7 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
                         services.Residency.Add(executor);
                     }
                 }
-                if (ReferenceEquals(_executor, executor) && !executor.IsBroken) return executor;
+                if (ReferenceEquals(_executor, executor) && !executor.MustReopen) return executor;
             }
         }
     }

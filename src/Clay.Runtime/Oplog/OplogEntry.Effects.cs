@@ -46,14 +46,17 @@ public abstract partial record OplogEntry
         }
     }
 
-    /// <summary>The effect begun at <paramref name="BeginIndex"/> finished.</summary>
+    /// <summary>
+    /// The write begun at <paramref name="BeginIndex"/> ended without an outcome: it failed transiently
+    /// on every attempt and its invocation is retried, which runs the write again.
+    /// </summary>
     public sealed record EndRemoteWrite(DateTimeOffset Timestamp, long BeginIndex) : OplogEntry(Timestamp)
     {
         /// <inheritdoc/>
         public override OplogEntryKind Kind => OplogEntryKind.EndRemoteWrite;
 
         /// <inheritdoc/>
-        public override ReplayRole Role => ReplayRole.Marker;
+        public override ReplayRole Role => ReplayRole.Step;
 
         internal override void Describe(OplogEntryFields d)
         {

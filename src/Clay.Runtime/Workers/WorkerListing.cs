@@ -28,7 +28,7 @@ public static class WorkerListing
         await foreach (var id in store.ListWorkersAsync(component, cancellationToken))
         {
             if (cursor is not null && string.CompareOrdinal(id.Worker, cursor) <= 0) continue;
-            var info = residency.TryGet(id) is { IsBroken: false } executor
+            var info = residency.TryGet(id) is { MustReopen: false } executor
                 ? executor.GetInfo()
                 : await WorkerRecords.ReadAsync(store, id, residency.LastKnown(id), withMemory: false, cancellationToken);
             var subject = new WorkerFilterSubject(id.Worker, info.ComponentVersion, info.Status.ToString(), info.CreatedAt,

@@ -41,7 +41,10 @@ public static class WorkerRecords
             }
         }
         if (create is null) throw new OplogCorruptException(worker, 1, "the first entry is not a create entry");
-        var (status, error) = lastKnown ?? (WorkerStatus.Idle, null);
+        // Left memory in this process: as it left. Else as its stored mark says (failed, suspended,
+        // retrying…, also after a restart), or idle.
+        var (status, error) = lastKnown
+            ?? (await store.GetMarkAsync(worker, cancellationToken) is { } mark ? (mark.Status, mark.LastError) : (WorkerStatus.Idle, null));
         return new WorkerInfo(worker, create.ComponentVersion, create.ComponentSize, status, create.Timestamp, create.Arguments.ToArray(),
             create.Environment.ToArray(), 0, 0, error, length, memoryAtStartup, memoryNow, Resident: false);
     }

@@ -30,7 +30,25 @@ public static class WorkerEndpoints
         workers.MapPost("/{worker}/invoke", InvokeAsync).Produces<InvokeResultDto>();
         workers.MapPost("/{worker}/evict", EvictAsync);
         workers.MapGet("/{worker}/oplog", ReadOplogAsync);
+        workers.MapPost("/{worker}/promises/{promise}/complete", CompletePromiseAsync);
+        workers.MapPost("/{worker}/resume", ResumeAsync);
     }
+
+    private static async Task<PromiseCompletedDto> CompletePromiseAsync(string component, string worker, string promise, CompletePromiseDto body,
+        IGrainFactory grains)
+    {
+        var id = Id(component, worker);
+        if (!long.TryParse(promise, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number < 1)
+        {
+            throw new ClayException(ErrorCodes.PromiseNotFound, $"'{promise}' is not a promise id: ids are positive numbers, as the worker got them from CreatePromise");
+        }
+        if (body.Value is null) throw new ClayException(ServerErrorCodes.InvalidRequest, "the request gives no value to complete the promise with");
+        await Grain(grains, id).CompletePromiseAsync(number, body.Value);
+        return new PromiseCompletedDto(id.Component, id.Worker, number);
+    }
+
+    private static async Task<WorkerDto> ResumeAsync(string component, string worker, IGrainFactory grains) =>
+        ToDto(await Grain(grains, Id(component, worker)).ResumeAsync());
 
     internal static WorkerId Id(string component, string worker) =>
         new(Names.ValidateComponent(Uri.UnescapeDataString(component)), Names.ValidateWorker(Uri.UnescapeDataString(worker)));

@@ -1,16 +1,15 @@
 namespace Clay.Server.Health;
 
 /// <summary>
-/// Whether the server is still bringing back workers after a start: the readiness check answers
-/// "not ready" until whatever recovers workers at start-up (the workers the store marks as having
-/// work to continue) says it is done. A server with nothing to recover is ready at once.
+/// Whether start-up recovery is under way: from the server's start until the workers the store marks
+/// as having work to continue (an invocation running or queued, a retry, a sleep) have been listed
+/// and handed to the wake-up clock. The readiness check answers "not ready" meanwhile.
 /// </summary>
 public sealed class RecoveryProgress
 {
     private readonly Lock _gate = new();
-    private long _total;
-    private long _done;
     private bool _running;
+    private DateTimeOffset _since;
 
     /// <summary>True from <see cref="Begin"/> until <see cref="Finish"/>.</summary>
     public bool IsRecovering
@@ -18,27 +17,28 @@ public sealed class RecoveryProgress
         get { lock (_gate) return _running; }
     }
 
-    /// <summary>Workers recovered so far, and how many there are, while recovering.</summary>
-    public (long Done, long Total) Counts
+    /// <summary>When the recovery under way began.</summary>
+    public DateTimeOffset Since
     {
-        get { lock (_gate) return (_done, _total); }
+        get { lock (_gate) return _since; }
     }
 
-    /// <summary>Start-up recovery begins with <paramref name="workers"/> workers to bring back.</summary>
-    public void Begin(long workers)
+    /// <summary>How many workers the last recovery handed on.</summary>
+    public int Workers { get; private set; }
+
+    /// <summary>Start-up recovery begins.</summary>
+    public void Begin(DateTimeOffset now)
     {
-        lock (_gate) (_running, _total, _done) = (true, workers, 0);
+        lock (_gate) (_running, _since) = (true, now);
     }
 
-    /// <summary>One more worker is back.</summary>
-    public void Recovered()
+    /// <summary>Start-up recovery is over: <paramref name="workers"/> workers were handed to the wake-up clock.</summary>
+    public void Finish(int workers)
     {
-        lock (_gate) _done++;
-    }
-
-    /// <summary>Start-up recovery is over.</summary>
-    public void Finish()
-    {
-        lock (_gate) _running = false;
+        lock (_gate)
+        {
+            _running = false;
+            Workers = workers;
+        }
     }
 }

@@ -65,7 +65,12 @@ public static class ClayServer
             IdempotencyKeys = options.IdempotencyKeys,
             Limits = options.Limits,
             AdmitNewWorker = quota.Admit,
+            WakeUps = sp.GetRequiredService<WakeUpTimers>(),
         });
+        builder.Services.AddSingleton(sp => new WakeUpTimers(
+            (worker, _) => sp.GetRequiredService<IGrainFactory>().GetGrain<IWorkerGrain>(WorkerGrainKey.Of(worker)).WakeAsync(),
+            TimeProvider.System, sp.GetRequiredService<ILogger<WakeUpTimers>>()));
+        builder.Services.AddHostedService<StartupRecovery>();
         builder.Services.AddSingleton<ResidentWorkers>();
         builder.Services.AddSingleton(sp => new WorkerServices(store, sp.GetRequiredService<IComponentCatalog>(),
             sp.GetRequiredService<WorkerExecutorOptions>(), sp.GetRequiredService<ResidentWorkers>())

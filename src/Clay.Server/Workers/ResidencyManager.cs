@@ -11,8 +11,10 @@ namespace Clay.Server.Workers;
 /// memory (<see cref="WorkerInfo.MemoryNow"/>) plus a fixed <see cref="OverheadBytes"/> for the
 /// executor, grain and queues around it. When the total exceeds the budget, idle workers are
 /// evicted least recently used first until it is back under 90 % of the budget. A worker that is
-/// running, suspended in a sleep, retrying, or has invocations queued is never evicted. Eviction
-/// saves nothing: the worker's oplog already holds everything, and its next invocation replays it.
+/// running or has invocations waiting in memory is never evicted; one whose invocation waits
+/// durably (a long sleep, a retry, a promise) is (<see cref="WorkerExecutor.IsEvictable"/>). Eviction
+/// saves nothing: the worker's oplog already holds everything, and it is replayed when it is next
+/// called or wakes.
 /// Workers idle longer than <c>--max-idle</c> are dropped by Orleans' activation collection.
 /// The budget is checked every <see cref="ActivePeriod"/> while the resident set changes and
 /// backs off to every <see cref="IdlePeriod"/> while it does not.
@@ -75,7 +77,7 @@ public sealed class ResidencyManager(ResidentWorkers resident, IGrainFactory gra
         foreach (var (executor, _) in workers.OrderBy(w => w.LastUsed))
         {
             if (used <= target || cancellationToken.IsCancellationRequested) break;
-            if (executor.IsBusy || executor.Status is not (WorkerStatus.Idle or WorkerStatus.Failed or WorkerStatus.Exited)) continue;
+            if (!executor.IsEvictable) continue;
             var cost = executor.MemoryNow + OverheadBytes;
             if (await grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(executor.Id)).EvictAsync())
             {

@@ -34,4 +34,8 @@ internal sealed class ScriptedWorkerContext : WorkerContext
     }
 
     public override Task SleepAsync(TimeSpan duration, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public override PromiseId CreatePromise() => new(++_ticks);
+
+    public override Task<string> AwaitPromiseAsync(PromiseId promise, CancellationToken cancellationToken = default) => Task.FromResult($"promise {promise}");
 }

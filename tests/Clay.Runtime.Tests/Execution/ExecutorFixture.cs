@@ -41,6 +41,12 @@ public sealed class ExecutorFixture : IAsyncDisposable
     /// <summary>The logger factory of the executors this fixture creates (one keeping warnings in <see cref="Warnings"/> when null).</summary>
     public Microsoft.Extensions.Logging.ILoggerFactory? Logging { get; set; }
 
+    /// <summary>Wakes workers that wait for time (none when null).</summary>
+    public IWorkerWakeUps? WakeUps { get; set; }
+
+    /// <summary>The invocation retry policy of the executors this fixture creates (the executor's default when null).</summary>
+    public Clay.Sdk.RetryPolicy? InvocationRetry { get; set; }
+
     /// <summary>Warnings and errors the executors logged.</summary>
     public List<string> Warnings { get; } = [];
 
@@ -67,6 +73,8 @@ public sealed class ExecutorFixture : IAsyncDisposable
             LogSink = (worker, index, entry) => { lock (Logs) Logs.Add((worker, index, entry.Message)); },
             SnapshotEvery = SnapshotEvery,
             LoggerFactory = Logging ?? new ListLoggerFactory(Warnings),
+            WakeUps = WakeUps,
+            InvocationRetry = InvocationRetry ?? defaults.InvocationRetry,
         });
         _open.Add(executor);
         return executor;

@@ -1,8 +1,15 @@
+using Clay.Runtime;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Hosting;
 using Clay.Runtime.Oplog;
 using Clay.Runtime.Oplog.Codec;
+using Clay.Runtime.Storage;
 using Clay.Server.Health;
+using Clay.Server.Workers;
 using Clay.Storage.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Clay.Server.Tests.Health;
 
@@ -43,7 +50,7 @@ public sealed class HealthCheckTests : IAsyncDisposable
     [Fact]
     public async Task A_store_that_cannot_write_is_unhealthy_and_says_why()
     {
-        var store = new FailingOplogStore(await OpenAsync());
+        var store = new ControlledOplogStore(await OpenAsync()) { Failing = true };
 
         var result = await CheckAsync(new StoreHealthCheck(store, TimeProvider.System));
 
@@ -68,22 +75,51 @@ public sealed class HealthCheckTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task The_server_is_not_ready_until_start_up_recovery_has_found_the_workers_with_work()
+    {
+        var store = new ControlledOplogStore(await OpenAsync()) { ListingGate = new(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var cart = new WorkerId("demo:cart", "c1");
+        var create = OplogCodec.Encode(new OplogEntry.Log(DateTimeOffset.UnixEpoch, Clay.Sdk.WorkerLogLevel.Info, "", "first entry"));
+        await store.AppendAsync(cart, 1, [create], new WorkerMark(WorkerStatus.Running, HasPendingWork: true));
+        var woken = new TaskCompletionSource<WorkerId>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var timers = new WakeUpTimers((worker, _) => { woken.TrySetResult(worker); return Task.CompletedTask; }, TimeProvider.System,
+            NullLogger.Instance);
+        var lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
+        var progress = new RecoveryProgress();
+        var check = new RecoveryHealthCheck(progress);
+        var recovery = new StartupRecovery(timers, store, lifetime, progress, NullLogger<StartupRecovery>.Instance);
+
+        await recovery.StartAsync(CancellationToken.None);
+        var starting = await CheckAsync(check);
+        lifetime.NotifyStarted();
+        await store.ListingStarted.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        var listing = await CheckAsync(check);
+        store.ListingGate.SetResult();
+        Assert.Equal(cart, await woken.Task.WaitAsync(TimeSpan.FromMinutes(1)));
+        await recovery.StopAsync(CancellationToken.None);
+        var after = await CheckAsync(check);
+
+        Assert.Equal(HealthStatus.Unhealthy, starting.Status);
+        Assert.Equal(HealthStatus.Unhealthy, listing.Status);
+        Assert.Equal(HealthStatus.Healthy, after.Status);
+        Assert.Contains("1 worker ", after.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_server_is_not_ready_while_it_recovers_workers()
     {
         var progress = new RecoveryProgress();
         var check = new RecoveryHealthCheck(progress);
         Assert.Equal(HealthStatus.Healthy, (await CheckAsync(check)).Status);
 
-        progress.Begin(3);
-        progress.Recovered();
+        progress.Begin(new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero));
         var during = await CheckAsync(check);
-        progress.Recovered();
-        progress.Recovered();
-        progress.Finish();
+        progress.Finish(3);
         var after = await CheckAsync(check);
 
         Assert.Equal(HealthStatus.Unhealthy, during.Status);
-        Assert.Contains("1 of 3", during.Description, StringComparison.Ordinal);
+        Assert.Contains("since 10:00:00", during.Description, StringComparison.Ordinal);
         Assert.Equal(HealthStatus.Healthy, after.Status);
+        Assert.Contains("3 workers ", after.Description, StringComparison.Ordinal);
     }
 }

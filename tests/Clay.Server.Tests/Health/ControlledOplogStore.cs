@@ -4,10 +4,27 @@ using Clay.Runtime.Storage;
 
 namespace Clay.Server.Tests.Health;
 
-/// <summary>A store over a real one whose writes fail the way a full or read-only disk makes them fail; reads still work.</summary>
-internal sealed class FailingOplogStore(IOplogStore inner) : IOplogStore
+/// <summary>
+/// A store over a real one that a test controls: its writes can fail the way a full or read-only disk
+/// makes them fail (reads still work), and listing the marked workers can be held until released.
+/// </summary>
+internal sealed class ControlledOplogStore(IOplogStore inner) : IOplogStore
 {
-    public bool Failing { get; set; } = true;
+    /// <summary>Appends and deletes fail with "No space left on device" while true.</summary>
+    public bool Failing { get; set; }
+
+    /// <summary>Listing the marked workers waits for this.</summary>
+    public TaskCompletionSource ListingGate { get; set; } = Open();
+
+    /// <summary>Completes when a listing of the marked workers has begun.</summary>
+    public TaskCompletionSource ListingStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static TaskCompletionSource Open()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gate.SetResult();
+        return gate;
+    }
 
     public ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark = null,
         CancellationToken cancellationToken = default) =>
@@ -17,6 +34,8 @@ internal sealed class FailingOplogStore(IOplogStore inner) : IOplogStore
 
     public async IAsyncEnumerable<MarkedWorker> ListMarkedAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        ListingStarted.TrySetResult();
+        await ListingGate.Task.WaitAsync(cancellationToken);
         await foreach (var marked in inner.ListMarkedAsync(cancellationToken)) yield return marked;
     }
 

@@ -118,7 +118,8 @@ public sealed class ClayHarness : IAsyncDisposable
         server.ErrorDataReceived += (_, _) => { };
         server.BeginOutputReadLine();
         server.BeginErrorReadLine();
-        await ready.Task.WaitAsync(TimeSpan.FromMinutes(5));
+        // A store of a million workers takes minutes to open on a busy machine.
+        await ready.Task.WaitAsync(TimeSpan.FromMinutes(30));
         return server;
     }
 

@@ -43,38 +43,42 @@ internal sealed partial class DurableWorkerContext
     {
         outcomeUnknown = false;
         response = null!;
-        var next = _replay.PeekSignificant();
-        if (next is null) return false;
-        switch (next.Value.Entry)
+        while (true)
         {
-            case OplogEntry.ImportedFunctionInvoked imported when imported.FunctionName == name:
-                _replay.Next();
-                response = imported.Response;
-                return true;
-            case OplogEntry.BeginRemoteWrite begin when begin.FunctionName == name:
-                _replay.Next();
-                var after = _replay.PeekSignificant();
-                if (after is null)
-                {
-                    // Begun before a crash, never recorded as finished: it may or may not have happened.
-                    outcomeUnknown = true;
-                    return false;
-                }
-                if (after.Value.Entry is OplogEntry.ImportedFunctionInvoked result && result.FunctionName == name)
-                {
+            var next = _replay.PeekSignificant();
+            if (next is null) return false;
+            switch (next.Value.Entry)
+            {
+                case OplogEntry.ImportedFunctionInvoked imported when imported.FunctionName == name:
                     _replay.Next();
-                    response = result.Response;
+                    response = imported.Response;
                     return true;
-                }
-                if (after.Value.Entry is OplogEntry.EndRemoteWrite)
-                {
-                    // That attempt failed transiently and the invocation was retried: run it again.
+                case OplogEntry.BeginRemoteWrite begin when begin.FunctionName == name:
                     _replay.Next();
-                    return false;
-                }
-                throw Diverged(after.Value, name);
-            default:
-                throw Diverged(next.Value, name);
+                    var after = _replay.PeekSignificant();
+                    if (after is null)
+                    {
+                        // Begun before a crash, never recorded as finished: it may or may not have happened.
+                        outcomeUnknown = true;
+                        return false;
+                    }
+                    if (after.Value.Entry is OplogEntry.ImportedFunctionInvoked result && result.FunctionName == name)
+                    {
+                        _replay.Next();
+                        response = result.Response;
+                        return true;
+                    }
+                    if (after.Value.Entry is OplogEntry.EndRemoteWrite)
+                    {
+                        // That attempt failed transiently and the invocation was retried: a later
+                        // attempt of the same write follows, or it runs live again.
+                        _replay.Next();
+                        continue;
+                    }
+                    throw Diverged(after.Value, name);
+                default:
+                    throw Diverged(next.Value, name);
+            }
         }
     }
 

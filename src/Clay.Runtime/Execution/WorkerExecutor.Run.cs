@@ -88,6 +88,7 @@ public sealed partial class WorkerExecutor
         // The loop outlives the call that brought the worker into memory: it must not carry that
         // call's span or logging scopes into every later invocation (each sets its own).
         using (ExecutionContext.SuppressFlow()) _processing = Task.Run(ProcessAsync, CancellationToken.None);
+        FireDueSchedules();
     }
 
     /// <summary>
@@ -146,6 +147,10 @@ public sealed partial class WorkerExecutor
                         firstPending = queued.PendingIndex;
                     }
                 }
+                foreach (var scheduled in _scheduled.Values)
+                {
+                    if (firstPending == 0 || scheduled.Index < firstPending) firstPending = scheduled.Index;
+                }
             }
             _lastSnapshotIndex = _writer.Append(new OplogEntry.Snapshot(_writer.Now, format, new Bytes(data), firstPending, _recordedMemory, _lastError));
             _bytesAtLastSnapshot = _writer.EncodedBytes;
@@ -187,6 +192,7 @@ public sealed partial class WorkerExecutor
                     break;
             }
         }
+        RestoreSchedules(entries, started);
         foreach (var (index, entry) in entries)
         {
             if (entry is OplogEntry.PendingWorkerInvocation pending && !_completed.TryGet(pending.IdempotencyKey, out _)
@@ -205,6 +211,7 @@ public sealed partial class WorkerExecutor
     {
         await foreach (var queued in _queue.Reader.ReadAllAsync())
         {
+            if (queued.Cancelled) continue;
             if (IsBroken || _restarting || Status is WorkerStatus.Failed or WorkerStatus.Exited)
             {
                 Finish(queued, null, IsBroken ? BrokenError()
@@ -309,6 +316,7 @@ public sealed partial class WorkerExecutor
                 encodedArguments ?? Oplog.Codec.OplogCodec.EncodeArguments(arguments), key));
 
         Status = WorkerStatus.Running;
+        _context.BeginInvocation(key, _running?.CallChain);
         Value? result = null;
         Exception? failure = null;
         var instance = _instance!;

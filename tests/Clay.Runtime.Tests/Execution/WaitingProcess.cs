@@ -43,10 +43,12 @@ internal sealed class WaitingProcess : IAsyncDisposable
     /// Dies as a killed process would: the store stops mid-write, no wake-up fires, and waiting
     /// invocations are dropped where they stand (their timers can no longer move them on).
     /// </summary>
-    public async Task CrashAsync()
+    /// <param name="afterDeath">Runs once the store is dead, before what still runs in memory is let go (to release a held invocation).</param>
+    public async Task CrashAsync(Action? afterDeath = null)
     {
         await WakeUps.DisposeAsync();
         await _fixture.CrashAsync(Store, Executor);
+        afterDeath?.Invoke();
         try
         {
             await Executor.DisposeAsync();

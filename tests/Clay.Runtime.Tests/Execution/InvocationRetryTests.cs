@@ -1,0 +1,88 @@
+using Clay.Runtime.Execution;
+using Clay.Runtime.Storage;
+using Clay.Runtime.Values;
+using Clay.Sdk;
+using Clay.TestComponents.Durability;
+
+namespace Clay.Runtime.Tests.Execution;
+
+[Collection(StaticComponentState.Name)]
+public sealed class InvocationRetryTests
+{
+    private static readonly WorkerId Worker = ExecutorFixture.Worker(typeof(Waiter), "unsteady");
+
+    [Fact]
+    public async Task A_transiently_failing_invocation_is_retried_as_a_whole_and_answers_once_it_succeeds()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Waiter)) { InvocationRetry = new RetryPolicy(3, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), 2) };
+        fixture.Time.AutoAdvanceAmount = TimeSpan.Zero;
+        Waiter.FailuresLeft = 2;
+        Waiter.ServiceCalls = 0;
+        await using var process = await WaitingProcess.StartAsync(fixture);
+
+        var first = await Assert.ThrowsAsync<WorkerSuspendedException>(() => process.Executor.InvokeAsync(Worker, "unsteady", [], "call"));
+        Assert.Contains("attempt 1 of 3", first.Message);
+        Assert.Equal(TimeSpan.FromSeconds(10), await fixture.Time.NextTimerAsync());
+        var info = await process.Executor.GetInfoAsync(Worker);
+        Assert.Equal(WorkerStatus.Retrying, info.Status);
+        Assert.Equal(new WorkerMark(WorkerStatus.Retrying, WakeAt: fixture.Time.GetUtcNow().AddSeconds(10)), await process.Store.GetMarkAsync(Worker));
+        fixture.Time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(TimeSpan.FromSeconds(20), await fixture.Time.NextTimerAsync());
+        fixture.Time.Advance(TimeSpan.FromSeconds(20));
+
+        await WaitingProcess.UntilAsync(async () => await process.Store.GetMarkAsync(Worker) is null, "the third attempt to finish");
+        var answer = await process.Executor.InvokeAsync(Worker, "unsteady", [], "call");
+        Assert.Equal(new Value.String("answered on call 3"), answer.Result);
+        Assert.Equal(3, Waiter.ServiceCalls);
+        // Each failed attempt is in the oplog; the state holds only the successful one.
+        Assert.Equal(2, (await process.Executor.ReadOplogAsync(Worker, query: "invocation-retry")).Entries.Count);
+        Assert.Equal(DurableSleepTests.List("answered on call 3"), (await process.Executor.InvokeAsync(Worker, "steps", [])).Result);
+    }
+
+    [Fact]
+    public async Task When_retries_run_out_the_worker_is_failed_also_after_a_restart_and_resume_retries_it()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Waiter)) { InvocationRetry = new RetryPolicy(2, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), 1) };
+        fixture.Time.AutoAdvanceAmount = TimeSpan.Zero;
+        Waiter.FailuresLeft = int.MaxValue;
+        Waiter.ServiceCalls = 0;
+        var first = await WaitingProcess.StartAsync(fixture);
+        await first.Executor.EnqueueAsync(Worker, "unsteady", [], "call");
+        Assert.Equal(TimeSpan.FromSeconds(1), await fixture.Time.NextTimerAsync());
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        await WaitingProcess.UntilAsync(async () => (await first.Store.GetMarkAsync(Worker))?.Status == WorkerStatus.Failed, "the worker to fail");
+        await first.DisposeAsync();
+
+        await using var restarted = await WaitingProcess.StartAsync(fixture);
+        var failed = await restarted.Executor.GetInfoAsync(Worker);
+        Assert.False(failed.Resident);
+        Assert.Equal(WorkerStatus.Failed, failed.Status);
+        Assert.Contains("service unavailable", failed.LastError);
+        var refused = await Assert.ThrowsAsync<WorkerUnavailableException>(() => restarted.Executor.InvokeAsync(Worker, "steps", []));
+        Assert.Equal("worker-failed", refused.Code);
+        Assert.Equal(2, Waiter.ServiceCalls);
+
+        // The cause is gone: resume retries the invocation, with a fresh count of attempts.
+        Waiter.FailuresLeft = 0;
+        await restarted.Executor.Activation(Worker).ResumeAsync();
+        await WaitingProcess.UntilAsync(async () => await restarted.Store.GetMarkAsync(Worker) is null, "the resumed invocation to finish");
+        Assert.Equal(new Value.String("answered on call 3"), (await restarted.Executor.InvokeAsync(Worker, "unsteady", [], "call")).Result);
+        Assert.Equal(WorkerStatus.Idle, (await restarted.Executor.GetInfoAsync(Worker)).Status);
+        var notFailed = await Assert.ThrowsAsync<Errors.ClayException>(() => restarted.Executor.Activation(Worker).ResumeAsync());
+        Assert.Equal("worker-not-resumable", notFailed.Code);
+    }
+
+    [Fact]
+    public async Task An_ordinary_exception_fails_only_its_invocation()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Waiter));
+        await using var process = await WaitingProcess.StartAsync(fixture);
+
+        var failure = await Assert.ThrowsAsync<InvocationFailedException>(() => process.Executor.InvokeAsync(Worker, "broken", []));
+
+        Assert.Contains("broken on purpose", failure.Message);
+        Assert.Equal(WorkerStatus.Idle, (await process.Executor.GetInfoAsync(Worker)).Status);
+        Assert.Null(await process.Store.GetMarkAsync(Worker));
+        Assert.Equal(DurableSleepTests.List(), (await process.Executor.InvokeAsync(Worker, "steps", [])).Result);
+    }
+}

@@ -246,17 +246,40 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
     public async IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        await Task.CompletedTask;
-        var ids = _workers.Where(p => p.Value.LastIndex > 0 && (component is null || p.Key.Component == component))
-            .Select(p => p.Key)
-            .OrderBy(k => k.Component, StringComparer.Ordinal)
-            .ThenBy(k => k.Worker, StringComparer.Ordinal)
-            .ToList();
-        foreach (var id in ids)
+        // Read in name order from the workers table's (component, name) index, a page at a time: the
+        // first page of a component with a million workers costs a page, not a sort of the million.
+        var after = (Component: component ?? "", Name: "");
+        while (true)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return id;
+            var page = ReadWorkerPage(component, after.Component, after.Name, 512);
+            foreach (var id in page)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (_workers.TryGetValue(id, out var slot) && slot.LastIndex > 0) yield return id;
+            }
+            if (page.Count < 512) yield break;
+            after = (page[^1].Component, page[^1].Worker);
+            await Task.Yield();
         }
+    }
+
+    /// <summary>Up to <paramref name="limit"/> workers after (<paramref name="component"/>, <paramref name="name"/>) in name order.</summary>
+    private List<WorkerId> ReadWorkerPage(string? only, string component, string name, int limit)
+    {
+        using var connection = new SqliteConnection(_readConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        // Names are ASCII (Names.cs), so SQLite's byte order is the ordinal order callers expect.
+        command.CommandText = only is null
+            ? "SELECT component, name FROM workers WHERE (component, name) > ($c, $n) ORDER BY component, name LIMIT $limit"
+            : "SELECT component, name FROM workers WHERE component = $c AND name > $n ORDER BY component, name LIMIT $limit";
+        command.Parameters.AddWithValue("$c", component);
+        command.Parameters.AddWithValue("$n", name);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var page = new List<WorkerId>(limit);
+        while (reader.Read()) page.Add(new WorkerId(reader.GetString(0), reader.GetString(1)));
+        return page;
     }
 
     /// <summary>Waits for queued writes, then closes the database and releases its lock.</summary>

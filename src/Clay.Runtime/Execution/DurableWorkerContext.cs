@@ -17,13 +17,13 @@ internal sealed partial class DurableWorkerContext : WorkerContext
     private readonly WorkerExecutor _host;
     private readonly TimeProvider _time;
     private readonly Action<WorkerStatus> _setStatus;
-    private readonly Action<OplogEntry.Log>? _logSink;
+    private readonly Action<long, OplogEntry.Log>? _logSink;
     private readonly Lazy<HttpClient> _http;
     private Task _effectTail = Task.CompletedTask;
 
     public DurableWorkerContext(WorkerIdentity identity, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment,
         OplogWriter writer, ReplayLog replay, WorkerExecutor host, TimeProvider time, Func<HttpMessageHandler> httpHandlerFactory,
-        Action<WorkerStatus> setStatus, Action<OplogEntry.Log>? logSink)
+        Action<WorkerStatus> setStatus, Action<long, OplogEntry.Log>? logSink)
     {
         Identity = identity;
         Arguments = arguments;
@@ -89,8 +89,8 @@ internal sealed partial class DurableWorkerContext : WorkerContext
         var limit = Math.Min(64 * 1024, _writer.MaxEntryBytes / 8);
         if (message.Length > limit) message = string.Concat(message.AsSpan(0, limit), $"… ({message.Length - limit} more characters)");
         var entry = new OplogEntry.Log(_writer.Now, level, "", message);
-        _writer.Append(entry);
-        _logSink?.Invoke(entry);
+        var index = _writer.Append(entry);
+        _logSink?.Invoke(index, entry);
     }
 
     public override async Task SleepAsync(TimeSpan duration, CancellationToken cancellationToken = default)
@@ -106,6 +106,7 @@ internal sealed partial class DurableWorkerContext : WorkerContext
         if (!recorded) _writer.Append(new OplogEntry.Suspend(_writer.Now, wakeAt));
         var remaining = wakeAt - _time.GetUtcNow();
         if (remaining <= TimeSpan.Zero) return;
+        using var span = recorded ? null : Diagnostics.ClayTelemetry.StartSleep(wakeAt);
         if (duration >= _host.DurableSleepThreshold)
         {
             await _host.WaitUntilAsync(wakeAt, WorkerStatus.Suspended, cancellationToken).ConfigureAwait(true);

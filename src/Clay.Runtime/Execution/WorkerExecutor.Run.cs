@@ -85,7 +85,9 @@ public sealed partial class WorkerExecutor
             _queue.Writer.TryWrite(resumed);
         }
         RequeuePending(window.Read);
-        _processing = Task.Run(ProcessAsync, CancellationToken.None);
+        // The loop outlives the call that brought the worker into memory: it must not carry that
+        // call's span or logging scopes into every later invocation (each sets its own).
+        using (ExecutionContext.SuppressFlow()) _processing = Task.Run(ProcessAsync, CancellationToken.None);
         FireDueSchedules();
     }
 
@@ -223,6 +225,8 @@ public sealed partial class WorkerExecutor
                     : new WorkerUnavailableException(Id, Status, _lastError));
                 continue;
             }
+            using var telemetry = Diagnostics.InvocationTelemetry.Start(Id, queued.FunctionName, queued.IdempotencyKey, queued.Parent,
+                resumed: queued.RecordedAt > 0, _logger);
             lock (_gate) _running = queued;
             try
             {
@@ -240,22 +244,26 @@ public sealed partial class WorkerExecutor
                 if (queued.PendingIndex > 0) Interlocked.Decrement(ref _durablePending);
                 var outcome = await ExecuteAsync(queued.FunctionName, queued.Arguments, queued.EncodedArguments, queued.IdempotencyKey,
                     recordedAt: queued.RecordedAt, CancellationToken.None);
+                telemetry.Ended(outcome.ExceptionType);
                 Finish(queued, outcome, null);
             }
             catch (WorkerSuspendedException suspended)
             {
                 // Retried from the oplog: nothing more runs in this executor.
+                telemetry.Suspended();
                 Finish(queued, null, suspended);
                 break;
             }
             catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
             {
                 // Closed while the invocation waited: it resumes from the oplog when the worker wakes.
+                telemetry.Suspended();
                 Finish(queued, null, new WorkerSuspendedException(Id, "left memory while its invocation waits"));
                 break;
             }
             catch (Exception ex)
             {
+                telemetry.Broke(ex);
                 IsBroken = true;
                 _lastError = ex.Message;
                 _logger.LogError(ex, "Worker {Worker} could not commit an invocation of {Function}", Id, queued.FunctionName);

@@ -299,7 +299,19 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         new WorkerIdentity(Id.Component, Id.Worker), _created.Arguments.ToArray(),
         _created.Environment.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
         _writer, _replay, this, _options.Time, _options.HttpHandlerFactory, SetStatusFromContext,
-        _options.LogSink is { } sink ? entry => sink(Id, entry) : null);
+        LogSink());
+
+    /// <summary>Where live log lines go: the host's logger, then <see cref="WorkerExecutorOptions.LogSink"/>.</summary>
+    private Action<long, OplogEntry.Log> LogSink()
+    {
+        var sink = _options.LogSink;
+        var logger = _options.LoggerFactory.CreateLogger(Diagnostics.WorkerLogForwarder.Category);
+        return (index, entry) =>
+        {
+            Diagnostics.WorkerLogForwarder.Write(logger, Id, entry);
+            sink?.Invoke(Id, index, entry);
+        };
+    }
 
     private void SetStatusFromContext(WorkerStatus status)
     {

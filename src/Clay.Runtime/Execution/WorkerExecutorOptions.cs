@@ -15,8 +15,12 @@ public sealed record WorkerExecutorOptions
     /// <summary>The handler the durable <see cref="HttpClient"/> sends real requests through.</summary>
     public Func<HttpMessageHandler> HttpHandlerFactory { get; init; } = static () => new SocketsHttpHandler();
 
-    /// <summary>Receives every durable log line written live (not on replay).</summary>
-    public Action<WorkerId, Oplog.OplogEntry.Log>? LogSink { get; init; }
+    /// <summary>
+    /// Receives every durable log line written live (not on replay), with the oplog index the entry
+    /// was given. It is called on the worker's thread as the line is appended, before the line is
+    /// durable: it must not block.
+    /// </summary>
+    public Action<WorkerId, long, Oplog.OplogEntry.Log>? LogSink { get; init; }
 
     /// <summary>
     /// Take a snapshot of a worker's state once this many oplog entries were written since the last

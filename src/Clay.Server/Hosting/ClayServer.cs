@@ -8,6 +8,10 @@ using Clay.Runtime.Storage;
 using Clay.Server.Api;
 using Clay.Server.Cluster;
 using Clay.Server.Components;
+using Clay.Server.Dashboard;
+using Clay.Server.Health;
+using Clay.Server.Logs;
+using Clay.Server.Stats;
 using Clay.Server.Workers;
 using Clay.Storage.Postgres;
 using Clay.Storage.Sqlite;
@@ -28,8 +32,7 @@ public static class ClayServer
     {
         Directory.CreateDirectory(options.DataDirectory);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        ServerTelemetry.ConfigureLogging(builder.Logging, options);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Clay", LogLevel.Information);
         // Orleans advises server GC at start-up; Clay chooses the workstation GC on purpose (smaller heaps per core).
@@ -40,7 +43,7 @@ public static class ClayServer
             k.Limits.MaxRequestBodySize = options.MaxPackageBytes + (1 << 20);
         });
 
-        using var bootstrapLogs = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
+        using var bootstrapLogs = ServerTelemetry.BootstrapLogging(options);
         IOplogStore store;
         GroupCommitStatistics statistics;
         ClusterDatabase? cluster = null;
@@ -72,8 +75,11 @@ public static class ClayServer
         builder.Services.AddSingleton<IWorkerQuota>(sp => quota(sp));
         builder.Services.AddSingleton<ClusterNodes>();
         if (cluster is not null) builder.Services.AddHostedService<FailoverWake>();
+        var logs = new WorkerLogBroadcaster();
+        builder.Services.AddSingleton(logs);
         builder.Services.AddSingleton(sp => new WorkerExecutorOptions
         {
+            LogSink = logs.Publish,
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
             SnapshotEvery = options.SnapshotEvery,
             SnapshotEveryBytes = options.SnapshotEveryBytes,
@@ -102,12 +108,23 @@ public static class ClayServer
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResidencyManager>());
         // System.Runtime is the .NET runtime's own meter (GC heap, allocated bytes, thread pool, CPU time),
         // published by the runtime itself when a listener asks for it.
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ClayMetrics.MeterName, "System.Runtime").AddPrometheusExporter());
+        // The runtime's invocation and commit instruments share the meter's name (Clay).
+        var telemetry = builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ClayMetrics.MeterName, "System.Runtime").AddPrometheusExporter());
+        var tracing = ServerTelemetry.TracingEnabled(options);
+        if (tracing) telemetry.WithTracing(t => ServerTelemetry.ConfigureTracing(t, options));
+        builder.Services.AddClayHealthChecks();
+        builder.Services.AddSingleton(sp => new ServerStatsRecorder(TimeProvider.System));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ServerStatsRecorder>());
         builder.Services.AddOpenApi();
         // Malformed bodies throw, so the error middleware answers them with a coded JSON error.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
-        builder.UseOrleans(silo => SiloSetup.Configure(silo, options, cluster));
+        builder.UseOrleans(silo =>
+        {
+            SiloSetup.Configure(silo, options, cluster);
+            // The grain call joins the REST request's trace, and the invocation the grain call's.
+            if (tracing) silo.AddActivityPropagation();
+        });
 
         var token = options.RequiresToken ? AccessToken.LoadOrCreate(options.DataDirectory) : null;
         var app = builder.Build();
@@ -133,10 +150,14 @@ public static class ClayServer
         if (token is not null) app.UseMiddleware<AccessTokenMiddleware>(token);
         app.MapOpenApi("/openapi/v1.json");
         app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapClayHealthChecks();
         app.MapGet("/health", () => new { status = "ok", version = typeof(ClayServer).Assembly.GetName().Version?.ToString(3) });
         app.MapComponentEndpoints();
         app.MapWorkerEndpoints();
         app.MapClusterEndpoints();
+        app.MapLogStreamEndpoint();
+        app.MapStatsEndpoint();
+        app.MapDashboard(token);
         app.MapFallback((HttpContext context) =>
             HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/v1/components", StringComparison.Ordinal)
                 && context.Request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true
@@ -155,7 +176,8 @@ public static class ClayServer
                 Console.WriteLine($"Requests need the access token in {token.FilePath}");
             }
             var where = cluster is null ? $"data: {options.DataDirectory}" : $"cluster: {cluster.Description}, node {app.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress}";
-            Console.WriteLine($"Clay server ready on http://{SiloSetup.FormatHost(options.Listen)}:{options.Port} ({where})");
+            var url = $"http://{SiloSetup.FormatHost(options.Listen)}:{options.Port}";
+            Console.WriteLine($"Clay server ready on {url} (dashboard: {url}/ui; {where})");
         });
         app.Lifetime.ApplicationStopped.Register(() =>
         {

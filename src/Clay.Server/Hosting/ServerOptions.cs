@@ -49,6 +49,18 @@ public sealed record ServerOptions
     /// <summary>The largest request body outside package uploads: room for the largest arguments as JSON or WAVE text.</summary>
     public long MaxRequestBytes => 4L * Limits.MaxArgumentBytes + (1 << 20);
 
+    /// <summary>How the server writes its log to the console: <c>text</c> (one line each) or <c>json</c> (one object each).</summary>
+    public string LogFormat { get; init; } = "text";
+
+    /// <summary>
+    /// Where spans are exported with OTLP; null leaves it to the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
+    /// (or <c>…_TRACES_ENDPOINT</c>) environment variables. With neither, no spans are made.
+    /// </summary>
+    public Uri? OtlpEndpoint { get; init; }
+
+    /// <summary>The share of new traces recorded (0 to 1); a trace a caller already sampled is always recorded.</summary>
+    public double TraceSampleRatio { get; init; } = 1.0;
+
     /// <summary>How many of each worker's latest completed invocations keep their idempotency key.</summary>
     public int IdempotencyKeys { get; init; } = 1024;
 

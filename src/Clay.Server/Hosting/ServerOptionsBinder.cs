@@ -37,6 +37,9 @@ internal static class ServerOptionsBinder
         new("cluster", (o, v) => o with { Cluster = Storage.Postgres.PostgresConnectionString.Parse(v) is not null ? v : null }),
         new("silo-port", (o, v) => o with { SiloPort = ParsePort(v) }),
         new("advertise", (o, v) => o with { Advertise = IPAddress.TryParse(v, out var ip) ? ip : throw Bad($"needs an IP address, not '{v}'") }),
+        new("log-format", (o, v) => o with { LogFormat = v is "text" or "json" ? v : throw Bad($"is text or json, not '{v}'") }),
+        new("otlp-endpoint", (o, v) => o with { OtlpEndpoint = ParseEndpoint(v) }),
+        new("trace-sample-ratio", (o, v) => o with { TraceSampleRatio = ParseRatio(v) }),
     ];
 
     /// <summary>The option of a configuration key (<c>MemoryBudget</c>, any case), or null.</summary>
@@ -78,6 +81,16 @@ internal static class ServerOptionsBinder
         var bytes = ServerOptions.ParseSize(text);
         return bytes is >= 1024 and <= 1L << 30 ? (int)bytes : throw Bad($"must be between 1KiB and 1GiB, not '{text}'");
     }
+
+    private static Uri ParseEndpoint(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw Bad($"needs an http:// or https:// URL such as http://localhost:4317, not '{text}'");
+
+    private static double ParseRatio(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var ratio) && ratio is >= 0 and <= 1
+            ? ratio
+            : throw Bad($"is a share between 0 and 1 (0.01 records one trace in a hundred), not '{text}'");
 
     private static int ParseCount(string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw Bad($"takes a whole number, not '{text}'");

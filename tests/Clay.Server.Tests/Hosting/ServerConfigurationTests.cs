@@ -132,12 +132,25 @@ public sealed class ServerConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Telemetry_options_are_read_and_bad_values_named()
+    {
+        var options = Load("--log-format", "json", "--otlp-endpoint", "http://collector:4318", "--trace-sample-ratio", "0.01");
+
+        Assert.Equal("json", options.LogFormat);
+        Assert.Equal(new Uri("http://collector:4318"), options.OtlpEndpoint);
+        Assert.Equal(0.01, options.TraceSampleRatio);
+        Assert.Equal("'--log-format' (command line): is text or json, not 'yaml'", Fails("--log-format", "yaml").Message);
+        Assert.Contains("between 0 and 1", Fails("--trace-sample-ratio", "2").Message, StringComparison.Ordinal);
+        Assert.Contains("http:// or https:// URL", Fails("--otlp-endpoint", "collector:4318").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unknown_option_is_named_with_its_source()
     {
         var settings = Write("server/appsettings.json", """{ "Clay": { "MemoryBudgt": "1MiB" } }""");
         Assert.Equal($"unknown option 'Clay:MemoryBudgt' (in {settings}); the options are DataDir, Port, Listen, MemoryBudget, MaxIdle, "
             + "SnapshotEvery, SnapshotEveryBytes, IdempotencyKeys, MaxArgumentSize, MaxResultSize, MaxEntrySize, MaxPending, MaxWorkers, "
-            + "InvocationTimeout, MaxPackageSize, Cluster, SiloPort, Advertise", Fails().Message);
+            + "InvocationTimeout, MaxPackageSize, Cluster, SiloPort, Advertise, LogFormat, OtlpEndpoint, TraceSampleRatio", Fails().Message);
         File.Delete(settings);
 
         SetVariable("CLAY__MAXIDEL", "1m");

@@ -57,6 +57,7 @@ public static class ClayServer
             SnapshotEvery = options.SnapshotEvery,
             SnapshotEveryBytes = options.SnapshotEveryBytes,
             IdempotencyKeys = options.IdempotencyKeys,
+            InvocationRetry = options.InvocationRetry,
             Limits = options.Limits,
             AdmitNewWorker = quota.Admit,
             WakeUps = sp.GetRequiredService<WakeUpTimers>(),

@@ -53,6 +53,13 @@ public sealed record ServerOptions
     public int IdempotencyKeys { get; init; } = 1024;
 
     /// <summary>
+    /// How an invocation that failed for a transient reason is retried as a whole: its attempts (the
+    /// first included) and the delay before the first retry, doubling up to a minute. Exhausted, the
+    /// worker is failed until <c>clay worker resume</c>.
+    /// </summary>
+    public Sdk.RetryPolicy InvocationRetry { get; init; } = new Runtime.Execution.WorkerExecutorOptions().InvocationRetry;
+
+    /// <summary>
     /// The budget in force: <see cref="MemoryBudgetBytes"/> when set, else a quarter of the memory
     /// available to the process (the machine's, or the container's limit when there is one).
     /// </summary>

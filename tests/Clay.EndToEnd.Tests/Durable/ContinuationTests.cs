@@ -20,7 +20,7 @@ public sealed class ContinuationTests(ITestOutputHelper output)
         var loop = clay.TryInvokeAsync("looper", "loop", $"\"{service.Url}\"", "4", "2");
         await service.WaitForAsync("step/2", 1, Bound);
         // Suspended after step 2: its effect's outcome is durable (the code went on past it) and so is the wake-up.
-        await SleeperServer.WaitUntilAsync(async () => (await clay.WorkerAsync("looper"))["status"]!.GetValue<string>() == "Suspended",
+        await SleeperServer.WaitUntilAsync(async () => await clay.StatusAsync("looper") == "Suspended",
             Bound, () => clay.Output);
 
         await clay.KillAndRestartAsync();
@@ -40,7 +40,7 @@ public sealed class ContinuationTests(ITestOutputHelper output)
     {
         await using var clay = await SleeperServer.StartAsync();
         var nap = clay.TryInvokeAsync("napper", "nap", "20000");
-        await SleeperServer.WaitUntilAsync(async () => (await clay.WorkerAsync("napper"))["status"]!.GetValue<string>() == "Suspended",
+        await SleeperServer.WaitUntilAsync(async () => await clay.StatusAsync("napper") == "Suspended",
             Bound, () => clay.Output);
 
         await clay.KillAndRestartAsync();

@@ -19,7 +19,7 @@ public sealed class PromiseTests
         var after = await clay.InvokeAsync("after", "promise");
         await CompleteAsync(clay, "before", before, "early");
         await clay.EnqueueAsync("during", "wait-for", during);
-        await SleeperServer.WaitUntilAsync(async () => (await clay.WorkerAsync("during"))["status"]!.GetValue<string>() == "Suspended",
+        await SleeperServer.WaitUntilAsync(async () => await clay.StatusAsync("during") == "Suspended",
             Bound, () => clay.Output);
 
         await clay.KillAndRestartAsync();

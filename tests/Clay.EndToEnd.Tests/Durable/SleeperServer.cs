@@ -80,9 +80,15 @@ public sealed partial class SleeperServer : IAsyncDisposable
         Assert.True(status < 300, $"{worker} {function} (enqueue): {status} {body}");
     }
 
-    /// <summary>The worker as <c>GET …/workers/{worker}</c> shows it.</summary>
-    public async Task<JsonNode> WorkerAsync(string worker) =>
-        JsonNode.Parse(await _http.GetStringAsync($"/v1/components/{Component}/workers/{worker}"))!;
+    /// <summary>The worker's status as <c>GET …/workers/{worker}</c> shows it; null while it does not exist yet.</summary>
+    public async Task<string?> StatusAsync(string worker)
+    {
+        using var response = await _http.GetAsync($"/v1/components/{Component}/workers/{worker}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return null;
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{worker}: {(int)response.StatusCode} {body}");
+        return JsonNode.Parse(body)!["status"]!.GetValue<string>();
+    }
 
     /// <summary>
     /// The status of each worker as the listing shows it: read from the store for workers out of
@@ -103,14 +109,14 @@ public sealed partial class SleeperServer : IAsyncDisposable
         return statuses;
     }
 
-    /// <summary>Polls (every 50 ms, up to <paramref name="timeout"/>) until <paramref name="condition"/> holds; fails the test with <paramref name="what"/> otherwise.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
+    /// <summary>Polls (every <paramref name="every"/>, 50 ms by default, up to <paramref name="timeout"/>) until <paramref name="condition"/> holds; fails the test with <paramref name="what"/> otherwise.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what, TimeSpan? every = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, $"not within {timeout}: {what()}");
-            using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+            using var tick = new PeriodicTimer(every ?? TimeSpan.FromMilliseconds(50));
             await tick.WaitForNextTickAsync();
         }
     }

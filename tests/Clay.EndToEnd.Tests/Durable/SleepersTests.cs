@@ -18,23 +18,25 @@ public sealed class SleepersTests(ITestOutputHelper output)
         // 1 MiB holds about 60 workers (each is charged 16 KiB beyond its state).
         await using var clay = await SleeperServer.StartAsync("--memory-budget", "1MiB");
         var random = new Random(Sleepers);
-        // Every sleeper is due between 10 and 14 s after the first is sent, whenever it is sent.
+        // Every sleeper is due between 25 and 29 s after the first is sent, whenever it is sent: sending
+        // 500 takes about 10 s on a busy two-core machine.
         var start = DateTimeOffset.UtcNow;
-        var dueAt = Enumerable.Range(0, Sleepers).Select(_ => start + TimeSpan.FromMilliseconds(10_000 + random.Next(4_000))).ToArray();
-        await Parallel.ForEachAsync(Enumerable.Range(0, Sleepers), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        var dueAt = Enumerable.Range(0, Sleepers).Select(_ => start + TimeSpan.FromMilliseconds(25_000 + random.Next(4_000))).ToArray();
+        await Parallel.ForEachAsync(Enumerable.Range(0, Sleepers), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) =>
             await clay.EnqueueAsync($"s{i}", "nap", $"{(long)(dueAt[i] - DateTimeOffset.UtcNow).TotalMilliseconds}"));
         output.WriteLine($"{Sleepers} naps sent in {(DateTimeOffset.UtcNow - start).TotalSeconds:F1} s");
 
         // All asleep, most of them out of memory.
         await SleeperServer.WaitUntilAsync(async () => (await clay.StatusesAsync()).Values.Count(s => s == "Suspended") == Sleepers
-            && await clay.MetricAsync("clay_workers_resident") < Sleepers / 4, TimeSpan.FromSeconds(60), () => "the sleepers were not all suspended and evicted");
+            && await clay.MetricAsync("clay_workers_resident") < Sleepers / 4, TimeSpan.FromSeconds(60), () => "the sleepers were not all suspended and evicted",
+            TimeSpan.FromMilliseconds(500));
         var evicted = await clay.MetricAsync("clay_worker_evictions_total");
         Assert.True(DateTimeOffset.UtcNow < dueAt.Min(), "the first sleeper was due before all were seen asleep: the machine is too slow for this test");
         Assert.True(evicted >= Sleepers * 3 / 4, $"only {evicted} evictions");
 
         // Nobody calls them: each wakes from the server's clock.
         await SleeperServer.WaitUntilAsync(async () => (await clay.StatusesAsync()).Values.All(s => s == "Idle"), TimeSpan.FromSeconds(120),
-            () => "not every sleeper woke");
+            () => "not every sleeper woke", TimeSpan.FromMilliseconds(500));
         var lateness = new double[Sleepers];
         await Parallel.ForEachAsync(Enumerable.Range(0, Sleepers), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {

@@ -41,6 +41,15 @@ public sealed partial class ClayClient
         PostAsync(ApiPaths.Worker(component, worker) + "/promises/" + promise.ToString(CultureInfo.InvariantCulture) + "/complete",
             new CompletePromiseDto(value), ClayJsonContext.Default.CompletePromiseDto, ClayJsonContext.Default.PromiseCompletedDto, cancellationToken);
 
+    /// <summary>A worker's scheduled invocations, earliest first.</summary>
+    public Task<ScheduleListDto> GetSchedulesAsync(string component, string worker, CancellationToken cancellationToken = default) =>
+        GetAsync(ApiPaths.Worker(component, worker) + "/schedules", ClayJsonContext.Default.ScheduleListDto, cancellationToken);
+
+    /// <summary>Cancels a queued or scheduled invocation. Throws <c>invocation-not-cancellable</c> once it runs or ran, <c>invocation-not-found</c> for an unknown key.</summary>
+    public Task<CancelledDto> CancelInvocationAsync(string component, string worker, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        PostAsync(ApiPaths.Worker(component, worker) + "/invocations/" + Uri.EscapeDataString(idempotencyKey) + "/cancel",
+            new CreateWorkerDto(null, null, null), ClayJsonContext.Default.CreateWorkerDto, ClayJsonContext.Default.CancelledDto, cancellationToken);
+
     /// <summary>Resumes a failed worker: its invocation is retried with a fresh count of attempts. Throws <c>worker-not-resumable</c> when it has not failed.</summary>
     public Task<WorkerDto> ResumeWorkerAsync(string component, string worker, CancellationToken cancellationToken = default) =>
         PostAsync(ApiPaths.Worker(component, worker) + "/resume", new CreateWorkerDto(null, null, null), ClayJsonContext.Default.CreateWorkerDto,

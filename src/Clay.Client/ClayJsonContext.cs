@@ -20,5 +20,7 @@ namespace Clay.Client;
 [JsonSerializable(typeof(OplogPageDto))]
 [JsonSerializable(typeof(CompletePromiseDto))]
 [JsonSerializable(typeof(PromiseCompletedDto))]
+[JsonSerializable(typeof(ScheduleListDto))]
+[JsonSerializable(typeof(CancelledDto))]
 [JsonSerializable(typeof(ApiErrorBody))]
 public sealed partial class ClayJsonContext : JsonSerializerContext;

@@ -50,3 +50,17 @@ public sealed class EffectFailedException : Exception
     /// <summary>The full name of the original exception's type.</summary>
     public string ExceptionType { get; }
 }
+
+/// <summary>A call to another worker was refused or could not be made; <see cref="Code"/> says why.</summary>
+public sealed class WorkerCallException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public WorkerCallException(string code, string message)
+        : base(message)
+    {
+        Code = code;
+    }
+
+    /// <summary>The stable error code, for example <c>call-cycle</c> or <c>function-not-found</c>.</summary>
+    public string Code { get; }
+}

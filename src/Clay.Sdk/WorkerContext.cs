@@ -105,4 +105,29 @@ public abstract class WorkerContext
     /// may leave memory; the completion wakes it, also across restarts, and is delivered once.
     /// </summary>
     public abstract Task<string> AwaitPromiseAsync(PromiseId promise, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Calls <paramref name="function"/> (its exported, kebab-case name) of another worker and returns
+    /// its result. The call is durable: recorded in this worker's oplog, never repeated by a replay,
+    /// and seen once by the callee, which creates the worker on first use. A failure of the callee
+    /// surfaces as <see cref="EffectFailedException"/>; a call that would close a cycle (the callee is
+    /// already waiting on this call) fails at once with <see cref="WorkerCallException"/> code <c>call-cycle</c>.
+    /// </summary>
+    public abstract Task<TResult> CallAsync<TResult>(WorkerIdentity worker, string function, params object?[] arguments);
+
+    /// <summary>As <see cref="CallAsync{TResult}"/>, for a function whose result is not needed: returns when it has run.</summary>
+    public abstract Task CallAsync(WorkerIdentity worker, string function, params object?[] arguments);
+
+    /// <summary>
+    /// Queues <paramref name="function"/> on another worker without waiting for it to run (fire and
+    /// forget); returns once the callee has it durably queued. Queued once, also across replays.
+    /// </summary>
+    public abstract Task EnqueueCallAsync(WorkerIdentity worker, string function, params object?[] arguments);
+
+    /// <summary>
+    /// Schedules <paramref name="function"/> on a worker (this one too) to start at <paramref name="at"/>:
+    /// durable, fired after restarts, listed by <c>clay worker schedules</c> and cancellable by the key
+    /// this returns. Scheduled once, also across replays.
+    /// </summary>
+    public abstract Task<string> ScheduleCallAsync(WorkerIdentity worker, DateTimeOffset at, string function, params object?[] arguments);
 }

@@ -30,6 +30,14 @@ internal sealed class BenchWorkerContext : WorkerContext
 
     public override Task SleepAsync(TimeSpan duration, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
+    public override Task<string> ScheduleCallAsync(WorkerIdentity worker, DateTimeOffset at, string function, params object?[] arguments) => throw new NotSupportedException();
+
+    public override Task<TResult> CallAsync<TResult>(WorkerIdentity worker, string function, params object?[] arguments) => throw new NotSupportedException();
+
+    public override Task CallAsync(WorkerIdentity worker, string function, params object?[] arguments) => throw new NotSupportedException();
+
+    public override Task EnqueueCallAsync(WorkerIdentity worker, string function, params object?[] arguments) => throw new NotSupportedException();
+
     public override PromiseId CreatePromise() => new(1);
 
     public override Task<string> AwaitPromiseAsync(PromiseId promise, CancellationToken cancellationToken = default) => Task.FromResult("");

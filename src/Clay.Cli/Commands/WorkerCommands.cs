@@ -23,6 +23,51 @@ public static class WorkerCommands
         command.Add(Delete());
         command.Add(Resume());
         command.Add(Promise());
+        command.Add(Schedules());
+        command.Add(CancelInvocation());
+        return command;
+    }
+
+    private static Command Schedules()
+    {
+        var worker = WorkerArgument();
+        var command = new Command("schedules", "List a worker's scheduled invocations, earliest first") { worker };
+        command.SetAction(async (result, ct) =>
+        {
+            var (component, name) = Targets.Worker(result.GetValue(worker)!);
+            using var client = GlobalOptions.Client(result);
+            var list = await client.GetSchedulesAsync(component, name, ct);
+            GlobalOptions.Output(result).Write(list, ClayJsonContext.Default.ScheduleListDto, o =>
+            {
+                if (list.Schedules.Count == 0)
+                {
+                    o.WriteLine("No scheduled invocations.");
+                    return;
+                }
+                foreach (var s in list.Schedules)
+                {
+                    o.WriteLine($"{Show.Time(s.DueAt)}  {s.Function}({string.Join(", ", s.Args)})  key {s.IdempotencyKey}");
+                }
+            });
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CancelInvocation()
+    {
+        var worker = WorkerArgument();
+        var key = new Argument<string>("idempotency-key") { Description = "The key of the queued or scheduled invocation" };
+        var command = new Command("cancel-invocation", "Cancel a queued or scheduled invocation before it starts") { worker, key };
+        command.SetAction(async (result, ct) =>
+        {
+            var (component, name) = Targets.Worker(result.GetValue(worker)!);
+            using var client = GlobalOptions.Client(result);
+            var cancelled = await client.CancelInvocationAsync(component, name, result.GetValue(key)!, ct);
+            GlobalOptions.Output(result).Write(cancelled, ClayJsonContext.Default.CancelledDto, o =>
+                o.WriteLine($"Cancelled the invocation with idempotency key {cancelled.IdempotencyKey} on worker {component}/{name}."));
+            return 0;
+        });
         return command;
     }
 
@@ -96,20 +141,25 @@ public static class WorkerCommands
         var arguments = new Argument<string[]>("arguments") { Description = "One WAVE value per parameter, for example '\"user1\"' or '{ product-id: \"p1\", … }'", Arity = ArgumentArity.ZeroOrMore };
         var key = new Option<string?>("--idempotency-key", "-k") { Description = "Run at most once for this key; repeating it returns the recorded result", HelpName = "KEY" };
         var enqueue = new Option<bool>("--enqueue") { Description = "Queue the invocation and return without waiting for its result" };
+        var scheduleAt = new Option<string?>("--schedule-at") { Description = "Schedule the invocation to start at this time (ISO 8601, e.g. 2026-12-24T18:00:00Z)", HelpName = "TIME" };
+        var scheduleIn = new Option<string?>("--schedule-in") { Description = "Schedule the invocation to start after this long (e.g. 90s, 15m, 2h, 1d, or 00:15:00)", HelpName = "DURATION" };
         var command = new Command("invoke", "Invoke an exported function, creating the worker on first use, and print the result as WAVE")
         {
-            worker, function, arguments, key, enqueue,
+            worker, function, arguments, key, enqueue, scheduleAt, scheduleIn,
         };
         command.SetAction(async (result, ct) =>
         {
             var (component, name) = Targets.Worker(result.GetValue(worker)!);
+            var at = Schedule.Parse(result.GetValue(scheduleAt), result.GetValue(scheduleIn), DateTimeOffset.UtcNow);
             using var client = GlobalOptions.Client(result);
+            var queued = result.GetValue(enqueue) || at is not null;
             var invocation = new InvokeDto(result.GetValue(function), result.GetValue(arguments) ?? [], result.GetValue(key),
-                result.GetValue(enqueue) ? "enqueue" : "await");
+                queued ? "enqueue" : "await", at);
             var reply = await client.InvokeAsync(component, name, invocation, ct);
             GlobalOptions.Output(result).Write(reply, ClayJsonContext.Default.InvokeResultDto, o =>
             {
-                if (result.GetValue(enqueue)) o.WriteLine($"Enqueued {reply.Function} with idempotency key {reply.IdempotencyKey}.");
+                if (at is { } due) o.WriteLine($"Scheduled {reply.Function} for {Show.Time(due)} with idempotency key {reply.IdempotencyKey}.");
+                else if (result.GetValue(enqueue)) o.WriteLine($"Enqueued {reply.Function} with idempotency key {reply.IdempotencyKey}.");
                 else if (reply.Result is { } value) o.WriteLine(value.Wave);
                 else o.WriteLine("Empty result.");
             });

@@ -37,6 +37,12 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// <summary>Completes the worker's promise once; fails with <c>promise-not-found</c> or <c>promise-already-completed</c>.</summary>
     Task CompletePromiseAsync(long promise, string value);
 
+    /// <summary>The worker's scheduled invocations, earliest first; fails with <c>worker-not-found</c>.</summary>
+    Task<IReadOnlyList<ScheduleView>> GetSchedulesAsync();
+
+    /// <summary>Cancels a queued or scheduled invocation; fails with <c>invocation-not-cancellable</c> or <c>invocation-not-found</c>.</summary>
+    Task CancelInvocationAsync(string idempotencyKey);
+
     /// <summary>Resumes a failed worker; fails with <c>worker-not-resumable</c> when it has not failed.</summary>
     Task<WorkerInfo> ResumeAsync();
 }

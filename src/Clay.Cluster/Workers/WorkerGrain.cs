@@ -57,6 +57,14 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
     public Task<WorkerInfo> ResumeAsync() => Activation.ResumeAsync();
 
     /// <inheritdoc/>
+    public async Task<IReadOnlyList<ScheduleView>> GetSchedulesAsync() =>
+        [.. (await Activation.GetSchedulesAsync()).Select(s => new ScheduleView(s.IdempotencyKey, s.FunctionName,
+            s.Arguments.Select(Clay.Runtime.Wave.WavePrinter.Print).ToArray(), s.DueAt))];
+
+    /// <inheritdoc/>
+    public Task CancelInvocationAsync(string idempotencyKey) => Activation.CancelInvocationAsync(idempotencyKey);
+
+    /// <inheritdoc/>
     public Task<WorkerInfo> GetAsync() => Activation.GetInfoAsync();
 
     /// <inheritdoc/>

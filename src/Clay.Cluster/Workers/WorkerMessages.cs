@@ -19,9 +19,21 @@ public sealed record InvokeRequest(
     [property: Id(4)] bool Enqueue,
     [property: Id(5)] TimeSpan MaxWait)
 {
+    /// <summary>When a worker calls: the workers waiting on this call, outermost first (a cycle is refused).</summary>
+    [Id(6)]
+    public IReadOnlyList<string>? CallChain { get; init; }
+
+    /// <summary>With <see cref="Enqueue"/>: when the invocation may start (null: as soon as possible).</summary>
+    [Id(7)]
+    public DateTimeOffset? ScheduleAt { get; init; }
+
     /// <summary>The runtime's form of the request.</summary>
     public InvocationRequest ToInvocation() => new(Function,
-        Values is not null ? new InvocationArguments.Typed(Values) : new InvocationArguments.Wave(WaveArguments ?? []), IdempotencyKey);
+        Values is not null ? new InvocationArguments.Typed(Values) : new InvocationArguments.Wave(WaveArguments ?? []), IdempotencyKey)
+    {
+        CallChain = CallChain,
+        ScheduleAt = ScheduleAt,
+    };
 }
 
 /// <summary>Where an invocation stands.</summary>
@@ -47,3 +59,15 @@ public sealed record InvokeReply(
     [property: Id(1)] string IdempotencyKey,
     [property: Id(2)] string Function,
     [property: Id(3)] Value? Result);
+
+/// <summary>An invocation waiting for its time, as the grain reports it.</summary>
+/// <param name="IdempotencyKey">Its key, which also cancels it.</param>
+/// <param name="Function">The function.</param>
+/// <param name="WaveArguments">The arguments as WAVE text.</param>
+/// <param name="DueAt">When it may start.</param>
+[GenerateSerializer, Immutable]
+public sealed record ScheduleView(
+    [property: Id(0)] string IdempotencyKey,
+    [property: Id(1)] string Function,
+    [property: Id(2)] IReadOnlyList<string> WaveArguments,
+    [property: Id(3)] DateTimeOffset DueAt);

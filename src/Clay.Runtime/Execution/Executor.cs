@@ -17,10 +17,12 @@ public sealed class Executor : IAsyncDisposable
     private readonly ConcurrentDictionary<WorkerId, WorkerActivation> _workers = new();
     private readonly WorkerServices _services;
 
-    /// <summary>A host over <paramref name="store"/> and <paramref name="catalog"/>.</summary>
+    /// <summary>A host over <paramref name="store"/> and <paramref name="catalog"/>; its workers call each other through it unless <paramref name="options"/> says otherwise.</summary>
     public Executor(IOplogStore store, IComponentCatalog catalog, WorkerExecutorOptions options)
-        : this(new WorkerServices(store, catalog, options, new ResidentWorkers()))
     {
+        ArgumentNullException.ThrowIfNull(options);
+        _services = new WorkerServices(store, catalog, options.Workers is null ? options with { Workers = new ActivationCaller(Activation) } : options,
+            new ResidentWorkers());
     }
 
     /// <summary>A host over <paramref name="services"/>.</summary>

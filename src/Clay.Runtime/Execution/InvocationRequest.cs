@@ -14,6 +14,15 @@ namespace Clay.Runtime.Execution;
 /// <param name="IdempotencyKey">The key; null to have one generated. The same key twice runs the function once.</param>
 public sealed record InvocationRequest(string Function, InvocationArguments Arguments, string? IdempotencyKey = null)
 {
+    /// <summary>
+    /// When a worker calls: the workers waiting on this request, outermost first (<c>component/worker</c>).
+    /// A worker on it is busy waiting, so a request to it would never be served: it is refused.
+    /// </summary>
+    public IReadOnlyList<string>? CallChain { get; init; }
+
+    /// <summary>When set, an enqueued request is scheduled to start at this time instead of as soon as possible.</summary>
+    public DateTimeOffset? ScheduleAt { get; init; }
+
     /// <summary>A request with arguments given as values.</summary>
     public static InvocationRequest Of(string function, IReadOnlyList<Value> arguments, string? idempotencyKey = null) =>
         new(function, new InvocationArguments.Typed(arguments), idempotencyKey);

@@ -18,6 +18,12 @@ internal sealed class QueuedInvocation(string functionName, EquatableArray<Value
 {
     public long RecordedAt { get; } = recordedAt;
 
+    /// <summary>Set when it was cancelled while queued: the queue drops it.</summary>
+    public bool Cancelled { get; set; }
+
+    /// <summary>The workers waiting on this invocation, when a worker called it.</summary>
+    public IReadOnlyList<string>? CallChain { get; init; }
+
     public string FunctionName { get; } = functionName;
 
     public EquatableArray<Value> Arguments { get; } = arguments;

@@ -86,6 +86,7 @@ public sealed partial class WorkerExecutor
         }
         RequeuePending(window.Read);
         _processing = Task.Run(ProcessAsync, CancellationToken.None);
+        FireDueSchedules();
     }
 
     /// <summary>
@@ -144,6 +145,10 @@ public sealed partial class WorkerExecutor
                         firstPending = queued.PendingIndex;
                     }
                 }
+                foreach (var scheduled in _scheduled.Values)
+                {
+                    if (firstPending == 0 || scheduled.Index < firstPending) firstPending = scheduled.Index;
+                }
             }
             _lastSnapshotIndex = _writer.Append(new OplogEntry.Snapshot(_writer.Now, format, new Bytes(data), firstPending, _recordedMemory, _lastError));
             _bytesAtLastSnapshot = _writer.EncodedBytes;
@@ -185,6 +190,7 @@ public sealed partial class WorkerExecutor
                     break;
             }
         }
+        RestoreSchedules(entries, started);
         foreach (var (index, entry) in entries)
         {
             if (entry is OplogEntry.PendingWorkerInvocation pending && !_completed.TryGet(pending.IdempotencyKey, out _)
@@ -203,6 +209,7 @@ public sealed partial class WorkerExecutor
     {
         await foreach (var queued in _queue.Reader.ReadAllAsync())
         {
+            if (queued.Cancelled) continue;
             if (IsBroken || _restarting || Status is WorkerStatus.Failed or WorkerStatus.Exited)
             {
                 Finish(queued, null, IsBroken ? BrokenError()
@@ -301,6 +308,7 @@ public sealed partial class WorkerExecutor
                 encodedArguments ?? Oplog.Codec.OplogCodec.EncodeArguments(arguments), key));
 
         Status = WorkerStatus.Running;
+        _context.BeginInvocation(key, _running?.CallChain);
         Value? result = null;
         Exception? failure = null;
         var instance = _instance!;

@@ -52,11 +52,26 @@ public sealed partial class WorkerExecutor
         }
     }
 
+    /// <summary>How the worker calls other workers, if its host lets it.</summary>
+    internal IWorkerCaller? Workers => _options.Workers;
+
     /// <summary>Sleeps at least this long suspend the worker durably.</summary>
     internal TimeSpan DurableSleepThreshold => _options.DurableSleepThreshold;
 
     /// <summary>When the worker next wants to be woken, if it waits for time.</summary>
-    public DateTimeOffset? WakeAt => Interlocked.Read(ref _wakeAtTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+    public DateTimeOffset? WakeAt
+    {
+        get
+        {
+            var sleep = Interlocked.Read(ref _wakeAtTicks);
+            var schedule = Interlocked.Read(ref _nextScheduleTicks);
+            var ticks = sleep == 0 ? schedule : schedule == 0 ? sleep : Math.Min(sleep, schedule);
+            return ticks > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+        }
+    }
+
+    /// <summary>When the running invocation's wait for time ends, if it waits for time.</summary>
+    private DateTimeOffset? WaitEndsAt => Interlocked.Read(ref _wakeAtTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     /// <summary>
     /// The worker's mark as of now, for the store. Called under the oplog writer's lock: it reads
@@ -148,8 +163,9 @@ public sealed partial class WorkerExecutor
     {
         lock (_gate)
         {
-            if (_suspension is { Promise: 0 } waiting && WakeAt is { } at && at <= _options.Time.GetUtcNow()) waiting.Resumed.TrySetResult();
+            if (_suspension is { Promise: 0 } waiting && WaitEndsAt is { } at && at <= _options.Time.GetUtcNow()) waiting.Resumed.TrySetResult();
         }
+        FireDueSchedules();
     }
 
     /// <summary>Waits for the suspension to end; never returns when the worker is closed first (the invocation is abandoned).</summary>
@@ -189,6 +205,7 @@ public sealed partial class WorkerExecutor
         {
             _closed = true;
             waiting = _suspension;
+            _scheduleTimer?.Dispose();
         }
         if (waiting is not null) Abandon(waiting);
     }

@@ -169,10 +169,15 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     /// <exception cref="InvocationFailedException">The function threw.</exception>
     /// <exception cref="WorkerUnavailableException">The worker failed or exited.</exception>
     public async Task<InvocationResult> InvokeAsync(string functionName, IReadOnlyList<Value> arguments, string? idempotencyKey = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        await InvokeAsync(functionName, arguments, idempotencyKey, null, cancellationToken);
+
+    /// <summary>As <see cref="InvokeAsync(string, IReadOnlyList{Value}, string?, CancellationToken)"/>, for a call from the workers on <paramref name="callChain"/>.</summary>
+    public async Task<InvocationResult> InvokeAsync(string functionName, IReadOnlyList<Value> arguments, string? idempotencyKey,
+        IReadOnlyList<string>? callChain, CancellationToken cancellationToken = default)
     {
         var key = idempotencyKey ?? Guid.NewGuid().ToString();
-        var (queued, done) = Accept(functionName, arguments, key, pending: false);
+        var (queued, done) = Accept(functionName, arguments, key, pending: false, callChain);
         var outcome = done is { } recorded
             ? await ReadOutcomeAsync(key, recorded, cancellationToken)
             : await queued!.Completion.Task.WaitAsync(cancellationToken);
@@ -187,7 +192,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         var key = idempotencyKey ?? Guid.NewGuid().ToString();
-        Accept(functionName, arguments, key, pending: true);
+        Accept(functionName, arguments, key, pending: true, null);
         await FlushOrBreakAsync(cancellationToken);
         return key;
     }
@@ -213,7 +218,8 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         await _processing.ConfigureAwait(false);
     }
 
-    private (QueuedInvocation? Queued, CompletedInvocation? Done) Accept(string functionName, IReadOnlyList<Value> arguments, string key, bool pending)
+    private (QueuedInvocation? Queued, CompletedInvocation? Done) Accept(string functionName, IReadOnlyList<Value> arguments, string key, bool pending,
+        IReadOnlyList<string>? callChain)
     {
         lock (_gate)
         {
@@ -222,28 +228,11 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
             if (Status is WorkerStatus.Failed or WorkerStatus.Exited) throw new WorkerUnavailableException(Id, Status, _lastError);
             if (_completed.TryGet(key, out var done)) return (null, done);
             if (_queued.TryGetValue(key, out var existing)) return (existing, null);
-            if (_component.Model.FindFunction(functionName) is null)
-            {
-                throw new FunctionNotFoundException(Id.Component, functionName, _component.Model.Functions.Select(f => f.Name));
-            }
-            var values = arguments.ToArray();
-            var limits = _options.Limits;
-            if (_queued.Count >= limits.MaxPendingInvocations)
-            {
-                throw new ClayException(ErrorCodes.TooManyPending,
-                    $"worker {Id} already has {_queued.Count} invocations waiting; the limit is {limits.MaxPendingInvocations} (--max-pending): retry later");
-            }
-            // Encoded once: these bytes are measured here and written in the oplog entries.
-            var encoded = Oplog.Codec.OplogCodec.EncodeArguments(values);
-            if (encoded.Length > Math.Min(limits.MaxArgumentBytes, limits.MaxEntryBytes - 4096))
-            {
-                throw new ClayException(ErrorCodes.ArgumentTooLarge,
-                    $"the arguments of {functionName} take {encoded.Length:N0} bytes; the limit is {limits.MaxArgumentBytes:N0} (--max-argument-size)");
-            }
+            var (values, encoded) = CheckAcceptable(functionName, arguments);
             var pendingIndex = pending
                 ? _writer.AppendEncoded(Oplog.Codec.OplogCodec.EncodeInvocation(OplogEntryKind.PendingWorkerInvocation, _writer.Now, functionName, encoded, key))
                 : 0;
-            var queued = new QueuedInvocation(functionName, values, encoded, key, pendingIndex);
+            var queued = new QueuedInvocation(functionName, values, encoded, key, pendingIndex) { CallChain = callChain };
             if (pending) Interlocked.Increment(ref _durablePending);
             _queued.Add(key, queued);
             if (!_queue.Writer.TryWrite(queued))
@@ -253,6 +242,34 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
             }
             return (queued, null);
         }
+    }
+
+    /// <summary>
+    /// Checks that an invocation may be taken — the function exists, the queue has room, the arguments
+    /// fit — and encodes its arguments once, for the oplog. Called under the gate.
+    /// </summary>
+    private (Value[] Values, byte[] Encoded) CheckAcceptable(string functionName, IReadOnlyList<Value> arguments)
+    {
+        if (_component.Model.FindFunction(functionName) is null)
+        {
+            throw new FunctionNotFoundException(Id.Component, functionName, _component.Model.Functions.Select(f => f.Name));
+        }
+        var values = arguments.ToArray();
+        var limits = _options.Limits;
+        var waiting = _queued.Count + _scheduled.Count;
+        if (waiting >= limits.MaxPendingInvocations)
+        {
+            throw new ClayException(ErrorCodes.TooManyPending,
+                $"worker {Id} already has {waiting} invocations waiting; the limit is {limits.MaxPendingInvocations} (--max-pending): retry later");
+        }
+        // Encoded once: these bytes are measured here and written in the oplog entries.
+        var encoded = Oplog.Codec.OplogCodec.EncodeArguments(values);
+        if (encoded.Length > Math.Min(limits.MaxArgumentBytes, limits.MaxEntryBytes - 4096))
+        {
+            throw new ClayException(ErrorCodes.ArgumentTooLarge,
+                $"the arguments of {functionName} take {encoded.Length:N0} bytes; the limit is {limits.MaxArgumentBytes:N0} (--max-argument-size)");
+        }
+        return (values, encoded);
     }
 
     /// <summary>Reads the outcome of an invocation that already completed back from the oplog.</summary>

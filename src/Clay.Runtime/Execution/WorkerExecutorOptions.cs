@@ -65,4 +65,7 @@ public sealed record WorkerExecutorOptions
     /// environment may override it: see docs/durability.md). Exhausted, the worker is failed.
     /// </summary>
     public Sdk.RetryPolicy InvocationRetry { get; init; } = new(5, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), 2.0);
+
+    /// <summary>How workers call other workers; null: calls fail with a clear error.</summary>
+    public IWorkerCaller? Workers { get; init; }
 }

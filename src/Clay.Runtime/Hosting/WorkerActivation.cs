@@ -48,11 +48,17 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
     /// </summary>
     /// <exception cref="Errors.ClayException"><c>function-not-found</c>, <c>invalid-arguments</c>, <c>invocation-failed</c>, …</exception>
     public Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken = default) =>
-        InOrderAsync(request, static (executor, function, arguments, key, ct) => executor.InvokeAsync(function, arguments, key, ct), cancellationToken);
+        InOrderAsync(request, static (executor, function, arguments, request, ct) =>
+            executor.InvokeAsync(function, arguments, request.IdempotencyKey, request.CallChain, ct), cancellationToken);
 
-    /// <summary>Queues an invocation durably and returns its idempotency key without waiting for its result.</summary>
+    /// <summary>
+    /// Queues an invocation durably — or schedules it, when the request has <see cref="InvocationRequest.ScheduleAt"/> —
+    /// and returns its idempotency key without waiting for its result.
+    /// </summary>
     public Task<string> EnqueueAsync(InvocationRequest request, CancellationToken cancellationToken = default) =>
-        InOrderAsync(request, static (executor, function, arguments, key, ct) => executor.EnqueueAsync(function, arguments, key, ct), cancellationToken);
+        InOrderAsync(request, static (executor, function, arguments, request, ct) => request.ScheduleAt is { } at
+            ? executor.ScheduleAsync(function, arguments, request.IdempotencyKey, at, ct)
+            : executor.EnqueueAsync(function, arguments, request.IdempotencyKey, ct), cancellationToken);
 
     /// <summary>The worker's metadata: from its executor when it is in memory, else from its oplog without loading it.</summary>
     /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
@@ -96,6 +102,17 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
         if (Resident is { } executor) executor.PromiseCompleted(promise);
         else services.Options.WakeUps?.WakeAt(Id, now);
     }
+
+    /// <summary>The invocations the worker has scheduled and not yet started, earliest first.</summary>
+    /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
+    public async Task<IReadOnlyList<ScheduledInvocation>> GetSchedulesAsync(CancellationToken cancellationToken = default) =>
+        (await OpenCoreAsync(null, cancellationToken)).Schedules;
+
+    /// <summary>Cancels a queued or scheduled invocation before it starts.</summary>
+    /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
+    /// <exception cref="Errors.ClayException"><c>invocation-not-cancellable</c>, <c>invocation-not-found</c>.</exception>
+    public async Task CancelInvocationAsync(string idempotencyKey, CancellationToken cancellationToken = default) =>
+        await (await OpenCoreAsync(null, cancellationToken)).CancelAsync(idempotencyKey, cancellationToken);
 
     /// <summary>
     /// Resumes a failed worker: its interrupted invocation is retried from the oplog, with a fresh
@@ -153,12 +170,18 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
         if (executor is not null) await CloseAsync(executor);
     }
 
-    private delegate Task<T> Accept<T>(WorkerExecutor executor, string function, Values.Value[] arguments, string? key, CancellationToken ct);
+    private delegate Task<T> Accept<T>(WorkerExecutor executor, string function, Values.Value[] arguments, InvocationRequest request, CancellationToken ct);
 
     /// <summary>Accepts requests in arrival order: each waits until the one before it was accepted.</summary>
     private Task<T> InOrderAsync<T>(InvocationRequest request, Accept<T> accept, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.CallChain is { } chain && chain.Contains(Id.ToString()))
+        {
+            // The worker is on the chain, waiting for this very call to return: it could never serve it.
+            return Task.FromException<T>(new Errors.ClayException(Errors.ErrorCodes.CallCycle,
+                $"the call of {request.Function} on {Id} closes a cycle ({string.Join(" → ", chain.Append(Id.ToString()))}): {Id} is waiting for this call and cannot serve it"));
+        }
         Task previous;
         TaskCompletionSource accepted;
         lock (_gate)
@@ -170,7 +193,7 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
                 try
                 {
                     var (function, arguments) = request.Bind(executor.Component);
-                    return accept(executor, function.Name, arguments, request.IdempotencyKey, cancellationToken);
+                    return accept(executor, function.Name, arguments, request, cancellationToken);
                 }
                 catch (Exception ex)
                 {
@@ -194,7 +217,7 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
             var (executor, function, arguments) = await BindAsync(request, cancellationToken).ConfigureAwait(false);
             services.Residency.Touch(Id);
             // Accepted synchronously, before the next caller in line is let go.
-            invocation = accept(executor, function, arguments, request.IdempotencyKey, cancellationToken);
+            invocation = accept(executor, function, arguments, request, cancellationToken);
         }
         finally
         {

@@ -101,6 +101,28 @@ public abstract partial record OplogEntry
         }
     }
 
+    /// <summary>
+    /// An invocation was scheduled to start at <paramref name="DueAt"/>: it waits durably, and joins the
+    /// worker's queue when its time comes (or at once, when the worker wakes after it).
+    /// </summary>
+    public sealed record ScheduledInvocation(DateTimeOffset Timestamp, string FunctionName, EquatableArray<Value> Arguments,
+        string IdempotencyKey, DateTimeOffset DueAt) : OplogEntry(Timestamp)
+    {
+        /// <inheritdoc/>
+        public override OplogEntryKind Kind => OplogEntryKind.ScheduledInvocation;
+
+        /// <inheritdoc/>
+        public override ReplayRole Role => ReplayRole.Marker;
+
+        internal override void Describe(OplogEntryFields d)
+        {
+            d.Add("function", FunctionName);
+            d.Add("idempotency-key", IdempotencyKey);
+            d.Add("due-at", DueAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            d.AddValues("input", Arguments);
+        }
+    }
+
     /// <summary>A queued invocation was cancelled before it ran.</summary>
     public sealed record CancelPendingInvocation(DateTimeOffset Timestamp, string IdempotencyKey) : OplogEntry(Timestamp)
     {

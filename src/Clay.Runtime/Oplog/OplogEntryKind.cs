@@ -51,6 +51,9 @@ public enum OplogEntryKind : byte
     Restart = 23,
     /// <summary><c>grow-memory</c></summary>
     GrowMemory = 24,
+
+    /// <summary>An invocation queued to start no earlier than a given time.</summary>
+    ScheduledInvocation = 25,
 }
 
 /// <summary>What kind of durable effect an <see cref="OplogEntry.ImportedFunctionInvoked"/> records.</summary>

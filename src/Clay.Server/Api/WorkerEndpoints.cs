@@ -32,6 +32,18 @@ public static class WorkerEndpoints
         workers.MapGet("/{worker}/oplog", ReadOplogAsync);
         workers.MapPost("/{worker}/promises/{promise}/complete", CompletePromiseAsync);
         workers.MapPost("/{worker}/resume", ResumeAsync);
+        workers.MapGet("/{worker}/schedules", SchedulesAsync);
+        workers.MapPost("/{worker}/invocations/{key}/cancel", CancelAsync);
+    }
+
+    private static async Task<ScheduleListDto> SchedulesAsync(string component, string worker, IGrainFactory grains) =>
+        new([.. (await Grain(grains, Id(component, worker)).GetSchedulesAsync()).Select(s => new ScheduleDto(s.IdempotencyKey, s.Function, s.WaveArguments, s.DueAt))]);
+
+    private static async Task<CancelledDto> CancelAsync(string component, string worker, string key, IGrainFactory grains)
+    {
+        var idempotencyKey = Uri.UnescapeDataString(key);
+        await Grain(grains, Id(component, worker)).CancelInvocationAsync(idempotencyKey);
+        return new CancelledDto(idempotencyKey);
     }
 
     private static async Task<PromiseCompletedDto> CompletePromiseAsync(string component, string worker, string promise, CompletePromiseDto body,
@@ -108,14 +120,16 @@ public static class WorkerEndpoints
         if (string.IsNullOrWhiteSpace(body.Function)) throw new ClayException(ServerErrorCodes.InvalidRequest, "the request names no function");
         var enqueue = body.Mode switch
         {
-            null or "await" => false,
+            null => body.ScheduleAt is not null,
+            "await" when body.ScheduleAt is not null => throw new ClayException(ServerErrorCodes.InvalidRequest, "a scheduled invocation cannot be awaited: leave out the mode, or use 'enqueue'"),
+            "await" => false,
             "enqueue" => true,
             _ => throw new ClayException(ServerErrorCodes.InvalidRequest, $"unknown mode '{body.Mode}': use 'await' or 'enqueue'"),
         };
         // The function is resolved and the arguments typed behind the grain, against the worker's own version.
         var request = new InvokeRequest(body.Function, body.Args ?? [], null,
             string.IsNullOrEmpty(body.IdempotencyKey) ? Guid.NewGuid().ToString() : body.IdempotencyKey, enqueue,
-            options.InvocationTimeout < GrainWait ? options.InvocationTimeout : GrainWait);
+            options.InvocationTimeout < GrainWait ? options.InvocationTimeout : GrainWait) { ScheduleAt = body.ScheduleAt };
         var grain = Grain(grains, id);
         while (true)
         {

@@ -67,6 +67,7 @@ public static class ClayServer
             Limits = options.Limits,
             AdmitNewWorker = quota.Admit,
             WakeUps = sp.GetRequiredService<WakeUpTimers>(),
+            Workers = new GrainWorkerCaller(sp.GetRequiredService<IGrainFactory>()),
         });
         builder.Services.AddSingleton(sp => new WakeUpTimers(
             (worker, _) => sp.GetRequiredService<IGrainFactory>().GetGrain<IWorkerGrain>(WorkerGrainKey.Of(worker)).WakeAsync(),

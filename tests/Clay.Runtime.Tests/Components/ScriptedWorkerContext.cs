@@ -35,6 +35,18 @@ internal sealed class ScriptedWorkerContext : WorkerContext
 
     public override Task SleepAsync(TimeSpan duration, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
+    public override Task<string> ScheduleCallAsync(WorkerIdentity worker, DateTimeOffset at, string function, params object?[] arguments) =>
+        throw new NotSupportedException("the scripted context calls no workers");
+
+    public override Task<TResult> CallAsync<TResult>(WorkerIdentity worker, string function, params object?[] arguments) =>
+        throw new NotSupportedException("the scripted context calls no workers");
+
+    public override Task CallAsync(WorkerIdentity worker, string function, params object?[] arguments) =>
+        throw new NotSupportedException("the scripted context calls no workers");
+
+    public override Task EnqueueCallAsync(WorkerIdentity worker, string function, params object?[] arguments) =>
+        throw new NotSupportedException("the scripted context calls no workers");
+
     public override PromiseId CreatePromise() => new(++_ticks);
 
     public override Task<string> AwaitPromiseAsync(PromiseId promise, CancellationToken cancellationToken = default) => Task.FromResult($"promise {promise}");

@@ -54,5 +54,6 @@ public static class OplogSamples
         new CancelPendingInvocation(At, "key-2"),
         new Restart(At),
         new GrowMemory(At, 65_536, 1_114_112),
+        new ScheduledInvocation(At, "add-item", new Value[] { new Value.String("p1") }, "key-3", At.AddHours(2)),
     ];
 }

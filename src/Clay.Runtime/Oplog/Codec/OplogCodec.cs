@@ -156,6 +156,12 @@ public static class OplogCodec
                 WriteValues(ref w, e.Arguments);
                 w.String(e.IdempotencyKey);
                 break;
+            case ScheduledInvocation e:
+                w.String(e.FunctionName);
+                WriteValues(ref w, e.Arguments);
+                w.String(e.IdempotencyKey);
+                w.VarInt(ToMicros(e.DueAt));
+                break;
             case PendingUpdate e:
                 w.VarInt(e.TargetVersion);
                 w.Byte((byte)e.Mode);
@@ -241,6 +247,7 @@ public static class OplogCodec
             OplogEntryKind.CancelPendingInvocation => new CancelPendingInvocation(at, r.String()),
             OplogEntryKind.Restart => new Restart(at),
             OplogEntryKind.GrowMemory => new GrowMemory(at, r.VarInt(), r.VarInt()),
+            OplogEntryKind.ScheduledInvocation => new ScheduledInvocation(at, r.String(), ReadValues(ref r), r.String(), FromMicros(ref r)),
             _ => throw new OplogDecodeException(tagAt, $"unknown entry kind {(byte)kind}"),
         };
         if (!r.AtEnd) throw r.Fail($"{r.Remaining} unexpected bytes after a {kind} entry");

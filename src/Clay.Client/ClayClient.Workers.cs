@@ -41,6 +41,19 @@ public sealed partial class ClayClient
         PostAsync(ApiPaths.Worker(component, worker) + "/promises/" + promise.ToString(CultureInfo.InvariantCulture) + "/complete",
             new CompletePromiseDto(value), ClayJsonContext.Default.CompletePromiseDto, ClayJsonContext.Default.PromiseCompletedDto, cancellationToken);
 
+    /// <summary>
+    /// Interrupts a worker: its running invocation stops at its next effect or wait, and it takes no
+    /// invocations until resumed. <paramref name="recoverImmediately"/> rebuilds it at once instead (a simulated crash).
+    /// </summary>
+    public Task<WorkerDto> InterruptWorkerAsync(string component, string worker, bool recoverImmediately = false, CancellationToken cancellationToken = default) =>
+        PostAsync(ApiPaths.WithQuery(ApiPaths.Worker(component, worker) + "/interrupt", ("recoverImmediately", recoverImmediately ? "true" : null)),
+            new CreateWorkerDto(null, null, null), ClayJsonContext.Default.CreateWorkerDto, ClayJsonContext.Default.WorkerDto, cancellationToken);
+
+    /// <summary>Drops a worker from memory mid-invocation and rebuilds it by replay at once: a crash, for demos and tests.</summary>
+    public Task<WorkerDto> SimulateCrashAsync(string component, string worker, CancellationToken cancellationToken = default) =>
+        PostAsync(ApiPaths.Worker(component, worker) + "/simulate-crash", new CreateWorkerDto(null, null, null), ClayJsonContext.Default.CreateWorkerDto,
+            ClayJsonContext.Default.WorkerDto, cancellationToken);
+
     /// <summary>A worker's scheduled invocations, earliest first.</summary>
     public Task<ScheduleListDto> GetSchedulesAsync(string component, string worker, CancellationToken cancellationToken = default) =>
         GetAsync(ApiPaths.Worker(component, worker) + "/schedules", ClayJsonContext.Default.ScheduleListDto, cancellationToken);

@@ -23,4 +23,5 @@ namespace Clay.Client;
 [JsonSerializable(typeof(ScheduleListDto))]
 [JsonSerializable(typeof(CancelledDto))]
 [JsonSerializable(typeof(ApiErrorBody))]
+[JsonSerializable(typeof(ClusterDto))]
 public sealed partial class ClayJsonContext : JsonSerializerContext;

@@ -24,7 +24,42 @@ public static class WorkerCommands
         command.Add(Resume());
         command.Add(Promise());
         command.Add(Schedules());
+        command.Add(Interrupt());
+        command.Add(SimulateCrash());
         command.Add(CancelInvocation());
+        return command;
+    }
+
+    private static Command Interrupt()
+    {
+        var worker = WorkerArgument();
+        var recover = new Option<bool>("--recover-immediately") { Description = "Rebuild the worker at once instead of leaving it interrupted (as simulate-crash)" };
+        var command = new Command("interrupt", "Stop a worker's running invocation at its next effect or wait; it stays Interrupted until resumed") { worker, recover };
+        command.SetAction(async (result, ct) =>
+        {
+            var (component, name) = Targets.Worker(result.GetValue(worker)!);
+            using var client = GlobalOptions.Client(result);
+            var w = await client.InterruptWorkerAsync(component, name, result.GetValue(recover), ct);
+            GlobalOptions.Output(result).Write(w, ClayJsonContext.Default.WorkerDto, o =>
+                o.WriteLine($"Interrupted worker {component}/{name} (status {w.Status})."));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command SimulateCrash()
+    {
+        var worker = WorkerArgument();
+        var command = new Command("simulate-crash", "Drop a worker from memory mid-invocation and recover it by replay") { worker };
+        command.SetAction(async (result, ct) =>
+        {
+            var (component, name) = Targets.Worker(result.GetValue(worker)!);
+            using var client = GlobalOptions.Client(result);
+            var w = await client.SimulateCrashAsync(component, name, ct);
+            GlobalOptions.Output(result).Write(w, ClayJsonContext.Default.WorkerDto, o =>
+                o.WriteLine($"Simulated a crash of worker {component}/{name}; recovered (status {w.Status})."));
+            return 0;
+        });
         return command;
     }
 

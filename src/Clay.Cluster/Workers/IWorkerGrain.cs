@@ -43,6 +43,9 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// <summary>Cancels a queued or scheduled invocation; fails with <c>invocation-not-cancellable</c> or <c>invocation-not-found</c>.</summary>
     Task CancelInvocationAsync(string idempotencyKey);
 
+    /// <summary>Interrupts the worker (or, with <paramref name="recoverImmediately"/>, simulates a crash); fails with <c>worker-not-found</c>.</summary>
+    Task<WorkerInfo> InterruptAsync(bool recoverImmediately);
+
     /// <summary>Resumes a failed worker; fails with <c>worker-not-resumable</c> when it has not failed.</summary>
     Task<WorkerInfo> ResumeAsync();
 }

@@ -1,16 +1,20 @@
 using Clay.Runtime.Execution;
 using Clay.Runtime.Hosting;
 using Clay.Runtime.Oplog.Display;
+using Clay.Runtime.Errors;
 using Orleans.Concurrency;
+using Orleans.Placement;
 
 namespace Clay.Cluster.Workers;
 
 /// <summary>
 /// Holds one worker's <see cref="WorkerActivation"/>, the same door the in-process hosts use. The
 /// grain is reentrant: the activation queues invocations and the executor runs them one at a time
-/// itself, so a call waiting for its result must not block the others.
+/// itself, so a call waiting for its result must not block the others. A worker is activated on
+/// the node that received the call for it (when that node is a member), so the calls of a client
+/// that keeps to one node stay on it; clients spread over the nodes spread the workers.
 /// </summary>
-[Reentrant]
+[Reentrant, PreferLocalPlacement]
 public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
 {
     private WorkerActivation? _activation;
@@ -40,6 +44,13 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
         {
             return new InvokeReply(InvocationState.Running, request.IdempotencyKey, request.Function, null);
         }
+        catch (ClayException ex) when (ex.Code == ErrorCodes.OplogConflict)
+        {
+            // Another activation of this worker (on another node, during a membership change) wrote
+            // its oplog first: this one is stale. It goes, so the caller's retry reaches the owner.
+            DeactivateOnIdle();
+            throw;
+        }
         catch (WorkerSuspendedException)
         {
             // It waits out of memory, or is retried from the oplog: it goes on under the same key.
@@ -55,6 +66,9 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
 
     /// <inheritdoc/>
     public Task<WorkerInfo> ResumeAsync() => Activation.ResumeAsync();
+
+    /// <inheritdoc/>
+    public Task<WorkerInfo> InterruptAsync(bool recoverImmediately) => Activation.InterruptAsync(recoverImmediately);
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<ScheduleView>> GetSchedulesAsync() =>

@@ -67,6 +67,8 @@ public static class ErrorCodes
     public const string WorkerNotResumable = "worker-not-resumable";
     /// <summary>A worker-to-worker call would wait on a worker already waiting for this call: the cycle would never end.</summary>
     public const string CallCycle = "call-cycle";
+    /// <summary>The worker was interrupted and takes no invocations until it is resumed.</summary>
+    public const string WorkerInterrupted = "worker-interrupted";
     /// <summary>The worker has no queued, scheduled, running or recent invocation with that idempotency key.</summary>
     public const string InvocationNotFound = "invocation-not-found";
     /// <summary>The invocation is running or has finished: only a queued or scheduled one can be cancelled.</summary>

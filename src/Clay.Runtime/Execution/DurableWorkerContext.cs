@@ -54,6 +54,9 @@ internal sealed partial class DurableWorkerContext : WorkerContext
     /// </summary>
     public InvocationRetryException? RetryRequested { get; private set; }
 
+    /// <summary>Set when the worker is interrupted: the invocation stops at its next effect or wait.</summary>
+    public InvocationInterruptedException? InterruptRequested { get; set; }
+
     /// <summary>True while recorded entries remain to be served.</summary>
     public bool IsReplaying => _replay.HasMore;
 
@@ -92,6 +95,7 @@ internal sealed partial class DurableWorkerContext : WorkerContext
 
     public override async Task SleepAsync(TimeSpan duration, CancellationToken cancellationToken = default)
     {
+        ThrowIfRetrying();
         var recorded = _replay.PeekSignificant() is not null;
         var wakeAtMs = ((Value.S64)ReadLocal("clock::sleep", new Value.S64((long)duration.TotalMilliseconds),
             () => new Value.S64(_time.GetUtcNow().Add(duration).ToUnixTimeMilliseconds()))).V;
@@ -150,6 +154,7 @@ internal sealed partial class DurableWorkerContext : WorkerContext
     private void ThrowIfRetrying()
     {
         if (RetryRequested is { } retry) throw retry;
+        if (InterruptRequested is { } interrupt) throw interrupt;
     }
 
     public override async Task<T> RunAsync<T>(string name, Func<CancellationToken, Task<T>> effect, EffectOptions? options = null,

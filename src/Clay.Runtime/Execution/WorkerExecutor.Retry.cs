@@ -60,9 +60,9 @@ public sealed partial class WorkerExecutor
     /// <exception cref="Errors.ClayException"><c>worker-not-resumable</c>: it has not failed.</exception>
     internal async Task ResumeAsync(CancellationToken cancellationToken)
     {
-        if (Status is not WorkerStatus.Failed)
+        if (Status is not (WorkerStatus.Failed or WorkerStatus.Interrupted))
         {
-            throw new Errors.ClayException(Errors.ErrorCodes.WorkerNotResumable, $"worker {Id} is {Status.ToString().ToLowerInvariant()}, not failed: there is nothing to resume");
+            throw new Errors.ClayException(Errors.ErrorCodes.WorkerNotResumable, $"worker {Id} is {Status.ToString().ToLowerInvariant()}, neither failed nor interrupted: there is nothing to resume");
         }
         if (IsBroken) throw BrokenError();
         _writer.Append(new OplogEntry.Restart(_writer.Now));
@@ -74,9 +74,49 @@ public sealed partial class WorkerExecutor
         Volatile.Write(ref _restarting, true);
     }
 
+    /// <summary>
+    /// Interrupts the worker: the running invocation stops at its next effect or wait, a waiting one at
+    /// once, and nothing more runs. Interrupted, the worker keeps that status (also after a restart)
+    /// until <see cref="ResumeAsync"/>; with <paramref name="recoverImmediately"/> nothing is written and
+    /// the worker is opened again right away — a crash, simulated.
+    /// </summary>
+    internal async Task InterruptAsync(bool recoverImmediately, CancellationToken cancellationToken)
+    {
+        Suspension? waiting;
+        lock (_gate)
+        {
+            if (IsBroken) throw BrokenError();
+            if (Status is WorkerStatus.Failed or WorkerStatus.Exited) throw new WorkerUnavailableException(Id, Status, _lastError);
+            if (Status is WorkerStatus.Interrupted && !recoverImmediately) return;
+            if (!recoverImmediately) _writer.Append(new OplogEntry.Interrupted(_writer.Now));
+            _context.InterruptRequested = new InvocationInterruptedException(Id);
+            Volatile.Write(ref _restarting, true);
+            waiting = _suspension;
+        }
+        if (!recoverImmediately)
+        {
+            Status = WorkerStatus.Interrupted;
+            _open = false;
+            await FlushOrBreakAsync(cancellationToken);
+        }
+        _queue.Writer.TryComplete();
+        if (waiting is not null) Abandon(waiting);
+        // The running invocation stops at its next effect or wait.
+        await _processing.WaitAsync(cancellationToken);
+    }
+
+    private Errors.ClayException Interrupted() =>
+        new(Errors.ErrorCodes.WorkerInterrupted, $"worker {Id} is interrupted and takes no invocations: resume it with 'clay worker resume {Id}'");
+
     /// <summary>Prepares the open invocation to resume: its attempts so far, and when the next may start.</summary>
     private QueuedInvocation? Resume(OpenInvocation open)
     {
+        if (open.Interrupted)
+        {
+            Status = WorkerStatus.Interrupted;
+            _queue.Writer.TryComplete();
+            return null;
+        }
         if (open.Exhausted is { } error)
         {
             // Its retries ran out before: the worker stays failed until it is resumed.
@@ -102,7 +142,7 @@ public sealed partial class WorkerExecutor
     /// <param name="LastError">The last failed attempt's error.</param>
     /// <param name="Exhausted">The error that exhausted its retries, when they ran out.</param>
     private sealed record OpenInvocation(long Index, OplogEntry.ExportedFunctionInvoked Invoked, int Attempts, DateTimeOffset? RetryAt,
-        string? LastError, string? Exhausted)
+        string? LastError, string? Exhausted, bool Interrupted = false)
     {
         public static OpenInvocation? Find(IReadOnlyList<(long Index, OplogEntry Entry)> entries, Sdk.RetryPolicy policy)
         {
@@ -132,7 +172,8 @@ public sealed partial class WorkerExecutor
                         Exhausted = null,
                     },
                     OplogEntry.Error { ErrorCode: ExhaustedErrorCode } error => open with { Attempts = error.Attempt, LastError = error.Message, Exhausted = error.Message },
-                    OplogEntry.Restart => open with { Attempts = 0, RetryAt = null, Exhausted = null },
+                    OplogEntry.Restart => open with { Attempts = 0, RetryAt = null, Exhausted = null, Interrupted = false },
+                    OplogEntry.Interrupted => open with { Interrupted = true },
                     _ => open,
                 };
             }

@@ -77,7 +77,7 @@ public sealed partial class WorkerExecutor
             return;
         }
 
-        if (Status is not (WorkerStatus.Exited or WorkerStatus.Failed)) Status = WorkerStatus.Idle;
+        if (Status is not (WorkerStatus.Exited or WorkerStatus.Failed or WorkerStatus.Interrupted)) Status = WorkerStatus.Idle;
         MeasureMemory(force: true);
         if (resumed is not null)
         {
@@ -112,6 +112,12 @@ public sealed partial class WorkerExecutor
                 break;
             case OplogEntry.Exited:
                 Status = WorkerStatus.Exited;
+                break;
+            case OplogEntry.Interrupted:
+                Status = WorkerStatus.Interrupted;
+                break;
+            case OplogEntry.Restart when Status is WorkerStatus.Interrupted:
+                Status = WorkerStatus.Idle;
                 break;
             case OplogEntry.Error error when error.ErrorCode != "effect-failed":
                 _lastError = error.Message;
@@ -345,6 +351,11 @@ public sealed partial class WorkerExecutor
             outcome = VerifyEnd(recorded, outcome);
             _replay.Next();
             endedAt = recorded.Index;
+        }
+        else if (_context.InterruptRequested is not null && failure is not null)
+        {
+            // Stopped at an effect or a wait: nothing more is written; it resumes from here.
+            throw new WorkerSuspendedException(Id, "was interrupted");
         }
         else if (failure is not null && (_context.RetryRequested is not null || failure is Sdk.TransientException))
         {

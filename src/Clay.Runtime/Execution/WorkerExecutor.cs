@@ -138,7 +138,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         {
             if (creation is null) throw new WorkerNotFoundException(id);
             component = await catalog.GetLatestAsync(id.Component, cancellationToken);
-            options.AdmitNewWorker?.Invoke(id);
+            if (options.AdmitNewWorker is { } admit) await admit(id, cancellationToken);
             writer = new OplogWriter(id, store, 0, options.Time, options.Limits.MaxEntryBytes);
             var create = new OplogEntry.Create(writer.Now, component.Version, creation.Arguments.ToArray(), creation.Environment.ToArray(),
                 component.Size, 0);
@@ -227,6 +227,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
             if (_restarting) throw new WorkerSuspendedException(Id, "is being retried from its oplog");
             if (Status is WorkerStatus.Failed or WorkerStatus.Exited) throw new WorkerUnavailableException(Id, Status, _lastError);
             if (_completed.TryGet(key, out var done)) return (null, done);
+            if (Status is WorkerStatus.Interrupted) throw Interrupted();
             if (_queued.TryGetValue(key, out var existing)) return (existing, null);
             var (values, encoded) = CheckAcceptable(functionName, arguments);
             var pendingIndex = pending

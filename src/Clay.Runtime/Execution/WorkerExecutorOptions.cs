@@ -43,9 +43,9 @@ public sealed record WorkerExecutorOptions
 
     /// <summary>
     /// Asked before a new worker's oplog is created; throws (for example <c>too-many-workers</c>) to
-    /// refuse the creation. Null admits every worker.
+    /// refuse the creation. Null admits every worker. Asynchronous, since a cluster counts in its database.
     /// </summary>
-    public Action<WorkerId>? AdmitNewWorker { get; init; }
+    public Func<WorkerId, CancellationToken, ValueTask>? AdmitNewWorker { get; init; }
 
     /// <summary>
     /// Wakes workers that wait for time while they are out of memory (durable sleeps, retries):

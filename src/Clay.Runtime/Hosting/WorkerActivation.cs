@@ -103,6 +103,19 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
         else services.Options.WakeUps?.WakeAt(Id, now);
     }
 
+    /// <summary>
+    /// Interrupts the worker: its running invocation stops at its next effect or wait and it takes no
+    /// more invocations until resumed. With <paramref name="recoverImmediately"/> (a simulated crash)
+    /// it is dropped from memory and rebuilt by replay at once, its invocation going on from where it stopped.
+    /// </summary>
+    /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
+    public async Task<WorkerInfo> InterruptAsync(bool recoverImmediately, CancellationToken cancellationToken = default)
+    {
+        var executor = await OpenCoreAsync(null, cancellationToken);
+        await executor.InterruptAsync(recoverImmediately, cancellationToken);
+        return (await OpenCoreAsync(null, cancellationToken)).GetInfo();
+    }
+
     /// <summary>The invocations the worker has scheduled and not yet started, earliest first.</summary>
     /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
     public async Task<IReadOnlyList<ScheduledInvocation>> GetSchedulesAsync(CancellationToken cancellationToken = default) =>

@@ -19,6 +19,9 @@ public static class WorkerEndpoints
     /// <summary>How long one grain call may wait for a result before the API asks again.</summary>
     private static readonly TimeSpan GrainWait = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often an invocation refused by the oplog's fence is sent again before the error reaches the client.</summary>
+    private const int MaxConflictRetries = 3;
+
     /// <summary>Maps the routes.</summary>
     public static void MapWorkerEndpoints(this IEndpointRouteBuilder app)
     {
@@ -33,6 +36,10 @@ public static class WorkerEndpoints
         workers.MapPost("/{worker}/promises/{promise}/complete", CompletePromiseAsync);
         workers.MapPost("/{worker}/resume", ResumeAsync);
         workers.MapGet("/{worker}/schedules", SchedulesAsync);
+        workers.MapPost("/{worker}/interrupt", async (string component, string worker, bool? recoverImmediately, IGrainFactory grains) =>
+            ToDto(await Grain(grains, Id(component, worker)).InterruptAsync(recoverImmediately ?? false)));
+        workers.MapPost("/{worker}/simulate-crash", async (string component, string worker, IGrainFactory grains) =>
+            ToDto(await Grain(grains, Id(component, worker)).InterruptAsync(recoverImmediately: true)));
         workers.MapPost("/{worker}/invocations/{key}/cancel", CancelAsync);
     }
 
@@ -70,7 +77,7 @@ public static class WorkerEndpoints
     private static async Task<IResult> CreateAsync(string component, CreateWorkerDto body, IGrainFactory grains, ComponentRegistry registry)
     {
         var id = Id(component, body.Name ?? "");
-        registry.Get(id.Component);
+        await registry.GetAsync(id.Component, null, CancellationToken.None);
         var info = await Grain(grains, id).CreateAsync(new WorkerCreation(body.Args ?? [], (body.Env ?? new Dictionary<string, string>()).ToList()));
         return Results.Created($"/v1/components/{Uri.EscapeDataString(id.Component)}/workers/{id.Worker}", ToDto(info));
     }
@@ -79,11 +86,13 @@ public static class WorkerEndpoints
         ToDto(await Grain(grains, Id(component, worker)).GetAsync());
 
     private static async Task<WorkerListDto> ListAsync(string component, string[]? filter, int? count, string? cursor,
-        IOplogStore store, ResidentWorkers residency, ComponentRegistry registry, CancellationToken ct)
+        IOplogStore store, ResidentWorkers residency, ComponentRegistry registry, Cluster.ClusterNodes nodes, CancellationToken ct)
     {
         var name = Names.ValidateComponent(Uri.UnescapeDataString(component));
-        registry.Get(name);
-        var page = await WorkerListing.ListAsync(store, residency, name, filter ?? [], Math.Clamp(count ?? 50, 1, 10_000), cursor, ct);
+        await registry.GetAsync(name, null, ct);
+        // A worker in another node's memory is shown as that node sees it.
+        var elsewhere = await nodes.ResidentAsync(name);
+        var page = await WorkerListing.ListAsync(store, residency, name, filter ?? [], Math.Clamp(count ?? 50, 1, 10_000), cursor, elsewhere, ct);
         return new WorkerListDto(page.Workers.Select(ToDto).ToList(), page.Cursor);
     }
 
@@ -131,9 +140,20 @@ public static class WorkerEndpoints
             string.IsNullOrEmpty(body.IdempotencyKey) ? Guid.NewGuid().ToString() : body.IdempotencyKey, enqueue,
             options.InvocationTimeout < GrainWait ? options.InvocationTimeout : GrainWait) { ScheduleAt = body.ScheduleAt };
         var grain = Grain(grains, id);
+        var conflicts = 0;
         while (true)
         {
-            var reply = await grain.InvokeAsync(request);
+            InvokeReply reply;
+            try
+            {
+                reply = await grain.InvokeAsync(request);
+            }
+            catch (ClayException ex) when (ex.Code == ErrorCodes.OplogConflict && ++conflicts <= MaxConflictRetries)
+            {
+                // A stale activation lost the oplog's fence and deactivated: nothing of this invocation
+                // was written, so it is sent again (same key), and Orleans routes it to the owner.
+                continue;
+            }
             if (reply.State != InvocationState.Running) return new InvocationResultJson(reply);
             // Still running: ask again with the same key, which attaches to the same invocation.
             ct.ThrowIfCancellationRequested();

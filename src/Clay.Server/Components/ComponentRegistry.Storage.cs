@@ -88,7 +88,7 @@ public sealed partial class ComponentRegistry
 
     private void LoadRecords()
     {
-        using var command = _db.CreateCommand();
+        using var command = _db!.CreateCommand();
         command.CommandText = "SELECT name, version, id, size, hash, created_at, entry_assembly, wit, interface FROM components ORDER BY name, version";
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -104,7 +104,7 @@ public sealed partial class ComponentRegistry
     {
         lock (_writeGate)
         {
-            using var command = _db.CreateCommand();
+            using var command = _db!.CreateCommand();
             command.CommandText = """
                 INSERT INTO components (name, version, id, size, hash, created_at, entry_assembly, wit, interface)
                 VALUES ($name, $version, $id, $size, $hash, $created, $entry, $wit, $interface)
@@ -126,7 +126,7 @@ public sealed partial class ComponentRegistry
 
     private void Execute(string sql)
     {
-        using var command = _db.CreateCommand();
+        using var command = _db!.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }

@@ -15,8 +15,10 @@ namespace Clay.Server.Components;
 
 /// <summary>
 /// The component registry: uploaded packages are validated, unpacked under
-/// <c>DATA/components/NAME/VERSION/</c> and recorded in <c>DATA/registry.db</c>. Also the executor's
-/// <see cref="IComponentCatalog"/>: each version is loaded once, in its own load context.
+/// <c>DATA/components/NAME/VERSION/</c> and recorded in <c>DATA/registry.db</c> — or, in a cluster, in
+/// the shared <see cref="IComponentStore"/>, from which every node unpacks a version on first use.
+/// Also the executor's <see cref="IComponentCatalog"/>: each version is loaded once per node, in its
+/// own load context.
 /// </summary>
 public sealed partial class ComponentRegistry : IComponentCatalog, IDisposable
 {
@@ -26,19 +28,25 @@ public sealed partial class ComponentRegistry : IComponentCatalog, IDisposable
     private readonly string _root;
     private readonly long _maxPackageBytes;
     private readonly ILogger _logger;
-    private readonly SqliteConnection _db;
+    private readonly SqliteConnection? _db;
+    private readonly IComponentStore? _shared;
     private readonly Lock _writeGate = new();
     private readonly SemaphoreSlim _uploadGate = new(1, 1);
     private readonly ConcurrentDictionary<string, List<ComponentRecord>> _records = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string, long), Lazy<LoadedComponent>> _loaded = new();
 
-    /// <summary>Opens (or creates) the registry in <paramref name="dataDirectory"/>.</summary>
-    public ComponentRegistry(string dataDirectory, long maxPackageBytes, ILogger<ComponentRegistry> logger)
+    /// <summary>
+    /// Opens (or creates) the registry in <paramref name="dataDirectory"/>, or over <paramref name="shared"/>
+    /// when given (the data directory then only caches unpacked packages).
+    /// </summary>
+    public ComponentRegistry(string dataDirectory, long maxPackageBytes, ILogger<ComponentRegistry> logger, IComponentStore? shared = null)
     {
         _root = Path.Combine(dataDirectory, "components");
         _maxPackageBytes = maxPackageBytes;
         _logger = logger;
+        _shared = shared;
         Directory.CreateDirectory(_root);
+        if (shared is not null) return;
         _db = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "registry.db")}");
         _db.Open();
         Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
@@ -69,11 +77,11 @@ public sealed partial class ComponentRegistry : IComponentCatalog, IDisposable
 
     /// <inheritdoc/>
     public ValueTask<LoadedComponent> GetLatestAsync(string component, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Load(Get(component)));
+        _shared is null ? ValueTask.FromResult(Load(Get(component))) : LoadSharedAsync(component, null, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<LoadedComponent> GetAsync(string component, long version, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Load(Get(component, version)));
+        _shared is null ? ValueTask.FromResult(Load(Get(component, version))) : LoadSharedAsync(component, version, cancellationToken);
 
     /// <summary>
     /// Validates and stores a package as the next version of <paramref name="name"/>. A package whose
@@ -87,6 +95,7 @@ public sealed partial class ComponentRegistry : IComponentCatalog, IDisposable
         try
         {
             var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+            if (_shared is not null) return await UploadSharedAsync(name, bytes, hash, cancellationToken);
             if (_records.TryGetValue(name, out var existing))
             {
                 lock (existing)
@@ -125,7 +134,7 @@ public sealed partial class ComponentRegistry : IComponentCatalog, IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        _db.Dispose();
+        _db?.Dispose();
         _uploadGate.Dispose();
     }
 

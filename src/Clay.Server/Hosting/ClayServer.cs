@@ -1,24 +1,25 @@
 using System.Net;
-using System.Net.Sockets;
-using Clay.Cluster.Serialization;
-using Orleans.Serialization;
+using Clay.Cluster.Nodes;
 using Clay.Cluster.Workers;
 using Clay.Runtime.Hosting;
 using Clay.Runtime.Residency;
 using Clay.Runtime.Execution;
 using Clay.Runtime.Storage;
 using Clay.Server.Api;
+using Clay.Server.Cluster;
 using Clay.Server.Components;
 using Clay.Server.Workers;
+using Clay.Storage.Postgres;
 using Clay.Storage.Sqlite;
 using OpenTelemetry.Metrics;
-using Orleans.Configuration;
 
 namespace Clay.Server.Hosting;
 
 /// <summary>
-/// Composes the server: embedded storage, the component registry, a one-silo Orleans cluster
-/// whose grains run the workers, and the REST API.
+/// Composes the server: storage, the component registry, the Orleans silo whose grains run the
+/// workers, and the REST API. On its own a node keeps everything in SQLite under its data directory
+/// and runs a one-silo cluster; with <see cref="ServerOptions.Cluster"/> it keeps oplogs, components
+/// and worker counts in PostgreSQL and joins the other nodes through Orleans' membership table there.
 /// </summary>
 public static class ClayServer
 {
@@ -46,17 +47,37 @@ public static class ClayServer
         });
 
         using var bootstrapLogs = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
-        var store = await SqliteOplogStore.OpenAsync(
-            new SqliteStoreOptions { DatabasePath = Path.Combine(options.DataDirectory, "oplog.db") },
-            bootstrapLogs.CreateLogger<SqliteOplogStore>());
-        builder.Services.AddSingleton<IOplogStore>(store);
+        IOplogStore store;
+        GroupCommitStatistics statistics;
+        ClusterDatabase? cluster = null;
+        Func<IServiceProvider, IWorkerQuota> quota;
+        if (options.Cluster is { } url)
+        {
+            var postgres = await PostgresOplogStore.OpenAsync(new PostgresStoreOptions { ConnectionString = url, Schema = ClusterDatabase.Schema },
+                bootstrapLogs.CreateLogger<PostgresOplogStore>());
+            (store, statistics) = (postgres, postgres.Statistics);
+            var database = cluster = await ClusterDatabase.OpenAsync(url);
+            quota = sp => new PostgresWorkerQuota(database, options.MaxWorkersPerComponent, sp.GetRequiredService<ILogger<PostgresWorkerQuota>>());
+            builder.Services.AddSingleton(database);
+        }
+        else
+        {
+            var sqlite = await SqliteOplogStore.OpenAsync(
+                new SqliteStoreOptions { DatabasePath = Path.Combine(options.DataDirectory, "oplog.db") },
+                bootstrapLogs.CreateLogger<SqliteOplogStore>());
+            (store, statistics) = (sqlite, sqlite.Statistics);
+            var local = new WorkerQuota(options.MaxWorkersPerComponent);
+            await local.LoadAsync(store);
+            quota = _ => local;
+        }
+        builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(sp => new ComponentRegistry(options.DataDirectory, options.MaxPackageBytes,
-            sp.GetRequiredService<ILogger<ComponentRegistry>>()));
+            sp.GetRequiredService<ILogger<ComponentRegistry>>(), cluster is null ? null : new PostgresComponentStore(cluster)));
         builder.Services.AddSingleton<IComponentCatalog>(sp => sp.GetRequiredService<ComponentRegistry>());
-        var quota = new WorkerQuota(options.MaxWorkersPerComponent);
-        await quota.LoadAsync(store);
-        builder.Services.AddSingleton(quota);
+        builder.Services.AddSingleton<IWorkerQuota>(sp => quota(sp));
+        builder.Services.AddSingleton<ClusterNodes>();
+        if (cluster is not null) builder.Services.AddHostedService<FailoverWake>();
         builder.Services.AddSingleton(sp => new WorkerExecutorOptions
         {
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
@@ -65,7 +86,7 @@ public static class ClayServer
             IdempotencyKeys = options.IdempotencyKeys,
             InvocationRetry = options.InvocationRetry,
             Limits = options.Limits,
-            AdmitNewWorker = quota.Admit,
+            AdmitNewWorker = sp.GetRequiredService<IWorkerQuota>().AdmitAsync,
             WakeUps = sp.GetRequiredService<WakeUpTimers>(),
             Workers = new GrainWorkerCaller(sp.GetRequiredService<IGrainFactory>()),
         });
@@ -78,12 +99,13 @@ public static class ClayServer
             sp.GetRequiredService<WorkerExecutorOptions>(), sp.GetRequiredService<ResidentWorkers>())
         {
             Recovered = (_, duration) => sp.GetRequiredService<ClayMetrics>().Recovered(duration),
-            Deleted = quota.Release,
+            Deleted = sp.GetRequiredService<IWorkerQuota>().Release,
         });
         builder.Services.AddSingleton(sp => new ClayMetrics(sp.GetRequiredService<ResidentWorkers>(),
             () => options.EffectiveMemoryBudget, () => sp.GetRequiredService<ResidencyManager>().Used,
-            () => store.Statistics.Entries, () => store.Statistics.Bytes));
+            () => statistics.Entries, () => statistics.Bytes));
         builder.Services.AddSingleton<ResidencyManager>();
+        builder.Services.AddSingleton(sp => new NodeResources(() => sp.GetRequiredService<ResidencyManager>().Used, options.EffectiveMemoryBudget));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResidencyManager>());
         // System.Runtime is the .NET runtime's own meter (GC heap, allocated bytes, thread pool, CPU time),
         // published by the runtime itself when a listener asks for it.
@@ -92,18 +114,7 @@ public static class ClayServer
         // Malformed bodies throw, so the error middleware answers them with a coded JSON error.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
-        var (siloPort, gatewayPort) = (FreePort(), FreePort());
-        builder.UseOrleans(silo =>
-        {
-            silo.Services.AddSerializer(serializer => serializer.AddClaySerialization());
-            silo.UseLocalhostClustering(siloPort, gatewayPort);
-            silo.Configure<ClusterOptions>(o => { o.ClusterId = "clay"; o.ServiceId = "clay"; });
-            silo.Configure<GrainCollectionOptions>(o =>
-            {
-                o.CollectionQuantum = TimeSpan.FromSeconds(Math.Clamp(options.MaxIdle.TotalSeconds / 2, 1, 60));
-                o.CollectionAge = options.MaxIdle > o.CollectionQuantum ? options.MaxIdle : o.CollectionQuantum + TimeSpan.FromSeconds(1);
-            });
-        });
+        builder.UseOrleans(silo => SiloSetup.Configure(silo, options, cluster));
 
         var token = options.RequiresToken ? AccessToken.LoadOrCreate(options.DataDirectory) : null;
         var app = builder.Build();
@@ -132,6 +143,7 @@ public static class ClayServer
         app.MapGet("/health", () => new { status = "ok", version = typeof(ClayServer).Assembly.GetName().Version?.ToString(3) });
         app.MapComponentEndpoints();
         app.MapWorkerEndpoints();
+        app.MapClusterEndpoints();
         app.MapFallback((HttpContext context) =>
             HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/v1/components", StringComparison.Ordinal)
                 && context.Request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true
@@ -149,24 +161,16 @@ public static class ClayServer
             {
                 Console.WriteLine($"Requests need the access token in {token.FilePath}");
             }
-            Console.WriteLine($"Clay server ready on http://{FormatHost(options.Listen)}:{options.Port} (data: {options.DataDirectory})");
+            var where = cluster is null ? $"data: {options.DataDirectory}" : $"cluster: {cluster.Description}, node {app.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress}";
+            Console.WriteLine($"Clay server ready on http://{SiloSetup.FormatHost(options.Listen)}:{options.Port} ({where})");
         });
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             // The silo has stopped and its workers committed: drain the writer, checkpoint the WAL, release the lock.
             store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            cluster?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             Console.WriteLine("Clay server stopped");
         });
         return app;
-    }
-
-    private static string FormatHost(IPAddress address) =>
-        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

@@ -60,6 +60,18 @@ public sealed record ServerOptions
     public Sdk.RetryPolicy InvocationRetry { get; init; } = new Runtime.Execution.WorkerExecutorOptions().InvocationRetry;
 
     /// <summary>
+    /// The PostgreSQL database of the cluster this node joins (<c>--cluster URL</c>, <c>cluster</c> in
+    /// server.conf, <c>CLAY__CLUSTER</c>); null runs one node on embedded storage. See docs/cluster.md.
+    /// </summary>
+    public string? Cluster { get; init; }
+
+    /// <summary>The port this node talks to the other nodes on (0: a free one, chosen at each start).</summary>
+    public int SiloPort { get; init; }
+
+    /// <summary>The address the other nodes reach this one at (null: the local address that routes to the database).</summary>
+    public IPAddress? Advertise { get; init; }
+
+    /// <summary>
     /// The budget in force: <see cref="MemoryBudgetBytes"/> when set, else a quarter of the memory
     /// available to the process (the machine's, or the container's limit when there is one).
     /// </summary>

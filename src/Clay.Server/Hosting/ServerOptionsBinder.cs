@@ -36,6 +36,9 @@ internal static class ServerOptionsBinder
         new("retry-attempts", (o, v) => o with { InvocationRetry = o.InvocationRetry with { MaxAttempts = ParseAttempts(v) } }),
         new("retry-delay", (o, v) => o with { InvocationRetry = RetryDelay(o.InvocationRetry, ServerOptions.ParseDuration(v)) }),
         new("max-package-size", (o, v) => o with { MaxPackageBytes = ServerOptions.ParseSize(v) }),
+        new("cluster", (o, v) => o with { Cluster = Storage.Postgres.PostgresConnectionString.Parse(v) is not null ? v : null }),
+        new("silo-port", (o, v) => o with { SiloPort = ParsePort(v) }),
+        new("advertise", (o, v) => o with { Advertise = IPAddress.TryParse(v, out var ip) ? ip : throw Bad($"needs an IP address, not '{v}'") }),
     ];
 
     /// <summary>The option of a configuration key (<c>MemoryBudget</c>, any case), or null.</summary>

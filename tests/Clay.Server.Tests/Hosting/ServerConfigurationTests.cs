@@ -56,6 +56,23 @@ public sealed class ServerConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Cluster_mode_is_off_unless_a_database_is_named_and_its_url_is_checked_without_repeating_the_password()
+    {
+        Assert.Null(Load().Cluster);
+
+        var options = Load("--cluster", "postgres://clay:secret@db.internal:5433/clay", "--silo-port", "11111", "--advertise", "10.0.0.7");
+        Assert.Equal("postgres://clay:secret@db.internal:5433/clay", options.Cluster);
+        Assert.Equal(11111, options.SiloPort);
+        Assert.Equal(System.Net.IPAddress.Parse("10.0.0.7"), options.Advertise);
+
+        var bad = Fails("--cluster", "mysql://clay:secret@db/clay");
+        Assert.Contains("--cluster", bad.Message);
+        Assert.Contains("postgres://", bad.Message);
+        Assert.DoesNotContain("secret", bad.Message);
+        Assert.Contains("--advertise", Fails("--advertise", "node-1").Message);
+    }
+
+    [Fact]
     public void Without_any_source_the_defaults_hold()
     {
         var options = Load();
@@ -120,7 +137,7 @@ public sealed class ServerConfigurationTests : IDisposable
         var settings = Write("server/appsettings.json", """{ "Clay": { "MemoryBudgt": "1MiB" } }""");
         Assert.Equal($"unknown option 'Clay:MemoryBudgt' (in {settings}); the options are DataDir, Port, Listen, MemoryBudget, MaxIdle, "
             + "SnapshotEvery, SnapshotEveryBytes, IdempotencyKeys, MaxArgumentSize, MaxResultSize, MaxEntrySize, MaxPending, MaxWorkers, "
-            + "InvocationTimeout, MaxPackageSize", Fails().Message);
+            + "InvocationTimeout, MaxPackageSize, Cluster, SiloPort, Advertise", Fails().Message);
         File.Delete(settings);
 
         SetVariable("CLAY__MAXIDEL", "1m");

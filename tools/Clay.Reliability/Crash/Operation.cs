@@ -11,6 +11,9 @@ internal sealed record Operation(string Worker, string Id, int Client, int Seque
 
     public int Attempts { get; set; }
 
+    /// <summary>The node (its index in the client's list) that acknowledged it.</summary>
+    public int Node { get; set; }
+
     /// <summary>The last answer that was neither a result nor a definite failure.</summary>
     public string? LastError { get; set; }
 }

@@ -27,6 +27,12 @@ namespace Clay.Server.Hosting;
 /// </summary>
 public static class ClayServer
 {
+    /// <summary>
+    /// How long before its wake-up time a sleeping worker out of memory is brought back, so that
+    /// loading its component and replaying its oplog do not make it late (see <see cref="WakeUpTimers"/>).
+    /// </summary>
+    public static readonly TimeSpan WakeUpWarmUp = TimeSpan.FromSeconds(2);
+
     /// <summary>Builds the server for <paramref name="options"/>; storage is opened (and checked) here.</summary>
     public static async Task<WebApplication> BuildAsync(ServerOptions options)
     {
@@ -84,6 +90,7 @@ public static class ClayServer
             SnapshotEvery = options.SnapshotEvery,
             SnapshotEveryBytes = options.SnapshotEveryBytes,
             IdempotencyKeys = options.IdempotencyKeys,
+            InvocationRetry = options.InvocationRetry,
             Limits = options.Limits,
             AdmitNewWorker = sp.GetRequiredService<IWorkerQuota>().AdmitAsync,
             WakeUps = sp.GetRequiredService<WakeUpTimers>(),
@@ -91,7 +98,7 @@ public static class ClayServer
         });
         builder.Services.AddSingleton(sp => new WakeUpTimers(
             (worker, _) => sp.GetRequiredService<IGrainFactory>().GetGrain<IWorkerGrain>(WorkerGrainKey.Of(worker)).WakeAsync(),
-            TimeProvider.System, sp.GetRequiredService<ILogger<WakeUpTimers>>()));
+            TimeProvider.System, sp.GetRequiredService<ILogger<WakeUpTimers>>(), warmUp: WakeUpWarmUp));
         builder.Services.AddHostedService<StartupRecovery>();
         builder.Services.AddSingleton<ResidentWorkers>();
         builder.Services.AddSingleton(sp => new WorkerServices(store, sp.GetRequiredService<IComponentCatalog>(),

@@ -65,6 +65,13 @@ public sealed record ServerOptions
     public int IdempotencyKeys { get; init; } = 1024;
 
     /// <summary>
+    /// How an invocation that failed for a transient reason is retried as a whole: its attempts (the
+    /// first included) and the delay before the first retry, doubling up to a minute. Exhausted, the
+    /// worker is failed until <c>clay worker resume</c>.
+    /// </summary>
+    public Sdk.RetryPolicy InvocationRetry { get; init; } = new Runtime.Execution.WorkerExecutorOptions().InvocationRetry;
+
+    /// <summary>
     /// The PostgreSQL database of the cluster this node joins (<c>--cluster URL</c>, <c>cluster</c> in
     /// server.conf, <c>CLAY__CLUSTER</c>); null runs one node on embedded storage. See docs/cluster.md.
     /// </summary>

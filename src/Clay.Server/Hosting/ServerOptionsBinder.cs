@@ -33,6 +33,8 @@ internal static class ServerOptionsBinder
         new("max-pending", (o, v) => o with { Limits = o.Limits with { MaxPendingInvocations = Math.Max(1, ParseCount(v)) } }),
         new("max-workers", (o, v) => o with { MaxWorkersPerComponent = Math.Max(1, ParseCount(v)) }),
         new("invocation-timeout", (o, v) => o with { InvocationTimeout = ServerOptions.ParseDuration(v) }),
+        new("retry-attempts", (o, v) => o with { InvocationRetry = o.InvocationRetry with { MaxAttempts = ParseAttempts(v) } }),
+        new("retry-delay", (o, v) => o with { InvocationRetry = RetryDelay(o.InvocationRetry, ServerOptions.ParseDuration(v)) }),
         new("max-package-size", (o, v) => o with { MaxPackageBytes = ServerOptions.ParseSize(v) }),
         new("cluster", (o, v) => o with { Cluster = Storage.Postgres.PostgresConnectionString.Parse(v) is not null ? v : null }),
         new("silo-port", (o, v) => o with { SiloPort = ParsePort(v) }),
@@ -94,6 +96,15 @@ internal static class ServerOptionsBinder
 
     private static int ParseCount(string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw Bad($"takes a whole number, not '{text}'");
+
+    private static int ParseAttempts(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 1000
+            ? n
+            : throw Bad($"takes a number of attempts from 1 to 1000, not '{text}'");
+
+    /// <summary>The policy with its first retry after <paramref name="delay"/>; the longest delay stays at least as long.</summary>
+    private static Sdk.RetryPolicy RetryDelay(Sdk.RetryPolicy policy, TimeSpan delay) =>
+        policy with { InitialDelay = delay, MaxDelay = delay > policy.MaxDelay ? delay : policy.MaxDelay };
 
     private static int ParsePort(string text) =>
         int.TryParse(text, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535 ? port : throw Bad($"'{text}' is not a port number");

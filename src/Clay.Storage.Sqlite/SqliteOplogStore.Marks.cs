@@ -20,7 +20,7 @@ public sealed partial class SqliteOplogStore
         ThrowIfDisposed();
         await Task.CompletedTask;
         if (!_workers.TryGetValue(worker, out var slot)) return null;
-        using var connection = new SqliteConnection(_readConnectionString);
+        using var connection = OpenRead();
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT status, pending, wake_at, last_error FROM marks WHERE worker = $w";
@@ -35,7 +35,7 @@ public sealed partial class SqliteOplogStore
         ThrowIfDisposed();
         await Task.CompletedTask;
         var marked = new List<MarkedWorker>();
-        using (var connection = new SqliteConnection(_readConnectionString))
+        using (var connection = OpenRead())
         {
             connection.Open();
             using var command = connection.CreateCommand();
@@ -73,7 +73,7 @@ public sealed partial class SqliteOplogStore
         ThrowIfDisposed();
         await Task.CompletedTask;
         if (!_workers.TryGetValue(worker, out var slot)) return null;
-        using var connection = new SqliteConnection(_readConnectionString);
+        using var connection = OpenRead();
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT value FROM promises WHERE worker = $w AND promise = $p";

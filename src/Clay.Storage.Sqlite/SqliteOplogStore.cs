@@ -39,6 +39,7 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
     private readonly SqliteStoreOptions _options;
     private readonly ILogger _logger;
     private readonly string _readConnectionString;
+    private int _reads;
     private readonly FileStream _lock;
     private readonly SqliteConnection _writeConnection;
     private readonly Channel<WriteOperation> _queue = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
@@ -216,7 +217,7 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
 
     private List<StoredEntry> ReadPage(WorkerId worker, long workerKey, long from, long to)
     {
-        using var connection = new SqliteConnection(_readConnectionString);
+        using var connection = OpenRead();
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT idx, crc, payload FROM entries WHERE worker = $w AND idx BETWEEN $from AND $to ORDER BY idx";
@@ -266,7 +267,7 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
     /// <summary>Up to <paramref name="limit"/> workers after (<paramref name="component"/>, <paramref name="name"/>) in name order.</summary>
     private List<WorkerId> ReadWorkerPage(string? only, string component, string name, int limit)
     {
-        using var connection = new SqliteConnection(_readConnectionString);
+        using var connection = OpenRead();
         connection.Open();
         using var command = connection.CreateCommand();
         // Names are ASCII (Names.cs), so SQLite's byte order is the ordinal order callers expect.
@@ -291,7 +292,7 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
         await _writerLoop.ConfigureAwait(false);
         _work.Dispose();
         _writeConnection.Dispose();
-        SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
+        await CloseReadsAsync().ConfigureAwait(false);
         await _lock.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -308,7 +309,7 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
         _queue.Writer.TryComplete();
         _work.Set();
         await _writerLoop.ConfigureAwait(false);
-        SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
+        await CloseReadsAsync().ConfigureAwait(false);
         // A process that dies does not checkpoint: keep SQLite from doing it when the last connection closes.
         SQLitePCL.raw.sqlite3_db_config(_writeConnection.Handle, SQLitePCL.raw.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, out _);
         _writeConnection.Dispose();
@@ -327,6 +328,25 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
             return ValueTask.FromException(Closed());
         _work.Set();
         return new ValueTask(operation.Completion.Task);
+    }
+
+    /// <summary>A read connection (not yet opened), counted until it is disposed.</summary>
+    private ReadConnection OpenRead()
+    {
+        Interlocked.Increment(ref _reads);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            Interlocked.Decrement(ref _reads);
+            throw Closed();
+        }
+        return new ReadConnection(_readConnectionString, () => Interlocked.Decrement(ref _reads));
+    }
+
+    /// <summary>Waits (a bounded time) for reads in flight, then empties the pool of read connections.</summary>
+    private async Task CloseReadsAsync()
+    {
+        for (var waited = 0; Volatile.Read(ref _reads) > 0 && waited < 200; waited++) await Task.Delay(10).ConfigureAwait(false);
+        SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
     }
 
     private void ThrowIfDisposed()

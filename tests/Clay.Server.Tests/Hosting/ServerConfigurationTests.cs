@@ -150,7 +150,7 @@ public sealed class ServerConfigurationTests : IDisposable
         var settings = Write("server/appsettings.json", """{ "Clay": { "MemoryBudgt": "1MiB" } }""");
         Assert.Equal($"unknown option 'Clay:MemoryBudgt' (in {settings}); the options are DataDir, Port, Listen, MemoryBudget, MaxIdle, "
             + "SnapshotEvery, SnapshotEveryBytes, IdempotencyKeys, MaxArgumentSize, MaxResultSize, MaxEntrySize, MaxPending, MaxWorkers, "
-            + "InvocationTimeout, MaxPackageSize, Cluster, SiloPort, Advertise, LogFormat, OtlpEndpoint, TraceSampleRatio", Fails().Message);
+            + "InvocationTimeout, RetryAttempts, RetryDelay, MaxPackageSize, Cluster, SiloPort, Advertise, LogFormat, OtlpEndpoint, TraceSampleRatio", Fails().Message);
         File.Delete(settings);
 
         SetVariable("CLAY__MAXIDEL", "1m");

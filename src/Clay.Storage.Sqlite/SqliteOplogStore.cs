@@ -291,8 +291,10 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
         _work.Set();
         await _writerLoop.ConfigureAwait(false);
         _work.Dispose();
-        _writeConnection.Dispose();
+        // Reads close first: a read-only connection closing last cannot checkpoint and remove the WAL,
+        // so the writer's connection must be the last one.
         await CloseReadsAsync().ConfigureAwait(false);
+        _writeConnection.Dispose();
         await _lock.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -73,6 +73,20 @@ public interface IOplogStore : IAsyncDisposable
 
     /// <summary>Lists the workers of <paramref name="component"/> (all components when null) that have an oplog, ordered by component then name.</summary>
     IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// How many workers with an oplog each component has. The default counts what
+    /// <see cref="ListWorkersAsync"/> yields; a store that can count without listing should.
+    /// </summary>
+    async ValueTask<IReadOnlyDictionary<string, long>> CountWorkersAsync(CancellationToken cancellationToken = default)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        await foreach (var worker in ListWorkersAsync(null, cancellationToken).ConfigureAwait(false))
+        {
+            counts[worker.Component] = counts.GetValueOrDefault(worker.Component) + 1;
+        }
+        return counts;
+    }
 }
 
 /// <summary>One stored oplog entry.</summary>

@@ -252,22 +252,24 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, string? after = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
+        StoreArguments.ThrowIfAfterWithoutComponent(component, after);
         // Read in name order from the workers table's (component, name) index, a page at a time: the
         // first page of a component with a million workers costs a page, not a sort of the million.
-        var after = (Component: component ?? "", Name: "");
+        var next = (Component: component ?? "", Name: after ?? "");
         while (true)
         {
-            var page = ReadWorkerPage(component, after.Component, after.Name, 512);
+            var page = ReadWorkerPage(component, next.Component, next.Name, 512);
             foreach (var id in page)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 yield return id;
             }
             if (page.Count < 512) yield break;
-            after = (page[^1].Component, page[^1].Worker);
+            next = (page[^1].Component, page[^1].Worker);
             await Task.Yield();
         }
     }

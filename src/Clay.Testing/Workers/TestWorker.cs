@@ -1,4 +1,6 @@
 using System.Linq.Expressions;
+using Clay.Client.Contracts;
+using Clay.Client.Export;
 using Clay.Runtime;
 using Clay.Runtime.Components;
 using Clay.Runtime.Execution;
@@ -124,6 +126,27 @@ public sealed class TestWorker<TWorker>
             from = page.Next;
         }
         return entries;
+    }
+
+    /// <summary>
+    /// The worker's whole history as <c>clay worker oplog --export</c> writes it, for
+    /// <see cref="Replay.WorkerReplayer"/>: record a history in a test, keep the file, and replay it
+    /// against later versions of the component.
+    /// </summary>
+    /// <exception cref="WorkerNotFoundException">It was never created.</exception>
+    public async Task<OplogExport> ExportOplogAsync(CancellationToken cancellationToken = default)
+    {
+        var entries = new List<OplogEntryDto>();
+        long? from = 1;
+        while (from is { } start)
+        {
+            var page = await _environment.Activation(Id).ExportOplogAsync(start, 1000, cancellationToken);
+            entries.AddRange(page.Entries.Select(e => new OplogEntryDto(e.Index, e.Timestamp, e.Kind,
+                [.. e.Fields.Select(f => (IReadOnlyList<string>)[f.Name, f.Value])], Convert.ToBase64String(e.Encoded.Span))));
+            from = page.Next;
+        }
+        return new OplogExport(new OplogExportHeader(OplogExport.FormatName, OplogExport.CurrentVersion, Id.Component, Id.Worker,
+            _environment.Time.GetUtcNow(), entries.Count), entries);
     }
 
     private async Task<object?> InvokeCoreAsync(LambdaExpression call, CancellationToken cancellationToken)

@@ -51,7 +51,7 @@ public sealed partial class WorkerExecutor
 
             // The invocation that had started but not ended is not run here: it resumes first in the
             // queue, so that opening the worker does not wait for it (it may sleep for days).
-            var open = OpenInvocation.Find(window.Replayed, _options.InvocationRetry);
+            var open = OpenInvocation.Find(window.Replayed, _invocationRetry);
             while (_replay.HasMore)
             {
                 if (open is not null && _replay.Peek()!.Value.Index == open.Index)

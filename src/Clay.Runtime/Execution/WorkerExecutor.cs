@@ -27,6 +27,8 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private readonly OplogWriter _writer;
     private readonly LoadedComponent _component;
     private readonly OplogEntry.Create _created;
+    // The invocation retry policy: the worker's own, its component's or the server's (InvocationRetrySettings).
+    private readonly Sdk.RetryPolicy _invocationRetry;
     private readonly ReplayLog _replay;
     private readonly DurableWorkerContext _context;
     private object? _instance;
@@ -58,6 +60,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         _writer = writer;
         _component = component;
         _created = created;
+        _invocationRetry = InvocationRetrySettings.Resolve(options.InvocationRetry, component.Model, created.Environment);
         _replay = replay;
         _context = NewContext();
         _writer.Marks = CurrentMark;
@@ -145,6 +148,8 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         {
             if (creation is null) throw new WorkerNotFoundException(id);
             component = await catalog.GetLatestAsync(id.Component, cancellationToken);
+            // A worker whose own retry settings are not a policy is refused before it exists.
+            InvocationRetrySettings.Resolve(options.InvocationRetry, component.Model, creation.Environment);
             if (options.AdmitNewWorker is { } admit) await admit(id, cancellationToken);
             writer = new OplogWriter(id, store, 0, options.Time, options.Limits.MaxEntryBytes);
             var create = new OplogEntry.Create(writer.Now, component.Version, creation.Arguments.ToArray(), creation.Environment.ToArray(),

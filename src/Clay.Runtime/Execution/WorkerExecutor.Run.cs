@@ -73,6 +73,7 @@ public sealed partial class WorkerExecutor
         {
             // Nondeterminism, a corrupt oplog, or the constructor or component itself failing
             // during replay: the worker cannot be rebuilt.
+            _recoveryFailure = ex;
             Fail(ex);
             return;
         }

@@ -34,6 +34,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private object? _instance;
     private WorkerStatus _status = WorkerStatus.Idle;
     private string? _lastError;
+    private Exception? _recoveryFailure;
     private int _retryCount;
     private long _memoryAtStartup;
     private long _memoryNow;
@@ -72,6 +73,12 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
 
     /// <summary>The component version the worker runs: requests are typed against it.</summary>
     public LoadedComponent Component => _component;
+
+    /// <summary>
+    /// What made the worker's recovery fail — a <see cref="NondeterminismException"/> when replay found the
+    /// code doing something other than its oplog recorded — or null when it was rebuilt.
+    /// </summary>
+    public Exception? RecoveryFailure => _recoveryFailure;
 
     /// <summary>The worker's status.</summary>
     public WorkerStatus Status
@@ -120,7 +127,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     {
         try
         {
-            return await OpenAsync(id, creation, catalog, store, options, useSnapshot: true, cancellationToken);
+            return await OpenAsync(id, creation, catalog, store, options, useSnapshot: options.UseSnapshots, cancellationToken);
         }
         catch (Snapshots.SnapshotException ex)
         {

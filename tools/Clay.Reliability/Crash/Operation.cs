@@ -11,6 +11,12 @@ internal sealed record Operation(string Worker, string Id, int Client, int Seque
 
     public int Attempts { get; set; }
 
+    /// <summary>When the client first sent it (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+    public long SentAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    /// <summary>When its result arrived (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), once acknowledged.</summary>
+    public long AcknowledgedAt { get; set; }
+
     /// <summary>The node (its index in the client's list) that acknowledged it.</summary>
     public int Node { get; set; }
 

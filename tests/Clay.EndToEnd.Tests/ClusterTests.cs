@@ -70,7 +70,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
             Log = output.WriteLine,
         });
         output.WriteLine($"acknowledged {report.Acknowledged}; {report.PlacedOnCutNode} workers placed and {report.ResidentOnCutNode} resident on the cut node; "
-            + $"during the cut {report.AcknowledgedDuringCut} acknowledged ({report.AcknowledgedByCutWorkersDuringCut} for its workers), {report.FailedDuringCut} "
+            + $"during the cut {report.AcknowledgedDuringCut} acknowledged ({report.AcknowledgedByCutWorkersDuringCut} of {report.SentToCutWorkersDuringCut} calls sent to its workers after the cut), {report.FailedDuringCut} "
             + $"calls for its workers failed, {report.ConnectionsRefused} connections refused; after it {report.AcknowledgedByCutNodeAfter} by the cut node");
 
         // Every acknowledged invocation is in its ledger exactly once: nothing the cut node could not commit was acknowledged.
@@ -80,6 +80,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
             $"the cut node held {report.ResidentOnCutNode} workers of the {report.PlacedOnCutNode} first called through it");
         // It stops acknowledging: its workers' calls fail, and none sent after the cut was answered, while the other node carries on.
         Assert.True(report.FailedDuringCut > 0, "no call for the cut node's workers failed while it was cut off");
+        Assert.True(report.SentToCutWorkersDuringCut > 0, "no call was sent to the cut node's workers after the cut");
         Assert.Equal(0, report.AcknowledgedByCutWorkersDuringCut);
         Assert.True(report.AcknowledgedDuringCut > 0, "the other node acknowledged nothing during the cut");
         Assert.True(report.ConnectionsRefused > 0, "the cut node did not try to reach PostgreSQL");

@@ -66,18 +66,20 @@ public static class PartitionHarness
             long FailedOnCutNode() => ledger.Count(o => cutWorkers.Contains(o.Worker) && o.LastError is not null);
             var failedBefore = FailedOnCutNode();
             options.Log($"  cut node 1 from PostgreSQL ({resident} workers resident) after {atCut} acknowledgements");
-            // The cut lasts until the other node has carried on and calls for the cut node's workers have failed.
-            await UntilAsync(() => Task.FromResult(Acknowledged() >= atCut + 10 && FailedOnCutNode() > failedBefore),
-                "the other node to carry on and the cut one to refuse");
+            // The cut lasts until the other node has carried on and a call for the cut node's workers sent after the
+            // cut has failed: then the check below is about calls that really met the cut, not only ones in flight.
+            await UntilAsync(() => Task.FromResult(Acknowledged() >= atCut + 10 && FailedOnCutNode() > failedBefore
+                && ledger.Any(o => cutWorkers.Contains(o.Worker) && o.FailedAttemptAt > cutAt)),
+                "the other node to carry on and the cut one to refuse a call sent after the cut");
             var duringCut = Acknowledged() - atCut;
             var refusedDuringCut = FailedOnCutNode() - failedBefore;
             var restoredAt = Stopwatch.GetTimestamp();
             relay.Restore();
-            // A call sent to a cut-off worker after the cut cannot have been committed: an answer to one would be a lie.
-            var acknowledgedByCutWorkers = ledger.Count(o => cutWorkers.Contains(o.Worker) && o.SentAt > cutAt
-                && o.Acknowledged && o.AcknowledgedAt < restoredAt);
-            options.Log($"  restored after {duringCut} acknowledgements during the cut ({acknowledgedByCutWorkers} for the cut node's workers), "
-                + $"{refusedDuringCut} calls for its workers failed");
+            // A call (or a retry) sent to a cut-off worker after the cut cannot be committed: an answer to one would be a lie.
+            var sentToCutWorkers = ledger.Where(o => cutWorkers.Contains(o.Worker) && o.LastAttemptAt > cutAt).ToList();
+            var acknowledgedByCutWorkers = sentToCutWorkers.Count(o => o.Acknowledged && o.AcknowledgedAt < restoredAt);
+            options.Log($"  restored after {Stopwatch.GetElapsedTime(cutAt, restoredAt).TotalSeconds:F1} s and {duringCut} acknowledgements during the cut; "
+                + $"{refusedDuringCut} calls for the cut node's workers failed, {sentToCutWorkers.Count} were sent (or retried) to them after the cut, {acknowledgedByCutWorkers} of those answered");
 
             long ByCutNode() => ledger.Count(o => o.Acknowledged && o.Node == 1);
             var byCutNodeBefore = ByCutNode();
@@ -100,7 +102,7 @@ public static class PartitionHarness
             }
             await verifier.VerifyAsync(operations);
             return new PartitionReport(options.Seed, operations.Count(o => o.Acknowledged), cutWorkers.Count, resident, duringCut, refusedDuringCut,
-                acknowledgedByCutWorkers, ByCutNode() - byCutNodeBefore, relay.Refused, verifier.Lost, verifier.Duplicated, verifier.Unexpected, verifier.Violations, stopwatch.Elapsed);
+                sentToCutWorkers.Count, acknowledgedByCutWorkers, ByCutNode() - byCutNodeBefore, relay.Refused, verifier.Lost, verifier.Duplicated, verifier.Unexpected, verifier.Violations, stopwatch.Elapsed);
         }
         catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
         {
@@ -132,7 +134,8 @@ public static class PartitionHarness
 /// <param name="ResidentOnCutNode">Workers in the cut node's memory when it was cut.</param>
 /// <param name="AcknowledgedDuringCut">Invocations acknowledged while the node was cut off (by the other node's workers).</param>
 /// <param name="FailedDuringCut">Calls for the cut node's workers that failed while it was cut off.</param>
-/// <param name="AcknowledgedByCutWorkersDuringCut">Calls for the cut node's workers sent after the cut and acknowledged before it ended: must be none.</param>
+/// <param name="SentToCutWorkersDuringCut">Calls for the cut node's workers sent, or sent again, after the cut began.</param>
+/// <param name="AcknowledgedByCutWorkersDuringCut">Of those, the ones answered with a result before the cut ended: must be none.</param>
 /// <param name="AcknowledgedByCutNodeAfter">Invocations the cut node acknowledged after it was reconnected.</param>
 /// <param name="ConnectionsRefused">Connections to PostgreSQL the relay refused while cut.</param>
 /// <param name="Lost">Acknowledged invocations missing at the end.</param>
@@ -141,7 +144,7 @@ public static class PartitionHarness
 /// <param name="Violations">Every broken promise, one line each.</param>
 /// <param name="Elapsed">Wall time.</param>
 public sealed record PartitionReport(int Seed, long Acknowledged, int PlacedOnCutNode, int ResidentOnCutNode, long AcknowledgedDuringCut, long FailedDuringCut,
-    long AcknowledgedByCutWorkersDuringCut, long AcknowledgedByCutNodeAfter, int ConnectionsRefused, long Lost, long Duplicated, long Unexpected, IReadOnlyList<string> Violations, TimeSpan Elapsed)
+    long SentToCutWorkersDuringCut, long AcknowledgedByCutWorkersDuringCut, long AcknowledgedByCutNodeAfter, int ConnectionsRefused, long Lost, long Duplicated, long Unexpected, IReadOnlyList<string> Violations, TimeSpan Elapsed)
 {
     /// <summary>True when nothing acknowledged was lost, nothing ran twice or out of order and nothing foreign appeared.</summary>
     public bool Passed => Violations.Count == 0;

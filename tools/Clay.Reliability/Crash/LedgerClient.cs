@@ -38,6 +38,8 @@ internal static class LedgerClient
             while (!abandon.IsCancellationRequested)
             {
                 operation.Attempts++;
+                var attemptAt = Stopwatch.GetTimestamp();
+                operation.LastAttemptAt = attemptAt;
                 var outcome = await InvokeAsync(nodes[node], operation, chargeUrl);
                 if (outcome == Outcome.Acknowledged)
                 {
@@ -45,6 +47,7 @@ internal static class LedgerClient
                     break;
                 }
                 if (outcome == Outcome.Refused) { operation.Refused = true; break; }
+                operation.FailedAttemptAt = attemptAt;
                 node = await WaitForServerAsync(nodes, nodes.Count == 1 ? node : (node + 1) % nodes.Count);
             }
         }

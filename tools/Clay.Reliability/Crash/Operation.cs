@@ -11,8 +11,11 @@ internal sealed record Operation(string Worker, string Id, int Client, int Seque
 
     public int Attempts { get; set; }
 
-    /// <summary>When the client first sent it (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
-    public long SentAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+    /// <summary>When its latest attempt was sent (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+    public long LastAttemptAt { get; set; }
+
+    /// <summary>When the latest attempt that got no result was sent (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), or 0.</summary>
+    public long FailedAttemptAt { get; set; }
 
     /// <summary>When its result arrived (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), once acknowledged.</summary>
     public long AcknowledgedAt { get; set; }

@@ -52,33 +52,32 @@ public sealed partial class ComponentRegistry
     private async ValueTask<LoadedComponent> LoadSharedAsync(string name, long? version, CancellationToken cancellationToken)
     {
         var record = await GetAsync(name, version, cancellationToken);
-        if (!_loaded.ContainsKey((record.Name, record.Version))) await EnsureUnpackedAsync(record, cancellationToken);
+        if (!_loaded.ContainsKey((record.Name, record.Version))) await EnsureUnpackedAsync(record, null, cancellationToken);
         return Load(record);
     }
 
-    /// <summary>Unpacks a version from the shared store into this node's data directory, unless it is there already.</summary>
-    private async Task EnsureUnpackedAsync(ComponentRecord record, CancellationToken cancellationToken)
+    /// <summary>
+    /// Unpacks a version from the shared store (or from <paramref name="package"/>, its bytes) into this
+    /// node's data directory, unless a whole copy of it is there already. A copy is whole when its marker
+    /// names the record's hash: a directory torn by a crash, or holding another package that once had this
+    /// number, is unpacked again, never used. One unpack per version at a time on this node.
+    /// </summary>
+    private async Task EnsureUnpackedAsync(ComponentRecord record, byte[]? package, CancellationToken cancellationToken)
     {
         var target = VersionDirectory(record.Name, record.Version);
-        if (File.Exists(Path.Combine(target, record.EntryAssembly))) return;
-        var bytes = await _shared!.ReadPackageAsync(record.Name, record.Version, cancellationToken);
-        // Unpacked beside the target and moved into place whole, so a node that dies half-way leaves
-        // no half-unpacked version behind, and two callers at once do not write into each other's files.
-        var staging = target + ".unpacking-" + Guid.NewGuid().ToString("N");
-        Directory.CreateDirectory(staging);
+        if (IsUnpacked(target, record.Hash)) return;
+        var gate = _unpackGates.GetOrAdd((record.Name, record.Version), _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
         try
         {
-            Unpack(bytes, staging);
-            if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
-            Directory.Move(staging, target);
-        }
-        catch (IOException) when (File.Exists(Path.Combine(target, record.EntryAssembly)))
-        {
-            // Another caller moved its copy into place first.
+            if (IsUnpacked(target, record.Hash)) return;
+            var bytes = package ?? await _shared!.ReadPackageAsync(record.Name, record.Version, cancellationToken);
+            if (Directory.Exists(target)) _logger.LogWarning("Component {Name} version {Version}: the unpacked copy in {Directory} is incomplete; unpacking it again", record.Name, record.Version, target);
+            UnpackAtomically(bytes, record.Hash, target, keepPackage: false);
         }
         finally
         {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+            gate.Release();
         }
     }
 
@@ -99,34 +98,33 @@ public sealed partial class ComponentRegistry
             }
             if (latest?.Hash == hash) return (latest, true);
             var version = latest is null ? 0 : latest.Version + 1;
-            var target = VersionDirectory(name, version);
-            if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
-            Directory.CreateDirectory(target);
+            // Validated and described from a copy of its own: the version directory is only written once
+            // the version is the store's, so a node that loses the race for the number (or dies) leaves
+            // no other package under that number.
+            var staging = VersionDirectory(name, version) + StagingInfix + Guid.NewGuid().ToString("N");
+            Directory.CreateDirectory(staging);
+            ComponentRecord record;
             try
             {
-                var entryAssembly = Unpack(bytes, target);
-                var loaded = LoadModel(name, version, bytes.LongLength, target, entryAssembly);
-                var record = new ComponentRecord(name, version, latest?.Id ?? Guid.NewGuid(), bytes.LongLength, hash, DateTimeOffset.UtcNow, entryAssembly,
-                    WitPrinter.Print(loaded.Model), DescribeExports(loaded.Model));
-                if (!await _shared!.TryInsertAsync(record, bytes, cancellationToken))
-                {
-                    Directory.Delete(target, recursive: true);
-                    continue;
-                }
-                var versions = _records.GetOrAdd(name, _ => []);
-                lock (versions)
-                {
-                    if (versions.Count == version) versions.Add(record);
-                }
-                _loaded[(name, version)] = new Lazy<LoadedComponent>(loaded);
-                _logger.LogInformation("Component {Name} version {Version} stored in the cluster ({Size} bytes)", name, version, bytes.LongLength);
-                return (record, false);
+                var entryAssembly = Unpack(bytes, staging);
+                var described = LoadModel(name, version, bytes.LongLength, staging, entryAssembly);
+                record = new ComponentRecord(name, version, latest?.Id ?? Guid.NewGuid(), bytes.LongLength, hash, DateTimeOffset.UtcNow, entryAssembly,
+                    WitPrinter.Print(described.Model), DescribeExports(described.Model));
             }
-            catch
+            finally
             {
-                if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
-                throw;
+                DeleteQuietly(staging);
             }
+            if (!await _shared!.TryInsertAsync(record, bytes, cancellationToken)) continue;
+            var versions = _records.GetOrAdd(name, _ => []);
+            lock (versions)
+            {
+                if (versions.Count == version) versions.Add(record);
+            }
+            await EnsureUnpackedAsync(record, bytes, cancellationToken);
+            Load(record);
+            _logger.LogInformation("Component {Name} version {Version} stored in the cluster ({Size} bytes)", name, version, bytes.LongLength);
+            return (record, false);
         }
     }
 }

@@ -25,6 +25,9 @@ public sealed partial class ComponentRegistry : IComponentCatalog, IDisposable
     /// <summary>The manifest file every package carries.</summary>
     public const string ManifestName = "clay-component.json";
 
+    /// <summary>The package itself, kept in a single server's version directory.</summary>
+    private const string PackageFileName = "package.zip";
+
     private readonly string _root;
     private readonly long _maxPackageBytes;
     private readonly ILogger _logger;
@@ -34,6 +37,7 @@ public sealed partial class ComponentRegistry : IComponentCatalog, IDisposable
     private readonly SemaphoreSlim _uploadGate = new(1, 1);
     private readonly ConcurrentDictionary<string, List<ComponentRecord>> _records = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string, long), Lazy<LoadedComponent>> _loaded = new();
+    private readonly ConcurrentDictionary<(string, long), SemaphoreSlim> _unpackGates = new();
 
     /// <summary>
     /// Opens (or creates) the registry in <paramref name="dataDirectory"/>, or over <paramref name="shared"/>
@@ -46,6 +50,7 @@ public sealed partial class ComponentRegistry : IComponentCatalog, IDisposable
         _logger = logger;
         _shared = shared;
         Directory.CreateDirectory(_root);
+        RemoveLeftovers(_root);
         if (shared is not null) return;
         _db = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "registry.db")}");
         _db.Open();
@@ -105,15 +110,13 @@ public sealed partial class ComponentRegistry : IComponentCatalog, IDisposable
             }
             var version = existing is null ? 0 : existing.Count;
             var target = VersionDirectory(name, version);
-            if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
-            Directory.CreateDirectory(target);
+            // A directory left there by a crash before its record was written is replaced whole.
+            var entryAssembly = UnpackAtomically(bytes, hash, target, keepPackage: true);
             try
             {
-                var entryAssembly = Unpack(bytes, target);
                 var loaded = LoadModel(name, version, bytes.LongLength, target, entryAssembly);
                 var record = new ComponentRecord(name, version, existing is null ? Guid.NewGuid() : Get(name).Id, bytes.LongLength, hash,
                     DateTimeOffset.UtcNow, entryAssembly, WitPrinter.Print(loaded.Model), DescribeExports(loaded.Model));
-                await File.WriteAllBytesAsync(Path.Combine(target, "package.zip"), bytes, cancellationToken);
                 Insert(record);
                 _loaded[(name, version)] = new Lazy<LoadedComponent>(loaded);
                 _logger.LogInformation("Component {Name} version {Version} stored ({Size} bytes)", name, version, bytes.LongLength);
@@ -136,11 +139,25 @@ public sealed partial class ComponentRegistry : IComponentCatalog, IDisposable
     {
         _db?.Dispose();
         _uploadGate.Dispose();
+        foreach (var gate in _unpackGates.Values) gate.Dispose();
     }
 
-    private LoadedComponent Load(ComponentRecord record) =>
-        _loaded.GetOrAdd((record.Name, record.Version), _ => new Lazy<LoadedComponent>(() =>
-            LoadModel(record.Name, record.Version, record.Size, VersionDirectory(record.Name, record.Version), record.EntryAssembly))).Value;
+    private LoadedComponent Load(ComponentRecord record)
+    {
+        var key = (record.Name, record.Version);
+        var loading = _loaded.GetOrAdd(key, _ => new Lazy<LoadedComponent>(() =>
+            LoadModel(record.Name, record.Version, record.Size, VersionDirectory(record.Name, record.Version), record.EntryAssembly)));
+        try
+        {
+            return loading.Value;
+        }
+        catch
+        {
+            // Not remembered: the next call tries again (in a cluster, after unpacking the version anew).
+            _loaded.TryRemove(KeyValuePair.Create(key, loading));
+            throw;
+        }
+    }
 
     private static LoadedComponent LoadModel(string name, long version, long size, string directory, string entryAssembly)
     {

@@ -45,6 +45,15 @@ public static class ClusterHarness
 
             var ledger = new ConcurrentBag<Operation>();
             var crash = new CrashOptions { Seed = options.Seed, WorkersPerClient = options.WorkersPerClient, ChargeShare = options.ChargeShare, BinDirectory = options.BinDirectory };
+            // Each client's ledgers get their first call through its own node, so every node holds workers
+            // when the load starts (placement follows the first call) and the one killed certainly had some.
+            for (var i = 0; i < options.Nodes; i++)
+            {
+                var node = i;
+                var placed = await WorkerPlacement.PlaceAsync(http[node],
+                    [.. Enumerable.Range(0, options.Clients).Where(c => c % options.Nodes == node).SelectMany(c => LedgerClient.Workers(c, crash))]);
+                options.Log($"  {placed} workers placed on node {node}");
+            }
             using var stop = new CancellationTokenSource();
             using var abandon = new CancellationTokenSource();
             var clients = Enumerable.Range(0, options.Clients)

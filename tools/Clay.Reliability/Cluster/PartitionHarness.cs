@@ -45,6 +45,12 @@ public static class PartitionHarness
 
             var ledger = new ConcurrentBag<Operation>();
             var crash = new CrashOptions { Seed = options.Seed, WorkersPerClient = options.WorkersPerClient, ChargeShare = options.ChargeShare, BinDirectory = options.BinDirectory };
+            // The ledgers of the clients that talk to node 1 first get their first call through it, so the node
+            // to be cut certainly holds workers (placement follows the first call) whose calls it must then refuse.
+            var cutWorkers = Enumerable.Range(0, options.Clients).Where(c => c % nodes.Count == 1)
+                .SelectMany(c => LedgerClient.Workers(c, crash)).ToHashSet(StringComparer.Ordinal);
+            await WorkerPlacement.PlaceAsync(http[1], cutWorkers);
+            options.Log($"  {cutWorkers.Count} workers placed on node 1");
             using var stop = new CancellationTokenSource();
             using var abandon = new CancellationTokenSource();
             var clients = Enumerable.Range(0, options.Clients)
@@ -55,16 +61,25 @@ public static class PartitionHarness
             var resident = (await ClusterHarness.StatusAsync(http[1])).Single(n => n.Self).ResidentWorkers ?? 0;
 
             relay.Cut();
+            var cutAt = Stopwatch.GetTimestamp();
             var atCut = Acknowledged();
-            var failedBefore = ledger.Count(o => o.LastError is not null);
+            long FailedOnCutNode() => ledger.Count(o => cutWorkers.Contains(o.Worker) && o.LastError is not null);
+            var failedBefore = FailedOnCutNode();
             options.Log($"  cut node 1 from PostgreSQL ({resident} workers resident) after {atCut} acknowledgements");
-            // The cut lasts until the other node has carried on and calls for the cut node's workers have failed.
-            await UntilAsync(() => Task.FromResult(Acknowledged() >= atCut + 10
-                && ledger.Count(o => o.LastError is not null) > failedBefore), "the other node to carry on and the cut one to refuse");
+            // The cut lasts until the other node has carried on and a call for the cut node's workers sent after the
+            // cut has failed: then the check below is about calls that really met the cut, not only ones in flight.
+            await UntilAsync(() => Task.FromResult(Acknowledged() >= atCut + 10 && FailedOnCutNode() > failedBefore
+                && ledger.Any(o => cutWorkers.Contains(o.Worker) && o.FailedAttemptAt > cutAt)),
+                "the other node to carry on and the cut one to refuse a call sent after the cut");
             var duringCut = Acknowledged() - atCut;
-            var refusedDuringCut = ledger.Count(o => o.LastError is not null) - failedBefore;
+            var refusedDuringCut = FailedOnCutNode() - failedBefore;
+            var restoredAt = Stopwatch.GetTimestamp();
             relay.Restore();
-            options.Log($"  restored after {duringCut} acknowledgements during the cut, {refusedDuringCut} calls failed");
+            // A call (or a retry) sent to a cut-off worker after the cut cannot be committed: an answer to one would be a lie.
+            var sentToCutWorkers = ledger.Where(o => cutWorkers.Contains(o.Worker) && o.LastAttemptAt > cutAt).ToList();
+            var acknowledgedByCutWorkers = sentToCutWorkers.Count(o => o.Acknowledged && o.AcknowledgedAt < restoredAt);
+            options.Log($"  restored after {Stopwatch.GetElapsedTime(cutAt, restoredAt).TotalSeconds:F1} s and {duringCut} acknowledgements during the cut; "
+                + $"{refusedDuringCut} calls for the cut node's workers failed, {sentToCutWorkers.Count} were sent (or retried) to them after the cut, {acknowledgedByCutWorkers} of those answered");
 
             long ByCutNode() => ledger.Count(o => o.Acknowledged && o.Node == 1);
             var byCutNodeBefore = ByCutNode();
@@ -86,8 +101,8 @@ public static class PartitionHarness
                 verifier.Violations.Add($"{unanswered.Worker}: {unanswered.Id} still had no answer 2 minutes after the load stopped: {unanswered.LastError}");
             }
             await verifier.VerifyAsync(operations);
-            return new PartitionReport(options.Seed, operations.Count(o => o.Acknowledged), resident, duringCut, refusedDuringCut,
-                ByCutNode() - byCutNodeBefore, relay.Refused, verifier.Lost, verifier.Duplicated, verifier.Unexpected, verifier.Violations, stopwatch.Elapsed);
+            return new PartitionReport(options.Seed, operations.Count(o => o.Acknowledged), cutWorkers.Count, resident, duringCut, refusedDuringCut,
+                sentToCutWorkers.Count, acknowledgedByCutWorkers, ByCutNode() - byCutNodeBefore, relay.Refused, verifier.Lost, verifier.Duplicated, verifier.Unexpected, verifier.Violations, stopwatch.Elapsed);
         }
         catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
         {
@@ -115,9 +130,12 @@ public static class PartitionHarness
 /// <summary>What the partition harness saw and verified.</summary>
 /// <param name="Seed">The seed.</param>
 /// <param name="Acknowledged">Invocations acknowledged.</param>
+/// <param name="PlacedOnCutNode">Workers whose first call went through the node to be cut, so that it held them.</param>
 /// <param name="ResidentOnCutNode">Workers in the cut node's memory when it was cut.</param>
 /// <param name="AcknowledgedDuringCut">Invocations acknowledged while the node was cut off (by the other node's workers).</param>
-/// <param name="FailedDuringCut">Calls that failed while it was cut off.</param>
+/// <param name="FailedDuringCut">Calls for the cut node's workers that failed while it was cut off.</param>
+/// <param name="SentToCutWorkersDuringCut">Calls for the cut node's workers sent, or sent again, after the cut began.</param>
+/// <param name="AcknowledgedByCutWorkersDuringCut">Of those, the ones answered with a result before the cut ended: must be none.</param>
 /// <param name="AcknowledgedByCutNodeAfter">Invocations the cut node acknowledged after it was reconnected.</param>
 /// <param name="ConnectionsRefused">Connections to PostgreSQL the relay refused while cut.</param>
 /// <param name="Lost">Acknowledged invocations missing at the end.</param>
@@ -125,8 +143,8 @@ public static class PartitionHarness
 /// <param name="Unexpected">Entries no client sent, sent but refused, or never acknowledged.</param>
 /// <param name="Violations">Every broken promise, one line each.</param>
 /// <param name="Elapsed">Wall time.</param>
-public sealed record PartitionReport(int Seed, long Acknowledged, int ResidentOnCutNode, long AcknowledgedDuringCut, long FailedDuringCut,
-    long AcknowledgedByCutNodeAfter, int ConnectionsRefused, long Lost, long Duplicated, long Unexpected, IReadOnlyList<string> Violations, TimeSpan Elapsed)
+public sealed record PartitionReport(int Seed, long Acknowledged, int PlacedOnCutNode, int ResidentOnCutNode, long AcknowledgedDuringCut, long FailedDuringCut,
+    long SentToCutWorkersDuringCut, long AcknowledgedByCutWorkersDuringCut, long AcknowledgedByCutNodeAfter, int ConnectionsRefused, long Lost, long Duplicated, long Unexpected, IReadOnlyList<string> Violations, TimeSpan Elapsed)
 {
     /// <summary>True when nothing acknowledged was lost, nothing ran twice or out of order and nothing foreign appeared.</summary>
     public bool Passed => Violations.Count == 0;

@@ -30,7 +30,7 @@ internal static class LedgerClient
         var sequence = 0;
         while (!stop.IsCancellationRequested)
         {
-            var worker = $"w{client}-{random.Next(options.WorkersPerClient)}";
+            var worker = WorkerName(client, random.Next(options.WorkersPerClient));
             sequence++;
             var operation = new Operation(worker, $"c{client}-{sequence}", client, sequence, random.NextDouble() < options.ChargeShare);
             ledger.Add(operation);
@@ -38,13 +38,26 @@ internal static class LedgerClient
             while (!abandon.IsCancellationRequested)
             {
                 operation.Attempts++;
+                var attemptAt = Stopwatch.GetTimestamp();
+                operation.LastAttemptAt = attemptAt;
                 var outcome = await InvokeAsync(nodes[node], operation, chargeUrl);
-                if (outcome == Outcome.Acknowledged) { operation.Acknowledged = true; operation.Node = node; break; }
+                if (outcome == Outcome.Acknowledged)
+                {
+                    (operation.Acknowledged, operation.Node, operation.AcknowledgedAt) = (true, node, Stopwatch.GetTimestamp());
+                    break;
+                }
                 if (outcome == Outcome.Refused) { operation.Refused = true; break; }
+                operation.FailedAttemptAt = attemptAt;
                 node = await WaitForServerAsync(nodes, nodes.Count == 1 ? node : (node + 1) % nodes.Count);
             }
         }
     }
+
+    /// <summary>The ledgers client <paramref name="client"/> writes to.</summary>
+    public static IEnumerable<string> Workers(int client, CrashOptions options) =>
+        Enumerable.Range(0, options.WorkersPerClient).Select(w => WorkerName(client, w));
+
+    private static string WorkerName(int client, int worker) => $"w{client}-{worker}";
 
     private enum Outcome { Acknowledged, Refused, NoAnswer }
 
@@ -56,7 +69,8 @@ internal static class LedgerClient
         try
         {
             using var response = await http.PostAsJsonAsync($"v1/components/{Component}/workers/{operation.Worker}/invoke", body);
-            if (response.IsSuccessStatusCode) return Outcome.Acknowledged;
+            // Only a result is an acknowledgement: 202 says the invocation goes on, and is asked again.
+            if (response.StatusCode == System.Net.HttpStatusCode.OK) return Outcome.Acknowledged;
             var text = await response.Content.ReadAsStringAsync();
             operation.LastError = $"{(int)response.StatusCode} {text}";
             // invocation-failed is a recorded outcome (a charge whose effect was cut by a crash); anything else is retried.

@@ -20,6 +20,7 @@ internal static class SiloSetup
     {
         silo.Services.AddSerializer(serializer => serializer.AddClaySerialization());
         silo.Services.AddPlacementDirector<NodePlacementStrategy, NodePlacementDirector>();
+        silo.AddIncomingGrainCallFilter<Clay.Cluster.Workers.PortableErrors>();
         silo.Configure<ClusterOptions>(o => { o.ClusterId = "clay"; o.ServiceId = "clay"; });
         silo.Configure<GrainCollectionOptions>(o =>
         {

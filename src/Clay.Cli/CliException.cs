@@ -44,7 +44,8 @@ public sealed class CliException(string code, string message, int exitCode, stri
         "worker-not-found" or "component-not-found" or "function-not-found" or "promise-not-found" or "invocation-not-found" or "not-found" => ExitCodes.NotFound,
         "invalid-wave-value" or "invalid-json-value" or "invalid-arguments" or "invalid-name" or "invalid-request" or "invalid-worker-filter"
             or "invalid-oplog-query" or "invalid-component" or "invalid-package" or "unsupported-type" or "package-too-large"
-            or "worker-already-exists" or "argument-too-large" or "request-too-large" => ExitCodes.InvalidInput,
+            or "worker-already-exists" or "argument-too-large" or "request-too-large" or "oplog-index-out-of-range"
+            or "invocation-count-out-of-range" or "revert-inside-invocation" or "fork-across-components" => ExitCodes.InvalidInput,
         "unauthorized" => ExitCodes.Unauthorized,
         _ => ExitCodes.Failed,
     };

@@ -11,7 +11,7 @@ public static class ApiErrors
         ErrorCodes.WorkerNotFound or ErrorCodes.ComponentNotFound or ErrorCodes.FunctionNotFound or ErrorCodes.PromiseNotFound or ErrorCodes.InvocationNotFound or ServerErrorCodes.NotFound => 404,
         ErrorCodes.WorkerAlreadyExists or ServerErrorCodes.WorkerBusy or ErrorCodes.OplogConflict or ErrorCodes.WorkerFailed or ErrorCodes.WorkerExited
             or ErrorCodes.NondeterminismDetected or ErrorCodes.PromiseAlreadyCompleted or ErrorCodes.WorkerNotResumable or ErrorCodes.CallCycle
-            or ErrorCodes.WorkerInterrupted or ErrorCodes.InvocationNotCancellable => 409,
+            or ErrorCodes.WorkerInterrupted or ErrorCodes.InvocationNotCancellable or ErrorCodes.InvocationAbandoned => 409,
         ServerErrorCodes.PackageTooLarge or ServerErrorCodes.RequestTooLarge or ErrorCodes.ArgumentTooLarge or ErrorCodes.OplogEntryTooLarge => 413,
         ErrorCodes.TooManyPending => 429,
         ErrorCodes.TooManyWorkers => 409,

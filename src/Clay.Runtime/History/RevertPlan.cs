@@ -7,7 +7,8 @@ namespace Clay.Runtime.History;
 /// <summary>
 /// A revert worked out against a worker's durable oplog: the last entry kept, the region skipped, and
 /// the mark the worker has once the region is skipped. Building it checks the request; writing it
-/// appends one <c>jump</c> entry with that mark, in one transaction.
+/// appends one <c>jump</c> entry — and a <c>cancel-pending-invocation</c> for each undone invocation that
+/// had been queued before the target, so it is not queued again — with that mark, in one transaction.
 /// </summary>
 internal sealed record RevertPlan(long KeptThrough, long LastIndex, WorkerMark Mark, int InvocationsUndone)
 {
@@ -52,15 +53,44 @@ internal sealed record RevertPlan(long KeptThrough, long LastIndex, WorkerMark M
                 $"index {kept} is inside the invocation of {open.Invoked.FunctionName} (idempotency key {open.Invoked.IdempotencyKey}) that starts at {open.Index}: " +
                 $"a revert keeps whole invocations; revert to {open.Index - 1} to undo it{keep}");
         }
-        var undone = invocations.Count(e => e.Index > kept);
-        return new RevertPlan(kept, last, HistoryMark.Of(history), undone);
+        var undone = invocations.Where(e => e.Index > kept).Select(e => ((OplogEntry.ExportedFunctionInvoked)e.Entry).IdempotencyKey).ToHashSet(StringComparer.Ordinal);
+        // An invocation queued (or scheduled) before the target that started after it is undone, not queued again.
+        var cancelled = StillWaiting(history).Where(undone.Contains).ToList();
+        var now = DateTimeOffset.UnixEpoch;
+        var mark = HistoryMark.Of([.. history, .. cancelled.Select(key => (last + 2L, (OplogEntry)new OplogEntry.CancelPendingInvocation(now, key)))]);
+        return new RevertPlan(kept, last, mark, undone.Count) { Cancelled = cancelled };
+    }
+
+    /// <summary>The idempotency keys of the undone invocations that were queued or scheduled before the target: cancelled with the jump.</summary>
+    public IReadOnlyList<string> Cancelled { get; private init; } = [];
+
+    /// <summary>The keys of the invocations queued or scheduled in <paramref name="history"/> that had not started or been cancelled there.</summary>
+    private static IEnumerable<string> StillWaiting(List<(long Index, OplogEntry Entry)> history)
+    {
+        var started = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (_, entry) in history)
+        {
+            if (entry is OplogEntry.ExportedFunctionInvoked invoked) started.Add(invoked.IdempotencyKey);
+            else if (entry is OplogEntry.CancelPendingInvocation cancel) started.Add(cancel.IdempotencyKey);
+        }
+        foreach (var (_, entry) in history)
+        {
+            var key = entry switch
+            {
+                OplogEntry.PendingWorkerInvocation pending => pending.IdempotencyKey,
+                OplogEntry.ScheduledInvocation scheduled => scheduled.IdempotencyKey,
+                _ => null,
+            };
+            if (key is not null && started.Add(key)) yield return key;
+        }
     }
 
     /// <summary>Appends the jump over the reverted region, with the worker's new mark, in one durable write.</summary>
     /// <exception cref="OplogConflictException">The oplog grew since the plan was made: nothing was written.</exception>
     public async Task WriteAsync(IOplogStore store, WorkerId worker, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var jump = Oplog.Codec.OplogCodec.Encode(new OplogEntry.Jump(now, KeptThrough + 1, LastIndex));
-        await store.AppendAsync(worker, LastIndex + 1, [jump], Mark, cancellationToken);
+        List<ReadOnlyMemory<byte>> entries = [Oplog.Codec.OplogCodec.Encode(new OplogEntry.Jump(now, KeptThrough + 1, LastIndex))];
+        entries.AddRange(Cancelled.Select(key => (ReadOnlyMemory<byte>)Oplog.Codec.OplogCodec.Encode(new OplogEntry.CancelPendingInvocation(now, key))));
+        await store.AppendAsync(worker, LastIndex + 1, entries, Mark, cancellationToken);
     }
 }

@@ -18,8 +18,8 @@ public sealed partial class SqliteOplogStore
     public async ValueTask<WorkerMark?> GetMarkAsync(WorkerId worker, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        await Task.CompletedTask;
-        if (!_workers.TryGetValue(worker, out var slot)) return null;
+        // Most workers have no mark: their slot says so without a query.
+        if (await SlotAsync(worker) is not { HasMark: true } slot) return null;
         using var connection = OpenRead();
         connection.Open();
         using var command = connection.CreateCommand();
@@ -71,8 +71,7 @@ public sealed partial class SqliteOplogStore
     public async ValueTask<byte[]?> GetAsync(WorkerId worker, long promise, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        await Task.CompletedTask;
-        if (!_workers.TryGetValue(worker, out var slot)) return null;
+        if (await SlotAsync(worker) is not { } slot) return null;
         using var connection = OpenRead();
         connection.Open();
         using var command = connection.CreateCommand();

@@ -22,9 +22,9 @@ namespace Clay.Storage.Sqlite;
 /// <para><b>Fencing.</b> The writer thread knows every worker's last durable index and rejects an
 /// append whose first index does not follow it, without touching the rest of the batch.</para>
 /// <para><b>Integrity.</b> Each entry is stored with a CRC-32C of its index and bytes. Reads verify
-/// it. On open, the last <see cref="SqliteStoreOptions.TailVerificationDepth"/> entries of every
-/// worker are verified; a bad tail is logged, listed in <see cref="Repairs"/>, and dropped so the
-/// valid prefix can be replayed. SQLite's own WAL checksums discard a torn final commit.</para>
+/// it. The first time a worker is used after the store opened, the last
+/// <see cref="SqliteStoreOptions.TailVerificationDepth"/> entries of its oplog are verified; a bad
+/// tail is logged, listed in <see cref="Repairs"/>, and dropped so the valid prefix can be replayed. SQLite's own WAL checksums discard a torn final commit.</para>
 /// <para><b>A log that does not grow.</b> Appending to a file changes its size, and making a size
 /// change durable costs the file system a journal commit: a commit that grows the WAL takes about
 /// twice as long to sync as one that overwrites it. SQLite reuses its WAL from the start after each
@@ -61,15 +61,24 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
         _writerLoop = Task.Factory.StartNew(WriterLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    /// <summary>The corrupt tails found and dropped when the store opened.</summary>
-    public IReadOnlyList<TailRepair> Repairs => _repairs;
+    /// <summary>
+    /// The corrupt tails found and dropped so far: a worker's tail is verified the first time the
+    /// worker is used after the store opened.
+    /// </summary>
+    public IReadOnlyList<TailRepair> Repairs
+    {
+        get
+        {
+            lock (_publish) return [.. _repairs];
+        }
+    }
 
     /// <summary>Statistics of the group commits so far.</summary>
     public GroupCommitStatistics Statistics { get; } = new();
 
     /// <summary>
-    /// Opens (creating if needed) the database, verifies every worker's oplog tail and starts the
-    /// writer. Fails with <c>storage-unavailable</c> when another process holds the database.
+    /// Opens (creating if needed) the database and starts the writer. No worker is read: each one is
+    /// loaded, and its oplog's tail verified, when first used. Fails with <c>storage-unavailable</c> when another process holds the database.
     /// </summary>
     public static Task<SqliteOplogStore> OpenAsync(SqliteStoreOptions options, ILogger<SqliteOplogStore>? logger = null)
     {
@@ -135,7 +144,6 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
                 Pooling = true,
             }.ToString();
             var store = new SqliteOplogStore(options, (ILogger?)logger ?? NullLogger.Instance, lockFile, connection, readConnectionString);
-            store.LoadWorkers();
             return Task.FromResult(store);
         }
         catch (SqliteException ex)
@@ -185,10 +193,10 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
         Enqueue(new WriteOperation.Truncate(worker, fromIndex));
 
     /// <inheritdoc/>
-    public ValueTask<long> GetLastIndexAsync(WorkerId worker, CancellationToken cancellationToken = default)
+    public async ValueTask<long> GetLastIndexAsync(WorkerId worker, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        return ValueTask.FromResult(_workers.TryGetValue(worker, out var slot) ? slot.LastIndex : 0L);
+        return await SlotAsync(worker) is { } slot ? slot.LastIndex : 0L;
     }
 
     /// <inheritdoc/>
@@ -196,7 +204,7 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        if (!_workers.TryGetValue(worker, out var slot) || toIndex < fromIndex) yield break;
+        if (toIndex < fromIndex || await SlotAsync(worker) is not { } slot) yield break;
         fromIndex = Math.Max(1, fromIndex);
         // Only what is durable: the writer publishes LastIndex after each commit.
         toIndex = Math.Min(toIndex, slot.LastIndex);
@@ -244,24 +252,40 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, string? after = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
+        StoreArguments.ThrowIfAfterWithoutComponent(component, after);
         // Read in name order from the workers table's (component, name) index, a page at a time: the
         // first page of a component with a million workers costs a page, not a sort of the million.
-        var after = (Component: component ?? "", Name: "");
+        var next = (Component: component ?? "", Name: after ?? "");
         while (true)
         {
-            var page = ReadWorkerPage(component, after.Component, after.Name, 512);
+            var page = ReadWorkerPage(component, next.Component, next.Name, 512);
             foreach (var id in page)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (_workers.TryGetValue(id, out var slot) && slot.LastIndex > 0) yield return id;
+                yield return id;
             }
             if (page.Count < 512) yield break;
-            after = (page[^1].Component, page[^1].Worker);
+            next = (page[^1].Component, page[^1].Worker);
             await Task.Yield();
         }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyDictionary<string, long>> CountWorkersAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        using var connection = OpenRead();
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT component, COUNT(*) FROM workers w WHERE EXISTS (SELECT 1 FROM entries e WHERE e.worker = w.id) GROUP BY component";
+        using var reader = command.ExecuteReader();
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (reader.Read()) counts[reader.GetString(0)] = reader.GetInt64(1);
+        return ValueTask.FromResult<IReadOnlyDictionary<string, long>>(counts);
     }
 
     /// <summary>Up to <paramref name="limit"/> workers after (<paramref name="component"/>, <paramref name="name"/>) in name order.</summary>
@@ -271,9 +295,11 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
         connection.Open();
         using var command = connection.CreateCommand();
         // Names are ASCII (Names.cs), so SQLite's byte order is the ordinal order callers expect.
-        command.CommandText = only is null
-            ? "SELECT component, name FROM workers WHERE (component, name) > ($c, $n) ORDER BY component, name LIMIT $limit"
-            : "SELECT component, name FROM workers WHERE component = $c AND name > $n ORDER BY component, name LIMIT $limit";
+        // A worker's row may outlive its entries (a tail dropped back to nothing): such a worker has no oplog.
+        command.CommandText = (only is null
+            ? "SELECT component, name FROM workers w WHERE (component, name) > ($c, $n)"
+            : "SELECT component, name FROM workers w WHERE component = $c AND name > $n")
+            + " AND EXISTS (SELECT 1 FROM entries e WHERE e.worker = w.id) ORDER BY component, name LIMIT $limit";
         command.Parameters.AddWithValue("$c", component);
         command.Parameters.AddWithValue("$n", name);
         command.Parameters.AddWithValue("$limit", limit);
@@ -419,19 +445,5 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    /// <summary>What the writer thread knows of one worker.</summary>
-    private sealed class WorkerSlot(long id, long lastIndex)
-    {
-        private long _lastIndex = lastIndex;
-
-        public long Id { get; } = id;
-
-        public long LastIndex
-        {
-            get => Volatile.Read(ref _lastIndex);
-            set => Volatile.Write(ref _lastIndex, value);
-        }
     }
 }

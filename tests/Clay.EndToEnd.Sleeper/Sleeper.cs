@@ -68,6 +68,13 @@ public sealed class Sleeper(WorkerContext context)
         return answer;
     }
 
+    /// <summary>Answers with <paramref name="text"/>.</summary>
+    public string Echo(string text) => text;
+
+    /// <summary>Asks worker <paramref name="other"/> of this component to echo <paramref name="text"/>: one worker-to-worker call.</summary>
+    public async Task<string> AskEcho(string other, string text) =>
+        await context.CallAsync<string>(new WorkerIdentity(context.Identity.ComponentName, other), "echo", text);
+
     /// <summary>Throws an ordinary exception: only this invocation fails.</summary>
     public string Broken() => throw new InvalidOperationException("broken on purpose");
 

@@ -197,15 +197,20 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         return key;
     }
 
-    /// <summary>The worker's metadata.</summary>
-    public WorkerInfo GetInfo()
+    /// <summary>Invocations queued, not counting the running one nor those scheduled for later.</summary>
+    public int PendingInvocations
     {
-        int pending;
-        lock (_gate) pending = Math.Max(0, _queued.Count - (_running is not null ? 1 : 0));
-        return new WorkerInfo(Id, _component.Version, _component.Size, Status, _created.Timestamp, _created.Arguments.ToArray(),
-            _created.Environment.ToArray(), pending, _retryCount, _lastError, _writer.LastIndex, Interlocked.Read(ref _memoryAtStartup),
-            Interlocked.Read(ref _memoryNow), Resident: true);
+        get
+        {
+            lock (_gate) return Math.Max(0, _queued.Count - (_running is not null ? 1 : 0));
+        }
     }
+
+    /// <summary>The worker's metadata.</summary>
+    public WorkerInfo GetInfo() =>
+        new(Id, _component.Version, _component.Size, Status, _created.Timestamp, _created.Arguments.ToArray(),
+            _created.Environment.ToArray(), PendingInvocations, _retryCount, _lastError, _writer.LastIndex, Interlocked.Read(ref _memoryAtStartup),
+            Interlocked.Read(ref _memoryNow), Resident: true);
 
     /// <summary>
     /// Stops taking invocations, lets the running one finish and be committed, and fails the

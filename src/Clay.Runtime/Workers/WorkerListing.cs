@@ -12,7 +12,8 @@ public sealed record WorkerPage(IReadOnlyList<WorkerInfo> Workers, string? Curso
 /// <summary>
 /// Lists a component's workers with filters and paging, without loading them: a resident worker
 /// answers for itself (in a cluster, the node that holds it answered for it beforehand), the others
-/// from their oplog's create entry.
+/// from their oplog's create entry. A page that continues a listing seeks to its cursor in the store's
+/// name index, so every page costs about as much as the first.
 /// </summary>
 public static class WorkerListing
 {
@@ -33,10 +34,12 @@ public static class WorkerListing
         ArgumentNullException.ThrowIfNull(residency);
         ArgumentNullException.ThrowIfNull(filters);
         var parsed = filters.Select(WorkerFilter.Parse).ToList();
+        // Clauses on the name are decided from the listing alone: a search by name reads only the workers it finds.
+        var onName = parsed.Where(f => f.IsOnName).ToList();
         var page = new List<WorkerInfo>();
-        await foreach (var id in store.ListWorkersAsync(component, cancellationToken))
+        await foreach (var id in store.ListWorkersAsync(component, cursor, cancellationToken))
         {
-            if (cursor is not null && string.CompareOrdinal(id.Worker, cursor) <= 0) continue;
+            if (!onName.All(f => f.MatchesName(id.Worker))) continue;
             var info = residency.TryGet(id) is { MustReopen: false } executor
                 ? executor.GetInfo()
                 : elsewhere?.GetValueOrDefault(id)

@@ -107,7 +107,7 @@ public static class ClayServer
             Recovered = (_, duration) => sp.GetRequiredService<ClayMetrics>().Recovered(duration),
             Deleted = sp.GetRequiredService<IWorkerQuota>().Release,
         });
-        builder.Services.AddSingleton(sp => new ClayMetrics(sp.GetRequiredService<ResidentWorkers>(),
+        builder.Services.AddSingleton(sp => new ClayMetrics(sp.GetRequiredService<ResidentWorkers>(), sp.GetRequiredService<WakeUpTimers>(),
             () => options.EffectiveMemoryBudget, () => sp.GetRequiredService<ResidencyManager>().Used,
             () => statistics.Entries, () => statistics.Bytes));
         builder.Services.AddSingleton<ResidencyManager>();

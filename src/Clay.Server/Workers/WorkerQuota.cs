@@ -19,11 +19,7 @@ public sealed class WorkerQuota(long maxWorkersPerComponent) : IWorkerQuota
     /// <summary>Counts the workers already stored.</summary>
     public async Task LoadAsync(IOplogStore store, CancellationToken cancellationToken = default)
     {
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        await foreach (var worker in store.ListWorkersAsync(null, cancellationToken))
-        {
-            counts[worker.Component] = counts.GetValueOrDefault(worker.Component) + 1;
-        }
+        var counts = await store.CountWorkersAsync(cancellationToken);
         lock (_counts)
         {
             foreach (var (component, count) in counts) _counts[component] = count;

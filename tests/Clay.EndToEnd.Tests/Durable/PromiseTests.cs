@@ -44,6 +44,26 @@ public sealed class PromiseTests
         Assert.Equal("[\"got early\", \"got early\"]", await clay.InvokeAsync("before", "steps"));
     }
 
+    [Fact]
+    public async Task The_metrics_count_the_invocations_queued_behind_a_worker_waiting_for_a_promise()
+    {
+        await using var clay = await SleeperServer.StartAsync();
+        var promise = await clay.InvokeAsync("waiting", "promise");
+        await clay.EnqueueAsync("waiting", "wait-for", promise);
+        await SleeperServer.WaitUntilAsync(async () => await clay.StatusAsync("waiting") == "Suspended", Bound, () => clay.Output);
+        await clay.EnqueueAsync("waiting", "steps");
+        await clay.EnqueueAsync("waiting", "last-nap");
+
+        await SleeperServer.WaitUntilAsync(async () => await clay.MetricAsync("clay_invocations_pending") == 2, Bound,
+            () => "the two invocations queued behind the waiting one were not counted");
+        Assert.Equal(0, await clay.MetricAsync("clay_invocations_running"));
+
+        await CompleteAsync(clay, "waiting", promise, "go");
+        await SleeperServer.WaitUntilAsync(async () => await clay.MetricAsync("clay_invocations_pending") == 0, Bound,
+            () => "the queued invocations did not run once the promise was completed");
+        Assert.Equal("[\"got go\"]", await clay.InvokeAsync("waiting", "steps"));
+    }
+
     private static async Task CompleteAsync(SleeperServer clay, string worker, string promise, string value)
     {
         var completed = await clay.ClayAsync("worker", "promise", "complete", $"{SleeperServer.Component}/{worker}", promise, value);

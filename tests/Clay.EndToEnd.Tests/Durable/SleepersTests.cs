@@ -33,10 +33,15 @@ public sealed class SleepersTests(ITestOutputHelper output)
         var evicted = await clay.MetricAsync("clay_worker_evictions_total");
         Assert.True(DateTimeOffset.UtcNow < dueAt.Min(), "the first sleeper was due before all were seen asleep: the machine is too slow for this test");
         Assert.True(evicted >= Sleepers * 3 / 4, $"only {evicted} evictions");
+        // Out of memory, a sleeper is a wake-up on the server's clock.
+        var waiting = await clay.MetricAsync("clay_timers_waiting");
+        Assert.True(waiting >= Sleepers * 3 / 4, $"only {waiting} wake-ups waiting for {Sleepers} sleepers");
 
         // Nobody calls them: each wakes from the server's clock.
         await SleeperServer.WaitUntilAsync(async () => (await clay.StatusesAsync()).Values.All(s => s == "Idle"), TimeSpan.FromSeconds(120),
             () => "not every sleeper woke", TimeSpan.FromMilliseconds(500));
+        await SleeperServer.WaitUntilAsync(async () => await clay.MetricAsync("clay_timers_waiting") == 0, TimeSpan.FromSeconds(30),
+            () => "wake-ups still counted as waiting after every sleeper woke");
         var lateness = new double[Sleepers];
         await Parallel.ForEachAsync(Enumerable.Range(0, Sleepers), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {

@@ -52,8 +52,8 @@ internal sealed class ControlledOplogStore(IOplogStore inner) : IOplogStore
 
     public ValueTask TruncateAsync(WorkerId worker, long fromIndex, CancellationToken cancellationToken = default) => inner.TruncateAsync(worker, fromIndex, cancellationToken);
 
-    public IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, CancellationToken cancellationToken = default) =>
-        inner.ListWorkersAsync(component, cancellationToken);
+    public IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, string? after = null, CancellationToken cancellationToken = default) =>
+        inner.ListWorkersAsync(component, after, cancellationToken);
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

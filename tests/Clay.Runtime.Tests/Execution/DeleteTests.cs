@@ -50,7 +50,8 @@ public sealed class DeleteTests
         Assert.Same(gate, await Tally.Held.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
         await process.Executor.EnqueueAsync(worker, "add", [new Value.U64(2)], "queued");
 
-        await process.Executor.DeleteAsync(worker);
+        // Bounded: a deletion that waited for the held invocation to finish would never return.
+        await process.Executor.DeleteAsync(worker).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(ErrorCodes.InvocationAbandoned, (await Assert.ThrowsAnyAsync<ClayException>(() => held)).Code);
         gate.SetResult();

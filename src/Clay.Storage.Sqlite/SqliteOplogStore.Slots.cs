@@ -104,10 +104,18 @@ public sealed partial class SqliteOplogStore
     {
         var row = ReadSlotRow(_writeConnection, transaction, worker);
         if (row is null) return new PendingWorker(0, 0, false);
-        if (row.FirstBad == 0) return new PendingWorker(row.Id, row.LastIndex, row.HasMark);
+        var state = new PendingWorker(row.Id, row.LastIndex, row.HasMark);
+        if (row.FirstBad == 0) return state;
         repairs.Add(new TailRepair(worker, row.FirstBad, row.LastIndex - row.FirstBad + 1));
+        if (row.FirstBad == 1)
+        {
+            // No valid prefix: the worker has no oplog left.
+            DeleteWorker(transaction, state);
+            return state;
+        }
         Run(transaction, "DELETE FROM entries WHERE worker = $w AND idx >= $i", ("$w", row.Id), ("$i", row.FirstBad));
-        return new PendingWorker(row.Id, row.FirstBad - 1, row.HasMark);
+        state.LastIndex = row.FirstBad - 1;
+        return state;
     }
 
     /// <summary>Publishes a committed batch's worker states and the tail repairs it made.</summary>

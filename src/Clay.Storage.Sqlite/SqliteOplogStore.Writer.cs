@@ -148,25 +148,19 @@ public sealed partial class SqliteOplogStore
                             break;
                         case WriteOperation.Load:
                             break;
+                        case WriteOperation.Truncate truncate when truncate.FromIndex <= 1:
+                            // Nothing would be left: the worker has no oplog any more.
+                            DeleteWorker(transaction, state);
+                            break;
                         case WriteOperation.Truncate truncate:
                             if (state.Id != 0 && truncate.FromIndex <= state.LastIndex)
                             {
-                                Run(transaction, "DELETE FROM entries WHERE worker = $w AND idx >= $i", ("$w", state.Id), ("$i", Math.Max(1, truncate.FromIndex)));
-                                state.LastIndex = Math.Max(0, truncate.FromIndex - 1);
+                                Run(transaction, "DELETE FROM entries WHERE worker = $w AND idx >= $i", ("$w", state.Id), ("$i", truncate.FromIndex));
+                                state.LastIndex = truncate.FromIndex - 1;
                             }
                             break;
                         case WriteOperation.Delete:
-                            if (state.Id != 0)
-                            {
-                                Run(transaction, "DELETE FROM entries WHERE worker = $w", ("$w", state.Id));
-                                Run(transaction, "DELETE FROM marks WHERE worker = $w", ("$w", state.Id));
-                                Run(transaction, "DELETE FROM promises WHERE worker = $w", ("$w", state.Id));
-                                Run(transaction, "DELETE FROM workers WHERE id = $w", ("$w", state.Id));
-                            }
-                            state.Id = 0;
-                            state.LastIndex = 0;
-                            state.HasMark = false;
-                            state.Deleted = true;
+                            DeleteWorker(transaction, state);
                             break;
                     }
                     accepted.Add(operation);
@@ -230,6 +224,22 @@ public sealed partial class SqliteOplogStore
             : LoadForWriter(worker, transaction, repairs);
         pending[worker] = state;
         return state;
+    }
+
+    /// <summary>Deletes everything of the worker: a row in <c>workers</c> always has entries.</summary>
+    private void DeleteWorker(SqliteTransaction transaction, PendingWorker state)
+    {
+        if (state.Id != 0)
+        {
+            Run(transaction, "DELETE FROM entries WHERE worker = $w", ("$w", state.Id));
+            Run(transaction, "DELETE FROM marks WHERE worker = $w", ("$w", state.Id));
+            Run(transaction, "DELETE FROM promises WHERE worker = $w", ("$w", state.Id));
+            Run(transaction, "DELETE FROM workers WHERE id = $w", ("$w", state.Id));
+        }
+        state.Id = 0;
+        state.LastIndex = 0;
+        state.HasMark = false;
+        state.Deleted = true;
     }
 
     private long InsertWorker(WorkerId worker, SqliteTransaction transaction)

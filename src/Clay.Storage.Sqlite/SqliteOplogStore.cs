@@ -281,7 +281,7 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
         using var connection = OpenRead();
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT component, COUNT(*) FROM workers w WHERE EXISTS (SELECT 1 FROM entries e WHERE e.worker = w.id) GROUP BY component";
+        command.CommandText = "SELECT component, COUNT(*) FROM workers GROUP BY component";
         using var reader = command.ExecuteReader();
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         while (reader.Read()) counts[reader.GetString(0)] = reader.GetInt64(1);
@@ -295,11 +295,10 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
         connection.Open();
         using var command = connection.CreateCommand();
         // Names are ASCII (Names.cs), so SQLite's byte order is the ordinal order callers expect.
-        // A worker's row may outlive its entries (a tail dropped back to nothing): such a worker has no oplog.
-        command.CommandText = (only is null
-            ? "SELECT component, name FROM workers w WHERE (component, name) > ($c, $n)"
-            : "SELECT component, name FROM workers w WHERE component = $c AND name > $n")
-            + " AND EXISTS (SELECT 1 FROM entries e WHERE e.worker = w.id) ORDER BY component, name LIMIT $limit";
+        // Every row has entries: a worker whose oplog is dropped to nothing loses its row too.
+        command.CommandText = only is null
+            ? "SELECT component, name FROM workers WHERE (component, name) > ($c, $n) ORDER BY component, name LIMIT $limit"
+            : "SELECT component, name FROM workers WHERE component = $c AND name > $n ORDER BY component, name LIMIT $limit";
         command.Parameters.AddWithValue("$c", component);
         command.Parameters.AddWithValue("$n", name);
         command.Parameters.AddWithValue("$limit", limit);

@@ -46,6 +46,7 @@ public sealed partial class WorkerExecutor
         _writer.Append(new OplogEntry.Error(_writer.Now, ExhaustedErrorCode, message, attempt));
         _lastError = message;
         Status = WorkerStatus.Failed;
+        _openWhenStopped = true;
         _open = false;
         await FlushOrBreakAsync(cancellationToken);
         _logger.LogError("Worker {Worker} failed: {Function} failed transiently {Attempts} times: {Error}", Id, functionName, attempt, message);
@@ -68,8 +69,9 @@ public sealed partial class WorkerExecutor
         _writer.Append(new OplogEntry.Restart(_writer.Now));
         Status = WorkerStatus.Idle;
         _lastError = null;
-        // Stored as work to continue: a crash before the worker reopens still resumes it at start-up.
-        _open = true;
+        // An invocation left open is stored as work to continue: a crash before the worker reopens still
+        // resumes it at start-up. A worker interrupted between invocations has nothing to continue.
+        _open = _openWhenStopped;
         await FlushOrBreakAsync(cancellationToken);
         Volatile.Write(ref _restarting, true);
     }
@@ -96,6 +98,7 @@ public sealed partial class WorkerExecutor
         if (!recoverImmediately)
         {
             Status = WorkerStatus.Interrupted;
+            _openWhenStopped = _open;
             _open = false;
             await FlushOrBreakAsync(cancellationToken);
         }
@@ -114,6 +117,7 @@ public sealed partial class WorkerExecutor
         if (open.Interrupted)
         {
             Status = WorkerStatus.Interrupted;
+            _openWhenStopped = true;
             _queue.Writer.TryComplete();
             return null;
         }
@@ -121,6 +125,7 @@ public sealed partial class WorkerExecutor
         {
             // Its retries ran out before: the worker stays failed until it is resumed.
             Status = WorkerStatus.Failed;
+            _openWhenStopped = true;
             _lastError = error;
             _queue.Writer.TryComplete();
             return null;

@@ -15,6 +15,8 @@ public sealed partial class WorkerExecutor
     private Suspension? _suspension;
     private bool _closed;
     private volatile bool _open;
+    // Whether an invocation was open when the worker stopped (interrupted, or out of retries): resuming continues it.
+    private bool _openWhenStopped;
     private int _durablePending;
     private long _wakeAtTicks;
 

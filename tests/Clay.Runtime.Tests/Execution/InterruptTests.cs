@@ -40,6 +40,25 @@ public sealed class InterruptTests
     }
 
     [Fact]
+    public async Task A_worker_interrupted_between_invocations_and_resumed_is_left_idle_with_nothing_to_wake_at_the_next_start()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Waiter));
+        var first = await WaitingProcess.StartAsync(fixture);
+        await first.Executor.InvokeAsync(Worker, "steps", []);
+
+        await first.Executor.Activation(Worker).InterruptAsync(recoverImmediately: false);
+        Assert.Equal(WorkerStatus.Interrupted, (await first.Store.GetMarkAsync(Worker))?.Status);
+        await first.Executor.Activation(Worker).ResumeAsync();
+
+        // Nothing was running: no work is stored for a start to find.
+        Assert.Null(await first.Store.GetMarkAsync(Worker));
+        await first.DisposeAsync();
+        await using var restarted = await WaitingProcess.StartAsync(fixture);
+        Assert.Empty(await restarted.Store.ListMarkedAsync().ToListAsync());
+        Assert.Equal(WorkerStatus.Idle, (await restarted.Executor.GetInfoAsync(Worker)).Status);
+    }
+
+    [Fact]
     public async Task A_simulated_crash_rebuilds_the_worker_mid_invocation_and_every_step_runs_once()
     {
         await using var fixture = new ExecutorFixture(typeof(Waiter));

@@ -233,6 +233,24 @@ public abstract partial class OplogStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_worker_truncated_to_nothing_has_no_oplog_is_neither_listed_nor_counted_and_starts_again_from_index_one()
+    {
+        var emptied = Worker("emptied");
+        var other = Worker("other");
+        await Store.AppendAsync(emptied, 1, Entries(3));
+        await Store.AppendAsync(other, 1, Entries(1));
+
+        await Store.TruncateAsync(emptied, 1);
+
+        Assert.Equal(0, await Store.GetLastIndexAsync(emptied));
+        Assert.Equal([other], await ListAsync(Store));
+        Assert.Equal(1, (await Store.CountWorkersAsync())[other.Component]);
+        await Store.AppendAsync(emptied, 1, Entries(1, tag: "again"));
+        Assert.Equal(["1:again1"], await ReadAllAsync(Store, emptied));
+        Assert.Equal(2, (await Store.CountWorkersAsync())[other.Component]);
+    }
+
+    [Fact]
     public async Task Large_entries_and_large_appends_round_trip_byte_for_byte()
     {
         var worker = Worker("large");

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Clay.Runtime.Hosting;
 
-// Changes of a worker's history made from outside it: revert and fork. While one is made the worker
-// is out of memory and every call that would open it waits, so no executor runs on the old history.
+// Changes of a worker's history made from outside it: revert, fork and deletion. While one is made the
+// worker is out of memory and every call that would open it waits, so no executor runs on the old history.
 public sealed partial class WorkerActivation
 {
     /// <summary>
@@ -75,6 +75,29 @@ public sealed partial class WorkerActivation
             EndEdit(edit, restore: edit.Current);
         }
         return (await OpenCoreAsync(null, cancellationToken)).GetInfo();
+    }
+
+    /// <summary>
+    /// Stops the worker and deletes it: a running or waiting invocation is dropped where it stands (its
+    /// callers get <c>invocation-abandoned</c>), then its oplog, mark, promises and schedules go in one
+    /// durable step. A wake-up that was due for it finds nothing and does nothing.
+    /// </summary>
+    /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
+    public async Task DeleteAsync(CancellationToken cancellationToken = default)
+    {
+        var edit = await BeginEditAsync(cancellationToken);
+        try
+        {
+            if (edit.Current is null && await services.Store.GetLastIndexAsync(Id, cancellationToken) == 0) throw new WorkerNotFoundException(Id);
+            if (edit.Current is { } executor) await StopAsync(executor, "was deleted");
+            await services.Store.DeleteAsync(Id, cancellationToken);
+            services.Residency.Forget(Id);
+            services.Deleted?.Invoke(Id);
+        }
+        finally
+        {
+            EndEdit(edit, restore: null);
+        }
     }
 
     /// <summary>An edit of the worker's history in progress, and the executor that was in memory when it began.</summary>

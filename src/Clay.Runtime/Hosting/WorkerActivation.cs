@@ -155,29 +155,6 @@ public sealed partial class WorkerActivation(WorkerId id, WorkerServices service
         return true;
     }
 
-    /// <summary>
-    /// Stops the worker and deletes it: a running or waiting invocation is dropped where it stands (its
-    /// callers get <c>invocation-abandoned</c>), then its oplog, mark, promises and schedules go in one
-    /// durable step. A wake-up that was due for it finds nothing and does nothing.
-    /// </summary>
-    /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
-    public async Task DeleteAsync(CancellationToken cancellationToken = default)
-    {
-        var edit = await BeginEditAsync(cancellationToken);
-        try
-        {
-            if (edit.Current is null && await services.Store.GetLastIndexAsync(Id, cancellationToken) == 0) throw new WorkerNotFoundException(Id);
-            if (edit.Current is { } executor) await StopAsync(executor, "was deleted");
-            await services.Store.DeleteAsync(Id, cancellationToken);
-            services.Residency.Forget(Id);
-            services.Deleted?.Invoke(Id);
-        }
-        finally
-        {
-            EndEdit(edit, restore: null);
-        }
-    }
-
     /// <summary>Closes the worker (the host is deactivating it): a running invocation finishes and commits first.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -150,6 +150,30 @@ public sealed class RevertTests
         Assert.Null(await store.GetMarkAsync(worker));
     }
 
+    [Fact]
+    public async Task Reverting_the_invocation_that_failed_a_worker_brings_it_back_without_running_that_invocation_again()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Waiter)) { InvocationRetry = new Clay.Sdk.RetryPolicy(2, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), 1) };
+        fixture.Time.AutoAdvanceAmount = TimeSpan.Zero;
+        var worker = ExecutorFixture.Worker(typeof(Waiter), "reverted-after-failing");
+        Waiter.FailuresLeft = int.MaxValue;
+        Waiter.ServiceCalls = 0;
+        await using var process = await WaitingProcess.StartAsync(fixture);
+        await process.Executor.InvokeAsync(worker, "nap", [new Value.U64(0)], "nap");
+        await process.Executor.EnqueueAsync(worker, "unsteady", [], "call");
+        Assert.Equal(TimeSpan.FromSeconds(1), await fixture.Time.NextTimerAsync());
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        await WaitingProcess.UntilAsync(async () => (await process.Store.GetMarkAsync(worker))?.Status == WorkerStatus.Failed, "the worker to fail");
+
+        var reverted = await process.Executor.RevertAsync(worker, RevertTarget.Invocations(1));
+
+        Assert.Equal(WorkerStatus.Idle, reverted.Status);
+        Assert.Null(await process.Store.GetMarkAsync(worker));
+        Assert.Equal(DurableSleepTests.List("nap 0", "woke 0"), (await process.Executor.InvokeAsync(worker, "steps", [])).Result);
+        Assert.Equal(2, Waiter.ServiceCalls);
+        Waiter.FailuresLeft = 0;
+    }
+
     /// <summary>The indexes of the worker's <c>exported-function-completed</c> entries, in order.</summary>
     internal static async Task<long[]> EndsAsync(Executor executor, WorkerId worker) =>
         [.. (await executor.ReadOplogAsync(worker, query: "exported-function-completed")).Entries.Select(e => e.Index)];

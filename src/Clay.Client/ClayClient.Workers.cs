@@ -123,4 +123,23 @@ public sealed partial class ClayClient
         }
         while (from is not null);
     }
+
+    /// <summary>
+    /// Every entry of a worker's oplog, each with its encoded bytes (<see cref="OplogEntryDto.Encoded"/>),
+    /// fetched <paramref name="pageSize"/> at a time: what an export holds.
+    /// </summary>
+    public async IAsyncEnumerable<OplogEntryDto> ExportOplogAsync(string component, string worker, int? pageSize = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        long? from = null;
+        do
+        {
+            var page = await GetAsync(ApiPaths.WithQuery(ApiPaths.Worker(component, worker) + "/oplog",
+                    ("from", from?.ToString(CultureInfo.InvariantCulture)), ("count", pageSize?.ToString(CultureInfo.InvariantCulture)), ("encoded", "true")),
+                ClayJsonContext.Default.OplogPageDto, cancellationToken);
+            foreach (var entry in page.Entries) yield return entry;
+            from = page.Next;
+        }
+        while (from is not null);
+    }
 }

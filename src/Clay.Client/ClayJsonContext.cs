@@ -18,6 +18,8 @@ namespace Clay.Client;
 [JsonSerializable(typeof(InvokeDto))]
 [JsonSerializable(typeof(InvokeResultDto))]
 [JsonSerializable(typeof(OplogPageDto))]
+[JsonSerializable(typeof(OplogEntryDto))]
+[JsonSerializable(typeof(Export.OplogExportHeader))]
 [JsonSerializable(typeof(CompletePromiseDto))]
 [JsonSerializable(typeof(PromiseCompletedDto))]
 [JsonSerializable(typeof(ScheduleListDto))]

@@ -24,6 +24,9 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// <summary>A page of the worker's oplog matching <paramref name="query"/>.</summary>
     Task<OplogPage> ReadOplogAsync(long from, int count, string? query);
 
+    /// <summary>A page of the whole oplog with each entry's encoded bytes, for an export.</summary>
+    Task<OplogPage> ExportOplogAsync(long from, int count);
+
     /// <summary>Drops the worker from memory if it is idle; nothing is saved. False when it is busy.</summary>
     /// <exception cref="Clay.Runtime.Execution.WorkerNotFoundException">It does not exist.</exception>
     Task<bool> EvictAsync();

@@ -94,6 +94,9 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
     public Task<OplogPage> ReadOplogAsync(long from, int count, string? query) => Activation.ReadOplogAsync(from, count, query);
 
     /// <inheritdoc/>
+    public Task<OplogPage> ExportOplogAsync(long from, int count) => Activation.ExportOplogAsync(from, count);
+
+    /// <inheritdoc/>
     public async Task<bool> EvictAsync()
     {
         if (Activation.Resident is null)

@@ -25,7 +25,7 @@ public sealed partial class WorkerExecutor
     /// <summary>Records the failed attempt and either schedules the next or fails the worker. Always throws.</summary>
     private async Task RetryLaterAsync(string functionName, Exception failure, CancellationToken cancellationToken)
     {
-        var policy = _options.InvocationRetry;
+        var policy = _invocationRetry;
         var attempt = _retryAttempts + 1;
         var message = _options.Limits.Cut($"{functionName}: {failure.GetType().FullName}: {failure.Message}");
         if (attempt < policy.MaxAttempts)

@@ -33,6 +33,19 @@ public sealed partial class WorkerExecutor
     }
 
     /// <summary>
+    /// True while the running invocation waits for time or a promise and nothing has ended the wait
+    /// yet: the worker has nothing to do until its clock or the outside world moves it on. (Once the
+    /// wait is ended, <see cref="IsSuspended"/> stays true until the invocation has taken it up.)
+    /// </summary>
+    public bool IsWaiting
+    {
+        get
+        {
+            lock (_gate) return _suspension is { Resumed.Task.IsCompleted: false };
+        }
+    }
+
+    /// <summary>
     /// True when the worker may be dropped from memory now without losing anything: it has nothing
     /// to do, or its invocation waits durably and nothing queued behind it would be lost (invocations
     /// enqueued durably are in the oplog and are picked up again when it wakes).

@@ -27,11 +27,14 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private readonly OplogWriter _writer;
     private readonly LoadedComponent _component;
     private readonly OplogEntry.Create _created;
+    // The invocation retry policy: the worker's own, its component's or the server's (InvocationRetrySettings).
+    private readonly Sdk.RetryPolicy _invocationRetry;
     private readonly ReplayLog _replay;
     private readonly DurableWorkerContext _context;
     private object? _instance;
     private WorkerStatus _status = WorkerStatus.Idle;
     private string? _lastError;
+    private Exception? _recoveryFailure;
     private int _retryCount;
     private long _memoryAtStartup;
     private long _memoryNow;
@@ -57,6 +60,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         _writer = writer;
         _component = component;
         _created = created;
+        _invocationRetry = InvocationRetrySettings.Resolve(options.InvocationRetry, component.Model, created.Environment);
         _replay = replay;
         _context = NewContext();
         _writer.Marks = CurrentMark;
@@ -69,6 +73,12 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
 
     /// <summary>The component version the worker runs: requests are typed against it.</summary>
     public LoadedComponent Component => _component;
+
+    /// <summary>
+    /// What made the worker's recovery fail — a <see cref="NondeterminismException"/> when replay found the
+    /// code doing something other than its oplog recorded — or null when it was rebuilt.
+    /// </summary>
+    public Exception? RecoveryFailure => _recoveryFailure;
 
     /// <summary>The worker's status.</summary>
     public WorkerStatus Status
@@ -117,7 +127,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     {
         try
         {
-            return await OpenAsync(id, creation, catalog, store, options, useSnapshot: true, cancellationToken);
+            return await OpenAsync(id, creation, catalog, store, options, useSnapshot: options.UseSnapshots, cancellationToken);
         }
         catch (Snapshots.SnapshotException ex)
         {
@@ -138,6 +148,8 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         {
             if (creation is null) throw new WorkerNotFoundException(id);
             component = await catalog.GetLatestAsync(id.Component, cancellationToken);
+            // A worker whose own retry settings are not a policy is refused before it exists.
+            InvocationRetrySettings.Resolve(options.InvocationRetry, component.Model, creation.Environment);
             if (options.AdmitNewWorker is { } admit) await admit(id, cancellationToken);
             writer = new OplogWriter(id, store, 0, options.Time, options.Limits.MaxEntryBytes);
             var create = new OplogEntry.Create(writer.Now, component.Version, creation.Arguments.ToArray(), creation.Environment.ToArray(),

@@ -29,6 +29,13 @@ public sealed record WorkerExecutorOptions
     public int SnapshotEvery { get; init; } = 1000;
 
     /// <summary>
+    /// True (the default): recovery starts from the latest snapshot and replays only what follows it.
+    /// False: it replays the whole oplog from the worker's creation, so every recorded invocation runs
+    /// again and is checked against its history (replaying a recorded history under a debugger).
+    /// </summary>
+    public bool UseSnapshots { get; init; } = true;
+
+    /// <summary>
     /// Also take a snapshot once this many bytes of oplog were written since the last one (0: only
     /// <see cref="SnapshotEvery"/> counts), so a worker with large entries — a big result recorded on
     /// every call — never leaves much to replay. Ignored when <see cref="SnapshotEvery"/> is 0.

@@ -72,6 +72,13 @@ public sealed partial class WorkerActivation(WorkerId id, WorkerServices service
     public Task<OplogPage> ReadOplogAsync(long from, int count, string? query, CancellationToken cancellationToken = default) =>
         OplogPage.ReadAsync(services.Store, Id, from, count, query, cancellationToken);
 
+    /// <summary>
+    /// A page of the worker's whole durable oplog with each entry's encoded bytes, for an export that a
+    /// replay (Clay.Testing's <c>WorkerReplayer</c>) can run the component's code against.
+    /// </summary>
+    public Task<OplogPage> ExportOplogAsync(long from, int count, CancellationToken cancellationToken = default) =>
+        OplogPage.ReadAsync(services.Store, Id, from, count, query: null, encoded: true, cancellationToken);
+
     /// <summary>True when the worker exists: it is in memory or has an oplog.</summary>
     public async Task<bool> ExistsAsync(CancellationToken cancellationToken = default) =>
         Resident is not null || await services.Store.GetLastIndexAsync(Id, cancellationToken) > 0;

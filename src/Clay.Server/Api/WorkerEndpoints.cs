@@ -123,10 +123,18 @@ public static class WorkerEndpoints
         return new WorkerListDto(page.Workers.Select(ToDto).ToList(), page.Cursor);
     }
 
-    private static async Task<OplogPageDto> ReadOplogAsync(string component, string worker, long? from, int? count, string? query,
+    /// <summary>A page of the oplog; with <c>encoded=true</c> (an export) every entry, each with its encoded bytes.</summary>
+    private static async Task<OplogPageDto> ReadOplogAsync(string component, string worker, long? from, int? count, string? query, bool? encoded,
         IGrainFactory grains)
     {
-        var page = await Grain(grains, Id(component, worker)).ReadOplogAsync(Math.Max(1, from ?? 1), Math.Clamp(count ?? 1000, 1, 10_000), query);
+        var grain = Grain(grains, Id(component, worker));
+        var start = Math.Max(1, from ?? 1);
+        var size = Math.Clamp(count ?? 1000, 1, 10_000);
+        if (encoded == true && !string.IsNullOrWhiteSpace(query))
+        {
+            throw new ClayException(ErrorCodes.InvalidOplogQuery, "an export (encoded=true) holds the whole oplog and takes no query");
+        }
+        var page = encoded == true ? await grain.ExportOplogAsync(start, size) : await grain.ReadOplogAsync(start, size, query);
         return new OplogPageDto(page.Entries.Select(ToDto).ToList(), page.Next);
     }
 
@@ -203,5 +211,6 @@ public static class WorkerEndpoints
     }
 
     private static OplogEntryDto ToDto(OplogPageEntry entry) => new(entry.Index, entry.Timestamp, entry.Kind,
-        entry.Fields.Select(f => (IReadOnlyList<string>)[f.Name, f.Value]).ToList());
+        entry.Fields.Select(f => (IReadOnlyList<string>)[f.Name, f.Value]).ToList(),
+        entry.Encoded.IsEmpty ? null : Convert.ToBase64String(entry.Encoded.Span));
 }

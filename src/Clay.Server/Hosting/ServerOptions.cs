@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Clay.Runtime;
 using Clay.Runtime.Errors;
 
 namespace Clay.Server.Hosting;
@@ -126,23 +127,7 @@ public sealed record ServerOptions
     }
 
     /// <summary>Parses durations such as <c>30s</c>, <c>10m</c>, <c>1h</c>, or .NET's <c>00:10:00</c>.</summary>
-    public static TimeSpan ParseDuration(string text)
-    {
-        if (text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
-        {
-            return span;
-        }
-        if (text.Length > 1 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n > 0)
-        {
-            switch (text[^1])
-            {
-                case 's': return TimeSpan.FromSeconds(n);
-                case 'm': return TimeSpan.FromMinutes(n);
-                case 'h': return TimeSpan.FromHours(n);
-            }
-        }
-        throw Bad($"'{text}' is not a duration: use for example 30s, 10m, 1h or 00:10:00");
-    }
+    public static TimeSpan ParseDuration(string text) => Durations.Parse(text);
 
     private static ClayException Bad(string message) => new(ErrorCodes.InvalidArguments, message);
 }

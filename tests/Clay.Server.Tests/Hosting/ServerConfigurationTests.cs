@@ -180,7 +180,7 @@ public sealed class ServerConfigurationTests : IDisposable
         Environment.SetEnvironmentVariable("CLAY__MEMORYBUDGET", null);
 
         var settings = Write("server/appsettings.json", """{ "Clay": { "MaxIdle": "ten minutes" } }""");
-        Assert.Equal($"'Clay:MaxIdle' (in {settings}): 'ten minutes' is not a duration: use for example 30s, 10m, 1h or 00:10:00", Fails().Message);
+        Assert.Equal($"'Clay:MaxIdle' (in {settings}): 'ten minutes' is not a duration: use for example 500ms, 30s, 10m, 1h or 00:10:00", Fails().Message);
         File.Delete(settings);
 
         var conf = Write("server.conf", "# sizes\nmax-argument-size 2MiB\nmax-result-size 2GiB\n");

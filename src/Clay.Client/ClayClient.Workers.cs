@@ -54,6 +54,25 @@ public sealed partial class ClayClient
         PostAsync(ApiPaths.Worker(component, worker) + "/simulate-crash", new CreateWorkerDto(null, null, null), ClayJsonContext.Default.CreateWorkerDto,
             ClayJsonContext.Default.WorkerDto, cancellationToken);
 
+    /// <summary>
+    /// Reverts a worker to its state at oplog index <paramref name="lastOplogIndex"/>, or as before its last
+    /// <paramref name="numberOfInvocations"/> invocations (give exactly one). Throws <c>oplog-index-out-of-range</c>,
+    /// <c>invocation-count-out-of-range</c> or <c>revert-inside-invocation</c> for a target it cannot reach.
+    /// </summary>
+    public Task<WorkerDto> RevertWorkerAsync(string component, string worker, long? lastOplogIndex, int? numberOfInvocations,
+        CancellationToken cancellationToken = default) =>
+        PostAsync(ApiPaths.Worker(component, worker) + "/revert", new RevertDto(lastOplogIndex, numberOfInvocations), ClayJsonContext.Default.RevertDto,
+            ClayJsonContext.Default.WorkerDto, cancellationToken);
+
+    /// <summary>
+    /// Creates worker <paramref name="target"/> of the same component as a fork of <paramref name="worker"/>: its history is the
+    /// source's up to <paramref name="oplogIndex"/>, then its own. Throws <c>worker-already-exists</c>, <c>worker-not-found</c>
+    /// (the source) or <c>oplog-index-out-of-range</c>.
+    /// </summary>
+    public Task<WorkerDto> ForkWorkerAsync(string component, string worker, string target, long oplogIndex, CancellationToken cancellationToken = default) =>
+        PostAsync(ApiPaths.Worker(component, worker) + "/fork", new ForkDto(target, oplogIndex), ClayJsonContext.Default.ForkDto,
+            ClayJsonContext.Default.WorkerDto, cancellationToken);
+
     /// <summary>A worker's scheduled invocations, earliest first.</summary>
     public Task<ScheduleListDto> GetSchedulesAsync(string component, string worker, CancellationToken cancellationToken = default) =>
         GetAsync(ApiPaths.Worker(component, worker) + "/schedules", ClayJsonContext.Default.ScheduleListDto, cancellationToken);

@@ -24,6 +24,8 @@ namespace Clay.Client;
 [JsonSerializable(typeof(PromiseCompletedDto))]
 [JsonSerializable(typeof(ScheduleListDto))]
 [JsonSerializable(typeof(CancelledDto))]
+[JsonSerializable(typeof(RevertDto))]
+[JsonSerializable(typeof(ForkDto))]
 [JsonSerializable(typeof(ApiErrorBody))]
 [JsonSerializable(typeof(ClusterDto))]
 public sealed partial class ClayJsonContext : JsonSerializerContext;

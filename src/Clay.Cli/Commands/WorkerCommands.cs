@@ -27,6 +27,8 @@ public static class WorkerCommands
         command.Add(Interrupt());
         command.Add(SimulateCrash());
         command.Add(CancelInvocation());
+        command.Add(WorkerHistoryCommands.Revert());
+        command.Add(WorkerHistoryCommands.Fork());
         return command;
     }
 

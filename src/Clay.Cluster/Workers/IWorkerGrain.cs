@@ -51,4 +51,17 @@ public interface IWorkerGrain : IGrainWithStringKey
 
     /// <summary>Resumes a failed worker; fails with <c>worker-not-resumable</c> when it has not failed.</summary>
     Task<WorkerInfo> ResumeAsync();
+
+    /// <summary>
+    /// Reverts the worker to its state at <paramref name="lastOplogIndex"/>, or as before its last
+    /// <paramref name="numberOfInvocations"/> invocations (the other is 0); fails with <c>oplog-index-out-of-range</c>,
+    /// <c>invocation-count-out-of-range</c> or <c>revert-inside-invocation</c>.
+    /// </summary>
+    Task<WorkerInfo> RevertAsync(long lastOplogIndex, int numberOfInvocations);
+
+    /// <summary>
+    /// Creates this worker as a fork of <paramref name="sourceComponent"/>/<paramref name="sourceWorker"/> up to
+    /// <paramref name="oplogIndex"/>; fails with <c>worker-already-exists</c>, <c>worker-not-found</c> or <c>oplog-index-out-of-range</c>.
+    /// </summary>
+    Task<WorkerInfo> ForkFromAsync(string sourceComponent, string sourceWorker, long oplogIndex);
 }

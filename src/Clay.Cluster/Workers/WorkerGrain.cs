@@ -71,6 +71,15 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
     public Task<WorkerInfo> InterruptAsync(bool recoverImmediately) => Activation.InterruptAsync(recoverImmediately);
 
     /// <inheritdoc/>
+    public Task<WorkerInfo> RevertAsync(long lastOplogIndex, int numberOfInvocations) =>
+        Activation.RevertAsync(numberOfInvocations > 0 ? Clay.Runtime.History.RevertTarget.Invocations(numberOfInvocations)
+            : Clay.Runtime.History.RevertTarget.ToOplogIndex(lastOplogIndex));
+
+    /// <inheritdoc/>
+    public Task<WorkerInfo> ForkFromAsync(string sourceComponent, string sourceWorker, long oplogIndex) =>
+        Activation.ForkFromAsync(new Clay.Runtime.WorkerId(sourceComponent, sourceWorker), oplogIndex);
+
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<ScheduleView>> GetSchedulesAsync() =>
         [.. (await Activation.GetSchedulesAsync()).Select(s => new ScheduleView(s.IdempotencyKey, s.FunctionName,
             s.Arguments.Select(Clay.Runtime.Wave.WavePrinter.Print).ToArray(), s.DueAt))];

@@ -73,4 +73,14 @@ public static class ErrorCodes
     public const string InvocationNotFound = "invocation-not-found";
     /// <summary>The invocation is running or has finished: only a queued or scheduled one can be cancelled.</summary>
     public const string InvocationNotCancellable = "invocation-not-cancellable";
+    /// <summary>An oplog index outside the worker's oplog (or, for a revert, one that leaves nothing to revert).</summary>
+    public const string OplogIndexOutOfRange = "oplog-index-out-of-range";
+    /// <summary>A revert of more invocations than the worker's history holds, or of fewer than one.</summary>
+    public const string InvocationCountOutOfRange = "invocation-count-out-of-range";
+    /// <summary>A revert to an index inside an invocation: a revert keeps or undoes whole invocations.</summary>
+    public const string RevertInsideInvocation = "revert-inside-invocation";
+    /// <summary>A fork into a worker of another component: a fork runs its source's component.</summary>
+    public const string ForkAcrossComponents = "fork-across-components";
+    /// <summary>The invocation was dropped unfinished because its worker was reverted or deleted while it ran.</summary>
+    public const string InvocationAbandoned = "invocation-abandoned";
 }

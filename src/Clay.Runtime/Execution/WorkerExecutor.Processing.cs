@@ -23,6 +23,7 @@ public sealed partial class WorkerExecutor
             if (IsBroken || _restarting || Status is WorkerStatus.Failed or WorkerStatus.Exited)
             {
                 Finish(queued, null, IsBroken ? BrokenError()
+                    : Abandoned(queued.IdempotencyKey) is { } abandoned ? abandoned
                     : _restarting ? new WorkerSuspendedException(Id, "is being retried from its oplog")
                     : new WorkerUnavailableException(Id, Status, _lastError));
                 continue;
@@ -60,7 +61,7 @@ public sealed partial class WorkerExecutor
             {
                 // Closed while the invocation waited: it resumes from the oplog when the worker wakes.
                 telemetry.Suspended();
-                Finish(queued, null, new WorkerSuspendedException(Id, "left memory while its invocation waits"));
+                Finish(queued, null, Abandoned(queued.IdempotencyKey) ?? new WorkerSuspendedException(Id, "left memory while its invocation waits"));
                 break;
             }
             catch (Exception ex)
@@ -83,9 +84,9 @@ public sealed partial class WorkerExecutor
         {
             foreach (var queued in _queued.Values)
             {
-                queued.Completion.TrySetException(queued.RecordedAt > 0 || queued.PendingIndex > 0
+                queued.Completion.TrySetException(Abandoned(queued.IdempotencyKey) ?? (queued.RecordedAt > 0 || queued.PendingIndex > 0
                     ? new WorkerSuspendedException(Id, "stopped before running this invocation")
-                    : new ClayException(ErrorCodes.Cancelled, $"worker {Id} stopped before running this invocation"));
+                    : new ClayException(ErrorCodes.Cancelled, $"worker {Id} stopped before running this invocation")));
             }
             _queued.Clear();
         }

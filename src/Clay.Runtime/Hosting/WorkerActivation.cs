@@ -15,12 +15,13 @@ namespace Clay.Runtime.Hosting;
 /// benchmarks, so both run the same rules.
 /// </summary>
 /// <remarks>Thread-safe: calls may come from any thread, concurrently.</remarks>
-public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAsyncDisposable
+public sealed partial class WorkerActivation(WorkerId id, WorkerServices services) : IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private WorkerExecutor? _executor;
     private Task<WorkerExecutor>? _opening;
     private Task _arrivals = Task.CompletedTask;
+    private Task _editing = Task.CompletedTask;
 
     /// <summary>The worker.</summary>
     public WorkerId Id { get; } = id;
@@ -161,23 +162,6 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
         return true;
     }
 
-    /// <summary>Stops the worker and deletes its oplog.</summary>
-    /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
-    public async Task DeleteAsync(CancellationToken cancellationToken = default)
-    {
-        WorkerExecutor? executor;
-        lock (_gate)
-        {
-            executor = _executor;
-            _executor = null;
-        }
-        if (executor is null && await services.Store.GetLastIndexAsync(Id, cancellationToken) == 0) throw new WorkerNotFoundException(Id);
-        if (executor is not null) await CloseAsync(executor);
-        await services.Store.DeleteAsync(Id, cancellationToken);
-        services.Residency.Forget(Id);
-        services.Deleted?.Invoke(Id);
-    }
-
     /// <summary>Closes the worker (the host is deactivating it): a running invocation finishes and commits first.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -282,18 +266,30 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IAs
     {
         while (true)
         {
-            Task<WorkerExecutor> opening;
+            Task<WorkerExecutor>? opening = null;
             WorkerExecutor? broken = null;
+            Task? editing = null;
             lock (_gate)
             {
                 if (_executor is { MustReopen: false } open) return open;
-                if (_executor is not null)
+                if (!_editing.IsCompleted) editing = _editing;
+                else
                 {
-                    broken = _executor;
-                    _executor = null;
+                    if (_executor is not null)
+                    {
+                        broken = _executor;
+                        _executor = null;
+                    }
+                    opening = _opening ??= RecoverAsync(creation);
                 }
-                opening = _opening ??= RecoverAsync(creation);
             }
+            if (editing is not null)
+            {
+                // Its history is being changed (revert, deletion): open what it is afterwards.
+                await editing.WaitAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            if (opening is null) throw new System.Diagnostics.UnreachableException();
             if (broken is not null) await CloseAsync(broken).ConfigureAwait(false);
             WorkerExecutor executor;
             try

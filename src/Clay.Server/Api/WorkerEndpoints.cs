@@ -41,6 +41,33 @@ public static class WorkerEndpoints
         workers.MapPost("/{worker}/simulate-crash", async (string component, string worker, IGrainFactory grains) =>
             ToDto(await Grain(grains, Id(component, worker)).InterruptAsync(recoverImmediately: true)));
         workers.MapPost("/{worker}/invocations/{key}/cancel", CancelAsync);
+        workers.MapPost("/{worker}/revert", RevertAsync);
+        workers.MapPost("/{worker}/fork", ForkAsync);
+    }
+
+    private static async Task<WorkerDto> RevertAsync(string component, string worker, RevertDto body, IGrainFactory grains)
+    {
+        var id = Id(component, worker);
+        switch (body)
+        {
+            case { LastOplogIndex: not null, NumberOfInvocations: not null } or { LastOplogIndex: null, NumberOfInvocations: null }:
+                throw new ClayException(ServerErrorCodes.InvalidRequest, "a revert names exactly one target: lastOplogIndex or numberOfInvocations");
+            case { NumberOfInvocations: < 1 }:
+                throw new ClayException(ErrorCodes.InvocationCountOutOfRange, $"--number-of-invocations {body.NumberOfInvocations}: at least one invocation is reverted");
+            case { LastOplogIndex: < 1 }:
+                throw new ClayException(ErrorCodes.OplogIndexOutOfRange, $"--last-oplog-index {body.LastOplogIndex} is out of range: oplog indexes start at 1");
+        }
+        return ToDto(await Grain(grains, id).RevertAsync(body.LastOplogIndex ?? 0, body.NumberOfInvocations ?? 0));
+    }
+
+    private static async Task<IResult> ForkAsync(string component, string worker, ForkDto body, IGrainFactory grains)
+    {
+        var source = Id(component, worker);
+        if (string.IsNullOrEmpty(body.Target)) throw new ClayException(ServerErrorCodes.InvalidRequest, "the fork names no target worker");
+        if (body.OplogIndex is not { } index) throw new ClayException(ServerErrorCodes.InvalidRequest, "the fork names no oplog index to copy up to");
+        var target = new WorkerId(source.Component, Names.ValidateWorker(body.Target));
+        var info = await Grain(grains, target).ForkFromAsync(source.Component, source.Worker, index);
+        return Results.Created($"/v1/components/{Uri.EscapeDataString(target.Component)}/workers/{target.Worker}", ToDto(info));
     }
 
     private static async Task<ScheduleListDto> SchedulesAsync(string component, string worker, IGrainFactory grains) =>

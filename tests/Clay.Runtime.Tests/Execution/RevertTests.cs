@@ -113,7 +113,9 @@ public sealed class RevertTests
         await using var process = await WaitingProcess.StartAsync(fixture);
         await process.Executor.EnqueueAsync(worker, "loop", [new Value.U32(3), new Value.U64(10)], "loop");
         Assert.Equal(TimeSpan.FromSeconds(10), await fixture.Time.NextTimerAsync());
-        Assert.Equal(WorkerStatus.Suspended, (await process.Store.GetMarkAsync(worker))?.Status);
+        // The sleep's timer may be armed before its suspension is committed.
+        await WaitingProcess.UntilAsync(async () => (await process.Store.GetMarkAsync(worker))?.Status == WorkerStatus.Suspended,
+            "the sleeper's suspension to be committed");
 
         var reverted = await process.Executor.RevertAsync(worker, RevertTarget.Invocations(1));
 

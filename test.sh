@@ -10,6 +10,8 @@ if [ -x scripts/install-prerequisites.sh ]; then
   scripts/install-prerequisites.sh || { echo "prerequisites could not be installed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# The dashboard's tests drive Debian's Chromium.
+scripts/install-browser.sh || { echo "Chromium could not be installed"; echo "0 passed, 1 failed"; exit 1; }
 # The PostgreSQL storage tests need a server: CLAY_TEST_POSTGRES names one, or the local one that
 # scripts/postgres.sh runs (started here when it is not running, and stopped again at the end).
 started_postgres=0

@@ -8,6 +8,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="$root/artifacts/bin"
+# The server embeds its dashboard; its build runs this too, and finds it done.
+"$root/scripts/build-dashboard.sh" >/dev/null
 "$root/scripts/pack.sh" "$@"
 echo "Installing clay into $bin ..."
 rm -rf "$bin.new"

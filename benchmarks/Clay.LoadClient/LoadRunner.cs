@@ -18,9 +18,16 @@ public sealed class LoadRunner : IDisposable
     private readonly string? _metricsPath;
     private string? _firstFailure;
 
-    /// <summary>A runner against <paramref name="baseUrl"/> with <paramref name="clients"/> connections; requests carry <paramref name="authorization"/> when given.</summary>
+    /// <summary>
+    /// A runner against <paramref name="baseUrl"/> with <paramref name="clients"/> connections; with
+    /// several addresses separated by commas (the nodes of a cluster), connection <c>c</c> goes to
+    /// address <c>c</c> modulo their number. Requests carry <paramref name="authorization"/> when given.
+    /// </summary>
     public LoadRunner(string baseUrl, ITargetDialect dialect, int clients, IReadOnlyList<int> serverPids, string? metricsPath, string? authorization = null)
     {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        var addresses = baseUrl.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new Uri(u)).ToArray();
+        baseUrl = addresses[0].ToString();
         _http = new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = clients,
@@ -32,8 +39,7 @@ public sealed class LoadRunner : IDisposable
         { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(5) };
         if (authorization is not null) _http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
         _dialect = dialect;
-        var address = new Uri(baseUrl);
-        _connections = Enumerable.Range(0, clients).Select(_ => new RawHttpConnection(address.Host, address.Port, authorization)).ToArray();
+        _connections = Enumerable.Range(0, clients).Select(c => new RawHttpConnection(addresses[c % addresses.Length].Host, addresses[c % addresses.Length].Port, authorization)).ToArray();
         _serverPids = serverPids;
         _metricsPath = metricsPath;
         Clients = clients;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Clay.LoadClient;
 
 // clay-load: the shopping-cart seed workload against a running server, from a process of its own.
-//   clay-load --target clay|restate --url URL [--components 10 --workers 1000 --calls 3|1 --random 10000
+//   clay-load --target clay|restate --url URL[,URL…] [--components 10 --workers 1000 --calls 3|1 --random 10000
 //             --clients 64 --warmup 2000 --server-pids PID,PID --metrics /metrics]
 // Prints a readable summary and, last, one JSON line with the figures of each phase.
 LoadOptions options;

@@ -43,15 +43,16 @@ public sealed class CliException(string code, string message, int exitCode, stri
         _ => new(error.Code, error.Message, ExitCodeOf(error.Code)),
     };
 
-    /// <summary>The exit code that fits a server error code.</summary>
-    public static int ExitCodeOf(string code) => code switch
+    /// <summary>The exit code that fits a server error code: one per kind of error (<see cref="ErrorTable"/>).</summary>
+    // No default arm: a new kind without an exit code is a compiler error (CS8509); values outside the enum cannot come from the table.
+#pragma warning disable CS8524
+    public static int ExitCodeOf(string code) => ErrorTable.KindOf(code) switch
     {
-        "worker-not-found" or "component-not-found" or "function-not-found" or "not-found" => ExitCodes.NotFound,
-        "invalid-wave-value" or "invalid-json-value" or "invalid-arguments" or "invalid-name" or "invalid-request" or "invalid-worker-filter"
-            or "invalid-oplog-query" or "invalid-component" or "invalid-package" or "unsupported-type" or "package-too-large"
-            or "worker-already-exists" or "argument-too-large" or "request-too-large" or "package-unpacked-too-large" or "package-too-many-entries"
-            or "manifest-too-large" or "forbidden-api" => ExitCodes.InvalidInput,
-        "unauthorized" or "forbidden-host" or "forbidden-origin" => ExitCodes.Unauthorized,
-        _ => ExitCodes.Failed,
+        ErrorKind.Failed => ExitCodes.Failed,
+        ErrorKind.InvalidInput => ExitCodes.InvalidInput,
+        ErrorKind.NotFound => ExitCodes.NotFound,
+        ErrorKind.Unauthorized => ExitCodes.Unauthorized,
+        ErrorKind.Unreachable => ExitCodes.Unreachable,
     };
+#pragma warning restore CS8524
 }

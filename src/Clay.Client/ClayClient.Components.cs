@@ -14,6 +14,10 @@ public sealed partial class ClayClient
         GetAsync(ApiPaths.WithQuery(ApiPaths.Component(name), ("version", version?.ToString(System.Globalization.CultureInfo.InvariantCulture))),
             ClayJsonContext.Default.ComponentDto, cancellationToken);
 
+    /// <summary>The server's nodes: one for a single server, every member for a cluster.</summary>
+    public Task<ClusterDto> GetClusterAsync(CancellationToken cancellationToken = default) =>
+        GetAsync("v1/cluster/nodes", ClayJsonContext.Default.ClusterDto, cancellationToken);
+
     /// <summary>
     /// Uploads a component package (the .zip <c>clay app build</c> writes) as a new version of
     /// <paramref name="name"/>; when it equals the latest version, that version is kept and returned

@@ -41,6 +41,38 @@ public sealed partial class ClayClient
         PostAsync(ApiPaths.Worker(component, worker) + "/promises/" + promise.ToString(CultureInfo.InvariantCulture) + "/complete",
             new CompletePromiseDto(value), ClayJsonContext.Default.CompletePromiseDto, ClayJsonContext.Default.PromiseCompletedDto, cancellationToken);
 
+    /// <summary>
+    /// Interrupts a worker: its running invocation stops at its next effect or wait, and it takes no
+    /// invocations until resumed. <paramref name="recoverImmediately"/> rebuilds it at once instead (a simulated crash).
+    /// </summary>
+    public Task<WorkerDto> InterruptWorkerAsync(string component, string worker, bool recoverImmediately = false, CancellationToken cancellationToken = default) =>
+        PostAsync(ApiPaths.WithQuery(ApiPaths.Worker(component, worker) + "/interrupt", ("recoverImmediately", recoverImmediately ? "true" : null)),
+            new CreateWorkerDto(null, null, null), ClayJsonContext.Default.CreateWorkerDto, ClayJsonContext.Default.WorkerDto, cancellationToken);
+
+    /// <summary>Drops a worker from memory mid-invocation and rebuilds it by replay at once: a crash, for demos and tests.</summary>
+    public Task<WorkerDto> SimulateCrashAsync(string component, string worker, CancellationToken cancellationToken = default) =>
+        PostAsync(ApiPaths.Worker(component, worker) + "/simulate-crash", new CreateWorkerDto(null, null, null), ClayJsonContext.Default.CreateWorkerDto,
+            ClayJsonContext.Default.WorkerDto, cancellationToken);
+
+    /// <summary>
+    /// Reverts a worker to its state at oplog index <paramref name="lastOplogIndex"/>, or as before its last
+    /// <paramref name="numberOfInvocations"/> invocations (give exactly one). Throws <c>oplog-index-out-of-range</c>,
+    /// <c>invocation-count-out-of-range</c> or <c>revert-inside-invocation</c> for a target it cannot reach.
+    /// </summary>
+    public Task<WorkerDto> RevertWorkerAsync(string component, string worker, long? lastOplogIndex, int? numberOfInvocations,
+        CancellationToken cancellationToken = default) =>
+        PostAsync(ApiPaths.Worker(component, worker) + "/revert", new RevertDto(lastOplogIndex, numberOfInvocations), ClayJsonContext.Default.RevertDto,
+            ClayJsonContext.Default.WorkerDto, cancellationToken);
+
+    /// <summary>
+    /// Creates worker <paramref name="target"/> of the same component as a fork of <paramref name="worker"/>: its history is the
+    /// source's up to <paramref name="oplogIndex"/>, then its own. Throws <c>worker-already-exists</c>, <c>worker-not-found</c>
+    /// (the source) or <c>oplog-index-out-of-range</c>.
+    /// </summary>
+    public Task<WorkerDto> ForkWorkerAsync(string component, string worker, string target, long oplogIndex, CancellationToken cancellationToken = default) =>
+        PostAsync(ApiPaths.Worker(component, worker) + "/fork", new ForkDto(target, oplogIndex), ClayJsonContext.Default.ForkDto,
+            ClayJsonContext.Default.WorkerDto, cancellationToken);
+
     /// <summary>A worker's scheduled invocations, earliest first.</summary>
     public Task<ScheduleListDto> GetSchedulesAsync(string component, string worker, CancellationToken cancellationToken = default) =>
         GetAsync(ApiPaths.Worker(component, worker) + "/schedules", ClayJsonContext.Default.ScheduleListDto, cancellationToken);
@@ -86,6 +118,25 @@ public sealed partial class ClayClient
         do
         {
             var page = await GetOplogAsync(component, worker, from, pageSize, query, cancellationToken);
+            foreach (var entry in page.Entries) yield return entry;
+            from = page.Next;
+        }
+        while (from is not null);
+    }
+
+    /// <summary>
+    /// Every entry of a worker's oplog, each with its encoded bytes (<see cref="OplogEntryDto.Encoded"/>),
+    /// fetched <paramref name="pageSize"/> at a time: what an export holds.
+    /// </summary>
+    public async IAsyncEnumerable<OplogEntryDto> ExportOplogAsync(string component, string worker, int? pageSize = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        long? from = null;
+        do
+        {
+            var page = await GetAsync(ApiPaths.WithQuery(ApiPaths.Worker(component, worker) + "/oplog",
+                    ("from", from?.ToString(CultureInfo.InvariantCulture)), ("count", pageSize?.ToString(CultureInfo.InvariantCulture)), ("encoded", "true")),
+                ClayJsonContext.Default.OplogPageDto, cancellationToken);
             foreach (var entry in page.Entries) yield return entry;
             from = page.Next;
         }

@@ -205,17 +205,19 @@ public sealed partial class PostgresOplogStore : IOplogStore, IPromiseStore
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, string? after = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
+        StoreArguments.ThrowIfAfterWithoutComponent(component, after);
         const int page = 1000;
-        var after = (Component: "", Name: "");
+        var next = (Component: component ?? "", Name: after ?? "");
         while (true)
         {
-            var ids = await ListPageAsync(component, after, page, cancellationToken).ConfigureAwait(false);
+            var ids = await ListPageAsync(component, next, page, cancellationToken).ConfigureAwait(false);
             foreach (var id in ids) yield return id;
             if (ids.Count < page) yield break;
-            after = (ids[^1].Component, ids[^1].Worker);
+            next = (ids[^1].Component, ids[^1].Worker);
         }
     }
 

@@ -18,9 +18,9 @@ public sealed partial class SqliteOplogStore
     public async ValueTask<WorkerMark?> GetMarkAsync(WorkerId worker, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        await Task.CompletedTask;
-        if (!_workers.TryGetValue(worker, out var slot)) return null;
-        using var connection = new SqliteConnection(_readConnectionString);
+        // Most workers have no mark: their slot says so without a query.
+        if (await SlotAsync(worker) is not { HasMark: true } slot) return null;
+        using var connection = OpenRead();
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT status, pending, wake_at, last_error FROM marks WHERE worker = $w";
@@ -35,7 +35,7 @@ public sealed partial class SqliteOplogStore
         ThrowIfDisposed();
         await Task.CompletedTask;
         var marked = new List<MarkedWorker>();
-        using (var connection = new SqliteConnection(_readConnectionString))
+        using (var connection = OpenRead())
         {
             connection.Open();
             using var command = connection.CreateCommand();
@@ -71,9 +71,8 @@ public sealed partial class SqliteOplogStore
     public async ValueTask<byte[]?> GetAsync(WorkerId worker, long promise, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        await Task.CompletedTask;
-        if (!_workers.TryGetValue(worker, out var slot)) return null;
-        using var connection = new SqliteConnection(_readConnectionString);
+        if (await SlotAsync(worker) is not { } slot) return null;
+        using var connection = OpenRead();
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT value FROM promises WHERE worker = $w AND promise = $p";

@@ -34,14 +34,18 @@ public sealed partial class SqliteOplogStore
 
         public sealed record Delete(WorkerId Worker) : WriteOperation(Worker);
 
+        /// <summary>Loads the worker's slot on the writer, which drops a corrupt tail it finds.</summary>
+        public sealed record Load(WorkerId Worker) : WriteOperation(Worker);
+
         public sealed record Truncate(WorkerId Worker, long FromIndex) : WriteOperation(Worker);
     }
 
     /// <summary>The state of one worker inside the batch being written, published on commit.</summary>
-    private sealed class PendingWorker(long id, long lastIndex)
+    private sealed class PendingWorker(long id, long lastIndex, bool hasMark)
     {
         public long Id { get; set; } = id;
         public long LastIndex { get; set; } = lastIndex;
+        public bool HasMark { get; set; } = hasMark;
         public bool Deleted { get; set; }
     }
 
@@ -58,6 +62,8 @@ public sealed partial class SqliteOplogStore
         var batch = new List<WriteOperation>();
         var accepted = new List<WriteOperation>();
         var pending = new Dictionary<WorkerId, PendingWorker>();
+        var repairs = new List<TailRepair>();
+        var refused = new List<(WriteOperation Operation, Exception Error)>();
         var reader = _queue.Reader;
         while (WaitForWork(reader))
         {
@@ -69,6 +75,8 @@ public sealed partial class SqliteOplogStore
             batch.Clear();
             accepted.Clear();
             pending.Clear();
+            repairs.Clear();
+            refused.Clear();
             var size = 0;
             Drain(reader, batch, ref size);
             if (batch.Count == 0) continue;
@@ -94,13 +102,14 @@ public sealed partial class SqliteOplogStore
                 insertEntry.Transaction = transaction;
                 foreach (var operation in batch)
                 {
-                    var state = Pending(pending, operation.Worker);
+                    var state = Pending(pending, operation.Worker, transaction, repairs);
                     switch (operation)
                     {
                         case WriteOperation.Append append:
                             if (append.FirstIndex != state.LastIndex + 1)
                             {
-                                operation.Completion.TrySetException(new OplogConflictException(append.Worker, append.FirstIndex, state.LastIndex));
+                                // Told after the commit: the last index it names may come from a tail dropped in this batch.
+                                refused.Add((operation, new OplogConflictException(append.Worker, append.FirstIndex, state.LastIndex)));
                                 continue;
                             }
                             if (state.Id == 0) state.Id = InsertWorker(append.Worker, transaction);
@@ -119,34 +128,39 @@ public sealed partial class SqliteOplogStore
                             }
                             state.LastIndex = append.FirstIndex + append.Entries.Count - 1;
                             state.Deleted = false;
-                            if (append.Mark is { } mark) WriteMark(transaction, state.Id, mark);
+                            if (append.Mark is { } mark)
+                            {
+                                WriteMark(transaction, state.Id, mark);
+                                state.HasMark = !mark.IsIdle;
+                            }
                             break;
                         case WriteOperation.Wake wake:
-                            if (state.Id != 0) WakeMark(transaction, state.Id, wake.WakeAt);
+                            if (state.Id == 0) break;
+                            WakeMark(transaction, state.Id, wake.WakeAt);
+                            state.HasMark = true;
                             break;
                         case WriteOperation.CompletePromise complete:
                             if (state.Id == 0) break;
                             complete.Completed = CompletePromise(transaction, state.Id, complete);
-                            if (complete.Completed) WakeMark(transaction, state.Id, complete.WakeAt);
+                            if (!complete.Completed) break;
+                            WakeMark(transaction, state.Id, complete.WakeAt);
+                            state.HasMark = true;
+                            break;
+                        case WriteOperation.Load:
+                            break;
+                        case WriteOperation.Truncate truncate when truncate.FromIndex <= 1:
+                            // Nothing would be left: the worker has no oplog any more.
+                            DeleteWorker(transaction, state);
                             break;
                         case WriteOperation.Truncate truncate:
                             if (state.Id != 0 && truncate.FromIndex <= state.LastIndex)
                             {
-                                Run(transaction, "DELETE FROM entries WHERE worker = $w AND idx >= $i", ("$w", state.Id), ("$i", Math.Max(1, truncate.FromIndex)));
-                                state.LastIndex = Math.Max(0, truncate.FromIndex - 1);
+                                Run(transaction, "DELETE FROM entries WHERE worker = $w AND idx >= $i", ("$w", state.Id), ("$i", truncate.FromIndex));
+                                state.LastIndex = truncate.FromIndex - 1;
                             }
                             break;
                         case WriteOperation.Delete:
-                            if (state.Id != 0)
-                            {
-                                Run(transaction, "DELETE FROM entries WHERE worker = $w", ("$w", state.Id));
-                                Run(transaction, "DELETE FROM marks WHERE worker = $w", ("$w", state.Id));
-                                Run(transaction, "DELETE FROM promises WHERE worker = $w", ("$w", state.Id));
-                                Run(transaction, "DELETE FROM workers WHERE id = $w", ("$w", state.Id));
-                            }
-                            state.Id = 0;
-                            state.LastIndex = 0;
-                            state.Deleted = true;
+                            DeleteWorker(transaction, state);
                             break;
                     }
                     accepted.Add(operation);
@@ -162,12 +176,8 @@ public sealed partial class SqliteOplogStore
                 continue;
             }
 
-            foreach (var (worker, state) in pending)
-            {
-                if (state.Deleted && state.Id == 0) _workers.TryRemove(worker, out _);
-                else if (_workers.TryGetValue(worker, out var slot) && slot.Id == state.Id) slot.LastIndex = state.LastIndex;
-                else if (state.Id != 0) _workers[worker] = new WorkerSlot(state.Id, state.LastIndex);
-            }
+            Publish(pending, repairs);
+            foreach (var (operation, error) in refused) operation.Completion.TrySetException(error);
             Statistics.Record(accepted.Count, size, bytes, Stopwatch.GetTimestamp() - writeStarted);
             if (Volatile.Read(ref _crashed) != 0)
             {
@@ -206,14 +216,30 @@ public sealed partial class SqliteOplogStore
         }
     }
 
-    private PendingWorker Pending(Dictionary<WorkerId, PendingWorker> pending, WorkerId worker)
+    private PendingWorker Pending(Dictionary<WorkerId, PendingWorker> pending, WorkerId worker, SqliteTransaction transaction, List<TailRepair> repairs)
     {
         if (pending.TryGetValue(worker, out var state)) return state;
         state = _workers.TryGetValue(worker, out var slot)
-            ? new PendingWorker(slot.Id, slot.LastIndex)
-            : new PendingWorker(0, 0);
+            ? new PendingWorker(slot.Id, slot.LastIndex, slot.HasMark)
+            : LoadForWriter(worker, transaction, repairs);
         pending[worker] = state;
         return state;
+    }
+
+    /// <summary>Deletes everything of the worker: a row in <c>workers</c> always has entries.</summary>
+    private void DeleteWorker(SqliteTransaction transaction, PendingWorker state)
+    {
+        if (state.Id != 0)
+        {
+            Run(transaction, "DELETE FROM entries WHERE worker = $w", ("$w", state.Id));
+            Run(transaction, "DELETE FROM marks WHERE worker = $w", ("$w", state.Id));
+            Run(transaction, "DELETE FROM promises WHERE worker = $w", ("$w", state.Id));
+            Run(transaction, "DELETE FROM workers WHERE id = $w", ("$w", state.Id));
+        }
+        state.Id = 0;
+        state.LastIndex = 0;
+        state.HasMark = false;
+        state.Deleted = true;
     }
 
     private long InsertWorker(WorkerId worker, SqliteTransaction transaction)
@@ -233,50 +259,5 @@ public sealed partial class SqliteOplogStore
         command.CommandText = sql;
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
         command.ExecuteNonQuery();
-    }
-
-    /// <summary>Loads every worker's last index and verifies the tail of its oplog, dropping a corrupt one.</summary>
-    private void LoadWorkers()
-    {
-        using (var command = _writeConnection.CreateCommand())
-        {
-            command.CommandText = "SELECT w.id, w.component, w.name, COALESCE((SELECT MAX(idx) FROM entries e WHERE e.worker = w.id), 0) FROM workers w";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                _workers[new WorkerId(reader.GetString(1), reader.GetString(2))] = new WorkerSlot(reader.GetInt64(0), reader.GetInt64(3));
-            }
-        }
-
-        using var tail = _writeConnection.CreateCommand();
-        tail.CommandText = "SELECT idx, crc, payload FROM entries WHERE worker = $w ORDER BY idx DESC LIMIT $n";
-        var pWorker = tail.Parameters.Add("$w", SqliteType.Integer);
-        tail.Parameters.AddWithValue("$n", _options.TailVerificationDepth);
-        foreach (var (worker, slot) in _workers)
-        {
-            pWorker.Value = slot.Id;
-            var firstBad = 0L;
-            var expected = slot.LastIndex;
-            using (var reader = tail.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    var index = reader.GetInt64(0);
-                    // Newest first: remember the oldest bad entry (or gap) seen in the tail.
-                    if (index != expected) firstBad = expected;
-                    if (reader.GetValue(2) is not byte[] payload || reader.GetValue(1) is not long crc || OplogChecksum.OfEntry(index, payload) != (uint)crc)
-                    {
-                        firstBad = index;
-                    }
-                    expected = index - 1;
-                }
-            }
-            if (firstBad == 0) continue;
-            var repair = new TailRepair(worker, firstBad, slot.LastIndex - firstBad + 1);
-            Run(null, "DELETE FROM entries WHERE worker = $w AND idx >= $i", ("$w", slot.Id), ("$i", firstBad));
-            slot.LastIndex = firstBad - 1;
-            _repairs.Add(repair);
-            _logger.LogWarning("Recovered a corrupt oplog tail: {Repair}", repair.ToString());
-        }
     }
 }

@@ -22,9 +22,9 @@ namespace Clay.Storage.Sqlite;
 /// <para><b>Fencing.</b> The writer thread knows every worker's last durable index and rejects an
 /// append whose first index does not follow it, without touching the rest of the batch.</para>
 /// <para><b>Integrity.</b> Each entry is stored with a CRC-32C of its index and bytes. Reads verify
-/// it. On open, the last <see cref="SqliteStoreOptions.TailVerificationDepth"/> entries of every
-/// worker are verified; a bad tail is logged, listed in <see cref="Repairs"/>, and dropped so the
-/// valid prefix can be replayed. SQLite's own WAL checksums discard a torn final commit.</para>
+/// it. The first time a worker is used after the store opened, the last
+/// <see cref="SqliteStoreOptions.TailVerificationDepth"/> entries of its oplog are verified; a bad
+/// tail is logged, listed in <see cref="Repairs"/>, and dropped so the valid prefix can be replayed. SQLite's own WAL checksums discard a torn final commit.</para>
 /// <para><b>A log that does not grow.</b> Appending to a file changes its size, and making a size
 /// change durable costs the file system a journal commit: a commit that grows the WAL takes about
 /// twice as long to sync as one that overwrites it. SQLite reuses its WAL from the start after each
@@ -39,6 +39,7 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
     private readonly SqliteStoreOptions _options;
     private readonly ILogger _logger;
     private readonly string _readConnectionString;
+    private int _reads;
     private readonly FileStream _lock;
     private readonly SqliteConnection _writeConnection;
     private readonly Channel<WriteOperation> _queue = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
@@ -60,15 +61,24 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
         _writerLoop = Task.Factory.StartNew(WriterLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    /// <summary>The corrupt tails found and dropped when the store opened.</summary>
-    public IReadOnlyList<TailRepair> Repairs => _repairs;
+    /// <summary>
+    /// The corrupt tails found and dropped so far: a worker's tail is verified the first time the
+    /// worker is used after the store opened.
+    /// </summary>
+    public IReadOnlyList<TailRepair> Repairs
+    {
+        get
+        {
+            lock (_publish) return [.. _repairs];
+        }
+    }
 
     /// <summary>Statistics of the group commits so far.</summary>
     public GroupCommitStatistics Statistics { get; } = new();
 
     /// <summary>
-    /// Opens (creating if needed) the database, verifies every worker's oplog tail and starts the
-    /// writer. Fails with <c>storage-unavailable</c> when another process holds the database.
+    /// Opens (creating if needed) the database and starts the writer. No worker is read: each one is
+    /// loaded, and its oplog's tail verified, when first used. Fails with <c>storage-unavailable</c> when another process holds the database.
     /// </summary>
     public static Task<SqliteOplogStore> OpenAsync(SqliteStoreOptions options, ILogger<SqliteOplogStore>? logger = null)
     {
@@ -134,7 +144,6 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
                 Pooling = true,
             }.ToString();
             var store = new SqliteOplogStore(options, (ILogger?)logger ?? NullLogger.Instance, lockFile, connection, readConnectionString);
-            store.LoadWorkers();
             return Task.FromResult(store);
         }
         catch (SqliteException ex)
@@ -184,10 +193,10 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
         Enqueue(new WriteOperation.Truncate(worker, fromIndex));
 
     /// <inheritdoc/>
-    public ValueTask<long> GetLastIndexAsync(WorkerId worker, CancellationToken cancellationToken = default)
+    public async ValueTask<long> GetLastIndexAsync(WorkerId worker, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        return ValueTask.FromResult(_workers.TryGetValue(worker, out var slot) ? slot.LastIndex : 0L);
+        return await SlotAsync(worker) is { } slot ? slot.LastIndex : 0L;
     }
 
     /// <inheritdoc/>
@@ -195,7 +204,7 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        if (!_workers.TryGetValue(worker, out var slot) || toIndex < fromIndex) yield break;
+        if (toIndex < fromIndex || await SlotAsync(worker) is not { } slot) yield break;
         fromIndex = Math.Max(1, fromIndex);
         // Only what is durable: the writer publishes LastIndex after each commit.
         toIndex = Math.Min(toIndex, slot.LastIndex);
@@ -216,7 +225,7 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
 
     private List<StoredEntry> ReadPage(WorkerId worker, long workerKey, long from, long to)
     {
-        using var connection = new SqliteConnection(_readConnectionString);
+        using var connection = OpenRead();
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT idx, crc, payload FROM entries WHERE worker = $w AND idx BETWEEN $from AND $to ORDER BY idx";
@@ -242,23 +251,6 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
         return rows;
     }
 
-    /// <inheritdoc/>
-    public async IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ThrowIfDisposed();
-        await Task.CompletedTask;
-        var ids = _workers.Where(p => p.Value.LastIndex > 0 && (component is null || p.Key.Component == component))
-            .Select(p => p.Key)
-            .OrderBy(k => k.Component, StringComparer.Ordinal)
-            .ThenBy(k => k.Worker, StringComparer.Ordinal)
-            .ToList();
-        foreach (var id in ids)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return id;
-        }
-    }
-
     /// <summary>Waits for queued writes, then closes the database and releases its lock.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -267,8 +259,10 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
         _work.Set();
         await _writerLoop.ConfigureAwait(false);
         _work.Dispose();
+        // Reads close first: a read-only connection closing last cannot checkpoint and remove the WAL,
+        // so the writer's connection must be the last one.
+        await CloseReadsAsync().ConfigureAwait(false);
         _writeConnection.Dispose();
-        SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
         await _lock.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -285,7 +279,7 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
         _queue.Writer.TryComplete();
         _work.Set();
         await _writerLoop.ConfigureAwait(false);
-        SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
+        await CloseReadsAsync().ConfigureAwait(false);
         // A process that dies does not checkpoint: keep SQLite from doing it when the last connection closes.
         SQLitePCL.raw.sqlite3_db_config(_writeConnection.Handle, SQLitePCL.raw.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, out _);
         _writeConnection.Dispose();
@@ -304,6 +298,25 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
             return ValueTask.FromException(Closed());
         _work.Set();
         return new ValueTask(operation.Completion.Task);
+    }
+
+    /// <summary>A read connection (not yet opened), counted until it is disposed.</summary>
+    private ReadConnection OpenRead()
+    {
+        Interlocked.Increment(ref _reads);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            Interlocked.Decrement(ref _reads);
+            throw Closed();
+        }
+        return new ReadConnection(_readConnectionString, () => Interlocked.Decrement(ref _reads));
+    }
+
+    /// <summary>Waits (a bounded time) for reads in flight, then empties the pool of read connections.</summary>
+    private async Task CloseReadsAsync()
+    {
+        for (var waited = 0; Volatile.Read(ref _reads) > 0 && waited < 200; waited++) await Task.Delay(10).ConfigureAwait(false);
+        SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
     }
 
     private void ThrowIfDisposed()
@@ -374,19 +387,5 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    /// <summary>What the writer thread knows of one worker.</summary>
-    private sealed class WorkerSlot(long id, long lastIndex)
-    {
-        private long _lastIndex = lastIndex;
-
-        public long Id { get; } = id;
-
-        public long LastIndex
-        {
-            get => Volatile.Read(ref _lastIndex);
-            set => Volatile.Write(ref _lastIndex, value);
-        }
     }
 }

@@ -46,6 +46,11 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public System.Text.StringBuilder Output { get; } = new();
 
+    private TaskCompletionSource _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the server writes its next line.</summary>
+    public Task OutputWritten => Volatile.Read(ref _written).Task;
+
     /// <summary>Environment variables of the server process (CLAY__… options, say).</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
@@ -70,6 +75,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             if (e.Data is null) return;
             lock (Output) Output.AppendLine(e.Data);
+            Interlocked.Exchange(ref _written, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             if (e.Data.Contains("Clay server ready", StringComparison.Ordinal)) ready.TrySetResult();
         };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (Output) Output.AppendLine(e.Data); };

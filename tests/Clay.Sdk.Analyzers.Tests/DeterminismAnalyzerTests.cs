@@ -104,6 +104,44 @@ public sealed class DeterminismAnalyzerTests
         """,
     };
 
+    /// <summary>HTTP clients made inside an effect, in every shape an effect is written: the effect's outcome is recorded.</summary>
+    public static TheoryData<string> HttpInsideEffects => new()
+    {
+        "_ = await context.RunAsync(\"fetch\", ct => new HttpClient().GetStringAsync(\"http://x\", ct));",
+        "await context.RunAsync(\"post\", async ct => { using var http = new HttpClient(); await http.PostAsync(\"http://x\", null, ct); });",
+        "_ = await context.RunAsync(\"fetch\", async ct => { using HttpClient http = new(); return await http.GetStringAsync(\"http://x\", ct); });",
+        "_ = await context.RunAsync(\"fetch\", static async ct => { using var http = new HttpClient(new SocketsHttpHandler()); return await http.GetStringAsync(\"http://x\", ct); });",
+        "_ = await context.RunAsync(\"fetch\", async ct => { using var http = new HttpClient(); return await http.GetStringAsync(\"http://x\", ct); }, new EffectOptions { Idempotent = true }, ct);",
+        "_ = await context.RunAsync(name: \"fetch\", effect: async ct => { using var http = new HttpClient(); return await http.GetStringAsync(\"http://x\", ct); });",
+        "_ = await context.RunAsync<string>(\"fetch\", async ct => { using var http = new HttpClient(); return await http.GetStringAsync(\"http://x\", ct); });",
+        "_ = await context.RunAsync(\"fetch\", async ct => await Fetch(ct)); static async Task<string> Fetch(CancellationToken t) { using var http = new HttpClient(); return await http.GetStringAsync(\"http://x\", t); }",
+        "_ = await context.RunAsync(\"fetch\", new Func<CancellationToken, Task<string>>(async ct => { using var http = new HttpClient(); return await http.GetStringAsync(\"http://x\", ct); }));",
+        "_ = await context.RunAsync(\"fetch\", async delegate (CancellationToken t) { using var http = new HttpClient(); return await http.GetStringAsync(\"http://x\", t); });",
+    };
+
+    [Fact]
+    public Task A_local_function_used_outside_an_effect_too_is_flagged() =>
+        Verify.AnalyzerAsync(Worker("""
+            _ = await context.RunAsync("fetch", async ct => await Fetch(ct));
+            _ = await Fetch(ct);
+            static async Task<string> Fetch(CancellationToken t)
+            {
+                using var http = {|CLAY007:new HttpClient()|};
+                return await http.GetStringAsync("http://x", t);
+            }
+            """));
+
+    [Fact]
+    public Task An_http_client_made_next_to_an_effect_but_outside_it_is_flagged() =>
+        Verify.AnalyzerAsync(Worker("""
+            using var http = {|CLAY007:new HttpClient()|};
+            _ = await context.RunAsync("fetch", ct => http.GetStringAsync("http://x", ct));
+            """));
+
+    [Theory]
+    [MemberData(nameof(HttpInsideEffects))]
+    public Task An_http_client_made_inside_an_effect_is_not_flagged(string body) => Verify.AnalyzerAsync(Worker(body));
+
     [Theory]
     [MemberData(nameof(Violations))]
     public Task Nondeterministic_code_in_a_component_is_flagged(string body) => Verify.AnalyzerAsync(Worker(body));

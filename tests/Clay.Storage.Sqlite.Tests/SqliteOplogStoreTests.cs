@@ -1,4 +1,6 @@
 using Clay.Runtime.Errors;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Storage;
 using Microsoft.Data.Sqlite;
 using static Clay.Storage.Sqlite.Tests.StoreFixture;
 
@@ -55,7 +57,7 @@ public sealed class SqliteOplogStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task A_corrupt_tail_is_reported_on_open_and_the_valid_prefix_is_kept()
+    public async Task A_corrupt_tail_is_reported_when_the_worker_is_first_used_and_the_valid_prefix_is_kept()
     {
         var worker = Worker("corrupt");
         await using (var store = await _fixture.OpenAsync())
@@ -66,13 +68,61 @@ public sealed class SqliteOplogStoreTests : IDisposable
 
         await using var reopened = await _fixture.OpenAsync();
 
+        Assert.Empty(reopened.Repairs);
+        Assert.Equal(7, await reopened.GetLastIndexAsync(worker));
         var repair = Assert.Single(reopened.Repairs);
         Assert.Equal(new TailRepair(worker, 8, 3), repair);
         Assert.Equal("oplog of worker test:store/corrupt had a corrupt entry at index 8; dropped 3 entries and kept the valid prefix of 7", repair.ToString());
-        Assert.Equal(7, await reopened.GetLastIndexAsync(worker));
         Assert.Equal(7, (await ReadAllAsync(reopened, worker)).Count);
         await reopened.AppendAsync(worker, 8, Entries(1, first: 8, tag: "new"));
         Assert.Equal("8:new8", (await ReadAllAsync(reopened, worker))[^1]);
+    }
+
+    [Fact]
+    public async Task A_corrupt_tail_met_first_by_an_append_is_dropped_and_the_append_fenced_against_the_valid_prefix()
+    {
+        var worker = Worker("corrupt-append");
+        await using (var store = await _fixture.OpenAsync())
+        {
+            await store.AppendAsync(worker, 1, Entries(10));
+        }
+        CorruptRow(9, "crc = crc + 1");
+
+        await using var reopened = await _fixture.OpenAsync();
+
+        var conflict = await Assert.ThrowsAsync<OplogConflictException>(() => reopened.AppendAsync(worker, 11, Entries(1, first: 11)).AsTask());
+        Assert.Equal(8, conflict.LastIndex);
+        Assert.Equal(new TailRepair(worker, 9, 2), Assert.Single(reopened.Repairs));
+        await reopened.AppendAsync(worker, 9, Entries(1, first: 9, tag: "new"));
+        Assert.Equal(["8:e8", "9:new9"], (await ReadAllAsync(reopened, worker))[^2..]);
+    }
+
+    [Fact]
+    public async Task Opening_reads_no_worker_and_each_one_is_loaded_when_first_used()
+    {
+        var workers = Enumerable.Range(0, 50).Select(i => Worker($"w{i:00}")).ToList();
+        await using (var store = await _fixture.OpenAsync())
+        {
+            foreach (var worker in workers) await store.AppendAsync(worker, 1, Entries(3));
+            await store.AppendAsync(workers[7], 4, Entries(1, first: 4), new WorkerMark(WorkerStatus.Suspended, false, DateTimeOffset.UnixEpoch.AddDays(1), null));
+        }
+        // Damage every other tail: a worker read at open would be repaired by the open itself.
+        for (var i = 0; i < workers.Count; i++)
+        {
+            if (i != 7) CorruptRow(3, "crc = crc + 1", worker: i + 1);
+        }
+
+        await using var reopened = await _fixture.OpenAsync();
+
+        Assert.Empty(reopened.Repairs);
+        Assert.Equal(workers, await reopened.ListWorkersAsync().ToListAsync());
+        Assert.Equal(50, (await ((IOplogStore)reopened).CountWorkersAsync())["test:store"]);
+        Assert.Empty(reopened.Repairs);
+        Assert.Equal(4, await reopened.GetLastIndexAsync(workers[7]));
+        Assert.Equal(WorkerStatus.Suspended, (await reopened.GetMarkAsync(workers[7]))?.Status);
+        Assert.Null(await reopened.GetMarkAsync(workers[8]));
+        Assert.Equal(2, await reopened.GetLastIndexAsync(workers[8]));
+        Assert.Equal([new TailRepair(workers[8], 3, 1)], reopened.Repairs);
     }
 
     [Fact]
@@ -97,13 +147,14 @@ public sealed class SqliteOplogStoreTests : IDisposable
         Assert.DoesNotContain("in use", error.Message);
     }
 
-    private void CorruptRow(long index, string assignment)
+    private void CorruptRow(long index, string assignment, long? worker = null)
     {
         using var connection = new SqliteConnection($"Data Source={_fixture.DatabasePath};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"UPDATE entries SET {assignment} WHERE idx = $i";
+        command.CommandText = $"UPDATE entries SET {assignment} WHERE idx = $i" + (worker is null ? "" : " AND worker = $w");
         command.Parameters.AddWithValue("$i", index);
+        if (worker is not null) command.Parameters.AddWithValue("$w", worker);
         Assert.Equal(1, command.ExecuteNonQuery());
     }
 }

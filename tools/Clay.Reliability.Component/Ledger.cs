@@ -39,6 +39,17 @@ public sealed class Ledger(WorkerContext context)
     /// <summary>Keeps the worker busy for a while (a durable sleep).</summary>
     public async Task PauseAsync(uint milliseconds) => await context.SleepAsync(TimeSpan.FromMilliseconds(milliseconds));
 
+    /// <summary>
+    /// Sleeps durably for <paramref name="seconds"/>, then appends <paramref name="entry"/>: work that
+    /// continues by itself, on whichever node holds the worker when its time comes.
+    /// </summary>
+    public async Task<uint> AddLaterAsync(string entry, uint seconds)
+    {
+        await context.SleepAsync(TimeSpan.FromSeconds(seconds));
+        _entries.Add(entry);
+        return (uint)_entries.Count;
+    }
+
     /// <summary>Returns <paramref name="text"/> repeated <paramref name="times"/> times: a result as large as asked.</summary>
     public string Repeat(string text, uint times) => string.Concat(Enumerable.Repeat(text, (int)times));
 }

@@ -1,9 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
 using Clay.Reliability;
+using Clay.Reliability.Cluster;
 
 // clay crash harness: dotnet run --project tools/Clay.Reliability -c Release -- [--cycles 100] [--clients 16] [--seed N]
 //   [--power-loss [--no-settle]] [--unsafe-synchronous normal|off]
+// cluster failover: dotnet run --project tools/Clay.Reliability -c Release -- cluster --postgres URL [--nodes 3] [--clients 9] [--seed N]
+if (args.Length > 0 && args[0] == "cluster") return await ClusterMain.RunAsync(args[1..]);
+
 var options = new CrashOptions();
 for (var i = 0; i < args.Length; i++)
 {

@@ -12,11 +12,13 @@ namespace Clay.Benchmarks.Cli;
 /// </summary>
 public sealed class ClayHarness : IAsyncDisposable
 {
-    private readonly Process _server;
+    private string[] _serverArgs;
+    private Process _server;
 
-    private ClayHarness(Process server, string root, string url)
+    private ClayHarness(Process server, string root, string url, string[] serverArgs)
     {
         _server = server;
+        _serverArgs = serverArgs;
         Root = root;
         Url = url;
         Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
@@ -91,6 +93,29 @@ public sealed class ClayHarness : IAsyncDisposable
             probe.Start();
             port = ((IPEndPoint)probe.LocalEndpoint).Port;
         }
+        var server = await StartServerAsync(root, port, serverArgs);
+        return new ClayHarness(server, root, $"http://127.0.0.1:{port}", serverArgs);
+    }
+
+    /// <summary>As <see cref="RestartAsync(Func{Task})"/>, starting it again with other arguments.</summary>
+    public Task RestartAsync(string[] serverArgs, Func<Task> whileStopped)
+    {
+        _serverArgs = serverArgs;
+        return RestartAsync(whileStopped);
+    }
+
+    /// <summary>Stops the server cleanly (SIGTERM), runs <paramref name="whileStopped"/>, and starts it again on the same port and data.</summary>
+    public async Task RestartAsync(Func<Task> whileStopped)
+    {
+        using (var term = Process.Start("kill", ["-TERM", _server.Id.ToString()])) await term.WaitForExitAsync();
+        await _server.WaitForExitAsync();
+        _server.Dispose();
+        await whileStopped();
+        _server = await StartServerAsync(Root, new Uri(Url).Port, _serverArgs);
+    }
+
+    private static async Task<Process> StartServerAsync(string root, int port, string[] serverArgs)
+    {
         var start = new ProcessStartInfo(Path.Combine(Bin, "clay-server")) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "--port", port.ToString(), "--data-dir", Path.Combine(root, "data") }.Concat(serverArgs)) start.ArgumentList.Add(arg);
         var server = Process.Start(start)!;
@@ -99,8 +124,9 @@ public sealed class ClayHarness : IAsyncDisposable
         server.ErrorDataReceived += (_, _) => { };
         server.BeginOutputReadLine();
         server.BeginErrorReadLine();
-        await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        return new ClayHarness(server, root, $"http://127.0.0.1:{port}");
+        // A store of a million workers takes minutes to open on a busy machine.
+        await ready.Task.WaitAsync(TimeSpan.FromMinutes(30));
+        return server;
     }
 
     /// <summary>Runs one clay command; returns its wall time in milliseconds. Throws when it fails.</summary>

@@ -18,6 +18,7 @@ public static partial class Templates
     [
         new("csharp/default", "A minimal worker: a running total with add and get."),
         new("csharp/example-shopping-cart", "The shopping cart: initialize-cart, add-item, remove-item, update-item-quantity, checkout, get-cart-contents."),
+        new(TestProjects.TemplateId, "Unit tests of a component of the application with Clay.Testing, in tests/ (NAME: the component; dotnet test runs them)."),
     ];
 
     /// <summary>The languages applications can be created for.</summary>
@@ -118,6 +119,10 @@ public static partial class Templates
                    the Clay.Sdk of the clay that runs it (the version its clay-server runs), whatever this says. -->
               <PropertyGroup>
                 <ClaySdkVersion Condition="'$(ClaySdkVersion)' == ''">{sdkVersion}</ClaySdkVersion>
+                <!-- Clay's packages come from a local feed, so the application builds and tests offline; the
+                     vulnerability audit would ask nuget.org on every restore (and warn without it). Set it to
+                     true where nuget.org is reachable. -->
+                <NuGetAudit Condition="'$(NuGetAudit)' == ''">false</NuGetAudit>
               </PropertyGroup>
             </Project>
 
@@ -137,6 +142,10 @@ public static partial class Templates
 
     [GeneratedRegex("^[a-z][a-z0-9]*(-[a-z0-9]+)*(:[a-z][a-z0-9]*(-[a-z0-9]+)*)?$")]
     private static partial Regex ComponentName();
+
+    /// <summary>A file of a template, or null.</summary>
+    internal static Stream? OpenFile(string templateId, string file) =>
+        typeof(Templates).Assembly.GetManifestResourceStream($"{Prefix}{templateId}/{file}");
 
     /// <summary>Kept so the assembly's resources are referenced for trimming.</summary>
     internal static Assembly ResourceAssembly => typeof(Templates).Assembly;

@@ -17,11 +17,20 @@ public static class ComponentCommands
         var command = new Command("component", "Create components from templates and inspect deployed ones");
 
         var template = new Argument<string>("template") { Description = "The template, for example csharp/example-shopping-cart (see 'clay component templates')" };
-        var name = new Argument<string>("name") { Description = "The component name, for example demo:cart0" };
+        var name = new Argument<string>("name") { Description = "The component name, for example demo:cart0 (for csharp/test: the component to test)" };
         var create = new Command("new", "Add a component to the application in this directory, from a template") { template, name };
         create.SetAction(result =>
         {
             var app = AppManifest.Find(Environment.CurrentDirectory);
+            if (Templates.Find(result.GetValue(template)!).Id == TestProjects.TemplateId)
+            {
+                var tested = result.GetValue(name)!;
+                var path = TestProjects.Create(app, tested, Templates.OpenFile);
+                GlobalOptions.Output(result).Write(
+                    new JsonObject { ["tests"] = tested, ["path"] = path, ["template"] = TestProjects.TemplateId },
+                    o => o.WriteLine($"Added tests of {tested} in {path}. Run them with 'dotnet test {path}'."));
+                return 0;
+            }
             var component = Templates.CreateComponent(app, Templates.Find(result.GetValue(template)!), result.GetValue(name)!);
             GlobalOptions.Output(result).Write(
                 new JsonObject { ["name"] = component.Name, ["path"] = component.Path, ["template"] = component.Template },

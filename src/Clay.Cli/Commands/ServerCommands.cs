@@ -1,11 +1,16 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Clay.Cli.Output;
+using Clay.Client;
+using Clay.Client.Contracts;
+using Spectre.Console;
 
 namespace Clay.Cli.Commands;
 
 /// <summary>
 /// <c>clay server run</c>: runs clay-server in the foreground with the given options — on Linux and
-/// macOS by becoming it, so the process a supervisor or a terminal signals is the server itself.
+/// macOS by becoming it, so the process a supervisor or a terminal signals is the server itself;
+/// <c>clay server status</c> lists its nodes.
 /// </summary>
 public static class ServerCommands
 {
@@ -46,6 +51,33 @@ public static class ServerCommands
             return process.ExitCode;
         });
         command.Add(run);
+
+        var status = new Command("status", "Show the server's nodes: one for a single server, every member of a cluster, from any node");
+        status.SetAction(async (result, ct) =>
+        {
+            using var client = GlobalOptions.Client(result);
+            var cluster = await client.GetClusterAsync(ct);
+            GlobalOptions.Output(result).Write(cluster, ClayJsonContext.Default.ClusterDto, o => WriteStatus(o, cluster));
+            return 0;
+        });
+        command.Add(status);
         return command;
+    }
+
+    private static void WriteStatus(TextWriter output, ClusterDto cluster)
+    {
+        var live = cluster.Nodes.Count(n => n.Status == "Active");
+        output.WriteLine(cluster.Mode == "cluster"
+            ? $"Cluster of {live} active node(s) sharing PostgreSQL"
+            : "Single server on embedded storage");
+        var table = new Table().AddColumn("Node").AddColumn("Status").AddColumn("Workers", c => c.RightAligned())
+            .AddColumn("Memory", c => c.RightAligned()).AddColumn("Budget", c => c.RightAligned()).AddColumn("Started at");
+        foreach (var n in cluster.Nodes)
+        {
+            table.AddRow(Markup.Escape(n.Url + (n.Self ? " (this)" : "")), Markup.Escape(n.Status),
+                n.ResidentWorkers is { } w ? Show.Number(w) : "-", n.MemoryUsed is { } m ? Show.Bytes(m) : "-",
+                n.MemoryBudget is { } b ? Show.Bytes(b) : "-", Show.Time(n.StartedAt));
+        }
+        Show.Console(output).Write(table);
     }
 }

@@ -24,7 +24,44 @@ public static class WorkerCommands
         command.Add(Resume());
         command.Add(Promise());
         command.Add(Schedules());
+        command.Add(Interrupt());
+        command.Add(SimulateCrash());
         command.Add(CancelInvocation());
+        command.Add(WorkerHistoryCommands.Revert());
+        command.Add(WorkerHistoryCommands.Fork());
+        return command;
+    }
+
+    private static Command Interrupt()
+    {
+        var worker = WorkerArgument();
+        var recover = new Option<bool>("--recover-immediately") { Description = "Rebuild the worker at once instead of leaving it interrupted (as simulate-crash)" };
+        var command = new Command("interrupt", "Stop a worker's running invocation at its next effect or wait; it stays Interrupted until resumed") { worker, recover };
+        command.SetAction(async (result, ct) =>
+        {
+            var (component, name) = Targets.Worker(result.GetValue(worker)!);
+            using var client = GlobalOptions.Client(result);
+            var w = await client.InterruptWorkerAsync(component, name, result.GetValue(recover), ct);
+            GlobalOptions.Output(result).Write(w, ClayJsonContext.Default.WorkerDto, o =>
+                o.WriteLine($"Interrupted worker {component}/{name} (status {w.Status})."));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command SimulateCrash()
+    {
+        var worker = WorkerArgument();
+        var command = new Command("simulate-crash", "Drop a worker from memory mid-invocation and recover it by replay") { worker };
+        command.SetAction(async (result, ct) =>
+        {
+            var (component, name) = Targets.Worker(result.GetValue(worker)!);
+            using var client = GlobalOptions.Client(result);
+            var w = await client.SimulateCrashAsync(component, name, ct);
+            GlobalOptions.Output(result).Write(w, ClayJsonContext.Default.WorkerDto, o =>
+                o.WriteLine($"Simulated a crash of worker {component}/{name}; recovered (status {w.Status})."));
+            return 0;
+        });
         return command;
     }
 
@@ -251,11 +288,20 @@ public static class WorkerCommands
         var from = new Option<long?>("--from") { Description = "Start at this oplog index" };
         var query = new Option<string?>("--query", "-q") { Description = "Lucene-style query: terms, \"phrases\", field:value, /regex/, AND, OR, NOT, ( )", HelpName = "QUERY" };
         var count = new Option<int?>("--count", "-n") { Description = "At most this many entries (default 1000)" };
-        var command = new Command("oplog", "Show a worker's oplog: every step it took, with index, time, kind and payload") { worker, from, query, count };
+        var export = new Option<string?>("--export")
+        {
+            Description = "Write the worker's whole oplog to FILE (JSON Lines, format clay-oplog-export v1, see docs/testing.md) for WorkerReplayer",
+            HelpName = "FILE",
+        };
+        var command = new Command("oplog", "Show a worker's oplog: every step it took, with index, time, kind and payload") { worker, from, query, count, export };
         command.SetAction(async (result, ct) =>
         {
             var (component, name) = Targets.Worker(result.GetValue(worker)!);
             using var client = GlobalOptions.Client(result);
+            if (result.GetValue(export) is { } file)
+            {
+                return await ExportAsync(result, client, component, name, file, from, query, count, ct);
+            }
             var page = await client.GetOplogAsync(component, name, result.GetValue(from), result.GetValue(count), result.GetValue(query), ct);
             GlobalOptions.Output(result).Write(page, ClayJsonContext.Default.OplogPageDto, o =>
             {
@@ -274,6 +320,34 @@ public static class WorkerCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary><c>clay worker oplog C/W --export FILE</c>: the whole oplog, with each entry's encoded bytes, into a file.</summary>
+    private static async Task<int> ExportAsync(ParseResult result, ClayClient client, string component, string name, string file,
+        Option<long?> from, Option<string?> query, Option<int?> count, CancellationToken ct)
+    {
+        if (result.GetValue(from) is not null || result.GetValue(query) is not null || result.GetValue(count) is not null)
+        {
+            throw new CliException("invalid-arguments", "--export writes the whole oplog: it takes no --from, --query or --count", ExitCodes.InvalidInput);
+        }
+        var exported = await Clay.Client.Export.OplogExport.FetchAsync(client, component, name, cancellationToken: ct);
+        var path = Path.GetFullPath(file);
+        var partial = path + ".partial";
+        try
+        {
+            // Written beside and renamed: a file at FILE is always a whole export.
+            await using (var stream = File.Create(partial)) await exported.WriteAsync(stream, ct);
+            File.Move(partial, path, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(partial);
+            throw new CliException("export-failed", $"cannot write {path}: {ex.Message}", ExitCodes.Failed);
+        }
+        GlobalOptions.Output(result).Write(
+            new JsonObject { ["file"] = path, ["component"] = component, ["worker"] = name, ["entries"] = exported.Entries.Count },
+            o => o.WriteLine($"Exported {Show.Number(exported.Entries.Count)} oplog entries of {component}/{name} to {path}"));
+        return 0;
     }
 
     private static Command Delete()

@@ -65,6 +65,15 @@ public enum HostOperation
     CancelInvocation,
     /// <summary>Resume it after a failure (answers its <c>WorkerInfo</c>).</summary>
     Resume,
+    /// <summary>Interrupt it; <see cref="HostWorkerCall.Number"/> 1 recovers it at once (answers its <c>WorkerInfo</c>).</summary>
+    Interrupt,
+    /// <summary>
+    /// Revert it: to the oplog index <see cref="HostWorkerCall.Number"/>, or by <see cref="HostWorkerCall.Count"/>
+    /// invocations when that is positive (answers its <c>WorkerInfo</c>).
+    /// </summary>
+    Revert,
+    /// <summary>Create it as a fork of the worker <see cref="HostWorkerCall.Text"/> of its component, up to the index <see cref="HostWorkerCall.Number"/>.</summary>
+    Fork,
 }
 
 /// <summary>A scheduled invocation on the wire (see <c>ScheduledInvocation</c>).</summary>
@@ -87,7 +96,8 @@ public sealed record HostSchedule(
 /// <param name="Operation">What to do.</param>
 /// <param name="Creation">How to create it, for <see cref="HostOperation.Create"/>.</param>
 /// <param name="Number">A promise's id.</param>
-/// <param name="Text">A promise's value, or an invocation's key.</param>
+/// <param name="Text">A promise's value, an invocation's key, or a fork's source worker.</param>
+/// <param name="Count">How many invocations a revert undoes.</param>
 [GenerateSerializer, Immutable]
 public sealed record HostWorkerCall(
     [property: Id(0)] string Component,
@@ -95,4 +105,5 @@ public sealed record HostWorkerCall(
     [property: Id(2)] HostOperation Operation,
     [property: Id(3)] WorkerCreation? Creation = null,
     [property: Id(4)] long Number = 0,
-    [property: Id(5)] string? Text = null);
+    [property: Id(5)] string? Text = null,
+    [property: Id(6)] int Count = 0);

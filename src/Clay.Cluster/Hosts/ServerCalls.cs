@@ -134,3 +134,24 @@ public sealed record WorkerCallCall(
 /// <param name="Result">The value, or null for unit (or a queued call).</param>
 [GenerateSerializer, Immutable]
 public sealed record WorkerCallResult([property: Id(0)] Clay.Runtime.Values.Value? Result);
+
+/// <summary>
+/// A component host passes on a log line a worker wrote live (never one replayed), so the server's
+/// live streams of worker logs see the workers of every host. One-way: the line is in the oplog already.
+/// </summary>
+/// <param name="Component">The worker's component.</param>
+/// <param name="Worker">The worker.</param>
+/// <param name="Index">The oplog index of the line's entry.</param>
+/// <param name="Timestamp">When it was written.</param>
+/// <param name="Level">Its level (<c>WorkerLogLevel</c>).</param>
+/// <param name="Context">Its context.</param>
+/// <param name="Message">The line.</param>
+[GenerateSerializer, Immutable]
+public sealed record HostLogLine(
+    [property: Id(0)] string Component,
+    [property: Id(1)] string Worker,
+    [property: Id(2)] long Index,
+    [property: Id(3)] DateTimeOffset Timestamp,
+    [property: Id(4)] int Level,
+    [property: Id(5)] string Context,
+    [property: Id(6)] string Message);

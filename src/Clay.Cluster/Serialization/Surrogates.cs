@@ -109,6 +109,8 @@ public struct OplogPageSurrogate
     [Id(3)] public string[][] Fields;
     /// <summary>Where the next page starts.</summary>
     [Id(4)] public long? Next;
+    /// <summary>Encoded entries of an export page; null for a display page.</summary>
+    [Id(5)] public byte[][]? Encoded;
 }
 
 /// <summary>Converts <see cref="OplogPage"/> to and from its surrogate.</summary>
@@ -124,7 +126,10 @@ public sealed class OplogPageConverter : IConverter<OplogPage, OplogPageSurrogat
             var flat = s.Fields[i];
             var fields = new DisplayField[flat.Length / 2];
             for (var f = 0; f < fields.Length; f++) fields[f] = new DisplayField(flat[2 * f], flat[(2 * f) + 1]);
-            entries[i] = new OplogPageEntry(s.Indexes[i], s.Timestamps[i], s.Kinds[i], fields);
+            entries[i] = new OplogPageEntry(s.Indexes[i], s.Timestamps[i], s.Kinds[i], fields)
+            {
+                Encoded = s.Encoded is { } encoded ? encoded[i] : ReadOnlyMemory<byte>.Empty,
+            };
         }
         return new OplogPage(entries, s.Next);
     }
@@ -137,5 +142,6 @@ public sealed class OplogPageConverter : IConverter<OplogPage, OplogPageSurrogat
         Kinds = value.Entries.Select(e => e.Kind).ToArray(),
         Fields = value.Entries.Select(e => e.Fields.SelectMany(f => new[] { f.Name, f.Value }).ToArray()).ToArray(),
         Next = value.Next,
+        Encoded = value.Entries.Any(e => !e.Encoded.IsEmpty) ? value.Entries.Select(e => e.Encoded.ToArray()).ToArray() : null,
     };
 }

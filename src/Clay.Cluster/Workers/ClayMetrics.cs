@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Hosting;
 using Clay.Runtime.Residency;
 
 namespace Clay.Cluster.Workers;
@@ -7,8 +9,10 @@ namespace Clay.Cluster.Workers;
 /// Clay's metrics (meter <c>Clay</c>), exported at <c>/metrics</c> in Prometheus format:
 /// <c>clay_workers_resident</c>, <c>clay_worker_evictions_total</c>,
 /// <c>clay_worker_recoveries_total</c>, <c>clay_worker_recovery_duration_seconds</c>,
-/// <c>clay_memory_budget_bytes</c>, <c>clay_memory_used_bytes</c>, and the store's
-/// <c>clay_oplog_entries_total</c> and <c>clay_oplog_bytes_total</c>.
+/// <c>clay_memory_budget_bytes</c>, <c>clay_memory_used_bytes</c>, the store's
+/// <c>clay_oplog_entries_total</c> and <c>clay_oplog_bytes_total</c>, the resident workers'
+/// <c>clay_invocations_pending</c> and <c>clay_invocations_running</c>, and the wake-up clock's
+/// <c>clay_timers_waiting</c> and <c>clay_timers_firing</c>.
 /// </summary>
 public sealed class ClayMetrics : IDisposable
 {
@@ -21,9 +25,18 @@ public sealed class ClayMetrics : IDisposable
     private readonly Histogram<double> _recoveryTime;
     private readonly Counter<long> _hostCrashes;
 
-    /// <summary>Creates the instruments; the observable ones read <paramref name="resident"/> and the given callbacks.</summary>
-    public ClayMetrics(ResidentWorkers resident, Func<long> memoryBudget, Func<long> memoryUsed, Func<long> oplogEntries, Func<long> oplogBytes)
+    /// <summary>Creates the instruments; the observable ones read <paramref name="resident"/>, <paramref name="timers"/> and the given callbacks.</summary>
+    public ClayMetrics(ResidentWorkers resident, WakeUpTimers timers, Func<long> memoryBudget, Func<long> memoryUsed, Func<long> oplogEntries, Func<long> oplogBytes)
     {
+        ArgumentNullException.ThrowIfNull(resident);
+        ArgumentNullException.ThrowIfNull(timers);
+        _meter.CreateObservableGauge("clay.invocations.pending", () => resident.Snapshot().Sum(r => (long)r.Executor.PendingInvocations),
+            description: "Invocations queued in the resident workers of the server process, behind the one each is running");
+        _meter.CreateObservableGauge("clay.invocations.running", () => resident.Snapshot().Count(r => r.Executor.Status == WorkerStatus.Running),
+            description: "Resident workers of the server process running an invocation");
+        _meter.CreateObservableGauge("clay.timers.waiting", () => timers.Waiting,
+            description: "Wake-ups waiting for their time: sleeps, retries, schedules and pending work of workers not in memory");
+        _meter.CreateObservableGauge("clay.timers.firing", () => timers.Running, description: "Wake-ups under way");
         _meter.CreateObservableGauge("clay.workers.resident", () => resident.Count + (ResidentElsewhere?.Invoke() ?? 0), description: "Workers in memory");
         _meter.CreateObservableGauge("clay.memory.budget", memoryBudget, unit: "By", description: "The executor's memory budget");
         _meter.CreateObservableGauge("clay.memory.used", memoryUsed, unit: "By", description: "Estimated memory of the resident workers");

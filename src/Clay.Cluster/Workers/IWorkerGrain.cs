@@ -24,6 +24,9 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// <summary>A page of the worker's oplog matching <paramref name="query"/>.</summary>
     Task<OplogPage> ReadOplogAsync(long from, int count, string? query);
 
+    /// <summary>A page of the whole oplog with each entry's encoded bytes, for an export.</summary>
+    Task<OplogPage> ExportOplogAsync(long from, int count);
+
     /// <summary>Drops the worker from memory if it is idle; nothing is saved. False when it is busy.</summary>
     /// <exception cref="Clay.Runtime.Execution.WorkerNotFoundException">It does not exist.</exception>
     Task<bool> EvictAsync();
@@ -43,6 +46,22 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// <summary>Cancels a queued or scheduled invocation; fails with <c>invocation-not-cancellable</c> or <c>invocation-not-found</c>.</summary>
     Task CancelInvocationAsync(string idempotencyKey);
 
+    /// <summary>Interrupts the worker (or, with <paramref name="recoverImmediately"/>, simulates a crash); fails with <c>worker-not-found</c>.</summary>
+    Task<WorkerInfo> InterruptAsync(bool recoverImmediately);
+
     /// <summary>Resumes a failed worker; fails with <c>worker-not-resumable</c> when it has not failed.</summary>
     Task<WorkerInfo> ResumeAsync();
+
+    /// <summary>
+    /// Reverts the worker to its state at <paramref name="lastOplogIndex"/>, or as before its last
+    /// <paramref name="numberOfInvocations"/> invocations (the other is 0); fails with <c>oplog-index-out-of-range</c>,
+    /// <c>invocation-count-out-of-range</c> or <c>revert-inside-invocation</c>.
+    /// </summary>
+    Task<WorkerInfo> RevertAsync(long lastOplogIndex, int numberOfInvocations);
+
+    /// <summary>
+    /// Creates this worker as a fork of <paramref name="sourceComponent"/>/<paramref name="sourceWorker"/> up to
+    /// <paramref name="oplogIndex"/>; fails with <c>worker-already-exists</c>, <c>worker-not-found</c> or <c>oplog-index-out-of-range</c>.
+    /// </summary>
+    Task<WorkerInfo> ForkFromAsync(string sourceComponent, string sourceWorker, long oplogIndex);
 }

@@ -1,7 +1,9 @@
 using Clay.Runtime.Execution;
 using Clay.Runtime.Hosting;
 using Clay.Runtime.Oplog.Display;
+using Clay.Runtime.Errors;
 using Orleans.Concurrency;
+using Orleans.Placement;
 
 namespace Clay.Cluster.Workers;
 
@@ -9,9 +11,11 @@ namespace Clay.Cluster.Workers;
 /// Holds the door to one worker (<see cref="IWorkerDoor"/>): in this process the same
 /// <see cref="WorkerActivation"/> the in-process hosts use, or a component host's. The
 /// grain is reentrant: the activation queues invocations and the executor runs them one at a time
-/// itself, so a call waiting for its result must not block the others.
+/// itself, so a call waiting for its result must not block the others. A worker is activated on
+/// the node that received the call for it (when that node is a member), so the calls of a client
+/// that keeps to one node stay on it; clients spread over the nodes spread the workers.
 /// </summary>
-[Reentrant]
+[Reentrant, PreferLocalPlacement]
 public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
 {
     private IWorkerDoor? _activation;
@@ -41,6 +45,13 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
         {
             return new InvokeReply(InvocationState.Running, request.IdempotencyKey, request.Function, null);
         }
+        catch (ClayException ex) when (ex.Code == ErrorCodes.OplogConflict)
+        {
+            // Another activation of this worker (on another node, during a membership change) wrote
+            // its oplog first: this one is stale. It goes, so the caller's retry reaches the owner.
+            DeactivateOnIdle();
+            throw;
+        }
         catch (WorkerSuspendedException)
         {
             // It waits out of memory, or is retried from the oplog: it goes on under the same key.
@@ -58,6 +69,18 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
     public Task<WorkerInfo> ResumeAsync() => Activation.ResumeAsync();
 
     /// <inheritdoc/>
+    public Task<WorkerInfo> InterruptAsync(bool recoverImmediately) => Activation.InterruptAsync(recoverImmediately);
+
+    /// <inheritdoc/>
+    public Task<WorkerInfo> RevertAsync(long lastOplogIndex, int numberOfInvocations) =>
+        Activation.RevertAsync(numberOfInvocations > 0 ? Clay.Runtime.History.RevertTarget.Invocations(numberOfInvocations)
+            : Clay.Runtime.History.RevertTarget.ToOplogIndex(lastOplogIndex));
+
+    /// <inheritdoc/>
+    public Task<WorkerInfo> ForkFromAsync(string sourceComponent, string sourceWorker, long oplogIndex) =>
+        Activation.ForkFromAsync(new Clay.Runtime.WorkerId(sourceComponent, sourceWorker), oplogIndex);
+
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<ScheduleView>> GetSchedulesAsync() =>
         [.. (await Activation.GetSchedulesAsync()).Select(s => new ScheduleView(s.IdempotencyKey, s.FunctionName,
             s.Arguments.Select(Clay.Runtime.Wave.WavePrinter.Print).ToArray(), s.DueAt))];
@@ -70,6 +93,9 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
 
     /// <inheritdoc/>
     public Task<OplogPage> ReadOplogAsync(long from, int count, string? query) => Activation.ReadOplogAsync(from, count, query);
+
+    /// <inheritdoc/>
+    public Task<OplogPage> ExportOplogAsync(long from, int count) => Activation.ExportOplogAsync(from, count);
 
     /// <inheritdoc/>
     public async Task<bool> EvictAsync()

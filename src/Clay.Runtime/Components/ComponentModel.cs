@@ -31,7 +31,25 @@ public sealed class ComponentModel
         IsGenerated = isGenerated;
         _create = create;
         _byName = functions.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        InvocationRetry = ReadInvocationRetry(workerType);
     }
+
+    /// <summary>The policy of the class's <see cref="Sdk.InvocationRetryAttribute"/>, checked.</summary>
+    private static Sdk.RetryPolicy? ReadInvocationRetry(Type workerType)
+    {
+        if (workerType.GetCustomAttribute<Sdk.InvocationRetryAttribute>(inherit: false) is not { } retry) return null;
+        try
+        {
+            return Execution.InvocationRetrySettings.Check(retry.ToPolicy(), $"{workerType.Name}'s [InvocationRetry]");
+        }
+        catch (ClayException ex)
+        {
+            throw new ComponentValidationException(ErrorCodes.InvalidComponent, [ex.Message]);
+        }
+    }
+
+    /// <summary>The component's own invocation retry policy (<see cref="Sdk.InvocationRetryAttribute"/>), or null for the server's.</summary>
+    public Sdk.RetryPolicy? InvocationRetry { get; }
 
     /// <summary>True when the model comes from the source generator, false when it was built by reflection.</summary>
     public bool IsGenerated { get; }

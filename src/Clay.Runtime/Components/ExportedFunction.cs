@@ -83,6 +83,29 @@ public sealed class ExportedFunction
         };
     }
 
+    /// <summary>
+    /// The .NET arguments of a call of the method (as a caller in code has them) as values of the
+    /// function's parameters: what an invocation of it carries.
+    /// </summary>
+    /// <exception cref="InvalidArgumentsException">Wrong count.</exception>
+    public Value[] ToValues(IReadOnlyList<object?> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        if (arguments.Count != _parameters.Length)
+        {
+            throw new InvalidArgumentsException($"{Name} takes {_parameters.Length} argument{(_parameters.Length == 1 ? "" : "s")} but {arguments.Count} {(arguments.Count == 1 ? "was" : "were")} given; expected {Signature}");
+        }
+        var values = new Value[arguments.Count];
+        for (var i = 0; i < values.Length; i++) values[i] = _parameters[i].ToValue(arguments[i]);
+        return values;
+    }
+
+    /// <summary>
+    /// The function's result value as the .NET object the method returns (for a method returning a
+    /// task, what the task completes with); null for a function without a result.
+    /// </summary>
+    public object? FromResult(Value? result) => _result is null || result is null ? null : _result.FromValue(result);
+
     private async ValueTask<Value?> AwaitAsync(Task task)
     {
         await task.ConfigureAwait(true);

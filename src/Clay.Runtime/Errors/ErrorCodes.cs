@@ -67,8 +67,20 @@ public static class ErrorCodes
     public const string WorkerNotResumable = "worker-not-resumable";
     /// <summary>A worker-to-worker call would wait on a worker already waiting for this call: the cycle would never end.</summary>
     public const string CallCycle = "call-cycle";
+    /// <summary>The worker was interrupted and takes no invocations until it is resumed.</summary>
+    public const string WorkerInterrupted = "worker-interrupted";
     /// <summary>The worker has no queued, scheduled, running or recent invocation with that idempotency key.</summary>
     public const string InvocationNotFound = "invocation-not-found";
     /// <summary>The invocation is running or has finished: only a queued or scheduled one can be cancelled.</summary>
     public const string InvocationNotCancellable = "invocation-not-cancellable";
+    /// <summary>An oplog index outside the worker's oplog (or, for a revert, one that leaves nothing to revert).</summary>
+    public const string OplogIndexOutOfRange = "oplog-index-out-of-range";
+    /// <summary>A revert of more invocations than the worker's history holds, or of fewer than one.</summary>
+    public const string InvocationCountOutOfRange = "invocation-count-out-of-range";
+    /// <summary>A revert to an index inside an invocation: a revert keeps or undoes whole invocations.</summary>
+    public const string RevertInsideInvocation = "revert-inside-invocation";
+    /// <summary>A fork into a worker of another component: a fork runs its source's component.</summary>
+    public const string ForkAcrossComponents = "fork-across-components";
+    /// <summary>The invocation was dropped unfinished because its worker was reverted or deleted while it ran.</summary>
+    public const string InvocationAbandoned = "invocation-abandoned";
 }

@@ -85,6 +85,7 @@ internal sealed partial class DurableWorkerContext
     private async Task<Value> RunLiveAsync(string name, Value request, EffectKind kind, EffectOptions options,
         Func<CancellationToken, Task<Value>> run, CancellationToken cancellationToken)
     {
+        using var span = Diagnostics.ClayTelemetry.StartEffect(name, kind);
         long begun = 0;
         if (kind == EffectKind.WriteRemote)
         {
@@ -123,6 +124,7 @@ internal sealed partial class DurableWorkerContext
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
                 response = Failure(ex);
                 break;
             }

@@ -63,7 +63,8 @@ internal sealed partial class DurableWorkerContext
         {
             var caller = _host.Workers
                 ?? throw new WorkerCallException(ErrorCodes.Internal, "this host does not let workers call other workers");
-            var call = new WorkerCall(function, values.Select(Wave.WavePrinter.Print).ToArray(), key, chain) { ScheduleAt = at };
+            // Nobody waits for a queued call, so it closes no cycle: a worker may queue or schedule calls of itself.
+            var call = new WorkerCall(function, values.Select(Wave.WavePrinter.Print).ToArray(), key, enqueue ? [] : chain) { ScheduleAt = at };
             try
             {
                 if (enqueue)

@@ -17,13 +17,13 @@ internal sealed partial class DurableWorkerContext : WorkerContext
     private readonly WorkerExecutor _host;
     private readonly TimeProvider _time;
     private readonly Action<WorkerStatus> _setStatus;
-    private readonly Action<OplogEntry.Log>? _logSink;
+    private readonly Action<long, OplogEntry.Log>? _logSink;
     private readonly Lazy<HttpClient> _http;
     private Task _effectTail = Task.CompletedTask;
 
     public DurableWorkerContext(WorkerIdentity identity, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment,
         OplogWriter writer, ReplayLog replay, WorkerExecutor host, TimeProvider time, Func<HttpMessageHandler> httpHandlerFactory,
-        Action<WorkerStatus> setStatus, Action<OplogEntry.Log>? logSink)
+        Action<WorkerStatus> setStatus, Action<long, OplogEntry.Log>? logSink)
     {
         Identity = identity;
         Arguments = arguments;
@@ -53,6 +53,9 @@ internal sealed partial class DurableWorkerContext : WorkerContext
     /// whole, even if worker code caught the exception; every later effect of this attempt throws it.
     /// </summary>
     public InvocationRetryException? RetryRequested { get; private set; }
+
+    /// <summary>Set when the worker is interrupted: the invocation stops at its next effect or wait.</summary>
+    public InvocationInterruptedException? InterruptRequested { get; set; }
 
     /// <summary>True while recorded entries remain to be served.</summary>
     public bool IsReplaying => _replay.HasMore;
@@ -86,12 +89,13 @@ internal sealed partial class DurableWorkerContext : WorkerContext
         var limit = Math.Min(64 * 1024, _writer.MaxEntryBytes / 8);
         if (message.Length > limit) message = string.Concat(message.AsSpan(0, limit), $"… ({message.Length - limit} more characters)");
         var entry = new OplogEntry.Log(_writer.Now, level, "", message);
-        _writer.Append(entry);
-        _logSink?.Invoke(entry);
+        var index = _writer.Append(entry);
+        _logSink?.Invoke(index, entry);
     }
 
     public override async Task SleepAsync(TimeSpan duration, CancellationToken cancellationToken = default)
     {
+        ThrowIfRetrying();
         var recorded = _replay.PeekSignificant() is not null;
         var wakeAtMs = ((Value.S64)ReadLocal("clock::sleep", new Value.S64((long)duration.TotalMilliseconds),
             () => new Value.S64(_time.GetUtcNow().Add(duration).ToUnixTimeMilliseconds()))).V;
@@ -102,6 +106,7 @@ internal sealed partial class DurableWorkerContext : WorkerContext
         if (!recorded) _writer.Append(new OplogEntry.Suspend(_writer.Now, wakeAt));
         var remaining = wakeAt - _time.GetUtcNow();
         if (remaining <= TimeSpan.Zero) return;
+        using var span = recorded ? null : Diagnostics.ClayTelemetry.StartSleep(wakeAt);
         if (duration >= _host.DurableSleepThreshold)
         {
             await _host.WaitUntilAsync(wakeAt, WorkerStatus.Suspended, cancellationToken).ConfigureAwait(true);
@@ -150,6 +155,7 @@ internal sealed partial class DurableWorkerContext : WorkerContext
     private void ThrowIfRetrying()
     {
         if (RetryRequested is { } retry) throw retry;
+        if (InterruptRequested is { } interrupt) throw interrupt;
     }
 
     public override async Task<T> RunAsync<T>(string name, Func<CancellationToken, Task<T>> effect, EffectOptions? options = null,

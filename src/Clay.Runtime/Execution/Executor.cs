@@ -80,6 +80,14 @@ public sealed class Executor : IAsyncDisposable
     public ValueTask<bool> EvictAsync(WorkerId worker) =>
         _workers.TryGetValue(worker, out var activation) ? activation.EvictAsync() : ValueTask.FromResult(false);
 
+    /// <summary>Reverts a worker to <paramref name="target"/> (see <see cref="WorkerActivation.RevertAsync"/>).</summary>
+    public Task<WorkerInfo> RevertAsync(WorkerId worker, History.RevertTarget target, CancellationToken cancellationToken = default) =>
+        Activation(worker).RevertAsync(target, cancellationToken);
+
+    /// <summary>Creates <paramref name="target"/> as a fork of <paramref name="source"/> up to <paramref name="oplogIndex"/> (see <see cref="WorkerActivation.ForkFromAsync"/>).</summary>
+    public Task<WorkerInfo> ForkAsync(WorkerId source, WorkerId target, long oplogIndex, CancellationToken cancellationToken = default) =>
+        Activation(target).ForkFromAsync(source, oplogIndex, cancellationToken);
+
     /// <summary>Deletes a worker and its oplog.</summary>
     public Task DeleteAsync(WorkerId worker, CancellationToken cancellationToken = default) => Activation(worker).DeleteAsync(cancellationToken);
 

@@ -116,9 +116,12 @@ internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastI
                 continue;
             }
 
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            using var span = Diagnostics.ClayTelemetry.StartCommit(batch.Count);
             try
             {
                 await store.AppendAsync(worker, firstIndex, batch, mark, cancellationToken);
+                Diagnostics.ClayTelemetry.Committed(System.Diagnostics.Stopwatch.GetElapsedTime(started));
                 Interlocked.Exchange(ref _durableIndex, firstIndex + batch.Count - 1);
                 if (mark is not null)
                 {
@@ -131,6 +134,7 @@ internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastI
                 // The buffered entries are gone and the indexes handed out are no longer valid: the
                 // worker must be rebuilt from what is durable.
                 lock (_gate) _failure ??= ex;
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
                 mine.SetException(ex);
                 throw;
             }

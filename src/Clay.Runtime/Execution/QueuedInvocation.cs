@@ -34,5 +34,8 @@ internal sealed class QueuedInvocation(string functionName, EquatableArray<Value
 
     public long PendingIndex { get; } = pendingIndex;
 
+    /// <summary>The span of the caller that queued it (none when tracing is off): the invocation's span is its child.</summary>
+    public System.Diagnostics.ActivityContext Parent { get; } = System.Diagnostics.Activity.Current?.Context ?? default;
+
     public TaskCompletionSource<InvocationOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

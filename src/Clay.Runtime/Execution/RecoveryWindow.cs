@@ -180,11 +180,7 @@ internal sealed class RecoveryWindow
         }
     }
 
-    /// <summary>Drops the entries that a <c>jump</c> (revert) told replay to skip.</summary>
-    private static List<(long Index, OplogEntry Entry)> WithoutJumpedEntries(List<(long Index, OplogEntry Entry)> entries)
-    {
-        var jumps = entries.Select(e => e.Entry).OfType<OplogEntry.Jump>().ToList();
-        if (jumps.Count == 0) return entries;
-        return entries.Where(e => e.Entry is not OplogEntry.Jump && !jumps.Any(j => e.Index >= j.Start && e.Index <= j.End)).ToList();
-    }
+    /// <summary>Drops the entries that <c>jump</c>s (reverts) told replay to skip.</summary>
+    private static List<(long Index, OplogEntry Entry)> WithoutJumpedEntries(List<(long Index, OplogEntry Entry)> entries) =>
+        History.OplogJumps.AnyJump(entries) ? History.OplogJumps.Apply(entries) : entries;
 }

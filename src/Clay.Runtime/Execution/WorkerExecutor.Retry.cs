@@ -25,7 +25,7 @@ public sealed partial class WorkerExecutor
     /// <summary>Records the failed attempt and either schedules the next or fails the worker. Always throws.</summary>
     private async Task RetryLaterAsync(string functionName, Exception failure, CancellationToken cancellationToken)
     {
-        var policy = _options.InvocationRetry;
+        var policy = _invocationRetry;
         var attempt = _retryAttempts + 1;
         var message = _options.Limits.Cut($"{functionName}: {failure.GetType().FullName}: {failure.Message}");
         if (attempt < policy.MaxAttempts)
@@ -46,6 +46,7 @@ public sealed partial class WorkerExecutor
         _writer.Append(new OplogEntry.Error(_writer.Now, ExhaustedErrorCode, message, attempt));
         _lastError = message;
         Status = WorkerStatus.Failed;
+        _openWhenStopped = true;
         _open = false;
         await FlushOrBreakAsync(cancellationToken);
         _logger.LogError("Worker {Worker} failed: {Function} failed transiently {Attempts} times: {Error}", Id, functionName, attempt, message);
@@ -60,27 +61,71 @@ public sealed partial class WorkerExecutor
     /// <exception cref="Errors.ClayException"><c>worker-not-resumable</c>: it has not failed.</exception>
     internal async Task ResumeAsync(CancellationToken cancellationToken)
     {
-        if (Status is not WorkerStatus.Failed)
+        if (Status is not (WorkerStatus.Failed or WorkerStatus.Interrupted))
         {
-            throw new Errors.ClayException(Errors.ErrorCodes.WorkerNotResumable, $"worker {Id} is {Status.ToString().ToLowerInvariant()}, not failed: there is nothing to resume");
+            throw new Errors.ClayException(Errors.ErrorCodes.WorkerNotResumable, $"worker {Id} is {Status.ToString().ToLowerInvariant()}, neither failed nor interrupted: there is nothing to resume");
         }
         if (IsBroken) throw BrokenError();
         _writer.Append(new OplogEntry.Restart(_writer.Now));
         Status = WorkerStatus.Idle;
         _lastError = null;
-        // Stored as work to continue: a crash before the worker reopens still resumes it at start-up.
-        _open = true;
+        // An invocation left open is stored as work to continue: a crash before the worker reopens still
+        // resumes it at start-up. A worker interrupted between invocations has nothing to continue.
+        _open = _openWhenStopped;
         await FlushOrBreakAsync(cancellationToken);
         Volatile.Write(ref _restarting, true);
     }
 
+    /// <summary>
+    /// Interrupts the worker: the running invocation stops at its next effect or wait, a waiting one at
+    /// once, and nothing more runs. Interrupted, the worker keeps that status (also after a restart)
+    /// until <see cref="ResumeAsync"/>; with <paramref name="recoverImmediately"/> nothing is written and
+    /// the worker is opened again right away — a crash, simulated.
+    /// </summary>
+    internal async Task InterruptAsync(bool recoverImmediately, CancellationToken cancellationToken)
+    {
+        Suspension? waiting;
+        lock (_gate)
+        {
+            if (IsBroken) throw BrokenError();
+            if (Status is WorkerStatus.Failed or WorkerStatus.Exited) throw new WorkerUnavailableException(Id, Status, _lastError);
+            if (Status is WorkerStatus.Interrupted && !recoverImmediately) return;
+            if (!recoverImmediately) _writer.Append(new OplogEntry.Interrupted(_writer.Now));
+            _context.InterruptRequested = new InvocationInterruptedException(Id);
+            Volatile.Write(ref _restarting, true);
+            waiting = _suspension;
+        }
+        if (!recoverImmediately)
+        {
+            Status = WorkerStatus.Interrupted;
+            _openWhenStopped = _open;
+            _open = false;
+            await FlushOrBreakAsync(cancellationToken);
+        }
+        _queue.Writer.TryComplete();
+        if (waiting is not null) Abandon(waiting);
+        // The running invocation stops at its next effect or wait.
+        await _processing.WaitAsync(cancellationToken);
+    }
+
+    private Errors.ClayException Interrupted() =>
+        new(Errors.ErrorCodes.WorkerInterrupted, $"worker {Id} is interrupted and takes no invocations: resume it with 'clay worker resume {Id}'");
+
     /// <summary>Prepares the open invocation to resume: its attempts so far, and when the next may start.</summary>
     private QueuedInvocation? Resume(OpenInvocation open)
     {
+        if (open.Interrupted)
+        {
+            Status = WorkerStatus.Interrupted;
+            _openWhenStopped = true;
+            _queue.Writer.TryComplete();
+            return null;
+        }
         if (open.Exhausted is { } error)
         {
             // Its retries ran out before: the worker stays failed until it is resumed.
             Status = WorkerStatus.Failed;
+            _openWhenStopped = true;
             _lastError = error;
             _queue.Writer.TryComplete();
             return null;
@@ -102,7 +147,7 @@ public sealed partial class WorkerExecutor
     /// <param name="LastError">The last failed attempt's error.</param>
     /// <param name="Exhausted">The error that exhausted its retries, when they ran out.</param>
     private sealed record OpenInvocation(long Index, OplogEntry.ExportedFunctionInvoked Invoked, int Attempts, DateTimeOffset? RetryAt,
-        string? LastError, string? Exhausted)
+        string? LastError, string? Exhausted, bool Interrupted = false)
     {
         public static OpenInvocation? Find(IReadOnlyList<(long Index, OplogEntry Entry)> entries, Sdk.RetryPolicy policy)
         {
@@ -132,7 +177,8 @@ public sealed partial class WorkerExecutor
                         Exhausted = null,
                     },
                     OplogEntry.Error { ErrorCode: ExhaustedErrorCode } error => open with { Attempts = error.Attempt, LastError = error.Message, Exhausted = error.Message },
-                    OplogEntry.Restart => open with { Attempts = 0, RetryAt = null, Exhausted = null },
+                    OplogEntry.Restart => open with { Attempts = 0, RetryAt = null, Exhausted = null, Interrupted = false },
+                    OplogEntry.Interrupted => open with { Interrupted = true },
                     _ => open,
                 };
             }

@@ -51,7 +51,7 @@ public sealed partial class WorkerExecutor
 
             // The invocation that had started but not ended is not run here: it resumes first in the
             // queue, so that opening the worker does not wait for it (it may sleep for days).
-            var open = OpenInvocation.Find(window.Replayed, _options.InvocationRetry);
+            var open = OpenInvocation.Find(window.Replayed, _invocationRetry);
             while (_replay.HasMore)
             {
                 if (open is not null && _replay.Peek()!.Value.Index == open.Index)
@@ -73,11 +73,12 @@ public sealed partial class WorkerExecutor
         {
             // Nondeterminism, a corrupt oplog, or the constructor or component itself failing
             // during replay: the worker cannot be rebuilt.
+            _recoveryFailure = ex;
             Fail(ex);
             return;
         }
 
-        if (Status is not (WorkerStatus.Exited or WorkerStatus.Failed)) Status = WorkerStatus.Idle;
+        if (Status is not (WorkerStatus.Exited or WorkerStatus.Failed or WorkerStatus.Interrupted)) Status = WorkerStatus.Idle;
         MeasureMemory(force: true);
         if (resumed is not null)
         {
@@ -85,7 +86,9 @@ public sealed partial class WorkerExecutor
             _queue.Writer.TryWrite(resumed);
         }
         RequeuePending(window.Read);
-        _processing = Task.Run(ProcessAsync, CancellationToken.None);
+        // The loop outlives the call that brought the worker into memory: it must not carry that
+        // call's span or logging scopes into every later invocation (each sets its own).
+        using (ExecutionContext.SuppressFlow()) _processing = Task.Run(ProcessAsync, CancellationToken.None);
         FireDueSchedules();
     }
 
@@ -112,6 +115,12 @@ public sealed partial class WorkerExecutor
                 break;
             case OplogEntry.Exited:
                 Status = WorkerStatus.Exited;
+                break;
+            case OplogEntry.Interrupted:
+                Status = WorkerStatus.Interrupted;
+                break;
+            case OplogEntry.Restart when Status is WorkerStatus.Interrupted:
+                Status = WorkerStatus.Idle;
                 break;
             case OplogEntry.Error error when error.ErrorCode != "effect-failed":
                 _lastError = error.Message;
@@ -203,192 +212,6 @@ public sealed partial class WorkerExecutor
                 _queue.Writer.TryWrite(queued);
             }
         }
-    }
-
-    private async Task ProcessAsync()
-    {
-        await foreach (var queued in _queue.Reader.ReadAllAsync())
-        {
-            if (queued.Cancelled) continue;
-            if (IsBroken || _restarting || Status is WorkerStatus.Failed or WorkerStatus.Exited)
-            {
-                Finish(queued, null, IsBroken ? BrokenError()
-                    : _restarting ? new WorkerSuspendedException(Id, "is being retried from its oplog")
-                    : new WorkerUnavailableException(Id, Status, _lastError));
-                continue;
-            }
-            lock (_gate) _running = queued;
-            try
-            {
-                if (queued.RecordedAt > 0 && _retryAt is { } retryAt)
-                {
-                    // A retry waits out its delay first, suspended like a sleep.
-                    await WaitUntilAsync(retryAt, WorkerStatus.Retrying, CancellationToken.None).WaitAsync(_abandon.Token);
-                    _retryAt = null;
-                }
-                else if (queued.RecordedAt == 0)
-                {
-                    _retryAttempts = 0;
-                }
-                _open = true;
-                if (queued.PendingIndex > 0) Interlocked.Decrement(ref _durablePending);
-                var outcome = await ExecuteAsync(queued.FunctionName, queued.Arguments, queued.EncodedArguments, queued.IdempotencyKey,
-                    recordedAt: queued.RecordedAt, CancellationToken.None);
-                Finish(queued, outcome, null);
-            }
-            catch (WorkerSuspendedException suspended)
-            {
-                // Retried from the oplog: nothing more runs in this executor.
-                Finish(queued, null, suspended);
-                break;
-            }
-            catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
-            {
-                // Closed while the invocation waited: it resumes from the oplog when the worker wakes.
-                Finish(queued, null, new WorkerSuspendedException(Id, "left memory while its invocation waits"));
-                break;
-            }
-            catch (Exception ex)
-            {
-                IsBroken = true;
-                _lastError = ex.Message;
-                _logger.LogError(ex, "Worker {Worker} could not commit an invocation of {Function}", Id, queued.FunctionName);
-                Finish(queued, null, ex);
-            }
-            finally
-            {
-                lock (_gate) _running = null;
-            }
-        }
-
-        // Shutting down: what is still queued was not started. Awaited callers get an error they
-        // can retry with the same key; enqueued ones stay durably pending for the next start.
-        lock (_gate)
-        {
-            foreach (var queued in _queued.Values)
-            {
-                queued.Completion.TrySetException(queued.RecordedAt > 0 || queued.PendingIndex > 0
-                    ? new WorkerSuspendedException(Id, "stopped before running this invocation")
-                    : new ClayException(ErrorCodes.Cancelled, $"worker {Id} stopped before running this invocation"));
-            }
-            _queued.Clear();
-        }
-    }
-
-    private void Finish(QueuedInvocation queued, InvocationOutcome? outcome, Exception? error)
-    {
-        lock (_gate)
-        {
-            _queued.Remove(queued.IdempotencyKey);
-            if (outcome is not null) _completed.Add(queued.IdempotencyKey, outcome.Recorded);
-        }
-        Interlocked.Exchange(ref _lastActivityTimestamp, _options.Time.GetTimestamp());
-        if (outcome is not null) queued.Completion.TrySetResult(outcome);
-        else queued.Completion.TrySetException(error!);
-    }
-
-    /// <summary>
-    /// Runs one invocation on the worker's scheduler. <paramref name="recordedAt"/> is the oplog
-    /// index of its <c>exported-function-invoked</c> entry during replay, or 0 for a new invocation.
-    /// A replayed invocation must end the way the oplog says; a live one is committed before returning.
-    /// A live one records <paramref name="encodedArguments"/>, the arguments as they were encoded when accepted.
-    /// </summary>
-    private async Task<InvocationOutcome> ExecuteAsync(string functionName, EquatableArray<Value> arguments, byte[]? encodedArguments, string key,
-        long recordedAt, CancellationToken cancellationToken)
-    {
-        var function = _component.Model.FindFunction(functionName);
-        if (function is null)
-        {
-            if (recordedAt > 0) throw new NondeterminismException(recordedAt, $"an invocation of {functionName}", "a component without that function");
-            throw new FunctionNotFoundException(Id.Component, functionName, _component.Model.Functions.Select(f => f.Name));
-        }
-        var invokedAt = recordedAt > 0
-            ? recordedAt
-            : _writer.AppendEncoded(Oplog.Codec.OplogCodec.EncodeInvocation(OplogEntryKind.ExportedFunctionInvoked, _writer.Now, functionName,
-                encodedArguments ?? Oplog.Codec.OplogCodec.EncodeArguments(arguments), key));
-
-        Status = WorkerStatus.Running;
-        _context.BeginInvocation(key, _running?.CallChain);
-        Value? result = null;
-        Exception? failure = null;
-        var instance = _instance!;
-        var running = _scheduler.Run(async () =>
-        {
-            _context.MakeCurrent();
-            return await function.InvokeAsync(instance, arguments.AsImmutableArray());
-        });
-        try
-        {
-            // A worker closed while the invocation waits abandons it: its code never runs on.
-            result = await running.WaitAsync(_abandon.Token);
-        }
-        catch (OperationCanceledException) when (_abandon.IsCancellationRequested && !running.IsCompleted)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-        }
-        // Worker code may have swallowed a divergence in a catch block; it still ends replay.
-        var divergence = failure as NondeterminismException ?? _context.Divergence;
-        if (divergence is not null) throw divergence;
-
-        var end = _replay.PeekSignificant();
-        var limits = _options.Limits;
-        InvocationOutcome outcome = failure is null
-            ? new InvocationOutcome(key, functionName, result, null, null)
-            : new InvocationOutcome(key, functionName, null, failure.GetType().FullName ?? failure.GetType().Name, limits.Cut(failure.Message));
-        long endedAt;
-        if (end is { } recorded)
-        {
-            outcome = VerifyEnd(recorded, outcome);
-            _replay.Next();
-            endedAt = recorded.Index;
-        }
-        else if (failure is not null && (_context.RetryRequested is not null || failure is Sdk.TransientException))
-        {
-            await RetryLaterAsync(functionName, _context.RetryRequested ?? failure, cancellationToken);
-            throw new UnreachableException();
-        }
-        else
-        {
-            // The end entry is encoded once: its size is checked on the bytes that are written.
-            var encoded = Oplog.Codec.OplogCodec.Encode(outcome.ExceptionType is null
-                ? new OplogEntry.ExportedFunctionCompleted(_writer.Now, outcome.Result)
-                : new OplogEntry.ExportedFunctionFailed(_writer.Now, outcome.ExceptionType, outcome.ExceptionMessage!));
-            if (result is not null && outcome.ExceptionType is null && encoded.Length > Math.Min(limits.MaxResultBytes, limits.MaxEntryBytes - 4096))
-            {
-                outcome = new InvocationOutcome(key, functionName, null, InvocationOutcome.ResultTooLargeType,
-                    $"the result of {functionName} takes {encoded.Length:N0} bytes; the limit is {limits.MaxResultBytes:N0} (--max-result-size)");
-                encoded = Oplog.Codec.OplogCodec.Encode(new OplogEntry.ExportedFunctionFailed(_writer.Now, outcome.ExceptionType!, outcome.ExceptionMessage!));
-            }
-            endedAt = _writer.AppendEncoded(encoded);
-            _open = false;
-            MeasureMemory(force: false);
-            MaybeSnapshot(key);
-            await FlushOrBreakAsync(cancellationToken);
-        }
-        if (Status is WorkerStatus.Running) Status = WorkerStatus.Idle;
-        return outcome with { Recorded = new CompletedInvocation(invokedAt, endedAt) };
-    }
-
-    /// <summary>
-    /// Re-estimates the instance's memory (after every invocation while the state is small, every
-    /// 16th once it is large) and records a <c>grow-memory</c> entry when it grew past what the oplog
-    /// last recorded. Runs between invocations, so the state is not changing underneath.
-    /// </summary>
-    private void MeasureMemory(bool force)
-    {
-        if (_instance is null) return;
-        if (!force && _measuredObjects >= 256 && ++_invocationsSinceMeasure < 16) return;
-        _invocationsSinceMeasure = 0;
-        var measured = Memory.ObjectGraphSize.Measure(_instance);
-        _measuredObjects = measured.Objects;
-        Interlocked.Exchange(ref _memoryNow, measured.Bytes);
-        if (measured.Bytes <= _recordedMemory || Status is WorkerStatus.Failed) return;
-        _writer.Append(new OplogEntry.GrowMemory(_writer.Now, measured.Bytes - _recordedMemory, measured.Bytes));
-        _recordedMemory = measured.Bytes;
     }
 
     /// <summary>Checks that a replayed invocation ended as recorded; returns the recorded outcome.</summary>

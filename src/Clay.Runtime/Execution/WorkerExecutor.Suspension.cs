@@ -15,6 +15,8 @@ public sealed partial class WorkerExecutor
     private Suspension? _suspension;
     private bool _closed;
     private volatile bool _open;
+    // Whether an invocation was open when the worker stopped (interrupted, or out of retries): resuming continues it.
+    private bool _openWhenStopped;
     private int _durablePending;
     private long _wakeAtTicks;
 
@@ -27,6 +29,19 @@ public sealed partial class WorkerExecutor
         get
         {
             lock (_gate) return _suspension is not null;
+        }
+    }
+
+    /// <summary>
+    /// True while the running invocation waits for time or a promise and nothing has ended the wait
+    /// yet: the worker has nothing to do until its clock or the outside world moves it on. (Once the
+    /// wait is ended, <see cref="IsSuspended"/> stays true until the invocation has taken it up.)
+    /// </summary>
+    public bool IsWaiting
+    {
+        get
+        {
+            lock (_gate) return _suspension is { Resumed.Task.IsCompleted: false };
         }
     }
 

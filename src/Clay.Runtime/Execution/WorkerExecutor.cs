@@ -27,11 +27,14 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private readonly OplogWriter _writer;
     private readonly LoadedComponent _component;
     private readonly OplogEntry.Create _created;
+    // The invocation retry policy: the worker's own, its component's or the server's (InvocationRetrySettings).
+    private readonly Sdk.RetryPolicy _invocationRetry;
     private readonly ReplayLog _replay;
     private readonly DurableWorkerContext _context;
     private object? _instance;
     private WorkerStatus _status = WorkerStatus.Idle;
     private string? _lastError;
+    private Exception? _recoveryFailure;
     private int _retryCount;
     private long _memoryAtStartup;
     private long _memoryNow;
@@ -57,6 +60,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         _writer = writer;
         _component = component;
         _created = created;
+        _invocationRetry = InvocationRetrySettings.Resolve(options.InvocationRetry, component.Model, created.Environment);
         _replay = replay;
         _context = NewContext();
         _writer.Marks = CurrentMark;
@@ -69,6 +73,12 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
 
     /// <summary>The component version the worker runs: requests are typed against it.</summary>
     public LoadedComponent Component => _component;
+
+    /// <summary>
+    /// What made the worker's recovery fail — a <see cref="NondeterminismException"/> when replay found the
+    /// code doing something other than its oplog recorded — or null when it was rebuilt.
+    /// </summary>
+    public Exception? RecoveryFailure => _recoveryFailure;
 
     /// <summary>The worker's status.</summary>
     public WorkerStatus Status
@@ -117,7 +127,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     {
         try
         {
-            return await OpenAsync(id, creation, catalog, store, options, useSnapshot: true, cancellationToken);
+            return await OpenAsync(id, creation, catalog, store, options, useSnapshot: options.UseSnapshots, cancellationToken);
         }
         catch (Snapshots.SnapshotException ex)
         {
@@ -138,7 +148,9 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         {
             if (creation is null) throw new WorkerNotFoundException(id);
             component = await catalog.GetLatestAsync(id.Component, cancellationToken);
-            options.AdmitNewWorker?.Invoke(id);
+            // A worker whose own retry settings are not a policy is refused before it exists.
+            InvocationRetrySettings.Resolve(options.InvocationRetry, component.Model, creation.Environment);
+            if (options.AdmitNewWorker is { } admit) await admit(id, cancellationToken);
             writer = new OplogWriter(id, store, 0, options.Time, options.Limits.MaxEntryBytes);
             var create = new OplogEntry.Create(writer.Now, component.Version, creation.Arguments.ToArray(), creation.Environment.ToArray(),
                 component.Size, 0);
@@ -197,15 +209,20 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         return key;
     }
 
-    /// <summary>The worker's metadata.</summary>
-    public WorkerInfo GetInfo()
+    /// <summary>Invocations queued, not counting the running one nor those scheduled for later.</summary>
+    public int PendingInvocations
     {
-        int pending;
-        lock (_gate) pending = Math.Max(0, _queued.Count - (_running is not null ? 1 : 0));
-        return new WorkerInfo(Id, _component.Version, _component.Size, Status, _created.Timestamp, _created.Arguments.ToArray(),
-            _created.Environment.ToArray(), pending, _retryCount, _lastError, _writer.LastIndex, Interlocked.Read(ref _memoryAtStartup),
-            Interlocked.Read(ref _memoryNow), Resident: true);
+        get
+        {
+            lock (_gate) return Math.Max(0, _queued.Count - (_running is not null ? 1 : 0));
+        }
     }
+
+    /// <summary>The worker's metadata.</summary>
+    public WorkerInfo GetInfo() =>
+        new(Id, _component.Version, _component.Size, Status, _created.Timestamp, _created.Arguments.ToArray(),
+            _created.Environment.ToArray(), PendingInvocations, _retryCount, _lastError, _writer.LastIndex, Interlocked.Read(ref _memoryAtStartup),
+            Interlocked.Read(ref _memoryNow), Resident: true);
 
     /// <summary>
     /// Stops taking invocations, lets the running one finish and be committed, and fails the
@@ -227,6 +244,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
             if (_restarting) throw new WorkerSuspendedException(Id, "is being retried from its oplog");
             if (Status is WorkerStatus.Failed or WorkerStatus.Exited) throw new WorkerUnavailableException(Id, Status, _lastError);
             if (_completed.TryGet(key, out var done)) return (null, done);
+            if (Status is WorkerStatus.Interrupted) throw Interrupted();
             if (_queued.TryGetValue(key, out var existing)) return (existing, null);
             var (values, encoded) = CheckAcceptable(functionName, arguments);
             var pendingIndex = pending
@@ -298,7 +316,19 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         new WorkerIdentity(Id.Component, Id.Worker), _created.Arguments.ToArray(),
         _created.Environment.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
         _writer, _replay, this, _options.Time, _options.HttpHandlerFactory, SetStatusFromContext,
-        _options.LogSink is { } sink ? entry => sink(Id, entry) : null);
+        LogSink());
+
+    /// <summary>Where live log lines go: the host's logger, then <see cref="WorkerExecutorOptions.LogSink"/>.</summary>
+    private Action<long, OplogEntry.Log> LogSink()
+    {
+        var sink = _options.LogSink;
+        var logger = _options.LoggerFactory.CreateLogger(Diagnostics.WorkerLogForwarder.Category);
+        return (index, entry) =>
+        {
+            Diagnostics.WorkerLogForwarder.Write(logger, Id, entry);
+            sink?.Invoke(Id, index, entry);
+        };
+    }
 
     private void SetStatusFromContext(WorkerStatus status)
     {

@@ -15,14 +15,25 @@ public sealed record WorkerExecutorOptions
     /// <summary>The handler the durable <see cref="HttpClient"/> sends real requests through.</summary>
     public Func<HttpMessageHandler> HttpHandlerFactory { get; init; } = static () => new SocketsHttpHandler();
 
-    /// <summary>Receives every durable log line written live (not on replay).</summary>
-    public Action<WorkerId, Oplog.OplogEntry.Log>? LogSink { get; init; }
+    /// <summary>
+    /// Receives every durable log line written live (not on replay), with the oplog index the entry
+    /// was given. It is called on the worker's thread as the line is appended, before the line is
+    /// durable: it must not block.
+    /// </summary>
+    public Action<WorkerId, long, Oplog.OplogEntry.Log>? LogSink { get; init; }
 
     /// <summary>
     /// Take a snapshot of a worker's state once this many oplog entries were written since the last
     /// one (0: never). Recovery then loads the latest snapshot and replays only what follows it.
     /// </summary>
     public int SnapshotEvery { get; init; } = 1000;
+
+    /// <summary>
+    /// True (the default): recovery starts from the latest snapshot and replays only what follows it.
+    /// False: it replays the whole oplog from the worker's creation, so every recorded invocation runs
+    /// again and is checked against its history (replaying a recorded history under a debugger).
+    /// </summary>
+    public bool UseSnapshots { get; init; } = true;
 
     /// <summary>
     /// Also take a snapshot once this many bytes of oplog were written since the last one (0: only
@@ -43,9 +54,9 @@ public sealed record WorkerExecutorOptions
 
     /// <summary>
     /// Asked before a new worker's oplog is created; throws (for example <c>too-many-workers</c>) to
-    /// refuse the creation. Null admits every worker.
+    /// refuse the creation. Null admits every worker. Asynchronous, since a cluster counts in its database.
     /// </summary>
-    public Action<WorkerId>? AdmitNewWorker { get; init; }
+    public Func<WorkerId, CancellationToken, ValueTask>? AdmitNewWorker { get; init; }
 
     /// <summary>
     /// Wakes workers that wait for time while they are out of memory (durable sleeps, retries):

@@ -52,6 +52,18 @@ public interface IWorkerDoor : IAsyncDisposable
     /// <summary>Cancels a queued or scheduled invocation before it starts.</summary>
     Task CancelInvocationAsync(string idempotencyKey, CancellationToken cancellationToken = default);
 
-    /// <summary>Resumes a failed worker; fails with <c>worker-not-resumable</c> when it has not failed.</summary>
+    /// <summary>Resumes a failed or interrupted worker; fails with <c>worker-not-resumable</c> when it is neither.</summary>
     Task<WorkerInfo> ResumeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Interrupts the running invocation at its next effect or wait; with <paramref name="recoverImmediately"/> a simulated crash.</summary>
+    Task<WorkerInfo> InterruptAsync(bool recoverImmediately, CancellationToken cancellationToken = default);
+
+    /// <summary>Reverts the worker's history to <paramref name="target"/> (a <c>jump</c> entry; the skipped entries stay for inspection).</summary>
+    Task<WorkerInfo> RevertAsync(History.RevertTarget target, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates this worker as a fork of <paramref name="source"/> up to <paramref name="oplogIndex"/>.</summary>
+    Task<WorkerInfo> ForkFromAsync(WorkerId source, long oplogIndex, CancellationToken cancellationToken = default);
+
+    /// <summary>A page of the worker's whole oplog with each entry's encoded bytes, for an export.</summary>
+    Task<OplogPage> ExportOplogAsync(long from, int count, CancellationToken cancellationToken = default);
 }

@@ -15,12 +15,13 @@ namespace Clay.Runtime.Hosting;
 /// benchmarks, so both run the same rules.
 /// </summary>
 /// <remarks>Thread-safe: calls may come from any thread, concurrently.</remarks>
-public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IWorkerDoor
+public sealed partial class WorkerActivation(WorkerId id, WorkerServices services) : IWorkerDoor
 {
     private readonly Lock _gate = new();
     private WorkerExecutor? _executor;
     private Task<WorkerExecutor>? _opening;
     private Task _arrivals = Task.CompletedTask;
+    private Task _editing = Task.CompletedTask;
 
     /// <summary>The worker.</summary>
     public WorkerId Id { get; } = id;
@@ -71,6 +72,13 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IWo
     public Task<OplogPage> ReadOplogAsync(long from, int count, string? query, CancellationToken cancellationToken = default) =>
         OplogPage.ReadAsync(services.Store, Id, from, count, query, services.OplogReadTimeLimit, cancellationToken);
 
+    /// <summary>
+    /// A page of the worker's whole durable oplog with each entry's encoded bytes, for an export that a
+    /// replay (Clay.Testing's <c>WorkerReplayer</c>) can run the component's code against.
+    /// </summary>
+    public Task<OplogPage> ExportOplogAsync(long from, int count, CancellationToken cancellationToken = default) =>
+        OplogPage.ReadAsync(services.Store, Id, from, count, query: null, timeLimit: null, encoded: true, cancellationToken);
+
     /// <summary>True when the worker exists: it is in memory or has an oplog.</summary>
     public async Task<bool> ExistsAsync(CancellationToken cancellationToken = default) =>
         Resident is not null || await services.Store.GetLastIndexAsync(Id, cancellationToken) > 0;
@@ -101,6 +109,19 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IWo
         }
         if (Resident is { } executor) executor.PromiseCompleted(promise);
         else services.Options.WakeUps?.WakeAt(Id, now);
+    }
+
+    /// <summary>
+    /// Interrupts the worker: its running invocation stops at its next effect or wait and it takes no
+    /// more invocations until resumed. With <paramref name="recoverImmediately"/> (a simulated crash)
+    /// it is dropped from memory and rebuilt by replay at once, its invocation going on from where it stopped.
+    /// </summary>
+    /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
+    public async Task<WorkerInfo> InterruptAsync(bool recoverImmediately, CancellationToken cancellationToken = default)
+    {
+        var executor = await OpenCoreAsync(null, cancellationToken);
+        await executor.InterruptAsync(recoverImmediately, cancellationToken);
+        return (await OpenCoreAsync(null, cancellationToken)).GetInfo();
     }
 
     /// <summary>The invocations the worker has scheduled and not yet started, earliest first.</summary>
@@ -149,23 +170,6 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IWo
             if (_executor is null && _opening is null) return null;
         }
         return await EvictAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>Stops the worker and deletes its oplog.</summary>
-    /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
-    public async Task DeleteAsync(CancellationToken cancellationToken = default)
-    {
-        WorkerExecutor? executor;
-        lock (_gate)
-        {
-            executor = _executor;
-            _executor = null;
-        }
-        if (executor is null && await services.Store.GetLastIndexAsync(Id, cancellationToken) == 0) throw new WorkerNotFoundException(Id);
-        if (executor is not null) await CloseAsync(executor);
-        await services.Store.DeleteAsync(Id, cancellationToken);
-        services.Residency.Forget(Id);
-        services.Deleted?.Invoke(Id);
     }
 
     /// <summary>Closes the worker (the host is deactivating it): a running invocation finishes and commits first.</summary>
@@ -272,18 +276,30 @@ public sealed class WorkerActivation(WorkerId id, WorkerServices services) : IWo
     {
         while (true)
         {
-            Task<WorkerExecutor> opening;
+            Task<WorkerExecutor>? opening = null;
             WorkerExecutor? broken = null;
+            Task? editing = null;
             lock (_gate)
             {
                 if (_executor is { MustReopen: false } open) return open;
-                if (_executor is not null)
+                if (!_editing.IsCompleted) editing = _editing;
+                else
                 {
-                    broken = _executor;
-                    _executor = null;
+                    if (_executor is not null)
+                    {
+                        broken = _executor;
+                        _executor = null;
+                    }
+                    opening = _opening ??= RecoverAsync(creation);
                 }
-                opening = _opening ??= RecoverAsync(creation);
             }
+            if (editing is not null)
+            {
+                // Its history is being changed (revert, deletion): open what it is afterwards.
+                await editing.WaitAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            if (opening is null) throw new System.Diagnostics.UnreachableException();
             if (broken is not null) await CloseAsync(broken).ConfigureAwait(false);
             WorkerExecutor executor;
             try

@@ -72,7 +72,27 @@ public interface IOplogStore : IAsyncDisposable
     ValueTask TruncateAsync(WorkerId worker, long fromIndex, CancellationToken cancellationToken = default);
 
     /// <summary>Lists the workers of <paramref name="component"/> (all components when null) that have an oplog, ordered by component then name.</summary>
-    IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, CancellationToken cancellationToken = default);
+    /// <param name="component">The component, or null for all.</param>
+    /// <param name="after">
+    /// Starts after this worker name (ordinal order) within <paramref name="component"/>, which it
+    /// requires: a page that continues a listing seeks to its place instead of reading what came before.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, string? after = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// How many workers with an oplog each component has. The default counts what
+    /// <see cref="ListWorkersAsync"/> yields; a store that can count without listing should.
+    /// </summary>
+    async ValueTask<IReadOnlyDictionary<string, long>> CountWorkersAsync(CancellationToken cancellationToken = default)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        await foreach (var worker in ListWorkersAsync(null, null, cancellationToken).ConfigureAwait(false))
+        {
+            counts[worker.Component] = counts.GetValueOrDefault(worker.Component) + 1;
+        }
+        return counts;
+    }
 }
 
 /// <summary>One stored oplog entry.</summary>

@@ -119,11 +119,14 @@ public sealed class InMemoryOplogStore : IOplogStore, IPromiseStore
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, string? after = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await Task.CompletedTask;
+        StoreArguments.ThrowIfAfterWithoutComponent(component, after);
         // A refused or empty append leaves an empty log behind: only workers with entries have an oplog.
         foreach (var id in _logs.Where(p => HasEntries(p.Value)).Select(p => p.Key).Where(k => component is null || k.Component == component)
+                     .Where(k => after is null || string.CompareOrdinal(k.Worker, after) > 0)
                      .OrderBy(k => k.Component, StringComparer.Ordinal).ThenBy(k => k.Worker, StringComparer.Ordinal))
         {
             yield return id;

@@ -57,6 +57,16 @@ public sealed partial class WorkerFilter
         return new WorkerFilter(property, op, value);
     }
 
+    /// <summary>Whether the clause is on the worker's name, so it can be decided before anything else of the worker is read.</summary>
+    public bool IsOnName => _property == "name";
+
+    /// <summary>Whether a worker of this name matches a clause on the name (<see cref="IsOnName"/>).</summary>
+    public bool MatchesName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Compare(string.CompareOrdinal(name, _value), name);
+    }
+
     /// <summary>Whether the worker matches.</summary>
     public bool Matches(WorkerFilterSubject worker)
     {

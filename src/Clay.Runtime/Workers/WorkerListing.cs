@@ -11,26 +11,39 @@ public sealed record WorkerPage(IReadOnlyList<WorkerInfo> Workers, string? Curso
 
 /// <summary>
 /// Lists a component's workers with filters and paging, without loading them: a resident worker
-/// answers for itself, the others from their oplog's create entry.
+/// answers for itself (in a cluster, the node that holds it answered for it beforehand), the others
+/// from their oplog's create entry. A page that continues a listing seeks to its cursor in the store's
+/// name index, so every page costs about as much as the first.
 /// </summary>
 public static class WorkerListing
 {
     /// <summary>A page of <paramref name="component"/>'s workers matching every filter, ordered by name, after <paramref name="cursor"/>.</summary>
+    /// <param name="store">The oplog store.</param>
+    /// <param name="residency">The workers in this process's memory.</param>
+    /// <param name="component">The component.</param>
+    /// <param name="filters">Filter clauses, all of which must match.</param>
+    /// <param name="count">The page size.</param>
+    /// <param name="cursor">The name to continue after.</param>
+    /// <param name="elsewhere">The component's workers in the memory of other processes (a cluster's other nodes), as they reported them.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
     /// <exception cref="Errors.ClayException"><c>invalid-worker-filter</c>.</exception>
     public static async Task<WorkerPage> ListAsync(IOplogStore store, ResidentWorkers residency, string component, IReadOnlyList<string> filters,
-        int count, string? cursor, CancellationToken cancellationToken)
+        int count, string? cursor, IReadOnlyDictionary<WorkerId, WorkerInfo>? elsewhere, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(residency);
         ArgumentNullException.ThrowIfNull(filters);
         var parsed = filters.Select(WorkerFilter.Parse).ToList();
+        // Clauses on the name are decided from the listing alone: a search by name reads only the workers it finds.
+        var onName = parsed.Where(f => f.IsOnName).ToList();
         var page = new List<WorkerInfo>();
-        await foreach (var id in store.ListWorkersAsync(component, cancellationToken))
+        await foreach (var id in store.ListWorkersAsync(component, cursor, cancellationToken))
         {
-            if (cursor is not null && string.CompareOrdinal(id.Worker, cursor) <= 0) continue;
+            if (!onName.All(f => f.MatchesName(id.Worker))) continue;
             var info = residency.TryGet(id) is { MustReopen: false } executor
                 ? executor.GetInfo()
-                : await WorkerRecords.ReadAsync(store, id, residency.LastKnown(id), withMemory: false, cancellationToken);
+                : elsewhere?.GetValueOrDefault(id)
+                    ?? await WorkerRecords.ReadAsync(store, id, residency.LastKnown(id), withMemory: false, cancellationToken);
             var subject = new WorkerFilterSubject(id.Worker, info.ComponentVersion, info.Status.ToString(), info.CreatedAt,
                 info.Environment.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal));
             if (!parsed.All(f => f.Matches(subject))) continue;

@@ -1,31 +1,13 @@
+using Clay.Client;
 using Clay.Runtime.Errors;
 
 namespace Clay.Server.Api;
 
-/// <summary>Maps error codes to HTTP statuses.</summary>
+/// <summary>Error responses: the code, its message, and the HTTP status <see cref="ErrorTable"/> gives it.</summary>
 public static class ApiErrors
 {
-    /// <summary>The HTTP status for an error code.</summary>
-    public static int StatusOf(string code) => code switch
-    {
-        ErrorCodes.WorkerNotFound or ErrorCodes.ComponentNotFound or ErrorCodes.FunctionNotFound or ErrorCodes.PromiseNotFound or ServerErrorCodes.NotFound => 404,
-        ErrorCodes.WorkerAlreadyExists or ServerErrorCodes.WorkerBusy or ErrorCodes.OplogConflict or ErrorCodes.WorkerFailed or ErrorCodes.WorkerExited
-            or ErrorCodes.NondeterminismDetected or ErrorCodes.PromiseAlreadyCompleted or ErrorCodes.WorkerNotResumable or ErrorCodes.CallCycle
-            or ServerErrorCodes.ComponentInUse => 409,
-        ServerErrorCodes.PackageTooLarge or ServerErrorCodes.RequestTooLarge or ErrorCodes.ArgumentTooLarge or ErrorCodes.OplogEntryTooLarge
-            or ServerErrorCodes.PackageUnpackedTooLarge or ServerErrorCodes.PackageTooManyEntries or ServerErrorCodes.ManifestTooLarge => 413,
-        ErrorCodes.TooManyPending => 429,
-        ErrorCodes.TooManyWorkers => 409,
-        ErrorCodes.InvocationTimeout => 504,
-        ErrorCodes.InvocationSuspended => 202,
-        ErrorCodes.ResultTooLarge => 422,
-        ErrorCodes.InvocationFailed => 422,
-        ServerErrorCodes.Unauthorized => 401,
-        ServerErrorCodes.ForbiddenHost or ServerErrorCodes.ForbiddenOrigin => 403,
-        ErrorCodes.StorageUnavailable or ErrorCodes.Cancelled or ServerErrorCodes.ComponentCrashed or ServerErrorCodes.ComponentQuarantined => 503,
-        ServerErrorCodes.Internal or ErrorCodes.OplogCorrupt => 500,
-        _ => 400,
-    };
+    /// <summary>The HTTP status for an error code, from the one table of codes (<see cref="ErrorTable"/>).</summary>
+    public static int StatusOf(string code) => ErrorTable.HttpStatusOf(code);
 
     /// <summary>An error result.</summary>
     public static IResult Result(string code, string message) =>

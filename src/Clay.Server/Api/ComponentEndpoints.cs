@@ -13,10 +13,10 @@ public static class ComponentEndpoints
     public static void MapComponentEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/components", UploadAsync).DisableAntiforgery();
-        app.MapGet("/v1/components", (ComponentRegistry registry) =>
-            new ComponentListDto(registry.List().Select(r => ToDto(r, unchanged: false)).ToList()));
-        app.MapGet("/v1/components/{name}", (string name, long? version, ComponentRegistry registry) =>
-            ToDto(registry.Get(Runtime.Names.ValidateComponent(Uri.UnescapeDataString(name)), version), unchanged: false));
+        app.MapGet("/v1/components", async (ComponentRegistry registry, CancellationToken ct) =>
+            new ComponentListDto((await registry.ListAsync(ct)).Select(r => ToDto(r, unchanged: false)).ToList()));
+        app.MapGet("/v1/components/{name}", async (string name, long? version, ComponentRegistry registry, CancellationToken ct) =>
+            ToDto(await registry.GetAsync(Runtime.Names.ValidateComponent(Uri.UnescapeDataString(name)), version, ct), unchanged: false));
         app.MapDelete("/v1/components/{name}", DeleteAsync);
     }
 

@@ -19,6 +19,9 @@ public static class WorkerEndpoints
     /// <summary>How long one grain call may wait for a result before the API asks again.</summary>
     private static readonly TimeSpan GrainWait = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often an invocation refused by the oplog's fence is sent again before the error reaches the client.</summary>
+    private const int MaxConflictRetries = 3;
+
     /// <summary>Maps the routes.</summary>
     public static void MapWorkerEndpoints(this IEndpointRouteBuilder app)
     {
@@ -33,7 +36,38 @@ public static class WorkerEndpoints
         workers.MapPost("/{worker}/promises/{promise}/complete", CompletePromiseAsync);
         workers.MapPost("/{worker}/resume", ResumeAsync);
         workers.MapGet("/{worker}/schedules", SchedulesAsync);
+        workers.MapPost("/{worker}/interrupt", async (string component, string worker, bool? recoverImmediately, IGrainFactory grains) =>
+            ToDto(await Grain(grains, Id(component, worker)).InterruptAsync(recoverImmediately ?? false)));
+        workers.MapPost("/{worker}/simulate-crash", async (string component, string worker, IGrainFactory grains) =>
+            ToDto(await Grain(grains, Id(component, worker)).InterruptAsync(recoverImmediately: true)));
         workers.MapPost("/{worker}/invocations/{key}/cancel", CancelAsync);
+        workers.MapPost("/{worker}/revert", RevertAsync);
+        workers.MapPost("/{worker}/fork", ForkAsync);
+    }
+
+    private static async Task<WorkerDto> RevertAsync(string component, string worker, RevertDto body, IGrainFactory grains)
+    {
+        var id = Id(component, worker);
+        switch (body)
+        {
+            case { LastOplogIndex: not null, NumberOfInvocations: not null } or { LastOplogIndex: null, NumberOfInvocations: null }:
+                throw new ClayException(ServerErrorCodes.InvalidRequest, "a revert names exactly one target: lastOplogIndex or numberOfInvocations");
+            case { NumberOfInvocations: < 1 }:
+                throw new ClayException(ErrorCodes.InvocationCountOutOfRange, $"--number-of-invocations {body.NumberOfInvocations}: at least one invocation is reverted");
+            case { LastOplogIndex: < 1 }:
+                throw new ClayException(ErrorCodes.OplogIndexOutOfRange, $"--last-oplog-index {body.LastOplogIndex} is out of range: oplog indexes start at 1");
+        }
+        return ToDto(await Grain(grains, id).RevertAsync(body.LastOplogIndex ?? 0, body.NumberOfInvocations ?? 0));
+    }
+
+    private static async Task<IResult> ForkAsync(string component, string worker, ForkDto body, IGrainFactory grains)
+    {
+        var source = Id(component, worker);
+        if (string.IsNullOrEmpty(body.Target)) throw new ClayException(ServerErrorCodes.InvalidRequest, "the fork names no target worker");
+        if (body.OplogIndex is not { } index) throw new ClayException(ServerErrorCodes.InvalidRequest, "the fork names no oplog index to copy up to");
+        var target = new WorkerId(source.Component, Names.ValidateWorker(body.Target));
+        var info = await Grain(grains, target).ForkFromAsync(source.Component, source.Worker, index);
+        return Results.Created($"/v1/components/{Uri.EscapeDataString(target.Component)}/workers/{target.Worker}", ToDto(info));
     }
 
     private static async Task<ScheduleListDto> SchedulesAsync(string component, string worker, IGrainFactory grains) =>
@@ -70,7 +104,7 @@ public static class WorkerEndpoints
     private static async Task<IResult> CreateAsync(string component, CreateWorkerDto body, IGrainFactory grains, ComponentRegistry registry)
     {
         var id = Id(component, body.Name ?? "");
-        registry.Get(id.Component);
+        await registry.GetAsync(id.Component, null, CancellationToken.None);
         var info = await Grain(grains, id).CreateAsync(new WorkerCreation(body.Args ?? [], (body.Env ?? new Dictionary<string, string>()).ToList()));
         return Results.Created($"/v1/components/{Uri.EscapeDataString(id.Component)}/workers/{id.Worker}", ToDto(info));
     }
@@ -79,18 +113,28 @@ public static class WorkerEndpoints
         ToDto(await Grain(grains, Id(component, worker)).GetAsync());
 
     private static async Task<WorkerListDto> ListAsync(string component, string[]? filter, int? count, string? cursor,
-        IOplogStore store, ResidentWorkers residency, ComponentRegistry registry, CancellationToken ct)
+        IOplogStore store, ResidentWorkers residency, ComponentRegistry registry, Cluster.ClusterNodes nodes, CancellationToken ct)
     {
         var name = Names.ValidateComponent(Uri.UnescapeDataString(component));
-        registry.Get(name);
-        var page = await WorkerListing.ListAsync(store, residency, name, filter ?? [], Math.Clamp(count ?? 50, 1, 10_000), cursor, ct);
+        await registry.GetAsync(name, null, ct);
+        // A worker in another node's memory is shown as that node sees it.
+        var elsewhere = await nodes.ResidentAsync(name);
+        var page = await WorkerListing.ListAsync(store, residency, name, filter ?? [], Math.Clamp(count ?? 50, 1, 10_000), cursor, elsewhere, ct);
         return new WorkerListDto(page.Workers.Select(ToDto).ToList(), page.Cursor);
     }
 
-    private static async Task<OplogPageDto> ReadOplogAsync(string component, string worker, long? from, int? count, string? query,
+    /// <summary>A page of the oplog; with <c>encoded=true</c> (an export) every entry, each with its encoded bytes.</summary>
+    private static async Task<OplogPageDto> ReadOplogAsync(string component, string worker, long? from, int? count, string? query, bool? encoded,
         IGrainFactory grains)
     {
-        var page = await Grain(grains, Id(component, worker)).ReadOplogAsync(Math.Max(1, from ?? 1), Math.Clamp(count ?? 1000, 1, 10_000), query);
+        var grain = Grain(grains, Id(component, worker));
+        var start = Math.Max(1, from ?? 1);
+        var size = Math.Clamp(count ?? 1000, 1, 10_000);
+        if (encoded == true && !string.IsNullOrWhiteSpace(query))
+        {
+            throw new ClayException(ErrorCodes.InvalidOplogQuery, "an export (encoded=true) holds the whole oplog and takes no query");
+        }
+        var page = encoded == true ? await grain.ExportOplogAsync(start, size) : await grain.ReadOplogAsync(start, size, query);
         return new OplogPageDto(page.Entries.Select(ToDto).ToList(), page.Next);
     }
 
@@ -131,9 +175,20 @@ public static class WorkerEndpoints
             string.IsNullOrEmpty(body.IdempotencyKey) ? Guid.NewGuid().ToString() : body.IdempotencyKey, enqueue,
             options.InvocationTimeout < GrainWait ? options.InvocationTimeout : GrainWait) { ScheduleAt = body.ScheduleAt };
         var grain = Grain(grains, id);
+        var conflicts = 0;
         while (true)
         {
-            var reply = await grain.InvokeAsync(request);
+            InvokeReply reply;
+            try
+            {
+                reply = await grain.InvokeAsync(request);
+            }
+            catch (ClayException ex) when (ex.Code == ErrorCodes.OplogConflict && ++conflicts <= MaxConflictRetries)
+            {
+                // A stale activation lost the oplog's fence and deactivated: nothing of this invocation
+                // was written, so it is sent again (same key), and Orleans routes it to the owner.
+                continue;
+            }
             if (reply.State != InvocationState.Running) return new InvocationResultJson(reply);
             // Still running: ask again with the same key, which attaches to the same invocation.
             ct.ThrowIfCancellationRequested();
@@ -156,5 +211,6 @@ public static class WorkerEndpoints
     }
 
     private static OplogEntryDto ToDto(OplogPageEntry entry) => new(entry.Index, entry.Timestamp, entry.Kind,
-        entry.Fields.Select(f => (IReadOnlyList<string>)[f.Name, f.Value]).ToList());
+        entry.Fields.Select(f => (IReadOnlyList<string>)[f.Name, f.Value]).ToList(),
+        entry.Encoded.IsEmpty ? null : Convert.ToBase64String(entry.Encoded.Span));
 }

@@ -23,6 +23,11 @@ public sealed partial class ComponentRegistry
         Func<string, IReadOnlySet<long>, CancellationToken, Task<(long Count, IReadOnlyList<string> Examples)>> usersOf,
         CancellationToken cancellationToken)
     {
+        if (_shared is not null)
+        {
+            throw new ClayException(ServerErrorCodes.InvalidRequest,
+                "component versions cannot be deleted from a cluster's shared registry yet; delete their workers instead");
+        }
         IReadOnlyList<long> versions = version is { } one ? [Get(name, one).Version] : Live(name);
         if (versions.Count == 0) throw NotFound(name, null);
         await _registerGate.WaitAsync(cancellationToken);

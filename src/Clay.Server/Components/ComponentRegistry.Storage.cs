@@ -9,7 +9,7 @@ public sealed partial class ComponentRegistry
 {
     private void LoadRecords()
     {
-        using var command = _db.CreateCommand();
+        using var command = _db!.CreateCommand();
         command.CommandText = "SELECT name, version, id, size, hash, created_at, entry_assembly, wit, interface, deleted_at FROM components ORDER BY name, version";
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -24,7 +24,7 @@ public sealed partial class ComponentRegistry
     /// <summary>Registries written before versions could be deleted have no <c>deleted_at</c> column: add it.</summary>
     private void AddDeletedColumn()
     {
-        using var command = _db.CreateCommand();
+        using var command = _db!.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('components') WHERE name = 'deleted_at'";
         if ((long)command.ExecuteScalar()! == 0) Execute("ALTER TABLE components ADD COLUMN deleted_at TEXT");
     }
@@ -60,7 +60,7 @@ public sealed partial class ComponentRegistry
     {
         lock (_writeGate)
         {
-            using var command = _db.CreateCommand();
+            using var command = _db!.CreateCommand();
             command.CommandText = """
                 INSERT INTO components (name, version, id, size, hash, created_at, entry_assembly, wit, interface)
                 VALUES ($name, $version, $id, $size, $hash, $created, $entry, $wit, $interface)
@@ -85,10 +85,10 @@ public sealed partial class ComponentRegistry
     {
         lock (_writeGate)
         {
-            using var transaction = _db.BeginTransaction();
+            using var transaction = _db!.BeginTransaction();
             foreach (var version in versions)
             {
-                using var command = _db.CreateCommand();
+                using var command = _db!.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = "UPDATE components SET deleted_at = $at WHERE name = $name AND version = $version";
                 command.Parameters.AddWithValue("$at", at.ToString("O", CultureInfo.InvariantCulture));
@@ -131,7 +131,7 @@ public sealed partial class ComponentRegistry
 
     private void Execute(string sql)
     {
-        using var command = _db.CreateCommand();
+        using var command = _db!.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }

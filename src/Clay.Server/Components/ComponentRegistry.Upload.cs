@@ -64,7 +64,16 @@ public sealed partial class ComponentRegistry
             await _registerGate.WaitAsync(cancellationToken);
             try
             {
+                if (_shared is not null)
+                {
+                    return await UploadSharedAsync(name, await File.ReadAllBytesAsync(package.FilePath, cancellationToken), hash, unpacked, entryAssembly,
+                        cancellationToken);
+                }
                 if (LatestHash(name) == hash) return (Get(name), true);
+                // Flushed before the row that names them is written: a power cut must not leave a version recorded over lost files.
+                foreach (var file in Directory.EnumerateFiles(unpacked, "*", SearchOption.AllDirectories)) FlushToDisk(file);
+                FlushToDisk(package.FilePath);
+                Storing(() => WriteMarker(unpacked, hash));
                 var (version, id) = NextVersion(name);
                 target = VersionDirectory(name, version);
                 Storing(() =>
@@ -72,7 +81,7 @@ public sealed partial class ComponentRegistry
                     if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                     Directory.Move(unpacked, target);
-                    File.Move(package.FilePath, Path.Combine(target, "package.zip"));
+                    File.Move(package.FilePath, Path.Combine(target, PackageFileName));
                 });
                 package.Taken();
                 // Loaded from where it stays: the load context resolves the component's other assemblies lazily, by directory.

@@ -10,21 +10,26 @@ namespace Clay.Server.Components;
 
 /// <summary>
 /// The component registry: uploaded packages are validated, unpacked under
-/// <c>DATA/components/NAME/VERSION/</c> and recorded in <c>DATA/registry.db</c>. Also the executor's
-/// <see cref="IComponentCatalog"/>: each version is loaded once, in its own load context.
-/// Version numbers count up from 0 and are never reused, not even after a delete: a worker's
-/// oplog names its version, and must never replay against other code under the same number.
+/// <c>DATA/components/NAME/VERSION/</c> and recorded in <c>DATA/registry.db</c> — or, in a cluster, in
+/// the shared <see cref="IComponentStore"/>, from which every node unpacks a version on first use.
+/// Also the executor's <see cref="IComponentCatalog"/>: each version is loaded once per node, in its
+/// own load context. Version numbers count up from 0 and are never reused, not even after a delete:
+/// a worker's oplog names its version, and must never replay against other code under the same number.
 /// </summary>
 public sealed partial class ComponentRegistry : IComponentCatalog, IDisposable
 {
     /// <summary>The manifest file every package carries.</summary>
     public const string ManifestName = "clay-component.json";
 
+    /// <summary>The package itself, kept in a single server's version directory.</summary>
+    private const string PackageFileName = "package.zip";
+
     private readonly string _root;
     private readonly string _staging;
     private readonly PackageLimits _limits;
     private readonly ILogger _logger;
-    private readonly SqliteConnection _db;
+    private readonly SqliteConnection? _db;
+    private readonly IComponentStore? _shared;
     private readonly Lock _writeGate = new();
     private readonly SemaphoreSlim _uploadSlots;
     private readonly SemaphoreSlim _registerGate = new(1, 1);
@@ -33,16 +38,24 @@ public sealed partial class ComponentRegistry : IComponentCatalog, IDisposable
     // Versions being deleted: new workers no longer start on them.
     private readonly ConcurrentDictionary<(string, long), bool> _retiring = new();
     private readonly ConcurrentDictionary<(string, long), Lazy<LoadedComponent>> _loaded = new();
+    private readonly ConcurrentDictionary<(string, long), SemaphoreSlim> _unpackGates = new();
 
-    /// <summary>Opens (or creates) the registry in <paramref name="dataDirectory"/>, removing what an interrupted upload or delete left behind.</summary>
-    public ComponentRegistry(string dataDirectory, PackageLimits limits, ILogger<ComponentRegistry> logger)
+    /// <summary>
+    /// Opens (or creates) the registry in <paramref name="dataDirectory"/>, or over <paramref name="shared"/>
+    /// when given (the data directory then only caches unpacked packages), removing what an interrupted
+    /// upload, unpack or delete left behind.
+    /// </summary>
+    public ComponentRegistry(string dataDirectory, PackageLimits limits, ILogger<ComponentRegistry> logger, IComponentStore? shared = null)
     {
         _root = Path.Combine(dataDirectory, "components");
         _staging = Path.Combine(dataDirectory, "uploads");
         _limits = limits;
         _logger = logger;
         _uploadSlots = new SemaphoreSlim(limits.MaxConcurrentUploads, limits.MaxConcurrentUploads);
+        _shared = shared;
         Directory.CreateDirectory(_root);
+        RemoveLeftovers(_root);
+        if (shared is not null) return;
         _db = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "registry.db")}");
         _db.Open();
         Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
@@ -83,18 +96,19 @@ public sealed partial class ComponentRegistry : IComponentCatalog, IDisposable
 
     /// <inheritdoc/>
     public ValueTask<LoadedComponent> GetLatestAsync(string component, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Load(Latest(component)));
+        _shared is null ? ValueTask.FromResult(Load(Latest(component))) : LoadSharedAsync(component, null, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<LoadedComponent> GetAsync(string component, long version, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Load(Get(component, version)));
+        _shared is null ? ValueTask.FromResult(Load(Get(component, version))) : LoadSharedAsync(component, version, cancellationToken);
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        _db.Dispose();
+        _db?.Dispose();
         _uploadSlots.Dispose();
         _registerGate.Dispose();
+        foreach (var gate in _unpackGates.Values) gate.Dispose();
     }
 
     /// <summary>Told the name of a component when a new version of it is stored.</summary>
@@ -117,9 +131,22 @@ public sealed partial class ComponentRegistry : IComponentCatalog, IDisposable
         }
     }
 
-    private LoadedComponent Load(ComponentRecord record) =>
-        _loaded.GetOrAdd((record.Name, record.Version), _ => new Lazy<LoadedComponent>(() =>
-            LoadModel(record.Name, record.Version, record.Size, VersionDirectory(record.Name, record.Version), record.EntryAssembly))).Value;
+    private LoadedComponent Load(ComponentRecord record)
+    {
+        var key = (record.Name, record.Version);
+        var loading = _loaded.GetOrAdd(key, _ => new Lazy<LoadedComponent>(() =>
+            LoadModel(record.Name, record.Version, record.Size, VersionDirectory(record.Name, record.Version), record.EntryAssembly)));
+        try
+        {
+            return loading.Value;
+        }
+        catch
+        {
+            // Not remembered: the next call tries again (in a cluster, after unpacking the version anew).
+            _loaded.TryRemove(KeyValuePair.Create(key, loading));
+            throw;
+        }
+    }
 
     private static LoadedComponent LoadModel(string name, long version, long size, string directory, string entryAssembly)
     {

@@ -1,29 +1,40 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using Clay.Cluster.Serialization;
-using Orleans.Serialization;
+using Clay.Cluster.Nodes;
 using Clay.Cluster.Workers;
 using Clay.Runtime.Hosting;
 using Clay.Runtime.Residency;
 using Clay.Runtime.Execution;
 using Clay.Runtime.Storage;
 using Clay.Server.Api;
+using Clay.Server.Cluster;
 using Clay.Server.Components;
+using Clay.Server.Dashboard;
+using Clay.Server.Health;
 using Clay.Server.Isolation;
+using Clay.Server.Logs;
+using Clay.Server.Stats;
 using Clay.Server.Workers;
+using Clay.Storage.Postgres;
 using Clay.Storage.Sqlite;
 using OpenTelemetry.Metrics;
-using Orleans.Configuration;
 
 namespace Clay.Server.Hosting;
 
 /// <summary>
-/// Composes the server: embedded storage, the component registry, a one-silo Orleans cluster
-/// whose grains run the workers, and the REST API.
+/// Composes the server: storage, the component registry, the Orleans silo whose grains run the
+/// workers, and the REST API. On its own a node keeps everything in SQLite under its data directory
+/// and runs a one-silo cluster; with <see cref="ServerOptions.Cluster"/> it keeps oplogs, components
+/// and worker counts in PostgreSQL and joins the other nodes through Orleans' membership table there.
 /// </summary>
-public static class ClayServer
+public static partial class ClayServer
 {
+    /// <summary>
+    /// How long before its wake-up time a sleeping worker out of memory is brought back, so that
+    /// loading its component and replaying its oplog do not make it late (see <see cref="WakeUpTimers"/>).
+    /// </summary>
+    public static readonly TimeSpan WakeUpWarmUp = TimeSpan.FromSeconds(2);
+
     /// <summary>Builds the server for <paramref name="options"/>; storage is opened (and checked) here.</summary>
     public static async Task<WebApplication> BuildAsync(ServerOptions options)
     {
@@ -32,8 +43,7 @@ public static class ClayServer
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(options.DataDirectory);
         else Directory.CreateDirectory(options.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        ServerTelemetry.ConfigureLogging(builder.Logging, options);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Clay", LogLevel.Information);
         // Orleans advises server GC at start-up; Clay chooses the workstation GC on purpose (smaller heaps per core).
@@ -44,106 +54,101 @@ public static class ClayServer
             k.Limits.MaxRequestBodySize = options.MaxPackageBytes + (1 << 20);
         });
 
-        using var bootstrapLogs = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
-        var store = await SqliteOplogStore.OpenAsync(
-            new SqliteStoreOptions { DatabasePath = Path.Combine(options.DataDirectory, "oplog.db") },
-            bootstrapLogs.CreateLogger<SqliteOplogStore>());
-        builder.Services.AddSingleton<IOplogStore>(store);
+        using var bootstrapLogs = ServerTelemetry.BootstrapLogging(options);
+        IOplogStore store;
+        GroupCommitStatistics statistics;
+        ClusterDatabase? cluster = null;
+        Func<IServiceProvider, IWorkerQuota> quota;
+        if (options.Cluster is { } url)
+        {
+            var postgres = await PostgresOplogStore.OpenAsync(new PostgresStoreOptions { ConnectionString = url, Schema = ClusterDatabase.Schema },
+                bootstrapLogs.CreateLogger<PostgresOplogStore>());
+            (store, statistics) = (postgres, postgres.Statistics);
+            var database = cluster = await ClusterDatabase.OpenAsync(url);
+            quota = sp => new PostgresWorkerQuota(database, options.MaxWorkersPerComponent, sp.GetRequiredService<ILogger<PostgresWorkerQuota>>());
+            builder.Services.AddSingleton(database);
+        }
+        else
+        {
+            var sqlite = await SqliteOplogStore.OpenAsync(
+                new SqliteStoreOptions { DatabasePath = Path.Combine(options.DataDirectory, "oplog.db") },
+                bootstrapLogs.CreateLogger<SqliteOplogStore>());
+            (store, statistics) = (sqlite, sqlite.Statistics);
+            var local = new WorkerQuota(options.MaxWorkersPerComponent);
+            await local.LoadAsync(store);
+            quota = _ => local;
+        }
+        builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(sp => new ComponentRegistry(options.DataDirectory, options.Packages,
-            sp.GetRequiredService<ILogger<ComponentRegistry>>()));
+            sp.GetRequiredService<ILogger<ComponentRegistry>>(), cluster is null ? null : new PostgresComponentStore(cluster)));
         builder.Services.AddSingleton<ComponentUsers>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddSingleton<IComponentCatalog>(sp => sp.GetRequiredService<ComponentRegistry>());
-        var quota = new WorkerQuota(options.MaxWorkersPerComponent);
-        await quota.LoadAsync(store);
-        builder.Services.AddSingleton(quota);
+        builder.Services.AddSingleton<IWorkerQuota>(sp => quota(sp));
+        builder.Services.AddSingleton<ClusterNodes>();
+        if (cluster is not null) builder.Services.AddHostedService<FailoverWake>();
+        var logs = new WorkerLogBroadcaster();
+        builder.Services.AddSingleton(logs);
         builder.Services.AddSingleton(sp => new WorkerExecutorOptions
         {
+            LogSink = logs.Publish,
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
             SnapshotEvery = options.SnapshotEvery,
             SnapshotEveryBytes = options.SnapshotEveryBytes,
             IdempotencyKeys = options.IdempotencyKeys,
+            InvocationRetry = options.InvocationRetry,
             Limits = options.Limits,
-            AdmitNewWorker = quota.Admit,
+            AdmitNewWorker = sp.GetRequiredService<IWorkerQuota>().AdmitAsync,
             WakeUps = sp.GetRequiredService<WakeUpTimers>(),
             Workers = new GrainWorkerCaller(sp.GetRequiredService<IGrainFactory>()),
         });
         builder.Services.AddSingleton(sp => new WakeUpTimers(
             (worker, _) => sp.GetRequiredService<IGrainFactory>().GetGrain<IWorkerGrain>(WorkerGrainKey.Of(worker)).WakeAsync(),
-            TimeProvider.System, sp.GetRequiredService<ILogger<WakeUpTimers>>()));
+            TimeProvider.System, sp.GetRequiredService<ILogger<WakeUpTimers>>(), warmUp: WakeUpWarmUp));
         builder.Services.AddHostedService<StartupRecovery>();
         builder.Services.AddSingleton<ResidentWorkers>();
         builder.Services.AddSingleton(sp => new WorkerServices(store, sp.GetRequiredService<IComponentCatalog>(),
             sp.GetRequiredService<WorkerExecutorOptions>(), sp.GetRequiredService<ResidentWorkers>())
         {
             Recovered = (_, duration) => sp.GetRequiredService<ClayMetrics>().Recovered(duration),
-            Deleted = quota.Release,
+            Deleted = sp.GetRequiredService<IWorkerQuota>().Release,
             OplogReadTimeLimit = options.QueryTimeout,
             OpenDoor = options.Isolation == IsolationMode.Process
                 ? (id, services) => new RemoteWorkerDoor(id, services, sp.GetRequiredService<ComponentHosts>())
                 : null,
         });
-        if (options.Isolation == IsolationMode.Process)
-        {
-            builder.Services.AddSingleton(sp => new ServerSideOfHosts(store, sp.GetRequiredService<ComponentRegistry>(), quota.Admit, sp.GetRequiredService<ClayMetrics>(),
-                sp.GetRequiredService<WakeUpTimers>(), sp.GetRequiredService<WorkerExecutorOptions>().Workers));
-            builder.Services.AddSingleton(sp => new ComponentHosts(
-                component => new HostSettings
-                {
-                    Component = component,
-                    SnapshotEvery = options.SnapshotEvery,
-                    SnapshotEveryBytes = options.SnapshotEveryBytes,
-                    IdempotencyKeys = options.IdempotencyKeys,
-                    Limits = options.Limits,
-                    MemoryBudgetBytes = options.EffectiveMemoryBudget,
-                    QueryTimeout = options.QueryTimeout,
-                },
-                options.HostMemoryBytes, Path.Combine(options.DataDirectory, "hosts"), sp.GetRequiredService<Serializer>(),
-                sp.GetRequiredService<ServerSideOfHosts>(),
-                store, sp.GetRequiredService<ClayMetrics>(), sp.GetRequiredService<ILogger<ComponentHosts>>()));
-        }
-        builder.Services.AddSingleton(sp => new ClayMetrics(sp.GetRequiredService<ResidentWorkers>(),
+        if (options.Isolation == IsolationMode.Process) AddComponentHosts(builder.Services, options, store);
+        builder.Services.AddSingleton(sp => new ClayMetrics(sp.GetRequiredService<ResidentWorkers>(), sp.GetRequiredService<WakeUpTimers>(),
             () => options.EffectiveMemoryBudget, () => sp.GetRequiredService<ResidencyManager>().Used + (sp.GetService<ServerSideOfHosts>()?.MemoryUsed ?? 0),
-            () => store.Statistics.Entries, () => store.Statistics.Bytes));
+            () => statistics.Entries, () => statistics.Bytes));
         builder.Services.AddSingleton<ResidencyManager>();
+        builder.Services.AddSingleton(sp => new NodeResources(() => sp.GetRequiredService<ResidencyManager>().Used, options.EffectiveMemoryBudget));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResidencyManager>());
         // System.Runtime is the .NET runtime's own meter (GC heap, allocated bytes, thread pool, CPU time),
         // published by the runtime itself when a listener asks for it.
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ClayMetrics.MeterName, "System.Runtime").AddPrometheusExporter());
+        // The runtime's invocation and commit instruments share the meter's name (Clay).
+        var telemetry = builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ClayMetrics.MeterName, "System.Runtime").AddPrometheusExporter());
+        var tracing = ServerTelemetry.TracingEnabled(options);
+        if (tracing) telemetry.WithTracing(t => ServerTelemetry.ConfigureTracing(t, options));
+        builder.Services.AddClayHealthChecks();
+        builder.Services.AddSingleton(sp => new ServerStatsRecorder(TimeProvider.System));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ServerStatsRecorder>());
         builder.Services.AddOpenApi();
         // Malformed bodies throw, so the error middleware answers them with a coded JSON error.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
-        var (siloPort, gatewayPort) = (FreePort(), FreePort());
         builder.UseOrleans(silo =>
         {
-            silo.Services.AddSerializer(serializer => serializer.AddClaySerialization());
-            silo.UseLocalhostClustering(siloPort, gatewayPort);
-            silo.Configure<ClusterOptions>(o => { o.ClusterId = "clay"; o.ServiceId = "clay"; });
-            silo.Configure<GrainCollectionOptions>(o =>
-            {
-                o.CollectionQuantum = TimeSpan.FromSeconds(Math.Clamp(options.MaxIdle.TotalSeconds / 2, 1, 60));
-                o.CollectionAge = options.MaxIdle > o.CollectionQuantum ? options.MaxIdle : o.CollectionQuantum + TimeSpan.FromSeconds(1);
-            });
+            SiloSetup.Configure(silo, options, cluster);
+            // The grain call joins the REST request's trace, and the invocation the grain call's.
+            if (tracing) silo.AddActivityPropagation();
         });
 
         var token = AccessToken.LoadOrCreate(options.DataDirectory);
         var app = builder.Build();
         var hosts = app.Services.GetService<ComponentHosts>();
-        if (hosts is not null)
-        {
-            app.Services.GetRequiredService<ComponentRegistry>().VersionAdded = name =>
-            {
-                hosts.Release(name);
-                // Its first call should not wait for a process to start.
-                _ = hosts.WarmAsync(name);
-            };
-            var fromHosts = app.Services.GetRequiredService<ServerSideOfHosts>();
-            app.Services.GetRequiredService<ClayMetrics>().ResidentElsewhere = () => fromHosts.Resident;
-            // A server that exits without a clean stop leaves no host behind (a host also ends when its channel closes).
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => hosts.KillAll();
-        }
+        if (hosts is not null) ConnectComponentHosts(app, hosts);
         // Who may ask comes first: the origin of the request, then its credential, and only then its size.
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<RequestGuardMiddleware>(options);
@@ -151,9 +156,14 @@ public static class ClayServer
         app.UseMiddleware<RequestSizeMiddleware>(options);
         app.MapOpenApi("/openapi/v1.json");
         app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapClayHealthChecks();
         app.MapGet("/health", () => new { status = "ok", version = typeof(ClayServer).Assembly.GetName().Version?.ToString(3) });
         app.MapComponentEndpoints();
         app.MapWorkerEndpoints();
+        app.MapClusterEndpoints();
+        app.MapLogStreamEndpoint();
+        app.MapStatsEndpoint();
+        app.MapDashboard(token);
         app.MapFallback((HttpContext context) =>
             HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/v1/components", StringComparison.Ordinal)
                 && context.Request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true
@@ -178,7 +188,9 @@ public static class ClayServer
             {
                 Console.WriteLine($"Requests need the local access token in {token.FilePath}; clay on this machine finds it through {file}");
             }
-            Console.WriteLine($"Clay server ready on http://{FormatHost(options.Listen)}:{port} (data: {options.DataDirectory})");
+            var where = cluster is null ? $"data: {options.DataDirectory}" : $"cluster: {cluster.Description}, node {app.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress}";
+            var url = $"http://{SiloSetup.FormatHost(options.Listen)}:{port}";
+            Console.WriteLine($"Clay server ready on {url} (dashboard: {url}/ui; {where})");
         });
         ShutdownWatchdog.Arm(app.Lifetime, options.ShutdownTimeout);
         // SIGTERM and SIGINT stop the host already; a closed terminal (SIGHUP) stops it the same clean way.
@@ -195,6 +207,7 @@ public static class ClayServer
             hosts?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             // The silo has stopped and its workers committed: drain the writer, checkpoint the WAL, release the lock.
             store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            cluster?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             Console.WriteLine("Clay server stopped");
         });
         return app;
@@ -205,15 +218,5 @@ public static class ClayServer
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
             .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
         return addresses?.Select(a => Uri.TryCreate(a, UriKind.Absolute, out var uri) ? uri.Port : (int?)null).FirstOrDefault(p => p is not null);
-    }
-
-    private static string FormatHost(IPAddress address) =>
-        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Clay.Runtime;
 using Clay.Runtime.Errors;
 using Clay.Server.Isolation;
 
@@ -71,8 +72,39 @@ public sealed record ServerOptions
     /// <summary>The largest request body outside package uploads: room for the largest arguments as JSON or WAVE text.</summary>
     public long MaxRequestBytes => 4L * Limits.MaxArgumentBytes + (1 << 20);
 
+    /// <summary>How the server writes its log to the console: <c>text</c> (one line each) or <c>json</c> (one object each).</summary>
+    public string LogFormat { get; init; } = "text";
+
+    /// <summary>
+    /// Where spans are exported with OTLP; null leaves it to the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
+    /// (or <c>…_TRACES_ENDPOINT</c>) environment variables. With neither, no spans are made.
+    /// </summary>
+    public Uri? OtlpEndpoint { get; init; }
+
+    /// <summary>The share of new traces recorded (0 to 1); a trace a caller already sampled is always recorded.</summary>
+    public double TraceSampleRatio { get; init; } = 1.0;
+
     /// <summary>How many of each worker's latest completed invocations keep their idempotency key.</summary>
     public int IdempotencyKeys { get; init; } = 1024;
+
+    /// <summary>
+    /// How an invocation that failed for a transient reason is retried as a whole: its attempts (the
+    /// first included) and the delay before the first retry, doubling up to a minute. Exhausted, the
+    /// worker is failed until <c>clay worker resume</c>.
+    /// </summary>
+    public Sdk.RetryPolicy InvocationRetry { get; init; } = new Runtime.Execution.WorkerExecutorOptions().InvocationRetry;
+
+    /// <summary>
+    /// The PostgreSQL database of the cluster this node joins (<c>--cluster URL</c>, <c>cluster</c> in
+    /// server.conf, <c>CLAY__CLUSTER</c>); null runs one node on embedded storage. See docs/cluster.md.
+    /// </summary>
+    public string? Cluster { get; init; }
+
+    /// <summary>The port this node talks to the other nodes on (0: a free one, chosen at each start).</summary>
+    public int SiloPort { get; init; }
+
+    /// <summary>The address the other nodes reach this one at (null: the local address that routes to the database).</summary>
+    public IPAddress? Advertise { get; init; }
 
     /// <summary>
     /// The budget in force: <see cref="MemoryBudgetBytes"/> when set, else a quarter of the memory
@@ -117,23 +149,7 @@ public sealed record ServerOptions
     }
 
     /// <summary>Parses durations such as <c>30s</c>, <c>10m</c>, <c>1h</c>, or .NET's <c>00:10:00</c>.</summary>
-    public static TimeSpan ParseDuration(string text)
-    {
-        if (text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
-        {
-            return span;
-        }
-        if (text.Length > 1 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n > 0)
-        {
-            switch (text[^1])
-            {
-                case 's': return TimeSpan.FromSeconds(n);
-                case 'm': return TimeSpan.FromMinutes(n);
-                case 'h': return TimeSpan.FromHours(n);
-            }
-        }
-        throw Bad($"'{text}' is not a duration: use for example 30s, 10m, 1h or 00:10:00");
-    }
+    public static TimeSpan ParseDuration(string text) => Durations.Parse(text);
 
     private static ClayException Bad(string message) => new(ErrorCodes.InvalidArguments, message);
 }

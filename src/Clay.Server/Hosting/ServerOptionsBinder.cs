@@ -33,6 +33,8 @@ internal static class ServerOptionsBinder
         new("max-pending", (o, v) => o with { Limits = o.Limits with { MaxPendingInvocations = Math.Max(1, ParseCount(v)) } }),
         new("max-workers", (o, v) => o with { MaxWorkersPerComponent = Math.Max(1, ParseCount(v)) }),
         new("invocation-timeout", (o, v) => o with { InvocationTimeout = ServerOptions.ParseDuration(v) }),
+        new("retry-attempts", (o, v) => o with { InvocationRetry = o.InvocationRetry with { MaxAttempts = ParseAttempts(v) } }),
+        new("retry-delay", (o, v) => o with { InvocationRetry = RetryDelay(o.InvocationRetry, ServerOptions.ParseDuration(v)) }),
         new("max-package-size", (o, v) => o with { Packages = o.Packages with { MaxPackageBytes = ServerOptions.ParseSize(v) } }),
         new("max-unpacked-size", (o, v) => o with { Packages = o.Packages with { MaxUnpackedBytes = ServerOptions.ParseSize(v) } }),
         new("max-package-entry-size", (o, v) => o with { Packages = o.Packages with { MaxEntryBytes = ServerOptions.ParseSize(v) } }),
@@ -48,6 +50,12 @@ internal static class ServerOptionsBinder
         new("host-memory", (o, v) => o with { HostMemoryBytes = ServerOptions.ParseSize(v) is var b and >= 32L << 20 ? b : throw Bad($"must be at least 32MiB, not '{v}'") }),
         new("shutdown-timeout", (o, v) => o with { ShutdownTimeout = ServerOptions.ParseDuration(v) }),
         new("query-timeout", (o, v) => o with { QueryTimeout = ServerOptions.ParseDuration(v) }),
+        new("cluster", (o, v) => o with { Cluster = Storage.Postgres.PostgresConnectionString.Parse(v) is not null ? v : null }),
+        new("silo-port", (o, v) => o with { SiloPort = ParsePort(v) }),
+        new("advertise", (o, v) => o with { Advertise = IPAddress.TryParse(v, out var ip) ? ip : throw Bad($"needs an IP address, not '{v}'") }),
+        new("log-format", (o, v) => o with { LogFormat = v is "text" or "json" ? v : throw Bad($"is text or json, not '{v}'") }),
+        new("otlp-endpoint", (o, v) => o with { OtlpEndpoint = ParseEndpoint(v) }),
+        new("trace-sample-ratio", (o, v) => o with { TraceSampleRatio = ParseRatio(v) }),
     ];
 
     /// <summary>The option of a configuration key (<c>MemoryBudget</c>, any case), or null.</summary>
@@ -90,8 +98,27 @@ internal static class ServerOptionsBinder
         return bytes is >= 1024 and <= 1L << 30 ? (int)bytes : throw Bad($"must be between 1KiB and 1GiB, not '{text}'");
     }
 
+    private static Uri ParseEndpoint(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw Bad($"needs an http:// or https:// URL such as http://localhost:4317, not '{text}'");
+
+    private static double ParseRatio(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var ratio) && ratio is >= 0 and <= 1
+            ? ratio
+            : throw Bad($"is a share between 0 and 1 (0.01 records one trace in a hundred), not '{text}'");
+
     private static int ParseCount(string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw Bad($"takes a whole number, not '{text}'");
+
+    private static int ParseAttempts(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 1000
+            ? n
+            : throw Bad($"takes a number of attempts from 1 to 1000, not '{text}'");
+
+    /// <summary>The policy with its first retry after <paramref name="delay"/>; the longest delay stays at least as long.</summary>
+    private static Sdk.RetryPolicy RetryDelay(Sdk.RetryPolicy policy, TimeSpan delay) =>
+        policy with { InitialDelay = delay, MaxDelay = delay > policy.MaxDelay ? delay : policy.MaxDelay };
 
     private static int ParsePort(string text) =>
         int.TryParse(text, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535 ? port : throw Bad($"'{text}' is not a port number");

@@ -24,11 +24,6 @@ internal static class ComponentHostMain
     public static async Task<int> RunAsync()
     {
         var settings = HostSettings.FromEnvironment();
-        // The executor asks the server whether a new worker may be created synchronously: the thread
-        // waits for one round trip. Enough threads from the start keep a burst of new workers from
-        // waiting on the thread pool's slow growth.
-        ThreadPool.GetMinThreads(out var workerThreads, out var ioThreads);
-        ThreadPool.SetMinThreads(Math.Max(workerThreads, 64), ioThreads);
         // The channel owns the standard streams: anything component code prints goes to standard error.
         var input = Console.OpenStandardInput();
         var output = Console.OpenStandardOutput();
@@ -52,9 +47,11 @@ internal static class ComponentHostMain
             SnapshotEvery = settings.SnapshotEvery,
             SnapshotEveryBytes = settings.SnapshotEveryBytes,
             IdempotencyKeys = settings.IdempotencyKeys,
+            InvocationRetry = settings.InvocationRetry,
             Limits = settings.Limits,
-            // A synchronous question in the executor: the answer is one short round trip.
-            AdmitNewWorker = id => channel.CallAsync(new AdmitCall(id.Component, id.Worker)).GetAwaiter().GetResult(),
+            AdmitNewWorker = async (id, cancellationToken) => await channel.CallAsync(new AdmitCall(id.Component, id.Worker), cancellationToken),
+            // Lines written live go to the server's live streams; replayed ones are never passed on.
+            LogSink = (id, index, line) => channel.Notify(new HostLogLine(id.Component, id.Worker, index, line.Timestamp, (int)line.Level, line.Context, line.Message)),
             WakeUps = links,
             Workers = links,
         };

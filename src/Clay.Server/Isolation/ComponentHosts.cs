@@ -107,6 +107,17 @@ internal sealed class ComponentHosts : IAsyncDisposable
         slot.WorkerCrashes.TryRemove(worker, out _);
     }
 
+    /// <summary>
+    /// The worker is resumed or reverted by hand: its quarantine is lifted and its crashes start counting
+    /// anew. True when it was quarantined.
+    /// </summary>
+    public bool Lift(WorkerId worker)
+    {
+        if (!_slots.TryGetValue(worker.Component, out var slot)) return false;
+        slot.WorkerCrashes.TryRemove(worker, out _);
+        return slot.WorkerQuarantines.TryRemove(worker, out _);
+    }
+
     /// <summary>A worker was deleted: what was known of its crashes goes with it.</summary>
     public void Forget(WorkerId worker)
     {

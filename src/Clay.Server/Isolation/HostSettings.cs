@@ -21,6 +21,9 @@ internal sealed record HostSettings
     /// <summary>See <see cref="WorkerExecutorOptions.IdempotencyKeys"/>.</summary>
     public int IdempotencyKeys { get; init; }
 
+    /// <summary>See <see cref="WorkerExecutorOptions.InvocationRetry"/>.</summary>
+    public Sdk.RetryPolicy InvocationRetry { get; init; } = new WorkerExecutorOptions().InvocationRetry;
+
     /// <summary>See <see cref="WorkerExecutorOptions.Limits"/>.</summary>
     public WorkerLimits Limits { get; init; } = new();
 

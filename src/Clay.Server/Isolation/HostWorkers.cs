@@ -3,6 +3,7 @@ using Clay.Cluster.Hosts;
 using Clay.Cluster.Workers;
 using Clay.Runtime;
 using Clay.Runtime.Execution;
+using Clay.Runtime.History;
 using Clay.Runtime.Hosting;
 
 namespace Clay.Server.Isolation;
@@ -72,6 +73,12 @@ internal sealed class HostWorkers(WorkerServices services, long memoryBudget) : 
                 return null;
             case HostOperation.Resume:
                 return await Activation(id).ResumeAsync();
+            case HostOperation.Interrupt:
+                return await Activation(id).InterruptAsync(recoverImmediately: call.Number == 1);
+            case HostOperation.Revert:
+                return await Activation(id).RevertAsync(call.Count > 0 ? RevertTarget.Invocations(call.Count) : RevertTarget.ToOplogIndex(call.Number));
+            case HostOperation.Fork:
+                return await Activation(id).ForkFromAsync(new WorkerId(call.Component, call.Text ?? ""), call.Number);
             default:
                 throw new InvalidOperationException($"unknown operation {call.Operation}");
         }

@@ -76,7 +76,7 @@ internal sealed class RemoteOplogStore(HostChannel channel) : IOplogStore, IProm
         await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.Truncate, fromIndex), cancellationToken);
 
     /// <inheritdoc/>
-    public IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, CancellationToken cancellationToken = default) =>
+    public IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, string? after = null, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("a component host does not list workers; the server does");
 
     /// <inheritdoc/>

@@ -127,8 +127,50 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
             $"cancelling {idempotencyKey}", cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<WorkerInfo> ResumeAsync(CancellationToken cancellationToken = default) =>
-        (WorkerInfo)(await CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Resume), "resuming it", cancellationToken))!;
+    /// <remarks>A worker quarantined after crashes gets its chance again: its count of crashes starts anew.</remarks>
+    public async Task<WorkerInfo> ResumeAsync(CancellationToken cancellationToken = default)
+    {
+        await (_recalled ??= RecallCrashesAsync());
+        var lifted = hosts.Lift(Id);
+        try
+        {
+            return (WorkerInfo)(await CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Resume), "resuming it", cancellationToken))!;
+        }
+        catch (ClayException ex) when (lifted && ex.Code == ErrorCodes.WorkerNotResumable)
+        {
+            // The host's executor saw no failure (the crashes were the host's): the worker simply goes on.
+            return await GetInfoAsync(cancellationToken);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<WorkerInfo> InterruptAsync(bool recoverImmediately, CancellationToken cancellationToken = default) =>
+        (WorkerInfo)(await CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Interrupt, Number: recoverImmediately ? 1 : 0),
+            recoverImmediately ? "simulating its crash" : "interrupting it", cancellationToken))!;
+
+    /// <inheritdoc/>
+    /// <remarks>A worker quarantined after crashes gets its chance again with the history it is reverted to.</remarks>
+    public async Task<WorkerInfo> RevertAsync(Runtime.History.RevertTarget target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        await (_recalled ??= RecallCrashesAsync());
+        hosts.Lift(Id);
+        var call = target.NumberOfInvocations is { } count
+            ? new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Revert, Count: count)
+            : new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Revert, Number: target.LastOplogIndex ?? 0);
+        return (WorkerInfo)(await CallAsync(call, "reverting it", cancellationToken))!;
+    }
+
+    /// <inheritdoc/>
+    public async Task<WorkerInfo> ForkFromAsync(WorkerId source, long oplogIndex, CancellationToken cancellationToken = default)
+    {
+        return (WorkerInfo)(await CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Fork, Number: oplogIndex, Text: source.Worker),
+            $"forking it from {source}", cancellationToken))!;
+    }
+
+    /// <inheritdoc/>
+    public Task<OplogPage> ExportOplogAsync(long from, int count, CancellationToken cancellationToken = default) =>
+        OplogPage.ReadAsync(services.Store, Id, from, count, query: null, timeLimit: null, encoded: true, cancellationToken);
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

@@ -12,8 +12,8 @@ namespace Clay.Server.Isolation;
 /// Answers what component hosts ask of the server: the oplog store, where component versions are,
 /// the per-component worker quota. Hosts reach nothing else of the server.
 /// </summary>
-internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry registry, Action<WorkerId>? admit, ClayMetrics? metrics,
-    IWorkerWakeUps? wakeUps, IWorkerCaller? workers)
+internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry registry, Func<WorkerId, CancellationToken, ValueTask>? admit,
+    ClayMetrics? metrics, IWorkerWakeUps? wakeUps, IWorkerCaller? workers, Action<WorkerId, long, Runtime.Oplog.OplogEntry.Log>? logSink = null)
 {
     /// <summary>The most bytes of entries one read answer carries; the host asks again for the rest.</summary>
     private const int ReadChunkBytes = 1 << 20;
@@ -31,7 +31,7 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
                 return new ComponentLocation(record.Name, record.Version, record.Size, registry.DirectoryOf(record), record.EntryAssembly);
             }
             case AdmitCall a when a.Component == component:
-                admit?.Invoke(new WorkerId(a.Component, a.Worker));
+                if (admit is not null) await admit(new WorkerId(a.Component, a.Worker), CancellationToken.None);
                 return null;
             case WorkerCallCall w:
                 // A call from worker code to any worker: it goes through that worker's own door, as calls in one process do.
@@ -67,6 +67,10 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
                 break;
             case HostWakeAt wake when wake.Component == component:
                 wakeUps?.WakeAt(new WorkerId(wake.Component, wake.Worker), wake.At);
+                break;
+            case HostLogLine line when line.Component == component:
+                logSink?.Invoke(new WorkerId(line.Component, line.Worker), line.Index,
+                    new Runtime.Oplog.OplogEntry.Log(line.Timestamp, (Sdk.WorkerLogLevel)line.Level, line.Context, line.Message));
                 break;
             case HostResidency residency:
                 _residency[component] = residency;

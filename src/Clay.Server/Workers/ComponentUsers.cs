@@ -20,7 +20,7 @@ public sealed class ComponentUsers(IOplogStore store, ResidentWorkers residency)
         ArgumentNullException.ThrowIfNull(versions);
         long count = 0;
         var examples = new List<string>();
-        await foreach (var worker in store.ListWorkersAsync(component, cancellationToken))
+        await foreach (var worker in store.ListWorkersAsync(component, cancellationToken: cancellationToken))
         {
             bool uses;
             try

@@ -9,7 +9,8 @@ namespace Clay.Server.Workers;
 /// the store marks are handed to the wake-up clock (pending work at once, sleepers at their time).
 /// Only the marks are read, so a store of a million idle workers starts as fast as an empty one.
 /// </summary>
-public sealed class StartupRecovery(WakeUpTimers timers, IOplogStore store, IHostApplicationLifetime lifetime, ILogger<StartupRecovery> logger)
+public sealed class StartupRecovery(WakeUpTimers timers, IOplogStore store, IHostApplicationLifetime lifetime, Health.RecoveryProgress progress,
+    ILogger<StartupRecovery> logger)
     : IHostedService
 {
     private Task _loading = Task.CompletedTask;
@@ -17,6 +18,8 @@ public sealed class StartupRecovery(WakeUpTimers timers, IOplogStore store, IHos
     /// <inheritdoc/>
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // Not ready (/health/ready) until the marked workers are found and handed on.
+        progress.Begin(DateTimeOffset.UtcNow);
         // After the silo and the endpoints are up: waking goes through the workers' grains.
         lifetime.ApplicationStarted.Register(() => _loading = LoadAsync(lifetime.ApplicationStopping));
         // No wake-ups while the silo stops: what is still due is found again from the marks at the next start.
@@ -33,10 +36,11 @@ public sealed class StartupRecovery(WakeUpTimers timers, IOplogStore store, IHos
 
     private async Task LoadAsync(CancellationToken stopping)
     {
+        var count = 0;
         try
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var count = await timers.LoadAsync(store, stopping);
+            count = await timers.LoadAsync(store, stopping);
             if (count > 0)
             {
                 logger.LogInformation("Recovering {Count} workers with work to continue (marks read in {Elapsed:F0} ms)", count,
@@ -49,6 +53,10 @@ public sealed class StartupRecovery(WakeUpTimers timers, IOplogStore store, IHos
         catch (Exception ex)
         {
             logger.LogError(ex, "The workers with work to continue could not be listed; they continue when next called");
+        }
+        finally
+        {
+            progress.Finish(count);
         }
     }
 }

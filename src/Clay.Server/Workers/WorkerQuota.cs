@@ -9,7 +9,7 @@ namespace Clay.Server.Workers;
 /// <c>too-many-workers</c>. Counted from the oplog store at start-up, then kept up to date as
 /// workers are created and deleted.
 /// </summary>
-public sealed class WorkerQuota(long maxWorkersPerComponent)
+public sealed class WorkerQuota(long maxWorkersPerComponent) : IWorkerQuota
 {
     private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
 
@@ -19,11 +19,7 @@ public sealed class WorkerQuota(long maxWorkersPerComponent)
     /// <summary>Counts the workers already stored.</summary>
     public async Task LoadAsync(IOplogStore store, CancellationToken cancellationToken = default)
     {
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        await foreach (var worker in store.ListWorkersAsync(null, cancellationToken))
-        {
-            counts[worker.Component] = counts.GetValueOrDefault(worker.Component) + 1;
-        }
+        var counts = await store.CountWorkersAsync(cancellationToken);
         lock (_counts)
         {
             foreach (var (component, count) in counts) _counts[component] = count;
@@ -34,6 +30,13 @@ public sealed class WorkerQuota(long maxWorkersPerComponent)
     public long CountOf(string component)
     {
         lock (_counts) return _counts.GetValueOrDefault(component);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask AdmitAsync(WorkerId worker, CancellationToken cancellationToken)
+    {
+        Admit(worker);
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Admits one more worker of its component, or throws <c>too-many-workers</c>.</summary>

@@ -26,6 +26,9 @@ public sealed class CountingHttpServer : IDisposable
 
     public int Requests => Volatile.Read(ref _requests);
 
+    /// <summary>The W3C <c>traceparent</c> header of each request received ("" when it had none).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Traceparents { get; } = new();
+
     /// <summary>Completed when a request has arrived (before it is answered).</summary>
     public TaskCompletionSource RequestArrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -45,6 +48,7 @@ public sealed class CountingHttpServer : IDisposable
             {
                 return;
             }
+            Traceparents.Enqueue(context.Request.Headers["traceparent"] ?? "");
             var n = Interlocked.Increment(ref _requests);
             using var reader = new StreamReader(context.Request.InputStream);
             var body = await reader.ReadToEndAsync();

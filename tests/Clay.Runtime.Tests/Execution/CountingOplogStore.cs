@@ -3,10 +3,14 @@ using Clay.Runtime.Storage;
 
 namespace Clay.Runtime.Tests.Execution;
 
-/// <summary>Passes everything to a real store and counts the entries read from it.</summary>
+/// <summary>Passes everything to a real store and counts the entries read from it and the workers it listed.</summary>
 public sealed class CountingOplogStore(IOplogStore inner) : IOplogStore
 {
     private long _entriesRead;
+    private long _workersListed;
+
+    /// <summary>Workers returned by <see cref="ListWorkersAsync"/> so far.</summary>
+    public long WorkersListed => Interlocked.Read(ref _workersListed);
 
     /// <summary>Entries returned by <see cref="ReadAsync"/> so far.</summary>
     public long EntriesRead => Interlocked.Read(ref _entriesRead);
@@ -39,8 +43,15 @@ public sealed class CountingOplogStore(IOplogStore inner) : IOplogStore
     public ValueTask TruncateAsync(WorkerId worker, long fromIndex, CancellationToken cancellationToken = default) =>
         inner.TruncateAsync(worker, fromIndex, cancellationToken);
 
-    public IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, CancellationToken cancellationToken = default) =>
-        inner.ListWorkersAsync(component, cancellationToken);
+    public async IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, string? after = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var worker in inner.ListWorkersAsync(component, after, cancellationToken))
+        {
+            Interlocked.Increment(ref _workersListed);
+            yield return worker;
+        }
+    }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

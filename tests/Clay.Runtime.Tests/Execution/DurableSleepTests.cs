@@ -70,6 +70,35 @@ public sealed class DurableSleepTests
     }
 
     [Fact]
+    public async Task With_a_warm_up_a_sleeper_out_of_memory_is_rebuilt_before_its_time_and_goes_on_only_at_it()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Waiter));
+        fixture.Time.AutoAdvanceAmount = TimeSpan.Zero;
+        var warmUp = TimeSpan.FromSeconds(2);
+        var first = await WaitingProcess.StartAsync(fixture, warmUp);
+        await first.Executor.EnqueueAsync(Sleeper, "nap", [new Value.U64(3600)], "nap");
+        // The clock is armed for the warm-up, not for the wake-up itself.
+        Assert.Equal(TimeSpan.FromHours(1) - warmUp, await fixture.Time.NextTimerAsync());
+        await first.CrashAsync();
+
+        await using var restarted = await WaitingProcess.StartAsync(fixture, warmUp);
+        Assert.Equal(2, restarted.WakeUps.Waiting);
+        fixture.Time.Advance(TimeSpan.FromHours(1) - warmUp - TimeSpan.FromSeconds(1));
+        Assert.Null(restarted.Executor.TryGetResident(Sleeper));
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        // Rebuilt and waiting again, in memory: its sleep is not over.
+        await WaitingProcess.UntilAsync(() => Task.FromResult(restarted.Executor.TryGetResident(Sleeper)?.IsSuspended == true), "the sleeper back in memory");
+        Assert.Equal(new WorkerMark(WorkerStatus.Suspended, WakeAt: Start.AddHours(1)), await restarted.Store.GetMarkAsync(Sleeper));
+        fixture.Time.Advance(warmUp - TimeSpan.FromMilliseconds(1));
+        Assert.True(restarted.Executor.TryGetResident(Sleeper)!.IsSuspended);
+
+        fixture.Time.Advance(TimeSpan.FromMilliseconds(1));
+        await WaitingProcess.UntilAsync(async () => await restarted.Store.GetMarkAsync(Sleeper) is null, "the sleeper to finish");
+        var woke = await restarted.Executor.InvokeAsync(Sleeper, "nap", [new Value.U64(3600)], "nap");
+        Assert.Equal(new Value.String($"woke at {Start.AddHours(1):O}"), woke.Result);
+    }
+
+    [Fact]
     public async Task A_loop_of_sleeps_and_effects_killed_midway_finishes_by_itself_running_every_step_once()
     {
         await using var fixture = new ExecutorFixture(typeof(Waiter));

@@ -27,7 +27,7 @@ public sealed class ExecutorFixture : IAsyncDisposable
 
     public ObservedFakeTime Time { get; } = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
 
-    public List<(WorkerId Worker, string Message)> Logs { get; } = [];
+    public List<(WorkerId Worker, long Index, string Message)> Logs { get; } = [];
 
     /// <summary>Snapshot interval of the executors this fixture creates (0: none).</summary>
     public int SnapshotEvery { get; set; }
@@ -37,6 +37,9 @@ public sealed class ExecutorFixture : IAsyncDisposable
 
     /// <summary>How many idempotency keys each worker keeps (the executor's default when null).</summary>
     public int? IdempotencyKeys { get; set; }
+
+    /// <summary>The logger factory of the executors this fixture creates (one keeping warnings in <see cref="Warnings"/> when null).</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? Logging { get; set; }
 
     /// <summary>Wakes workers that wait for time (none when null).</summary>
     public IWorkerWakeUps? WakeUps { get; set; }
@@ -67,9 +70,9 @@ public sealed class ExecutorFixture : IAsyncDisposable
             SnapshotEveryBytes = SnapshotEveryBytes ?? defaults.SnapshotEveryBytes,
             Time = Time,
             HttpHandlerFactory = http ?? (() => new SocketsHttpHandler()),
-            LogSink = (worker, entry) => { lock (Logs) Logs.Add((worker, entry.Message)); },
+            LogSink = (worker, index, entry) => { lock (Logs) Logs.Add((worker, index, entry.Message)); },
             SnapshotEvery = SnapshotEvery,
-            LoggerFactory = new ListLoggerFactory(Warnings),
+            LoggerFactory = Logging ?? new ListLoggerFactory(Warnings),
             WakeUps = WakeUps,
             InvocationRetry = InvocationRetry ?? defaults.InvocationRetry,
         });

@@ -73,6 +73,50 @@ public sealed class InvocationRetryTests
     }
 
     [Fact]
+    public async Task A_component_s_own_policy_replaces_the_server_s_and_a_worker_s_environment_replaces_both()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Impatient)) { InvocationRetry = new RetryPolicy(9, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), 1) };
+        fixture.Time.AutoAdvanceAmount = TimeSpan.Zero;
+        await using var process = await WaitingProcess.StartAsync(fixture);
+        var byComponent = ExecutorFixture.Worker(typeof(Impatient), "by-component");
+        var byWorker = ExecutorFixture.Worker(typeof(Impatient), "by-worker");
+
+        // The component's [InvocationRetry(2, 5 s)], not the server's nine attempts a minute apart.
+        var first = await Assert.ThrowsAsync<WorkerSuspendedException>(() => process.Executor.InvokeAsync(byComponent, "unsteady", [], "call"));
+        Assert.Contains("attempt 1 of 2", first.Message);
+        Assert.Equal(TimeSpan.FromSeconds(5), await fixture.Time.NextTimerAsync());
+        fixture.Time.Advance(TimeSpan.FromSeconds(5));
+        await WaitingProcess.UntilAsync(async () => (await process.Store.GetMarkAsync(byComponent))?.Status == WorkerStatus.Failed, "the second attempt to fail");
+
+        // A worker created with its own settings: three attempts, 250 ms then 500 ms.
+        await process.Executor.CreateAsync(byWorker, new WorkerCreation([],
+            [new(InvocationRetrySettings.MaxAttempts, "3"), new(InvocationRetrySettings.InitialDelay, "250ms"), new(InvocationRetrySettings.Multiplier, "2")]));
+        var own = await Assert.ThrowsAsync<WorkerSuspendedException>(() => process.Executor.InvokeAsync(byWorker, "unsteady", [], "call"));
+        Assert.Contains("attempt 1 of 3", own.Message);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), await fixture.Time.NextTimerAsync());
+        fixture.Time.Advance(TimeSpan.FromMilliseconds(250));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), await fixture.Time.NextTimerAsync());
+    }
+
+    [Theory]
+    [InlineData("CLAY_RETRY_MAX_ATTEMPTS", "0", "CLAY_RETRY_MAX_ATTEMPTS='0': expected a whole number of attempts, at least 1")]
+    [InlineData("CLAY_RETRY_INITIAL_DELAY", "soon", "CLAY_RETRY_INITIAL_DELAY: 'soon' is not a duration")]
+    [InlineData("CLAY_RETRY_MULTIPLIER", "0.5", "CLAY_RETRY_MULTIPLIER='0.5': expected a number, at least 1")]
+    [InlineData("CLAY_RETRY_MAX_DELAY", "1ms", "the longest (00:00:00.0010000) no shorter than the first (00:00:05)")]
+    public async Task A_worker_whose_retry_settings_are_not_a_policy_is_refused_and_not_created(string name, string value, string message)
+    {
+        await using var fixture = new ExecutorFixture(typeof(Impatient));
+        await using var process = await WaitingProcess.StartAsync(fixture);
+        var worker = ExecutorFixture.Worker(typeof(Impatient), "refused");
+
+        var refused = await Assert.ThrowsAsync<Errors.ClayException>(() => process.Executor.CreateAsync(worker, new WorkerCreation([], [new(name, value)])));
+
+        Assert.Equal("invalid-arguments", refused.Code);
+        Assert.Contains(message, refused.Message);
+        Assert.Equal(0, await process.Store.GetLastIndexAsync(worker));
+    }
+
+    [Fact]
     public async Task An_ordinary_exception_fails_only_its_invocation()
     {
         await using var fixture = new ExecutorFixture(typeof(Waiter));

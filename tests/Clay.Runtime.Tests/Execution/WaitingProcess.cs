@@ -28,10 +28,12 @@ internal sealed class WaitingProcess : IAsyncDisposable
     public WakeUpTimers WakeUps { get; }
 
     /// <summary>Starts a process over the fixture's database; its wake-up clock is loaded from the stored marks, as at a server's start.</summary>
-    public static async Task<WaitingProcess> StartAsync(ExecutorFixture fixture)
+    /// <param name="fixture">The fixture.</param>
+    /// <param name="warmUp">How long before its time the clock brings a sleeper back into memory.</param>
+    public static async Task<WaitingProcess> StartAsync(ExecutorFixture fixture, TimeSpan warmUp = default)
     {
         Executor? executor = null;
-        var wakeUps = new WakeUpTimers((worker, ct) => executor!.Activation(worker).WakeAsync(ct), fixture.Time, NullLogger.Instance);
+        var wakeUps = new WakeUpTimers((worker, ct) => executor!.Activation(worker).WakeAsync(ct), fixture.Time, NullLogger.Instance, warmUp: warmUp);
         fixture.WakeUps = wakeUps;
         var store = await fixture.OpenStoreAsync();
         executor = fixture.NewExecutor(store);

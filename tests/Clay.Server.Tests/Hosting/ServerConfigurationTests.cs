@@ -56,6 +56,23 @@ public sealed class ServerConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Cluster_mode_is_off_unless_a_database_is_named_and_its_url_is_checked_without_repeating_the_password()
+    {
+        Assert.Null(Load().Cluster);
+
+        var options = Load("--cluster", "postgres://clay:secret@db.internal:5433/clay", "--silo-port", "11111", "--advertise", "10.0.0.7");
+        Assert.Equal("postgres://clay:secret@db.internal:5433/clay", options.Cluster);
+        Assert.Equal(11111, options.SiloPort);
+        Assert.Equal(System.Net.IPAddress.Parse("10.0.0.7"), options.Advertise);
+
+        var bad = Fails("--cluster", "mysql://clay:secret@db/clay");
+        Assert.Contains("--cluster", bad.Message);
+        Assert.Contains("postgres://", bad.Message);
+        Assert.DoesNotContain("secret", bad.Message);
+        Assert.Contains("--advertise", Fails("--advertise", "node-1").Message);
+    }
+
+    [Fact]
     public void Without_any_source_the_defaults_hold()
     {
         var options = Load();
@@ -125,13 +142,27 @@ public sealed class ServerConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Telemetry_options_are_read_and_bad_values_named()
+    {
+        var options = Load("--log-format", "json", "--otlp-endpoint", "http://collector:4318", "--trace-sample-ratio", "0.01");
+
+        Assert.Equal("json", options.LogFormat);
+        Assert.Equal(new Uri("http://collector:4318"), options.OtlpEndpoint);
+        Assert.Equal(0.01, options.TraceSampleRatio);
+        Assert.Equal("'--log-format' (command line): is text or json, not 'yaml'", Fails("--log-format", "yaml").Message);
+        Assert.Contains("between 0 and 1", Fails("--trace-sample-ratio", "2").Message, StringComparison.Ordinal);
+        Assert.Contains("http:// or https:// URL", Fails("--otlp-endpoint", "collector:4318").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unknown_option_is_named_with_its_source()
     {
         var settings = Write("server/appsettings.json", """{ "Clay": { "MemoryBudgt": "1MiB" } }""");
         Assert.Equal($"unknown option 'Clay:MemoryBudgt' (in {settings}); the options are DataDir, Port, Listen, MemoryBudget, MaxIdle, "
             + "SnapshotEvery, SnapshotEveryBytes, IdempotencyKeys, MaxArgumentSize, MaxResultSize, MaxEntrySize, MaxPending, MaxWorkers, "
-            + "InvocationTimeout, MaxPackageSize, MaxUnpackedSize, MaxPackageEntrySize, MaxPackageEntries, MaxManifestSize, "
-            + "MaxConcurrentUploads, Isolation, HostMemory, ShutdownTimeout, QueryTimeout", Fails().Message);
+            + "InvocationTimeout, RetryAttempts, RetryDelay, MaxPackageSize, MaxUnpackedSize, MaxPackageEntrySize, MaxPackageEntries, MaxManifestSize, "
+            + "MaxConcurrentUploads, Isolation, HostMemory, ShutdownTimeout, QueryTimeout, Cluster, SiloPort, Advertise, LogFormat, OtlpEndpoint, TraceSampleRatio",
+            Fails().Message);
         File.Delete(settings);
 
         SetVariable("CLAY__MAXIDEL", "1m");
@@ -161,7 +192,7 @@ public sealed class ServerConfigurationTests : IDisposable
         Environment.SetEnvironmentVariable("CLAY__MEMORYBUDGET", null);
 
         var settings = Write("server/appsettings.json", """{ "Clay": { "MaxIdle": "ten minutes" } }""");
-        Assert.Equal($"'Clay:MaxIdle' (in {settings}): 'ten minutes' is not a duration: use for example 30s, 10m, 1h or 00:10:00", Fails().Message);
+        Assert.Equal($"'Clay:MaxIdle' (in {settings}): 'ten minutes' is not a duration: use for example 500ms, 30s, 10m, 1h or 00:10:00", Fails().Message);
         File.Delete(settings);
 
         var conf = Write("server.conf", "# sizes\nmax-argument-size 2MiB\nmax-result-size 2GiB\n");

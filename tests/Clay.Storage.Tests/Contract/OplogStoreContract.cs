@@ -182,6 +182,21 @@ public abstract partial class OplogStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_listing_after_a_name_starts_at_the_next_worker_of_that_component_only()
+    {
+        var ids = Enumerable.Range(0, 1_500).Select(i => new WorkerId("many:comp", $"w{i:D5}")).ToList();
+        await Task.WhenAll(ids.Select(id => Store.AppendAsync(id, 1, Entries(1)).AsTask()));
+        await Store.AppendAsync(new WorkerId("many:comq", "a"), 1, Entries(1));
+
+        Assert.Equal(ids[1_201..], await ListAsync(Store, "many:comp", after: "w01200"));
+        // A name that is not a worker's: the listing starts at the next name in ordinal order.
+        Assert.Equal(ids[1_000..], await ListAsync(Store, "many:comp", after: "w00999x"));
+        Assert.Empty(await ListAsync(Store, "many:comp", after: "w01499"));
+        Assert.Equal(ids, await ListAsync(Store, "many:comp", after: ""));
+        await Assert.ThrowsAsync<ArgumentException>(() => ListAsync(Store, null, after: "w1"));
+    }
+
+    [Fact]
     public async Task Delete_removes_the_oplog_and_the_worker_starts_again_from_index_one()
     {
         var gone = Worker("gone");
@@ -215,6 +230,24 @@ public abstract partial class OplogStoreContract : IAsyncLifetime
         await Assert.ThrowsAsync<OplogConflictException>(() => Store.AppendAsync(worker, 6, Entries(1)).AsTask());
         await Store.AppendAsync(worker, 4, Entries(1, first: 4, tag: "new"));
         Assert.Equal(["1:e1", "2:e2", "3:e3", "4:new4"], await ReadAllAsync(Store, worker));
+    }
+
+    [Fact]
+    public async Task A_worker_truncated_to_nothing_has_no_oplog_is_neither_listed_nor_counted_and_starts_again_from_index_one()
+    {
+        var emptied = Worker("emptied");
+        var other = Worker("other");
+        await Store.AppendAsync(emptied, 1, Entries(3));
+        await Store.AppendAsync(other, 1, Entries(1));
+
+        await Store.TruncateAsync(emptied, 1);
+
+        Assert.Equal(0, await Store.GetLastIndexAsync(emptied));
+        Assert.Equal([other], await ListAsync(Store));
+        Assert.Equal(1, (await Store.CountWorkersAsync())[other.Component]);
+        await Store.AppendAsync(emptied, 1, Entries(1, tag: "again"));
+        Assert.Equal(["1:again1"], await ReadAllAsync(Store, emptied));
+        Assert.Equal(2, (await Store.CountWorkersAsync())[other.Component]);
     }
 
     [Fact]

@@ -20,10 +20,10 @@ public static class StoreTestData
         return result;
     }
 
-    public static async Task<List<WorkerId>> ListAsync(IOplogStore store, string? component = null)
+    public static async Task<List<WorkerId>> ListAsync(IOplogStore store, string? component = null, string? after = null)
     {
         var result = new List<WorkerId>();
-        await foreach (var id in store.ListWorkersAsync(component)) result.Add(id);
+        await foreach (var id in store.ListWorkersAsync(component, after)) result.Add(id);
         return result;
     }
 }

@@ -14,27 +14,50 @@ internal static class LedgerClient
 {
     public const string Component = "reliability:ledger";
 
-    public static async Task RunAsync(int client, CrashOptions options, HttpClient http, string chargeUrl, ConcurrentBag<Operation> ledger,
+    public static Task RunAsync(int client, CrashOptions options, HttpClient http, string chargeUrl, ConcurrentBag<Operation> ledger,
+        CancellationToken stop, CancellationToken abandon) => RunAsync(client, options, [http], chargeUrl, ledger, stop, abandon);
+
+    /// <summary>
+    /// Runs against several nodes of one cluster: each operation goes first to the client's own node
+    /// (<paramref name="client"/> modulo their number), and an unanswered one is retried on the next
+    /// node that answers its health check.
+    /// </summary>
+    public static async Task RunAsync(int client, CrashOptions options, IReadOnlyList<HttpClient> nodes, string chargeUrl, ConcurrentBag<Operation> ledger,
         CancellationToken stop, CancellationToken abandon)
     {
         var random = new Random(options.Seed * 31 + client);
+        var home = client % nodes.Count;
         var sequence = 0;
         while (!stop.IsCancellationRequested)
         {
-            var worker = $"w{client}-{random.Next(options.WorkersPerClient)}";
+            var worker = WorkerName(client, random.Next(options.WorkersPerClient));
             sequence++;
             var operation = new Operation(worker, $"c{client}-{sequence}", client, sequence, random.NextDouble() < options.ChargeShare);
             ledger.Add(operation);
+            var node = home;
             while (!abandon.IsCancellationRequested)
             {
                 operation.Attempts++;
-                var outcome = await InvokeAsync(http, operation, chargeUrl);
-                if (outcome == Outcome.Acknowledged) { operation.Acknowledged = true; break; }
+                var attemptAt = Stopwatch.GetTimestamp();
+                operation.LastAttemptAt = attemptAt;
+                var outcome = await InvokeAsync(nodes[node], operation, chargeUrl);
+                if (outcome == Outcome.Acknowledged)
+                {
+                    (operation.Acknowledged, operation.Node, operation.AcknowledgedAt) = (true, node, Stopwatch.GetTimestamp());
+                    break;
+                }
                 if (outcome == Outcome.Refused) { operation.Refused = true; break; }
-                await WaitForServerAsync(http);
+                operation.FailedAttemptAt = attemptAt;
+                node = await WaitForServerAsync(nodes, nodes.Count == 1 ? node : (node + 1) % nodes.Count);
             }
         }
     }
+
+    /// <summary>The ledgers client <paramref name="client"/> writes to.</summary>
+    public static IEnumerable<string> Workers(int client, CrashOptions options) =>
+        Enumerable.Range(0, options.WorkersPerClient).Select(w => WorkerName(client, w));
+
+    private static string WorkerName(int client, int worker) => $"w{client}-{worker}";
 
     private enum Outcome { Acknowledged, Refused, NoAnswer }
 
@@ -46,7 +69,8 @@ internal static class LedgerClient
         try
         {
             using var response = await http.PostAsJsonAsync($"v1/components/{Component}/workers/{operation.Worker}/invoke", body);
-            if (response.IsSuccessStatusCode) return Outcome.Acknowledged;
+            // Only a result is an acknowledgement: 202 says the invocation goes on, and is asked again.
+            if (response.StatusCode == System.Net.HttpStatusCode.OK) return Outcome.Acknowledged;
             var text = await response.Content.ReadAsStringAsync();
             operation.LastError = $"{(int)response.StatusCode} {text}";
             // invocation-failed is a recorded outcome (a charge whose effect was cut by a crash); anything else is retried.
@@ -59,22 +83,26 @@ internal static class LedgerClient
         }
     }
 
-    private static async Task WaitForServerAsync(HttpClient http)
+    /// <summary>The first node from <paramref name="first"/> on that answers its health check (waits up to two minutes in all).</summary>
+    private static async Task<int> WaitForServerAsync(IReadOnlyList<HttpClient> nodes, int first)
     {
         var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 120;
+        var node = first;
         while (Stopwatch.GetTimestamp() < deadline)
         {
             try
             {
-                using var response = await http.GetAsync("health");
-                if (response.IsSuccessStatusCode) return;
+                using var response = await nodes[node].GetAsync("health");
+                if (response.IsSuccessStatusCode) return node;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
             {
-                // Down: it is being restarted.
+                // Down: it is being restarted, or it is gone and another node takes the call.
             }
-            await Task.Delay(20);
+            node = (node + 1) % nodes.Count;
+            if (node == first) await Task.Delay(20);
         }
+        return first;
     }
 
     private static string Quote(string text) => JsonSerializer.Serialize(text);

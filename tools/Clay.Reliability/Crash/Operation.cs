@@ -11,6 +11,18 @@ internal sealed record Operation(string Worker, string Id, int Client, int Seque
 
     public int Attempts { get; set; }
 
+    /// <summary>When its latest attempt was sent (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+    public long LastAttemptAt { get; set; }
+
+    /// <summary>When the latest attempt that got no result was sent (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), or 0.</summary>
+    public long FailedAttemptAt { get; set; }
+
+    /// <summary>When its result arrived (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), once acknowledged.</summary>
+    public long AcknowledgedAt { get; set; }
+
+    /// <summary>The node (its index in the client's list) that acknowledged it.</summary>
+    public int Node { get; set; }
+
     /// <summary>The last answer that was neither a result nor a definite failure.</summary>
     public string? LastError { get; set; }
 }

@@ -10,7 +10,14 @@ namespace Clay.Runtime.Oplog.Display;
 /// <param name="Timestamp">When it was written.</param>
 /// <param name="Kind">Its kebab-case kind.</param>
 /// <param name="Fields">Its fields in display order.</param>
-public sealed record OplogPageEntry(long Index, DateTimeOffset Timestamp, string Kind, IReadOnlyList<DisplayField> Fields);
+public sealed record OplogPageEntry(long Index, DateTimeOffset Timestamp, string Kind, IReadOnlyList<DisplayField> Fields)
+{
+    /// <summary>
+    /// The entry exactly as the oplog holds it (Clay's oplog codec, see docs/oplog-format.md), when the
+    /// page was read for an export; empty otherwise. Only the runtime decodes it.
+    /// </summary>
+    public ReadOnlyMemory<byte> Encoded { get; init; }
+}
 
 /// <summary>A page of a worker's durable oplog, filtered by a query.</summary>
 /// <param name="Entries">The matching entries, in index order.</param>
@@ -24,8 +31,16 @@ public sealed record OplogPage(IReadOnlyList<OplogPageEntry> Entries, long? Next
     /// </summary>
     /// <exception cref="WorkerNotFoundException">The worker has no oplog.</exception>
     /// <exception cref="Errors.ClayException"><c>invalid-oplog-query</c>, also for a regex that takes too long on one entry.</exception>
-    public static async Task<OplogPage> ReadAsync(IOplogStore store, WorkerId worker, long from, int count, string? query,
-        TimeSpan? timeLimit, CancellationToken cancellationToken)
+    public static Task<OplogPage> ReadAsync(IOplogStore store, WorkerId worker, long from, int count, string? query,
+        TimeSpan? timeLimit, CancellationToken cancellationToken) =>
+        ReadAsync(store, worker, from, count, query, timeLimit, encoded: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReadAsync(IOplogStore, WorkerId, long, int, string?, TimeSpan?, CancellationToken)"/>; with
+    /// <paramref name="encoded"/> each entry also carries its encoded bytes (<see cref="OplogPageEntry.Encoded"/>), for an export.
+    /// </summary>
+    public static async Task<OplogPage> ReadAsync(IOplogStore store, WorkerId worker, long from, int count, string? query, TimeSpan? timeLimit,
+        bool encoded, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         ArgumentNullException.ThrowIfNull(store);
@@ -39,7 +54,10 @@ public sealed record OplogPage(IReadOnlyList<OplogPageEntry> Entries, long? Next
             var display = OplogEntryFormatter.Format(entry, WavePrinter.Print);
             if (filter is not null && !filter.Matches(display)) continue;
             if (entries.Count == count) return new OplogPage(entries, stored.Index);
-            entries.Add(new OplogPageEntry(stored.Index, entry.Timestamp, display.Kind, display.Fields));
+            entries.Add(new OplogPageEntry(stored.Index, entry.Timestamp, display.Kind, display.Fields)
+            {
+                Encoded = encoded ? stored.Payload.ToArray() : ReadOnlyMemory<byte>.Empty,
+            });
         }
         return new OplogPage(entries, null);
     }

@@ -1,0 +1,166 @@
+using System.Text;
+using System.Text.Json;
+using Clay.Runtime;
+using Clay.Runtime.Errors;
+using Clay.Runtime.Oplog;
+using Clay.Runtime.Oplog.Codec;
+using Clay.Runtime.Storage;
+using Clay.Server.Components;
+using Clay.Server.Logs;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+
+namespace Clay.Server.Api;
+
+/// <summary>
+/// <c>GET /v1/components/{component}/workers/{worker}/logs</c>: the worker's log lines as they are
+/// written, as server-sent events. Each line is an event <c>log</c> whose id is the line's oplog
+/// index; a client that reconnects with <c>Last-Event-ID</c> (or <c>?after=N</c>) first gets the
+/// lines after that index — from the oplog, and from memory for lines not yet durable — then the
+/// live ones, never one twice. Without either, the stream starts with the next line written.
+/// </summary>
+/// <remarks>
+/// <code>
+/// retry: 2000
+///
+/// id: 17
+/// event: log
+/// data: {"index":17,"timestamp":"…","level":"info","context":"","message":"Adding item p1"}
+///
+/// event: overflow          (the reader fell behind by more than the server buffers; the stream ends)
+/// data: {"after":17,"message":"…"}
+/// </code>
+/// </remarks>
+public static class LogStreamEndpoint
+{
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Maps the route.</summary>
+    public static void MapLogStreamEndpoint(this IEndpointRouteBuilder app) =>
+        app.MapGet("/v1/components/{component}/workers/{worker}/logs", StreamAsync);
+
+    private static async Task StreamAsync(HttpContext http, string component, string worker, long? after,
+        ComponentRegistry registry, IOplogStore store, WorkerLogBroadcaster broadcaster, CancellationToken ct)
+    {
+        var id = WorkerEndpoints.Id(component, worker);
+        registry.Get(id.Component);
+        var resume = ResumePoint(http.Request, after);
+
+        // Subscribe before reading the oplog, so no line falls between the two.
+        using var subscription = broadcaster.Subscribe(id, resume ?? long.MaxValue, out var forgotten);
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        // A reader that pauses is handled by its bounded buffer, not by Kestrel cutting the connection.
+        if (http.Features.Get<IHttpMinResponseDataRateFeature>() is { } rate) rate.MinDataRate = null;
+        var output = http.Response.Body;
+        await WriteAsync(output, "retry: 2000\n\n", ct);
+
+        var sent = resume ?? 0;
+        if (resume is { } from)
+        {
+            var backlog = new SortedDictionary<long, WorkerLogLine>();
+            var durable = await ReadDurableAsync(store, id, from, backlog, ct);
+            foreach (var line in subscription.Recent) backlog.TryAdd(line.OplogIndex, line);
+            if (forgotten > from && forgotten > durable)
+            {
+                await WriteEventAsync(output, null, "gap", new
+                {
+                    after = Math.Max(from, durable),
+                    through = forgotten,
+                    message = $"log lines after index {Math.Max(from, durable)} up to {forgotten} were written but are neither durable yet nor still held by the server; they will be in the oplog once the worker commits",
+                }, ct);
+            }
+            foreach (var line in backlog.Values) await WriteLineAsync(output, line, ct);
+            if (backlog.Count > 0) sent = backlog.Keys.Max();
+            await output.FlushAsync(ct);
+        }
+
+        var reader = subscription.Lines;
+        Task<bool>? waiting = null;
+        Task? keepAlive = null;
+        while (!ct.IsCancellationRequested)
+        {
+            waiting ??= reader.WaitToReadAsync(ct).AsTask();
+            keepAlive ??= Task.Delay(KeepAlive, ct);
+            if (await Task.WhenAny(waiting, keepAlive) == keepAlive)
+            {
+                keepAlive = null;
+                if (ct.IsCancellationRequested) break;
+                await WriteAsync(output, ": keep-alive\n\n", ct);
+                await output.FlushAsync(ct);
+                continue;
+            }
+            var more = await waiting;
+            waiting = null;
+            if (!more) break;
+            while (reader.TryRead(out var line))
+            {
+                if (line.OplogIndex <= sent) continue;
+                await WriteLineAsync(output, line, ct);
+                sent = line.OplogIndex;
+            }
+            await output.FlushAsync(ct);
+        }
+
+        if (subscription.Overflowed && !ct.IsCancellationRequested)
+        {
+            await WriteEventAsync(output, null, "overflow", new
+            {
+                after = sent,
+                message = $"this reader fell more than {broadcaster.ReaderBuffer} lines behind and was dropped; reconnect with Last-Event-ID: {sent} to continue from the oplog",
+            }, ct);
+            await output.FlushAsync(ct);
+        }
+    }
+
+    /// <summary>The index after which to resume: the <c>Last-Event-ID</c> header wins over <c>?after=</c>.</summary>
+    private static long? ResumePoint(HttpRequest request, long? after)
+    {
+        var header = request.Headers["Last-Event-ID"].ToString();
+        if (header.Length == 0) return after is null ? null : Math.Max(0, after.Value);
+        return long.TryParse(header, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+            ? index
+            : throw new ClayException(ServerErrorCodes.InvalidRequest, $"Last-Event-ID '{header}' is not an oplog index (a whole number)");
+    }
+
+    /// <summary>Adds the durable log lines after <paramref name="from"/>; returns the last durable index.</summary>
+    private static async Task<long> ReadDurableAsync(IOplogStore store, WorkerId id, long from, SortedDictionary<long, WorkerLogLine> into,
+        CancellationToken ct)
+    {
+        var last = from;
+        await foreach (var stored in store.ReadAsync(id, from + 1, long.MaxValue, ct))
+        {
+            last = stored.Index;
+            // The kind is the entry's second byte: skip decoding everything that is not a log line.
+            if (stored.Payload.Length > 1 && stored.Payload.Span[1] != (byte)OplogEntryKind.Log) continue;
+            if (OplogCodec.Decode(stored.Payload.Span) is OplogEntry.Log log) into[stored.Index] = WorkerLogLine.Of(stored.Index, log);
+        }
+        return last;
+    }
+
+    private static Task WriteLineAsync(Stream output, WorkerLogLine line, CancellationToken ct) =>
+        WriteEventAsync(output, line.OplogIndex, "log", new
+        {
+            index = line.OplogIndex,
+            timestamp = line.Timestamp,
+            level = line.Level.ToString().ToLowerInvariant(),
+            context = line.Context,
+            message = line.Message,
+        }, ct);
+
+    private static Task WriteEventAsync(Stream output, long? id, string name, object data, CancellationToken ct)
+    {
+        var text = new StringBuilder();
+        if (id is { } index) text.Append("id: ").Append(index).Append('\n');
+        text.Append("event: ").Append(name).Append('\n');
+        // JSON has no raw newlines, so the data is always one line.
+        text.Append("data: ").Append(JsonSerializer.Serialize(data, Json)).Append("\n\n");
+        return WriteAsync(output, text.ToString(), ct);
+    }
+
+    private static async Task WriteAsync(Stream output, string text, CancellationToken ct) =>
+        await output.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
+}

@@ -96,6 +96,16 @@ public sealed record HostNotice(
     [property: Id(1)] string Worker,
     [property: Id(2)] long RecoveredTicks);
 
+/// <summary>
+/// A component host tells the server that an invocation went past a limit of the host's (CPU time,
+/// a thread held): the server ends the host and charges the crash to the worker.
+/// </summary>
+/// <param name="Component">The worker's component.</param>
+/// <param name="Worker">The worker whose invocation went past the limit.</param>
+/// <param name="Reason">What it did, naming the limit and its option.</param>
+[GenerateSerializer, Immutable]
+public sealed record HostLimitReached([property: Id(0)] string Component, [property: Id(1)] string Worker, [property: Id(2)] string Reason);
+
 /// <summary>What a component host tells the server of its resident workers, every half second while it runs.</summary>
 /// <param name="Resident">Workers in memory.</param>
 /// <param name="MemoryUsed">Their estimated memory, with the overhead of each.</param>

@@ -124,6 +124,9 @@ public sealed partial class WorkerExecutor
             : _writer.AppendEncoded(Oplog.Codec.OplogCodec.EncodeInvocation(OplogEntryKind.ExportedFunctionInvoked, _writer.Now, functionName,
                 encodedArguments ?? Oplog.Codec.OplogCodec.EncodeArguments(arguments), key));
 
+        Interlocked.Exchange(ref _invocationCpuStart, _scheduler.CpuNanoseconds);
+        Volatile.Write(ref _runningFunction, functionName);
+        Interlocked.Increment(ref _invocationsStarted);
         Status = WorkerStatus.Running;
         _context.BeginInvocation(key, _running?.CallChain);
         Value? result = null;

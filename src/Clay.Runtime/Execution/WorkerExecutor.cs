@@ -19,7 +19,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private readonly IOplogStore _store;
     private readonly WorkerExecutorOptions _options;
     private readonly ILogger _logger;
-    private readonly WorkerTaskScheduler _scheduler = new();
+    private readonly WorkerTaskScheduler _scheduler;
     private readonly Channel<QueuedInvocation> _queue = Channel.CreateUnbounded<QueuedInvocation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CompletedInvocations _completed;
     private readonly Dictionary<string, QueuedInvocation> _queued = new(StringComparer.Ordinal);
@@ -49,6 +49,9 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private (long Index, string Key)? _restoring;
     private QueuedInvocation? _running;
     private bool _restarting;
+    private long _invocationCpuStart;
+    private long _invocationsStarted;
+    private string? _runningFunction;
 
     private WorkerExecutor(WorkerId id, IOplogStore store, WorkerExecutorOptions options, OplogWriter writer, LoadedComponent component,
         OplogEntry.Create created, ReplayLog replay)
@@ -56,6 +59,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         Id = id;
         _store = store;
         _options = options;
+        _scheduler = new WorkerTaskScheduler(options.ThreadCpuClock);
         _logger = options.LoggerFactory.CreateLogger<WorkerExecutor>();
         _writer = writer;
         _component = component;
@@ -107,6 +111,21 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
             lock (_gate) return _queued.Count > 0;
         }
     }
+
+    /// <summary>How many invocations the worker has begun (or replayed) in this executor: a new number is a new invocation.</summary>
+    public long InvocationsStarted => Interlocked.Read(ref _invocationsStarted);
+
+    /// <summary>The function of the invocation begun last.</summary>
+    public string? RunningFunction => Volatile.Read(ref _runningFunction);
+
+    /// <summary>
+    /// The CPU time the worker's code has used since its last invocation began, on its own scheduler
+    /// (zero unless <see cref="WorkerExecutorOptions.ThreadCpuClock"/> is set).
+    /// </summary>
+    public TimeSpan InvocationCpu => TimeSpan.FromTicks((_scheduler.CpuNanoseconds - Interlocked.Read(ref _invocationCpuStart)) / 100);
+
+    /// <summary>How long the worker's code has held the thread it runs on without giving it back (zero when none runs).</summary>
+    public TimeSpan CodeHoldingThreadFor => System.Diagnostics.Stopwatch.GetElapsedTime(0, _scheduler.HeldFor);
 
     /// <summary>The worker's estimated memory now, in bytes (as in <see cref="GetInfo"/>, without building it).</summary>
     public long MemoryNow => Interlocked.Read(ref _memoryNow);

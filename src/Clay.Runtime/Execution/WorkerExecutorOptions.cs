@@ -79,4 +79,7 @@ public sealed record WorkerExecutorOptions
 
     /// <summary>How workers call other workers; null: calls fail with a clear error.</summary>
     public IWorkerCaller? Workers { get; init; }
+
+    /// <summary>Counts the CPU each invocation's code uses (<see cref="WorkerExecutor.InvocationCpu"/>); null: not counted.</summary>
+    public IThreadCpuClock? ThreadCpuClock { get; init; }
 }

@@ -8,13 +8,36 @@ namespace Clay.Runtime.Execution;
 /// run in parallel and interleave the same way live and in replay.
 /// </summary>
 /// <remarks>The same idea as an Orleans activation's scheduler or Temporal's workflow scheduler.</remarks>
-internal sealed class WorkerTaskScheduler : TaskScheduler
+internal sealed class WorkerTaskScheduler(IThreadCpuClock? clock = null) : TaskScheduler
 {
     [ThreadStatic]
     private static WorkerTaskScheduler? _running;
 
     private readonly ConcurrentQueue<Task> _queue = new();
     private int _draining;
+    private long _cpu;
+    private Stretch? _stretch;
+
+    /// <summary>
+    /// The CPU time the worker's code has used on this scheduler, in nanoseconds, including a stretch
+    /// under way (as the thread running it has used so far); zero without a clock.
+    /// </summary>
+    public long CpuNanoseconds
+    {
+        get
+        {
+            var total = Interlocked.Read(ref _cpu);
+            if (clock is null || Volatile.Read(ref _stretch) is not { } stretch) return total;
+            var now = clock.Read(stretch.Thread);
+            return now < 0 ? total : total + Math.Max(0, now - stretch.StartCpu);
+        }
+    }
+
+    /// <summary>
+    /// How long the stretch of worker code under way has held its thread (a blocking wait, a spin), in
+    /// stopwatch ticks; zero when none runs or without a clock.
+    /// </summary>
+    public long HeldFor => Volatile.Read(ref _stretch) is { } stretch ? System.Diagnostics.Stopwatch.GetTimestamp() - stretch.Started : 0;
 
     /// <summary>True when the calling thread is executing this scheduler's tasks.</summary>
     public bool IsCurrentThread => _running == this;
@@ -50,12 +73,14 @@ internal sealed class WorkerTaskScheduler : TaskScheduler
             var context = SynchronizationContext.Current;
             SynchronizationContext.SetSynchronizationContext(null);
             _running = this;
+            var stretch = Begin();
             try
             {
                 task.RunSynchronously(this);
             }
             finally
             {
+                End(stretch);
                 _running = outer;
                 SynchronizationContext.SetSynchronizationContext(context);
             }
@@ -76,6 +101,7 @@ internal sealed class WorkerTaskScheduler : TaskScheduler
     private void Drain()
     {
         _running = this;
+        var stretch = Begin();
         try
         {
             while (true)
@@ -88,9 +114,31 @@ internal sealed class WorkerTaskScheduler : TaskScheduler
         }
         finally
         {
+            End(stretch);
             _running = null;
         }
     }
+
+    /// <summary>Notes that worker code starts running on this thread (when CPU is counted).</summary>
+    private Stretch? Begin()
+    {
+        if (clock is null) return null;
+        var thread = clock.CurrentThread;
+        var stretch = new Stretch(thread, clock.Read(thread), System.Diagnostics.Stopwatch.GetTimestamp());
+        Volatile.Write(ref _stretch, stretch);
+        return stretch;
+    }
+
+    /// <summary>Adds the CPU of a stretch that ended to the total.</summary>
+    private void End(Stretch? stretch)
+    {
+        if (stretch is null) return;
+        Interlocked.Add(ref _cpu, Math.Max(0, clock!.Read(stretch.Thread) - stretch.StartCpu));
+        Volatile.Write(ref _stretch, null);
+    }
+
+    /// <summary>A run of worker code on one thread: which thread, its CPU time and the time when it began.</summary>
+    private sealed record Stretch(int Thread, long StartCpu, long Started);
 
     /// <summary>
     /// Lets go of the scheduler after running work inline; whatever was queued meanwhile (by the

@@ -156,7 +156,10 @@ public sealed partial class ComponentRegistry : IComponentCatalog, IDisposable
         return new LoadedComponent(name, version, size, ComponentModel.Load(assembly));
     }
 
-    private string VersionDirectory(string name, long version) => Path.Combine(_root, name.Replace(':', '_'), version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    /// <summary>Where every version of component <paramref name="name"/> is unpacked, one directory each.</summary>
+    internal string ComponentDirectory(string name) => Path.Combine(_root, name.Replace(':', '_'));
+
+    private string VersionDirectory(string name, long version) => Path.Combine(ComponentDirectory(name), version.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private static string DescribeExports(ComponentModel model) =>
         JsonSerializer.Serialize(model.Functions.Select(f => new[] { f.Name, f.Signature }).ToArray());

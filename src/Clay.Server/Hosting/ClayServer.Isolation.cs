@@ -15,6 +15,7 @@ public static partial class ClayServer
 {
     private static void AddComponentHosts(IServiceCollection services, ServerOptions options, IOplogStore store)
     {
+        var landlock = Isolation.Sandbox.Landlock.Version();
         services.AddSingleton(sp => new ServerSideOfHosts(store, sp.GetRequiredService<ComponentRegistry>(), sp.GetRequiredService<IWorkerQuota>().AdmitAsync,
             sp.GetRequiredService<ClayMetrics>(), sp.GetRequiredService<WakeUpTimers>(), sp.GetRequiredService<WorkerExecutorOptions>().Workers,
             sp.GetRequiredService<WorkerLogBroadcaster>().Publish));
@@ -29,6 +30,10 @@ public static partial class ClayServer
                 Limits = options.Limits,
                 MemoryBudgetBytes = options.EffectiveMemoryBudget,
                 QueryTimeout = options.QueryTimeout,
+                Sandbox = landlock > 0,
+                ComponentDirectory = sp.GetRequiredService<ComponentRegistry>().ComponentDirectory(component),
+                InvocationCpuLimit = options.InvocationCpuLimit,
+                InvocationBlockLimit = options.InvocationBlockLimit,
             },
             options.HostMemoryBytes, Path.Combine(options.DataDirectory, "hosts"), sp.GetRequiredService<Serializer>(),
             sp.GetRequiredService<ServerSideOfHosts>(),
@@ -37,6 +42,10 @@ public static partial class ClayServer
 
     private static void ConnectComponentHosts(WebApplication app, ComponentHosts hosts)
     {
+        var landlock = Isolation.Sandbox.Landlock.Version();
+        var logger = app.Services.GetRequiredService<ILogger<ComponentHosts>>();
+        if (landlock > 0) logger.LogInformation("Component hosts run in a file-system sandbox (Landlock version {Version})", landlock);
+        else logger.LogWarning("This kernel has no Landlock: component hosts run without a file-system sandbox and can read what the server's user can (see docs/isolation.md)");
         app.Services.GetRequiredService<ComponentRegistry>().VersionAdded = name =>
         {
             hosts.Release(name);

@@ -48,6 +48,18 @@ public sealed record ServerOptions
     /// <summary>The managed heap limit of each component host process.</summary>
     public long HostMemoryBytes { get; init; } = 1L << 30;
 
+    /// <summary>
+    /// The CPU time one invocation's code may use in a component host; past it the host is ended (the
+    /// crash path). <see cref="TimeSpan.Zero"/>: no limit.
+    /// </summary>
+    public TimeSpan InvocationCpuLimit { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long one invocation's code may hold a thread in a component host without giving it back (a
+    /// blocking wait, an endless loop); past it the host is ended. <see cref="TimeSpan.Zero"/>: no limit.
+    /// </summary>
+    public TimeSpan InvocationBlockLimit { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How long one oplog read may scan before it answers with what it found and where to go on.</summary>
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -48,6 +48,8 @@ internal static class ServerOptionsBinder
             _ => throw Bad($"must be 'process' (component code in supervised host processes) or 'none' (in the server's process, for trusted code), not '{v}'"),
         } }),
         new("host-memory", (o, v) => o with { HostMemoryBytes = ServerOptions.ParseSize(v) is var b and >= 32L << 20 ? b : throw Bad($"must be at least 32MiB, not '{v}'") }),
+        new("invocation-cpu-limit", (o, v) => o with { InvocationCpuLimit = ParseLimit(v) }),
+        new("invocation-block-limit", (o, v) => o with { InvocationBlockLimit = ParseLimit(v) }),
         new("shutdown-timeout", (o, v) => o with { ShutdownTimeout = ServerOptions.ParseDuration(v) }),
         new("query-timeout", (o, v) => o with { QueryTimeout = ServerOptions.ParseDuration(v) }),
         new("cluster", (o, v) => o with { Cluster = Storage.Postgres.PostgresConnectionString.Parse(v) is not null ? v : null }),
@@ -91,6 +93,9 @@ internal static class ServerOptionsBinder
         if (validation.Failed) throw Bad(validation.FailureMessage);
         return options;
     }
+
+    /// <summary>A duration, or 0 for no limit.</summary>
+    private static TimeSpan ParseLimit(string text) => text == "0" ? TimeSpan.Zero : ServerOptions.ParseDuration(text);
 
     private static int ParseIntSize(string text)
     {

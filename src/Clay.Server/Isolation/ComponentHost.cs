@@ -16,11 +16,13 @@ internal sealed class ComponentHost : IAsyncDisposable
     private const int LoggedLines = 20;
     private readonly Process _process;
     private readonly ConcurrentDictionary<long, WorkerId> _inFlight = new();
+    private readonly ConcurrentDictionary<WorkerId, bool> _culprits = new();
     private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
     private long _nextCall;
     private int _loggedLines;
     private volatile string? _fatal;
+    private volatile string? _limit;
     private volatile bool _stopping;
 
     private ComponentHost(string component, Process process, ILogger logger)
@@ -62,17 +64,21 @@ internal sealed class ComponentHost : IAsyncDisposable
             WorkingDirectory = scratchDirectory,
         };
         start.ArgumentList.Add(ComponentHostMain.Command);
+        HostEnvironment.Fill(start.Environment, Environment.GetEnvironmentVariables(), scratchDirectory);
         start.Environment[HostSettings.Variable] = settings.ToJson();
         // The runtime enforces it: an allocation past it throws OutOfMemoryException in the host, not in the server.
         start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + heapLimitBytes.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["TMPDIR"] = scratchDirectory;
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var host = new ComponentHost(settings.Component, process, logger);
         process.ErrorDataReceived += (_, e) => host.OnError(e.Data);
         process.Start();
         process.BeginErrorReadLine();
         host.Channel = new HostChannel(process.StandardOutput.BaseStream, process.StandardInput.BaseStream, serializer,
-            call => server.HandleAsync(settings.Component, call), notice => server.Notice(settings.Component, notice),
+            call => server.HandleAsync(settings.Component, call), notice =>
+            {
+                if (notice is HostLimitReached limit && limit.Component == settings.Component) host.Stop(limit);
+                else server.Notice(settings.Component, notice);
+            },
             $"host channel {settings.Component}");
         _ = host.WatchAsync();
         _ = host.EndWithChannelAsync();
@@ -104,6 +110,17 @@ internal sealed class ComponentHost : IAsyncDisposable
         await Ended;
     }
 
+    /// <summary>
+    /// An invocation went past a limit the host enforces: the host is ended at once, as a crash charged
+    /// to that invocation's worker (also when no call of it is in flight: it may run a queued invocation).
+    /// </summary>
+    private void Stop(HostLimitReached limit)
+    {
+        _culprits[new WorkerId(limit.Component, limit.Worker)] = true;
+        _limit ??= limit.Reason;
+        Kill(deliberate: false);
+    }
+
     /// <summary>Ends the host at once (SIGKILL); unless <paramref name="deliberate"/>, its end counts as a crash.</summary>
     public void Kill(bool deliberate = true)
     {
@@ -130,8 +147,8 @@ internal sealed class ComponentHost : IAsyncDisposable
         await _process.WaitForExitAsync();
         // Standard error is read to its end before the exit is described: the runtime's last words are there.
         _process.WaitForExit();
-        InFlightAtEnd = _inFlight.Values.Distinct().ToList();
-        _ended.TrySetResult(Describe(_process.ExitCode, _fatal));
+        InFlightAtEnd = _culprits.Keys.Concat(_inFlight.Values).Distinct().ToList();
+        _ended.TrySetResult(_limit is { } limit ? $"was stopped because {limit}" : Describe(_process.ExitCode, _fatal));
     }
 
     /// <summary>A host whose channel broke (it wrote something else than frames) is of no use: it is ended.</summary>

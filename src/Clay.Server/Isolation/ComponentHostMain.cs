@@ -24,6 +24,8 @@ internal static class ComponentHostMain
     public static async Task<int> RunAsync()
     {
         var settings = HostSettings.FromEnvironment();
+        // Before anything of the component loads; this runs on the process's first thread, before any await.
+        Sandbox.HostSandbox.Enter(settings);
         // The channel owns the standard streams: anything component code prints goes to standard error.
         var input = Console.OpenStandardInput();
         var output = Console.OpenStandardOutput();
@@ -54,6 +56,9 @@ internal static class ComponentHostMain
             LogSink = (id, index, line) => channel.Notify(new HostLogLine(id.Component, id.Worker, index, line.Timestamp, (int)line.Level, line.Context, line.Message)),
             WakeUps = links,
             Workers = links,
+            ThreadCpuClock = settings.InvocationCpuLimit > TimeSpan.Zero || settings.InvocationBlockLimit > TimeSpan.Zero
+                ? Sandbox.LinuxThreadCpuClock.TryCreate()
+                : null,
         };
         var services = new WorkerServices(new RemoteOplogStore(channel), new HostCatalog(channel), options, new ResidentWorkers())
         {
@@ -62,6 +67,10 @@ internal static class ComponentHostMain
         };
         var workers = new HostWorkers(services, settings.MemoryBudgetBytes);
         ready.SetResult(workers);
+        if (options.ThreadCpuClock is not null)
+        {
+            new InvocationWatchdog(settings.Component, services.Residency, channel, settings.InvocationCpuLimit, settings.InvocationBlockLimit).Start();
+        }
 
         using var budget = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
         var last = new HostResidency(0, 0, 0);

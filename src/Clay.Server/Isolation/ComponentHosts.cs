@@ -156,8 +156,8 @@ internal sealed class ComponentHosts : IAsyncDisposable
         if (slot.Recording is { } recording) await recording;
         var wait = slot.NotBefore - DateTimeOffset.UtcNow;
         if (wait > TimeSpan.Zero) await Task.Delay(wait);
-        var host = ComponentHost.Start(_settings(component), _heapLimit, Path.Combine(_scratch, component.Replace(':', '_')), _serializer,
-            _server, _logger);
+        var scratch = Path.Combine(_scratch, component.Replace(':', '_'));
+        var host = ComponentHost.Start(_settings(component) with { ScratchDirectory = scratch }, _heapLimit, scratch, _serializer, _server, _logger);
         lock (slot.Gate) slot.Current = host;
         _ = WatchAsync(component, slot, host);
         return host;

@@ -33,6 +33,21 @@ internal sealed record HostSettings
     /// <summary>How long one oplog read may scan.</summary>
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Enter the file-system sandbox (Landlock) before loading component code.</summary>
+    public bool Sandbox { get; init; }
+
+    /// <summary>Where the component's unpacked versions are (the host may read them).</summary>
+    public string ComponentDirectory { get; init; } = "";
+
+    /// <summary>The host's scratch directory (its working directory, the only one it may write).</summary>
+    public string ScratchDirectory { get; init; } = "";
+
+    /// <summary>The CPU time one invocation may use before the host is stopped; zero: no limit.</summary>
+    public TimeSpan InvocationCpuLimit { get; init; }
+
+    /// <summary>How long one invocation's code may hold a thread without giving it back before the host is stopped; zero: no limit.</summary>
+    public TimeSpan InvocationBlockLimit { get; init; }
+
     /// <summary>The settings as the variable holds them.</summary>
     public string ToJson() => JsonSerializer.Serialize(this);
 

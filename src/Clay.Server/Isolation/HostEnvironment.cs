@@ -1,0 +1,31 @@
+namespace Clay.Server.Isolation;
+
+/// <summary>
+/// The environment a component host starts with: not the server's (which may hold an access token,
+/// a database's URL or a cloud credential), only what the runtime, name resolution, TLS and HTTP
+/// proxies need, and the host's own settings.
+/// </summary>
+internal static class HostEnvironment
+{
+    /// <summary>Variables passed on when the server has them.</summary>
+    private static readonly string[] Kept =
+    [
+        "PATH", "LANG", "LANGUAGE", "TZ", "DOTNET_ROOT", "DOTNET_ROOT_X64", "DOTNET_ROOT_ARM64", "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT",
+        "SSL_CERT_FILE", "SSL_CERT_DIR", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
+    ];
+
+    /// <summary>Replaces <paramref name="environment"/> with the kept variables of <paramref name="from"/> and a home in <paramref name="scratch"/>.</summary>
+    public static void Fill(IDictionary<string, string?> environment, System.Collections.IDictionary from, string scratch)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(from);
+        environment.Clear();
+        foreach (System.Collections.DictionaryEntry variable in from)
+        {
+            var name = (string)variable.Key;
+            if (Kept.Contains(name, StringComparer.Ordinal) || name.StartsWith("LC_", StringComparison.Ordinal)) environment[name] = (string?)variable.Value;
+        }
+        environment["HOME"] = scratch;
+        environment["TMPDIR"] = scratch;
+    }
+}

@@ -1,0 +1,61 @@
+using Clay.Cluster.Hosts;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Residency;
+using Clay.Server.Isolation.Sandbox;
+
+namespace Clay.Server.Isolation;
+
+/// <summary>
+/// Watches the invocations running in a component host, on a thread of its own (threads the
+/// component blocks or spins cannot delay it): one whose code has used more CPU time than
+/// <c>--invocation-cpu-limit</c>, or has held a thread without giving it back for longer than
+/// <c>--invocation-block-limit</c>, cannot be stopped inside the process — .NET cannot abort a
+/// thread — so the host reports it and the server ends the host: the crash path, charged to that
+/// worker. If the server does not end it within seconds, the host ends itself.
+/// </summary>
+internal sealed class InvocationWatchdog(string component, ResidentWorkers residency, HostChannel channel, TimeSpan cpuLimit, TimeSpan blockLimit)
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan GraceToBeEnded = TimeSpan.FromSeconds(5);
+
+    /// <summary>Starts watching on a background thread (nothing to watch without a limit).</summary>
+    public void Start()
+    {
+        if (cpuLimit <= TimeSpan.Zero && blockLimit <= TimeSpan.Zero) return;
+        new Thread(Watch) { IsBackground = true, Name = "clay invocation watchdog" }.Start();
+    }
+
+    private void Watch()
+    {
+        while (!channel.Closed.IsCompleted)
+        {
+            Thread.Sleep(Tick);
+            foreach (var (executor, _) in residency.Snapshot())
+            {
+                if (executor.Status != WorkerStatus.Running || Breach(executor) is not { } reason) continue;
+                channel.Notify(new HostLimitReached(component, executor.Id.Worker, reason));
+                Thread.Sleep(GraceToBeEnded);
+                LinuxCalls.Kill(Environment.ProcessId, 9);
+                return;
+            }
+        }
+    }
+
+    private string? Breach(WorkerExecutor executor)
+    {
+        var function = executor.RunningFunction ?? "an invocation";
+        if (cpuLimit > TimeSpan.Zero && executor.InvocationCpu is var cpu && cpu > cpuLimit)
+        {
+            return $"the invocation of {function} on worker {executor.Id} used {Seconds(cpu)} of CPU time, more than the limit of " +
+                $"{Seconds(cpuLimit)} (--invocation-cpu-limit)";
+        }
+        if (blockLimit > TimeSpan.Zero && executor.CodeHoldingThreadFor is var held && held > blockLimit)
+        {
+            return $"the invocation of {function} on worker {executor.Id} held its thread for {Seconds(held)} without giving it back " +
+                $"(a blocking wait or an endless loop), more than the limit of {Seconds(blockLimit)} (--invocation-block-limit)";
+        }
+        return null;
+    }
+
+    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " s";
+}

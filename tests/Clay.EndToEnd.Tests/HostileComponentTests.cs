@@ -13,10 +13,14 @@ namespace Clay.EndToEnd.Tests;
 /// also after a restart.
 /// </summary>
 [Trait("Category", "EndToEnd")]
-public sealed class HostileComponentTests : IAsyncLifetime
+public sealed partial class HostileComponentTests : IAsyncLifetime
 {
     private const string Bad = "demo:crasher";
     private const string Calm = "demo:calm";
+    /// <summary>A secret in the server's environment, as a database URL or a cloud credential would be.</summary>
+    private const string Secret = "postgres://clay:hunter2@db/clay";
+    /// <summary>Short limits, so endless loops and waits are stopped in seconds.</summary>
+    private static readonly string[] ServerArgs = ["--host-memory", "192MiB", "--invocation-cpu-limit", "2s", "--invocation-block-limit", "2s"];
     private readonly string _root = Path.Combine(Path.GetTempPath(), "clay-e2e", Guid.NewGuid().ToString("N"));
     private ServerProcess _server = null!;
     private HttpClient _http = null!;
@@ -24,7 +28,8 @@ public sealed class HostileComponentTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = new ServerProcess(Path.Combine(_root, "data"));
-        await _server.StartAsync("--host-memory", "192MiB");
+        _server.Environment["DATABASE_URL"] = Secret;
+        await _server.StartAsync(ServerArgs);
         _http = _server.CreateHttpClient();
         var package = HostileComponents.Crasher();
         foreach (var name in new[] { Bad, Calm })
@@ -121,7 +126,7 @@ public sealed class HostileComponentTests : IAsyncLifetime
 
         // After a restart the crashes are read back from the oplog: it is not run again.
         await _server.TerminateAsync();
-        await _server.StartAsync("--host-memory", "192MiB");
+        await _server.StartAsync(ServerArgs);
         _http.Dispose();
         _http = _server.CreateHttpClient();
         var again = await FailAsync(Bad, "q", "count", "[]");

@@ -21,7 +21,11 @@ public static class HostileComponents
     /// <summary>
     /// A worker with a counter (<c>count</c>) and three ways to bring its process down: <c>exit</c>
     /// (Environment.Exit, reached by reflection as code that gets past the upload check would),
-    /// <c>recurse</c> (unbounded recursion: a stack overflow), <c>allocate</c> (memory without bound).
+    /// <c>recurse</c> (unbounded recursion: a stack overflow), <c>allocate</c> (memory without bound);
+    /// two ways to hold its worker for ever: <c>spin</c> (an endless loop), <c>block</c> and <c>wait</c>
+    /// (Thread.Sleep(Infinite), a Task.Wait that never ends); a durable <c>nap</c> of 4 s; and ways to
+    /// look around: <c>read(path)</c> (a file's length), <c>list(path)</c>, <c>env(name)</c>, <c>scratch</c>
+    /// (writes and reads a file in its working directory).
     /// </summary>
     public static byte[] Crasher() => ComponentCompiler.Package("Crasher", """
         namespace Demo;
@@ -36,6 +40,27 @@ public static class HostileComponents
             {
                 var held = new System.Collections.Generic.List<byte[]>();
                 while (true) held.Add(new byte[1 << 20]);
+            }
+            public long Spin()
+            {
+                var turns = 0L;
+                while (turns >= 0) turns = (turns + 1) & long.MaxValue;
+                return turns;
+            }
+            public void Block() => System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);
+            public int Wait() => new TaskCompletionSource<int>().Task.Result;
+            public async Task<string> NapAsync()
+            {
+                await context.SleepAsync(TimeSpan.FromSeconds(4));
+                return "rested";
+            }
+            public int Read(string path) => System.IO.File.ReadAllBytes(path).Length;
+            public int List(string path) => System.IO.Directory.GetFileSystemEntries(path).Length;
+            public string Env(string name) => Environment.GetEnvironmentVariable(name) ?? "unset";
+            public string Scratch()
+            {
+                System.IO.File.WriteAllText("note.txt", "kept");
+                return System.IO.File.ReadAllText("note.txt");
             }
         }
         """);

@@ -25,6 +25,7 @@ internal static class ComponentHostMain
     {
         var settings = HostSettings.FromEnvironment();
         // Before anything of the component loads; this runs on the process's first thread, before any await.
+        Sandbox.HostSandbox.LimitMemory(settings);
         Sandbox.HostSandbox.Enter(settings);
         // The channel owns the standard streams: anything component code prints goes to standard error.
         var input = Console.OpenStandardInput();

@@ -157,7 +157,7 @@ internal sealed class ComponentHosts : IAsyncDisposable
         var wait = slot.NotBefore - DateTimeOffset.UtcNow;
         if (wait > TimeSpan.Zero) await Task.Delay(wait);
         var scratch = Path.Combine(_scratch, component.Replace(':', '_'));
-        var host = ComponentHost.Start(_settings(component) with { ScratchDirectory = scratch }, _heapLimit, scratch, _serializer, _server, _logger);
+        var host = ComponentHost.Start(_settings(component) with { ScratchDirectory = scratch, DataLimitBytes = DataLimit(_heapLimit) }, _heapLimit, scratch, _serializer, _server, _logger);
         lock (slot.Gate) slot.Current = host;
         _ = WatchAsync(component, slot, host);
         return host;
@@ -223,6 +223,12 @@ internal sealed class ComponentHosts : IAsyncDisposable
             _logger.LogWarning("Could not record the crash in the oplog of {Worker}: {Problem}", worker, ex.Message);
         }
     }
+
+    /// <summary>
+    /// A host's data segment limit: its heap limit and as much again for native memory, thread stacks
+    /// and the runtime's own data (at least 512 MiB more: an idle host holds about 90 MiB).
+    /// </summary>
+    public static long DataLimit(long heapLimit) => heapLimit + Math.Max(heapLimit, 512L << 20);
 
     private static string QuarantineMessage(WorkerId worker, int count, string last) =>
         $"worker {worker} is quarantined: its component host crashed {count} times in a row while it ran (last: {last}); " +

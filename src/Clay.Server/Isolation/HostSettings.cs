@@ -48,6 +48,9 @@ internal sealed record HostSettings
     /// <summary>How long one invocation's code may hold a thread without giving it back before the host is stopped; zero: no limit.</summary>
     public TimeSpan InvocationBlockLimit { get; init; }
 
+    /// <summary>The host's data segment limit (<c>RLIMIT_DATA</c>) in bytes; zero: none.</summary>
+    public long DataLimitBytes { get; init; }
+
     /// <summary>The settings as the variable holds them.</summary>
     public string ToJson() => JsonSerializer.Serialize(this);
 

@@ -33,6 +33,23 @@ internal static class HostSandbox
         throw new InvalidOperationException($"execve {executable} failed: {Marshal.GetLastPInvokeErrorMessage()}");
     }
 
+    /// <summary>
+    /// Caps the host's data segment (<c>RLIMIT_DATA</c>: its private writable memory — the managed heap,
+    /// native allocations, thread stacks — not the address space the runtime reserves and never uses)
+    /// at <see cref="HostSettings.DataLimitBytes"/>: past it an allocation fails, in native code as in
+    /// the runtime, instead of taking the machine's memory.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The limit could not be set.</exception>
+    public static void LimitMemory(HostSettings settings)
+    {
+        if (settings.DataLimitBytes <= 0 || !OperatingSystem.IsLinux()) return;
+        var limit = new LinuxCalls.Rlimit { Current = (ulong)settings.DataLimitBytes, Maximum = (ulong)settings.DataLimitBytes };
+        if (LinuxCalls.SetRlimit(LinuxCalls.RlimitData, ref limit) != 0)
+        {
+            throw new InvalidOperationException($"setrlimit(RLIMIT_DATA) failed: {Marshal.GetLastPInvokeErrorMessage()}");
+        }
+    }
+
     /// <summary>What a host of <paramref name="settings"/> may touch.</summary>
     public static IEnumerable<SandboxRule> Rules(HostSettings settings)
     {

@@ -19,8 +19,11 @@ public sealed partial class HostileComponentTests : IAsyncLifetime
     private const string Calm = "demo:calm";
     /// <summary>A secret in the server's environment, as a database URL or a cloud credential would be.</summary>
     private const string Secret = "postgres://clay:hunter2@db/clay";
-    /// <summary>Short limits, so endless loops and waits are stopped in seconds.</summary>
-    private static readonly string[] ServerArgs = ["--host-memory", "192MiB", "--invocation-cpu-limit", "2s", "--invocation-block-limit", "2s"];
+    /// <summary>
+    /// Short limits, so endless loops and waits are stopped in seconds; the thread limit well above the CPU
+    /// limit, so a loop on a busy machine (which gets a small share of a processor) meets the CPU limit first.
+    /// </summary>
+    private static readonly string[] ServerArgs = ["--host-memory", "192MiB", "--invocation-cpu-limit", "1s", "--invocation-block-limit", "20s"];
     private readonly string _root = Path.Combine(Path.GetTempPath(), "clay-e2e", Guid.NewGuid().ToString("N"));
     private ServerProcess _server = null!;
     private HttpClient _http = null!;

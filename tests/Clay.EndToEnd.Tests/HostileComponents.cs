@@ -23,7 +23,7 @@ public static class HostileComponents
     /// (Environment.Exit, reached by reflection as code that gets past the upload check would),
     /// <c>recurse</c> (unbounded recursion: a stack overflow), <c>allocate</c> (memory without bound);
     /// two ways to hold its worker for ever: <c>spin</c> (an endless loop), <c>block</c> and <c>wait</c>
-    /// (Thread.Sleep(Infinite), a Task.Wait that never ends); a durable <c>nap</c> of 4 s; and ways to
+    /// (Thread.Sleep(Infinite), a Task.Wait that never ends); a durable <c>nap(seconds)</c>; and ways to
     /// look around: <c>read(path)</c> (a file's length), <c>list(path)</c>, <c>env(name)</c>, <c>scratch</c>
     /// (writes and reads a file in its working directory).
     /// </summary>
@@ -49,9 +49,9 @@ public static class HostileComponents
             }
             public void Block() => System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);
             public int Wait() => new TaskCompletionSource<int>().Task.Result;
-            public async Task<string> NapAsync()
+            public async Task<string> NapAsync(uint seconds)
             {
-                await context.SleepAsync(TimeSpan.FromSeconds(4));
+                await context.SleepAsync(TimeSpan.FromSeconds(seconds));
                 return "rested";
             }
             public int Read(string path) => System.IO.File.ReadAllBytes(path).Length;

@@ -57,5 +57,5 @@ internal sealed class InvocationWatchdog(string component, ResidentWorkers resid
         return null;
     }
 
-    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " s";
+    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.0#", System.Globalization.CultureInfo.InvariantCulture) + " s";
 }

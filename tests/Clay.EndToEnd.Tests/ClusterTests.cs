@@ -95,11 +95,14 @@ public sealed class ClusterTests(ITestOutputHelper output)
         var root = Path.Combine(Path.GetTempPath(), "clay-cluster-sleep-" + Guid.NewGuid().ToString("N"));
         var survivor = new ServerProcess(Path.Combine(root, "node0"));
         var victim = new ServerProcess(Path.Combine(root, "node1"));
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        HttpClient? http = null;
         try
         {
             await survivor.StartAsync("--cluster", database.Url);
             await victim.StartAsync("--cluster", database.Url);
+            // The nodes share one token: the survivor's opens the victim too.
+            http = survivor.CreateHttpClient();
+            http.Timeout = TimeSpan.FromSeconds(60);
             await Clay.Reliability.LedgerPackage.DeployAsync(http, new Uri(survivor.Url + "/"), "reliability:ledger");
             const string Workers = "/v1/components/reliability:ledger/workers";
 
@@ -127,6 +130,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
         finally
         {
+            http?.Dispose();
             await survivor.DisposeAsync();
             await victim.DisposeAsync();
             if (Directory.Exists(root)) Directory.Delete(root, recursive: true);

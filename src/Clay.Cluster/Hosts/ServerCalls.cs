@@ -146,6 +146,8 @@ public sealed record WorkerCallResult([property: Id(0)] Clay.Runtime.Values.Valu
 /// <param name="Level">Its level (<c>WorkerLogLevel</c>).</param>
 /// <param name="Context">Its context.</param>
 /// <param name="Message">The line.</param>
+/// <param name="Function">The function of the invocation that wrote it, if one was running.</param>
+/// <param name="InvocationKey">That invocation's idempotency key.</param>
 [GenerateSerializer, Immutable]
 public sealed record HostLogLine(
     [property: Id(0)] string Component,
@@ -154,4 +156,18 @@ public sealed record HostLogLine(
     [property: Id(3)] DateTimeOffset Timestamp,
     [property: Id(4)] int Level,
     [property: Id(5)] string Context,
-    [property: Id(6)] string Message);
+    [property: Id(6)] string Message,
+    [property: Id(7)] string? Function = null,
+    [property: Id(8)] string? InvocationKey = null);
+
+/// <summary>One measurement a component host took with an instrument of Clay's meter.</summary>
+/// <param name="Instrument">The instrument's name.</param>
+/// <param name="Value">The measurement.</param>
+/// <param name="Tags">Its tags, names and values alternating.</param>
+[GenerateSerializer, Immutable]
+public sealed record HostMeasurement([property: Id(0)] string Instrument, [property: Id(1)] double Value, [property: Id(2)] string[] Tags);
+
+/// <summary>The measurements a component host took since its last report; the server records them as its own.</summary>
+/// <param name="Items">The measurements.</param>
+[GenerateSerializer, Immutable]
+public sealed record HostMeasurements([property: Id(0)] HostMeasurement[] Items);

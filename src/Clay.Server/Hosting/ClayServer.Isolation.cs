@@ -17,7 +17,7 @@ public static partial class ClayServer
     {
         services.AddSingleton(sp => new ServerSideOfHosts(store, sp.GetRequiredService<ComponentRegistry>(), sp.GetRequiredService<IWorkerQuota>().AdmitAsync,
             sp.GetRequiredService<ClayMetrics>(), sp.GetRequiredService<WakeUpTimers>(), sp.GetRequiredService<WorkerExecutorOptions>().Workers,
-            sp.GetRequiredService<WorkerLogBroadcaster>().Publish));
+            sp.GetRequiredService<WorkerLogBroadcaster>().Publish, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new ComponentHosts(
             component => new HostSettings
             {
@@ -29,10 +29,14 @@ public static partial class ClayServer
                 Limits = options.Limits,
                 MemoryBudgetBytes = options.EffectiveMemoryBudget,
                 QueryTimeout = options.QueryTimeout,
+                Tracing = ServerTelemetry.TracingEnabled(options),
+                OtlpEndpoint = options.OtlpEndpoint,
+                TraceSampleRatio = options.TraceSampleRatio,
             },
             options.HostMemoryBytes, Path.Combine(options.DataDirectory, "hosts"), sp.GetRequiredService<Serializer>(),
             sp.GetRequiredService<ServerSideOfHosts>(),
             store, sp.GetRequiredService<ClayMetrics>(), sp.GetRequiredService<ILogger<ComponentHosts>>()));
+        services.AddSingleton<Clay.Cluster.Nodes.IResidentSource>(sp => sp.GetRequiredService<ComponentHosts>());
     }
 
     private static void ConnectComponentHosts(WebApplication app, ComponentHosts hosts)

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Clay.Cluster.Hosts;
 using Clay.Cluster.Workers;
+using Clay.Runtime.Execution;
 using Clay.Runtime;
 using Clay.Runtime.Errors;
 using Clay.Runtime.Oplog;
@@ -19,7 +21,7 @@ namespace Clay.Server.Isolation;
 /// deleted; a component whose host dies that often with no call in flight is quarantined
 /// (<c>component-quarantined</c>) until a new version is deployed or the server restarts.
 /// </summary>
-internal sealed class ComponentHosts : IAsyncDisposable
+internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IResidentSource
 {
     /// <summary>Crashes in a row that quarantine a worker or a component.</summary>
     public const int CrashLimit = 3;
@@ -81,6 +83,21 @@ internal sealed class ComponentHosts : IAsyncDisposable
         catch (ClayException)
         {
             // Quarantined: its first call says so.
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<WorkerInfo>> ResidentAsync(string component)
+    {
+        if (Running(component) is not { } host) return [];
+        try
+        {
+            return (WorkerInfo[])(await host.Channel.CallAsync(new HostWorkerCall(component, "", HostOperation.ListResident)))!;
+        }
+        catch (Exception ex) when (ex is HostChannelClosedException or ClayException)
+        {
+            // The host has gone: none of its workers is in memory any more.
+            return [];
         }
     }
 

@@ -25,6 +25,7 @@ internal sealed class HostWorkers(WorkerServices services, long memoryBudget) : 
         {
             case HostInvoke invoke:
             {
+                using var span = HostTelemetry.StartCall(invoke.Function, invoke.TraceParent);
                 var activation = Activation(new WorkerId(invoke.Component, invoke.Worker));
                 if (invoke.Enqueue)
                 {
@@ -46,6 +47,8 @@ internal sealed class HostWorkers(WorkerServices services, long memoryBudget) : 
         var id = new WorkerId(call.Component, call.Worker);
         switch (call.Operation)
         {
+            case HostOperation.ListResident:
+                return services.Residency.Snapshot().Select(r => r.Executor).Where(e => !e.IsBroken).Select(e => e.GetInfo()).ToArray();
             case HostOperation.Create:
                 return await Activation(id).CreateAsync(call.Creation ?? WorkerCreation.Default);
             case HostOperation.GetInfo:

@@ -185,6 +185,10 @@ public sealed partial class SleeperServer : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, $"deploying {Component}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    private static HttpClient NewClient(ServerProcess server) =>
-        new() { BaseAddress = new Uri(server.Url), Timeout = TimeSpan.FromMinutes(3) };
+    private static HttpClient NewClient(ServerProcess server)
+    {
+        var http = server.CreateHttpClient();
+        http.Timeout = TimeSpan.FromMinutes(3);
+        return http;
+    }
 }

@@ -40,6 +40,8 @@ public static class ClusterHarness
         {
             await nodes[0].StartAsync(StartTimeout);
             await Task.WhenAll(nodes.Skip(1).Select(n => n.StartAsync(StartTimeout)));
+            // The nodes of a cluster share one access token.
+            foreach (var client in http) client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", nodes[0].Token);
             await UntilAsync(async () => (await StatusAsync(http[0])).Count(n => n.Status == "Active") == options.Nodes, "every node active");
             await nodes[0].DeployLedgerAsync(http[0], LedgerClient.Component);
 

@@ -97,9 +97,11 @@ public sealed class ClusterDatabase : IAsyncDisposable
     {
         try
         {
+            // The row another node stored is not visible to the insert's own statement: the union reads it.
             await using var command = DataSource.CreateCommand(Sql("""
-                INSERT INTO {s}.settings (name, value) VALUES ('access-token', $1) ON CONFLICT (name) DO NOTHING;
-                SELECT value FROM {s}.settings WHERE name = 'access-token';
+                WITH stored AS (
+                    INSERT INTO {s}.settings (name, value) VALUES ('access-token', $1) ON CONFLICT (name) DO NOTHING RETURNING value)
+                SELECT value FROM stored UNION ALL SELECT value FROM {s}.settings WHERE name = 'access-token' LIMIT 1
                 """));
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = proposed });
             return (string)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;

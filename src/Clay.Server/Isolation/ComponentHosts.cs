@@ -26,6 +26,7 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
     /// <summary>Crashes in a row that quarantine a worker or a component.</summary>
     public const int CrashLimit = 3;
 
+    private readonly SemaphoreSlim _warming = new(1, 1);
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
     private readonly Func<string, HostSettings> _settings;
     private readonly long _heapLimit;
@@ -73,9 +74,14 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
         return await starting;
     }
 
-    /// <summary>Starts the host of <paramref name="component"/> ahead of its first call (after a deploy), unless it runs or is quarantined.</summary>
+    /// <summary>
+    /// Starts the host of <paramref name="component"/> ahead of its first call (after a deploy), unless it
+    /// runs or is quarantined. One such start at a time: a deploy of many components does not start all
+    /// their hosts at once, which would slow the start a first call is waiting for.
+    /// </summary>
     public async Task WarmAsync(string component)
     {
+        await _warming.WaitAsync();
         try
         {
             await GetAsync(component);
@@ -83,6 +89,14 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
         catch (ClayException)
         {
             // Quarantined: its first call says so.
+        }
+        catch (ObjectDisposedException)
+        {
+            // The server is stopping.
+        }
+        finally
+        {
+            _warming.Release();
         }
     }
 

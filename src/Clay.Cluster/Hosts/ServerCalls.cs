@@ -96,12 +96,15 @@ public sealed record HostNotice(
     [property: Id(1)] string Worker,
     [property: Id(2)] long RecoveredTicks);
 
-/// <summary>What a component host tells the server of its resident workers, every half second while it runs.</summary>
+/// <summary>What a component host tells the server of its resident workers, every 200 ms while it runs, when it changed.</summary>
 /// <param name="Resident">Workers in memory.</param>
 /// <param name="MemoryUsed">Their estimated memory, with the overhead of each.</param>
 /// <param name="Evicted">Workers evicted since the last report.</param>
+/// <param name="Pending">Invocations queued in them, behind the one each is running.</param>
+/// <param name="Running">Those running an invocation.</param>
 [GenerateSerializer, Immutable]
-public sealed record HostResidency([property: Id(0)] int Resident, [property: Id(1)] long MemoryUsed, [property: Id(2)] int Evicted);
+public sealed record HostResidency([property: Id(0)] int Resident, [property: Id(1)] long MemoryUsed, [property: Id(2)] int Evicted,
+    [property: Id(3)] long Pending = 0, [property: Id(4)] int Running = 0);
 
 /// <summary>A component host tells the server when a worker waiting out of memory must be woken.</summary>
 /// <param name="Component">The worker's component.</param>

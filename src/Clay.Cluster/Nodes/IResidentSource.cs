@@ -8,6 +8,9 @@ namespace Clay.Cluster.Nodes;
 /// </summary>
 public interface IResidentSource
 {
+    /// <summary>How many workers are in memory there, of every component.</summary>
+    int Count { get; }
+
     /// <summary>The workers of <paramref name="component"/> in memory there, with their status.</summary>
     Task<IReadOnlyList<WorkerInfo>> ResidentAsync(string component);
 }

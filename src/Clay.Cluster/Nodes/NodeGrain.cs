@@ -8,7 +8,7 @@ namespace Clay.Cluster.Nodes;
 [Reentrant, NodePlacement]
 internal sealed class NodeGrain(ResidentWorkers resident, NodeResources resources, IEnumerable<IResidentSource> elsewhere) : Grain, INodeGrain
 {
-    public Task<NodeReport> GetReportAsync() => Task.FromResult(new NodeReport(resident.Count, resources.MemoryUsed(), resources.MemoryBudget));
+    public Task<NodeReport> GetReportAsync() => Task.FromResult(new NodeReport(resident.Count + elsewhere.Sum(s => s.Count), resources.MemoryUsed(), resources.MemoryBudget));
 
     public async Task<IReadOnlyList<WorkerInfo>> GetResidentAsync(string component)
     {

@@ -48,7 +48,7 @@ public static partial class ClayServer
             _ = hosts.WarmAsync(name);
         };
         var fromHosts = app.Services.GetRequiredService<ServerSideOfHosts>();
-        app.Services.GetRequiredService<ClayMetrics>().ResidentElsewhere = () => fromHosts.Resident;
+        app.Services.GetRequiredService<ClayMetrics>().Elsewhere = () => (fromHosts.Resident, fromHosts.Pending, fromHosts.Running);
         // A server that exits without a clean stop leaves no host behind (a host also ends when its channel closes).
         AppDomain.CurrentDomain.ProcessExit += (_, _) => hosts.KillAll();
     }

@@ -101,6 +101,9 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
     }
 
     /// <inheritdoc/>
+    public int Count => _server.Resident;
+
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<WorkerInfo>> ResidentAsync(string component)
     {
         if (Running(component) is not { } host) return [];

@@ -28,7 +28,7 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
                 return await StoreAsync(new WorkerId(s.Component, s.Worker), s);
             case CatalogCall c when c.Component == component:
             {
-                var record = c.Version < 0 ? registry.LatestForNewWorkers(c.Component) : registry.Get(c.Component, c.Version);
+                var record = await registry.LocateAsync(c.Component, c.Version < 0 ? null : c.Version, CancellationToken.None);
                 return new ComponentLocation(record.Name, record.Version, record.Size, registry.DirectoryOf(record), record.EntryAssembly);
             }
             case AdmitCall a when a.Component == component:
@@ -54,6 +54,12 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
 
     /// <summary>Workers in memory in every host, at their last reports.</summary>
     public int Resident => _residency.Values.Sum(r => r.Resident);
+
+    /// <summary>Invocations queued in the workers of every host, at their last reports.</summary>
+    public long Pending => _residency.Values.Sum(r => r.Pending);
+
+    /// <summary>Workers running an invocation in every host, at their last reports.</summary>
+    public int Running => _residency.Values.Sum(r => r.Running);
 
     /// <summary>The estimated memory of the workers in every host, at their last reports.</summary>
     public long MemoryUsed => _residency.Values.Sum(r => r.MemoryUsed);

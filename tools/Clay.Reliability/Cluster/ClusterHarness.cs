@@ -23,7 +23,7 @@ public static class ClusterHarness
     {
         ArgumentNullException.ThrowIfNull(options);
         var stopwatch = Stopwatch.StartNew();
-        var root = Path.Combine(Path.GetTempPath(), "clay-cluster-" + Guid.NewGuid().ToString("N"));
+        var root = options.Root ?? Path.Combine(Path.GetTempPath(), "clay-cluster-" + Guid.NewGuid().ToString("N"));
         await using var database = await ScratchDatabase.CreateAsync(options.PostgresUrl);
         options.Log($"  database {database.Name}, {options.Nodes} nodes, {options.Clients} clients, seed {options.Seed}");
         using var service = new CountingService();

@@ -14,6 +14,7 @@ namespace Clay.Cluster.Hosts;
 /// <param name="Values">The arguments as values, or null.</param>
 /// <param name="IdempotencyKey">The key, or null to have one generated.</param>
 /// <param name="Enqueue">Answer once the invocation is durably queued instead of when it completes.</param>
+/// <param name="TraceParent">The W3C <c>traceparent</c> of the server's span the invocation hangs from, or null.</param>
 [GenerateSerializer, Immutable]
 public sealed record HostInvoke(
     [property: Id(0)] string Component,
@@ -22,7 +23,8 @@ public sealed record HostInvoke(
     [property: Id(3)] IReadOnlyList<string>? WaveArguments,
     [property: Id(4)] IReadOnlyList<Value>? Values,
     [property: Id(5)] string? IdempotencyKey,
-    [property: Id(6)] bool Enqueue)
+    [property: Id(6)] bool Enqueue,
+    [property: Id(7)] string? TraceParent = null)
 {
     /// <summary>The runtime's form of the request.</summary>
     public InvocationRequest ToInvocation() => new(Function,
@@ -32,10 +34,11 @@ public sealed record HostInvoke(
     public static HostInvoke Of(Runtime.WorkerId worker, InvocationRequest request, bool enqueue)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var parent = System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } current ? current.Id : null;
         return request.Arguments switch
         {
-            InvocationArguments.Typed typed => new(worker.Component, worker.Worker, request.Function, null, [.. typed.Values], request.IdempotencyKey, enqueue),
-            InvocationArguments.Wave wave => new(worker.Component, worker.Worker, request.Function, [.. wave.Texts], null, request.IdempotencyKey, enqueue),
+            InvocationArguments.Typed typed => new(worker.Component, worker.Worker, request.Function, null, [.. typed.Values], request.IdempotencyKey, enqueue, parent),
+            InvocationArguments.Wave wave => new(worker.Component, worker.Worker, request.Function, [.. wave.Texts], null, request.IdempotencyKey, enqueue, parent),
             _ => throw new ArgumentException("unknown kind of arguments", nameof(request)),
         };
     }
@@ -74,6 +77,8 @@ public enum HostOperation
     Revert,
     /// <summary>Create it as a fork of the worker <see cref="HostWorkerCall.Text"/> of its component, up to the index <see cref="HostWorkerCall.Number"/>.</summary>
     Fork,
+    /// <summary>The component's workers in memory in the host (the worker's name is empty; answers <c>WorkerInfo</c>s).</summary>
+    ListResident,
 }
 
 /// <summary>A scheduled invocation on the wire (see <c>ScheduledInvocation</c>).</summary>

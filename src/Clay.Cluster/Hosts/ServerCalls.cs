@@ -106,12 +106,15 @@ public sealed record HostNotice(
 [GenerateSerializer, Immutable]
 public sealed record HostLimitReached([property: Id(0)] string Component, [property: Id(1)] string Worker, [property: Id(2)] string Reason);
 
-/// <summary>What a component host tells the server of its resident workers, every half second while it runs.</summary>
+/// <summary>What a component host tells the server of its resident workers, every 200 ms while it runs, when it changed.</summary>
 /// <param name="Resident">Workers in memory.</param>
 /// <param name="MemoryUsed">Their estimated memory, with the overhead of each.</param>
 /// <param name="Evicted">Workers evicted since the last report.</param>
+/// <param name="Pending">Invocations queued in them, behind the one each is running.</param>
+/// <param name="Running">Those running an invocation.</param>
 [GenerateSerializer, Immutable]
-public sealed record HostResidency([property: Id(0)] int Resident, [property: Id(1)] long MemoryUsed, [property: Id(2)] int Evicted);
+public sealed record HostResidency([property: Id(0)] int Resident, [property: Id(1)] long MemoryUsed, [property: Id(2)] int Evicted,
+    [property: Id(3)] long Pending = 0, [property: Id(4)] int Running = 0);
 
 /// <summary>A component host tells the server when a worker waiting out of memory must be woken.</summary>
 /// <param name="Component">The worker's component.</param>
@@ -156,6 +159,8 @@ public sealed record WorkerCallResult([property: Id(0)] Clay.Runtime.Values.Valu
 /// <param name="Level">Its level (<c>WorkerLogLevel</c>).</param>
 /// <param name="Context">Its context.</param>
 /// <param name="Message">The line.</param>
+/// <param name="Function">The function of the invocation that wrote it, if one was running.</param>
+/// <param name="InvocationKey">That invocation's idempotency key.</param>
 [GenerateSerializer, Immutable]
 public sealed record HostLogLine(
     [property: Id(0)] string Component,
@@ -164,4 +169,18 @@ public sealed record HostLogLine(
     [property: Id(3)] DateTimeOffset Timestamp,
     [property: Id(4)] int Level,
     [property: Id(5)] string Context,
-    [property: Id(6)] string Message);
+    [property: Id(6)] string Message,
+    [property: Id(7)] string? Function = null,
+    [property: Id(8)] string? InvocationKey = null);
+
+/// <summary>One measurement a component host took with an instrument of Clay's meter.</summary>
+/// <param name="Instrument">The instrument's name.</param>
+/// <param name="Value">The measurement.</param>
+/// <param name="Tags">Its tags, names and values alternating.</param>
+[GenerateSerializer, Immutable]
+public sealed record HostMeasurement([property: Id(0)] string Instrument, [property: Id(1)] double Value, [property: Id(2)] string[] Tags);
+
+/// <summary>The measurements a component host took since its last report; the server records them as its own.</summary>
+/// <param name="Items">The measurements.</param>
+[GenerateSerializer, Immutable]
+public sealed record HostMeasurements([property: Id(0)] HostMeasurement[] Items);

@@ -30,14 +30,16 @@ public sealed class ClayMetrics : IDisposable
     {
         ArgumentNullException.ThrowIfNull(resident);
         ArgumentNullException.ThrowIfNull(timers);
-        _meter.CreateObservableGauge("clay.invocations.pending", () => resident.Snapshot().Sum(r => (long)r.Executor.PendingInvocations),
-            description: "Invocations queued in the resident workers of the server process, behind the one each is running");
-        _meter.CreateObservableGauge("clay.invocations.running", () => resident.Snapshot().Count(r => r.Executor.Status == WorkerStatus.Running),
-            description: "Resident workers of the server process running an invocation");
+        _meter.CreateObservableGauge("clay.invocations.pending",
+            () => resident.Snapshot().Sum(r => (long)r.Executor.PendingInvocations) + (Elsewhere?.Invoke().Pending ?? 0),
+            description: "Invocations queued in the resident workers, behind the one each is running");
+        _meter.CreateObservableGauge("clay.invocations.running",
+            () => resident.Snapshot().Count(r => r.Executor.Status == WorkerStatus.Running) + (Elsewhere?.Invoke().Running ?? 0),
+            description: "Resident workers running an invocation");
         _meter.CreateObservableGauge("clay.timers.waiting", () => timers.Waiting,
             description: "Wake-ups waiting for their time: sleeps, retries, schedules and pending work of workers not in memory");
         _meter.CreateObservableGauge("clay.timers.firing", () => timers.Running, description: "Wake-ups under way");
-        _meter.CreateObservableGauge("clay.workers.resident", () => resident.Count + (ResidentElsewhere?.Invoke() ?? 0), description: "Workers in memory");
+        _meter.CreateObservableGauge("clay.workers.resident", () => resident.Count + (Elsewhere?.Invoke().Resident ?? 0), description: "Workers in memory");
         _meter.CreateObservableGauge("clay.memory.budget", memoryBudget, unit: "By", description: "The executor's memory budget");
         _meter.CreateObservableGauge("clay.memory.used", memoryUsed, unit: "By", description: "Estimated memory of the resident workers");
         _meter.CreateObservableCounter("clay.oplog.entries", oplogEntries, description: "Oplog entries written");
@@ -48,8 +50,11 @@ public sealed class ClayMetrics : IDisposable
         _recoveryTime = _meter.CreateHistogram<double>("clay.worker.recovery.duration", unit: "s", description: "Time to rebuild a worker from its oplog");
     }
 
-    /// <summary>Counts the workers in memory in other processes of this server (its component hosts).</summary>
-    public Func<int>? ResidentElsewhere { get; set; }
+    /// <summary>
+    /// What other processes of this server (its component hosts) hold: workers in memory, invocations
+    /// queued in them, workers running one — added to this process's own in the gauges.
+    /// </summary>
+    public Func<(int Resident, long Pending, int Running)>? Elsewhere { get; set; }
 
     /// <summary>Counts evictions.</summary>
     public void Evicted(int count = 1) => _evictions.Add(count);

@@ -38,16 +38,14 @@ public static class ComponentEndpoints
     /// workers are on it, unless <c>?force=true</c>. Idle workers of deleted versions leave memory at once.
     /// </summary>
     private static async Task<ComponentDeletedDto> DeleteAsync(string name, long? version, bool? force, ComponentRegistry registry,
-        ComponentUsers users, ResidentWorkers resident, IGrainFactory grains, CancellationToken cancellationToken)
+        ComponentUsers users, Cluster.ClusterNodes nodes, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var component = Runtime.Names.ValidateComponent(Uri.UnescapeDataString(name));
         var (versions, workers) = await registry.DeleteAsync(component, version, force ?? false, users.FindAsync, cancellationToken);
-        foreach (var (executor, _) in resident.Snapshot())
+        // In memory anywhere: in this process, in a component host, on another node.
+        foreach (var (id, info) in await nodes.ResidentAsync(component))
         {
-            if (executor.Id.Component == component && versions.Contains(executor.GetInfo().ComponentVersion))
-            {
-                await grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(executor.Id)).EvictAsync();
-            }
+            if (versions.Contains(info.ComponentVersion)) await grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(id)).EvictAsync();
         }
         return new ComponentDeletedDto(component, versions, workers);
     }

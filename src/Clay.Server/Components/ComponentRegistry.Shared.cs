@@ -24,6 +24,20 @@ public sealed partial class ComponentRegistry
         return List();
     }
 
+    /// <summary>
+    /// A version for a component host to load (the latest new workers may start on when
+    /// <paramref name="version"/> is null): in a cluster, asked of the shared store and unpacked on this
+    /// node first, so its directory holds the whole package.
+    /// </summary>
+    /// <exception cref="ClayException"><c>component-not-found</c>, also for a deleted version.</exception>
+    internal async ValueTask<ComponentRecord> LocateAsync(string name, long? version, CancellationToken cancellationToken)
+    {
+        if (_shared is not null && (version is null || !IsKnown(name, version.Value))) await RefreshAsync(name, cancellationToken);
+        var record = version is null ? Latest(name) : Get(name, version);
+        if (_shared is not null) await EnsureUnpackedAsync(record, null, cancellationToken);
+        return record;
+    }
+
     private bool IsKnown(string name, long version)
     {
         if (!_records.TryGetValue(name, out var versions)) return false;

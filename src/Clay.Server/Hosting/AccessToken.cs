@@ -53,6 +53,24 @@ public sealed class AccessToken
         // The prefix names the token and keeps it from starting with '-', which a command line
         // (`clay profile set token …`) would read as an option.
         var token = TokenPrefix + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        Write(path, token);
+        return new AccessToken(token, path, created: true);
+    }
+
+    /// <summary>
+    /// Takes <paramref name="value"/> (a cluster's shared token) as this node's, writing it into the data
+    /// directory so a local <c>clay</c> finds it; this token when it is the same.
+    /// </summary>
+    public AccessToken Adopt(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value == Value) return this;
+        Write(FilePath, value);
+        return new AccessToken(value, FilePath, created: false);
+    }
+
+    private static void Write(string path, string token)
+    {
         var temporary = path + ".tmp";
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -62,7 +80,6 @@ public sealed class AccessToken
             stream.Flush(flushToDisk: true);
         }
         File.Move(temporary, path, overwrite: true);
-        return new AccessToken(token, path, created: true);
     }
 
     /// <summary>True when <paramref name="authorization"/> is <c>Bearer</c> and this token (compared in constant time).</summary>

@@ -18,7 +18,7 @@ public static partial class ClayServer
         var landlock = Isolation.Sandbox.Landlock.Version();
         services.AddSingleton(sp => new ServerSideOfHosts(store, sp.GetRequiredService<ComponentRegistry>(), sp.GetRequiredService<IWorkerQuota>().AdmitAsync,
             sp.GetRequiredService<ClayMetrics>(), sp.GetRequiredService<WakeUpTimers>(), sp.GetRequiredService<WorkerExecutorOptions>().Workers,
-            sp.GetRequiredService<WorkerLogBroadcaster>().Publish));
+            sp.GetRequiredService<WorkerLogBroadcaster>().Publish, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new ComponentHosts(
             component => new HostSettings
             {
@@ -34,10 +34,14 @@ public static partial class ClayServer
                 ComponentDirectory = sp.GetRequiredService<ComponentRegistry>().ComponentDirectory(component),
                 InvocationCpuLimit = options.InvocationCpuLimit,
                 InvocationBlockLimit = options.InvocationBlockLimit,
+                Tracing = ServerTelemetry.TracingEnabled(options),
+                OtlpEndpoint = options.OtlpEndpoint,
+                TraceSampleRatio = options.TraceSampleRatio,
             },
             options.HostMemoryBytes, Path.Combine(options.DataDirectory, "hosts"), sp.GetRequiredService<Serializer>(),
             sp.GetRequiredService<ServerSideOfHosts>(),
             store, sp.GetRequiredService<ClayMetrics>(), sp.GetRequiredService<ILogger<ComponentHosts>>()));
+        services.AddSingleton<Clay.Cluster.Nodes.IResidentSource>(sp => sp.GetRequiredService<ComponentHosts>());
     }
 
     private static void ConnectComponentHosts(WebApplication app, ComponentHosts hosts)
@@ -53,7 +57,7 @@ public static partial class ClayServer
             _ = hosts.WarmAsync(name);
         };
         var fromHosts = app.Services.GetRequiredService<ServerSideOfHosts>();
-        app.Services.GetRequiredService<ClayMetrics>().ResidentElsewhere = () => fromHosts.Resident;
+        app.Services.GetRequiredService<ClayMetrics>().Elsewhere = () => (fromHosts.Resident, fromHosts.Pending, fromHosts.Running);
         // A server that exits without a clean stop leaves no host behind (a host also ends when its channel closes).
         AppDomain.CurrentDomain.ProcessExit += (_, _) => hosts.KillAll();
     }

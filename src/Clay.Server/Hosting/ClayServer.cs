@@ -146,6 +146,8 @@ public static partial class ClayServer
         });
 
         var token = AccessToken.LoadOrCreate(options.DataDirectory);
+        // The nodes of a cluster share one token, so a client may call any of them.
+        if (cluster is not null) token = token.Adopt(await cluster.SharedTokenAsync(token.Value));
         var app = builder.Build();
         var hosts = app.Services.GetService<ComponentHosts>();
         if (hosts is not null) ConnectComponentHosts(app, hosts);

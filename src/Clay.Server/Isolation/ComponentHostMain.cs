@@ -38,6 +38,8 @@ internal static class ComponentHostMain
             l.AddSimpleConsole(o => o.SingleLine = true);
             l.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             l.SetMinimumLevel(LogLevel.Warning);
+            // Worker log lines go to the server, which logs them (and streams them) as its own.
+            l.AddFilter(Runtime.Diagnostics.WorkerLogForwarder.Category, LogLevel.None);
         });
 
         var ready = new TaskCompletionSource<HostWorkers>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -54,7 +56,12 @@ internal static class ComponentHostMain
             Limits = settings.Limits,
             AdmitNewWorker = async (id, cancellationToken) => await channel.CallAsync(new AdmitCall(id.Component, id.Worker), cancellationToken),
             // Lines written live go to the server's live streams; replayed ones are never passed on.
-            LogSink = (id, index, line) => channel.Notify(new HostLogLine(id.Component, id.Worker, index, line.Timestamp, (int)line.Level, line.Context, line.Message)),
+            LogSink = (id, index, line) =>
+            {
+                var scope = Runtime.Diagnostics.WorkerLogScope.Current;
+                channel.Notify(new HostLogLine(id.Component, id.Worker, index, line.Timestamp, (int)line.Level, line.Context, line.Message,
+                    scope?.Function, scope?.InvocationKey));
+            },
             WakeUps = links,
             Workers = links,
             ThreadCpuClock = settings.InvocationCpuLimit > TimeSpan.Zero || settings.InvocationBlockLimit > TimeSpan.Zero
@@ -66,6 +73,7 @@ internal static class ComponentHostMain
             Recovered = (id, duration) => channel.Notify(new HostNotice(id.Component, id.Worker, duration.Ticks)),
             OplogReadTimeLimit = settings.QueryTimeout,
         };
+        using var telemetry = new HostTelemetry(settings);
         var workers = new HostWorkers(services, settings.MemoryBudgetBytes);
         ready.SetResult(workers);
         if (options.ThreadCpuClock is not null)
@@ -79,6 +87,7 @@ internal static class ComponentHostMain
         {
             var now = await workers.EnforceBudgetAsync();
             if (now != last) channel.Notify(now);
+            if (telemetry.Drain() is { } measurements) channel.Notify(measurements);
             last = now with { Evicted = 0 };
         }
         // The server has gone or closed the channel: nothing can be committed any more, so nothing is waited for.

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Clay.Cluster.Hosts;
 using Clay.Cluster.Workers;
+using Clay.Runtime.Execution;
 using Clay.Runtime;
 using Clay.Runtime.Errors;
 using Clay.Runtime.Oplog;
@@ -19,11 +21,12 @@ namespace Clay.Server.Isolation;
 /// deleted; a component whose host dies that often with no call in flight is quarantined
 /// (<c>component-quarantined</c>) until a new version is deployed or the server restarts.
 /// </summary>
-internal sealed class ComponentHosts : IAsyncDisposable
+internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IResidentSource
 {
     /// <summary>Crashes in a row that quarantine a worker or a component.</summary>
     public const int CrashLimit = 3;
 
+    private readonly SemaphoreSlim _warming = new(1, 1);
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
     private readonly Func<string, HostSettings> _settings;
     private readonly long _heapLimit;
@@ -71,9 +74,14 @@ internal sealed class ComponentHosts : IAsyncDisposable
         return await starting;
     }
 
-    /// <summary>Starts the host of <paramref name="component"/> ahead of its first call (after a deploy), unless it runs or is quarantined.</summary>
+    /// <summary>
+    /// Starts the host of <paramref name="component"/> ahead of its first call (after a deploy), unless it
+    /// runs or is quarantined. One such start at a time: a deploy of many components does not start all
+    /// their hosts at once, which would slow the start a first call is waiting for.
+    /// </summary>
     public async Task WarmAsync(string component)
     {
+        await _warming.WaitAsync();
         try
         {
             await GetAsync(component);
@@ -81,6 +89,32 @@ internal sealed class ComponentHosts : IAsyncDisposable
         catch (ClayException)
         {
             // Quarantined: its first call says so.
+        }
+        catch (ObjectDisposedException)
+        {
+            // The server is stopping.
+        }
+        finally
+        {
+            _warming.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public int Count => _server.Resident;
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<WorkerInfo>> ResidentAsync(string component)
+    {
+        if (Running(component) is not { } host) return [];
+        try
+        {
+            return (WorkerInfo[])(await host.Channel.CallAsync(new HostWorkerCall(component, "", HostOperation.ListResident)))!;
+        }
+        catch (Exception ex) when (ex is HostChannelClosedException or ClayException)
+        {
+            // The host has gone: none of its workers is in memory any more.
+            return [];
         }
     }
 

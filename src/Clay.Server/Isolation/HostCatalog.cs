@@ -19,11 +19,12 @@ internal sealed class HostCatalog(HostChannel channel) : IComponentCatalog
         Load((ComponentLocation)(await channel.CallAsync(new CatalogCall(component, -1), cancellationToken))!);
 
     /// <inheritdoc/>
-    public async ValueTask<LoadedComponent> GetAsync(string component, long version, CancellationToken cancellationToken = default)
-    {
-        if (_loaded.TryGetValue((component, version), out var loaded)) return loaded.Value;
-        return Load((ComponentLocation)(await channel.CallAsync(new CatalogCall(component, version), cancellationToken))!);
-    }
+    /// <remarks>
+    /// The server is asked each time (a worker is opened far less often than it is called): a version
+    /// deleted since it was loaded here is refused as it is in the server, its assembly is not reused.
+    /// </remarks>
+    public async ValueTask<LoadedComponent> GetAsync(string component, long version, CancellationToken cancellationToken = default) =>
+        Load((ComponentLocation)(await channel.CallAsync(new CatalogCall(component, version), cancellationToken))!);
 
     private LoadedComponent Load(ComponentLocation location) =>
         _loaded.GetOrAdd((location.Name, location.Version), _ => new Lazy<LoadedComponent>(() =>

@@ -50,6 +50,14 @@ internal sealed record HostSettings
 
     /// <summary>The host's data segment limit (<c>RLIMIT_DATA</c>) in bytes; zero: none.</summary>
     public long DataLimitBytes { get; init; }
+    /// <summary>True when the host exports the spans of its invocations, as the server does.</summary>
+    public bool Tracing { get; init; }
+
+    /// <summary>The server's <c>--otlp-endpoint</c>; without it the exporter reads the standard <c>OTEL_EXPORTER_OTLP_*</c> variables.</summary>
+    public Uri? OtlpEndpoint { get; init; }
+
+    /// <summary>The share of new traces recorded (a caller's sampled trace is always followed).</summary>
+    public double TraceSampleRatio { get; init; } = 1;
 
     /// <summary>The settings as the variable holds them.</summary>
     public string ToJson() => JsonSerializer.Serialize(this);

@@ -25,6 +25,7 @@ internal sealed class HostWorkers(WorkerServices services, long memoryBudget) : 
         {
             case HostInvoke invoke:
             {
+                using var span = HostTelemetry.StartCall(invoke.Function, invoke.TraceParent);
                 var activation = Activation(new WorkerId(invoke.Component, invoke.Worker));
                 if (invoke.Enqueue)
                 {
@@ -46,6 +47,8 @@ internal sealed class HostWorkers(WorkerServices services, long memoryBudget) : 
         var id = new WorkerId(call.Component, call.Worker);
         switch (call.Operation)
         {
+            case HostOperation.ListResident:
+                return services.Residency.Snapshot().Select(r => r.Executor).Where(e => !e.IsBroken).Select(e => e.GetInfo()).ToArray();
             case HostOperation.Create:
                 return await Activation(id).CreateAsync(call.Creation ?? WorkerCreation.Default);
             case HostOperation.GetInfo:
@@ -98,14 +101,17 @@ internal sealed class HostWorkers(WorkerServices services, long memoryBudget) : 
         foreach (var (executor, _) in resident.OrderBy(w => w.LastUsed))
         {
             if (used <= memoryBudget || evicted > 0 && used <= memoryBudget / 10 * 9) break;
-            if (executor.IsBusy || executor.Status is not (WorkerStatus.Idle or WorkerStatus.Failed or WorkerStatus.Exited)) continue;
+            // As the server's residency: idle, failed, exited or waiting (a sleep, a promise) out of memory's need.
+            if (!executor.IsEvictable) continue;
             if (_workers.TryGetValue(executor.Id, out var activation) && await activation.EvictAsync())
             {
                 used -= executor.MemoryNow + OverheadBytes;
                 evicted++;
             }
         }
-        return new HostResidency(services.Residency.Count, used, evicted);
+        var now = services.Residency.Snapshot();
+        return new HostResidency(now.Count, used, evicted, now.Sum(w => (long)w.Executor.PendingInvocations),
+            now.Count(w => w.Executor.Status == WorkerStatus.Running));
     }
 
     /// <summary>Closes every worker.</summary>

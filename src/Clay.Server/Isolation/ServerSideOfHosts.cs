@@ -13,7 +13,8 @@ namespace Clay.Server.Isolation;
 /// the per-component worker quota. Hosts reach nothing else of the server.
 /// </summary>
 internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry registry, Func<WorkerId, CancellationToken, ValueTask>? admit,
-    ClayMetrics? metrics, IWorkerWakeUps? wakeUps, IWorkerCaller? workers, Action<WorkerId, long, Runtime.Oplog.OplogEntry.Log>? logSink = null)
+    ClayMetrics? metrics, IWorkerWakeUps? wakeUps, IWorkerCaller? workers, Action<WorkerId, long, Runtime.Oplog.OplogEntry.Log>? logSink = null,
+    ILoggerFactory? loggerFactory = null)
 {
     /// <summary>The most bytes of entries one read answer carries; the host asks again for the rest.</summary>
     private const int ReadChunkBytes = 1 << 20;
@@ -27,7 +28,7 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
                 return await StoreAsync(new WorkerId(s.Component, s.Worker), s);
             case CatalogCall c when c.Component == component:
             {
-                var record = c.Version < 0 ? registry.LatestForNewWorkers(c.Component) : registry.Get(c.Component, c.Version);
+                var record = await registry.LocateAsync(c.Component, c.Version < 0 ? null : c.Version, CancellationToken.None);
                 return new ComponentLocation(record.Name, record.Version, record.Size, registry.DirectoryOf(record), record.EntryAssembly);
             }
             case AdmitCall a when a.Component == component:
@@ -54,6 +55,12 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
     /// <summary>Workers in memory in every host, at their last reports.</summary>
     public int Resident => _residency.Values.Sum(r => r.Resident);
 
+    /// <summary>Invocations queued in the workers of every host, at their last reports.</summary>
+    public long Pending => _residency.Values.Sum(r => r.Pending);
+
+    /// <summary>Workers running an invocation in every host, at their last reports.</summary>
+    public int Running => _residency.Values.Sum(r => r.Running);
+
     /// <summary>The estimated memory of the workers in every host, at their last reports.</summary>
     public long MemoryUsed => _residency.Values.Sum(r => r.MemoryUsed);
 
@@ -69,14 +76,31 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
                 wakeUps?.WakeAt(new WorkerId(wake.Component, wake.Worker), wake.At);
                 break;
             case HostLogLine line when line.Component == component:
-                logSink?.Invoke(new WorkerId(line.Component, line.Worker), line.Index,
-                    new Runtime.Oplog.OplogEntry.Log(line.Timestamp, (Sdk.WorkerLogLevel)line.Level, line.Context, line.Message));
+                PassOn(line);
+                break;
+            case HostMeasurements measurements:
+                foreach (var m in measurements.Items) Runtime.Diagnostics.ClayTelemetry.Record(m.Instrument, m.Value, m.Tags);
                 break;
             case HostResidency residency:
                 _residency[component] = residency;
                 if (residency.Evicted > 0) metrics?.Evicted(residency.Evicted);
                 break;
         }
+    }
+
+    private readonly ILogger _workerLog = (loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance)
+        .CreateLogger(Runtime.Diagnostics.WorkerLogForwarder.Category);
+
+    /// <summary>A worker's live log line from its host: to the server's log, in its invocation's scope, and to the live streams.</summary>
+    private void PassOn(HostLogLine line)
+    {
+        var worker = new WorkerId(line.Component, line.Worker);
+        var entry = new Runtime.Oplog.OplogEntry.Log(line.Timestamp, (Sdk.WorkerLogLevel)line.Level, line.Context, line.Message);
+        using (line.Function is null ? null : _workerLog.BeginScope(new Runtime.Diagnostics.WorkerLogScope(worker, line.Function, line.InvocationKey ?? "")))
+        {
+            Runtime.Diagnostics.WorkerLogForwarder.Write(_workerLog, worker, entry);
+        }
+        logSink?.Invoke(worker, line.Index, entry);
     }
 
     /// <summary>A host ended: its workers are no longer in memory.</summary>

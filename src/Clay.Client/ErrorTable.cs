@@ -84,6 +84,7 @@ public static class ErrorTable
         new("invocation-suspended", 202, ErrorKind.Failed),
         new(ClientErrorCodes.ServerUnreachable, null, ErrorKind.Unreachable),
         new(ClientErrorCodes.ServerError, null, ErrorKind.Failed),
+        new(ClientErrorCodes.StreamLost, null, ErrorKind.Unreachable),
     ];
 
     private static readonly Dictionary<string, ErrorRow> ByCode = Rows.ToDictionary(r => r.Code, StringComparer.Ordinal);

@@ -57,6 +57,9 @@ public static class LogStreamEndpoint
         if (http.Features.Get<IHttpMinResponseDataRateFeature>() is { } rate) rate.MinDataRate = null;
         var output = http.Response.Body;
         await WriteAsync(output, "retry: 2000\n\n", ct);
+        // The headers go out now: a client that waits for them before it starts the invocation it
+        // wants to watch knows the subscription exists.
+        await output.FlushAsync(ct);
 
         var sent = resume ?? 0;
         if (resume is { } from)

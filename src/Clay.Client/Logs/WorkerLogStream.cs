@@ -113,7 +113,7 @@ public sealed class WorkerLogStream : IAsyncDisposable
         {
             throw new ClayApiException(ClientErrorCodes.StreamLost,
                 $"lost the log stream of {_description} ({_lostReason}) and could not reconnect within {_options.ReconnectTimeout.TotalSeconds:0} s; "
-                + (Position is { } at ? $"the last line shown is #{at}: continue with --after {at}" : "no line was shown"));
+                + (Position is { } at ? $"continue with --after {at}" : "no line was shown"));
         }
         if (!_retryNow)
         {

@@ -41,6 +41,22 @@ public static class LogStreamEndpoint
         app.MapGet("/v1/components/{component}/workers/{worker}/logs", StreamAsync);
 
     private static async Task StreamAsync(HttpContext http, string component, string worker, long? after,
+        ComponentRegistry registry, IOplogStore store, WorkerLogBroadcaster broadcaster, IHostApplicationLifetime lifetime, CancellationToken requestAborted)
+    {
+        // A stopping server ends its streams at once instead of waiting for them until its shutdown
+        // timeout: readers reconnect with their cursor to the next server.
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
+        try
+        {
+            await StreamAsync(http, component, worker, after, registry, store, broadcaster, ending.Token);
+        }
+        catch (OperationCanceledException) when (ending.IsCancellationRequested && http.Response.HasStarted)
+        {
+            // The reader left or the server stops: the stream just ends.
+        }
+    }
+
+    private static async Task StreamAsync(HttpContext http, string component, string worker, long? after,
         ComponentRegistry registry, IOplogStore store, WorkerLogBroadcaster broadcaster, CancellationToken ct)
     {
         var id = WorkerEndpoints.Id(component, worker);

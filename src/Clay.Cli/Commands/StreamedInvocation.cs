@@ -37,6 +37,14 @@ internal static class StreamedInvocation
         {
             reply = await client.InvokeAsync(component, worker, invocation, ct);
         }
+        catch (ClayApiException failed) when (failed.Code != ClientErrorCodes.ServerUnreachable)
+        {
+            // A failed invocation's lines say why: show them before its error.
+            await stop.CancelAsync();
+            await pump;
+            await TryShowDurableLinesAsync(client, component, worker, stream.Position ?? start, items, ct);
+            throw;
+        }
         finally
         {
             await stop.CancelAsync();
@@ -44,6 +52,19 @@ internal static class StreamedInvocation
         }
         await ShowDurableLinesAsync(client, component, worker, stream.Position ?? start, items, ct);
         return reply;
+    }
+
+    private static async Task TryShowDurableLinesAsync(ClayClient client, string component, string worker, long after, StreamItemWriter items,
+        CancellationToken ct)
+    {
+        try
+        {
+            await ShowDurableLinesAsync(client, component, worker, after, items, ct);
+        }
+        catch (ClayApiException)
+        {
+            // The invocation's own error is the one to report.
+        }
     }
 
     private static async Task PumpAsync(WorkerLogStream stream, StreamItemWriter items, CancellationToken ct)

@@ -48,7 +48,7 @@ public static class LogStreamEndpoint
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
         try
         {
-            await StreamAsync(http, component, worker, after, registry, store, broadcaster, ending.Token);
+            await WriteStreamAsync(http, component, worker, after, registry, store, broadcaster, ending.Token);
         }
         catch (OperationCanceledException) when (ending.IsCancellationRequested && http.Response.HasStarted)
         {
@@ -56,7 +56,7 @@ public static class LogStreamEndpoint
         }
     }
 
-    private static async Task StreamAsync(HttpContext http, string component, string worker, long? after,
+    private static async Task WriteStreamAsync(HttpContext http, string component, string worker, long? after,
         ComponentRegistry registry, IOplogStore store, WorkerLogBroadcaster broadcaster, CancellationToken ct)
     {
         var id = WorkerEndpoints.Id(component, worker);

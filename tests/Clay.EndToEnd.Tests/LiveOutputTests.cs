@@ -165,10 +165,28 @@ public sealed class LiveOutputTests(TalkerServer talker) : IClassFixture<TalkerS
 
     private ClayCliProcess Clay(params string[] args) => ClayCliProcess.Start(talker.Server.Url, talker.CliHome, args);
 
+    /// <summary>
+    /// Completes the promise whose id the worker logged. The line is shown before the promise's
+    /// creation is durable (it commits when the worker starts waiting), so until then the server
+    /// does not know the promise yet: ask again, within a bound.
+    /// </summary>
     private async Task CompletePromiseAsync(string worker, long promise)
     {
         using var client = new ClayClient(new Uri(talker.Server.Url));
-        await client.CompletePromiseAsync(Component, worker, promise, "released");
+        string? refusal = null;
+        await Durable.SleeperServer.WaitUntilAsync(async () =>
+        {
+            try
+            {
+                await client.CompletePromiseAsync(Component, worker, promise, "released");
+                return true;
+            }
+            catch (ClayApiException ex) when (ex.Code == "promise-not-found")
+            {
+                refusal = ex.Message;
+                return false;
+            }
+        }, TimeSpan.FromSeconds(60), () => $"promise {promise} of {worker} never became known: {refusal}");
     }
 
     private static long PromiseOf(IReadOnlyList<string> lines) =>

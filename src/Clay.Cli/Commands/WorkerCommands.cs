@@ -308,8 +308,9 @@ public static class WorkerCommands
             {
                 if (result.GetValue(count) is not null) throw new CliException("invalid-usage", "--follow prints every entry: it takes no --count", ExitCodes.InvalidInput);
                 var output = GlobalOptions.Output(result);
+                using var ctrlC = CtrlC.Handle(ct);
                 return await FollowedOplog.RunAsync(client, component, name, result.GetValue(from), result.GetValue(query),
-                    new StreamItemWriter(output.Format, output.Out), WorkerStreamCommands.Options(result, reconnect).ReconnectTimeout, ct);
+                    new StreamItemWriter(output.Format, output.Out), WorkerStreamCommands.Options(result, reconnect).ReconnectTimeout, ctrlC.Token);
             }
             var page = await client.GetOplogAsync(component, name, result.GetValue(from), result.GetValue(count), result.GetValue(query), ct);
             GlobalOptions.Output(result).Write(page, ClayJsonContext.Default.OplogPageDto, o =>

@@ -24,8 +24,10 @@ public static class WorkerStreamCommands
         {
             worker, after, logsOnly, reconnect,
         };
-        command.SetAction(async (result, ct) =>
+        command.SetAction(async (result, cancellationToken) =>
         {
+            using var ctrlC = CtrlC.Handle(cancellationToken);
+            var ct = ctrlC.Token;
             var (component, name) = Targets.Worker(result.GetValue(worker)!);
             if (result.GetValue(after) is < 0) throw new CliException("invalid-usage", "--after takes an oplog index, 0 or more", ExitCodes.InvalidInput);
             using var client = GlobalOptions.Client(result);

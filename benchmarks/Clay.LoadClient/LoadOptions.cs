@@ -33,6 +33,9 @@ public sealed record LoadOptions
     /// <summary>Path of the server's Prometheus metrics, when it has the runtime's allocation counter.</summary>
     public string? MetricsPath { get; init; }
 
+    /// <summary>The value of the Authorization header every request carries (Clay's <c>Bearer TOKEN</c>), or null.</summary>
+    public string? Authorization { get; init; }
+
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> naming what is wrong.</summary>
     public static LoadOptions Parse(string[] args)
     {
@@ -58,6 +61,7 @@ public sealed record LoadOptions
             Clients = Math.Max(1, Int("--clients", 64)),
             Warmup = Int("--warmup", 2000),
             ServerPids = (Get("--server-pids") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray(),
+            Authorization = Get("--token-file") is { } tokenFile ? "Bearer " + File.ReadAllText(tokenFile).Trim() : null,
             MetricsPath = Get("--metrics") ?? (target == "clay" ? "/metrics" : null),
         };
     }

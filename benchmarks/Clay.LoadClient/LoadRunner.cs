@@ -21,9 +21,9 @@ public sealed class LoadRunner : IDisposable
     /// <summary>
     /// A runner against <paramref name="baseUrl"/> with <paramref name="clients"/> connections; with
     /// several addresses separated by commas (the nodes of a cluster), connection <c>c</c> goes to
-    /// address <c>c</c> modulo their number.
+    /// address <c>c</c> modulo their number. Requests carry <paramref name="authorization"/> when given.
     /// </summary>
-    public LoadRunner(string baseUrl, ITargetDialect dialect, int clients, IReadOnlyList<int> serverPids, string? metricsPath)
+    public LoadRunner(string baseUrl, ITargetDialect dialect, int clients, IReadOnlyList<int> serverPids, string? metricsPath, string? authorization = null)
     {
         ArgumentNullException.ThrowIfNull(baseUrl);
         var addresses = baseUrl.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new Uri(u)).ToArray();
@@ -37,8 +37,9 @@ public sealed class LoadRunner : IDisposable
             AutomaticDecompression = System.Net.DecompressionMethods.None,
         })
         { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(5) };
+        if (authorization is not null) _http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
         _dialect = dialect;
-        _connections = Enumerable.Range(0, clients).Select(c => new RawHttpConnection(addresses[c % addresses.Length].Host, addresses[c % addresses.Length].Port)).ToArray();
+        _connections = Enumerable.Range(0, clients).Select(c => new RawHttpConnection(addresses[c % addresses.Length].Host, addresses[c % addresses.Length].Port, authorization)).ToArray();
         _serverPids = serverPids;
         _metricsPath = metricsPath;
         Clients = clients;

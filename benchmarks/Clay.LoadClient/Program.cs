@@ -17,7 +17,7 @@ catch (ArgumentException ex)
 }
 
 ITargetDialect dialect = options.Target == "clay" ? new ClayDialect() : new RestateDialect();
-using var runner = new LoadRunner(options.Url, dialect, options.Clients, options.ServerPids, options.MetricsPath);
+using var runner = new LoadRunner(options.Url, dialect, options.Clients, options.ServerPids, options.MetricsPath, options.Authorization);
 var warmup = await runner.RunAsync("warm-up", Workload.Spawn(options, warmup: true), CancellationToken.None);
 var spawn = await runner.RunAsync("spawn", Workload.Spawn(options, warmup: false), CancellationToken.None);
 var reads = await runner.RunAsync("reads", Workload.Reads(options), CancellationToken.None);

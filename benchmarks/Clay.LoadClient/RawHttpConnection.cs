@@ -17,14 +17,16 @@ public sealed class RawHttpConnection : IDisposable
     private static readonly byte[] Chunked = "\r\ntransfer-encoding: chunked"u8.ToArray();
     private readonly string _host;
     private readonly int _port;
+    private readonly string _authorization;
     private Socket? _socket;
     private byte[] _buffer = new byte[16 * 1024];
 
-    /// <summary>A connection to <paramref name="host"/>:<paramref name="port"/>, opened on first use.</summary>
-    public RawHttpConnection(string host, int port)
+    /// <summary>A connection to <paramref name="host"/>:<paramref name="port"/>, opened on first use; requests carry <paramref name="authorization"/> when given.</summary>
+    public RawHttpConnection(string host, int port, string? authorization = null)
     {
         _host = host;
         _port = port;
+        _authorization = authorization is null ? "" : $"Authorization: {authorization}\r\n";
     }
 
     /// <summary>
@@ -52,7 +54,7 @@ public sealed class RawHttpConnection : IDisposable
             _socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             await _socket.ConnectAsync(_host, _port, cancellationToken);
         }
-        var head = Encoding.ASCII.GetBytes($"POST {path} HTTP/1.1\r\nHost: {_host}:{_port}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
+        var head = Encoding.ASCII.GetBytes($"POST {path} HTTP/1.1\r\nHost: {_host}:{_port}\r\n{_authorization}Content-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
         await _socket.SendAsync(head, cancellationToken);
         if (body.Length > 0) await _socket.SendAsync(body, cancellationToken);
 

@@ -17,8 +17,10 @@ public static class ExitCodes
     public const int Unreachable = 4;
     /// <summary>Building a component failed.</summary>
     public const int BuildFailed = 5;
-    /// <summary>The server refused the request: no valid access token.</summary>
+    /// <summary>The server refused the request: no valid access token, or a request it does not take from where it came.</summary>
     public const int Unauthorized = 6;
+    /// <summary>The server went away after the request was sent: what it did is unknown (an invocation can be asked again with its key).</summary>
+    public const int Disconnected = 7;
 }
 
 /// <summary>An error <c>clay</c> reports in one line with its code and exits with <see cref="ExitCode"/>.</summary>
@@ -34,9 +36,12 @@ public sealed class CliException(string code, string message, int exitCode, stri
     public string? Detail { get; } = detail;
 
     /// <summary>The CLI's report of an error of the server (or of reaching it).</summary>
-    public static CliException From(ClayApiException error) => error.Code == ClientErrorCodes.ServerUnreachable
-        ? new(error.Code, error.Message + "; start it with 'clay server run' or pass --server URL", ExitCodes.Unreachable)
-        : new(error.Code, error.Message, ExitCodeOf(error.Code));
+    public static CliException From(ClayApiException error) => error.Code switch
+    {
+        ClientErrorCodes.ServerUnreachable => new(error.Code, error.Message + "; start it with 'clay server run' or pass --server URL", ExitCodes.Unreachable),
+        ClientErrorCodes.ServerDisconnected => new(error.Code, error.Message + ": whether the request took effect is unknown", ExitCodes.Disconnected),
+        _ => new(error.Code, error.Message, ExitCodeOf(error.Code)),
+    };
 
     /// <summary>The exit code that fits a server error code: one per kind of error (<see cref="ErrorTable"/>).</summary>
     // No default arm: a new kind without an exit code is a compiler error (CS8509); values outside the enum cannot come from the table.

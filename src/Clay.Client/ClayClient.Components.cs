@@ -34,4 +34,15 @@ public sealed partial class ClayClient
         form.Add(file, "package", "package.zip");
         return SendAsync(new HttpRequestMessage(HttpMethod.Post, ApiPaths.Components) { Content = form }, ClayJsonContext.Default.ComponentDto, cancellationToken);
     }
+
+    /// <summary>
+    /// Deletes <paramref name="version"/> of a component, or every version it has when null. Throws
+    /// <c>component-in-use</c> while workers run on them, unless <paramref name="force"/>: then those
+    /// workers keep their oplogs but cannot run. A deleted version's number is never reused.
+    /// </summary>
+    public Task<ComponentDeletedDto> DeleteComponentAsync(string name, long? version = null, bool force = false,
+        CancellationToken cancellationToken = default) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Delete, ApiPaths.WithQuery(ApiPaths.Component(name),
+                ("version", version?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("force", force ? "true" : null))),
+            ClayJsonContext.Default.ComponentDeletedDto, cancellationToken);
 }

@@ -80,6 +80,13 @@ public sealed partial class ClayClient : IDisposable
             {
                 throw Unreachable(ex);
             }
+            catch (HttpRequestException ex)
+            {
+                // Sent, and no answer: the server may have done it all, some or nothing.
+                throw new ClayApiException(ClientErrorCodes.ServerDisconnected,
+                    $"the Clay server at {Server} closed the connection before answering {request.Method} {request.RequestUri} (did it stop?)",
+                    innerException: ex);
+            }
             using (response)
             {
                 var text = await response.Content.ReadAsStringAsync(ct);

@@ -12,6 +12,7 @@ namespace Clay.Client;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ComponentDto))]
 [JsonSerializable(typeof(ComponentListDto))]
+[JsonSerializable(typeof(ComponentDeletedDto))]
 [JsonSerializable(typeof(CreateWorkerDto))]
 [JsonSerializable(typeof(WorkerDto))]
 [JsonSerializable(typeof(WorkerListDto))]

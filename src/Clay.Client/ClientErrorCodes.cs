@@ -6,6 +6,12 @@ public static class ClientErrorCodes
     /// <summary>The server could not be reached: nothing listens there, or the name does not resolve.</summary>
     public const string ServerUnreachable = "server-unreachable";
 
+    /// <summary>
+    /// The connection broke after the request was sent and before the answer came (the server
+    /// stopped or died): what the request did is unknown.
+    /// </summary>
+    public const string ServerDisconnected = "server-disconnected";
+
     /// <summary>The server has no such route (404 without a Clay error): probably not a Clay server.</summary>
     public const string NotFound = "not-found";
 

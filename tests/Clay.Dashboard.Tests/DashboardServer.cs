@@ -33,6 +33,8 @@ public sealed class DashboardServer : IAsyncLifetime
         Server = new ServerProcess(Path.Combine(_root, "data"));
         await Server.StartAsync();
         Http.BaseAddress = new Uri(Server.Url);
+        // Every request but the health checks needs the server's token, on loopback too.
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Server.Token);
         var clay = new ClayCli(Server.Url, Path.Combine(_root, "home"));
         await clay.OkAsync(_root, "app", "new", "shop", "csharp");
         var app = Path.Combine(_root, "shop");
@@ -67,6 +69,11 @@ public sealed class DashboardServer : IAsyncLifetime
             }
         }));
         Browser = await Browser.LaunchAsync();
+        // Signed in as the login page would: the dashboard's cookie holds the token.
+        await Browser.Context.AddCookiesAsync([new Microsoft.Playwright.Cookie
+        {
+            Name = "clay-token", Value = Server.Token, Url = Server.Url, HttpOnly = true, SameSite = Microsoft.Playwright.SameSiteAttribute.Strict,
+        }]);
     }
 
     public async Task DisposeAsync()

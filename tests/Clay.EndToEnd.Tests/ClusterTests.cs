@@ -15,13 +15,16 @@ public sealed class ClusterTests(ITestOutputHelper output)
     public async Task Three_nodes_lose_nothing_acknowledged_when_one_is_killed_with_sigkill_and_it_rejoins()
     {
         ClayInstallation.EnsurePublished();
-        var home = Path.Combine(Path.GetTempPath(), "clay-cluster-home-" + Guid.NewGuid().ToString("N"));
+        var root = Path.Combine(Path.GetTempPath(), "clay-cluster-" + Guid.NewGuid().ToString("N"));
+        // The HOME the nodes note their token in, so clay run with it finds the token by itself.
+        var home = Path.Combine(root, "home");
         var checkedThroughCli = 0;
         try
         {
             var report = await ClusterHarness.RunAsync(new ClusterOptions
             {
                 PostgresUrl = PostgresUrl(),
+                Root = root,
                 BinDirectory = ClayInstallation.BinDirectory,
                 Log = output.WriteLine,
                 AfterFailover = async (survivors, killed) =>
@@ -54,7 +57,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
         finally
         {
-            if (Directory.Exists(home)) Directory.Delete(home, recursive: true);
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
         }
     }
 
@@ -95,11 +98,16 @@ public sealed class ClusterTests(ITestOutputHelper output)
         var root = Path.Combine(Path.GetTempPath(), "clay-cluster-sleep-" + Guid.NewGuid().ToString("N"));
         var survivor = new ServerProcess(Path.Combine(root, "node0"));
         var victim = new ServerProcess(Path.Combine(root, "node1"));
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        HttpClient? http = null;
         try
         {
-            await survivor.StartAsync("--cluster", database.Url);
-            await victim.StartAsync("--cluster", database.Url);
+            // In process: the failover of a worker waiting in a component host of the killed node is not
+            // shown to hold yet (docs/isolation.md, "Not guaranteed").
+            await survivor.StartAsync("--cluster", database.Url, "--isolation", "none");
+            await victim.StartAsync("--cluster", database.Url, "--isolation", "none");
+            // The nodes share one token: the survivor's opens the victim too.
+            http = survivor.CreateHttpClient();
+            http.Timeout = TimeSpan.FromSeconds(60);
             await Clay.Reliability.LedgerPackage.DeployAsync(http, new Uri(survivor.Url + "/"), "reliability:ledger");
             const string Workers = "/v1/components/reliability:ledger/workers";
 
@@ -127,6 +135,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
         finally
         {
+            http?.Dispose();
             await survivor.DisposeAsync();
             await victim.DisposeAsync();
             if (Directory.Exists(root)) Directory.Delete(root, recursive: true);

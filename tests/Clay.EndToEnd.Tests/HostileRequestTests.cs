@@ -13,6 +13,7 @@ namespace Clay.EndToEnd.Tests;
 public sealed class HostileRequestTests(HostileRequestTests.Server server) : IClassFixture<HostileRequestTests.Server>
 {
     private const string Invoke = "/v1/components/hostile:ledger/workers/w1/invoke";
+    private const string RegexWorker = "/v1/components/hostile:ledger/workers/w-regex";
 
     /// <summary>One server with the ledger deployed and one entry recorded, shared by every case.</summary>
     public sealed class Server : IAsyncLifetime
@@ -20,16 +21,20 @@ public sealed class HostileRequestTests(HostileRequestTests.Server server) : ICl
         private readonly string _root = Path.Combine(Path.GetTempPath(), "clay-e2e", Guid.NewGuid().ToString("N"));
         private ServerProcess _process = null!;
 
-        public HttpClient Http { get; } = new();
+        public HttpClient Http { get; private set; } = null!;
 
         public async Task InitializeAsync()
         {
             _process = new ServerProcess(Path.Combine(_root, "data"));
             await _process.StartAsync();
-            Http.BaseAddress = new Uri(_process.Url);
-            await LedgerPackage.DeployAsync(Http, Http.BaseAddress, "hostile:ledger");
+            Http = _process.CreateHttpClient();
+            await LedgerPackage.DeployAsync(Http, Http.BaseAddress!, "hostile:ledger");
             using var seeded = await Http.PostAsync(Invoke, new StringContent("""{"function":"add","args":["\"kept\""]}""", Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.OK, seeded.StatusCode);
+            // A worker whose oplog holds a long run of 'a': what a backtracking regex chokes on.
+            using var run = await Http.PostAsync(RegexWorker + "/invoke",
+                new StringContent($$"""{"function":"add","args":["\"{{new string('a', 48)}}!\""]}""", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, run.StatusCode);
         }
 
         public async Task DisposeAsync()
@@ -70,6 +75,7 @@ public sealed class HostileRequestTests(HostileRequestTests.Server server) : ICl
         { "very long worker name", "GET", "/v1/components/hostile:ledger/workers/" + new string('w', 5000), null, 400, "invalid-name" },
         { "bad worker filter", "GET", "/v1/components/hostile:ledger/workers?filter=status%20%3D%3D", null, 400, "invalid-worker-filter" },
         { "bad oplog query", "GET", "/v1/components/hostile:ledger/workers/w1/oplog?query=((", null, 400, "invalid-oplog-query" },
+        { "a regex that backtracks without end", "GET", RegexWorker + "/oplog?query=" + Uri.EscapeDataString("/^\"(a|aa)*\"$/"), null, 400, "invalid-oplog-query" },
         // Unknown routes and methods.
         { "unknown route", "GET", "/v1/components/hostile:ledger/secrets", null, 404, "not-found" },
         { "unknown method", "PUT", "/v1/components", "{}", 404, "not-found" },

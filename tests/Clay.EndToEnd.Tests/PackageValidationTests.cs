@@ -11,14 +11,14 @@ public sealed class PackageValidationTests : IAsyncLifetime
 {
     private const long MaxPackage = 256 * 1024;
     private readonly string _root = Path.Combine(Path.GetTempPath(), "clay-e2e", Guid.NewGuid().ToString("N"));
-    private readonly HttpClient _http = new();
+    private HttpClient _http = null!;
     private ServerProcess _server = null!;
 
     public async Task InitializeAsync()
     {
         _server = new ServerProcess(Path.Combine(_root, "data"));
         await _server.StartAsync("--max-package-size", MaxPackage.ToString());
-        _http.BaseAddress = new Uri(_server.Url);
+        _http = _server.CreateHttpClient();
     }
 
     public async Task DisposeAsync()
@@ -70,6 +70,40 @@ public sealed class PackageValidationTests : IAsyncLifetime
         Assert.Equal("package-too-large", error.GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync("/health")).StatusCode);
     }
+
+    public static TheoryData<string, string, string, string> MalformedBodies => new()
+    {
+        { "no boundary", "multipart/form-data", "x", "boundary" },
+        { "a boundary too long", "multipart/form-data; boundary=" + new string('b', 201), "x", "boundary" },
+        { "not multipart", "application/x-www-form-urlencoded", "name=demo", "multipart/form-data" },
+        { "no boundary line in the body", "multipart/form-data; boundary=b", "just some text", "malformed" },
+        { "truncated", "multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"package\"; filename=\"p.zip\"\r\n\r\nPK\u0003\u0004", "malformed" },
+        { "a part without Content-Disposition", "multipart/form-data; boundary=b", "--b\r\nX-Other: 1\r\n\r\nabc\r\n--b--\r\n", "Content-Disposition" },
+        { "headers too long", "multipart/form-data; boundary=b", "--b\r\nX-Long: " + new string('h', 20_000) + "\r\n\r\nabc\r\n--b--\r\n", "malformed" },
+        { "two packages", "multipart/form-data; boundary=b", Part("package", "a") + Part("package", "b") + "--b--\r\n", "more than one" },
+        { "a name too long", "multipart/form-data; boundary=b", Part("name", new string('n', 2000)) + "--b--\r\n", "longer than" },
+        { "no package", "multipart/form-data; boundary=b", Part("name", "demo:x") + "--b--\r\n", "needs a 'name' field and a 'package' file" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedBodies))]
+    public async Task A_malformed_multipart_body_is_refused_with_invalid_request(string _, string contentType, string body, string message)
+    {
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        using var response = await _http.PostAsync("/v1/components", content);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var error = json.RootElement.GetProperty("error");
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Equal("invalid-request", error.GetProperty("code").GetString());
+        Assert.Contains(message, error.GetProperty("message").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync("/health")).StatusCode);
+        Uploads.AssertNothingLeft(_server.DataDirectory, "demo:x");
+    }
+
+    private static string Part(string name, string value) =>
+        $"--b\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n";
 
     private async Task<(int Status, JsonElement Error)> UploadAsync(byte[] package)
     {

@@ -15,7 +15,7 @@ public sealed partial class ResidencyTests : IAsyncLifetime
 {
     private const int Workers = 2000;
     private readonly string _root = Path.Combine(Path.GetTempPath(), "clay-e2e", Guid.NewGuid().ToString("N"));
-    private readonly HttpClient _http = new();
+    private HttpClient _http = null!;
     private ServerProcess _server = null!;
 
     public async Task InitializeAsync()
@@ -26,7 +26,7 @@ public sealed partial class ResidencyTests : IAsyncLifetime
         var config = Path.Combine(_root, "server.conf");
         File.WriteAllText(config, "# residency test\nmemory-budget 2MiB   # small on purpose\nmax-idle 10m\n");
         await _server.StartAsync("--config", config);
-        _http.BaseAddress = new Uri(_server.Url);
+        _http = _server.CreateHttpClient();
         var clay = new ClayCli(_server.Url, Path.Combine(_root, "home"));
         await clay.OkAsync(_root, "app", "new", "shop", "csharp");
         var app = Path.Combine(_root, "shop");

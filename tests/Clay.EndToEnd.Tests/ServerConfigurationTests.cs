@@ -25,7 +25,7 @@ public sealed class ServerConfigurationTests : IDisposable
         server.Environment["CLAY__MAXPACKAGESIZE"] = "2MiB";
 
         await server.StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri(server.Url) };
+        using var http = server.CreateHttpClient();
         var metrics = await http.GetStringAsync("/metrics");
 
         Assert.Equal(3 * 1024 * 1024, Metric(metrics, "clay_memory_budget_bytes"));

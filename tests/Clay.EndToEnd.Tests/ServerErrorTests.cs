@@ -10,13 +10,13 @@ public sealed class ServerErrorTests : IAsyncLifetime
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "clay-e2e", Guid.NewGuid().ToString("N"));
     private ServerProcess _server = null!;
-    private readonly HttpClient _http = new();
+    private HttpClient _http = null!;
 
     public async Task InitializeAsync()
     {
         _server = new ServerProcess(Path.Combine(_root, "data"));
         await _server.StartAsync();
-        _http.BaseAddress = new Uri(_server.Url);
+        _http = _server.CreateHttpClient();
     }
 
     public async Task DisposeAsync()

@@ -9,13 +9,36 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private Process? _process;
 
-    public ServerProcess(string dataDirectory)
+    /// <param name="dataDirectory">The server's data directory.</param>
+    /// <param name="homeDirectory">The server's HOME, where it tells clay how to find its token; by default the "home"
+    /// next to the data directory, which is where the tests run clay with.</param>
+    public ServerProcess(string dataDirectory, string? homeDirectory = null)
     {
         DataDirectory = dataDirectory;
+        HomeDirectory = homeDirectory ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dataDirectory))!, "home");
         Port = FreePort();
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>A command (and its arguments) that runs the server: the server's path and arguments follow it. It must exec the server, keeping its pid.</summary>
+    public IReadOnlyList<string> Launcher { get; init; } = [];
+
+    public string HomeDirectory { get; }
+
+    /// <summary>The server's process id while it runs.</summary>
+    public int Pid => _process?.Id ?? throw new InvalidOperationException("the server is not running");
+
+    /// <summary>The server's access token (every request but /health needs it, on loopback too).</summary>
+    public string Token => File.ReadAllText(Path.Combine(DataDirectory, "access-token")).Trim();
+
+    /// <summary>A REST client of this server that sends its token.</summary>
+    public HttpClient CreateHttpClient()
+    {
+        var http = new HttpClient { BaseAddress = new Uri(Url) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        return http;
+    }
 
     public int Port { get; }
 
@@ -35,13 +58,16 @@ public sealed class ServerProcess : IAsyncDisposable
     public async Task StartAsync(params string[] extraArgs)
     {
         ClayInstallation.EnsurePublished();
-        var start = new ProcessStartInfo(ClayInstallation.Server)
+        var start = new ProcessStartInfo(Launcher.Count > 0 ? Launcher[0] : ClayInstallation.Server)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--port", Port.ToString(), "--data-dir", DataDirectory }.Concat(extraArgs)) start.ArgumentList.Add(arg);
+        var launcher = Launcher.Count > 0 ? Launcher.Skip(1).Append(ClayInstallation.Server) : [];
+        foreach (var arg in launcher.Concat(["--port", Port.ToString(), "--data-dir", DataDirectory]).Concat(extraArgs)) start.ArgumentList.Add(arg);
+        Directory.CreateDirectory(HomeDirectory);
+        start.Environment["HOME"] = HomeDirectory;
         foreach (var (name, value) in Environment) start.Environment[name] = value;
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };

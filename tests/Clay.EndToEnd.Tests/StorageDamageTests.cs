@@ -42,7 +42,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
         await using (var server = new ClayServerProcess(ClayInstallation.BinDirectory, Data, "--snapshot-every", "6"))
         {
             await server.StartAsync(TimeSpan.FromSeconds(180));
-            using var http = new HttpClient { BaseAddress = server.Url };
+            using var http = server.CreateHttpClient();
             await server.DeployLedgerAsync(http, Component);
             await Task.WhenAll(Enumerable.Range(1, 5).Select(async w =>
             {
@@ -79,7 +79,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
 
         await using var restarted = new ClayServerProcess(ClayInstallation.BinDirectory, Data);
         await restarted.StartAsync(TimeSpan.FromSeconds(180));
-        using var client = new HttpClient { BaseAddress = restarted.Url };
+        using var client = restarted.CreateHttpClient();
         foreach (var healthy in new[] { "w1", "w3" })
         {
             Assert.Equal(expected, await EntriesAsync(client, healthy));
@@ -105,7 +105,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
         await using (var server = new ClayServerProcess(ClayInstallation.BinDirectory, Data))
         {
             await server.StartAsync(TimeSpan.FromSeconds(180));
-            using var http = new HttpClient { BaseAddress = server.Url };
+            using var http = server.CreateHttpClient();
             await server.DeployLedgerAsync(http, Component);
             for (var w = 1; w <= 4; w++) sent[$"w{w}"] = [];
             // One invocation at a time, so nothing else is in the WAL when its end is read.
@@ -131,7 +131,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
 
         await using var restarted = new ClayServerProcess(ClayInstallation.BinDirectory, Data);
         await restarted.StartAsync(TimeSpan.FromSeconds(180));
-        using var client = new HttpClient { BaseAddress = restarted.Url };
+        using var client = restarted.CreateHttpClient();
         foreach (var (worker, sequence) in sent)
         {
             // Read without creating: the invoke endpoint would create a worker that the cut wiped out.
@@ -156,7 +156,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
         await using (var server = new ClayServerProcess(ClayInstallation.BinDirectory, Data))
         {
             await server.StartAsync(TimeSpan.FromSeconds(180));
-            using var http = new HttpClient { BaseAddress = server.Url };
+            using var http = server.CreateHttpClient();
             await server.DeployLedgerAsync(http, Component);
             await Task.WhenAll(Enumerable.Range(1, 30).Select(async w =>
             {
@@ -191,7 +191,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : IAsyncLifetim
 
         await using var restarted = new ClayServerProcess(ClayInstallation.BinDirectory, Data);
         await restarted.StartAsync(TimeSpan.FromSeconds(180));
-        using var client = new HttpClient { BaseAddress = restarted.Url };
+        using var client = restarted.CreateHttpClient();
         var served = 0;
         for (var w = 1; w <= 30; w++)
         {

@@ -24,6 +24,8 @@ public class TalkerServer : IAsyncLifetime
         Configure(Server);
         await Server.StartAsync(ServerArguments);
         Http.BaseAddress = new Uri(Server.Url);
+        // Every request but the health checks needs the server's token, on loopback too.
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Server.Token);
         var clay = new ClayCli(Server.Url, Path.Combine(_root, "home"));
         await clay.OkAsync(_root, "app", "new", "talk", "csharp");
         var app = Path.Combine(_root, "talk");

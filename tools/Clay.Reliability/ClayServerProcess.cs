@@ -33,6 +33,18 @@ public sealed class ClayServerProcess : IAsyncDisposable
     /// <summary>The REST base address.</summary>
     public Uri Url => new($"http://127.0.0.1:{Port}/");
 
+    /// <summary>The server's access token (every request but /health needs it); it exists once the server has started.</summary>
+    public string Token => File.ReadAllText(Path.Combine(DataDirectory, "access-token")).Trim();
+
+    /// <summary>A REST client of this server that sends its token.</summary>
+    public HttpClient CreateHttpClient(HttpMessageHandler? handler = null)
+    {
+        var http = handler is null ? new HttpClient() : new HttpClient(handler);
+        http.BaseAddress = Url;
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        return http;
+    }
+
     /// <summary>Everything the server printed, across starts.</summary>
     public StringBuilder Output { get; } = new();
 
@@ -54,6 +66,10 @@ public sealed class ClayServerProcess : IAsyncDisposable
         {
             start.ArgumentList.Add(arg);
         }
+        // Its own HOME, next to the data: the server notes there where its token is, for clay on this machine.
+        var home = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(DataDirectory))!, "home");
+        Directory.CreateDirectory(home);
+        start.Environment["HOME"] = home;
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) =>

@@ -22,10 +22,16 @@ public sealed class ClayHarness : IAsyncDisposable
         Root = root;
         Url = url;
         Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
+        // Every request but /health needs the server's token, on loopback too; clay finds it by itself.
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            File.ReadAllText(Path.Combine(root, "data", "access-token")).Trim());
     }
 
     /// <summary>A client of the server's REST API.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>The file holding the server's access token (clay-load's <c>--token-file</c>).</summary>
+    public string TokenFile => Path.Combine(DataDirectory, "access-token");
 
     /// <summary>The server's data directory.</summary>
     public string DataDirectory => Path.Combine(Root, "data");

@@ -17,13 +17,15 @@ public sealed class ServerRun : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private ServerRun(Process process, string url, TimeSpan ready, long started)
+    private ServerRun(Process process, string url, TimeSpan ready, long started, string token)
     {
         _process = process;
         Url = url;
         Ready = ready;
         Started = started;
         Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
+        // Every request but the health checks needs the server's token, on loopback too.
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
     }
 
     /// <summary>The server's URL.</summary>
@@ -65,7 +67,9 @@ public sealed class ServerRun : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (lines) lines.Add(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var run = new ServerRun(process, $"http://127.0.0.1:{port}", await ready.Task.WaitAsync(TimeSpan.FromMinutes(10)), started);
+        var readyAfter = await ready.Task.WaitAsync(TimeSpan.FromMinutes(10));
+        var run = new ServerRun(process, $"http://127.0.0.1:{port}", readyAfter, started,
+            File.ReadAllText(Path.Combine(dataDirectory, "access-token")).Trim());
         lock (lines) run.Lines.AddRange(lines);
         return run;
     }

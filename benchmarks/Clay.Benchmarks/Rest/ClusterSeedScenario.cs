@@ -45,7 +45,7 @@ public sealed class ClusterSeedScenario : IScenario
                 servers.AddRange(await Task.WhenAll(Enumerable.Range(1, Math.Max(0, nodes - 1)).Select(_ => ClayHarness.StartAsync(serverArgs))));
                 await WaitForMembersAsync(servers[0], Math.Max(1, nodes));
                 servers[0].DeployCarts(components + (warmup > 0 ? 1 : 0));
-                var (figures, code) = await LoadClientProcess.RunAsync([.. load, "--target", "clay", "--url", string.Join(",", servers.Select(s => s.Url)),
+                var (figures, code) = await LoadClientProcess.RunAsync([.. load, "--target", "clay", "--url", string.Join(",", servers.Select(s => s.Url)), "--token-file", servers[0].TokenFile,
                     "--server-pids", string.Join(",", servers.Select(s => s.ServerPid))], indent: "    ");
                 results.Add((setup, figures));
                 exit |= code;

@@ -25,7 +25,7 @@ public sealed class ResidentMemoryScenario : IScenario
         var top = Execution.ExecutorScenario.Arg(args, "--top", 25);
         await using var clay = await ClayHarness.StartAsync("--memory-budget", "16GiB", "--max-idle", "1h");
         clay.DeployCarts(2);
-        string[] common = ["--target", "clay", "--url", clay.Url, "--server-pids", $"{clay.ServerPid}", "--components", "1", "--calls", "2",
+        string[] common = ["--target", "clay", "--url", clay.Url, "--token-file", clay.TokenFile, "--server-pids", $"{clay.ServerPid}", "--components", "1", "--calls", "2",
             "--random", "0", "--clients", $"{clients}"];
         // Warm-up carts of the second component: JIT, Orleans and the store reach their working size first.
         await LoadClientProcess.RunAsync([.. common, "--workers", "0", "--warmup", $"{warmup}"]);

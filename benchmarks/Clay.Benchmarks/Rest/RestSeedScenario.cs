@@ -28,7 +28,7 @@ public sealed class RestSeedScenario : IScenario
         var warmup = Execution.ExecutorScenario.Arg(args, "--warmup", 2000);
         await using var clay = await ClayHarness.StartAsync(budgetAt >= 0 ? ["--memory-budget", args[budgetAt + 1]] : []);
         clay.DeployCarts(components + (warmup > 0 ? 1 : 0));
-        var (figures, exit) = await LoadClientProcess.RunAsync(["--target", "clay", "--url", clay.Url, "--server-pids", $"{clay.ServerPid}",
+        var (figures, exit) = await LoadClientProcess.RunAsync(["--target", "clay", "--url", clay.Url, "--token-file", clay.TokenFile, "--server-pids", $"{clay.ServerPid}",
             "--components", $"{components}", "--workers", $"{workers}", "--clients", $"{clients}", "--random", $"{random}",
             "--calls", $"{calls}", "--warmup", $"{warmup}"]);
         var metrics = await clay.Http.GetStringAsync("/metrics");

@@ -41,7 +41,7 @@ public sealed class VersusRestateScenario : IScenario
             await using (var server = await ClayHarness.StartAsync())
             {
                 server.DeployCarts(objects);
-                (clay, var exit) = await LoadClientProcess.RunAsync(["--target", "clay", "--url", server.Url, "--server-pids", $"{server.ServerPid}", .. workload]);
+                (clay, var exit) = await LoadClientProcess.RunAsync(["--target", "clay", "--url", server.Url, "--token-file", server.TokenFile, "--server-pids", $"{server.ServerPid}", .. workload]);
                 failed |= exit != 0;
             }
             Console.WriteLine($"round {round}/{rounds}: Restate (fresh server and cart service)");

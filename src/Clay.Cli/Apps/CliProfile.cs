@@ -23,7 +23,7 @@ public sealed class CliProfile
 
     /// <summary>The profile file.</summary>
     public static string FilePath =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".clay", "profile.json");
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify), ".clay", "profile.json");
 
     /// <summary>Loads the profile, empty when there is none.</summary>
     public static CliProfile Load()

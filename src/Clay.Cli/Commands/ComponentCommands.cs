@@ -8,7 +8,7 @@ using Spectre.Console;
 
 namespace Clay.Cli.Commands;
 
-/// <summary><c>clay component new|templates|get|list</c>.</summary>
+/// <summary><c>clay component new|templates|get|list|delete</c>.</summary>
 public static class ComponentCommands
 {
     /// <summary>The <c>component</c> command tree.</summary>
@@ -87,7 +87,31 @@ public static class ComponentCommands
             return 0;
         });
         command.Add(list);
+        command.Add(Delete());
         return command;
+    }
+
+    private static Command Delete()
+    {
+        var name = new Argument<string>("name") { Description = "The component name" };
+        var version = new Argument<long?>("version") { Description = "One version to delete (default: every version)", Arity = ArgumentArity.ZeroOrOne };
+        var force = new Option<bool>("--force") { Description = "Delete even while workers use it: they keep their oplogs but cannot run until deleted" };
+        var delete = new Command("delete", "Delete a deployed component, or one of its versions (refused while workers use it, unless --force)") { name, version, force };
+        delete.SetAction(async (result, ct) =>
+        {
+            using var client = GlobalOptions.Client(result);
+            var deleted = await client.DeleteComponentAsync(result.GetValue(name)!, result.GetValue(version), result.GetValue(force), ct);
+            GlobalOptions.Output(result).Write(deleted, ClayJsonContext.Default.ComponentDeletedDto, o =>
+            {
+                o.WriteLine($"Deleted component {deleted.Name} version{(deleted.Versions.Count == 1 ? "" : "s")} {string.Join(", ", deleted.Versions)}.");
+                if (deleted.Workers > 0)
+                {
+                    o.WriteLine($"{deleted.Workers} worker{(deleted.Workers == 1 ? " was" : "s were")} on it: they keep their oplogs but cannot run; delete them with 'clay worker delete'.");
+                }
+            });
+            return 0;
+        });
+        return delete;
     }
 
     /// <summary>The text form of a component.</summary>

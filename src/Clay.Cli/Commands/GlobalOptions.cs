@@ -48,7 +48,9 @@ public static class GlobalOptions
         var server = result.GetValue(Server) ?? Environment.GetEnvironmentVariable("CLAY_SERVER") ?? LazyProfile().Server ?? CliProfile.DefaultServer;
         if (!Uri.TryCreate(server.EndsWith('/') ? server : server + "/", UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             throw new CliException("invalid-usage", $"'{server}' is not a server URL such as {CliProfile.DefaultServer}", ExitCodes.InvalidInput);
-        var token = Environment.GetEnvironmentVariable("CLAY_TOKEN") is { Length: > 0 } fromEnvironment ? fromEnvironment : LazyProfile().Token;
+        // $CLAY_TOKEN, else the token of a server on this machine (found by itself), else the profile's.
+        var token = Environment.GetEnvironmentVariable("CLAY_TOKEN") is { Length: > 0 } fromEnvironment ? fromEnvironment
+            : LocalServerToken.Find(uri) ?? LazyProfile().Token;
         return new ClayClient(uri, token);
     }
 

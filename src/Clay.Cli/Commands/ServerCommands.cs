@@ -7,7 +7,11 @@ using Spectre.Console;
 
 namespace Clay.Cli.Commands;
 
-/// <summary><c>clay server run</c> runs clay-server in the foreground with the given options; <c>clay server status</c> lists its nodes.</summary>
+/// <summary>
+/// <c>clay server run</c>: runs clay-server in the foreground with the given options — on Linux and
+/// macOS by becoming it, so the process a supervisor or a terminal signals is the server itself;
+/// <c>clay server status</c> lists its nodes.
+/// </summary>
 public static class ServerCommands
 {
     /// <summary>The <c>server</c> command tree.</summary>
@@ -16,7 +20,7 @@ public static class ServerCommands
         var command = new Command("server", "Run the Clay server");
         var options = new Argument<string[]>("options")
         {
-            Description = "Server options (see README; also from appsettings.json, ~/.clay/server.conf and CLAY__ variables): --data-dir DIR, --port N, --listen ADDRESS, --memory-budget SIZE, --max-idle DURATION, --snapshot-every N, --max-argument-size SIZE, --max-pending N, --invocation-timeout DURATION, …",
+            Description = "Server options (see README; also from appsettings.json, ~/.clay/server.conf and CLAY__ variables): --data-dir DIR, --port N, --listen ADDRESS, --memory-budget SIZE, --max-idle DURATION, --snapshot-every N, --max-argument-size SIZE, --max-pending N, --invocation-timeout DURATION, --isolation process|none, --host-memory SIZE, …",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var run = new Command("run", "Start the server with embedded storage and wait (Ctrl+C stops it cleanly)") { options };
@@ -25,8 +29,15 @@ public static class ServerCommands
         {
             if (!File.Exists(Install.Server))
                 throw new CliException("not-installed", $"clay-server is missing next to clay ({Install.Server}); reinstall clay (dotnet tool install -g Clay.Cli), or run scripts/publish.sh in a checkout", ExitCodes.Failed);
+            var arguments = (result.GetValue(options) ?? []).Concat(result.UnmatchedTokens).ToList();
+            if (ProcessImage.IsSupported)
+            {
+                // clay becomes clay-server (same process id): signals reach the server, and nothing is left behind.
+                var failure = ProcessImage.Replace(Install.Server, arguments);
+                throw new CliException("server-start-failed", $"cannot start {Install.Server}: {failure}", ExitCodes.Failed);
+            }
             var start = new ProcessStartInfo(Install.Server) { UseShellExecute = false };
-            foreach (var token in (result.GetValue(options) ?? []).Concat(result.UnmatchedTokens)) start.ArgumentList.Add(token);
+            foreach (var token in arguments) start.ArgumentList.Add(token);
             using var process = Process.Start(start)!;
             try
             {

@@ -190,17 +190,29 @@ public static class WorkerCommands
             var (component, name) = Targets.Worker(result.GetValue(worker)!);
             var at = Schedule.Parse(result.GetValue(scheduleAt), result.GetValue(scheduleIn), DateTimeOffset.UtcNow);
             using var client = GlobalOptions.Client(result);
+            // clay chooses the key when none is given, so that an invocation whose answer is lost can be asked for again safely.
+            var idempotencyKey = result.GetValue(key) is { Length: > 0 } given ? given : Guid.NewGuid().ToString();
             var queued = result.GetValue(enqueue) || at is not null;
-            var invocation = new InvokeDto(result.GetValue(function), result.GetValue(arguments) ?? [], result.GetValue(key),
+            var invocation = new InvokeDto(result.GetValue(function), result.GetValue(arguments) ?? [], idempotencyKey,
                 queued ? "enqueue" : "await", at);
             if (result.GetValue(stream) && queued)
             {
                 throw new CliException("invalid-usage", "--stream shows the lines of an invocation it waits for: it takes no --enqueue, --schedule-at or --schedule-in",
                     ExitCodes.InvalidInput);
             }
-            var reply = result.GetValue(stream)
-                ? await StreamedInvocation.RunAsync(client, component, name, invocation, new Clay.Client.Logs.LogStreamOptions(), ct)
-                : await client.InvokeAsync(component, name, invocation, ct);
+            InvokeResultDto reply;
+            try
+            {
+                reply = result.GetValue(stream)
+                    ? await StreamedInvocation.RunAsync(client, component, name, invocation, new Clay.Client.Logs.LogStreamOptions(), ct)
+                    : await client.InvokeAsync(component, name, invocation, ct);
+            }
+            catch (ClayApiException ex) when (ex.Code == ClientErrorCodes.ServerDisconnected)
+            {
+                throw new CliException(ex.Code,
+                    $"the server closed the connection before answering: the outcome of {invocation.Function} on {component}/{name} is unknown; "
+                    + $"ask again safely with --idempotency-key {idempotencyKey} (it runs at most once, and answers with its result)", ExitCodes.Disconnected);
+            }
             GlobalOptions.Output(result).Write(reply, ClayJsonContext.Default.InvokeResultDto, o =>
             {
                 if (at is { } due) o.WriteLine($"Scheduled {reply.Function} for {Show.Time(due)} with idempotency key {reply.IdempotencyKey}.");

@@ -23,28 +23,38 @@ public sealed class ClayMetrics : IDisposable
     private readonly Counter<long> _evictions;
     private readonly Counter<long> _recoveries;
     private readonly Histogram<double> _recoveryTime;
+    private readonly Counter<long> _hostCrashes;
 
     /// <summary>Creates the instruments; the observable ones read <paramref name="resident"/>, <paramref name="timers"/> and the given callbacks.</summary>
     public ClayMetrics(ResidentWorkers resident, WakeUpTimers timers, Func<long> memoryBudget, Func<long> memoryUsed, Func<long> oplogEntries, Func<long> oplogBytes)
     {
         ArgumentNullException.ThrowIfNull(resident);
         ArgumentNullException.ThrowIfNull(timers);
-        _meter.CreateObservableGauge("clay.invocations.pending", () => resident.Snapshot().Sum(r => (long)r.Executor.PendingInvocations),
+        _meter.CreateObservableGauge("clay.invocations.pending",
+            () => resident.Snapshot().Sum(r => (long)r.Executor.PendingInvocations) + (Elsewhere?.Invoke().Pending ?? 0),
             description: "Invocations queued in the resident workers, behind the one each is running");
-        _meter.CreateObservableGauge("clay.invocations.running", () => resident.Snapshot().Count(r => r.Executor.Status == WorkerStatus.Running),
+        _meter.CreateObservableGauge("clay.invocations.running",
+            () => resident.Snapshot().Count(r => r.Executor.Status == WorkerStatus.Running) + (Elsewhere?.Invoke().Running ?? 0),
             description: "Resident workers running an invocation");
         _meter.CreateObservableGauge("clay.timers.waiting", () => timers.Waiting,
             description: "Wake-ups waiting for their time: sleeps, retries, schedules and pending work of workers not in memory");
         _meter.CreateObservableGauge("clay.timers.firing", () => timers.Running, description: "Wake-ups under way");
-        _meter.CreateObservableGauge("clay.workers.resident", () => resident.Count, description: "Workers in memory");
+        _meter.CreateObservableGauge("clay.workers.resident", () => resident.Count + (Elsewhere?.Invoke().Resident ?? 0), description: "Workers in memory");
         _meter.CreateObservableGauge("clay.memory.budget", memoryBudget, unit: "By", description: "The executor's memory budget");
         _meter.CreateObservableGauge("clay.memory.used", memoryUsed, unit: "By", description: "Estimated memory of the resident workers");
         _meter.CreateObservableCounter("clay.oplog.entries", oplogEntries, description: "Oplog entries written");
         _meter.CreateObservableCounter("clay.oplog.bytes", oplogBytes, unit: "By", description: "Oplog bytes written");
         _evictions = _meter.CreateCounter<long>("clay.worker.evictions", description: "Workers dropped from memory to stay within the budget or idle limit");
         _recoveries = _meter.CreateCounter<long>("clay.worker.recoveries", description: "Workers rebuilt from their oplog");
+        _hostCrashes = _meter.CreateCounter<long>("clay.component_host.crashes", description: "Component host processes that ended on their own");
         _recoveryTime = _meter.CreateHistogram<double>("clay.worker.recovery.duration", unit: "s", description: "Time to rebuild a worker from its oplog");
     }
+
+    /// <summary>
+    /// What other processes of this server (its component hosts) hold: workers in memory, invocations
+    /// queued in them, workers running one — added to this process's own in the gauges.
+    /// </summary>
+    public Func<(int Resident, long Pending, int Running)>? Elsewhere { get; set; }
 
     /// <summary>Counts evictions.</summary>
     public void Evicted(int count = 1) => _evictions.Add(count);
@@ -55,6 +65,9 @@ public sealed class ClayMetrics : IDisposable
         _recoveries.Add(1);
         _recoveryTime.Record(duration.TotalSeconds);
     }
+
+    /// <summary>Counts a component host that ended on its own.</summary>
+    public void HostCrashed() => _hostCrashes.Add(1);
 
     /// <inheritdoc/>
     public void Dispose() => _meter.Dispose();

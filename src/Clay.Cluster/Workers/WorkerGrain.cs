@@ -8,7 +8,8 @@ using Orleans.Placement;
 namespace Clay.Cluster.Workers;
 
 /// <summary>
-/// Holds one worker's <see cref="WorkerActivation"/>, the same door the in-process hosts use. The
+/// Holds the door to one worker (<see cref="IWorkerDoor"/>): in this process the same
+/// <see cref="WorkerActivation"/> the in-process hosts use, or a component host's. The
 /// grain is reentrant: the activation queues invocations and the executor runs them one at a time
 /// itself, so a call waiting for its result must not block the others. A worker is activated on
 /// the node that received the call for it (when that node is a member), so the calls of a client
@@ -17,9 +18,9 @@ namespace Clay.Cluster.Workers;
 [Reentrant, PreferLocalPlacement]
 public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
 {
-    private WorkerActivation? _activation;
+    private IWorkerDoor? _activation;
 
-    private WorkerActivation Activation => _activation ??= new WorkerActivation(WorkerGrainKey.Parse(this.GetPrimaryKeyString()), services);
+    private IWorkerDoor Activation => _activation ??= services.Door(WorkerGrainKey.Parse(this.GetPrimaryKeyString()));
 
     /// <inheritdoc/>
     public Task<WorkerInfo> CreateAsync(WorkerCreation creation) => Activation.CreateAsync(creation);
@@ -99,14 +100,15 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
     /// <inheritdoc/>
     public async Task<bool> EvictAsync()
     {
-        if (Activation.Resident is null)
+        var evicted = await Activation.TryEvictAsync();
+        if (evicted is null)
         {
             // Not in memory: nothing to drop, but the caller learns whether the worker exists.
             if (!await Activation.ExistsAsync()) throw new WorkerNotFoundException(Activation.Id);
             DeactivateOnIdle();
             return true;
         }
-        if (!await Activation.EvictAsync()) return false;
+        if (evicted == false) return false;
         DeactivateOnIdle();
         return true;
     }

@@ -83,4 +83,25 @@ public static class ClayTelemetry
         Invocations.Add(1, tags);
         InvocationDuration.Record(elapsed.TotalSeconds, tags);
     }
+
+    /// <summary>
+    /// Records a measurement another process took with one of this meter's instruments (a component
+    /// host's, passed on to its server), so the server's metrics count every worker it serves.
+    /// Instruments this meter does not have are ignored.
+    /// </summary>
+    /// <param name="instrument">The instrument's name (<c>clay.invocations</c>, <c>clay.invocation.duration</c>, <c>clay.commit.duration</c>).</param>
+    /// <param name="value">The measurement.</param>
+    /// <param name="tags">Its tags, as names and values alternating.</param>
+    public static void Record(string instrument, double value, IReadOnlyList<string> tags)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        var list = new TagList();
+        for (var i = 0; i + 1 < tags.Count; i += 2) list.Add(tags[i], tags[i + 1]);
+        switch (instrument)
+        {
+            case "clay.invocations": Invocations.Add((long)value, list); break;
+            case "clay.invocation.duration": InvocationDuration.Record(value, list); break;
+            case "clay.commit.duration": CommitDuration.Record(value, list); break;
+        }
+    }
 }

@@ -10,6 +10,8 @@ namespace Clay.Runtime.Diagnostics;
 /// </summary>
 internal sealed class InvocationTelemetry : IDisposable
 {
+    private static readonly AsyncLocal<WorkerLogScope?> Running = new();
+
     private readonly WorkerId _worker;
     private readonly string _function;
     private readonly Activity? _activity;
@@ -42,7 +44,10 @@ internal sealed class InvocationTelemetry : IDisposable
             activity?.SetTag(ClayTelemetry.InvocationKeyAttribute, key);
             if (resumed) activity?.SetTag("clay.invocation.resumed", true);
         }
-        var scope = logger.BeginScope(new WorkerLogScope(worker, function, key));
+        var fields = new WorkerLogScope(worker, function, key);
+        var scope = logger.BeginScope(fields);
+        // Set from this synchronous method, the value stays in the caller's flow, where the invocation runs.
+        Running.Value = fields;
         return new InvocationTelemetry(worker, function, activity, scope);
     }
 
@@ -80,5 +85,9 @@ internal sealed class InvocationTelemetry : IDisposable
         _activity?.SetTag("clay.outcome", _outcome);
         _activity?.Dispose();
         _scope?.Dispose();
+        if (Running.Value?.Worker == _worker) Running.Value = null;
     }
+
+    /// <summary>The scope of the invocation running in this flow, or null: for a host that passes log lines on to another process.</summary>
+    public static WorkerLogScope? Current => Running.Value;
 }

@@ -10,7 +10,7 @@ namespace Clay.Runtime.Diagnostics;
 /// (<see cref="WorkerLogScope"/>) adds the function and the invocation key. Replay writes no lines,
 /// so a recovered worker does not print its history again.
 /// </summary>
-internal static partial class WorkerLogForwarder
+public static partial class WorkerLogForwarder
 {
     /// <summary>The logger category of worker log lines.</summary>
     public const string Category = "Clay.Worker";

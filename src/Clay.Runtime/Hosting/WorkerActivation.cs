@@ -15,7 +15,7 @@ namespace Clay.Runtime.Hosting;
 /// benchmarks, so both run the same rules.
 /// </summary>
 /// <remarks>Thread-safe: calls may come from any thread, concurrently.</remarks>
-public sealed partial class WorkerActivation(WorkerId id, WorkerServices services) : IAsyncDisposable
+public sealed partial class WorkerActivation(WorkerId id, WorkerServices services) : IWorkerDoor
 {
     private readonly Lock _gate = new();
     private WorkerExecutor? _executor;
@@ -70,14 +70,14 @@ public sealed partial class WorkerActivation(WorkerId id, WorkerServices service
 
     /// <summary>A page of the worker's durable oplog matching <paramref name="query"/>.</summary>
     public Task<OplogPage> ReadOplogAsync(long from, int count, string? query, CancellationToken cancellationToken = default) =>
-        OplogPage.ReadAsync(services.Store, Id, from, count, query, cancellationToken);
+        OplogPage.ReadAsync(services.Store, Id, from, count, query, services.OplogReadTimeLimit, cancellationToken);
 
     /// <summary>
     /// A page of the worker's whole durable oplog with each entry's encoded bytes, for an export that a
     /// replay (Clay.Testing's <c>WorkerReplayer</c>) can run the component's code against.
     /// </summary>
     public Task<OplogPage> ExportOplogAsync(long from, int count, CancellationToken cancellationToken = default) =>
-        OplogPage.ReadAsync(services.Store, Id, from, count, query: null, encoded: true, cancellationToken);
+        OplogPage.ReadAsync(services.Store, Id, from, count, query: null, timeLimit: null, encoded: true, cancellationToken);
 
     /// <summary>True when the worker exists: it is in memory or has an oplog.</summary>
     public async Task<bool> ExistsAsync(CancellationToken cancellationToken = default) =>
@@ -160,6 +160,16 @@ public sealed partial class WorkerActivation(WorkerId id, WorkerServices service
         }
         await CloseAsync(executor);
         return true;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool?> TryEvictAsync()
+    {
+        lock (_gate)
+        {
+            if (_executor is null && _opening is null) return null;
+        }
+        return await EvictAsync().ConfigureAwait(false);
     }
 
     /// <summary>Closes the worker (the host is deactivating it): a running invocation finishes and commits first.</summary>

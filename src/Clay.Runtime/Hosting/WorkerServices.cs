@@ -20,4 +20,16 @@ public sealed record WorkerServices(IOplogStore Store, IComponentCatalog Catalog
 
     /// <summary>Told when a worker was deleted (for example to give back its place in a quota).</summary>
     public Action<WorkerId>? Deleted { get; init; }
+
+    /// <summary>
+    /// Opens the door to a worker: null runs its code in this process (a <see cref="WorkerActivation"/>);
+    /// a server that isolates component code gives doors to its component hosts.
+    /// </summary>
+    public Func<WorkerId, WorkerServices, IWorkerDoor>? OpenDoor { get; init; }
+
+    /// <summary>The door to <paramref name="id"/>: through <see cref="OpenDoor"/> when set, else in this process.</summary>
+    public IWorkerDoor Door(WorkerId id) => OpenDoor?.Invoke(id, this) ?? new WorkerActivation(id, this);
+
+    /// <summary>How long one oplog read may scan before it answers with what it found and where to go on.</summary>
+    public TimeSpan OplogReadTimeLimit { get; init; } = TimeSpan.FromSeconds(10);
 }

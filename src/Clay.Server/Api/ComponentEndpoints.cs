@@ -1,5 +1,8 @@
 using System.Text.Json;
+using Clay.Cluster.Workers;
+using Clay.Runtime.Residency;
 using Clay.Server.Components;
+using Clay.Server.Workers;
 
 namespace Clay.Server.Api;
 
@@ -14,25 +17,37 @@ public static class ComponentEndpoints
             new ComponentListDto((await registry.ListAsync(ct)).Select(r => ToDto(r, unchanged: false)).ToList()));
         app.MapGet("/v1/components/{name}", async (string name, long? version, ComponentRegistry registry, CancellationToken ct) =>
             ToDto(await registry.GetAsync(Runtime.Names.ValidateComponent(Uri.UnescapeDataString(name)), version, ct), unchanged: false));
+        app.MapDelete("/v1/components/{name}", DeleteAsync);
     }
 
     private static async Task<IResult> UploadAsync(HttpRequest request, ComponentRegistry registry, CancellationToken cancellationToken)
     {
-        if (!request.HasFormContentType)
+        // Uploads beyond the cap wait here, before their bodies are read.
+        using var slot = await registry.AcquireUploadSlotAsync(cancellationToken);
+        var (name, package) = await PackageUploadReader.ReadAsync(request, registry, cancellationToken);
+        using (package)
         {
-            return ApiErrors.Result(ServerErrorCodes.InvalidRequest, "upload a component as multipart/form-data with fields 'name' and 'package'");
+            var (record, unchanged) = await registry.UploadAsync(name, package, cancellationToken);
+            var dto = ToDto(record, unchanged);
+            return unchanged ? Results.Ok(dto) : Results.Created($"/v1/components/{Uri.EscapeDataString(name)}?version={record.Version}", dto);
         }
-        var form = await request.ReadFormAsync(cancellationToken);
-        var name = form["name"].ToString();
-        var package = form.Files.GetFile("package");
-        if (string.IsNullOrEmpty(name) || package is null)
+    }
+
+    /// <summary>
+    /// Deletes a version (<c>?version=N</c>) or the whole component: 409 <c>component-in-use</c> while
+    /// workers are on it, unless <c>?force=true</c>. Idle workers of deleted versions leave memory at once.
+    /// </summary>
+    private static async Task<ComponentDeletedDto> DeleteAsync(string name, long? version, bool? force, ComponentRegistry registry,
+        ComponentUsers users, Cluster.ClusterNodes nodes, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var component = Runtime.Names.ValidateComponent(Uri.UnescapeDataString(name));
+        var (versions, workers) = await registry.DeleteAsync(component, version, force ?? false, users.FindAsync, cancellationToken);
+        // In memory anywhere: in this process, in a component host, on another node.
+        foreach (var (id, info) in await nodes.ResidentAsync(component))
         {
-            return ApiErrors.Result(ServerErrorCodes.InvalidRequest, "the upload needs a 'name' field and a 'package' file");
+            if (versions.Contains(info.ComponentVersion)) await grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(id)).EvictAsync();
         }
-        await using var stream = package.OpenReadStream();
-        var (record, unchanged) = await registry.UploadAsync(name, stream, cancellationToken);
-        var dto = ToDto(record, unchanged);
-        return unchanged ? Results.Ok(dto) : Results.Created($"/v1/components/{Uri.EscapeDataString(name)}?version={record.Version}", dto);
+        return new ComponentDeletedDto(component, versions, workers);
     }
 
     /// <summary>The API's view of a component version.</summary>

@@ -30,6 +30,9 @@ public sealed class ClusterDatabase : IAsyncDisposable
         CREATE TABLE IF NOT EXISTS {s}.worker_counts (
             component text COLLATE "C" PRIMARY KEY,
             count bigint NOT NULL);
+        CREATE TABLE IF NOT EXISTS {s}.settings (
+            name text COLLATE "C" PRIMARY KEY,
+            value text NOT NULL);
         """;
 
     private ClusterDatabase(NpgsqlDataSource dataSource, string description, string orleansConnectionString)
@@ -83,6 +86,30 @@ public sealed class ClusterDatabase : IAsyncDisposable
         }
         var orleans = new NpgsqlConnectionStringBuilder(settings.ConnectionString) { SearchPath = Schema, ApplicationName = "clay-membership" };
         return new ClusterDatabase(dataSource, description, orleans.ConnectionString);
+    }
+
+    /// <summary>
+    /// The cluster's access token: the first node to ask stores <paramref name="proposed"/> (its own);
+    /// every node answers with the one stored, so a client's token works on every node.
+    /// </summary>
+    /// <exception cref="ClayException"><c>storage-unavailable</c>.</exception>
+    public async Task<string> SharedTokenAsync(string proposed, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            // The row another node stored is not visible to the insert's own statement: the union reads it.
+            await using var command = DataSource.CreateCommand(Sql("""
+                WITH stored AS (
+                    INSERT INTO {s}.settings (name, value) VALUES ('access-token', $1) ON CONFLICT (name) DO NOTHING RETURNING value)
+                SELECT value FROM stored UNION ALL SELECT value FROM {s}.settings WHERE name = 'access-token' LIMIT 1
+                """));
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = proposed });
+            return (string)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            throw new ClayException(ErrorCodes.StorageUnavailable, $"cannot read the cluster's access token from PostgreSQL at {Description}: {ex.Message}", ex);
+        }
     }
 
     /// <summary>Puts the quoted schema into a statement.</summary>

@@ -8,7 +8,8 @@ namespace Clay.Server.Components;
 /// <summary>
 /// <c>clay-server describe ASSEMBLY…</c>: loads component assemblies exactly as the registry will
 /// and prints their interfaces as JSON, so <c>clay app build</c> can validate a component and
-/// write its interface into the package manifest before anything is uploaded.
+/// write its interface into the package manifest before anything is uploaded. Code that calls what
+/// a component must not is refused here already, as the server would refuse it.
 /// </summary>
 public static class ComponentDescriber
 {
@@ -26,6 +27,8 @@ public static class ComponentDescriber
                 try
                 {
                     var full = Path.GetFullPath(path);
+                    // The same check as at upload, on what the package will hold: the assembly's folder.
+                    Inspection.ForbiddenApiScanner.Check(Path.GetDirectoryName(full)!);
                     var context = new ComponentLoadContext(Path.GetDirectoryName(full)!);
                     var model = ComponentModel.Load(context.LoadFromAssemblyPath(full));
                     json.WriteString("wit", WitPrinter.Print(model));

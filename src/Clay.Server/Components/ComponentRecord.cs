@@ -10,5 +10,6 @@ namespace Clay.Server.Components;
 /// <param name="EntryAssembly">The assembly holding the worker class.</param>
 /// <param name="Wit">The exported interface as WIT-like text.</param>
 /// <param name="InterfaceJson">The interface description, for typing arguments without loading the component.</param>
+/// <param name="DeletedAt">When the version was deleted; its number is never given to another package.</param>
 public sealed record ComponentRecord(string Name, long Version, Guid Id, long Size, string Hash, DateTimeOffset CreatedAt,
-    string EntryAssembly, string Wit, string InterfaceJson);
+    string EntryAssembly, string Wit, string InterfaceJson, DateTimeOffset? DeletedAt = null);

@@ -24,6 +24,20 @@ public sealed partial class ComponentRegistry
         return List();
     }
 
+    /// <summary>
+    /// A version for a component host to load (the latest new workers may start on when
+    /// <paramref name="version"/> is null): in a cluster, asked of the shared store and unpacked on this
+    /// node first, so its directory holds the whole package.
+    /// </summary>
+    /// <exception cref="ClayException"><c>component-not-found</c>, also for a deleted version.</exception>
+    internal async ValueTask<ComponentRecord> LocateAsync(string name, long? version, CancellationToken cancellationToken)
+    {
+        if (_shared is not null && (version is null || !IsKnown(name, version.Value))) await RefreshAsync(name, cancellationToken);
+        var record = version is null ? Latest(name) : Get(name, version);
+        if (_shared is not null) await EnsureUnpackedAsync(record, null, cancellationToken);
+        return record;
+    }
+
     private bool IsKnown(string name, long version)
     {
         if (!_records.TryGetValue(name, out var versions)) return false;
@@ -82,12 +96,17 @@ public sealed partial class ComponentRegistry
     }
 
     /// <summary>
-    /// Stores a package as the next version in the shared store. Two nodes may pick the same number at
-    /// once: the store keeps the first, and the other tries again with the next number — unless the
-    /// version that won holds the same package, which is then the answer, unchanged.
+    /// Stores a package, validated and unpacked into <paramref name="unpacked"/>, as the next version in
+    /// the shared store. Two nodes may pick the same number at once: the store keeps the first, and the
+    /// other tries again with the next number — unless the version that won holds the same package,
+    /// which is then the answer, unchanged. The version directory is only written once the version is
+    /// the store's, so a node that loses the race for the number (or dies) leaves no other package
+    /// under that number.
     /// </summary>
-    private async Task<(ComponentRecord Record, bool Unchanged)> UploadSharedAsync(string name, byte[] bytes, string hash, CancellationToken cancellationToken)
+    private async Task<(ComponentRecord Record, bool Unchanged)> UploadSharedAsync(string name, byte[] bytes, string hash, string unpacked,
+        string entryAssembly, CancellationToken cancellationToken)
     {
+        var described = LoadChecked(name, 0, bytes.LongLength, unpacked, entryAssembly).Model;
         while (true)
         {
             await RefreshAsync(name, cancellationToken);
@@ -98,23 +117,8 @@ public sealed partial class ComponentRegistry
             }
             if (latest?.Hash == hash) return (latest, true);
             var version = latest is null ? 0 : latest.Version + 1;
-            // Validated and described from a copy of its own: the version directory is only written once
-            // the version is the store's, so a node that loses the race for the number (or dies) leaves
-            // no other package under that number.
-            var staging = VersionDirectory(name, version) + StagingInfix + Guid.NewGuid().ToString("N");
-            Directory.CreateDirectory(staging);
-            ComponentRecord record;
-            try
-            {
-                var entryAssembly = Unpack(bytes, staging);
-                var described = LoadModel(name, version, bytes.LongLength, staging, entryAssembly);
-                record = new ComponentRecord(name, version, latest?.Id ?? Guid.NewGuid(), bytes.LongLength, hash, DateTimeOffset.UtcNow, entryAssembly,
-                    WitPrinter.Print(described.Model), DescribeExports(described.Model));
-            }
-            finally
-            {
-                DeleteQuietly(staging);
-            }
+            var record = new ComponentRecord(name, version, latest?.Id ?? Guid.NewGuid(), bytes.LongLength, hash, DateTimeOffset.UtcNow, entryAssembly,
+                WitPrinter.Print(described), DescribeExports(described));
             if (!await _shared!.TryInsertAsync(record, bytes, cancellationToken)) continue;
             var versions = _records.GetOrAdd(name, _ => []);
             lock (versions)
@@ -124,6 +128,7 @@ public sealed partial class ComponentRegistry
             await EnsureUnpackedAsync(record, bytes, cancellationToken);
             Load(record);
             _logger.LogInformation("Component {Name} version {Version} stored in the cluster ({Size} bytes)", name, version, bytes.LongLength);
+            VersionAdded?.Invoke(name);
             return (record, false);
         }
     }

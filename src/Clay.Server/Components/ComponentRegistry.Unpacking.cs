@@ -33,7 +33,7 @@ public sealed partial class ComponentRegistry
     /// </summary>
     /// <returns>The package's entry assembly file name.</returns>
     /// <remarks>Callers serialize unpacks of one version: two at once would each move the other's copy aside.</remarks>
-    private static string UnpackAtomically(byte[] bytes, string hash, string target, bool keepPackage)
+    private string UnpackAtomically(byte[] bytes, string hash, string target, bool keepPackage)
     {
         var staging = target + StagingInfix + Guid.NewGuid().ToString("N");
         Directory.CreateDirectory(staging);
@@ -42,11 +42,7 @@ public sealed partial class ComponentRegistry
             var entryAssembly = Unpack(bytes, staging);
             if (keepPackage) File.WriteAllBytes(Path.Combine(staging, PackageFileName), bytes);
             foreach (var file in Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories)) FlushToDisk(file);
-            using (var marker = new FileStream(Path.Combine(staging, UnpackedMarkerName), FileMode.CreateNew, FileAccess.Write))
-            {
-                marker.Write(System.Text.Encoding.ASCII.GetBytes(hash));
-                marker.Flush(flushToDisk: true);
-            }
+            WriteMarker(staging, hash);
             if (Directory.Exists(target))
             {
                 var discarded = target + DiscardedInfix + Guid.NewGuid().ToString("N");
@@ -66,18 +62,43 @@ public sealed partial class ComponentRegistry
         }
     }
 
-    /// <summary>Removes the staging and discarded directories a crash left beside version directories.</summary>
+    /// <summary>Writes the marker that makes <paramref name="directory"/> a whole copy of the package <paramref name="hash"/>, flushed.</summary>
+    private static void WriteMarker(string directory, string hash)
+    {
+        using var marker = new FileStream(Path.Combine(directory, UnpackedMarkerName), FileMode.CreateNew, FileAccess.Write);
+        marker.Write(System.Text.Encoding.ASCII.GetBytes(hash));
+        marker.Flush(flushToDisk: true);
+    }
+
+    /// <summary>
+    /// Unpacks package bytes into the empty directory <paramref name="target"/> within the server's
+    /// limits (through a file beside it, removed after); returns the entry assembly's file name.
+    /// </summary>
+    private string Unpack(byte[] bytes, string target)
+    {
+        var package = target + ".zip";
+        File.WriteAllBytes(package, bytes);
+        try
+        {
+            return PackageExtractor.Extract(package, target, _limits);
+        }
+        finally
+        {
+            File.Delete(package);
+        }
+    }
+
+    /// <summary>Removes the staging and discarded directories (and staged package files) a crash left beside version directories.</summary>
     private static void RemoveLeftovers(string root)
     {
         foreach (var component in Directory.EnumerateDirectories(root))
         {
-            foreach (var directory in Directory.EnumerateDirectories(component))
+            foreach (var entry in Directory.EnumerateFileSystemEntries(component))
             {
-                var name = Path.GetFileName(directory);
-                if (name.Contains(StagingInfix, StringComparison.Ordinal) || name.Contains(DiscardedInfix, StringComparison.Ordinal))
-                {
-                    DeleteQuietly(directory);
-                }
+                var name = Path.GetFileName(entry);
+                if (!name.Contains(StagingInfix, StringComparison.Ordinal) && !name.Contains(DiscardedInfix, StringComparison.Ordinal)) continue;
+                if (File.Exists(entry)) File.Delete(entry);
+                else DeleteQuietly(entry);
             }
         }
     }

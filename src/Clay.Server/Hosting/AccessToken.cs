@@ -4,9 +4,10 @@ using System.Text;
 namespace Clay.Server.Hosting;
 
 /// <summary>
-/// The server's access token: required on every request (except <c>/health</c>) when the server
-/// listens on an address other than loopback. Generated at the first start that needs it, kept in
-/// <c>access-token</c> in the data directory, readable by its owner only.
+/// The server's access token: required on every request except <c>GET /health</c>, on loopback
+/// too (there it is the local credential that <c>clay</c> on the same machine reads by itself).
+/// Generated at the first start, kept in <c>access-token</c> in the data directory, readable by its
+/// owner only.
 /// </summary>
 public sealed class AccessToken
 {
@@ -41,12 +42,35 @@ public sealed class AccessToken
         var path = Path.Combine(dataDirectory, FileName);
         if (File.Exists(path))
         {
+            // Readable by its owner only, whatever an earlier hand did to it.
+            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & ~(UnixFileMode.UserRead | UnixFileMode.UserWrite)) != 0)
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
             var existing = File.ReadAllText(path).Trim();
             if (existing.Length >= 16) return new AccessToken(existing, path, created: false);
         }
         // The prefix names the token and keeps it from starting with '-', which a command line
         // (`clay profile set token …`) would read as an option.
         var token = TokenPrefix + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        Write(path, token);
+        return new AccessToken(token, path, created: true);
+    }
+
+    /// <summary>
+    /// Takes <paramref name="value"/> (a cluster's shared token) as this node's, writing it into the data
+    /// directory so a local <c>clay</c> finds it; this token when it is the same.
+    /// </summary>
+    public AccessToken Adopt(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value == Value) return this;
+        Write(FilePath, value);
+        return new AccessToken(value, FilePath, created: false);
+    }
+
+    private static void Write(string path, string token)
+    {
         var temporary = path + ".tmp";
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -56,7 +80,6 @@ public sealed class AccessToken
             stream.Flush(flushToDisk: true);
         }
         File.Move(temporary, path, overwrite: true);
-        return new AccessToken(token, path, created: true);
     }
 
     /// <summary>True when <paramref name="authorization"/> is <c>Bearer</c> and this token (compared in constant time).</summary>

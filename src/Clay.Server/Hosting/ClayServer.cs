@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.InteropServices;
 using Clay.Cluster.Nodes;
 using Clay.Cluster.Workers;
 using Clay.Runtime.Hosting;
@@ -10,6 +11,7 @@ using Clay.Server.Cluster;
 using Clay.Server.Components;
 using Clay.Server.Dashboard;
 using Clay.Server.Health;
+using Clay.Server.Isolation;
 using Clay.Server.Logs;
 using Clay.Server.Stats;
 using Clay.Server.Workers;
@@ -25,7 +27,7 @@ namespace Clay.Server.Hosting;
 /// and runs a one-silo cluster; with <see cref="ServerOptions.Cluster"/> it keeps oplogs, components
 /// and worker counts in PostgreSQL and joins the other nodes through Orleans' membership table there.
 /// </summary>
-public static class ClayServer
+public static partial class ClayServer
 {
     /// <summary>
     /// How long before its wake-up time a sleeping worker out of memory is brought back, so that
@@ -36,7 +38,10 @@ public static class ClayServer
     /// <summary>Builds the server for <paramref name="options"/>; storage is opened (and checked) here.</summary>
     public static async Task<WebApplication> BuildAsync(ServerOptions options)
     {
-        Directory.CreateDirectory(options.DataDirectory);
+        PortProbe.EnsureFree(options.Listen, options.Port);
+        // A new data directory is the user's alone: it holds every worker's state and the access token.
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(options.DataDirectory);
+        else Directory.CreateDirectory(options.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         ServerTelemetry.ConfigureLogging(builder.Logging, options);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -75,8 +80,10 @@ public static class ClayServer
         }
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(sp => new ComponentRegistry(options.DataDirectory, options.MaxPackageBytes,
+        builder.Services.AddSingleton(sp => new ComponentRegistry(options.DataDirectory, options.Packages,
             sp.GetRequiredService<ILogger<ComponentRegistry>>(), cluster is null ? null : new PostgresComponentStore(cluster)));
+        builder.Services.AddSingleton<ComponentUsers>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddSingleton<IComponentCatalog>(sp => sp.GetRequiredService<ComponentRegistry>());
         builder.Services.AddSingleton<IWorkerQuota>(sp => quota(sp));
         builder.Services.AddSingleton<ClusterNodes>();
@@ -107,9 +114,14 @@ public static class ClayServer
         {
             Recovered = (_, duration) => sp.GetRequiredService<ClayMetrics>().Recovered(duration),
             Deleted = sp.GetRequiredService<IWorkerQuota>().Release,
+            OplogReadTimeLimit = options.QueryTimeout,
+            OpenDoor = options.Isolation == IsolationMode.Process
+                ? (id, services) => new RemoteWorkerDoor(id, services, sp.GetRequiredService<ComponentHosts>())
+                : null,
         });
+        if (options.Isolation == IsolationMode.Process) AddComponentHosts(builder.Services, options, store);
         builder.Services.AddSingleton(sp => new ClayMetrics(sp.GetRequiredService<ResidentWorkers>(), sp.GetRequiredService<WakeUpTimers>(),
-            () => options.EffectiveMemoryBudget, () => sp.GetRequiredService<ResidencyManager>().Used,
+            () => options.EffectiveMemoryBudget, () => sp.GetRequiredService<ResidencyManager>().Used + (sp.GetService<ServerSideOfHosts>()?.MemoryUsed ?? 0),
             () => statistics.Entries, () => statistics.Bytes));
         builder.Services.AddSingleton<ResidencyManager>();
         builder.Services.AddSingleton(sp => new NodeResources(() => sp.GetRequiredService<ResidencyManager>().Used, options.EffectiveMemoryBudget));
@@ -134,28 +146,17 @@ public static class ClayServer
             if (tracing) silo.AddActivityPropagation();
         });
 
-        var token = options.RequiresToken ? AccessToken.LoadOrCreate(options.DataDirectory) : null;
+        var token = AccessToken.LoadOrCreate(options.DataDirectory);
+        // The nodes of a cluster share one token, so a client may call any of them.
+        if (cluster is not null) token = token.Adopt(await cluster.SharedTokenAsync(token.Value));
         var app = builder.Build();
+        var hosts = app.Services.GetService<ComponentHosts>();
+        if (hosts is not null) ConnectComponentHosts(app, hosts);
+        // Who may ask comes first: the origin of the request, then its credential, and only then its size.
         app.UseMiddleware<ErrorHandlingMiddleware>();
-        app.Use(async (context, next) =>
-        {
-            // Only package uploads may be large; everything else is bounded by the argument limit.
-            var upload = HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals("/v1/components", StringComparison.Ordinal);
-            var limit = upload ? options.MaxPackageBytes + (1 << 20) : options.MaxRequestBytes;
-            if (context.Request.ContentLength > limit)
-            {
-                await ApiErrors.Result(upload ? ServerErrorCodes.PackageTooLarge : ServerErrorCodes.RequestTooLarge,
-                    $"the request body has {context.Request.ContentLength:N0} bytes; the server accepts {limit:N0} here"
-                    + (upload ? " (--max-package-size)" : " (it is bounded by --max-argument-size)")).ExecuteAsync(context);
-                return;
-            }
-            if (!upload && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } body)
-            {
-                body.MaxRequestBodySize = limit;
-            }
-            await next(context);
-        });
-        if (token is not null) app.UseMiddleware<AccessTokenMiddleware>(token);
+        app.UseMiddleware<RequestGuardMiddleware>(options);
+        app.UseMiddleware<AccessTokenMiddleware>(token, options);
+        app.UseMiddleware<RequestSizeMiddleware>(options);
         app.MapOpenApi("/openapi/v1.json");
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapClayHealthChecks();
@@ -172,28 +173,53 @@ public static class ClayServer
                 ? ApiErrors.Result(ServerErrorCodes.InvalidRequest, "the request needs a JSON body (Content-Type: application/json); see /openapi/v1.json")
                 : ApiErrors.Result(ServerErrorCodes.NotFound, $"no route for {context.Request.Method} {context.Request.Path}; see /openapi/v1.json"));
 
+        var port = options.Port;
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            if (token is { Created: true })
+            port = ListeningPort(app) ?? options.Port;
+            if (options.BeyondLoopback && token.Created)
             {
                 Console.WriteLine($"Access token (shown once; kept in {token.FilePath}): {token.Value}");
                 Console.WriteLine("Give it to clients with: clay profile set token TOKEN (or CLAY_TOKEN=TOKEN)");
             }
-            else if (token is not null)
+            else if (options.BeyondLoopback)
             {
                 Console.WriteLine($"Requests need the access token in {token.FilePath}");
             }
+            var logger = app.Services.GetRequiredService<ILogger<WebApplication>>();
+            if (LocalServerFile.Write(port, options.DataDirectory, token.FilePath, m => logger.LogWarning("{Message}", m)) is { } file && !options.BeyondLoopback)
+            {
+                Console.WriteLine($"Requests need the local access token in {token.FilePath}; clay on this machine finds it through {file}");
+            }
             var where = cluster is null ? $"data: {options.DataDirectory}" : $"cluster: {cluster.Description}, node {app.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress}";
-            var url = $"http://{SiloSetup.FormatHost(options.Listen)}:{options.Port}";
+            var url = $"http://{SiloSetup.FormatHost(options.Listen)}:{port}";
             Console.WriteLine($"Clay server ready on {url} (dashboard: {url}/ui; {where})");
+        });
+        ShutdownWatchdog.Arm(app.Lifetime, options.ShutdownTimeout);
+        // SIGTERM and SIGINT stop the host already; a closed terminal (SIGHUP) stops it the same clean way.
+        var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            app.Lifetime.StopApplication();
         });
         app.Lifetime.ApplicationStopped.Register(() =>
         {
+            hangUp.Dispose();
+            LocalServerFile.Remove(port);
+            // The silo has stopped: every worker was closed in its host. The hosts end before the store closes.
+            hosts?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             // The silo has stopped and its workers committed: drain the writer, checkpoint the WAL, release the lock.
             store.DisposeAsync().AsTask().GetAwaiter().GetResult();
             cluster?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             Console.WriteLine("Clay server stopped");
         });
         return app;
+    }
+
+    private static int? ListeningPort(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
+        return addresses?.Select(a => Uri.TryCreate(a, UriKind.Absolute, out var uri) ? uri.Port : (int?)null).FirstOrDefault(p => p is not null);
     }
 }

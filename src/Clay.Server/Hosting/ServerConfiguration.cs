@@ -24,7 +24,7 @@ public static class ServerConfiguration
 
     /// <summary>The configuration file read when no <c>--config</c> is given.</summary>
     public static string DefaultConfigFile =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".clay", "server.conf");
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify), ".clay", "server.conf");
 
     /// <summary>Loads the options of a server whose executable is in <paramref name="serverDirectory"/>, started with <paramref name="args"/>.</summary>
     public static ServerOptions Load(IReadOnlyList<string> args, string serverDirectory) => Load(args, serverDirectory, DefaultConfigFile);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Clay.Runtime;
 using Clay.Runtime.Errors;
+using Clay.Server.Isolation;
 
 namespace Clay.Server.Hosting;
 
@@ -20,14 +21,35 @@ public sealed record ServerOptions
     /// <summary>The address to listen on; loopback by default.</summary>
     public IPAddress Listen { get; init; } = IPAddress.Loopback;
 
-    /// <summary>True when requests need the access token: the server listens beyond loopback.</summary>
-    public bool RequiresToken => !IPAddress.IsLoopback(Listen);
+    /// <summary>
+    /// True when the server listens beyond loopback: any <c>Host</c> is accepted then (the token is
+    /// what guards it), and a newly generated token is shown once for remote clients.
+    /// </summary>
+    public bool BeyondLoopback => !IPAddress.IsLoopback(Listen);
 
     /// <summary>How long an idle worker stays in memory.</summary>
     public TimeSpan MaxIdle { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>The largest component package accepted.</summary>
-    public long MaxPackageBytes { get; init; } = 64L * 1024 * 1024;
+    /// <summary>The largest component package accepted (the upload as sent).</summary>
+    public long MaxPackageBytes => Packages.MaxPackageBytes;
+
+    /// <summary>What a component package may hold: upload size, unpacked size, entries, manifest, concurrent uploads.</summary>
+    public Components.PackageLimits Packages { get; init; } = new();
+
+    /// <summary>
+    /// How long a stop (SIGTERM, SIGINT, SIGHUP) may take: past it the process exits even if worker
+    /// code is still running. Such an invocation was never acknowledged and resumes when its worker next runs.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Where component code runs: in supervised host processes (the default), or in the server's own process.</summary>
+    public IsolationMode Isolation { get; init; } = IsolationMode.Process;
+
+    /// <summary>The managed heap limit of each component host process.</summary>
+    public long HostMemoryBytes { get; init; } = 1L << 30;
+
+    /// <summary>How long one oplog read may scan before it answers with what it found and where to go on.</summary>
+    public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The memory budget for resident workers, in bytes (0 = derived from the machine).</summary>
     public long MemoryBudgetBytes { get; init; }
@@ -101,7 +123,7 @@ public sealed record ServerOptions
     public static string DefaultDataDirectory() =>
         Environment.GetEnvironmentVariable("CLAY_DATA_DIR") is { Length: > 0 } dir
             ? Path.GetFullPath(dir)
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".clay", "data");
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify), ".clay", "data");
 
     /// <summary>The largest size an option takes (an exbibyte: more than anything a machine has).</summary>
     private const double MaxSize = 1L << 60;

@@ -13,7 +13,7 @@ public sealed class ClayClientTests(CliFixture fixture)
     [Fact]
     public async Task Typed_calls_create_invoke_and_read_a_worker()
     {
-        using var client = new ClayClient(new Uri(fixture.Server.Url));
+        using var client = new ClayClient(new Uri(fixture.Server.Url), fixture.Server.Token);
         var worker = "carol-" + Guid.NewGuid().ToString("N")[..8];
 
         var created = await client.CreateWorkerAsync(Cart, new CreateWorkerDto(worker, ["a1"], new Dictionary<string, string> { ["REGION"] = "us" }));
@@ -41,7 +41,7 @@ public sealed class ClayClientTests(CliFixture fixture)
     [Fact]
     public async Task Reading_the_oplog_page_by_page_yields_what_one_page_holds()
     {
-        using var client = new ClayClient(new Uri(fixture.Server.Url));
+        using var client = new ClayClient(new Uri(fixture.Server.Url), fixture.Server.Token);
 
         var whole = await client.GetOplogAsync(Cart, "alice");
         var paged = new List<OplogEntryDto>();
@@ -55,7 +55,7 @@ public sealed class ClayClientTests(CliFixture fixture)
     [Fact]
     public async Task Errors_carry_the_servers_code_and_status()
     {
-        using var client = new ClayClient(new Uri(fixture.Server.Url));
+        using var client = new ClayClient(new Uri(fixture.Server.Url), fixture.Server.Token);
         using var nowhere = new ClayClient(new Uri("http://127.0.0.1:9"));
 
         var missing = await Assert.ThrowsAsync<ClayApiException>(() => client.GetWorkerAsync(Cart, "nobody"));

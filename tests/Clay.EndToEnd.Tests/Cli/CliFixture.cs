@@ -18,7 +18,8 @@ public sealed class CliFixture : IAsyncLifetime
         // In-process, clay looks for clay-server and Clay.Sdk.dll in the published install.
         Environment.SetEnvironmentVariable("CLAY_INSTALL_DIR", ClayInstallation.BinDirectory);
         Directory.CreateDirectory(Root);
-        Server = new ServerProcess(Path.Combine(Root, "data"));
+        // clay runs in-process here, with this process's HOME: the server tells it where its token is there.
+        Server = new ServerProcess(Path.Combine(Root, "data"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
         await Server.StartAsync();
         await OkAsync(Root, "app", "new", "shop", "csharp");
         await OkAsync(App, "component", "new", "csharp/example-shopping-cart", "demo:cart0");

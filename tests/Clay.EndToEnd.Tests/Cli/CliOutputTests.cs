@@ -103,7 +103,7 @@ public sealed class CliOutputTests(CliFixture fixture)
     [Fact]
     public async Task The_server_publishes_its_openapi_document()
     {
-        using var http = new HttpClient { BaseAddress = new Uri(fixture.Server.Url) };
+        using var http = fixture.Server.CreateHttpClient();
         using var document = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/openapi/v1.json"));
 
         var paths = document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();

@@ -18,14 +18,14 @@ public sealed partial class SleeperServer : IAsyncDisposable
     private readonly string _root = Path.Combine(Path.GetTempPath(), "clay-e2e", Guid.NewGuid().ToString("N"));
     private readonly string[] _args;
     private ServerProcess _server;
-    private HttpClient _http;
+    // Made once the server has started: it sends the token the server wrote.
+    private HttpClient _http = null!;
 
     private SleeperServer(string[] args)
     {
         _args = args;
         Directory.CreateDirectory(_root);
         _server = new ServerProcess(Path.Combine(_root, "data"));
-        _http = NewClient(_server);
     }
 
     /// <summary>The running server's URL.</summary>
@@ -57,7 +57,6 @@ public sealed partial class SleeperServer : IAsyncDisposable
         await _server.KillAsync();
         _http.Dispose();
         _server = new ServerProcess(_server.DataDirectory);
-        _http = NewClient(_server);
         await StartServerAsync();
     }
 
@@ -145,7 +144,7 @@ public sealed partial class SleeperServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _http.Dispose();
+        _http?.Dispose();
         await _server.DisposeAsync();
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
     }
@@ -154,6 +153,7 @@ public sealed partial class SleeperServer : IAsyncDisposable
     {
         await _server.StartAsync(_args);
         ReadyAt = DateTimeOffset.UtcNow;
+        _http = NewClient(_server);
     }
 
     private async Task<(int, string)> PostInvokeAsync(string worker, string function, string[] args, string mode)
@@ -185,6 +185,10 @@ public sealed partial class SleeperServer : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, $"deploying {Component}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    private static HttpClient NewClient(ServerProcess server) =>
-        new() { BaseAddress = new Uri(server.Url), Timeout = TimeSpan.FromMinutes(3) };
+    private static HttpClient NewClient(ServerProcess server)
+    {
+        var http = server.CreateHttpClient();
+        http.Timeout = TimeSpan.FromMinutes(3);
+        return http;
+    }
 }

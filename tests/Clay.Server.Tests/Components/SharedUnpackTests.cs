@@ -23,7 +23,16 @@ public sealed class SharedUnpackTests : IDisposable
     private string Hash => Convert.ToHexStringLower(SHA256.HashData(_package));
 
     private ComponentRegistry Node(string name) =>
-        new(Path.Combine(_root, name), 64 << 20, NullLogger<ComponentRegistry>.Instance, _store);
+        new(Path.Combine(_root, name), new PackageLimits(), NullLogger<ComponentRegistry>.Instance, _store);
+
+    /// <summary>Uploads <paramref name="package"/> as the REST endpoint does: staged to a file first.</summary>
+    private static async Task<(ComponentRecord Record, bool Unchanged)> UploadAsync(ComponentRegistry registry, byte[] package)
+    {
+        using var staged = registry.Stage();
+        await staged.WriteAsync(package, CancellationToken.None);
+        await staged.CompleteAsync(CancellationToken.None);
+        return await registry.UploadAsync(LedgerPackage.Name, staged, CancellationToken.None);
+    }
 
     private string VersionDirectory(string node) => Path.Combine(_root, node, "components", "test_ledger", "0");
 
@@ -31,8 +40,7 @@ public sealed class SharedUnpackTests : IDisposable
     private async Task DeployAsync()
     {
         using var deployer = Node("deployer");
-        using var upload = new MemoryStream(_package);
-        var (record, unchanged) = await deployer.UploadAsync(LedgerPackage.Name, upload, CancellationToken.None);
+        var (record, unchanged) = await UploadAsync(deployer, _package);
         Assert.Equal((0L, false), (record.Version, unchanged));
         Assert.Equal(Hash, File.ReadAllText(Path.Combine(VersionDirectory("deployer"), ComponentRegistry.UnpackedMarkerName)));
     }
@@ -144,9 +152,8 @@ public sealed class SharedUnpackTests : IDisposable
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "left-by-the-crash"), "");
 
-        using var server = new ComponentRegistry(data, 64 << 20, NullLogger<ComponentRegistry>.Instance);
-        using var upload = new MemoryStream(_package);
-        await server.UploadAsync(LedgerPackage.Name, upload, CancellationToken.None);
+        using var server = new ComponentRegistry(data, new PackageLimits(), NullLogger<ComponentRegistry>.Instance);
+        await UploadAsync(server, _package);
 
         string[] whole = ["clay-component.json", ComponentRegistry.UnpackedMarkerName, LedgerPackage.AssemblyFileName, "package.zip"];
         Assert.Equal(whole.Order(StringComparer.Ordinal), Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));

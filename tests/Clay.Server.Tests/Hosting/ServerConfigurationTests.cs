@@ -85,6 +85,16 @@ public sealed class ServerConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Component_code_is_isolated_unless_the_in_process_mode_is_chosen()
+    {
+        Assert.Equal(Clay.Server.Isolation.IsolationMode.Process, Load().Isolation);
+        Assert.Equal(Clay.Server.Isolation.IsolationMode.None, Load("--isolation", "none").Isolation);
+        Assert.Equal(256L << 20, Load("--host-memory", "256MiB").HostMemoryBytes);
+        Assert.Contains("must be 'process' (component code in supervised host processes) or 'none'", Fails("--isolation", "off").Message);
+        Assert.Contains("'--host-memory' (command line): must be at least 32MiB", Fails("--host-memory", "1MiB").Message);
+    }
+
+    [Fact]
     public void Each_source_overrides_the_ones_before_it()
     {
         Write("server/appsettings.json", """
@@ -150,7 +160,9 @@ public sealed class ServerConfigurationTests : IDisposable
         var settings = Write("server/appsettings.json", """{ "Clay": { "MemoryBudgt": "1MiB" } }""");
         Assert.Equal($"unknown option 'Clay:MemoryBudgt' (in {settings}); the options are DataDir, Port, Listen, MemoryBudget, MaxIdle, "
             + "SnapshotEvery, SnapshotEveryBytes, IdempotencyKeys, MaxArgumentSize, MaxResultSize, MaxEntrySize, MaxPending, MaxWorkers, "
-            + "InvocationTimeout, RetryAttempts, RetryDelay, MaxPackageSize, Cluster, SiloPort, Advertise, LogFormat, OtlpEndpoint, TraceSampleRatio", Fails().Message);
+            + "InvocationTimeout, RetryAttempts, RetryDelay, MaxPackageSize, MaxUnpackedSize, MaxPackageEntrySize, MaxPackageEntries, MaxManifestSize, "
+            + "MaxConcurrentUploads, Isolation, HostMemory, ShutdownTimeout, QueryTimeout, Cluster, SiloPort, Advertise, LogFormat, OtlpEndpoint, TraceSampleRatio",
+            Fails().Message);
         File.Delete(settings);
 
         SetVariable("CLAY__MAXIDEL", "1m");

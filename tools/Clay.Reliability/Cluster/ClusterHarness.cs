@@ -23,7 +23,7 @@ public static class ClusterHarness
     {
         ArgumentNullException.ThrowIfNull(options);
         var stopwatch = Stopwatch.StartNew();
-        var root = Path.Combine(Path.GetTempPath(), "clay-cluster-" + Guid.NewGuid().ToString("N"));
+        var root = options.Root ?? Path.Combine(Path.GetTempPath(), "clay-cluster-" + Guid.NewGuid().ToString("N"));
         await using var database = await ScratchDatabase.CreateAsync(options.PostgresUrl);
         options.Log($"  database {database.Name}, {options.Nodes} nodes, {options.Clients} clients, seed {options.Seed}");
         using var service = new CountingService();
@@ -40,6 +40,8 @@ public static class ClusterHarness
         {
             await nodes[0].StartAsync(StartTimeout);
             await Task.WhenAll(nodes.Skip(1).Select(n => n.StartAsync(StartTimeout)));
+            // The nodes of a cluster share one access token.
+            foreach (var client in http) client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", nodes[0].Token);
             await UntilAsync(async () => (await StatusAsync(http[0])).Count(n => n.Status == "Active") == options.Nodes, "every node active");
             await nodes[0].DeployLedgerAsync(http[0], LedgerClient.Component);
 

@@ -6,6 +6,12 @@ public sealed record ClusterOptions
     /// <summary>The PostgreSQL server (a URL whose user may create databases); the harness makes a database of its own there and drops it after.</summary>
     public required string PostgresUrl { get; init; }
 
+    /// <summary>
+    /// The directory the nodes' data directories go in (a new temporary one when null); the nodes share
+    /// its <c>home</c>, where each notes its token for a <c>clay</c> run with that HOME.
+    /// </summary>
+    public string? Root { get; init; }
+
     /// <summary>Nodes in the cluster.</summary>
     public int Nodes { get; init; } = 3;
 

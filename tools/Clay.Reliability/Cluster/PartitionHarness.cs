@@ -40,6 +40,8 @@ public static class PartitionHarness
         {
             await nodes[0].StartAsync(StartTimeout);
             await nodes[1].StartAsync(StartTimeout);
+            // The nodes of a cluster share one access token.
+            foreach (var client in http) client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", nodes[0].Token);
             await UntilAsync(async () => (await ClusterHarness.StatusAsync(http[0])).Count(n => n.Status == "Active") == 2, "both nodes active");
             await nodes[0].DeployLedgerAsync(http[0], LedgerClient.Component);
 

@@ -50,6 +50,7 @@ public static class CrashHarness
             var firstStart = Stopwatch.StartNew();
             await server.StartAsync(TimeSpan.FromSeconds(60));
             var startUpTime = firstStart.Elapsed;
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", server.Token);
             await server.DeployLedgerAsync(http, LedgerClient.Component);
             // The component's files are not what is examined here: count them as written back by the
             // operating system, as they would be within half a minute.

@@ -24,26 +24,32 @@ public sealed record OplogPageEntry(long Index, DateTimeOffset Timestamp, string
 /// <param name="Next">Where the next page starts, or null at the end.</param>
 public sealed record OplogPage(IReadOnlyList<OplogPageEntry> Entries, long? Next)
 {
-    /// <summary>Reads up to <paramref name="count"/> entries matching <paramref name="query"/> from <paramref name="from"/> on.</summary>
+    /// <summary>
+    /// Reads up to <paramref name="count"/> entries matching <paramref name="query"/> from <paramref name="from"/> on.
+    /// A read that has scanned for <paramref name="timeLimit"/> stops there and answers what it found
+    /// with <see cref="Next"/> where to go on; it always scans at least one entry, so paging progresses.
+    /// </summary>
     /// <exception cref="WorkerNotFoundException">The worker has no oplog.</exception>
-    /// <exception cref="Errors.ClayException"><c>invalid-oplog-query</c>.</exception>
+    /// <exception cref="Errors.ClayException"><c>invalid-oplog-query</c>, also for a regex that takes too long on one entry.</exception>
     public static Task<OplogPage> ReadAsync(IOplogStore store, WorkerId worker, long from, int count, string? query,
-        CancellationToken cancellationToken) =>
-        ReadAsync(store, worker, from, count, query, encoded: false, cancellationToken);
+        TimeSpan? timeLimit, CancellationToken cancellationToken) =>
+        ReadAsync(store, worker, from, count, query, timeLimit, encoded: false, cancellationToken);
 
     /// <summary>
-    /// As <see cref="ReadAsync(IOplogStore, WorkerId, long, int, string?, CancellationToken)"/>; with
+    /// As <see cref="ReadAsync(IOplogStore, WorkerId, long, int, string?, TimeSpan?, CancellationToken)"/>; with
     /// <paramref name="encoded"/> each entry also carries its encoded bytes (<see cref="OplogPageEntry.Encoded"/>), for an export.
     /// </summary>
-    public static async Task<OplogPage> ReadAsync(IOplogStore store, WorkerId worker, long from, int count, string? query, bool encoded,
-        CancellationToken cancellationToken)
+    public static async Task<OplogPage> ReadAsync(IOplogStore store, WorkerId worker, long from, int count, string? query, TimeSpan? timeLimit,
+        bool encoded, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         ArgumentNullException.ThrowIfNull(store);
         var filter = string.IsNullOrWhiteSpace(query) ? null : OplogQuery.Parse(query);
         if (await store.GetLastIndexAsync(worker, cancellationToken) == 0) throw new WorkerNotFoundException(worker);
         var entries = new List<OplogPageEntry>();
         await foreach (var stored in store.ReadAsync(worker, Math.Max(1, from), long.MaxValue, cancellationToken))
         {
+            if (stored.Index > Math.Max(1, from) && System.Diagnostics.Stopwatch.GetElapsedTime(started) > timeLimit) return new OplogPage(entries, stored.Index);
             var entry = RecoveryWindow.Decode(worker, stored);
             var display = OplogEntryFormatter.Format(entry, WavePrinter.Print);
             if (filter is not null && !filter.Matches(display)) continue;

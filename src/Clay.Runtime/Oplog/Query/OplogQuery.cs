@@ -90,8 +90,18 @@ public abstract class OplogQuery
 
     private sealed class Pattern(string? field, Regex regex) : OplogQuery
     {
-        private protected override bool Evaluate(Subject subject) =>
-            subject.Facets.Any(f => (field is null || string.Equals(f.Name, field, StringComparison.OrdinalIgnoreCase)) && regex.IsMatch(f.Text));
+        private protected override bool Evaluate(Subject subject)
+        {
+            try
+            {
+                return subject.Facets.Any(f => (field is null || string.Equals(f.Name, field, StringComparison.OrdinalIgnoreCase)) && regex.IsMatch(f.Text));
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                throw new ClayException(ErrorCodes.InvalidOplogQuery,
+                    $"the regex /{regex}/ took longer than {regex.MatchTimeout.TotalMilliseconds:0} ms on one entry: simplify it (nested repetition such as (a+)+ can take exponential time)");
+            }
+        }
     }
 
     private sealed class And(OplogQuery left, OplogQuery right) : OplogQuery

@@ -1,0 +1,220 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Orleans.Serialization;
+
+namespace Clay.Cluster.Hosts;
+
+/// <summary>
+/// The local channel between the server and one component host: two pipes (the host's standard
+/// input and output), carrying calls both ways, their answers and one-way notices, many at a time.
+/// </summary>
+/// <remarks>
+/// <para>A frame is <c>[length: int32][kind: byte][id: int64][payload]</c>, little-endian; the payload
+/// is the message in Orleans' serialization with Clay's codecs (values in Clay's own encoding), the
+/// same messages and errors that cross a cluster. Errors travel as the exceptions themselves, so a
+/// <c>ClayException</c> thrown in the host reaches the server's caller with its type, code and message.</para>
+/// <para>A dedicated thread reads (a blocking read on a pipe costs no thread-pool thread); one writer
+/// drains a queue, so frames from many callers go out in as few writes as the pipe allows.</para>
+/// </remarks>
+public sealed class HostChannel : IAsyncDisposable
+{
+    private const byte Request = 1;
+    private const byte Reply = 2;
+    private const byte Failure = 3;
+    private const byte Notice = 4;
+
+    private readonly Stream _input;
+    private readonly Stream _output;
+    private readonly Serializer _serializer;
+    private readonly Func<object, Task<object?>> _handle;
+    private readonly Action<object> _notice;
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<object?>> _pending = new();
+    private readonly Channel<byte[]> _frames = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task _writing;
+    private long _nextId;
+
+    /// <summary>A channel that reads from <paramref name="input"/> and writes to <paramref name="output"/>.</summary>
+    /// <param name="input">What the other end writes.</param>
+    /// <param name="output">What the other end reads.</param>
+    /// <param name="serializer">Orleans' serializer with Clay's codecs.</param>
+    /// <param name="handle">Answers a call of the other end; its exceptions are sent back as the answer.</param>
+    /// <param name="notice">Takes a one-way notice of the other end.</param>
+    /// <param name="name">Names the reading thread.</param>
+    public HostChannel(Stream input, Stream output, Serializer serializer, Func<object, Task<object?>> handle, Action<object> notice, string name)
+    {
+        _input = input;
+        _output = output;
+        _serializer = serializer;
+        _handle = handle;
+        _notice = notice;
+        _writing = Task.Run(WriteAsync);
+        new Thread(Read) { IsBackground = true, Name = name }.Start();
+    }
+
+    /// <summary>Completes when the other end has gone (its output ended or broke).</summary>
+    public Task Closed => _closed.Task;
+
+    /// <summary>Calls the other end and waits for its answer; its error is thrown here.</summary>
+    /// <exception cref="HostChannelClosedException">The other end went away before answering.</exception>
+    public async Task<object?> CallAsync(object request, CancellationToken cancellationToken = default)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var answer = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = answer;
+        if (_closed.Task.IsCompleted) FailPending();
+        else Send(Request, id, request);
+        try
+        {
+            return await answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Sends a one-way notice; lost if the other end has gone.</summary>
+    public void Notify(object notice) => Send(Notice, 0, notice);
+
+    /// <summary>Stops writing; the reading thread ends when the other end closes.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _frames.Writer.TryComplete();
+        try
+        {
+            await _writing.ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The other end has gone already.
+        }
+    }
+
+    private void Send(byte kind, long id, object? payload)
+    {
+        byte[] body;
+        try
+        {
+            body = _serializer.SerializeToArray(payload);
+        }
+        catch (Exception ex) when (kind == Failure)
+        {
+            // An error that does not serialize still reaches the caller, as Clay's generic error.
+            body = _serializer.SerializeToArray<object?>(new Runtime.Errors.ClayException(Runtime.Errors.ErrorCodes.Internal,
+                $"{payload}".Length > 0 ? $"{payload}" : ex.Message));
+        }
+        var frame = new byte[13 + body.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(frame, 9 + body.Length);
+        frame[4] = kind;
+        BinaryPrimitives.WriteInt64LittleEndian(frame.AsSpan(5), id);
+        body.CopyTo(frame, 13);
+        _frames.Writer.TryWrite(frame);
+    }
+
+    private async Task WriteAsync()
+    {
+        var reader = _frames.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var frame)) await _output.WriteAsync(frame).ConfigureAwait(false);
+                await _output.FlushAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            Close();
+        }
+    }
+
+    private void Read()
+    {
+        var header = new byte[13];
+        try
+        {
+            while (ReadExactly(header))
+            {
+                var length = BinaryPrimitives.ReadInt32LittleEndian(header);
+                if (length < 9) throw new InvalidDataException($"a frame of {length} bytes");
+                var kind = header[4];
+                var id = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(5));
+                var body = new byte[length - 9];
+                if (!ReadExactly(body)) break;
+                Dispatch(kind, id, body);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidDataException)
+        {
+            // The other end broke the pipe or wrote garbage: either way it is gone for this channel.
+        }
+        Close();
+    }
+
+    private void Dispatch(byte kind, long id, byte[] body)
+    {
+        switch (kind)
+        {
+            case Reply when _pending.TryGetValue(id, out var answer):
+                answer.TrySetResult(_serializer.Deserialize<object?>(body));
+                break;
+            case Failure when _pending.TryGetValue(id, out var failed):
+                failed.TrySetException(_serializer.Deserialize<object?>(body) as Exception
+                    ?? new InvalidOperationException("the other end failed without an error"));
+                break;
+            case Request:
+                var request = _serializer.Deserialize<object?>(body)!;
+                ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Channel.AnswerAsync(state.Id, state.Request), (Channel: this, Id: id, Request: request),
+                    preferLocal: false);
+                break;
+            case Notice:
+                _notice(_serializer.Deserialize<object?>(body)!);
+                break;
+        }
+    }
+
+    private async Task AnswerAsync(long id, object request)
+    {
+        try
+        {
+            Send(Reply, id, await _handle(request).ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            Send(Failure, id, ex);
+        }
+    }
+
+    private bool ReadExactly(byte[] buffer)
+    {
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = _input.Read(buffer, read, buffer.Length - read);
+            if (n == 0)
+            {
+                if (read == 0) return false;
+                throw new IOException("the channel ended inside a frame");
+            }
+            read += n;
+        }
+        return true;
+    }
+
+    private void Close()
+    {
+        _closed.TrySetResult();
+        _frames.Writer.TryComplete();
+        FailPending();
+    }
+
+    private void FailPending()
+    {
+        foreach (var (id, answer) in _pending)
+        {
+            if (answer.TrySetException(new HostChannelClosedException("the component host went away before answering"))) _pending.TryRemove(id, out _);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Clay.Cluster.Workers;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Hosting;
+using Clay.Runtime.Storage;
+using Clay.Server.Components;
+using Clay.Server.Isolation;
+using Clay.Server.Logs;
+using Clay.Server.Workers;
+using Orleans.Serialization;
+
+namespace Clay.Server.Hosting;
+
+// Component hosts (--isolation process): the server's side of them, and what it tells them.
+public static partial class ClayServer
+{
+    private static void AddComponentHosts(IServiceCollection services, ServerOptions options, IOplogStore store)
+    {
+        services.AddSingleton(sp => new ServerSideOfHosts(store, sp.GetRequiredService<ComponentRegistry>(), sp.GetRequiredService<IWorkerQuota>().AdmitAsync,
+            sp.GetRequiredService<ClayMetrics>(), sp.GetRequiredService<WakeUpTimers>(), sp.GetRequiredService<WorkerExecutorOptions>().Workers,
+            sp.GetRequiredService<WorkerLogBroadcaster>().Publish, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new ComponentHosts(
+            component => new HostSettings
+            {
+                Component = component,
+                SnapshotEvery = options.SnapshotEvery,
+                SnapshotEveryBytes = options.SnapshotEveryBytes,
+                IdempotencyKeys = options.IdempotencyKeys,
+                InvocationRetry = options.InvocationRetry,
+                Limits = options.Limits,
+                MemoryBudgetBytes = options.EffectiveMemoryBudget,
+                QueryTimeout = options.QueryTimeout,
+                Tracing = ServerTelemetry.TracingEnabled(options),
+                OtlpEndpoint = options.OtlpEndpoint,
+                TraceSampleRatio = options.TraceSampleRatio,
+            },
+            options.HostMemoryBytes, Path.Combine(options.DataDirectory, "hosts"), sp.GetRequiredService<Serializer>(),
+            sp.GetRequiredService<ServerSideOfHosts>(),
+            store, sp.GetRequiredService<ClayMetrics>(), sp.GetRequiredService<ILogger<ComponentHosts>>()));
+        services.AddSingleton<Clay.Cluster.Nodes.IResidentSource>(sp => sp.GetRequiredService<ComponentHosts>());
+    }
+
+    private static void ConnectComponentHosts(WebApplication app, ComponentHosts hosts)
+    {
+        app.Services.GetRequiredService<ComponentRegistry>().VersionAdded = name =>
+        {
+            hosts.Release(name);
+            // Its first call should not wait for a process to start.
+            _ = hosts.WarmAsync(name);
+        };
+        var fromHosts = app.Services.GetRequiredService<ServerSideOfHosts>();
+        app.Services.GetRequiredService<ClayMetrics>().Elsewhere = () => (fromHosts.Resident, fromHosts.Pending, fromHosts.Running);
+        // A server that exits without a clean stop leaves no host behind (a host also ends when its channel closes).
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => hosts.KillAll();
+    }
+}

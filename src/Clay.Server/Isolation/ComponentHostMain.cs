@@ -1,0 +1,86 @@
+using Clay.Cluster.Hosts;
+using Clay.Cluster.Serialization;
+using Clay.Runtime;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Hosting;
+using Clay.Runtime.Residency;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+
+namespace Clay.Server.Isolation;
+
+/// <summary>
+/// <c>clay-server component-host</c>: the process in which one component's code runs when the server
+/// isolates components. It talks to the server over its standard input and output only (the channel),
+/// runs the server's own executor code over a store and a catalog that ask the server, and exits when
+/// the server closes the channel or goes away. Its standard error is the server's to log.
+/// </summary>
+internal static class ComponentHostMain
+{
+    /// <summary>The first argument that starts a component host.</summary>
+    public const string Command = "component-host";
+
+    /// <summary>Runs the host until the server closes the channel.</summary>
+    public static async Task<int> RunAsync()
+    {
+        var settings = HostSettings.FromEnvironment();
+        // The channel owns the standard streams: anything component code prints goes to standard error.
+        var input = Console.OpenStandardInput();
+        var output = Console.OpenStandardOutput();
+        Console.SetOut(Console.Error);
+        using var provider = new ServiceCollection().AddSerializer(s => s.AddClaySerialization()).BuildServiceProvider();
+        var serializer = provider.GetRequiredService<Serializer>();
+        using var logging = Microsoft.Extensions.Logging.LoggerFactory.Create(l =>
+        {
+            l.AddSimpleConsole(o => o.SingleLine = true);
+            l.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            l.SetMinimumLevel(LogLevel.Warning);
+            // Worker log lines go to the server, which logs them (and streams them) as its own.
+            l.AddFilter(Runtime.Diagnostics.WorkerLogForwarder.Category, LogLevel.None);
+        });
+
+        var ready = new TaskCompletionSource<HostWorkers>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var channel = new HostChannel(input, output, serializer, async call => await (await ready.Task).HandleAsync(call), _ => { },
+            $"component host {settings.Component}");
+        var links = new HostWorkerLinks(channel);
+        var options = new WorkerExecutorOptions
+        {
+            LoggerFactory = logging,
+            SnapshotEvery = settings.SnapshotEvery,
+            SnapshotEveryBytes = settings.SnapshotEveryBytes,
+            IdempotencyKeys = settings.IdempotencyKeys,
+            InvocationRetry = settings.InvocationRetry,
+            Limits = settings.Limits,
+            AdmitNewWorker = async (id, cancellationToken) => await channel.CallAsync(new AdmitCall(id.Component, id.Worker), cancellationToken),
+            // Lines written live go to the server's live streams; replayed ones are never passed on.
+            LogSink = (id, index, line) =>
+            {
+                var scope = Runtime.Diagnostics.WorkerLogScope.Current;
+                channel.Notify(new HostLogLine(id.Component, id.Worker, index, line.Timestamp, (int)line.Level, line.Context, line.Message,
+                    scope?.Function, scope?.InvocationKey));
+            },
+            WakeUps = links,
+            Workers = links,
+        };
+        var services = new WorkerServices(new RemoteOplogStore(channel), new HostCatalog(channel), options, new ResidentWorkers())
+        {
+            Recovered = (id, duration) => channel.Notify(new HostNotice(id.Component, id.Worker, duration.Ticks)),
+            OplogReadTimeLimit = settings.QueryTimeout,
+        };
+        using var telemetry = new HostTelemetry(settings);
+        var workers = new HostWorkers(services, settings.MemoryBudgetBytes);
+        ready.SetResult(workers);
+
+        using var budget = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+        var last = new HostResidency(0, 0, 0);
+        while (await Task.WhenAny(channel.Closed, budget.WaitForNextTickAsync().AsTask()) != channel.Closed)
+        {
+            var now = await workers.EnforceBudgetAsync();
+            if (now != last) channel.Notify(now);
+            if (telemetry.Drain() is { } measurements) channel.Notify(measurements);
+            last = now with { Evicted = 0 };
+        }
+        // The server has gone or closed the channel: nothing can be committed any more, so nothing is waited for.
+        return 0;
+    }
+}

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using Clay.Cluster.Hosts;
+using Clay.Cluster.Workers;
+using Clay.Runtime;
+using Clay.Runtime.Execution;
+using Clay.Runtime.History;
+using Clay.Runtime.Hosting;
+
+namespace Clay.Server.Isolation;
+
+/// <summary>
+/// The workers of a component host: one <see cref="WorkerActivation"/> each — the executor code the
+/// server runs in its own process — answering the server's calls, and evicting idle workers beyond
+/// the host's memory budget.
+/// </summary>
+internal sealed class HostWorkers(WorkerServices services, long memoryBudget) : IAsyncDisposable
+{
+    private const long OverheadBytes = 16 * 1024;
+    private readonly ConcurrentDictionary<WorkerId, WorkerActivation> _workers = new();
+
+    /// <summary>Answers one call of the server.</summary>
+    public async Task<object?> HandleAsync(object call)
+    {
+        switch (call)
+        {
+            case HostInvoke invoke:
+            {
+                using var span = HostTelemetry.StartCall(invoke.Function, invoke.TraceParent);
+                var activation = Activation(new WorkerId(invoke.Component, invoke.Worker));
+                if (invoke.Enqueue)
+                {
+                    var key = await activation.EnqueueAsync(invoke.ToInvocation());
+                    return new InvokeReply(InvocationState.Queued, key, invoke.Function, null);
+                }
+                var result = await activation.InvokeAsync(invoke.ToInvocation());
+                return new InvokeReply(InvocationState.Completed, result.IdempotencyKey, result.FunctionName, result.Result);
+            }
+            case HostWorkerCall worker:
+                return await HandleAsync(worker);
+            default:
+                throw new InvalidOperationException($"a component host does not answer {call.GetType().Name}");
+        }
+    }
+
+    private async Task<object?> HandleAsync(HostWorkerCall call)
+    {
+        var id = new WorkerId(call.Component, call.Worker);
+        switch (call.Operation)
+        {
+            case HostOperation.ListResident:
+                return services.Residency.Snapshot().Select(r => r.Executor).Where(e => !e.IsBroken).Select(e => e.GetInfo()).ToArray();
+            case HostOperation.Create:
+                return await Activation(id).CreateAsync(call.Creation ?? WorkerCreation.Default);
+            case HostOperation.GetInfo:
+                return await Activation(id).GetInfoAsync();
+            case HostOperation.TryEvict:
+                return _workers.TryGetValue(id, out var resident) ? await resident.TryEvictAsync() switch { true => 1, false => 0, null => -1 } : -1;
+            case HostOperation.Delete:
+                await Activation(id).DeleteAsync();
+                if (_workers.TryRemove(id, out var deleted)) await deleted.DisposeAsync();
+                return null;
+            case HostOperation.Close:
+                if (_workers.TryRemove(id, out var closed)) await closed.DisposeAsync();
+                return null;
+            case HostOperation.Wake:
+                await Activation(id).WakeAsync();
+                return null;
+            case HostOperation.CompletePromise:
+                await Activation(id).CompletePromiseAsync(call.Number, call.Text ?? "");
+                return null;
+            case HostOperation.GetSchedules:
+                return (await Activation(id).GetSchedulesAsync())
+                    .Select(s => new HostSchedule(s.Index, s.FunctionName, [.. s.Arguments], s.IdempotencyKey, s.DueAt)).ToArray();
+            case HostOperation.CancelInvocation:
+                await Activation(id).CancelInvocationAsync(call.Text ?? "");
+                return null;
+            case HostOperation.Resume:
+                return await Activation(id).ResumeAsync();
+            case HostOperation.Interrupt:
+                return await Activation(id).InterruptAsync(recoverImmediately: call.Number == 1);
+            case HostOperation.Revert:
+                return await Activation(id).RevertAsync(call.Count > 0 ? RevertTarget.Invocations(call.Count) : RevertTarget.ToOplogIndex(call.Number));
+            case HostOperation.Fork:
+                return await Activation(id).ForkFromAsync(new WorkerId(call.Component, call.Text ?? ""), call.Number);
+            default:
+                throw new InvalidOperationException($"unknown operation {call.Operation}");
+        }
+    }
+
+    private WorkerActivation Activation(WorkerId id) => _workers.GetOrAdd(id, static (id, services) => new WorkerActivation(id, services), services);
+
+    /// <summary>
+    /// Evicts idle workers, least recently used first, while the host is over its budget (as the
+    /// server's residency does); returns what is resident then and how many were evicted.
+    /// </summary>
+    public async Task<HostResidency> EnforceBudgetAsync()
+    {
+        var resident = services.Residency.Snapshot();
+        var used = resident.Sum(w => w.Executor.MemoryNow + OverheadBytes);
+        var evicted = 0;
+        foreach (var (executor, _) in resident.OrderBy(w => w.LastUsed))
+        {
+            if (used <= memoryBudget || evicted > 0 && used <= memoryBudget / 10 * 9) break;
+            // As the server's residency: idle, failed, exited or waiting (a sleep, a promise) out of memory's need.
+            if (!executor.IsEvictable) continue;
+            if (_workers.TryGetValue(executor.Id, out var activation) && await activation.EvictAsync())
+            {
+                used -= executor.MemoryNow + OverheadBytes;
+                evicted++;
+            }
+        }
+        var now = services.Residency.Snapshot();
+        return new HostResidency(now.Count, used, evicted, now.Sum(w => (long)w.Executor.PendingInvocations),
+            now.Count(w => w.Executor.Status == WorkerStatus.Running));
+    }
+
+    /// <summary>Closes every worker.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var activation in _workers.Values) await activation.DisposeAsync();
+        _workers.Clear();
+    }
+}

@@ -1,0 +1,84 @@
+using System.Runtime.CompilerServices;
+using Clay.Cluster.Hosts;
+using Clay.Runtime;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Storage;
+
+namespace Clay.Server.Isolation;
+
+/// <summary>
+/// The oplog store as a component host sees it: every call goes to the server's store over the
+/// host's channel, so the host never opens the database and its appends join the server's group
+/// commit. An append answers only once the server made it durable.
+/// </summary>
+internal sealed class RemoteOplogStore(HostChannel channel) : IOplogStore, IPromiseStore
+{
+    /// <inheritdoc/>
+    public async ValueTask<bool> CompleteAsync(WorkerId worker, long promise, ReadOnlyMemory<byte> value, DateTimeOffset wakeAt,
+        CancellationToken cancellationToken = default) =>
+        (bool)(await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.CompletePromise, promise,
+            wakeAt.ToUnixTimeMilliseconds(), [value.ToArray()]), cancellationToken))!;
+
+    /// <inheritdoc/>
+    public async ValueTask<byte[]?> GetAsync(WorkerId worker, long promise, CancellationToken cancellationToken = default) =>
+        (byte[]?)await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.GetPromise, promise), cancellationToken);
+
+    /// <inheritdoc/>
+    public async ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark = null,
+        CancellationToken cancellationToken = default)
+    {
+        var payloads = new byte[entries.Count][];
+        for (var i = 0; i < payloads.Length; i++) payloads[i] = entries[i].ToArray();
+        var data = mark is null ? null : new MarkData((int)mark.Status, mark.HasPendingWork, mark.WakeAt, mark.LastError);
+        await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.Append, firstIndex, 0, payloads, data), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<WorkerMark?> GetMarkAsync(WorkerId worker, CancellationToken cancellationToken = default) =>
+        await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.GetMark), cancellationToken) is MarkData m
+            ? new WorkerMark((WorkerStatus)m.Status, m.HasPendingWork, m.WakeAt, m.LastError)
+            : null;
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<MarkedWorker> ListMarkedAsync(CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("a component host does not list workers; the server does");
+
+    /// <inheritdoc/>
+    public async ValueTask WakeAsync(WorkerId worker, DateTimeOffset wakeAt, CancellationToken cancellationToken = default) =>
+        await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.Wake, wakeAt.ToUnixTimeMilliseconds()), cancellationToken);
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<StoredEntry> ReadAsync(WorkerId worker, long fromIndex, long toIndex = long.MaxValue,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var next = fromIndex;
+        while (next <= toIndex)
+        {
+            // The server answers in chunks; an empty one means the end of the oplog.
+            var chunk = (StoredEntries)(await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.Read, next, toIndex),
+                cancellationToken))!;
+            if (chunk.Payloads.Length == 0) yield break;
+            for (var i = 0; i < chunk.Payloads.Length; i++) yield return new StoredEntry(chunk.First + i, chunk.Payloads[i]);
+            next = chunk.First + chunk.Payloads.Length;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<long> GetLastIndexAsync(WorkerId worker, CancellationToken cancellationToken = default) =>
+        (long)(await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.LastIndex), cancellationToken))!;
+
+    /// <inheritdoc/>
+    public async ValueTask DeleteAsync(WorkerId worker, CancellationToken cancellationToken = default) =>
+        await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.Delete), cancellationToken);
+
+    /// <inheritdoc/>
+    public async ValueTask TruncateAsync(WorkerId worker, long fromIndex, CancellationToken cancellationToken = default) =>
+        await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.Truncate, fromIndex), cancellationToken);
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, string? after = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("a component host does not list workers; the server does");
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,226 @@
+using Clay.Cluster.Hosts;
+using Clay.Cluster.Workers;
+using Clay.Runtime;
+using Clay.Runtime.Errors;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Hosting;
+using Clay.Runtime.Oplog.Display;
+using Clay.Runtime.Workers;
+
+namespace Clay.Server.Isolation;
+
+/// <summary>
+/// The door to a worker whose code runs in its component's host: invocations, creation, eviction and
+/// deletion go to the host; reads of the oplog and of a worker the host does not hold are answered
+/// here from the store. A call cut short by the host's crash fails with <c>component-crashed</c>;
+/// a quarantined worker's calls fail with <c>worker-failed</c> naming why.
+/// </summary>
+internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, ComponentHosts hosts) : IWorkerDoor
+{
+    private Task? _recalled;
+
+    /// <inheritdoc/>
+    public WorkerId Id { get; } = id;
+
+    /// <inheritdoc/>
+    public async Task<WorkerInfo> CreateAsync(WorkerCreation creation, CancellationToken cancellationToken = default) =>
+        (WorkerInfo)(await CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Create, creation), "creating it", cancellationToken))!;
+
+    /// <inheritdoc/>
+    public async Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken = default)
+    {
+        var reply = (InvokeReply)(await CallAsync(HostInvoke.Of(Id, request, enqueue: false), $"an invocation of {request.Function}", cancellationToken))!;
+        hosts.Succeeded(Id);
+        return new InvocationResult(reply.IdempotencyKey, reply.Function, reply.Result);
+    }
+
+    /// <inheritdoc/>
+    public async Task<string> EnqueueAsync(InvocationRequest request, CancellationToken cancellationToken = default) =>
+        ((InvokeReply)(await CallAsync(HostInvoke.Of(Id, request, enqueue: true), $"queueing {request.Function}", cancellationToken))!).IdempotencyKey;
+
+    /// <inheritdoc/>
+    public async Task<WorkerInfo> GetInfoAsync(CancellationToken cancellationToken = default)
+    {
+        await (_recalled ??= RecallCrashesAsync());
+        if (hosts.QuarantineOf(Id) is { } reason)
+        {
+            var stored = await WorkerRecords.ReadAsync(services.Store, Id, null, withMemory: true, cancellationToken);
+            return stored with { Status = WorkerStatus.Failed, LastError = reason, Resident = false };
+        }
+        if (hosts.Running(Id.Component) is { } host)
+        {
+            try
+            {
+                return (WorkerInfo)(await CallOnAsync(host, new HostWorkerCall(Id.Component, Id.Worker, HostOperation.GetInfo), "reading its status",
+                    cancellationToken))!;
+            }
+            catch (ClayException ex) when (ex.Code == ServerErrorCodes.ComponentCrashed)
+            {
+                // Read from the store below.
+            }
+        }
+        return await WorkerRecords.ReadAsync(services.Store, Id, services.Residency.LastKnown(Id), withMemory: true, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<OplogPage> ReadOplogAsync(long from, int count, string? query, CancellationToken cancellationToken = default) =>
+        OplogPage.ReadAsync(services.Store, Id, from, count, query, services.OplogReadTimeLimit, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<bool> ExistsAsync(CancellationToken cancellationToken = default) =>
+        await services.Store.GetLastIndexAsync(Id, cancellationToken) > 0;
+
+    /// <inheritdoc/>
+    public async Task<bool?> TryEvictAsync()
+    {
+        if (hosts.Running(Id.Component) is not { } host) return null;
+        try
+        {
+            return (int)(await CallOnAsync(host, new HostWorkerCall(Id.Component, Id.Worker, HostOperation.TryEvict), "evicting it", default))! switch
+            {
+                1 => true,
+                0 => false,
+                _ => null,
+            };
+        }
+        catch (ClayException ex) when (ex.Code == ServerErrorCodes.ComponentCrashed)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task DeleteAsync(CancellationToken cancellationToken = default)
+    {
+        if (hosts.Running(Id.Component) is { } host)
+        {
+            await CallOnAsync(host, new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Delete), "deleting it", cancellationToken);
+        }
+        else
+        {
+            // No host holds it (none runs, or the component is quarantined): delete it here.
+            if (await services.Store.GetLastIndexAsync(Id, cancellationToken) == 0) throw new WorkerNotFoundException(Id);
+            await services.Store.DeleteAsync(Id, cancellationToken);
+        }
+        services.Residency.Forget(Id);
+        hosts.Forget(Id);
+        services.Deleted?.Invoke(Id);
+    }
+
+    /// <inheritdoc/>
+    public async Task WakeAsync(CancellationToken cancellationToken = default) =>
+        await CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Wake), "waking it", cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task CompletePromiseAsync(long promise, string value, CancellationToken cancellationToken = default) =>
+        await CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.CompletePromise, Number: promise, Text: value),
+            $"completing promise {promise}", cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<ScheduledInvocation>> GetSchedulesAsync(CancellationToken cancellationToken = default) =>
+        [.. ((HostSchedule[])(await CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.GetSchedules), "reading its schedules",
+            cancellationToken))!).Select(s => new ScheduledInvocation(s.Index, s.Function, s.Arguments.ToArray(), s.IdempotencyKey, s.DueAt))];
+
+    /// <inheritdoc/>
+    public async Task CancelInvocationAsync(string idempotencyKey, CancellationToken cancellationToken = default) =>
+        await CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.CancelInvocation, Text: idempotencyKey),
+            $"cancelling {idempotencyKey}", cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>A worker quarantined after crashes gets its chance again: its count of crashes starts anew.</remarks>
+    public async Task<WorkerInfo> ResumeAsync(CancellationToken cancellationToken = default)
+    {
+        await (_recalled ??= RecallCrashesAsync());
+        var lifted = hosts.Lift(Id);
+        try
+        {
+            return (WorkerInfo)(await CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Resume), "resuming it", cancellationToken))!;
+        }
+        catch (ClayException ex) when (lifted && ex.Code == ErrorCodes.WorkerNotResumable)
+        {
+            // The host's executor saw no failure (the crashes were the host's): the worker simply goes on.
+            return await GetInfoAsync(cancellationToken);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<WorkerInfo> InterruptAsync(bool recoverImmediately, CancellationToken cancellationToken = default) =>
+        (WorkerInfo)(await CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Interrupt, Number: recoverImmediately ? 1 : 0),
+            recoverImmediately ? "simulating its crash" : "interrupting it", cancellationToken))!;
+
+    /// <inheritdoc/>
+    /// <remarks>A worker quarantined after crashes gets its chance again with the history it is reverted to.</remarks>
+    public async Task<WorkerInfo> RevertAsync(Runtime.History.RevertTarget target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        await (_recalled ??= RecallCrashesAsync());
+        hosts.Lift(Id);
+        var call = target.NumberOfInvocations is { } count
+            ? new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Revert, Count: count)
+            : new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Revert, Number: target.LastOplogIndex ?? 0);
+        return (WorkerInfo)(await CallAsync(call, "reverting it", cancellationToken))!;
+    }
+
+    /// <inheritdoc/>
+    public async Task<WorkerInfo> ForkFromAsync(WorkerId source, long oplogIndex, CancellationToken cancellationToken = default)
+    {
+        return (WorkerInfo)(await CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Fork, Number: oplogIndex, Text: source.Worker),
+            $"forking it from {source}", cancellationToken))!;
+    }
+
+    /// <inheritdoc/>
+    public Task<OplogPage> ExportOplogAsync(long from, int count, CancellationToken cancellationToken = default) =>
+        OplogPage.ReadAsync(services.Store, Id, from, count, query: null, timeLimit: null, encoded: true, cancellationToken);
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (hosts.Running(Id.Component) is not { } host) return;
+        try
+        {
+            await host.Channel.CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Close));
+        }
+        catch (Exception ex) when (ex is HostChannelClosedException or ClayException)
+        {
+            // The host has gone: so has the worker's state in it.
+        }
+    }
+
+    private async Task<object?> CallAsync(object call, string what, CancellationToken cancellationToken)
+    {
+        await (_recalled ??= RecallCrashesAsync());
+        if (hosts.QuarantineOf(Id) is { } reason) throw new ClayException(ErrorCodes.WorkerFailed, reason);
+        return await CallOnAsync(await hosts.GetAsync(Id.Component), call, what, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the crashes recorded at the end of the worker's oplog (a server restarted since), so a
+    /// worker quarantined before stays quarantined until it is deleted.
+    /// </summary>
+    private async Task RecallCrashesAsync()
+    {
+        var last = await services.Store.GetLastIndexAsync(Id);
+        if (last == 0) return;
+        await foreach (var stored in services.Store.ReadAsync(Id, last, last))
+        {
+            if (Runtime.Oplog.Codec.OplogCodec.PeekKind(stored.Payload.Span) != Runtime.Oplog.OplogEntryKind.Error) return;
+            if (Runtime.Oplog.Codec.OplogCodec.Decode(stored.Payload.Span) is Runtime.Oplog.OplogEntry.Error { ErrorCode: ServerErrorCodes.ComponentCrashed } crash)
+            {
+                hosts.Recall(Id, crash.Attempt, crash.Message);
+            }
+        }
+    }
+
+    private async Task<object?> CallOnAsync(ComponentHost host, object call, string what, CancellationToken cancellationToken)
+    {
+        using var ticket = host.Track(Id);
+        try
+        {
+            return await host.Channel.CallAsync(call, cancellationToken);
+        }
+        catch (HostChannelClosedException)
+        {
+            throw await hosts.CrashErrorAsync(host, Id, what);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using Clay.Cluster.Hosts;
+using Clay.Cluster.Workers;
+using Clay.Runtime;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Storage;
+using Clay.Runtime.Errors;
+using Clay.Server.Components;
+
+namespace Clay.Server.Isolation;
+
+/// <summary>
+/// Answers what component hosts ask of the server: the oplog store, where component versions are,
+/// the per-component worker quota. Hosts reach nothing else of the server.
+/// </summary>
+internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry registry, Func<WorkerId, CancellationToken, ValueTask>? admit,
+    ClayMetrics? metrics, IWorkerWakeUps? wakeUps, IWorkerCaller? workers, Action<WorkerId, long, Runtime.Oplog.OplogEntry.Log>? logSink = null,
+    ILoggerFactory? loggerFactory = null)
+{
+    /// <summary>The most bytes of entries one read answer carries; the host asks again for the rest.</summary>
+    private const int ReadChunkBytes = 1 << 20;
+
+    /// <summary>Answers one call of a host serving <paramref name="component"/>; a host asks only about its own component's workers.</summary>
+    public async Task<object?> HandleAsync(string component, object call)
+    {
+        switch (call)
+        {
+            case StoreCall s when s.Component == component:
+                return await StoreAsync(new WorkerId(s.Component, s.Worker), s);
+            case CatalogCall c when c.Component == component:
+            {
+                var record = await registry.LocateAsync(c.Component, c.Version < 0 ? null : c.Version, CancellationToken.None);
+                return new ComponentLocation(record.Name, record.Version, record.Size, registry.DirectoryOf(record), record.EntryAssembly);
+            }
+            case AdmitCall a when a.Component == component:
+                if (admit is not null) await admit(new WorkerId(a.Component, a.Worker), CancellationToken.None);
+                return null;
+            case WorkerCallCall w:
+                // A call from worker code to any worker: it goes through that worker's own door, as calls in one process do.
+                if (workers is null) throw new ClayException(ErrorCodes.Internal, "this server does not connect workers");
+                var target = new WorkerId(w.Component, w.Worker);
+                var workerCall = new WorkerCall(w.Function, w.WaveArguments, w.IdempotencyKey, w.CallChain) { ScheduleAt = w.ScheduleAt };
+                if (w.Enqueue)
+                {
+                    await workers.EnqueueAsync(target, workerCall, CancellationToken.None);
+                    return new WorkerCallResult(null);
+                }
+                return new WorkerCallResult(await workers.InvokeAsync(target, workerCall, CancellationToken.None));
+            default:
+                throw new InvalidOperationException($"the component host of {component} may not ask {call}");
+        }
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HostResidency> _residency = new(StringComparer.Ordinal);
+
+    /// <summary>Workers in memory in every host, at their last reports.</summary>
+    public int Resident => _residency.Values.Sum(r => r.Resident);
+
+    /// <summary>Invocations queued in the workers of every host, at their last reports.</summary>
+    public long Pending => _residency.Values.Sum(r => r.Pending);
+
+    /// <summary>Workers running an invocation in every host, at their last reports.</summary>
+    public int Running => _residency.Values.Sum(r => r.Running);
+
+    /// <summary>The estimated memory of the workers in every host, at their last reports.</summary>
+    public long MemoryUsed => _residency.Values.Sum(r => r.MemoryUsed);
+
+    /// <summary>Takes a notice of a host.</summary>
+    public void Notice(string component, object notice)
+    {
+        switch (notice)
+        {
+            case HostNotice { RecoveredTicks: > 0 } recovered when recovered.Component == component:
+                metrics?.Recovered(TimeSpan.FromTicks(recovered.RecoveredTicks));
+                break;
+            case HostWakeAt wake when wake.Component == component:
+                wakeUps?.WakeAt(new WorkerId(wake.Component, wake.Worker), wake.At);
+                break;
+            case HostLogLine line when line.Component == component:
+                PassOn(line);
+                break;
+            case HostMeasurements measurements:
+                foreach (var m in measurements.Items) Runtime.Diagnostics.ClayTelemetry.Record(m.Instrument, m.Value, m.Tags);
+                break;
+            case HostResidency residency:
+                _residency[component] = residency;
+                if (residency.Evicted > 0) metrics?.Evicted(residency.Evicted);
+                break;
+        }
+    }
+
+    private readonly ILogger _workerLog = (loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance)
+        .CreateLogger(Runtime.Diagnostics.WorkerLogForwarder.Category);
+
+    /// <summary>A worker's live log line from its host: to the server's log, in its invocation's scope, and to the live streams.</summary>
+    private void PassOn(HostLogLine line)
+    {
+        var worker = new WorkerId(line.Component, line.Worker);
+        var entry = new Runtime.Oplog.OplogEntry.Log(line.Timestamp, (Sdk.WorkerLogLevel)line.Level, line.Context, line.Message);
+        using (line.Function is null ? null : _workerLog.BeginScope(new Runtime.Diagnostics.WorkerLogScope(worker, line.Function, line.InvocationKey ?? "")))
+        {
+            Runtime.Diagnostics.WorkerLogForwarder.Write(_workerLog, worker, entry);
+        }
+        logSink?.Invoke(worker, line.Index, entry);
+    }
+
+    /// <summary>A host ended: its workers are no longer in memory.</summary>
+    public void Ended(string component) => _residency.TryRemove(component, out _);
+
+    private IPromiseStore Promises => store as IPromiseStore
+        ?? throw new ClayException(ErrorCodes.StorageUnavailable, "this oplog store cannot keep promises");
+
+    private async Task<object?> StoreAsync(WorkerId worker, StoreCall call)
+    {
+        switch (call.Operation)
+        {
+            case StoreOperation.Append:
+                var entries = (call.Entries ?? []).Select(e => (ReadOnlyMemory<byte>)e).ToList();
+                var mark = call.Mark is { } m ? new WorkerMark((WorkerStatus)m.Status, m.HasPendingWork, m.WakeAt, m.LastError) : null;
+                await store.AppendAsync(worker, call.A, entries, mark);
+                return null;
+            case StoreOperation.GetMark:
+                return await store.GetMarkAsync(worker) is { } mk ? new MarkData((int)mk.Status, mk.HasPendingWork, mk.WakeAt, mk.LastError) : null;
+            case StoreOperation.Read:
+                var payloads = new List<byte[]>();
+                long first = 0, bytes = 0;
+                await foreach (var entry in store.ReadAsync(worker, call.A, call.B))
+                {
+                    if (payloads.Count == 0) first = entry.Index;
+                    payloads.Add(entry.Payload.ToArray());
+                    bytes += entry.Payload.Length;
+                    if (bytes >= ReadChunkBytes) break;
+                }
+                return new StoredEntries(first, [.. payloads]);
+            case StoreOperation.LastIndex:
+                return await store.GetLastIndexAsync(worker);
+            case StoreOperation.Delete:
+                await store.DeleteAsync(worker);
+                return null;
+            case StoreOperation.Truncate:
+                await store.TruncateAsync(worker, call.A);
+                return null;
+            case StoreOperation.Wake:
+                await store.WakeAsync(worker, DateTimeOffset.FromUnixTimeMilliseconds(call.A));
+                return null;
+            case StoreOperation.CompletePromise:
+                return await Promises.CompleteAsync(worker, call.A, (call.Entries ?? [[]])[0], DateTimeOffset.FromUnixTimeMilliseconds(call.B));
+            case StoreOperation.GetPromise:
+                return await Promises.GetAsync(worker, call.A);
+            default:
+                throw new InvalidOperationException($"unknown store operation {call.Operation}");
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.IO.Pipes;
+using Clay.Cluster.Hosts;
+using Clay.Cluster.Serialization;
+using Clay.Cluster.Workers;
+using Clay.Runtime;
+using Clay.Runtime.Errors;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Values;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+
+namespace Clay.Cluster.Tests;
+
+/// <summary>The channel between the server and a component host, over real pipes.</summary>
+public sealed class HostChannelTests
+{
+    private static readonly Serializer Serializer =
+        new ServiceCollection().AddSerializer(s => s.AddClaySerialization()).BuildServiceProvider().GetRequiredService<Serializer>();
+
+    [Fact]
+    public async Task Calls_cross_both_ways_at_once_with_values_and_answers_in_any_order()
+    {
+        await using var pair = Pair.Open(
+            hostHandles: async call => call switch
+            {
+                HostInvoke { Function: "slow" } invoke => await SlowAsync(invoke),
+                HostInvoke invoke => new InvokeReply(InvocationState.Completed, invoke.IdempotencyKey!, invoke.Function, invoke.Values![0]),
+                _ => throw new InvalidOperationException("unexpected"),
+            },
+            serverHandles: call => Task.FromResult<object?>(call is StoreCall { Operation: StoreOperation.LastIndex } ? 41L : null));
+
+        var slow = pair.Server.CallAsync(HostInvoke.Of(new WorkerId("demo:c", "w"), InvocationRequest.Of("slow", [new Value.U32(1)], "k1"), enqueue: false));
+        var fast = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            pair.Server.CallAsync(HostInvoke.Of(new WorkerId("demo:c", $"w{i}"), InvocationRequest.Of("echo", [new Value.String($"v{i}")], $"k{i}"), enqueue: false))));
+        var lastIndex = await pair.Host.CallAsync(new StoreCall("demo:c", "w", StoreOperation.LastIndex));
+
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => (Value)new Value.String($"v{i}")), fast.Cast<InvokeReply>().Select(r => r.Result!));
+        Assert.Equal(41L, lastIndex);
+        Assert.False(slow.IsCompleted);
+        pair.Release.SetResult();
+        Assert.Equal(new Value.U32(1), ((InvokeReply)(await slow)!).Result);
+    }
+
+    [Fact]
+    public async Task A_clay_error_thrown_at_one_end_reaches_the_caller_with_its_type_and_code()
+    {
+        await using var pair = Pair.Open(
+            hostHandles: _ => throw new WorkerNotFoundException(new WorkerId("demo:c", "gone")),
+            serverHandles: _ => Task.FromResult<object?>(null));
+
+        var error = await Assert.ThrowsAsync<WorkerNotFoundException>(() =>
+            pair.Server.CallAsync(new HostWorkerCall("demo:c", "gone", HostOperation.GetInfo)));
+
+        Assert.Equal(ErrorCodes.WorkerNotFound, error.Code);
+        Assert.Equal("worker demo:c/gone not found", error.Message);
+    }
+
+    [Fact]
+    public async Task Calls_in_flight_fail_when_the_other_end_goes_away()
+    {
+        await using var pair = Pair.Open(
+            hostHandles: async _ => { await Task.Delay(Timeout.Infinite); return null; },
+            serverHandles: _ => Task.FromResult<object?>(null));
+        var pending = pair.Server.CallAsync(new HostWorkerCall("demo:c", "w", HostOperation.GetInfo));
+
+        pair.KillHost();
+
+        await Assert.ThrowsAsync<HostChannelClosedException>(() => pending);
+        await pair.Server.Closed;
+        await Assert.ThrowsAsync<HostChannelClosedException>(() => pair.Server.CallAsync(new HostWorkerCall("demo:c", "w", HostOperation.GetInfo)));
+    }
+
+    private static async Task<object?> SlowAsync(HostInvoke invoke)
+    {
+        await Pair.Current!.Release.Task;
+        return new InvokeReply(InvocationState.Completed, invoke.IdempotencyKey!, invoke.Function, invoke.Values![0]);
+    }
+
+    /// <summary>Two channels joined by two anonymous pipes, as the server and a host are.</summary>
+    private sealed class Pair : IAsyncDisposable
+    {
+        private readonly AnonymousPipeServerStream _toHost = new(PipeDirection.Out);
+        private readonly AnonymousPipeServerStream _toServer = new(PipeDirection.Out);
+        private readonly AnonymousPipeClientStream _hostIn;
+        private readonly AnonymousPipeClientStream _serverIn;
+
+        public static Pair? Current { get; private set; }
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public HostChannel Server { get; }
+
+        public HostChannel Host { get; }
+
+        private Pair(Func<object, Task<object?>> hostHandles, Func<object, Task<object?>> serverHandles)
+        {
+            _hostIn = new AnonymousPipeClientStream(PipeDirection.In, _toHost.ClientSafePipeHandle);
+            _serverIn = new AnonymousPipeClientStream(PipeDirection.In, _toServer.ClientSafePipeHandle);
+            Server = new HostChannel(_serverIn, _toHost, Serializer, serverHandles, _ => { }, "test server");
+            Host = new HostChannel(_hostIn, _toServer, Serializer, hostHandles, _ => { }, "test host");
+        }
+
+        public static Pair Open(Func<object, Task<object?>> hostHandles, Func<object, Task<object?>> serverHandles) =>
+            Current = new Pair(hostHandles, serverHandles);
+
+        /// <summary>What a host's death does to the server's end: its output pipe closes.</summary>
+        public void KillHost() => _toServer.Dispose();
+
+        public async ValueTask DisposeAsync()
+        {
+            Release.TrySetResult();
+            await Server.DisposeAsync();
+            await Host.DisposeAsync();
+            _toHost.Dispose();
+            _toServer.Dispose();
+            _hostIn.Dispose();
+            _serverIn.Dispose();
+        }
+    }
+}

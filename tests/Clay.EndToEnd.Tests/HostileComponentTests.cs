@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace Clay.EndToEnd.Tests;
+
+/// <summary>
+/// Components that bring their process down — Environment.Exit, a stack overflow, memory without
+/// bound — against a real server that isolates component code (the default): only the component's
+/// host dies; the server, the other components and the other workers keep serving; the worker's
+/// state comes back by replay in a fresh host; a worker that keeps crashing its host is quarantined,
+/// also after a restart.
+/// </summary>
+[Trait("Category", "EndToEnd")]
+public sealed class HostileComponentTests : IAsyncLifetime
+{
+    private const string Bad = "demo:crasher";
+    private const string Calm = "demo:calm";
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "clay-e2e", Guid.NewGuid().ToString("N"));
+    private ServerProcess _server = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = new ServerProcess(Path.Combine(_root, "data"));
+        await _server.StartAsync("--host-memory", "192MiB");
+        _http = _server.CreateHttpClient();
+        var package = HostileComponents.Crasher();
+        foreach (var name in new[] { Bad, Calm })
+        {
+            var (status, body) = await Uploads.SendAsync(_http, name, package);
+            Assert.True(status is 200 or 201, body.ToString());
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _server.DisposeAsync();
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+
+    [Fact]
+    public async Task Exit_stack_overflow_and_unbounded_allocation_fail_only_their_host_and_the_worker_recovers()
+    {
+        Assert.Equal("1", (await InvokeAsync(Calm, "c", "count")).Body);
+        Assert.Equal("1", (await InvokeAsync(Bad, "w", "count")).Body);
+        Assert.Equal("1", (await InvokeAsync(Bad, "other", "count")).Body);
+        var serverPid = _server.Pid;
+        var serverBefore = ServerMemory.Resident(serverPid);
+        var expected = 1;
+        foreach (var (function, cause) in new[] { ("exit", "exited with code 0"), ("recurse", "stack overflow"), ("allocate", "memory") })
+        {
+            var hostsBefore = HostPids();
+            Assert.NotEmpty(hostsBefore);
+            var (status, code, message) = await FailAsync(Bad, "w", function, function == "recurse" ? "[\"1\"]" : "[]");
+            if (function == "allocate" && status == HttpStatusCode.UnprocessableEntity)
+            {
+                // The heap limit stopped it inside the host: the invocation failed, the host lived on.
+                Assert.Equal("invocation-failed", code);
+                Assert.Contains("OutOfMemoryException", message);
+            }
+            else
+            {
+                Assert.True(status == HttpStatusCode.ServiceUnavailable, $"{function}: {(int)status} {code} {message}");
+                Assert.Equal("component-crashed", code);
+                Assert.Contains($"the component host of {Bad}", message);
+                Assert.Contains(cause, message);
+                Assert.Contains($"on worker {Bad}/w", message);
+            }
+
+            // The server lives and serves: the other component, the other worker, the crashed one with its state.
+            Assert.True(ProcessTree.IsAlive(serverPid) && serverPid == _server.Pid, "the server process ended");
+            Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync("/health")).StatusCode);
+            expected++;
+            Assert.Equal($"{expected}", (await InvokeAsync(Calm, "c", "count")).Body);
+            Assert.Equal($"{expected}", (await InvokeAsync(Bad, "other", "count")).Body);
+            Assert.Equal($"{expected}", (await InvokeAsync(Bad, "w", "count")).Body);
+        }
+        // What the component allocated was never the server's.
+        Assert.True(ServerMemory.Resident(_server.Pid) < serverBefore + (150L << 20),
+            $"the server grew from {serverBefore >> 20} MiB to {ServerMemory.Resident(_server.Pid) >> 20} MiB");
+
+        using var info = JsonDocument.Parse(await _http.GetStringAsync($"/v1/components/{Bad}/workers/w"));
+        Assert.Contains("the component host", info.RootElement.GetProperty("lastError").GetString());
+        var metrics = await _http.GetStringAsync("/metrics");
+        Assert.Contains("clay_component_host_crashes_total", metrics);
+    }
+
+    [Fact]
+    public async Task An_enqueued_crasher_is_quarantined_after_three_crashes_and_stays_quarantined_after_a_restart()
+    {
+        Assert.Equal("1", (await InvokeAsync(Bad, "ok", "count")).Body);
+        // The exit is queued durably and run at once: the host may die before the answer is out, or even before the
+        // queue entry is stored (then it was never acknowledged, and the next attempt with the same key queues it).
+        // Once queued, each call opens the worker in a fresh host, which resumes the exit: the host dies with the call in flight.
+        var answers = new List<string>();
+        for (var attempt = 0; attempt < 10 && !answers.Any(a => a.StartsWith("worker-failed", StringComparison.Ordinal)); attempt++)
+        {
+            using var response = await PostAsync(Bad, "q", """{"function":"exit","args":[],"mode":"enqueue","idempotencyKey":"the-exit"}""");
+            var text = await response.Content.ReadAsStringAsync();
+            using var json = JsonDocument.Parse(text);
+            answers.Add(response.IsSuccessStatusCode ? "queued"
+                : $"{json.RootElement.GetProperty("error").GetProperty("code").GetString()}: {json.RootElement.GetProperty("error").GetProperty("message").GetString()}");
+        }
+        var quarantined = answers[^1];
+        Assert.True(quarantined.StartsWith("worker-failed", StringComparison.Ordinal), string.Join("\n", answers));
+        Assert.Contains($"worker {Bad}/q is quarantined: its component host crashed 3 times in a row", quarantined);
+        Assert.Contains("exited with code 0", quarantined);
+        Assert.All(answers.SkipLast(1), a => Assert.True(a == "queued" || a.StartsWith("component-crashed", StringComparison.Ordinal), a));
+        Assert.True(answers.Count(a => a.StartsWith("component-crashed", StringComparison.Ordinal)) >= 3, string.Join("\n", answers));
+
+        // Its neighbours in the same component keep working, and the server says what is wrong with it.
+        Assert.Equal("2", (await InvokeAsync(Bad, "ok", "count")).Body);
+        using (var info = JsonDocument.Parse(await _http.GetStringAsync($"/v1/components/{Bad}/workers/q")))
+        {
+            Assert.Equal("Failed", info.RootElement.GetProperty("status").GetString());
+            Assert.Contains("quarantined", info.RootElement.GetProperty("lastError").GetString());
+        }
+
+        // After a restart the crashes are read back from the oplog: it is not run again.
+        await _server.TerminateAsync();
+        await _server.StartAsync("--host-memory", "192MiB");
+        _http.Dispose();
+        _http = _server.CreateHttpClient();
+        var again = await FailAsync(Bad, "q", "count", "[]");
+        Assert.Equal("worker-failed", again.Code);
+        Assert.Contains("is quarantined", again.Message);
+        Assert.Equal("3", (await InvokeAsync(Bad, "ok", "count")).Body);
+        using (var deleted = await _http.DeleteAsync($"/v1/components/{Bad}/workers/q"))
+        {
+            Assert.True(deleted.IsSuccessStatusCode, await deleted.Content.ReadAsStringAsync());
+        }
+        Assert.Equal("1", (await InvokeAsync(Bad, "q", "count")).Body);
+    }
+
+    [Fact]
+    public async Task The_in_process_mode_is_kept_for_trusted_code()
+    {
+        await using var trusted = new ServerProcess(Path.Combine(_root, "trusted"));
+        await trusted.StartAsync("--isolation", "none");
+        using var http = trusted.CreateHttpClient();
+        var (status, body) = await Uploads.SendAsync(http, Calm, HostileComponents.Crasher());
+        Assert.True(status is 200 or 201, body.ToString());
+        using var response = await http.PostAsync($"/v1/components/{Calm}/workers/w/invoke",
+            new StringContent("""{"function":"count","args":[]}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // No component host: the code ran in the server's own process.
+        Assert.Single(ProcessTree.Of(trusted.Pid));
+    }
+
+    private IReadOnlyList<int> HostPids() => ProcessTree.Of(_server.Pid).Skip(1).ToList();
+
+    private async Task<HttpResponseMessage> PostAsync(string component, string worker, string json) =>
+        await _http.PostAsync($"/v1/components/{component}/workers/{worker}/invoke", new StringContent(json, Encoding.UTF8, "application/json"));
+
+    private async Task<(HttpStatusCode Status, string Body)> InvokeAsync(string component, string worker, string function)
+    {
+        using var response = await PostAsync(component, worker, $$"""{"function":"{{function}}","args":[]}""");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{component}/{worker} {function}: {(int)response.StatusCode} {text}");
+        using var json = JsonDocument.Parse(text);
+        return (response.StatusCode, json.RootElement.GetProperty("result").GetProperty("wave").GetString()!);
+    }
+
+    private async Task<(HttpStatusCode Status, string Code, string Message)> FailAsync(string component, string worker, string function, string args)
+    {
+        using var response = await PostAsync(component, worker, $$"""{"function":"{{function}}","args":{{args}}}""");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.False(response.IsSuccessStatusCode, $"{function} succeeded: {text}");
+        using var json = JsonDocument.Parse(text);
+        var error = json.RootElement.GetProperty("error");
+        return (response.StatusCode, error.GetProperty("code").GetString()!, error.GetProperty("message").GetString()!);
+    }
+}

@@ -1,0 +1,57 @@
+namespace Clay.EndToEnd.Tests;
+
+/// <summary>Components that misbehave on purpose, compiled by the tests; each first calls a <see cref="Beacon"/> to say where it is.</summary>
+public static class HostileComponents
+{
+    /// <summary><c>spin(beacon)</c>: calls the beacon (a POST: recorded as begun before it is sent), then loops for ever.</summary>
+    public static byte[] Spinner() => ComponentCompiler.Package("Spinner", """
+        namespace Demo;
+        [ClayWorker]
+        public sealed class Spinner(WorkerContext context)
+        {
+            public async Task SpinAsync(string beacon)
+            {
+                using (var response = await context.Http.PostAsync(beacon, null)) { }
+                var turns = 0L;
+                while (turns >= 0) turns = (turns + 1) & long.MaxValue;
+            }
+        }
+        """);
+
+    /// <summary>
+    /// A worker with a counter (<c>count</c>) and three ways to bring its process down: <c>exit</c>
+    /// (Environment.Exit, reached by reflection as code that gets past the upload check would),
+    /// <c>recurse</c> (unbounded recursion: a stack overflow), <c>allocate</c> (memory without bound).
+    /// </summary>
+    public static byte[] Crasher() => ComponentCompiler.Package("Crasher", """
+        namespace Demo;
+        [ClayWorker]
+        public sealed class Crasher(WorkerContext context)
+        {
+            private int _count;
+            public int Count() => ++_count;
+            public void Exit() => Type.GetType("System.Environment")!.GetMethod("Exit")!.Invoke(null, new object[] { 0 });
+            public int Recurse(int depth) => Recurse(depth + 1) + 1;
+            public int Allocate()
+            {
+                var held = new System.Collections.Generic.List<byte[]>();
+                while (true) held.Add(new byte[1 << 20]);
+            }
+        }
+        """);
+
+    /// <summary><c>wait(beacon, ms)</c>: calls the beacon, sleeps durably, returns "done".</summary>
+    public static byte[] Sleeper() => ComponentCompiler.Package("Sleeper", """
+        namespace Demo;
+        [ClayWorker]
+        public sealed class Sleeper(WorkerContext context)
+        {
+            public async Task<string> WaitAsync(string beacon, uint milliseconds)
+            {
+                using (var response = await context.Http.GetAsync(beacon)) { }
+                await context.SleepAsync(TimeSpan.FromMilliseconds(milliseconds));
+                return "done";
+            }
+        }
+        """);
+}

@@ -61,6 +61,8 @@ internal static class ComponentHostMain
             },
             WakeUps = links,
             Workers = links,
+            // What component code writes to the console becomes its workers' log lines, forwarded like the rest.
+            CaptureConsole = true,
         };
         var services = new WorkerServices(new RemoteOplogStore(channel), new HostCatalog(channel), options, new ResidentWorkers())
         {

@@ -76,10 +76,9 @@ public sealed partial class ClayClient : IDisposable
             {
                 response = await _http.SendAsync(request, ct);
             }
-            catch (HttpRequestException ex) when (ex.InnerException is SocketException || ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+            catch (HttpRequestException ex) when (IsUnreachable(ex))
             {
-                throw new ClayApiException(ClientErrorCodes.ServerUnreachable,
-                    $"cannot reach the Clay server at {Server} ({ex.InnerException?.Message ?? ex.Message})", innerException: ex);
+                throw Unreachable(ex);
             }
             catch (HttpRequestException ex)
             {
@@ -92,18 +91,29 @@ public sealed partial class ClayClient : IDisposable
             {
                 var text = await response.Content.ReadAsStringAsync(ct);
                 if (response.IsSuccessStatusCode) return text;
-                var status = (int)response.StatusCode;
-                if (ErrorOf(text) is { } error) throw new ClayApiException(error.Code, error.Message, status);
-                if (response.StatusCode == HttpStatusCode.NotFound)
-                {
-                    throw new ClayApiException(ClientErrorCodes.NotFound,
-                        $"the server has no {request.RequestUri} (is {Server} a Clay server?)", status);
-                }
-                throw new ClayApiException(ClientErrorCodes.ServerError,
-                    $"the server answered {status} {response.ReasonPhrase}: {Truncate(text)}", status);
+                throw Failure(request, response, text);
             }
         }
     }
+
+    /// <summary>The error of an unsuccessful answer whose body is <paramref name="text"/>.</summary>
+    private ClayApiException Failure(HttpRequestMessage request, HttpResponseMessage response, string text)
+    {
+        var status = (int)response.StatusCode;
+        if (ErrorOf(text) is { } error) return new ClayApiException(error.Code, error.Message, status);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return new ClayApiException(ClientErrorCodes.NotFound, $"the server has no {request.RequestUri} (is {Server} a Clay server?)", status);
+        }
+        return new ClayApiException(ClientErrorCodes.ServerError, $"the server answered {status} {response.ReasonPhrase}: {Truncate(text)}", status);
+    }
+
+    /// <summary>The error for a request that never got an answer because nothing listens at <see cref="Server"/>.</summary>
+    private ClayApiException Unreachable(HttpRequestException ex) =>
+        new(ClientErrorCodes.ServerUnreachable, $"cannot reach the Clay server at {Server} ({ex.InnerException?.Message ?? ex.Message})", innerException: ex);
+
+    private static bool IsUnreachable(HttpRequestException ex) =>
+        ex.InnerException is SocketException || ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError;
 
     /// <summary>The Clay error in an error body, when it is one.</summary>
     private static ApiError? ErrorOf(string text)

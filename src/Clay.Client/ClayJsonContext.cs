@@ -29,4 +29,6 @@ namespace Clay.Client;
 [JsonSerializable(typeof(ForkDto))]
 [JsonSerializable(typeof(ApiErrorBody))]
 [JsonSerializable(typeof(ClusterDto))]
+[JsonSerializable(typeof(LogLineDto))]
+[JsonSerializable(typeof(LogGapDto))]
 public sealed partial class ClayJsonContext : JsonSerializerContext;

@@ -17,4 +17,7 @@ public static class ClientErrorCodes
 
     /// <summary>The server answered with an error that is not a Clay error, or with a body that is not the expected JSON.</summary>
     public const string ServerError = "server-error";
+
+    /// <summary>A live stream (a worker's log lines) lost its server, which did not come back within the reconnect timeout.</summary>
+    public const string StreamLost = "stream-lost";
 }

@@ -95,6 +95,7 @@ public static class ErrorTable
         new(ClientErrorCodes.ServerDisconnected, null, ErrorKind.Failed),
         new("port-in-use", null, ErrorKind.InvalidInput),
         new(ClientErrorCodes.ServerError, null, ErrorKind.Failed),
+        new(ClientErrorCodes.StreamLost, null, ErrorKind.Unreachable),
     ];
 
     private static readonly Dictionary<string, ErrorRow> ByCode = Rows.ToDictionary(r => r.Code, StringComparer.Ordinal);

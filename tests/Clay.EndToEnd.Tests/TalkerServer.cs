@@ -49,6 +49,26 @@ public class TalkerServer : IAsyncLifetime
                 /// <summary>Gets a URL through the durable HTTP client and returns the body.</summary>
                 public async Task<string> Fetch(string url) => await context.Http.GetStringAsync(new Uri(url));
 
+                /// <summary>Writes "TAG i" to the console and logs "TAG log i", for i in 1..N.</summary>
+                public ulong Chatter(string tag, uint lines)
+                {
+                    for (var i = 1; i <= lines; i++)
+                    {
+                        Console.WriteLine($"{tag} {i}");
+                        context.Log($"{tag} log {i}");
+                    }
+                    return ++_total;
+                }
+
+                /// <summary>Chatters, then logs "TAG waits on promise ID" and returns the value the promise is completed with.</summary>
+                public async Task<string> Gated(string tag, uint lines)
+                {
+                    Chatter(tag, lines);
+                    var promise = context.CreatePromise();
+                    context.Log($"{tag} waits on promise {promise.Value}");
+                    return await context.AwaitPromiseAsync(promise);
+                }
+
                 /// <summary>Logs N lines of the given length as fast as it can.</summary>
                 public ulong Shout(uint lines, uint length)
                 {
@@ -74,6 +94,9 @@ public class TalkerServer : IAsyncLifetime
         await Server.DisposeAsync();
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
     }
+
+    /// <summary>Where `clay` keeps its profile in these tests.</summary>
+    public string CliHome => Path.Combine(_root, "home");
 
     public string LogsPath(string worker) => $"/v1/components/{Component}/workers/{worker}/logs";
 

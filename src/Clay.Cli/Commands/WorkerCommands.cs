@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Clay.Cli.Output;
 using Clay.Client;
@@ -8,7 +7,7 @@ using Spectre.Console;
 
 namespace Clay.Cli.Commands;
 
-/// <summary><c>clay worker new|invoke|get|list|oplog|delete</c>.</summary>
+/// <summary><c>clay worker new|invoke|get|list|oplog|stream|delete</c>.</summary>
 public static class WorkerCommands
 {
     /// <summary>The <c>worker</c> command tree.</summary>
@@ -20,6 +19,7 @@ public static class WorkerCommands
         command.Add(Get());
         command.Add(List());
         command.Add(Oplog());
+        command.Add(WorkerStreamCommands.Stream());
         command.Add(Delete());
         command.Add(Resume());
         command.Add(Promise());
@@ -180,9 +180,10 @@ public static class WorkerCommands
         var enqueue = new Option<bool>("--enqueue") { Description = "Queue the invocation and return without waiting for its result" };
         var scheduleAt = new Option<string?>("--schedule-at") { Description = "Schedule the invocation to start at this time (ISO 8601, e.g. 2026-12-24T18:00:00Z)", HelpName = "TIME" };
         var scheduleIn = new Option<string?>("--schedule-in") { Description = "Schedule the invocation to start after this long (e.g. 90s, 15m, 2h, 1d, or 00:15:00)", HelpName = "DURATION" };
+        var stream = new Option<bool>("--stream") { Description = "Show the worker's log lines on stderr while the invocation runs, then the result" };
         var command = new Command("invoke", "Invoke an exported function, creating the worker on first use, and print the result as WAVE")
         {
-            worker, function, arguments, key, enqueue, scheduleAt, scheduleIn,
+            worker, function, arguments, key, enqueue, scheduleAt, scheduleIn, stream,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -194,10 +195,17 @@ public static class WorkerCommands
             var queued = result.GetValue(enqueue) || at is not null;
             var invocation = new InvokeDto(result.GetValue(function), result.GetValue(arguments) ?? [], idempotencyKey,
                 queued ? "enqueue" : "await", at);
+            if (result.GetValue(stream) && queued)
+            {
+                throw new CliException("invalid-usage", "--stream shows the lines of an invocation it waits for: it takes no --enqueue, --schedule-at or --schedule-in",
+                    ExitCodes.InvalidInput);
+            }
             InvokeResultDto reply;
             try
             {
-                reply = await client.InvokeAsync(component, name, invocation, ct);
+                reply = result.GetValue(stream)
+                    ? await StreamedInvocation.RunAsync(client, component, name, invocation, new Clay.Client.Logs.LogStreamOptions(), ct)
+                    : await client.InvokeAsync(component, name, invocation, ct);
             }
             catch (ClayApiException ex) when (ex.Code == ClientErrorCodes.ServerDisconnected)
             {
@@ -293,28 +301,34 @@ public static class WorkerCommands
             Description = "Write the worker's whole oplog to FILE (JSON Lines, format clay-oplog-export v1, see docs/testing.md) for WorkerReplayer",
             HelpName = "FILE",
         };
-        var command = new Command("oplog", "Show a worker's oplog: every step it took, with index, time, kind and payload") { worker, from, query, count, export };
+        var follow = new Option<bool>("--follow") { Description = "After the entries there are, print each new one as it is committed, until Ctrl-C" };
+        var reconnect = WorkerStreamCommands.ReconnectTimeoutOption();
+        var command = new Command("oplog", "Show a worker's oplog: every step it took, with index, time, kind and payload")
+        {
+            worker, from, query, count, export, follow, reconnect,
+        };
         command.SetAction(async (result, ct) =>
         {
             var (component, name) = Targets.Worker(result.GetValue(worker)!);
             using var client = GlobalOptions.Client(result);
             if (result.GetValue(export) is { } file)
             {
+                if (result.GetValue(follow)) throw new CliException("invalid-usage", "--export writes the oplog once: it takes no --follow", ExitCodes.InvalidInput);
                 return await ExportAsync(result, client, component, name, file, from, query, count, ct);
+            }
+            if (result.GetValue(follow))
+            {
+                if (result.GetValue(count) is not null) throw new CliException("invalid-usage", "--follow prints every entry: it takes no --count", ExitCodes.InvalidInput);
+                var output = GlobalOptions.Output(result);
+                using var ctrlC = CtrlC.Handle(ct);
+                return await FollowedOplog.RunAsync(client, component, name, result.GetValue(from), result.GetValue(query),
+                    new StreamItemWriter(output.Format, output.Out), WorkerStreamCommands.Options(result, reconnect).ReconnectTimeout, ctrlC.Token);
             }
             var page = await client.GetOplogAsync(component, name, result.GetValue(from), result.GetValue(count), result.GetValue(query), ct);
             GlobalOptions.Output(result).Write(page, ClayJsonContext.Default.OplogPageDto, o =>
             {
                 if (page.Entries.Count == 0) o.WriteLine("No results.");
-                foreach (var entry in page.Entries)
-                {
-                    o.WriteLine($"#{entry.Index.ToString("D5", CultureInfo.InvariantCulture)}: {entry.Kind}");
-                    var fields = new List<(string, string?)> { ("at", Show.Time(entry.Timestamp)) };
-                    fields.AddRange(entry.Fields.Select(p => (p[0], (string?)p[1])));
-                    using var indented = new StringWriter();
-                    Show.Fields(indented, fields.ToArray());
-                    foreach (var line in indented.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)) o.WriteLine("        " + line);
-                }
+                foreach (var entry in page.Entries) OplogText.Write(o, entry);
                 if (page.Next is { } next) o.WriteLine($"More entries: --from {Show.Number(next)}");
             });
             return 0;

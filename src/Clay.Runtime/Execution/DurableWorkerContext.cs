@@ -86,12 +86,20 @@ internal sealed partial class DurableWorkerContext : WorkerContext
     {
         // A replayed worker already wrote its log lines; writing them again would duplicate them.
         if (IsReplaying) return;
-        var limit = Math.Min(64 * 1024, _writer.MaxEntryBytes / 8);
+        WriteLog(level, "", message);
+    }
+
+    /// <summary>Records a live log line and hands it to the sink; long lines are cut to fit an oplog entry.</summary>
+    private void WriteLog(WorkerLogLevel level, string logContext, string message)
+    {
+        var limit = MaxLineLength();
         if (message.Length > limit) message = string.Concat(message.AsSpan(0, limit), $"… ({message.Length - limit} more characters)");
-        var entry = new OplogEntry.Log(_writer.Now, level, "", message);
+        var entry = new OplogEntry.Log(_writer.Now, level, logContext, message);
         var index = _writer.Append(entry);
         _logSink?.Invoke(index, entry);
     }
+
+    private int MaxLineLength() => Math.Max(1, Math.Min(64 * 1024, _writer.MaxEntryBytes / 8));
 
     public override async Task SleepAsync(TimeSpan duration, CancellationToken cancellationToken = default)
     {

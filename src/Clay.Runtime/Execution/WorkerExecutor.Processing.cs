@@ -135,7 +135,15 @@ public sealed partial class WorkerExecutor
         var running = _scheduler.Run(async () =>
         {
             _context.MakeCurrent();
-            return await function.InvokeAsync(instance, arguments.AsImmutableArray());
+            try
+            {
+                return await function.InvokeAsync(instance, arguments.AsImmutableArray());
+            }
+            finally
+            {
+                // A last line without its newline belongs to this invocation, before its end entry.
+                _context.FlushOutput();
+            }
         });
         try
         {

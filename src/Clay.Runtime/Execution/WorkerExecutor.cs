@@ -66,6 +66,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         _created = created;
         _invocationRetry = InvocationRetrySettings.Resolve(options.InvocationRetry, component.Model, created.Environment);
         _replay = replay;
+        if (options.CaptureConsole) Diagnostics.WorkerConsoleRouter.Install();
         _context = NewContext();
         _writer.Marks = CurrentMark;
         _completed = new CompletedInvocations(options.IdempotencyKeys);

@@ -23,6 +23,14 @@ public sealed record WorkerExecutorOptions
     public Action<WorkerId, long, Oplog.OplogEntry.Log>? LogSink { get; init; }
 
     /// <summary>
+    /// True: what worker code writes to <see cref="Console"/> is recorded as the worker's log lines
+    /// (context <c>stdout</c> or <c>stderr</c>) and reaches <see cref="LogSink"/> and the logger like
+    /// <c>context.Log</c> lines. It replaces the process's console writers once
+    /// (<see cref="Diagnostics.WorkerConsoleRouter"/>); text written outside workers passes through.
+    /// </summary>
+    public bool CaptureConsole { get; init; }
+
+    /// <summary>
     /// Take a snapshot of a worker's state once this many oplog entries were written since the last
     /// one (0: never). Recovery then loads the latest snapshot and replays only what follows it.
     /// </summary>

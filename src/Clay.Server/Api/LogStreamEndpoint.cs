@@ -41,6 +41,22 @@ public static class LogStreamEndpoint
         app.MapGet("/v1/components/{component}/workers/{worker}/logs", StreamAsync);
 
     private static async Task StreamAsync(HttpContext http, string component, string worker, long? after,
+        ComponentRegistry registry, IOplogStore store, WorkerLogBroadcaster broadcaster, IHostApplicationLifetime lifetime, CancellationToken requestAborted)
+    {
+        // A stopping server ends its streams at once instead of waiting for them until its shutdown
+        // timeout: readers reconnect with their cursor to the next server.
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
+        try
+        {
+            await WriteStreamAsync(http, component, worker, after, registry, store, broadcaster, ending.Token);
+        }
+        catch (OperationCanceledException) when (ending.IsCancellationRequested && http.Response.HasStarted)
+        {
+            // The reader left or the server stops: the stream just ends.
+        }
+    }
+
+    private static async Task WriteStreamAsync(HttpContext http, string component, string worker, long? after,
         ComponentRegistry registry, IOplogStore store, WorkerLogBroadcaster broadcaster, CancellationToken ct)
     {
         var id = WorkerEndpoints.Id(component, worker);
@@ -57,6 +73,9 @@ public static class LogStreamEndpoint
         if (http.Features.Get<IHttpMinResponseDataRateFeature>() is { } rate) rate.MinDataRate = null;
         var output = http.Response.Body;
         await WriteAsync(output, "retry: 2000\n\n", ct);
+        // The headers go out now: a client that waits for them before it starts the invocation it
+        // wants to watch knows the subscription exists.
+        await output.FlushAsync(ct);
 
         var sent = resume ?? 0;
         if (resume is { } from)

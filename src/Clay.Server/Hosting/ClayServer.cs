@@ -93,6 +93,7 @@ public static partial class ClayServer
         builder.Services.AddSingleton(sp => new WorkerExecutorOptions
         {
             LogSink = logs.Publish,
+            CaptureConsole = true,
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
             SnapshotEvery = options.SnapshotEvery,
             SnapshotEveryBytes = options.SnapshotEveryBytes,

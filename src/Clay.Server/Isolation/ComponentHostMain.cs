@@ -67,6 +67,8 @@ internal static class ComponentHostMain
             ThreadCpuClock = settings.InvocationCpuLimit > TimeSpan.Zero || settings.InvocationBlockLimit > TimeSpan.Zero
                 ? Sandbox.LinuxThreadCpuClock.TryCreate()
                 : null,
+            // What component code writes to the console becomes its workers' log lines, forwarded like the rest.
+            CaptureConsole = true,
         };
         var services = new WorkerServices(new RemoteOplogStore(channel), new HostCatalog(channel), options, new ResidentWorkers())
         {

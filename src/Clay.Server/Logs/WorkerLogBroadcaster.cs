@@ -11,10 +11,9 @@ namespace Clay.Server.Logs;
 /// has watched within <see cref="Retention"/> is a failed dictionary lookup.
 /// </summary>
 /// <remarks>
-/// Every source of worker output goes through <see cref="Publish(WorkerId, WorkerLogLine)"/> with the oplog index of the
-/// entry that records it: today the executor's durable <c>context.Log</c> lines; output the worker
-/// writes to <see cref="Console"/> belongs here too, recorded as log entries with a context such as
-/// <c>stdout</c>, once the runtime captures it.
+/// Every source of worker output arrives here with the oplog index of the entry that records it:
+/// the executor's durable <c>context.Log</c> lines, and what the worker writes to
+/// <see cref="Console"/>, recorded as log entries with the context <c>stdout</c> or <c>stderr</c>.
 /// </remarks>
 public sealed class WorkerLogBroadcaster(TimeProvider time)
 {

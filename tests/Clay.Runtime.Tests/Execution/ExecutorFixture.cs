@@ -47,6 +47,9 @@ public sealed class ExecutorFixture : IAsyncDisposable
     /// <summary>The invocation retry policy of the executors this fixture creates (the executor's default when null).</summary>
     public Clay.Sdk.RetryPolicy? InvocationRetry { get; set; }
 
+    /// <summary>Whether the executors this fixture creates record what workers write to the console.</summary>
+    public bool CaptureConsole { get; set; }
+
     /// <summary>Warnings and errors the executors logged.</summary>
     public List<string> Warnings { get; } = [];
 
@@ -75,6 +78,7 @@ public sealed class ExecutorFixture : IAsyncDisposable
             LoggerFactory = Logging ?? new ListLoggerFactory(Warnings),
             WakeUps = WakeUps,
             InvocationRetry = InvocationRetry ?? defaults.InvocationRetry,
+            CaptureConsole = CaptureConsole,
         });
         _open.Add(executor);
         return executor;

@@ -157,7 +157,11 @@ public sealed partial class ComponentRegistry : IComponentCatalog, IDisposable
     }
 
     /// <summary>Where every version of component <paramref name="name"/> is unpacked, one directory each.</summary>
-    internal string ComponentDirectory(string name) => Path.Combine(_root, name.Replace(':', '_'));
+    /// <remarks>
+    /// Created when asked for: a component host is given read access to it before its first version
+    /// is unpacked on this node (in a cluster, on first use), and a sandbox rule needs a directory that exists.
+    /// </remarks>
+    internal string ComponentDirectory(string name) => Directory.CreateDirectory(Path.Combine(_root, name.Replace(':', '_'))).FullName;
 
     private string VersionDirectory(string name, long version) => Path.Combine(ComponentDirectory(name), version.ToString(System.Globalization.CultureInfo.InvariantCulture));
 

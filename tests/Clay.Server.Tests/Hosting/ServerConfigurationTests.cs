@@ -161,7 +161,7 @@ public sealed class ServerConfigurationTests : IDisposable
         Assert.Equal($"unknown option 'Clay:MemoryBudgt' (in {settings}); the options are DataDir, Port, Listen, MemoryBudget, MaxIdle, "
             + "SnapshotEvery, SnapshotEveryBytes, IdempotencyKeys, MaxArgumentSize, MaxResultSize, MaxEntrySize, MaxPending, MaxWorkers, "
             + "InvocationTimeout, RetryAttempts, RetryDelay, MaxPackageSize, MaxUnpackedSize, MaxPackageEntrySize, MaxPackageEntries, MaxManifestSize, "
-            + "MaxConcurrentUploads, Isolation, HostMemory, ShutdownTimeout, QueryTimeout, Cluster, SiloPort, Advertise, LogFormat, OtlpEndpoint, TraceSampleRatio",
+            + "MaxConcurrentUploads, Isolation, HostMemory, InvocationCpuLimit, InvocationBlockLimit, ShutdownTimeout, QueryTimeout, Cluster, SiloPort, Advertise, LogFormat, OtlpEndpoint, TraceSampleRatio",
             Fails().Message);
         File.Delete(settings);
 

@@ -100,7 +100,7 @@ public sealed class LiveOutputTests(TalkerServer talker) : IClassFixture<TalkerS
         Assert.Equal(0, await stream.InterruptAsync());
         string[] expected = ["INFO  [stdout] x 1", "INFO  x log 1", "INFO  [stdout] x 2", "INFO  x log 2", "INFO  [stdout] y 1", "INFO  y log 1"];
         Assert.Equal(expected, Lines(stream.StdOut));
-        using var client = new ClayClient(new Uri(talker.Server.Url));
+        using var client = new ClayClient(new Uri(talker.Server.Url), talker.Server.Token);
         var recorded = await client.GetOplogAsync(Component, "evicted", query: "kind:log");
         Assert.Equal(expected.Select(l => l[6..]), recorded.Entries.Select(e => Context(e) + Field(e, "message")));
     }
@@ -172,7 +172,7 @@ public sealed class LiveOutputTests(TalkerServer talker) : IClassFixture<TalkerS
     /// </summary>
     private async Task CompletePromiseAsync(string worker, long promise)
     {
-        using var client = new ClayClient(new Uri(talker.Server.Url));
+        using var client = new ClayClient(new Uri(talker.Server.Url), talker.Server.Token);
         string? refusal = null;
         await Durable.SleeperServer.WaitUntilAsync(async () =>
         {

@@ -55,6 +55,38 @@ public sealed partial class PostgresOplogStore
     }
 
     /// <inheritdoc/>
+    public async IAsyncEnumerable<MarkedWorker> ListMarkedWorkersAsync(string component, string? after = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(component);
+        var next = after ?? "";
+        while (true)
+        {
+            var page = new List<MarkedWorker>();
+            try
+            {
+                await using var command = _dataSource.CreateCommand(_sql.MarkedOfComponent);
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = component });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = next });
+                command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = 512 });
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    page.Add(new MarkedWorker(new WorkerId(component, reader.GetString(0)), ReadMark(reader, 1)));
+                }
+            }
+            catch (NpgsqlException ex)
+            {
+                throw Unavailable("list the marked workers of " + component, ex);
+            }
+            foreach (var worker in page) yield return worker;
+            if (page.Count < 512) yield break;
+            next = page[^1].Worker.Worker;
+        }
+    }
+
+    /// <inheritdoc/>
     public ValueTask WakeAsync(WorkerId worker, DateTimeOffset wakeAt, CancellationToken cancellationToken = default) =>
         Enqueue(new WriteOperation.Wake(worker, wakeAt));
 

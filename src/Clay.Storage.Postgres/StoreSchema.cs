@@ -17,6 +17,8 @@ namespace Clay.Storage.Postgres;
 /// Version 2 adds each worker's mark to its row (<c>status</c>, <c>pending</c>, <c>wake_at</c>,
 /// <c>last_error</c>; status 1 is Idle), with a partial index on the workers that need attention, and
 /// <c>promises (worker_id, promise) PRIMARY KEY │ value bytea</c>.
+/// Version 3 adds <c>workers_marked</c>, a partial index on (component, name) of the workers that are not
+/// plainly idle, so a listing filtered on a rare status reads those rows only.
 /// <c>workers.last_index</c> is the fence: an append locks the worker's row, compares, and moves it in
 /// the same transaction as the entries. Entries have no foreign key: the store deletes them with their
 /// worker, and a key check per entry would cost every commit. A worker's row is also where its metadata,
@@ -56,6 +58,10 @@ internal static partial class StoreSchema
             value bytea NOT NULL,
             PRIMARY KEY (worker_id, promise)
         );
+        """,
+        """
+        CREATE INDEX workers_marked ON {schema}.workers (component, name)
+            WHERE status <> 1 OR pending OR wake_at IS NOT NULL OR last_error IS NOT NULL;
         """,
     ];
 

@@ -107,6 +107,15 @@ internal sealed class StoreSql(string schema)
         WHERE (pending OR wake_at IS NOT NULL) AND last_index > 0
         """;
 
+    /// <summary>A page of one component's workers that have a mark (anything but plain idle), in name order, served by <c>workers_marked</c>.</summary>
+    public string MarkedOfComponent => $"""
+        SELECT name, status, pending, wake_at, last_error FROM {_s}.workers
+        WHERE component = $1 AND name > $2 AND last_index > 0
+          AND (status <> 1 OR pending OR wake_at IS NOT NULL OR last_error IS NOT NULL)
+        ORDER BY name
+        LIMIT $3
+        """;
+
     /// <summary>A promise's completion.</summary>
     public string Promise => $"""
         SELECT p.value FROM {_s}.promises p JOIN {_s}.workers w ON w.id = p.worker_id

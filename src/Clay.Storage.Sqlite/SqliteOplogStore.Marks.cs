@@ -55,6 +55,50 @@ public sealed partial class SqliteOplogStore
     }
 
     /// <inheritdoc/>
+    public async IAsyncEnumerable<MarkedWorker> ListMarkedWorkersAsync(string component, string? after = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(component);
+        var next = after ?? "";
+        while (true)
+        {
+            var page = ReadMarkedPage(component, next, 512);
+            foreach (var worker in page)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return worker;
+            }
+            if (page.Count < 512) yield break;
+            next = page[^1].Worker.Worker;
+            await Task.Yield();
+        }
+    }
+
+    /// <summary>Up to <paramref name="limit"/> marked workers of <paramref name="component"/> after <paramref name="name"/>, in name order.</summary>
+    private List<MarkedWorker> ReadMarkedPage(string component, string name, int limit)
+    {
+        using var connection = OpenRead();
+        connection.Open();
+        using var command = connection.CreateCommand();
+        // CROSS JOIN keeps marks as the outer loop: they are few (only workers that are not plainly
+        // idle have one), while the component may have a million workers to walk.
+        command.CommandText = """
+            SELECT w.component, w.name, m.status, m.pending, m.wake_at, m.last_error
+            FROM marks m CROSS JOIN workers w ON w.id = m.worker
+            WHERE w.component = $c AND w.name > $n
+            ORDER BY w.name LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$c", component);
+        command.Parameters.AddWithValue("$n", name);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var page = new List<MarkedWorker>();
+        while (reader.Read()) page.Add(new MarkedWorker(new WorkerId(reader.GetString(0), reader.GetString(1)), ReadMark(reader, 2)));
+        return page;
+    }
+
+    /// <inheritdoc/>
     public ValueTask WakeAsync(WorkerId worker, DateTimeOffset wakeAt, CancellationToken cancellationToken = default) =>
         Enqueue(new WriteOperation.Wake(worker, wakeAt));
 

@@ -4,13 +4,16 @@ using Clay.Benchmarks.Cli;
 using Clay.Runtime;
 using Clay.Runtime.Oplog;
 using Clay.Runtime.Oplog.Codec;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Storage;
 using Clay.Storage.Sqlite;
 
 namespace Clay.Benchmarks.Rest;
 
 /// <summary>
 /// What the dashboard's worker list asks of the server, at scale: the requests its component page
-/// makes (first page, a page deep in the list, the last page, a name search, a status filter),
+/// makes (first page, a page deep in the list, the last page, a name search, a status filter, a
+/// filter on a rare status),
 /// timed at a small count of workers and again at --workers (one million by default) in one run,
 /// so the ratio shows how the listing scales. The workers are written into the store directly
 /// (each a create entry, as <c>POST …/workers</c> writes it) while the server is stopped: creating
@@ -75,13 +78,19 @@ public sealed class DashboardListScenario : IScenario
         await RestSeedScenario.RunConcurrentlyAsync(to - from, clients, async n =>
         {
             var create = new OplogEntry.Create(now, 0, Array.Empty<string>(), Array.Empty<KeyValuePair<string, string>>(), componentSize, 0);
-            await store.AppendAsync(new WorkerId(component, WorkerName(from + n)), 1, [OplogCodec.Encode(create)]);
+            // One worker in FailedEvery has failed (its mark says so, as a failed worker's last commit
+            // writes it): the rare status the dashboard's status filter looks for.
+            var mark = (from + n) % FailedEvery == FailedEvery - 1 ? new WorkerMark(WorkerStatus.Failed, LastError: "failed for the benchmark") : null;
+            await store.AppendAsync(new WorkerId(component, WorkerName(from + n)), 1, [OplogCodec.Encode(create)], mark);
             if ((from + n + 1) % 100_000 == 0) Console.WriteLine($"  … {from + n + 1:N0} workers ({clock.Elapsed.TotalSeconds:F0} s)");
         });
         clock.Stop();
     }
 
     private static string WorkerName(int n) => $"w{n:D7}";
+
+    /// <summary>One worker in this many is written failed.</summary>
+    private const int FailedEvery = 5_000;
 
     /// <summary>Times each of the dashboard's list requests <paramref name="repeat"/> times; sorted milliseconds per request.</summary>
     private static async Task<Dictionary<string, double[]>> MeasureAsync(ClayHarness clay, string component, int workers, int repeat, int page)
@@ -94,6 +103,7 @@ public sealed class DashboardListScenario : IScenario
             ("last page (cursor)", $"{list}&cursor={WorkerName(workers - page - 1)}"),
             ("name search (10 matches)", $"{list}&filter={Uri.EscapeDataString($"name like {WorkerName(workers - 1)[..^1]}")}"),
             ("status filter (first page)", $"{list}&filter={Uri.EscapeDataString("status == Idle")}"),
+            ($"rare status (1 in {FailedEvery:N0} failed)", $"{list}&filter={Uri.EscapeDataString("status == Failed")}"),
         };
         var times = new Dictionary<string, double[]>();
         foreach (var (name, path) in requests)

@@ -23,6 +23,9 @@ public sealed class ResidentWorkers
     /// <summary>Status and error of a worker that left memory failed, if any.</summary>
     public (WorkerStatus Status, string? Error)? LastKnown(WorkerId worker) => _departed.TryGetValue(worker, out var s) ? s : null;
 
+    /// <summary>The workers that left memory failed (see <see cref="LastKnown"/>).</summary>
+    public IEnumerable<WorkerId> Departed => _departed.Keys;
+
     /// <summary>Every resident worker with the timestamp (<see cref="Stopwatch"/> ticks) of its last use.</summary>
     public IReadOnlyList<(WorkerExecutor Executor, long LastUsed)> Snapshot() =>
         _resident.Values.Select(r => (r.Executor, Volatile.Read(ref r.LastUsed))).ToList();

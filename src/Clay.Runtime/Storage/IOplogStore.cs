@@ -50,6 +50,22 @@ public interface IOplogStore : IAsyncDisposable
     IAsyncEnumerable<MarkedWorker> ListMarkedAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The workers of <paramref name="component"/> that have a mark — any status but plain idle, pending
+    /// work, a wake-up or an error — in name order (ordinal) after <paramref name="after"/>. A listing
+    /// filtered on a status other than Idle reads it instead of every worker, so finding the few failed
+    /// workers among a million costs about as many reads as there are marks. The default asks each
+    /// worker's mark in turn; a store that can list marks by component should.
+    /// </summary>
+    async IAsyncEnumerable<MarkedWorker> ListMarkedWorkersAsync(string component, string? after = null,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var worker in ListWorkersAsync(component, after, cancellationToken).ConfigureAwait(false))
+        {
+            if (await GetMarkAsync(worker, cancellationToken).ConfigureAwait(false) is { } mark) yield return new MarkedWorker(worker, mark);
+        }
+    }
+
+    /// <summary>
     /// Sets the wake-up time of <paramref name="worker"/>'s mark to <paramref name="wakeAt"/> when it has
     /// none or a later one, creating a mark when there is none. Completes when durable. Used when the
     /// outside world gives a waiting worker something to continue with (a completed promise).

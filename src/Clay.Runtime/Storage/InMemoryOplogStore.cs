@@ -43,6 +43,19 @@ public sealed class InMemoryOplogStore : IOplogStore, IPromiseStore
     }
 
     /// <inheritdoc/>
+    public async IAsyncEnumerable<MarkedWorker> ListMarkedWorkersAsync(string component, string? after = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.CompletedTask;
+        var marked = _marks
+            .Where(m => m.Key.Component == component && (after is null || string.CompareOrdinal(m.Key.Worker, after) > 0))
+            .OrderBy(m => m.Key.Worker, StringComparer.Ordinal)
+            .Select(m => new MarkedWorker(m.Key, m.Value))
+            .ToList();
+        foreach (var worker in marked) yield return worker;
+    }
+
+    /// <inheritdoc/>
     public ValueTask WakeAsync(WorkerId worker, DateTimeOffset wakeAt, CancellationToken cancellationToken = default)
     {
         var log = _logs.GetOrAdd(worker, _ => []);

@@ -60,6 +60,13 @@ public sealed partial class WorkerFilter
     /// <summary>Whether the clause is on the worker's name, so it can be decided before anything else of the worker is read.</summary>
     public bool IsOnName => _property == "name";
 
+    /// <summary>
+    /// Whether only a worker that is not plainly idle can match — the clause asks for a status other
+    /// than Idle (<c>status == Failed</c>, <c>status != Idle</c>) — so a listing need look only at the
+    /// workers the store keeps a mark for, and those in memory.
+    /// </summary>
+    public bool ExcludesIdle => _property == "status" && (_op, _value.Equals("idle", StringComparison.OrdinalIgnoreCase)) is ("==", false) or ("!=", true);
+
     /// <summary>Whether a worker of this name matches a clause on the name (<see cref="IsOnName"/>).</summary>
     public bool MatchesName(string name)
     {

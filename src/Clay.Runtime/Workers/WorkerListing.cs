@@ -37,7 +37,11 @@ public static class WorkerListing
         // Clauses on the name are decided from the listing alone: a search by name reads only the workers it finds.
         var onName = parsed.Where(f => f.IsOnName).ToList();
         var page = new List<WorkerInfo>();
-        await foreach (var id in store.ListWorkersAsync(component, cursor, cancellationToken))
+        // A status other than Idle is asked for: only workers with a mark, or in memory, can have it.
+        var candidates = parsed.Any(f => f.ExcludesIdle)
+            ? NotPlainlyIdleAsync(store, residency, component, cursor, elsewhere, cancellationToken)
+            : store.ListWorkersAsync(component, cursor, cancellationToken);
+        await foreach (var id in candidates)
         {
             if (!onName.All(f => f.MatchesName(id.Worker))) continue;
             var info = residency.TryGet(id) is { MustReopen: false } executor
@@ -51,5 +55,32 @@ public static class WorkerListing
             page.Add(info);
         }
         return new WorkerPage(page, null);
+    }
+
+    /// <summary>
+    /// The workers of <paramref name="component"/> after <paramref name="cursor"/>, in name order, that
+    /// may be in another status than Idle: those the store keeps a mark for, merged with those in
+    /// memory here or elsewhere (an invocation under way may not have written its mark yet) and those
+    /// that left memory failed.
+    /// </summary>
+    private static async IAsyncEnumerable<WorkerId> NotPlainlyIdleAsync(IOplogStore store, ResidentWorkers residency, string component,
+        string? cursor, IReadOnlyDictionary<WorkerId, WorkerInfo>? elsewhere,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var inMemory = residency.Snapshot().Select(r => r.Executor.Id)
+            .Concat(residency.Departed)
+            .Concat(elsewhere?.Keys ?? [])
+            .Where(id => id.Component == component && (cursor is null || string.CompareOrdinal(id.Worker, cursor) > 0))
+            .Distinct()
+            .OrderBy(id => id.Worker, StringComparer.Ordinal)
+            .ToList();
+        var next = 0;
+        await foreach (var marked in store.ListMarkedWorkersAsync(component, cursor, cancellationToken))
+        {
+            while (next < inMemory.Count && string.CompareOrdinal(inMemory[next].Worker, marked.Worker.Worker) < 0) yield return inMemory[next++];
+            if (next < inMemory.Count && inMemory[next] == marked.Worker) next++;
+            yield return marked.Worker;
+        }
+        while (next < inMemory.Count) yield return inMemory[next++];
     }
 }

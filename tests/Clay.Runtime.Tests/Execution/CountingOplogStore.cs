@@ -23,6 +23,9 @@ public sealed class CountingOplogStore(IOplogStore inner) : IOplogStore
 
     public IAsyncEnumerable<MarkedWorker> ListMarkedAsync(CancellationToken cancellationToken = default) => inner.ListMarkedAsync(cancellationToken);
 
+    public IAsyncEnumerable<MarkedWorker> ListMarkedWorkersAsync(string component, string? after = null, CancellationToken cancellationToken = default) =>
+        inner.ListMarkedWorkersAsync(component, after, cancellationToken);
+
     public ValueTask WakeAsync(WorkerId worker, DateTimeOffset wakeAt, CancellationToken cancellationToken = default) =>
         inner.WakeAsync(worker, wakeAt, cancellationToken);
 

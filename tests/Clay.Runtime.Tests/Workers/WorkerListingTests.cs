@@ -1,3 +1,7 @@
+using Clay.Runtime.Execution;
+using Clay.Runtime.Oplog;
+using Clay.Runtime.Oplog.Codec;
+using Clay.Runtime.Storage;
 using Clay.Runtime.Residency;
 using Clay.Runtime.Tests.Execution;
 using Clay.Runtime.Workers;
@@ -42,6 +46,46 @@ public sealed class WorkerListingTests
         var found = await WorkerListing.ListAsync(store, nobodyResident, Component, ["name like 7", "name < cart-100"], 50, null, null, CancellationToken.None);
         Assert.Equal(names.Where(n => n.Contains('7', StringComparison.Ordinal) && string.CompareOrdinal(n, "cart-100") < 0), found.Workers.Select(w => w.Id.Worker));
         Assert.Equal(found.Workers.Count, store.EntriesRead - before);
-        Assert.All(found.Workers, w => Assert.Equal(Clay.Runtime.Execution.WorkerStatus.Idle, w.Status));
+        Assert.All(found.Workers, w => Assert.Equal(WorkerStatus.Idle, w.Status));
+    }
+
+    [Fact]
+    public async Task A_filter_on_a_status_other_than_idle_reads_only_the_marked_and_resident_workers()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Counter));
+        var (inner, executor) = await fixture.StartAsync();
+        var names = Enumerable.Range(0, 200).Select(i => $"cart-{i:D3}").ToList();
+        foreach (var name in names) await executor.InvokeAsync(new WorkerId(Component, name), "increment", []);
+        await fixture.StopAsync(inner, executor);
+        var store = new CountingOplogStore(await fixture.OpenStoreAsync());
+        // Three workers are interrupted (an entry and its mark, as an interrupt writes them).
+        var interrupted = new[] { "cart-017", "cart-120", "cart-199" };
+        foreach (var name in interrupted)
+        {
+            var id = new WorkerId(Component, name);
+            var next = await store.GetLastIndexAsync(id) + 1;
+            await store.AppendAsync(id, next, [OplogCodec.Encode(new OplogEntry.Interrupted(DateTimeOffset.UtcNow))],
+                new WorkerMark(WorkerStatus.Interrupted));
+        }
+        var nobodyResident = new ResidentWorkers();
+
+        var (read, listed) = (store.EntriesRead, store.WorkersListed);
+        var first = await WorkerListing.ListAsync(store, nobodyResident, Component, ["status == interrupted"], 2, null, null, CancellationToken.None);
+        var rest = await WorkerListing.ListAsync(store, nobodyResident, Component, ["status == Interrupted"], 2, first.Cursor, null, CancellationToken.None);
+
+        Assert.Equal(interrupted, first.Workers.Concat(rest.Workers).Select(w => w.Id.Worker));
+        Assert.All(first.Workers.Concat(rest.Workers), w => Assert.Equal(WorkerStatus.Interrupted, w.Status));
+        Assert.Equal("cart-120", first.Cursor);
+        Assert.Null(rest.Cursor);
+        // The 197 idle workers were neither listed nor read: only the marked ones' create entries were
+        // (cart-199's twice: the first page reads one more to learn that a next page exists).
+        Assert.Equal(0, store.WorkersListed - listed);
+        Assert.Equal(interrupted.Length + 1, store.EntriesRead - read);
+
+        // "Not idle" finds the same; "idle" still walks every worker and leaves the three out.
+        var notIdle = await WorkerListing.ListAsync(store, nobodyResident, Component, ["status != idle"], 50, null, null, CancellationToken.None);
+        Assert.Equal(interrupted, notIdle.Workers.Select(w => w.Id.Worker));
+        var idle = await WorkerListing.ListAsync(store, nobodyResident, Component, ["status == Idle"], 500, null, null, CancellationToken.None);
+        Assert.Equal(names.Except(interrupted), idle.Workers.Select(w => w.Id.Worker));
     }
 }

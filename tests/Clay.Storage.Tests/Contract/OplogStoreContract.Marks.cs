@@ -59,6 +59,36 @@ public abstract partial class OplogStoreContract
     }
 
     [Fact]
+    public async Task The_marked_workers_of_a_component_are_listed_in_name_order_after_a_name_in_pages()
+    {
+        var mine = Enumerable.Range(0, 600).Select(i => new WorkerId("test:marked", $"w-{i:D3}")).ToList();
+        var other = new WorkerId("test:other", "w-001");
+        var failed = mine.Where((_, i) => i % 3 == 0).ToList();
+        await Task.WhenAll(mine.Select(w => Store.AppendAsync(w, 1, Entries(1),
+            failed.Contains(w) ? new WorkerMark(WorkerStatus.Failed, LastError: "x") : WorkerMark.Idle).AsTask()));
+        var sleeping = mine[598];
+        await Store.AppendAsync(sleeping, 2, Entries(1, first: 2), new WorkerMark(WorkerStatus.Suspended, WakeAt: Noon));
+        var interrupted = mine[3];
+        await Store.AppendAsync(interrupted, 2, Entries(1, first: 2), new WorkerMark(WorkerStatus.Interrupted));
+        await Store.AppendAsync(other, 1, Entries(1), new WorkerMark(WorkerStatus.Failed, LastError: "y"));
+
+        var listed = new List<MarkedWorker>();
+        await foreach (var worker in Store.ListMarkedWorkersAsync("test:marked")) listed.Add(worker);
+
+        // Every third worker failed, plus w-598 asleep; w-003 was failed and is now interrupted. More than a store's page.
+        var expected = failed.Append(sleeping).Select(w => w.Worker).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, listed.Select(m => m.Worker.Worker));
+        Assert.All(listed, m => Assert.Equal("test:marked", m.Worker.Component));
+        Assert.Equal(new WorkerMark(WorkerStatus.Suspended, WakeAt: Noon), listed.Single(m => m.Worker == sleeping).Mark);
+        Assert.Equal(new WorkerMark(WorkerStatus.Interrupted), listed.Single(m => m.Worker == interrupted).Mark);
+        Assert.Equal(new WorkerMark(WorkerStatus.Failed, LastError: "x"), listed.Single(m => m.Worker == mine[0]).Mark);
+
+        var after = new List<string>();
+        await foreach (var worker in Store.ListMarkedWorkersAsync("test:marked", "w-590")) after.Add(worker.Worker.Worker);
+        Assert.Equal(["w-591", "w-594", "w-597", "w-598"], after);
+    }
+
+    [Fact]
     public async Task Wake_only_moves_a_wake_up_earlier()
     {
         var worker = Worker("waking");

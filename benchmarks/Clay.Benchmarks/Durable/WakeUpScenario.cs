@@ -30,15 +30,16 @@ public sealed class WakeUpScenario : IScenario
             await using var server = await ServerRun.StartAsync(data, "--memory-budget", budget);
             await server.DeploySleeperAsync(Component);
             var random = new Random(sleepers);
-            // Sending takes a while: every sleeper is due at least `lead` after the first was sent, at a random point of the spread.
-            var lead = TimeSpan.FromSeconds(Math.Max(20, sleepers / 2_000));
-            var start = DateTimeOffset.UtcNow;
-            var due = Enumerable.Range(0, sleepers).Select(_ => start + lead + TimeSpan.FromMilliseconds(random.Next(spread * 1000))).ToArray();
+            // Each sleeper naps for `lead` plus a random part of the spread from when it is sent: sending
+            // 100,000 new workers takes longer than any fixed lead, so early sleepers wake while later
+            // ones are still being sent, as they would on a live server.
+            var lead = TimeSpan.FromSeconds(20);
+            var naps = Enumerable.Range(0, sleepers).Select(_ => (long)(lead.TotalMilliseconds + random.Next(spread * 1000))).ToArray();
             var sending = Stopwatch.GetTimestamp();
             await Parallel.ForEachAsync(Enumerable.Range(0, sleepers), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
-                await server.InvokeAsync(Component, $"s{i:D6}", "nap", "enqueue", $"{Math.Max(1000, (long)(due[i] - DateTimeOffset.UtcNow).TotalMilliseconds)}"));
+                await server.InvokeAsync(Component, $"s{i:D6}", "nap", "enqueue", $"{naps[i]}"));
             var sent = Stopwatch.GetElapsedTime(sending);
-            if (DateTimeOffset.UtcNow > due.Min()) Console.Error.WriteLine("warning: sending took longer than the lead; early sleepers slept at least 1 s");
+            var lastDue = DateTimeOffset.UtcNow + lead + TimeSpan.FromSeconds(spread);
             var residentWhileAsleep = await ResidentAsync(server);
 
             long left;
@@ -51,12 +52,10 @@ public sealed class WakeUpScenario : IScenario
             var allAwake = DateTimeOffset.UtcNow;
             var evictions = await MetricAsync(server, "clay_worker_evictions_total");
 
-            var lateness = new double[sleepers];
-            await Parallel.ForEachAsync(Enumerable.Range(0, sleepers), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
-            {
-                var times = (await server.InvokeAsync(Component, $"s{i:D6}", "last-nap", "await"))!.Trim('[', ']').Split(", ").Select(long.Parse).ToArray();
-                lateness[i] = times[1] - times[0];
-            });
+            // Each nap answers with its own lateness (woke − due, both read by the worker): read the
+            // answers from the oplogs rather than by calling 100,000 evicted workers back into memory.
+            var lateness = await RecordedLatenessAsync(data);
+            if (lateness.Length != sleepers) Console.Error.WriteLine($"warning: {lateness.Length:N0} of {sleepers:N0} naps have an answer");
             Array.Sort(lateness);
             var figures = new Dictionary<string, object>
             {
@@ -65,7 +64,7 @@ public sealed class WakeUpScenario : IScenario
                 ["lateness_p50_ms"] = Percentiles.Of(lateness, 50), ["lateness_p99_ms"] = Percentiles.Of(lateness, 99),
                 ["lateness_p999_ms"] = Percentiles.Of(lateness, 99.9), ["lateness_max_ms"] = lateness[^1], ["early"] = lateness.Count(l => l < 0),
                 ["evictions"] = evictions, ["resident_peak"] = peakResident, ["peak_rss_mb"] = server.PeakRss >> 20,
-                ["last_woke_after_last_due_ms"] = Math.Round((allAwake - due.Max()).TotalMilliseconds),
+                ["last_woke_after_last_due_ms"] = Math.Round((allAwake - lastDue).TotalMilliseconds),
             };
             Console.WriteLine($"wake-up: {sleepers:N0} sleepers, due over {spread} s, budget {budget}");
             Console.WriteLine($"  sent in {sent.TotalSeconds:F1} s ({sleepers / sent.TotalSeconds:N0}/s); resident while asleep {residentWhileAsleep:N0}, at most {peakResident:N0}; {evictions:N0} evictions");
@@ -87,6 +86,29 @@ public sealed class WakeUpScenario : IScenario
         var text = await server.Http.GetStringAsync("/metrics");
         var match = System.Text.RegularExpressions.Regex.Match(text, $@"(?m)^{name}(\{{[^}}]*\}})? ([0-9.eE+-]+)");
         return match.Success ? double.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) : double.NaN;
+    }
+
+    /// <summary>The answers of the sleepers' completed naps, sorted: each one's lateness in milliseconds.</summary>
+    private static async Task<double[]> RecordedLatenessAsync(string data)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(data, "oplog.db")};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT e.payload FROM entries e JOIN workers w ON w.id = e.worker WHERE w.component = '{Component}'";
+        await using var reader = await command.ExecuteReaderAsync();
+        var lateness = new List<double>();
+        while (await reader.ReadAsync())
+        {
+            var payload = (byte[])reader.GetValue(0);
+            if (Clay.Runtime.Oplog.Codec.OplogCodec.PeekKind(payload) != Clay.Runtime.Oplog.OplogEntryKind.ExportedFunctionCompleted) continue;
+            if (Clay.Runtime.Oplog.Codec.OplogCodec.Decode(payload) is Clay.Runtime.Oplog.OplogEntry.ExportedFunctionCompleted { Result: Clay.Runtime.Values.Value.S64 late })
+            {
+                lateness.Add(late.V);
+            }
+        }
+        var sorted = lateness.ToArray();
+        Array.Sort(sorted);
+        return sorted;
     }
 
     private static async Task<long> CountMarkedAsync(string data)

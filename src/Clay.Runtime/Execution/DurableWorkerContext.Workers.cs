@@ -73,7 +73,7 @@ internal sealed partial class DurableWorkerContext
                     return Value.None;
                 }
                 // Some(result), or none for a function without one.
-                return new Value.Option(await caller.InvokeAsync(target, call, ct).ConfigureAwait(false));
+                return new Value.Option(await AwaitAnswerAsync(caller, target, call).ConfigureAwait(true));
             }
             catch (ClayException ex) when (ex.Code != ErrorCodes.StorageUnavailable)
             {
@@ -82,6 +82,34 @@ internal sealed partial class DurableWorkerContext
         }, CancellationToken.None).ConfigureAwait(true);
         var payload = (Value.Option)UnwrapCall(name, response)!;
         return payload.Inner;
+    }
+
+    /// <summary>
+    /// The answer of an awaited call. A quick one is awaited in memory; past the durable-sleep
+    /// threshold the caller is suspended — it may leave memory — until the answer arrives, the callee
+    /// wakes it, or the poll interval passes. Woken out of memory, the caller replays to this call,
+    /// which asks again under the same key: the callee attaches it to the running invocation or
+    /// answers from its oplog, so the call still runs once.
+    /// </summary>
+    private async Task<Value?> AwaitAnswerAsync(IWorkerCaller caller, WorkerId target, WorkerCall call)
+    {
+        using var asking = CancellationTokenSource.CreateLinkedTokenSource(_host.AbandonToken);
+        var answer = caller.InvokeAsync(target, call, asking.Token);
+        try
+        {
+            await Task.WhenAny(answer, Task.Delay(_host.DurableSleepThreshold, _time, asking.Token)).ConfigureAwait(true);
+            while (!answer.IsCompleted)
+            {
+                await _host.WaitForAnswerAsync(answer, _time.GetUtcNow() + _host.CallPollInterval, CancellationToken.None).ConfigureAwait(true);
+            }
+            // Abandoned, the invocation goes no further: a call cut off by it is no answer to record.
+            if (_host.AbandonToken.IsCancellationRequested) await Task.Delay(Timeout.InfiniteTimeSpan, CancellationToken.None).ConfigureAwait(true);
+            return await answer.ConfigureAwait(true);
+        }
+        finally
+        {
+            await asking.CancelAsync().ConfigureAwait(true);
+        }
     }
 
     /// <summary>As <see cref="Unwrap"/>, with a refused call rethrown as the <see cref="WorkerCallException"/> it was.</summary>

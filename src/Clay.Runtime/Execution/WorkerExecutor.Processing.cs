@@ -201,9 +201,23 @@ public sealed partial class WorkerExecutor
             MeasureMemory(force: false);
             MaybeSnapshot(key);
             await FlushOrBreakAsync(cancellationToken);
+            WakeCaller();
         }
         if (Status is WorkerStatus.Running) Status = WorkerStatus.Idle;
         return outcome with { Recorded = new CompletedInvocation(invokedAt, endedAt) };
+    }
+
+    /// <summary>
+    /// The answer of a call from another worker is committed: the caller, which may have left memory
+    /// while it waited, is woken to collect it (asked again under the same key, it gets the recorded
+    /// answer). Only an awaited call carries a call chain; its last link is the caller.
+    /// </summary>
+    private void WakeCaller()
+    {
+        if (_running?.CallChain is not [.., var caller] || _options.WakeUps is not { } wakeUps) return;
+        var slash = caller.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == caller.Length - 1) return;
+        wakeUps.WakeAt(new WorkerId(caller[..slash], caller[(slash + 1)..]), _options.Time.GetUtcNow());
     }
 
     /// <summary>

@@ -20,8 +20,11 @@ public sealed partial class WorkerExecutor
     private int _durablePending;
     private long _wakeAtTicks;
 
-    /// <summary>A wait in progress: what ends it, the executor's own timer if it has one, and the promise it waits for (0: it waits for time).</summary>
-    private sealed record Suspension(TaskCompletionSource Resumed, ITimer? Timer, long Promise);
+    /// <summary>
+    /// A wait in progress: what ends it, the executor's own timer if it has one, the promise it waits
+    /// for (0: it waits for time), and whether any wake-up ends it (a wait for another worker's answer).
+    /// </summary>
+    private sealed record Suspension(TaskCompletionSource Resumed, ITimer? Timer, long Promise, bool EndsOnAnyWake = false);
 
     /// <summary>True while the running invocation waits for time or a promise.</summary>
     public bool IsSuspended
@@ -114,7 +117,26 @@ public sealed partial class WorkerExecutor
     /// Waits until <paramref name="wakeAt"/> with the worker suspended (or retrying): the wake-up time is
     /// durable before the wait begins. Runs on the worker's scheduler, from the invocation.
     /// </summary>
-    internal async Task WaitUntilAsync(DateTimeOffset wakeAt, WorkerStatus status, CancellationToken cancellationToken)
+    internal Task WaitUntilAsync(DateTimeOffset wakeAt, WorkerStatus status, CancellationToken cancellationToken) =>
+        WaitAsync(wakeAt, status, answer: null, cancellationToken);
+
+    /// <summary>
+    /// Waits, suspended, for the answer of a call to another worker: until <paramref name="answer"/>
+    /// completes while the worker is in memory, until anything wakes the worker (the callee wakes its
+    /// caller once the answer is committed), or until <paramref name="pollAt"/> — the safety net for a
+    /// wake-up lost in a crash. The wake-up time is durable, so the worker may leave memory meanwhile;
+    /// then the invocation is abandoned here and, woken, asks the callee again under the same key.
+    /// </summary>
+    internal Task WaitForAnswerAsync(Task answer, DateTimeOffset pollAt, CancellationToken cancellationToken) =>
+        WaitAsync(pollAt, WorkerStatus.Suspended, answer, cancellationToken);
+
+    /// <summary>The token cancelled when the waiting invocation is abandoned (the worker left memory, or was interrupted).</summary>
+    internal CancellationToken AbandonToken => _abandon.Token;
+
+    /// <summary>How long a caller waits for a callee's wake-up before it asks again.</summary>
+    internal TimeSpan CallPollInterval => _options.CallPollInterval;
+
+    private async Task WaitAsync(DateTimeOffset wakeAt, WorkerStatus status, Task? answer, CancellationToken cancellationToken)
     {
         Interlocked.Exchange(ref _wakeAtTicks, wakeAt.UtcTicks);
         Status = status;
@@ -126,7 +148,17 @@ public sealed partial class WorkerExecutor
         var due = wakeAt - _options.Time.GetUtcNow();
         using var timer = _options.WakeUps is not null ? null : _options.Time.CreateTimer(static state => ((TaskCompletionSource)state!).TrySetResult(), resumed,
             due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-        await SuspendAsync(new Suspension(resumed, timer, 0));
+        var suspension = new Suspension(resumed, timer, 0, EndsOnAnyWake: answer is not null);
+        answer?.ContinueWith(static (_, state) =>
+        {
+            var (executor, waiting) = ((WorkerExecutor, Suspension))state!;
+            // An abandoned wait stays abandoned: its code never runs on.
+            lock (executor._gate)
+            {
+                if (!executor._closed && !executor._abandon.IsCancellationRequested) waiting.Resumed.TrySetResult();
+            }
+        }, (this, suspension), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await SuspendAsync(suspension);
         Interlocked.Exchange(ref _wakeAtTicks, 0);
         Status = WorkerStatus.Running;
     }
@@ -173,12 +205,18 @@ public sealed partial class WorkerExecutor
         }
     }
 
-    /// <summary>Told that the worker's wake-up time may have come: a wait for time that is due ends.</summary>
+    /// <summary>
+    /// Told that the worker's wake-up time may have come: a wait for time that is due ends, and so
+    /// does a wait for another worker's answer (it asks the callee again).
+    /// </summary>
     public void WakeIfDue()
     {
         lock (_gate)
         {
-            if (_suspension is { Promise: 0 } waiting && WaitEndsAt is { } at && at <= _options.Time.GetUtcNow()) waiting.Resumed.TrySetResult();
+            if (_suspension is { Promise: 0 } waiting && (waiting.EndsOnAnyWake || WaitEndsAt is { } at && at <= _options.Time.GetUtcNow()))
+            {
+                waiting.Resumed.TrySetResult();
+            }
         }
         FireDueSchedules();
     }
@@ -194,7 +232,7 @@ public sealed partial class WorkerExecutor
         }
         if (abandon) Abandon(suspension);
         // A wake-up that came before the wait was registered found nothing to end: look again.
-        else if (suspension.Promise == 0) WakeIfDue();
+        else if (suspension is { Promise: 0, EndsOnAnyWake: false }) WakeIfDue();
         await suspension.Resumed.Task;
         lock (_gate)
         {

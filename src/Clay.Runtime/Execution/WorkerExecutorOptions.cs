@@ -85,6 +85,13 @@ public sealed record WorkerExecutorOptions
     /// </summary>
     public Sdk.RetryPolicy InvocationRetry { get; init; } = new(5, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), 2.0);
 
+    /// <summary>
+    /// A worker waiting for another worker's answer longer than <see cref="DurableSleepThreshold"/> is
+    /// suspended and may leave memory; the callee wakes it when its answer is committed, and, should that
+    /// wake-up be lost (a crash in between), the caller asks again after this long.
+    /// </summary>
+    public TimeSpan CallPollInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How workers call other workers; null: calls fail with a clear error.</summary>
     public IWorkerCaller? Workers { get; init; }
 

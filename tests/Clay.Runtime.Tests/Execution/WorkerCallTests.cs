@@ -47,6 +47,36 @@ public sealed class WorkerCallTests
     }
 
     [Fact]
+    public async Task A_caller_waiting_on_a_long_callee_is_suspended_leaves_memory_and_is_woken_by_the_callee_s_answer()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Relay));
+        fixture.Time.AutoAdvanceAmount = TimeSpan.Zero;
+        await using var process = await WaitingProcess.StartAsync(fixture);
+        var (asker, napper) = (Relay("asker"), Relay("napper"));
+
+        var call = process.Executor.InvokeAsync(asker, "ask-nap", [new Value.String("napper"), new Value.U64(30)], "ask");
+        await WaitingProcess.UntilAsync(async () => (await process.Store.GetMarkAsync(napper))?.Status == WorkerStatus.Suspended, "the callee to sleep");
+        // Past the durable-sleep threshold the caller stops waiting in memory: suspended, with a durable wake-up.
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        await WaitingProcess.UntilAsync(() => Task.FromResult(process.Executor.TryGetResident(asker)?.IsWaiting == true), "the caller to suspend");
+        Assert.Equal(WorkerStatus.Suspended, (await process.Executor.GetInfoAsync(asker)).Status);
+        Assert.Equal(WorkerStatus.Suspended, (await process.Store.GetMarkAsync(asker))?.Status);
+        Assert.True(await process.Executor.EvictAsync(asker).AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        await Assert.ThrowsAsync<WorkerSuspendedException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        // Half a minute on, the callee wakes and answers; its answer wakes the caller before the caller's
+        // own poll (a minute after it suspended) would have, and the caller collects it without a new call.
+        fixture.Time.Advance(TimeSpan.FromSeconds(29));
+        await WaitingProcess.UntilAsync(async () => await process.Store.GetMarkAsync(asker) is null, "the caller to finish");
+        Assert.Equal(new Value.String("napper rested 30 s"),
+            (await process.Executor.InvokeAsync(asker, "ask-nap", [new Value.String("napper"), new Value.U64(30)], "ask").WaitAsync(TimeSpan.FromSeconds(30))).Result);
+
+        // The nap ran once at the callee, and the caller recorded one call.
+        Assert.Single((await process.Executor.ReadOplogAsync(napper, query: "\"clock::sleep\"")).Entries);
+        Assert.Single((await process.Executor.ReadOplogAsync(asker, query: "\"worker::call\"")).Entries);
+    }
+
+    [Fact]
     public async Task A_fire_and_forget_note_is_queued_once_at_the_callee_even_when_the_sender_is_replayed()
     {
         await using var fixture = new ExecutorFixture(typeof(Relay));

@@ -36,6 +36,17 @@ public sealed class Relay(WorkerContext context)
         await context.ScheduleCallAsync(new WorkerIdentity(context.Identity.ComponentName, to), context.UtcNow().AddSeconds(seconds), "receive",
             $"{context.Identity.WorkerName}: {note}");
 
+    /// <summary>Sleeps durably for <paramref name="seconds"/>, then answers.</summary>
+    public async Task<string> Nap(ulong seconds)
+    {
+        await context.SleepAsync(TimeSpan.FromSeconds(seconds));
+        return $"{context.Identity.WorkerName} rested {seconds} s";
+    }
+
+    /// <summary>Asks <paramref name="to"/> to nap for <paramref name="seconds"/> and answers with what it said.</summary>
+    public async Task<string> AskNap(string to, ulong seconds) =>
+        await context.CallAsync<string>(new WorkerIdentity(context.Identity.ComponentName, to), "nap", seconds);
+
     /// <summary>Takes a note.</summary>
     public void Receive(string note) => _received.Add(note);
 

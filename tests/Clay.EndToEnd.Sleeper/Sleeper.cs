@@ -75,6 +75,17 @@ public sealed class Sleeper(WorkerContext context)
     public async Task<string> AskEcho(string other, string text) =>
         await context.CallAsync<string>(new WorkerIdentity(context.Identity.ComponentName, other), "echo", text);
 
+    /// <summary>
+    /// Asks worker <paramref name="other"/> of this component to nap for <paramref name="milliseconds"/>
+    /// (a long worker-to-worker call), notes that it did, and answers with the nap's lateness.
+    /// </summary>
+    public async Task<long> AskNap(string other, uint milliseconds)
+    {
+        var late = await context.CallAsync<long>(new WorkerIdentity(context.Identity.ComponentName, other), "nap", milliseconds);
+        _steps.Add($"{other} napped");
+        return late;
+    }
+
     /// <summary>Throws an ordinary exception: only this invocation fails.</summary>
     public string Broken() => throw new InvalidOperationException("broken on purpose");
 

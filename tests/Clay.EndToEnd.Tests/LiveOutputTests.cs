@@ -44,7 +44,7 @@ public sealed class LiveOutputTests(TalkerServer talker) : IClassFixture<TalkerS
         await CompletePromiseAsync("streamed", promise);
 
         Assert.Equal(0, await invoke.ExitCodeAsync());
-        Assert.Equal(["\"released\""], invoke.StdOut);
+        Assert.Equal(["Invocation results in WAVE format:", "- \"released\""], invoke.StdOut);
         Assert.Equal(["INFO  [stdout] b 1", "INFO  b log 1", "INFO  [stdout] b 2", "INFO  b log 2", $"INFO  b waits on promise {promise}"],
             Lines(invoke.StdErr));
     }

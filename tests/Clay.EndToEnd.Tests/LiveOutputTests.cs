@@ -181,7 +181,8 @@ public sealed class LiveOutputTests(TalkerServer talker) : IClassFixture<TalkerS
                 await client.CompletePromiseAsync(Component, worker, promise, "released");
                 return true;
             }
-            catch (ClayApiException ex) when (ex.Code == "promise-not-found")
+            // A worker the streamed invocation creates is committed with its first commit too: until then it is not found.
+            catch (ClayApiException ex) when (ex.Code is "promise-not-found" or "worker-not-found")
             {
                 refusal = ex.Message;
                 return false;

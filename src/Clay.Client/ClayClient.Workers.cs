@@ -20,11 +20,17 @@ public sealed partial class ClayClient
     /// default 50), after <paramref name="cursor"/> (a previous page's <see cref="WorkerListDto.Cursor"/>).
     /// </summary>
     public Task<WorkerListDto> ListWorkersAsync(string component, IReadOnlyList<string>? filters = null, int? count = null, string? cursor = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        ListWorkersAsync(component, new WorkerListQuery(filters, count, cursor), cancellationToken);
+
+    /// <summary>A page of <paramref name="component"/>'s workers as <paramref name="query"/> asks (with <see cref="WorkerListQuery.Precise"/>, each asked through its own door).</summary>
+    public Task<WorkerListDto> ListWorkersAsync(string component, WorkerListQuery query, CancellationToken cancellationToken = default)
     {
-        var parameters = (filters ?? []).Select(f => ("filter", (string?)f))
-            .Append(("count", count?.ToString(CultureInfo.InvariantCulture)))
-            .Append(("cursor", cursor));
+        ArgumentNullException.ThrowIfNull(query);
+        var parameters = (query.Filters ?? []).Select(f => ("filter", (string?)f))
+            .Append(("count", query.Count?.ToString(CultureInfo.InvariantCulture)))
+            .Append(("cursor", query.Cursor))
+            .Append(("precise", query.Precise ? "true" : null));
         return GetAsync(ApiPaths.WithQuery(ApiPaths.Workers(component), [.. parameters]), ClayJsonContext.Default.WorkerListDto, cancellationToken);
     }
 

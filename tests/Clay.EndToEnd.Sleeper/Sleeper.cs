@@ -10,6 +10,12 @@ namespace Clay.EndToEnd.Sleeper;
 [ClayWorker]
 public sealed class Sleeper(WorkerContext context)
 {
+    /// <summary>How many instances of each worker this process made: shared on purpose, so that <see cref="Drift"/> differs once a worker is rebuilt.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Clay.Determinism", "CLAY015",
+        Justification = "The tests of a nondeterministic worker need code that does something else when replayed in the same process.")]
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> Instances = new(StringComparer.Ordinal);
+
+    private readonly int _instance = Instances.AddOrUpdate(context.Identity.WorkerName, 1, (_, n) => n + 1);
     private readonly List<string> _steps = [];
     private long _dueMs;
     private long _wokeMs;
@@ -67,6 +73,19 @@ public sealed class Sleeper(WorkerContext context)
         _steps.Add(answer);
         return answer;
     }
+
+    /// <summary>
+    /// Nondeterministic on purpose: the worker's first instance in a process does nothing durable, a
+    /// rebuilt one (after an eviction) asks for the time, which replay reports as nondeterminism.
+    /// </summary>
+    public string Drift()
+    {
+        if (_instance > 1) _ = context.UtcNow();
+        return "drifted";
+    }
+
+    /// <summary>Writes <paramref name="text"/> to the worker's log (<c>context.Log</c>): the line a log stream shows.</summary>
+    public void Say(string text) => context.Log(text);
 
     /// <summary>Answers with <paramref name="text"/>.</summary>
     public string Echo(string text) => text;

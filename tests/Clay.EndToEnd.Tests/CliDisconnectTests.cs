@@ -51,7 +51,7 @@ public sealed partial class CliDisconnectTests : IAsyncLifetime
         var retried = await clay.RunAsync(_root, "worker", "invoke", "demo:sleep/w", "wait", $"\"{beacon.Url}\"", "3000", "--idempotency-key", key);
 
         Assert.True(retried.ExitCode == 0, retried.StdErr);
-        Assert.Equal("\"done\"\n", retried.StdOut);
+        Assert.Equal("Invocation results in WAVE format:\n- \"done\"\n", retried.StdOut);
         using var http = _server.CreateHttpClient();
         using var oplog = JsonDocument.Parse(await http.GetStringAsync("/v1/components/demo:sleep/workers/w/oplog"));
         var kinds = oplog.RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();

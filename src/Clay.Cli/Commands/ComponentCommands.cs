@@ -54,12 +54,14 @@ public static class ComponentCommands
         command.Add(templates);
 
         var getName = new Argument<string>("name") { Description = "The component name" };
-        var version = new Option<long?>("--version") { Description = "A version other than the latest" };
-        var get = new Command("get", "Show a deployed component: version, size, exported interface") { getName, version };
+        var getVersion = new Argument<long?>("version") { Description = "A version other than the latest (as in Golem)", Arity = ArgumentArity.ZeroOrOne };
+        var version = new Option<long?>("--version") { Description = "A version other than the latest (or give it after the name)" };
+        var get = new Command("get", "Show a deployed component: version, size, exported interface") { getName, getVersion, version };
         get.SetAction(async (result, ct) =>
         {
+            var wanted = ComponentVersions.Of(result.GetValue(getVersion), result.GetValue(version));
             using var client = GlobalOptions.Client(result);
-            var component = await client.GetComponentAsync(result.GetValue(getName)!, result.GetValue(version), ct);
+            var component = await client.GetComponentAsync(result.GetValue(getName)!, wanted, ct);
             GlobalOptions.Output(result).Write(component, ClayJsonContext.Default.ComponentDto, o => WriteComponent(o, component));
             return 0;
         });

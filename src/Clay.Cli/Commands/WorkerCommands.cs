@@ -149,9 +149,10 @@ public static class WorkerCommands
     private static Command New()
     {
         var worker = WorkerArgument();
-        var args = new Option<string[]>("--arg") { Description = "A start-up argument (repeatable)", HelpName = "VALUE" };
+        var positional = new Argument<string[]>("arguments") { Description = "The worker's start-up arguments, as in Golem", Arity = ArgumentArity.ZeroOrMore };
+        var args = new Option<string[]>("--arg") { Description = "A start-up argument (repeatable; or give them after the worker)", HelpName = "VALUE" };
         var env = new Option<string[]>("--env", "-e") { Description = "An environment variable KEY=VALUE (repeatable)", HelpName = "KEY=VALUE" };
-        var command = new Command("new", "Create a worker") { worker, args, env };
+        var command = new Command("new", "Create a worker") { worker, positional, args, env };
         command.SetAction(async (result, ct) =>
         {
             var (component, name) = Targets.Worker(result.GetValue(worker)!);
@@ -162,8 +163,9 @@ public static class WorkerCommands
                 if (eq <= 0) throw new CliException("invalid-usage", $"--env '{pair}' is not KEY=VALUE", ExitCodes.InvalidInput);
                 environment[pair[..eq]] = pair[(eq + 1)..];
             }
+            var startup = StartupArguments.Of(result.GetValue(positional), result.GetValue(args));
             using var client = GlobalOptions.Client(result);
-            var created = await client.CreateWorkerAsync(component, new CreateWorkerDto(name, result.GetValue(args) ?? [], environment), ct);
+            var created = await client.CreateWorkerAsync(component, new CreateWorkerDto(name, startup, environment), ct);
             GlobalOptions.Output(result).Write(created, ClayJsonContext.Default.WorkerDto, o =>
                 o.WriteLine($"Created worker {component}/{name} (component version {Show.Number(created.ComponentVersion)})."));
             return 0;
@@ -176,7 +178,11 @@ public static class WorkerCommands
         var worker = WorkerArgument();
         var function = new Argument<string>("function") { Description = "The exported function, for example add-item (a unique part of the name is enough)" };
         var arguments = new Argument<string[]>("arguments") { Description = "One WAVE value per parameter, for example '\"user1\"' or '{ product-id: \"p1\", … }'", Arity = ArgumentArity.ZeroOrMore };
-        var key = new Option<string?>("--idempotency-key", "-k") { Description = "Run at most once for this key; repeating it returns the recorded result", HelpName = "KEY" };
+        var key = new Option<string?>("--idempotency-key", "-i", "-k")
+        {
+            Description = "Run at most once for this key; repeating it returns the recorded result ('-': generate one and print it on stderr)",
+            HelpName = "KEY",
+        };
         var enqueue = new Option<bool>("--enqueue") { Description = "Queue the invocation and return without waiting for its result" };
         var scheduleAt = new Option<string?>("--schedule-at") { Description = "Schedule the invocation to start at this time (ISO 8601, e.g. 2026-12-24T18:00:00Z)", HelpName = "TIME" };
         var scheduleIn = new Option<string?>("--schedule-in") { Description = "Schedule the invocation to start after this long (e.g. 90s, 15m, 2h, 1d, or 00:15:00)", HelpName = "DURATION" };
@@ -190,8 +196,7 @@ public static class WorkerCommands
             var (component, name) = Targets.Worker(result.GetValue(worker)!);
             var at = Schedule.Parse(result.GetValue(scheduleAt), result.GetValue(scheduleIn), DateTimeOffset.UtcNow);
             using var client = GlobalOptions.Client(result);
-            // clay chooses the key when none is given, so that an invocation whose answer is lost can be asked for again safely.
-            var idempotencyKey = result.GetValue(key) is { Length: > 0 } given ? given : Guid.NewGuid().ToString();
+            var idempotencyKey = IdempotencyKeys.Resolve(result.GetValue(key), CliConsole.Error);
             var queued = result.GetValue(enqueue) || at is not null;
             var invocation = new InvokeDto(result.GetValue(function), result.GetValue(arguments) ?? [], idempotencyKey,
                 queued ? "enqueue" : "await", at);
@@ -217,8 +222,7 @@ public static class WorkerCommands
             {
                 if (at is { } due) o.WriteLine($"Scheduled {reply.Function} for {Show.Time(due)} with idempotency key {reply.IdempotencyKey}.");
                 else if (result.GetValue(enqueue)) o.WriteLine($"Enqueued {reply.Function} with idempotency key {reply.IdempotencyKey}.");
-                else if (reply.Result is { } value) o.WriteLine(value.Wave);
-                else o.WriteLine("Empty result.");
+                else InvocationText.Write(o, reply);
             });
             return 0;
         });
@@ -261,13 +265,19 @@ public static class WorkerCommands
     {
         var component = new Argument<string>("component") { Description = "The component, for example demo:cart0" };
         var filter = new Option<string[]>("--filter", "-f") { Description = "'property op value', e.g. 'status == Idle', 'name like cart', 'env.REGION == eu' (repeatable; all must match)", HelpName = "FILTER" };
-        var count = new Option<int?>("--count", "-n") { Description = "At most this many workers (default 50)" };
-        var cursor = new Option<string?>("--cursor") { Description = "Continue after the cursor a previous page printed" };
-        var command = new Command("list", "List a component's workers") { component, filter, count, cursor };
+        var count = new Option<int?>("--max-count", "--count", "-n") { Description = "At most this many workers (default 50)", HelpName = "N" };
+        var cursor = new Option<string?>("--scan-cursor", "--cursor") { Description = "Continue after the cursor a previous page printed", HelpName = "CURSOR" };
+        var precise = new Option<bool>("--precise")
+        {
+            Description = "Ask each worker for its status through its own door (its node and component host), as 'worker get' does, instead of the listing's stored marks",
+        };
+        var command = new Command("list", "List a component's workers") { component, filter, count, cursor, precise };
         command.SetAction(async (result, ct) =>
         {
             using var client = GlobalOptions.Client(result);
-            var page = await client.ListWorkersAsync(result.GetValue(component)!, result.GetValue(filter), result.GetValue(count), result.GetValue(cursor), ct);
+            if (result.GetValue(count) is < 1) throw new CliException("invalid-usage", "--max-count takes a number of workers, 1 or more", ExitCodes.InvalidInput);
+            var page = await client.ListWorkersAsync(result.GetValue(component)!,
+                new WorkerListQuery(result.GetValue(filter), result.GetValue(count), result.GetValue(cursor), result.GetValue(precise)), ct);
             GlobalOptions.Output(result).Write(page, ClayJsonContext.Default.WorkerListDto, o =>
             {
                 var workers = page.Workers;
@@ -283,7 +293,7 @@ public static class WorkerCommands
                     }
                     Show.Console(o).Write(table);
                 }
-                if (page.Cursor is { } next) o.WriteLine($"More workers: --cursor {next}");
+                if (page.Cursor is { } next) o.WriteLine($"More workers: --scan-cursor {next}");
             });
             return 0;
         });

@@ -75,6 +75,7 @@ public sealed partial class WorkerExecutor
             // during replay: the worker cannot be rebuilt.
             _recoveryFailure = ex;
             Fail(ex);
+            if (ex is NondeterminismException divergence) await RecordFailureAsync(divergence);
             return;
         }
 
@@ -166,6 +167,27 @@ public sealed partial class WorkerExecutor
         {
             _snapshotsDisabled = true;
             _logger.LogWarning("Worker {Worker} takes no snapshots: {Problem}", Id, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// Records a failure found while rebuilding the worker that no retry can cure — its code no longer
+    /// replays its history — as an <c>error</c> entry, so that the stored mark says Failed (with the error)
+    /// and listings, <c>worker get</c> and a restarted server show the worker Failed without loading it.
+    /// Failures that may pass (storage, a crashed host) are not recorded: the next access tries again.
+    /// Recorded once: a worker already stored as failed is not written to again.
+    /// </summary>
+    private async Task RecordFailureAsync(ClayException failure)
+    {
+        if (IsBroken || _writer.StoredMark.Status == WorkerStatus.Failed) return;
+        try
+        {
+            _writer.Append(new OplogEntry.Error(_writer.Now, failure.Code, _lastError ?? failure.Message, 0));
+            await _writer.FlushAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogWarning("Worker {Worker}: its failure could not be recorded ({Problem}); it shows its last stored status when out of memory", Id, ex.Message);
         }
     }
 

@@ -27,8 +27,27 @@ public static class WorkerListing
     /// <param name="elsewhere">The component's workers in the memory of other processes (a cluster's other nodes), as they reported them.</param>
     /// <param name="cancellationToken">Cancels the reads.</param>
     /// <exception cref="Errors.ClayException"><c>invalid-worker-filter</c>.</exception>
+    public static Task<WorkerPage> ListAsync(IOplogStore store, ResidentWorkers residency, string component, IReadOnlyList<string> filters,
+        int count, string? cursor, IReadOnlyDictionary<WorkerId, WorkerInfo>? elsewhere, CancellationToken cancellationToken) =>
+        ListAsync(store, residency, component, filters, count, cursor, elsewhere, null, cancellationToken);
+
+    /// <summary>
+    /// As the other overload; with <paramref name="ask"/>, every worker the name clauses let through is asked
+    /// for its info through its own door (<c>--precise</c>) instead of being read from memory or the store here.
+    /// </summary>
+    /// <param name="store">The oplog store.</param>
+    /// <param name="residency">The workers in this process's memory.</param>
+    /// <param name="component">The component.</param>
+    /// <param name="filters">Filter clauses, all of which must match.</param>
+    /// <param name="count">The page size.</param>
+    /// <param name="cursor">The name to continue after.</param>
+    /// <param name="elsewhere">The component's workers in the memory of other processes (a cluster's other nodes), as they reported them.</param>
+    /// <param name="ask">Asks one worker for its info; a worker deleted meanwhile (<c>worker-not-found</c>) is left out.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <exception cref="Errors.ClayException"><c>invalid-worker-filter</c>.</exception>
     public static async Task<WorkerPage> ListAsync(IOplogStore store, ResidentWorkers residency, string component, IReadOnlyList<string> filters,
-        int count, string? cursor, IReadOnlyDictionary<WorkerId, WorkerInfo>? elsewhere, CancellationToken cancellationToken)
+        int count, string? cursor, IReadOnlyDictionary<WorkerId, WorkerInfo>? elsewhere, Func<WorkerId, CancellationToken, Task<WorkerInfo>>? ask,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(residency);
@@ -44,10 +63,26 @@ public static class WorkerListing
         await foreach (var id in candidates)
         {
             if (!onName.All(f => f.MatchesName(id.Worker))) continue;
-            var info = residency.TryGet(id) is { MustReopen: false } executor
-                ? executor.GetInfo()
-                : elsewhere?.GetValueOrDefault(id)
-                    ?? await WorkerRecords.ReadAsync(store, id, residency.LastKnown(id), withMemory: false, cancellationToken);
+            WorkerInfo info;
+            if (ask is not null)
+            {
+                try
+                {
+                    info = await ask(id, cancellationToken);
+                }
+                catch (Errors.ClayException ex) when (ex.Code == Errors.ErrorCodes.WorkerNotFound)
+                {
+                    // Deleted since the listing found it.
+                    continue;
+                }
+            }
+            else
+            {
+                info = residency.TryGet(id) is { MustReopen: false } executor
+                    ? executor.GetInfo()
+                    : elsewhere?.GetValueOrDefault(id)
+                        ?? await WorkerRecords.ReadAsync(store, id, residency.LastKnown(id), withMemory: false, cancellationToken);
+            }
             var subject = new WorkerFilterSubject(id.Worker, info.ComponentVersion, info.Status.ToString(), info.CreatedAt,
                 info.Environment.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal));
             if (!parsed.All(f => f.Matches(subject))) continue;

@@ -112,14 +112,23 @@ public static class WorkerEndpoints
     private static async Task<WorkerDto> GetAsync(string component, string worker, IGrainFactory grains) =>
         ToDto(await Grain(grains, Id(component, worker)).GetAsync());
 
-    private static async Task<WorkerListDto> ListAsync(string component, string[]? filter, int? count, string? cursor,
-        IOplogStore store, ResidentWorkers residency, ComponentRegistry registry, Cluster.ClusterNodes nodes, CancellationToken ct)
+    private static async Task<WorkerListDto> ListAsync(string component, string[]? filter, int? count, string? cursor, bool? precise,
+        IOplogStore store, ResidentWorkers residency, ComponentRegistry registry, Cluster.ClusterNodes nodes, IGrainFactory grains, CancellationToken ct)
     {
         var name = Names.ValidateComponent(Uri.UnescapeDataString(component));
         await registry.GetAsync(name, null, ct);
+        var size = Math.Clamp(count ?? 50, 1, 10_000);
+        if (precise == true)
+        {
+            // Each worker through its grain, as 'worker get' asks: the node that owns it, its component host,
+            // a quarantine, and the memory figures; a worker out of memory stays out of memory.
+            var asked = await WorkerListing.ListAsync(store, residency, name, filter ?? [], size, cursor, null,
+                async (id, _) => await Grain(grains, id).GetAsync(), ct);
+            return new WorkerListDto(asked.Workers.Select(ToDto).ToList(), asked.Cursor);
+        }
         // A worker in another node's memory is shown as that node sees it.
         var elsewhere = await nodes.ResidentAsync(name);
-        var page = await WorkerListing.ListAsync(store, residency, name, filter ?? [], Math.Clamp(count ?? 50, 1, 10_000), cursor, elsewhere, ct);
+        var page = await WorkerListing.ListAsync(store, residency, name, filter ?? [], size, cursor, elsewhere, ct);
         return new WorkerListDto(page.Workers.Select(ToDto).ToList(), page.Cursor);
     }
 

@@ -69,7 +69,7 @@ public sealed class ToolPackageTests : IDisposable
                 "{ product-id: \"p1\", name: \"Example product\", price: 1000.0, quantity: 2 }");
             var contents = await RunAsync(app, Clay, "--server", url, "worker", "invoke", "demo:cart0/alice", "get-cart-contents");
 
-            Assert.Equal("[{product-id: \"p1\", name: \"Example product\", price: 1000.0, quantity: 2}]", contents.Trim());
+            Assert.Equal("Invocation results in WAVE format:\n- [{product-id: \"p1\", name: \"Example product\", price: 1000.0, quantity: 2}]", contents.Trim());
         }
         finally
         {

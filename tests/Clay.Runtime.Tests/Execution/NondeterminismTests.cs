@@ -10,7 +10,7 @@ public sealed class NondeterminismTests
     private static readonly WorkerId Worker = ExecutorFixture.Worker(typeof(Divergent), "d");
 
     [Fact]
-    public async Task Code_that_asks_for_a_different_effect_on_replay_fails_the_worker_and_leaves_the_oplog_unchanged()
+    public async Task Code_that_asks_for_a_different_effect_on_replay_fails_the_worker_and_only_records_the_failure_once()
     {
         await using var fixture = new ExecutorFixture(typeof(Divergent));
         Divergent.UseClock = false;
@@ -31,12 +31,31 @@ public sealed class NondeterminismTests
             Assert.Equal("[nondeterminism-detected] nondeterminism detected at oplog index 4: the oplog recorded effect random::new-guid, but the code attempted effect clock::utc-now", info.LastError);
             var error = await Assert.ThrowsAsync<WorkerUnavailableException>(() => reopened.InvokeAsync(Worker, "step", []));
             Assert.Equal("worker-failed", error.Code);
-            Assert.Equal(lengthBefore, await reopenedStore.GetLastIndexAsync(Worker));
+            // The history is left as it was; one error entry after it records the failure, and the stored
+            // mark says Failed, so a listing or a restarted server shows it without loading the worker.
+            Assert.Equal(lengthBefore + 1, await reopenedStore.GetLastIndexAsync(Worker));
+            var recorded = Assert.IsType<Clay.Runtime.Oplog.OplogEntry.Error>(await LastEntryAsync(reopenedStore));
+            Assert.Equal(("nondeterminism-detected", info.LastError), (recorded.ErrorCode, recorded.Message));
+            var mark = await reopenedStore.GetMarkAsync(Worker);
+            Assert.Equal((WorkerStatus.Failed, info.LastError), (mark!.Status, mark.LastError));
+            await fixture.StopAsync(reopenedStore, reopened);
+
+            // Rebuilt again, it fails again, and writes nothing more.
+            var (againStore, again) = await fixture.StartAsync();
+            Assert.Equal(WorkerStatus.Failed, (await again.GetAsync(Worker, null)).GetInfo().Status);
+            Assert.Equal(lengthBefore + 1, await againStore.GetLastIndexAsync(Worker));
         }
         finally
         {
             Divergent.UseClock = false;
         }
+    }
+
+    private static async Task<Clay.Runtime.Oplog.OplogEntry> LastEntryAsync(Clay.Runtime.Storage.IOplogStore store)
+    {
+        var last = await store.GetLastIndexAsync(Worker);
+        await foreach (var stored in store.ReadAsync(Worker, last, last)) return Clay.Runtime.Oplog.Codec.OplogCodec.Decode(stored.Payload.Span);
+        throw new InvalidOperationException("no last entry");
     }
 
     [Fact]

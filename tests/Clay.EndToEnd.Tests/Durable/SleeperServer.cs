@@ -120,13 +120,6 @@ public sealed partial class SleeperServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Drops the worker from memory now (<c>POST …/evict</c>); true when it was dropped.</summary>
-    public async Task<bool> EvictAsync(string worker)
-    {
-        using var response = await _http.PostAsync($"/v1/components/{Component}/workers/{worker}/evict", null);
-        return response.IsSuccessStatusCode;
-    }
-
     /// <summary>A value of the server's Prometheus metrics.</summary>
     public async Task<double> MetricAsync(string name)
     {

@@ -8,6 +8,7 @@ namespace Clay.EndToEnd.Tests.Durable;
 /// its original time, not at the restart plus its duration.
 /// </summary>
 [Trait("Category", "EndToEnd")]
+[Collection(TimingCollection.Name)]
 public sealed class ContinuationTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);

@@ -8,6 +8,7 @@ namespace Clay.EndToEnd.Tests.Durable;
 /// <c>wake-up</c> runs the same with 10,000 and more sleepers and measures the lateness.
 /// </summary>
 [Trait("Category", "EndToEnd")]
+[Collection(TimingCollection.Name)]
 public sealed class SleepersTests(ITestOutputHelper output)
 {
     private const int Sleepers = 500;

@@ -6,6 +6,7 @@ namespace Clay.EndToEnd.Tests.Durable;
 /// its answer brings the caller back to finish too.
 /// </summary>
 [Trait("Category", "EndToEnd")]
+[Collection(TimingCollection.Name)]
 public sealed class CallWaitTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);

@@ -180,6 +180,11 @@ public static class AppCommands
                 await client.UpdateWorkerAsync(component, name, version, mode, token);
                 Interlocked.Increment(ref updated);
             }
+            catch (ClayApiException ex) when (ex.Code == "update-same-version")
+            {
+                // Listed with the version it was created on, it already runs the new one.
+                Interlocked.Increment(ref updated);
+            }
             catch (ClayApiException ex)
             {
                 Interlocked.Increment(ref failed);

@@ -35,6 +35,8 @@ public sealed partial class WorkerActivation
             throw new ClayException(ErrorCodes.UpdateVersionNotFound, $"component {Id.Component} has no version {targetVersion} to update {Id} to");
         }
 
+        if (Resident?.Component.Version == targetVersion) throw SameVersion(targetVersion);
+
         var edit = await BeginEditAsync(cancellationToken);
         string? failure = null;
         long from;
@@ -49,7 +51,7 @@ public sealed partial class WorkerActivation
             {
                 throw new ClayException(ErrorCodes.UpdateFailed, $"worker {Id} cannot be rebuilt on its version {from}: {current.GetInfo().LastError}");
             }
-            if (from == targetVersion) throw new ClayException(ErrorCodes.UpdateSameVersion, $"worker {Id} already runs version {targetVersion}");
+            if (from == targetVersion) throw SameVersion(targetVersion);
             failure = await UpdateCoreAsync(current, target, mode);
         }
         finally
@@ -116,6 +118,8 @@ public sealed partial class WorkerActivation
             "Worker {Worker} update to version {Version} ({Mode}): {Outcome}", Id, target.Version, ModeName(mode), failure ?? "done");
         return failure;
     }
+
+    private ClayException SameVersion(long version) => new(ErrorCodes.UpdateSameVersion, $"worker {Id} already runs version {version}");
 
     /// <summary>The mode as the CLI and the API spell it.</summary>
     public static string ModeName(UpdateMode mode) => mode == UpdateMode.Manual ? "manual" : "auto";

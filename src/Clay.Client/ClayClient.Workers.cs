@@ -71,6 +71,16 @@ public sealed partial class ClayClient
             ClayJsonContext.Default.WorkerDto, cancellationToken);
 
     /// <summary>
+    /// Updates a worker to <paramref name="targetVersion"/> of its component, in <paramref name="mode"/> <c>auto</c> or <c>manual</c>.
+    /// Throws <c>update-version-not-found</c>, <c>update-same-version</c>, <c>worker-not-found</c>, <c>invalid-update-mode</c> or
+    /// <c>update-failed</c> (recorded in the worker's oplog; the worker stays on its version).
+    /// </summary>
+    public Task<WorkerDto> UpdateWorkerAsync(string component, string worker, long targetVersion, string mode,
+        CancellationToken cancellationToken = default) =>
+        PostAsync(ApiPaths.Worker(component, worker) + "/update", new UpdateWorkerDto(targetVersion, mode), ClayJsonContext.Default.UpdateWorkerDto,
+            ClayJsonContext.Default.WorkerDto, cancellationToken);
+
+    /// <summary>
     /// Creates worker <paramref name="target"/> of the same component as a fork of <paramref name="worker"/>: its history is the
     /// source's up to <paramref name="oplogIndex"/>, then its own. Throws <c>worker-already-exists</c>, <c>worker-not-found</c>
     /// (the source) or <c>oplog-index-out-of-range</c>.

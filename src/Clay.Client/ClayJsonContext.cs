@@ -26,6 +26,8 @@ namespace Clay.Client;
 [JsonSerializable(typeof(ScheduleListDto))]
 [JsonSerializable(typeof(CancelledDto))]
 [JsonSerializable(typeof(RevertDto))]
+[JsonSerializable(typeof(UpdateWorkerDto))]
+[JsonSerializable(typeof(WorkerUpdateDto))]
 [JsonSerializable(typeof(ForkDto))]
 [JsonSerializable(typeof(ApiErrorBody))]
 [JsonSerializable(typeof(ClusterDto))]

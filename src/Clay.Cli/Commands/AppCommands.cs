@@ -43,8 +43,16 @@ public static class AppCommands
         command.Add(build);
 
         var deploy = new Command("deploy", "Build, then upload each changed component as a new version");
+        var updateWorkers = new Option<string?>("--update-workers")
+        {
+            Description = "Then update every worker of each changed component to its new version: auto (replay) or manual (snapshot)",
+        };
+        updateWorkers.AcceptOnlyFromAmong("auto", "manual");
+        deploy.Add(updateWorkers);
         deploy.SetAction(async (result, ct) =>
         {
+            var updateMode = result.GetValue(updateWorkers);
+            var (updatedCount, failedCount) = (0, 0);
             var packages = await BuildAsync(ct);
             using var client = GlobalOptions.Client(result);
             var deployed = new JsonArray();
@@ -76,9 +84,21 @@ public static class AppCommands
                 lines.Add(unchanged
                     ? $"{package.Component.Name} is unchanged (version {Show.Number(component.Version)})"
                     : $"Deployed {package.Component.Name} version {Show.Number(component.Version)}, {Show.Bytes(component.Size)}");
+                if (updateMode is not null && !unchanged)
+                {
+                    Progress($"Updating the workers of {package.Component.Name} to version {Show.Number(component.Version)} ({updateMode})…");
+                    var (updated, failed, failures) = await UpdateWorkersAsync(client, package.Component.Name, component.Version, updateMode, ct);
+                    updatedCount += updated;
+                    failedCount += failed;
+                    lines.Add($"Workers of {package.Component.Name} updated to version {Show.Number(component.Version)}: updated {Show.Number(updated)}, failed {Show.Number(failed)}");
+                    lines.AddRange(failures.Take(10).Select(f => $"  {f}"));
+                    if (failures.Count > 10) lines.Add($"  … and {Show.Number(failures.Count - 10)} more");
+                }
             }
-            GlobalOptions.Output(result).Write(new JsonObject { ["components"] = deployed }, o => lines.ForEach(o.WriteLine));
-            return 0;
+            var output = new JsonObject { ["components"] = deployed };
+            if (updateMode is not null) output["workers"] = new JsonObject { ["mode"] = updateMode, ["updated"] = updatedCount, ["failed"] = failedCount };
+            GlobalOptions.Output(result).Write(output, o => lines.ForEach(o.WriteLine));
+            return failedCount > 0 ? ExitCodes.Failed : 0;
         });
         command.Add(deploy);
 
@@ -134,4 +154,43 @@ public static class AppCommands
 
     /// <summary>Progress goes to stderr so stdout stays the command's result.</summary>
     private static void Progress(string message) => CliConsole.Error.WriteLine(message);
+
+    /// <summary>
+    /// Updates every worker of <paramref name="component"/> not on <paramref name="version"/>, a few at a time;
+    /// each failure is recorded by the server in the worker's oplog and leaves it on its version.
+    /// </summary>
+    private static async Task<(int Updated, int Failed, List<string> Failures)> UpdateWorkersAsync(ClayClient client, string component, long version,
+        string mode, CancellationToken ct)
+    {
+        var names = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await client.ListWorkersAsync(component, null, 1000, cursor, ct);
+            names.AddRange(page.Workers.Where(w => w.ComponentVersion != version).Select(w => w.WorkerName));
+            cursor = page.Cursor;
+        }
+        while (cursor is not null);
+        var (updated, failed) = (0, 0);
+        var failures = new List<string>();
+        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (name, token) =>
+        {
+            try
+            {
+                await client.UpdateWorkerAsync(component, name, version, mode, token);
+                Interlocked.Increment(ref updated);
+            }
+            catch (ClayApiException ex) when (ex.Code == "update-same-version")
+            {
+                // Listed with the version it was created on, it already runs the new one.
+                Interlocked.Increment(ref updated);
+            }
+            catch (ClayApiException ex)
+            {
+                Interlocked.Increment(ref failed);
+                lock (failures) failures.Add($"{component}/{name}: [{ex.Code}] {ex.Message}");
+            }
+        });
+        return (updated, failed, failures);
+    }
 }

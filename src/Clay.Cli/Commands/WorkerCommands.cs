@@ -28,6 +28,7 @@ public static class WorkerCommands
         command.Add(SimulateCrash());
         command.Add(CancelInvocation());
         command.Add(WorkerHistoryCommands.Revert());
+        command.Add(WorkerHistoryCommands.Update());
         command.Add(WorkerHistoryCommands.Fork());
         return command;
     }
@@ -255,6 +256,15 @@ public static class WorkerCommands
                     ("Args", w.Args is { Count: > 0 } ? string.Join(" ", w.Args) : null),
                     ("Env", w.Env is { Count: > 0 } ? string.Join(", ", w.Env.Select(p => $"{p.Key}={p.Value}")) : null),
                     ("Last error", w.LastError));
+                if (w.Updates is { Count: > 0 } updates)
+                {
+                    o.WriteLine("Updates:");
+                    foreach (var u in updates)
+                    {
+                        o.WriteLine($"  {Show.Time(u.FinishedAt ?? u.RequestedAt)}  to version {Show.Number(u.TargetVersion)} ({u.Mode}): {u.Outcome}"
+                            + (u.Detail is null ? "" : $" ({u.Detail})"));
+                    }
+                }
             });
             return 0;
         });

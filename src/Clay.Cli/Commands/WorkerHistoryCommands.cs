@@ -34,6 +34,33 @@ public static class WorkerHistoryCommands
         return command;
     }
 
+    /// <summary><c>worker update C/W VERSION --mode auto|manual</c>.</summary>
+    public static Command Update()
+    {
+        var worker = new Argument<string>("worker") { Description = "COMPONENT/WORKER, for example demo:cart0/test" };
+        var version = new Argument<long>("version") { Description = "The component version to move the worker to" };
+        var mode = new Option<string>("--mode")
+        {
+            Description = "auto: replay the worker's history on the new version; manual: move its state through a snapshot",
+            DefaultValueFactory = _ => "auto",
+        };
+        mode.AcceptOnlyFromAmong("auto", "manual");
+        var command = new Command("update", "Move a worker to another version of its component (it stays on its version if that fails)")
+        {
+            worker, version, mode,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var (component, name) = Targets.Worker(result.GetValue(worker)!);
+            using var client = GlobalOptions.Client(result);
+            var updated = await client.UpdateWorkerAsync(component, name, result.GetValue(version), result.GetValue(mode)!, ct);
+            GlobalOptions.Output(result).Write(updated, ClayJsonContext.Default.WorkerDto, o =>
+                o.WriteLine($"Updated worker {component}/{name} to version {updated.ComponentVersion} ({result.GetValue(mode)}; status {updated.Status})."));
+            return 0;
+        });
+        return command;
+    }
+
     /// <summary><c>worker fork C/SRC C/NEW --oplog-index N</c>.</summary>
     public static Command Fork()
     {

@@ -16,6 +16,7 @@ namespace Clay.Client.Contracts;
 /// <param name="LastError">The last error, when it failed.</param>
 /// <param name="OplogLength">The number of oplog entries.</param>
 /// <param name="Resident">True when the worker is in memory.</param>
+/// <param name="Updates">Its updates to other component versions, oldest first (given by <c>GET</c> of one worker; null in lists and other answers).</param>
 public sealed record WorkerDto(string ComponentName, string WorkerName, long ComponentVersion, long ComponentSize, string Status,
     DateTimeOffset CreatedAt, IReadOnlyList<string> Args, IReadOnlyDictionary<string, string> Env, long MemoryAtStartup, long MemoryNow,
-    int PendingInvocations, int RetryCount, string? LastError, long OplogLength, bool Resident);
+    int PendingInvocations, int RetryCount, string? LastError, long OplogLength, bool Resident, IReadOnlyList<WorkerUpdateDto>? Updates = null);

@@ -79,6 +79,11 @@ public enum HostOperation
     Fork,
     /// <summary>The component's workers in memory in the host (the worker's name is empty; answers <c>WorkerInfo</c>s).</summary>
     ListResident,
+    /// <summary>
+    /// Update it to the component version <see cref="HostWorkerCall.Number"/>: automatically when
+    /// <see cref="HostWorkerCall.Count"/> is 0, manually (through a snapshot) when it is 1 (answers its <c>WorkerInfo</c>).
+    /// </summary>
+    Update,
 }
 
 /// <summary>A scheduled invocation on the wire (see <c>ScheduledInvocation</c>).</summary>

@@ -60,6 +60,13 @@ public interface IWorkerGrain : IGrainWithStringKey
     Task<WorkerInfo> RevertAsync(long lastOplogIndex, int numberOfInvocations);
 
     /// <summary>
+    /// Updates the worker to <paramref name="targetVersion"/> of its component, replaying its history (<paramref name="manual"/>
+    /// false) or through a snapshot (true); fails with <c>update-version-not-found</c>, <c>update-same-version</c>,
+    /// <c>worker-not-found</c> or <c>update-failed</c> (recorded; the worker stays on its version).
+    /// </summary>
+    Task<WorkerInfo> UpdateAsync(long targetVersion, bool manual);
+
+    /// <summary>
     /// Creates this worker as a fork of <paramref name="sourceComponent"/>/<paramref name="sourceWorker"/> up to
     /// <paramref name="oplogIndex"/>; fails with <c>worker-already-exists</c>, <c>worker-not-found</c> or <c>oplog-index-out-of-range</c>.
     /// </summary>

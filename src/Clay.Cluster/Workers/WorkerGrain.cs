@@ -77,6 +77,10 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
             : Clay.Runtime.History.RevertTarget.ToOplogIndex(lastOplogIndex));
 
     /// <inheritdoc/>
+    public Task<WorkerInfo> UpdateAsync(long targetVersion, bool manual) =>
+        Activation.UpdateAsync(targetVersion, manual ? Clay.Runtime.Oplog.UpdateMode.Manual : Clay.Runtime.Oplog.UpdateMode.Automatic);
+
+    /// <inheritdoc/>
     public Task<WorkerInfo> ForkFromAsync(string sourceComponent, string sourceWorker, long oplogIndex) =>
         Activation.ForkFromAsync(new Clay.Runtime.WorkerId(sourceComponent, sourceWorker), oplogIndex);
 

@@ -83,4 +83,12 @@ public static class ErrorCodes
     public const string ForkAcrossComponents = "fork-across-components";
     /// <summary>The invocation was dropped unfinished because its worker was reverted or deleted while it ran.</summary>
     public const string InvocationAbandoned = "invocation-abandoned";
+    /// <summary>An update to a component version that does not exist.</summary>
+    public const string UpdateVersionNotFound = "update-version-not-found";
+    /// <summary>An update to the version the worker already runs.</summary>
+    public const string UpdateSameVersion = "update-same-version";
+    /// <summary>An update that could not be made (replay diverged, or the snapshot hooks failed); the worker stays on its version.</summary>
+    public const string UpdateFailed = "update-failed";
+    /// <summary>An update mode other than auto or manual.</summary>
+    public const string InvalidUpdateMode = "invalid-update-mode";
 }

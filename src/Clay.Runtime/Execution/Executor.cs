@@ -84,6 +84,10 @@ public sealed class Executor : IAsyncDisposable
     public Task<WorkerInfo> RevertAsync(WorkerId worker, History.RevertTarget target, CancellationToken cancellationToken = default) =>
         Activation(worker).RevertAsync(target, cancellationToken);
 
+    /// <summary>Updates a worker to another version of its component (see <see cref="WorkerActivation.UpdateAsync"/>).</summary>
+    public Task<WorkerInfo> UpdateAsync(WorkerId worker, long targetVersion, Oplog.UpdateMode mode, CancellationToken cancellationToken = default) =>
+        Activation(worker).UpdateAsync(targetVersion, mode, cancellationToken);
+
     /// <summary>Creates <paramref name="target"/> as a fork of <paramref name="source"/> up to <paramref name="oplogIndex"/> (see <see cref="WorkerActivation.ForkFromAsync"/>).</summary>
     public Task<WorkerInfo> ForkAsync(WorkerId source, WorkerId target, long oplogIndex, CancellationToken cancellationToken = default) =>
         Activation(target).ForkFromAsync(source, oplogIndex, cancellationToken);

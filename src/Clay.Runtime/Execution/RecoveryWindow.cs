@@ -16,13 +16,22 @@ internal sealed class RecoveryWindow
     private const int Page = 512;
 
     private RecoveryWindow(OplogEntry.Create create, List<(long Index, OplogEntry Entry)> read, List<(long Index, OplogEntry Entry)> replayed,
-        (long Index, OplogEntry.Snapshot Entry)? snapshot)
+        (long Index, OplogEntry.Snapshot Entry)? snapshot, long? componentVersion = null, OplogEntry.PendingUpdate? unresolvedUpdate = null)
     {
         Create = create;
         Read = read;
         Replayed = replayed;
         Snapshot = snapshot;
+        ComponentVersion = componentVersion
+            ?? (snapshot is { Entry.ComponentVersion: >= 0 } s ? s.Entry.ComponentVersion : create.ComponentVersion);
+        UnresolvedUpdate = unresolvedUpdate;
     }
+
+    /// <summary>The component version the worker runs: that of its last successful update, else its create entry's.</summary>
+    public long ComponentVersion { get; }
+
+    /// <summary>An update that was requested and has no outcome (the process stopped during it), if any.</summary>
+    public OplogEntry.PendingUpdate? UnresolvedUpdate { get; }
 
     /// <summary>The worker's create entry.</summary>
     public OplogEntry.Create Create { get; }
@@ -66,7 +75,9 @@ internal sealed class RecoveryWindow
                 switch (entry)
                 {
                     case OplogEntry.Jump:
-                        // A revert skips ranges of the history; read it all and apply the jumps.
+                    case OplogEntry.PendingUpdate or OplogEntry.SuccessfulUpdate or OplogEntry.FailedUpdate:
+                        // A revert skips ranges of the history, and an update changes the version and where
+                        // replay may start: read it all and apply them.
                         return await ReadWholeAsync(id, store, lastIndex, useSnapshot, cancellationToken);
                     case OplogEntry.Snapshot taken when useSnapshot && snapshot is null:
                         snapshot = (index, taken);
@@ -100,7 +111,11 @@ internal sealed class RecoveryWindow
         return new RecoveryWindow(create, backwards, ReplayList(construction, backwards, snapshot), snapshot);
     }
 
-    /// <summary>Reads the whole oplog, dropping the entries that jumps skip.</summary>
+    /// <summary>
+    /// Reads the whole oplog, dropping the entries that jumps skip, and applies the updates: the version is
+    /// that of the last successful one; a snapshot from before it is not used (its state belongs to the old
+    /// code), and a manual update's own snapshot is always used (replay never runs the old history on new code).
+    /// </summary>
     private static async Task<RecoveryWindow> ReadWholeAsync(WorkerId id, IOplogStore store, long lastIndex, bool useSnapshot,
         CancellationToken cancellationToken)
     {
@@ -109,13 +124,59 @@ internal sealed class RecoveryWindow
         {
             throw new OplogCorruptException(id, 1, "the first entry is not a create entry");
         }
+        var version = create.ComponentVersion;
+        OplogEntry.PendingUpdate? pending = null;
+        var usableFrom = 0; // the first position whose snapshots the current version may load
+        var anchor = -1; // the position of the last manual update's snapshot
+        for (var i = 0; i < all.Count; i++)
+        {
+            switch (all[i].Entry)
+            {
+                case OplogEntry.PendingUpdate requested:
+                    pending = requested;
+                    break;
+                case OplogEntry.SuccessfulUpdate done:
+                    version = done.TargetVersion;
+                    if (pending?.Mode == Oplog.UpdateMode.Manual && i > 0 && all[i - 1].Entry is OplogEntry.Snapshot)
+                    {
+                        anchor = i - 1;
+                        usableFrom = i - 1;
+                    }
+                    else
+                    {
+                        anchor = -1;
+                        usableFrom = i + 1;
+                    }
+                    pending = null;
+                    break;
+                case OplogEntry.FailedUpdate:
+                    pending = null;
+                    break;
+            }
+        }
         (long Index, OplogEntry.Snapshot Entry)? snapshot = null;
         if (useSnapshot)
         {
             var latest = all.FindLastIndex(e => e.Entry is OplogEntry.Snapshot);
-            if (latest >= 0) snapshot = (all[latest].Index, (OplogEntry.Snapshot)all[latest].Entry);
+            if (latest >= usableFrom) snapshot = (all[latest].Index, (OplogEntry.Snapshot)all[latest].Entry);
         }
-        return new RecoveryWindow(create, all, ReplayList(Construction(all), all, snapshot), snapshot);
+        if (snapshot is null && anchor >= 0) snapshot = (all[anchor].Index, (OplogEntry.Snapshot)all[anchor].Entry);
+        return new RecoveryWindow(create, all, ReplayList(Construction(all), all, snapshot), snapshot, version, pending);
+    }
+
+    /// <summary>Reads the whole oplog for an update: everything is replayed (snapshots ignored) except what a manual update anchors.</summary>
+    public static Task<RecoveryWindow> ReadForUpdateAsync(WorkerId id, IOplogStore store, long lastIndex, CancellationToken cancellationToken) =>
+        ReadWholeAsync(id, store, lastIndex, useSnapshot: false, cancellationToken);
+
+    /// <summary>
+    /// The window of a manual update: the construction, then <paramref name="snapshot"/> (the old version's
+    /// state, taken now, at the index it will have) loaded into the new version; nothing else is replayed.
+    /// </summary>
+    public RecoveryWindow WithSnapshot(long index, OplogEntry.Snapshot snapshot)
+    {
+        var read = new List<(long Index, OplogEntry Entry)>(Read) { (index, snapshot) };
+        var construction = Construction(Read);
+        return new RecoveryWindow(Create, read, ReplayList(construction, read, (index, snapshot)), (index, snapshot), snapshot.ComponentVersion);
     }
 
     /// <summary>The construction, then everything after the snapshot; everything when there is none.</summary>

@@ -80,6 +80,8 @@ public sealed partial class WorkerExecutor
         }
 
         if (Status is not (WorkerStatus.Exited or WorkerStatus.Failed or WorkerStatus.Interrupted)) Status = WorkerStatus.Idle;
+        // Rebuilt only to check an update: nothing runs and nothing is written.
+        if (_rebuildOnly) return;
         MeasureMemory(force: true);
         if (resumed is not null)
         {
@@ -160,7 +162,8 @@ public sealed partial class WorkerExecutor
                     if (firstPending == 0 || scheduled.Index < firstPending) firstPending = scheduled.Index;
                 }
             }
-            _lastSnapshotIndex = _writer.Append(new OplogEntry.Snapshot(_writer.Now, format, new Bytes(data), firstPending, _recordedMemory, _lastError));
+            _lastSnapshotIndex = _writer.Append(new OplogEntry.Snapshot(_writer.Now, format, new Bytes(data), firstPending, _recordedMemory, _lastError,
+                _component.Version));
             _bytesAtLastSnapshot = _writer.EncodedBytes;
         }
         catch (Exception ex) when (ex is Snapshots.SnapshotException or ClayException { Code: ErrorCodes.OplogEntryTooLarge })

@@ -52,6 +52,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private long _invocationCpuStart;
     private long _invocationsStarted;
     private string? _runningFunction;
+    private bool _rebuildOnly;
 
     private WorkerExecutor(WorkerId id, IOplogStore store, WorkerExecutorOptions options, OplogWriter writer, LoadedComponent component,
         OplogEntry.Create created, ReplayLog replay)
@@ -181,16 +182,46 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         else
         {
             window = await RecoveryWindow.ReadAsync(id, store, lastIndex, useSnapshot, options.IdempotencyKeys, cancellationToken);
-            component = await catalog.GetAsync(id.Component, window.Create.ComponentVersion, cancellationToken);
+            component = await catalog.GetAsync(id.Component, window.ComponentVersion, cancellationToken);
             writer = new OplogWriter(id, store, lastIndex, options.Time, options.Limits.MaxEntryBytes)
             {
                 // What the store says now, so the first commit that changes it is sent.
                 StoredMark = await store.GetMarkAsync(id, cancellationToken) ?? WorkerMark.Idle,
             };
+            if (window.UnresolvedUpdate is { } interrupted)
+            {
+                // The process stopped during an update: it did not happen (its outcome is written with the
+                // outcome's entries, in one step), and that is recorded before the worker goes on.
+                writer.Append(new OplogEntry.FailedUpdate(writer.Now, interrupted.TargetVersion,
+                    $"the update was interrupted (the server stopped during it); the worker stays on version {component.Version}"));
+                await writer.FlushAsync(cancellationToken);
+            }
         }
 
         var executor = new WorkerExecutor(id, store, options, writer, component, window.Create, new ReplayLog(window.Replayed));
         await executor.RecoverAsync(window, cancellationToken);
+        return executor;
+    }
+
+    /// <summary>
+    /// Rebuilds a worker on another component version without running it: the replay of an update. The
+    /// executor writes nothing durable, starts no invocation and is only inspected (its status and
+    /// <see cref="RecoveryFailure"/>), then disposed.
+    /// </summary>
+    internal static async Task<WorkerExecutor> RebuildForUpdateAsync(WorkerId id, LoadedComponent target, IOplogStore store,
+        WorkerExecutorOptions options, RecoveryWindow window, long lastIndex, CancellationToken cancellationToken)
+    {
+        var writer = new OplogWriter(id, store, lastIndex, options.Time, options.Limits.MaxEntryBytes);
+        var executor = new WorkerExecutor(id, store, options, writer, target, window.Create, new ReplayLog(window.Replayed)) { _rebuildOnly = true };
+        try
+        {
+            await executor.RecoverAsync(window, cancellationToken);
+        }
+        catch (Snapshots.SnapshotException ex)
+        {
+            executor._recoveryFailure = ex;
+            executor.Fail(ex);
+        }
         return executor;
     }
 

@@ -61,6 +61,12 @@ public interface IWorkerDoor : IAsyncDisposable
     /// <summary>Reverts the worker's history to <paramref name="target"/> (a <c>jump</c> entry; the skipped entries stay for inspection).</summary>
     Task<WorkerInfo> RevertAsync(History.RevertTarget target, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Updates the worker to <paramref name="targetVersion"/> of its component; fails with <c>update-version-not-found</c>,
+    /// <c>update-same-version</c>, <c>worker-not-found</c> or <c>update-failed</c> (the worker then stays on its version).
+    /// </summary>
+    Task<WorkerInfo> UpdateAsync(long targetVersion, Oplog.UpdateMode mode, CancellationToken cancellationToken = default);
+
     /// <summary>Creates this worker as a fork of <paramref name="source"/> up to <paramref name="oplogIndex"/>.</summary>
     Task<WorkerInfo> ForkFromAsync(WorkerId source, long oplogIndex, CancellationToken cancellationToken = default);
 

@@ -161,8 +161,9 @@ public abstract partial record OplogEntry
     /// <param name="FirstPending">The index of the oldest enqueued invocation not yet started when the snapshot was taken, or 0.</param>
     /// <param name="RecordedMemory">The memory the oplog last recorded for the worker (the latest <c>grow-memory</c> total).</param>
     /// <param name="LastError">The worker's last error when the snapshot was taken.</param>
+    /// <param name="ComponentVersion">The component version that loads the state (-1: written before versions were recorded, the create entry's).</param>
     public sealed record Snapshot(DateTimeOffset Timestamp, string Format, Bytes Data, long FirstPending = 0, long RecordedMemory = 0,
-        string? LastError = null) : OplogEntry(Timestamp)
+        string? LastError = null, long ComponentVersion = -1) : OplogEntry(Timestamp)
     {
         /// <inheritdoc/>
         public override OplogEntryKind Kind => OplogEntryKind.Snapshot;
@@ -175,6 +176,7 @@ public abstract partial record OplogEntry
             d.Add("format", Format);
             d.Add("size", Data.Length);
             if (FirstPending > 0) d.Add("first-pending", FirstPending);
+            if (ComponentVersion >= 0) d.Add("component-version", ComponentVersion);
         }
     }
 

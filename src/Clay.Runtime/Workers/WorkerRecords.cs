@@ -26,6 +26,7 @@ public static class WorkerRecords
         if (length == 0) throw new WorkerNotFoundException(worker);
         OplogEntry.Create? create = null;
         long memoryAtStartup = 0, memoryNow = 0;
+        long? updatedTo = null;
         await foreach (var stored in store.ReadAsync(worker, 1, withMemory ? long.MaxValue : 1, cancellationToken))
         {
             if (stored.Index == 1)
@@ -33,11 +34,15 @@ public static class WorkerRecords
                 create = RecoveryWindow.Decode(worker, stored) as OplogEntry.Create;
                 continue;
             }
-            if (OplogCodec.PeekKind(stored.Payload.Span) == OplogEntryKind.GrowMemory
-                && RecoveryWindow.Decode(worker, stored) is OplogEntry.GrowMemory grow)
+            var kind = OplogCodec.PeekKind(stored.Payload.Span);
+            if (kind == OplogEntryKind.GrowMemory && RecoveryWindow.Decode(worker, stored) is OplogEntry.GrowMemory grow)
             {
                 if (memoryAtStartup == 0) memoryAtStartup = grow.Total;
                 memoryNow = grow.Total;
+            }
+            else if (kind == OplogEntryKind.SuccessfulUpdate && RecoveryWindow.Decode(worker, stored) is OplogEntry.SuccessfulUpdate updated)
+            {
+                updatedTo = updated.TargetVersion;
             }
         }
         if (create is null) throw new OplogCorruptException(worker, 1, "the first entry is not a create entry");
@@ -45,7 +50,10 @@ public static class WorkerRecords
         // retrying…, also after a restart), or idle.
         var (status, error) = lastKnown
             ?? (await store.GetMarkAsync(worker, cancellationToken) is { } mark ? (mark.Status, mark.LastError) : (WorkerStatus.Idle, null));
-        return new WorkerInfo(worker, create.ComponentVersion, create.ComponentSize, status, create.Timestamp, create.Arguments.ToArray(),
+        // The version of the last successful update when the whole oplog was read (a revert past it is not
+        // taken into account here: the worker shows the version it runs once in memory); listings read only
+        // the create entry.
+        return new WorkerInfo(worker, updatedTo ?? create.ComponentVersion, create.ComponentSize, status, create.Timestamp, create.Arguments.ToArray(),
             create.Environment.ToArray(), 0, 0, error, length, memoryAtStartup, memoryNow, Resident: false);
     }
 }

@@ -43,6 +43,20 @@ public static class WorkerEndpoints
         workers.MapPost("/{worker}/invocations/{key}/cancel", CancelAsync);
         workers.MapPost("/{worker}/revert", RevertAsync);
         workers.MapPost("/{worker}/fork", ForkAsync);
+        workers.MapPost("/{worker}/update", UpdateAsync);
+    }
+
+    private static async Task<WorkerDto> UpdateAsync(string component, string worker, UpdateWorkerDto body, IGrainFactory grains)
+    {
+        var id = Id(component, worker);
+        if (body.TargetVersion is not { } target) throw new ClayException(ServerErrorCodes.InvalidRequest, "the update names no target version");
+        var manual = body.Mode switch
+        {
+            null or "auto" => false,
+            "manual" => true,
+            _ => throw new ClayException(ErrorCodes.InvalidUpdateMode, $"update mode '{body.Mode}' is not known: use auto or manual"),
+        };
+        return ToDto(await Grain(grains, id).UpdateAsync(target, manual));
     }
 
     private static async Task<WorkerDto> RevertAsync(string component, string worker, RevertDto body, IGrainFactory grains)
@@ -109,8 +123,16 @@ public static class WorkerEndpoints
         return Results.Created($"/v1/components/{Uri.EscapeDataString(id.Component)}/workers/{id.Worker}", ToDto(info));
     }
 
-    private static async Task<WorkerDto> GetAsync(string component, string worker, IGrainFactory grains) =>
-        ToDto(await Grain(grains, Id(component, worker)).GetAsync());
+    private static async Task<WorkerDto> GetAsync(string component, string worker, IGrainFactory grains, IOplogStore store, CancellationToken ct)
+    {
+        var id = Id(component, worker);
+        var info = ToDto(await Grain(grains, id).GetAsync());
+        var updates = await Runtime.History.WorkerUpdates.ReadAsync(store, id, ct);
+        return info with
+        {
+            Updates = [.. updates.Select(u => new WorkerUpdateDto(u.TargetVersion, u.Mode, u.Outcome, u.RequestedAt, u.FinishedAt, u.Detail))],
+        };
+    }
 
     private static async Task<WorkerListDto> ListAsync(string component, string[]? filter, int? count, string? cursor, bool? precise,
         IOplogStore store, ResidentWorkers residency, ComponentRegistry registry, Cluster.ClusterNodes nodes, IGrainFactory grains, CancellationToken ct)

@@ -80,6 +80,8 @@ internal sealed class HostWorkers(WorkerServices services, long memoryBudget) : 
                 return await Activation(id).InterruptAsync(recoverImmediately: call.Number == 1);
             case HostOperation.Revert:
                 return await Activation(id).RevertAsync(call.Count > 0 ? RevertTarget.Invocations(call.Count) : RevertTarget.ToOplogIndex(call.Number));
+            case HostOperation.Update:
+                return await Activation(id).UpdateAsync(call.Number, call.Count == 1 ? Runtime.Oplog.UpdateMode.Manual : Runtime.Oplog.UpdateMode.Automatic);
             case HostOperation.Fork:
                 return await Activation(id).ForkFromAsync(new WorkerId(call.Component, call.Text ?? ""), call.Number);
             default:

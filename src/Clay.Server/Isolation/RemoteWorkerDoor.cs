@@ -162,6 +162,14 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
     }
 
     /// <inheritdoc/>
+    public async Task<WorkerInfo> UpdateAsync(long targetVersion, Runtime.Oplog.UpdateMode mode, CancellationToken cancellationToken = default)
+    {
+        var call = new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Update, Number: targetVersion,
+            Count: mode == Runtime.Oplog.UpdateMode.Manual ? 1 : 0);
+        return (WorkerInfo)(await CallAsync(call, $"updating it to version {targetVersion}", cancellationToken))!;
+    }
+
+    /// <inheritdoc/>
     public async Task<WorkerInfo> ForkFromAsync(WorkerId source, long oplogIndex, CancellationToken cancellationToken = default)
     {
         return (WorkerInfo)(await CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Fork, Number: oplogIndex, Text: source.Worker),

@@ -57,6 +57,18 @@ public sealed class CodecGoldenTests
     }
 
     [Fact]
+    public void A_snapshot_that_names_its_component_version_is_written_in_version_3_and_read_back()
+    {
+        var snapshot = new OplogEntry.Snapshot(DateTimeOffset.UnixEpoch.AddDays(1), "custom", new Bytes([1, 2, 3]), 7, 100, "boom", 4);
+        var encoded = OplogCodec.Encode(snapshot);
+
+        Assert.Equal(3, encoded[0]);
+        var decoded = Assert.IsType<OplogEntry.Snapshot>(OplogCodec.Decode(encoded));
+        Assert.Equal((4L, 7L, "boom"), (decoded.ComponentVersion, decoded.FirstPending, decoded.LastError));
+        Assert.Equal(-1, Assert.IsType<OplogEntry.Snapshot>(OplogCodec.Decode(OplogCodec.Encode(snapshot with { ComponentVersion = -1 }))).ComponentVersion);
+    }
+
+    [Fact]
     public void The_encoding_of_every_value_tag_matches_its_golden_file()
     {
         var encoded = ValueCodec.Encode(OplogSamples.EveryValueTag);

@@ -182,7 +182,8 @@ public sealed partial class WorkerExecutor
     /// </summary>
     private async Task RecordFailureAsync(ClayException failure)
     {
-        if (IsBroken || _writer.StoredMark.Status == WorkerStatus.Failed) return;
+        // A rebuild that only tries a new version (an update) writes nothing: the update records its own outcome.
+        if (_rebuildOnly || IsBroken || _writer.StoredMark.Status == WorkerStatus.Failed) return;
         try
         {
             _writer.Append(new OplogEntry.Error(_writer.Now, failure.Code, _lastError ?? failure.Message, 0));

@@ -56,8 +56,9 @@ public static class WorkerListing
         // Clauses on the name are decided from the listing alone: a search by name reads only the workers it finds.
         var onName = parsed.Where(f => f.IsOnName).ToList();
         var page = new List<WorkerInfo>();
-        // A status other than Idle is asked for: only workers with a mark, or in memory, can have it.
-        var candidates = parsed.Any(f => f.ExcludesIdle)
+        // A status other than Idle is asked for: only workers with a mark, or in memory, can have it
+        // (asked through their doors, workers may show more — a host's quarantine —: then all are asked).
+        var candidates = parsed.Any(f => f.ExcludesIdle) && ask is null
             ? NotPlainlyIdleAsync(store, residency, component, cursor, elsewhere, cancellationToken)
             : store.ListWorkersAsync(component, cursor, cancellationToken);
         await foreach (var id in candidates)

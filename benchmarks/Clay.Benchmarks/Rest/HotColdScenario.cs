@@ -18,7 +18,9 @@ public sealed class HotColdScenario : IScenario
     {
         var runs = Execution.ExecutorScenario.Arg(args, "--runs", 200);
         var smallOnly = args.Contains("--small-only");
-        await using var clay = await ClayHarness.StartAsync();
+        // --isolation none|process: which mode the server runs component code in (default: the server's default).
+        var isolation = ArgOrNull(args, "--isolation");
+        await using var clay = await (isolation is null ? ClayHarness.StartAsync() : ClayHarness.StartAsync("--isolation", isolation));
         clay.DeployCarts(1);
         var raw = StoreScenario.RawFdatasync(Path.Combine(clay.DataDirectory, "raw.bin"), new byte[120], samples: 300);
         await clay.InvokeAsync("demo:cart0", "small", "initialize-cart", "\"user1\"");
@@ -46,7 +48,7 @@ public sealed class HotColdScenario : IScenario
             Array.Sort(cold);
             results[$"{worker}_cold"] = (Percentiles.Of(cold, 50), Percentiles.Of(cold, 99));
         }
-        Console.WriteLine("hot-cold: get-cart-contents over REST; cold = right after the worker was evicted");
+        Console.WriteLine($"hot-cold: get-cart-contents over REST; cold = right after the worker was evicted (isolation: {isolation ?? "default"})");
         Console.WriteLine($"  raw fdatasync p50 {raw.P50:F3} ms before, {rawAfter.P50:F3} ms right after the small cart's hot phase");
         foreach (var (key, value) in results) Console.WriteLine($"  {key,-15} p50 {value.P50,7:F2} ms  p99 {value.P99,7:F2} ms");
         var fdatasync = (raw.P50 + rawAfter.P50) / 2;
@@ -56,6 +58,7 @@ public sealed class HotColdScenario : IScenario
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["scenario"] = Name,
+            ["isolation"] = isolation ?? "default",
             ["raw_fdatasync_p50_ms"] = Math.Round(raw.P50, 3),
             ["raw_fdatasync_after_p50_ms"] = Math.Round(rawAfter.P50, 3),
             ["small_hot_p50_minus_fdatasync_p50_ms"] = Math.Round(margin, 3),
@@ -73,6 +76,12 @@ public sealed class HotColdScenario : IScenario
 
     /// <summary>How far above a raw fdatasync a hot invocation over REST may be, at the median.</summary>
     private const double MarginTargetMs = 0.3;
+
+    private static string? ArgOrNull(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
 
     private static async Task<(double P50, double P99)> MeasureAsync(int runs, Func<Task> action)
     {

@@ -173,7 +173,7 @@ internal sealed class OplogCommit
         {
             batch.BatchCommands.Add(Command(sql.SetMarks, marks.Select(c => c.Id).ToArray(), marks.Select(c => (int)c.Mark!.Status).ToArray(),
                 marks.Select(c => c.Mark!.HasPendingWork ? 1 : 0).ToArray(), marks.Select(c => c.Mark!.WakeAt is { } at ? (long?)UnixMicroseconds(at) : null).ToArray(),
-                marks.Select(c => c.Mark!.LastError).ToArray()));
+                marks.Select(c => c.Mark!.LastError).ToArray(), marks.Select(c => c.Mark!.ComponentVersion).ToArray()));
         }
         if (promises.Count > 0)
         {

@@ -121,5 +121,6 @@ public sealed partial class PostgresOplogStore
         (WorkerStatus)reader.GetInt16(first),
         reader.GetBoolean(first + 1),
         reader.IsDBNull(first + 2) ? null : new DateTimeOffset(reader.GetDateTime(first + 2), TimeSpan.Zero),
-        reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3));
+        reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3),
+        reader.IsDBNull(first + 4) ? null : reader.GetInt64(first + 4));
 }

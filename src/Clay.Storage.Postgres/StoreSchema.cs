@@ -63,6 +63,9 @@ internal static partial class StoreSchema
         CREATE INDEX workers_marked ON {schema}.workers (component, name)
             WHERE status <> 1 OR pending OR wake_at IS NOT NULL OR last_error IS NOT NULL;
         """,
+        """
+        ALTER TABLE {schema}.workers ADD COLUMN version bigint;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -71,8 +71,9 @@ internal sealed class StoreSql(string schema)
     public string SetMarks => $"""
         UPDATE {_s}.workers w SET status = m.status, pending = m.pending = 1,
             wake_at = timestamptz 'epoch' + m.wake_us * interval '1 microsecond',
-            last_error = m.last_error
-        FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::bigint[], $5::text[]) AS m(id, status, pending, wake_us, last_error)
+            last_error = m.last_error, version = m.version
+        FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::bigint[], $5::text[], $6::bigint[])
+            AS m(id, status, pending, wake_us, last_error, version)
         WHERE w.id = m.id
         """;
 
@@ -99,17 +100,17 @@ internal sealed class StoreSql(string schema)
         """;
 
     /// <summary>A worker's mark.</summary>
-    public string Mark => $"SELECT status, pending, wake_at, last_error FROM {_s}.workers WHERE component = $1 AND name = $2 AND last_index > 0";
+    public string Mark => $"SELECT status, pending, wake_at, last_error, version FROM {_s}.workers WHERE component = $1 AND name = $2 AND last_index > 0";
 
     /// <summary>The workers that need attention: pending work or a wake-up time.</summary>
     public string Marked => $"""
-        SELECT component, name, status, pending, wake_at, last_error FROM {_s}.workers
+        SELECT component, name, status, pending, wake_at, last_error, version FROM {_s}.workers
         WHERE (pending OR wake_at IS NOT NULL) AND last_index > 0
         """;
 
     /// <summary>A page of one component's workers that have a mark (anything but plain idle), in name order, served by <c>workers_marked</c>.</summary>
     public string MarkedOfComponent => $"""
-        SELECT name, status, pending, wake_at, last_error FROM {_s}.workers
+        SELECT name, status, pending, wake_at, last_error, version FROM {_s}.workers
         WHERE component = $1 AND name > $2 AND last_index > 0
           AND (status <> 1 OR pending OR wake_at IS NOT NULL OR last_error IS NOT NULL)
         ORDER BY name

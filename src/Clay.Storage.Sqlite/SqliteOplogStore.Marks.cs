@@ -23,7 +23,7 @@ public sealed partial class SqliteOplogStore
         using var connection = OpenRead();
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT status, pending, wake_at, last_error FROM marks WHERE worker = $w";
+        command.CommandText = "SELECT status, pending, wake_at, last_error, version FROM marks WHERE worker = $w";
         command.Parameters.AddWithValue("$w", slot.Id);
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadMark(reader, 0) : null;
@@ -40,7 +40,7 @@ public sealed partial class SqliteOplogStore
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = """
-                SELECT w.component, w.name, m.status, m.pending, m.wake_at, m.last_error
+                SELECT w.component, w.name, m.status, m.pending, m.wake_at, m.last_error, m.version
                 FROM marks m JOIN workers w ON w.id = m.worker
                 WHERE m.pending = 1 OR m.wake_at IS NOT NULL
                 """;
@@ -82,11 +82,13 @@ public sealed partial class SqliteOplogStore
         connection.Open();
         using var command = connection.CreateCommand();
         // CROSS JOIN keeps marks as the outer loop: they are few (only workers that are not plainly
-        // idle have one), while the component may have a million workers to walk.
+        // idle have one, and those an update moved, which the condition leaves out through the partial
+        // index marks_not_idle), while the component may have a million workers to walk.
         command.CommandText = """
-            SELECT w.component, w.name, m.status, m.pending, m.wake_at, m.last_error
+            SELECT w.component, w.name, m.status, m.pending, m.wake_at, m.last_error, m.version
             FROM marks m CROSS JOIN workers w ON w.id = m.worker
             WHERE w.component = $c AND w.name > $n
+              AND (m.status <> 1 OR m.pending = 1 OR m.wake_at IS NOT NULL OR m.last_error IS NOT NULL)
             ORDER BY w.name LIMIT $limit
             """;
         command.Parameters.AddWithValue("$c", component);
@@ -129,7 +131,8 @@ public sealed partial class SqliteOplogStore
         (WorkerStatus)reader.GetInt32(first),
         reader.GetInt64(first + 1) != 0,
         reader.IsDBNull(first + 2) ? null : DateTimeOffset.UnixEpoch.AddTicks(reader.GetInt64(first + 2) * 10),
-        reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3));
+        reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3),
+        reader.IsDBNull(first + 4) ? null : reader.GetInt64(first + 4));
 
     private static long Micros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
@@ -143,14 +146,15 @@ public sealed partial class SqliteOplogStore
         using var command = _writeConnection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
-            INSERT INTO marks (worker, status, pending, wake_at, last_error) VALUES ($w, $s, $p, $t, $e)
-            ON CONFLICT (worker) DO UPDATE SET status = $s, pending = $p, wake_at = $t, last_error = $e
+            INSERT INTO marks (worker, status, pending, wake_at, last_error, version) VALUES ($w, $s, $p, $t, $e, $v)
+            ON CONFLICT (worker) DO UPDATE SET status = $s, pending = $p, wake_at = $t, last_error = $e, version = $v
             """;
         command.Parameters.AddWithValue("$w", workerKey);
         command.Parameters.AddWithValue("$s", (int)mark.Status);
         command.Parameters.AddWithValue("$p", mark.HasPendingWork ? 1 : 0);
         command.Parameters.AddWithValue("$t", mark.WakeAt is { } at ? Micros(at) : DBNull.Value);
         command.Parameters.AddWithValue("$e", (object?)mark.LastError ?? DBNull.Value);
+        command.Parameters.AddWithValue("$v", mark.ComponentVersion is { } version ? version : DBNull.Value);
         command.ExecuteNonQuery();
     }
 

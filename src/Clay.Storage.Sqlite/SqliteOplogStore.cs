@@ -117,7 +117,8 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
                     status INTEGER NOT NULL,
                     pending INTEGER NOT NULL,
                     wake_at INTEGER,
-                    last_error TEXT);
+                    last_error TEXT,
+                    version INTEGER);
                 CREATE INDEX IF NOT EXISTS marks_needing_attention ON marks (worker) WHERE pending = 1 OR wake_at IS NOT NULL;
                 CREATE TABLE IF NOT EXISTS promises (
                     worker INTEGER NOT NULL,
@@ -126,6 +127,7 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
                     PRIMARY KEY (worker, promise)) WITHOUT ROWID;
                 PRAGMA wal_autocheckpoint = {WalAutocheckpointFrames};
                 """);
+            AddMarkVersion(connection);
             if (options.MaxDatabaseBytes > 0)
             {
                 var pages = Math.Max(1, options.MaxDatabaseBytes / PageSize(connection));
@@ -154,6 +156,24 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
             throw new ClayException(ErrorCodes.StorageUnavailable, $"cannot open the oplog database {path}: {ex.Message}"
                 + (damaged ? $"; the file is damaged: 'clay-server salvage --data-dir {Path.GetDirectoryName(path)}' rebuilds it from what can be read and keeps the damaged file" : ""), ex);
         }
+    }
+
+    /// <summary>
+    /// Brings a database written before marks named a worker's component version up to date: the
+    /// <c>version</c> column (null in every existing row, which means "the create entry's version") and
+    /// the partial index over the marks that show more than plain idle.
+    /// </summary>
+    private static void AddMarkVersion(SqliteConnection connection)
+    {
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('marks') WHERE name = 'version'";
+            if ((long)command.ExecuteScalar()! == 0) Execute(connection, "ALTER TABLE marks ADD COLUMN version INTEGER;");
+        }
+        Execute(connection, """
+            CREATE INDEX IF NOT EXISTS marks_not_idle ON marks (worker)
+                WHERE status <> 1 OR pending = 1 OR wake_at IS NOT NULL OR last_error IS NOT NULL;
+            """);
     }
 
     private static FileStream AcquireLock(string path)

@@ -126,6 +126,33 @@ public sealed class SqliteOplogStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_database_whose_marks_have_no_version_column_gets_one_when_it_opens_and_keeps_its_marks()
+    {
+        var failed = Worker("failed-before");
+        await using (var store = await _fixture.OpenAsync())
+        {
+            await store.AppendAsync(failed, 1, Entries(1), new WorkerMark(WorkerStatus.Failed, LastError: "boom"));
+        }
+        // The marks table as databases written before versions in marks have it.
+        using (var connection = new SqliteConnection($"Data Source={_fixture.DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DROP INDEX IF EXISTS marks_not_idle; ALTER TABLE marks DROP COLUMN version;";
+            command.ExecuteNonQuery();
+        }
+
+        await using var reopened = await _fixture.OpenAsync();
+        Assert.Equal(new WorkerMark(WorkerStatus.Failed, LastError: "boom"), await reopened.GetMarkAsync(failed));
+        var moved = Worker("moved");
+        await reopened.AppendAsync(moved, 1, Entries(1), new WorkerMark(WorkerStatus.Idle, ComponentVersion: 4));
+        Assert.Equal(4, (await reopened.GetMarkAsync(moved))?.ComponentVersion);
+        var listed = new List<string>();
+        await foreach (var worker in reopened.ListMarkedWorkersAsync("test:store")) listed.Add(worker.Worker.Worker);
+        Assert.Equal(["failed-before"], listed);
+    }
+
+    [Fact]
     public async Task A_second_store_on_the_same_database_is_refused()
     {
         await using var store = await _fixture.OpenAsync();

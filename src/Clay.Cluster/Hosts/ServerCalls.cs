@@ -47,12 +47,14 @@ public sealed record StoreCall(
 /// <param name="HasPendingWork">Work to continue.</param>
 /// <param name="WakeAt">When to wake it.</param>
 /// <param name="LastError">Its last error.</param>
+/// <param name="ComponentVersion">The version an update moved it to, if any.</param>
 [GenerateSerializer, Immutable]
 public sealed record MarkData(
     [property: Id(0)] int Status,
     [property: Id(1)] bool HasPendingWork,
     [property: Id(2)] DateTimeOffset? WakeAt,
-    [property: Id(3)] string? LastError);
+    [property: Id(3)] string? LastError,
+    [property: Id(4)] long? ComponentVersion = null);
 
 /// <summary>Consecutive oplog entries read for a component host.</summary>
 /// <param name="First">The index of the first.</param>

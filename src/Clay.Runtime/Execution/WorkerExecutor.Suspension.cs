@@ -95,7 +95,10 @@ public sealed partial class WorkerExecutor
     /// The worker's mark as of now, for the store. Called under the oplog writer's lock: it reads
     /// fields only and takes no lock.
     /// </summary>
-    private WorkerMark CurrentMark()
+    private WorkerMark CurrentMark() => StatusMark().RunningVersion(_component.Version, _created.ComponentVersion);
+
+    /// <summary>The mark's status, error and wake-up as of now (see <see cref="CurrentMark"/>).</summary>
+    private WorkerMark StatusMark()
     {
         var status = _status;
         var wakeAt = WakeAt;

@@ -80,6 +80,9 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     /// <summary>The component version the worker runs: requests are typed against it.</summary>
     public LoadedComponent Component => _component;
 
+    /// <summary>The component version the worker was created on (its create entry's).</summary>
+    public long CreatedOnVersion => _created.ComponentVersion;
+
     /// <summary>
     /// What made the worker's recovery fail — a <see cref="NondeterminismException"/> when replay found the
     /// code doing something other than its oplog recorded — or null when it was rebuilt.

@@ -15,6 +15,19 @@ internal static class HistoryMark
     /// <summary>The mark of the worker whose replayed history is <paramref name="effective"/> (jumps applied).</summary>
     public static WorkerMark Of(IReadOnlyList<(long Index, OplogEntry Entry)> effective)
     {
+        // The version it runs: its create entry's, or that of the last update the history keeps.
+        long created = 0, runs = 0;
+        foreach (var (_, entry) in effective)
+        {
+            if (entry is OplogEntry.Create create) created = runs = create.ComponentVersion;
+            else if (entry is OplogEntry.SuccessfulUpdate updated) runs = updated.TargetVersion;
+        }
+        return StatusOf(effective).RunningVersion(runs, created);
+    }
+
+    /// <summary>The status part of the mark: interrupted, failed, running, queued or waiting for time.</summary>
+    private static WorkerMark StatusOf(IReadOnlyList<(long Index, OplogEntry Entry)> effective)
+    {
         var started = new HashSet<string>(StringComparer.Ordinal);
         var interrupted = false;
         string? exhausted = null;

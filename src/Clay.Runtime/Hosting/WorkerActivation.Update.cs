@@ -108,6 +108,9 @@ public sealed partial class WorkerActivation
             // The snapshot and the outcome go in one write: a crash leaves both or neither.
             if (snapshot is not null) writer.Append(snapshot);
             writer.Append(new OplogEntry.SuccessfulUpdate(writer.Now, target.Version, target.Size));
+            // The mark names the version the worker now runs, so listings show it while it is out of memory.
+            var moved = writer.StoredMark.RunningVersion(target.Version, current.CreatedOnVersion);
+            writer.Marks = () => moved;
         }
         else
         {

@@ -50,8 +50,9 @@ public interface IOplogStore : IAsyncDisposable
     IAsyncEnumerable<MarkedWorker> ListMarkedAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The workers of <paramref name="component"/> that have a mark — any status but plain idle, pending
-    /// work, a wake-up or an error — in name order (ordinal) after <paramref name="after"/>. A listing
+    /// The workers of <paramref name="component"/> whose mark shows more than plain idle — any status but
+    /// Idle, pending work, a wake-up or an error (<see cref="WorkerMark.ShowsNotIdle"/>; a mark that only
+    /// names the version an update moved the worker to is left out) — in name order (ordinal) after <paramref name="after"/>. A listing
     /// filtered on a status other than Idle reads it instead of every worker, so finding the few failed
     /// workers among a million costs about as many reads as there are marks. The default asks each
     /// worker's mark in turn; a store that can list marks by component should.
@@ -61,7 +62,7 @@ public interface IOplogStore : IAsyncDisposable
     {
         await foreach (var worker in ListWorkersAsync(component, after, cancellationToken).ConfigureAwait(false))
         {
-            if (await GetMarkAsync(worker, cancellationToken).ConfigureAwait(false) is { } mark) yield return new MarkedWorker(worker, mark);
+            if (await GetMarkAsync(worker, cancellationToken).ConfigureAwait(false) is { ShowsNotIdle: true } mark) yield return new MarkedWorker(worker, mark);
         }
     }
 

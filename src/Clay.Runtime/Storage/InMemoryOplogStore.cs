@@ -48,7 +48,7 @@ public sealed class InMemoryOplogStore : IOplogStore, IPromiseStore
     {
         await Task.CompletedTask;
         var marked = _marks
-            .Where(m => m.Key.Component == component && (after is null || string.CompareOrdinal(m.Key.Worker, after) > 0))
+            .Where(m => m.Key.Component == component && m.Value.ShowsNotIdle && (after is null || string.CompareOrdinal(m.Key.Worker, after) > 0))
             .OrderBy(m => m.Key.Worker, StringComparer.Ordinal)
             .Select(m => new MarkedWorker(m.Key, m.Value))
             .ToList();

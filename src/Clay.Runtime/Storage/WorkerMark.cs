@@ -13,13 +13,26 @@ namespace Clay.Runtime.Storage;
 /// <param name="HasPendingWork">An invocation is in flight or queued: start-up recovery continues the worker at once.</param>
 /// <param name="WakeAt">When the worker must be woken, if it waits for time.</param>
 /// <param name="LastError">The worker's last error, shown while it is not in memory.</param>
-public sealed record WorkerMark(WorkerStatus Status, bool HasPendingWork = false, DateTimeOffset? WakeAt = null, string? LastError = null)
+/// <param name="ComponentVersion">The component version the worker runs when an update moved it off the version
+/// its create entry names (null: that one), so listings show it without reading the oplog.</param>
+public sealed record WorkerMark(WorkerStatus Status, bool HasPendingWork = false, DateTimeOffset? WakeAt = null, string? LastError = null,
+    long? ComponentVersion = null)
 {
     /// <summary>A worker with nothing to continue and nothing to show: stores keep no mark for it.</summary>
     public static WorkerMark Idle { get; } = new(WorkerStatus.Idle);
 
     /// <summary>True when the mark says nothing beyond "idle" and need not be stored.</summary>
-    public bool IsIdle => Status == WorkerStatus.Idle && !HasPendingWork && WakeAt is null && LastError is null;
+    public bool IsIdle => Status == WorkerStatus.Idle && !HasPendingWork && WakeAt is null && LastError is null && ComponentVersion is null;
+
+    /// <summary>True when the worker is in another status than plain Idle (what a listing filtered on a rare status looks for).</summary>
+    public bool ShowsNotIdle => Status != WorkerStatus.Idle || HasPendingWork || WakeAt is not null || LastError is not null;
+
+    /// <summary>This mark with <paramref name="version"/> as the version the worker runs, or none when it is <paramref name="created"/>.</summary>
+    public WorkerMark RunningVersion(long version, long created)
+    {
+        long? runs = version == created ? null : version;
+        return runs == ComponentVersion ? this : this with { ComponentVersion = runs };
+    }
 }
 
 /// <summary>A worker and its mark.</summary>

@@ -48,12 +48,12 @@ public static class WorkerRecords
         if (create is null) throw new OplogCorruptException(worker, 1, "the first entry is not a create entry");
         // Left memory in this process: as it left. Else as its stored mark says (failed, suspended,
         // retrying…, also after a restart), or idle.
-        var (status, error) = lastKnown
-            ?? (await store.GetMarkAsync(worker, cancellationToken) is { } mark ? (mark.Status, mark.LastError) : (WorkerStatus.Idle, null));
-        // The version of the last successful update when the whole oplog was read (a revert past it is not
-        // taken into account here: the worker shows the version it runs once in memory); listings read only
-        // the create entry.
-        return new WorkerInfo(worker, updatedTo ?? create.ComponentVersion, create.ComponentSize, status, create.Timestamp, create.Arguments.ToArray(),
+        var mark = await store.GetMarkAsync(worker, cancellationToken);
+        var (status, error) = lastKnown ?? (mark is not null ? (mark.Status, mark.LastError) : (WorkerStatus.Idle, null));
+        // The version an update moved it to is in its mark (written with the update's outcome, and by a
+        // revert that goes back past it); for a worker updated by an older server that wrote no version
+        // there, the last successful update read when the whole oplog was.
+        return new WorkerInfo(worker, mark?.ComponentVersion ?? updatedTo ?? create.ComponentVersion, create.ComponentSize, status, create.Timestamp, create.Arguments.ToArray(),
             create.Environment.ToArray(), 0, 0, error, length, memoryAtStartup, memoryNow, Resident: false);
     }
 }

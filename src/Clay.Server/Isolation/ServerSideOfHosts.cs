@@ -115,11 +115,11 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
         {
             case StoreOperation.Append:
                 var entries = (call.Entries ?? []).Select(e => (ReadOnlyMemory<byte>)e).ToList();
-                var mark = call.Mark is { } m ? new WorkerMark((WorkerStatus)m.Status, m.HasPendingWork, m.WakeAt, m.LastError) : null;
+                var mark = call.Mark is { } m ? new WorkerMark((WorkerStatus)m.Status, m.HasPendingWork, m.WakeAt, m.LastError, m.ComponentVersion) : null;
                 await store.AppendAsync(worker, call.A, entries, mark);
                 return null;
             case StoreOperation.GetMark:
-                return await store.GetMarkAsync(worker) is { } mk ? new MarkData((int)mk.Status, mk.HasPendingWork, mk.WakeAt, mk.LastError) : null;
+                return await store.GetMarkAsync(worker) is { } mk ? new MarkData((int)mk.Status, mk.HasPendingWork, mk.WakeAt, mk.LastError, mk.ComponentVersion) : null;
             case StoreOperation.Read:
                 var payloads = new List<byte[]>();
                 long first = 0, bytes = 0;

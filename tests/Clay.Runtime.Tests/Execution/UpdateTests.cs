@@ -60,6 +60,39 @@ public sealed class UpdateTests
     }
 
     [Fact]
+    public async Task A_listing_shows_the_version_an_update_moved_a_worker_to_while_it_is_out_of_memory_and_a_revert_past_the_update_takes_it_back()
+    {
+        await using var fixture = NewFixture();
+        var (store, executor) = await fixture.StartAsync();
+        await WithLinesAsync(fixture, executor, "a", "b");
+        var beforeUpdate = (await executor.GetInfoAsync(Worker)).OplogLength;
+        await executor.UpdateAsync(Worker, 1, UpdateMode.Automatic);
+
+        // Out of memory, and after a restart: a listing reads the create entry (version 0) and the mark,
+        // which the update's outcome wrote and the worker's own later writes keep.
+        Assert.True(await executor.EvictAsync(Worker));
+        Assert.Equal(1, (await store.GetMarkAsync(Worker))?.ComponentVersion);
+        Assert.Equal(new long[] { 1 }, await ListedVersionsAsync(store));
+        await executor.InvokeAsync(Worker, "record", [new Value.String("c")]);
+        await fixture.CrashAsync(store, executor);
+        (store, executor) = await fixture.StartAsync();
+        Assert.Equal(new long[] { 1 }, await ListedVersionsAsync(store));
+        Assert.Equal(new long[] { 1 }, await ListedVersionsAsync(store, "status == idle"));
+        // Only the version: a listing for a status other than Idle does not find it.
+        Assert.Empty(await ListedVersionsAsync(store, "status == failed"));
+
+        await executor.RevertAsync(Worker, History.RevertTarget.ToOplogIndex(beforeUpdate));
+        Assert.True(await executor.EvictAsync(Worker));
+        Assert.Null(await store.GetMarkAsync(Worker));
+        Assert.Equal(new long[] { 0 }, await ListedVersionsAsync(store));
+        Assert.Equal(Lines("a", "b"), (await executor.InvokeAsync(Worker, "lines", [])).Result);
+    }
+
+    private static async Task<long[]> ListedVersionsAsync(Storage.IOplogStore store, params string[] filters) =>
+        (await Clay.Runtime.Workers.WorkerListing.ListAsync(store, new Clay.Runtime.Residency.ResidentWorkers(), Ledger, filters, 10, null, null, CancellationToken.None))
+            .Workers.Select(w => w.ComponentVersion).ToArray();
+
+    [Fact]
     public async Task An_automatic_update_whose_replay_diverges_fails_and_the_worker_stays_usable_on_its_version()
     {
         await using var fixture = NewFixture();

@@ -32,6 +32,30 @@ public abstract partial class OplogStoreContract
     }
 
     [Fact]
+    public async Task A_mark_that_only_names_the_version_an_update_moved_the_worker_to_is_kept_but_never_listed_as_more_than_idle()
+    {
+        var moved = new WorkerId("test:versions", "moved");
+        var failed = new WorkerId("test:versions", "failed");
+        await Store.AppendAsync(moved, 1, Entries(2), new WorkerMark(WorkerStatus.Idle, ComponentVersion: 3));
+        await Store.AppendAsync(failed, 1, Entries(1), new WorkerMark(WorkerStatus.Failed, LastError: "x", ComponentVersion: 2));
+        Assert.Equal(new WorkerMark(WorkerStatus.Idle, ComponentVersion: 3), await Store.GetMarkAsync(moved));
+        Assert.Equal(new WorkerMark(WorkerStatus.Failed, LastError: "x", ComponentVersion: 2), await Store.GetMarkAsync(failed));
+
+        // A wake-up keeps the version; a mark without it (a revert past the update) removes it.
+        await Store.WakeAsync(moved, Noon);
+        Assert.Equal(new WorkerMark(WorkerStatus.Idle, WakeAt: Noon, ComponentVersion: 3), await Store.GetMarkAsync(moved));
+        await Store.AppendAsync(moved, 3, Entries(1, first: 3), new WorkerMark(WorkerStatus.Idle, ComponentVersion: 3));
+
+        var listed = new List<string>();
+        await foreach (var worker in Store.ListMarkedWorkersAsync("test:versions")) listed.Add(worker.Worker.Worker);
+        Assert.Equal(["failed"], listed);
+        await foreach (var worker in Store.ListMarkedAsync()) Assert.NotEqual(moved, worker.Worker);
+
+        await Store.AppendAsync(moved, 4, Entries(1, first: 4), WorkerMark.Idle);
+        Assert.Null(await Store.GetMarkAsync(moved));
+    }
+
+    [Fact]
     public async Task A_refused_append_does_not_change_the_mark()
     {
         var worker = Worker("fenced-mark");

@@ -5,13 +5,14 @@ namespace Clay.EndToEnd.Tests;
 
 /// <summary>
 /// <c>clay app deploy --update-workers auto</c> over many shopping carts on a real server (default
-/// isolation): every cart is moved to the new version with its contents intact. (The benchmark
-/// <c>updates</c> times 10,000 workers.)
+/// isolation): every one of 1,000 carts is moved to the new version with its contents intact, and
+/// after a <c>kill -9</c> and a restart <c>clay worker list</c> shows each on the new version while
+/// none is in memory. (The benchmark <c>updates</c> times 10,000 workers.)
 /// </summary>
 [Trait("Category", "EndToEnd")]
 public sealed class DeployUpdateTests : IAsyncLifetime
 {
-    private const int Carts = 200;
+    private const int Carts = 1000;
     private readonly string _root = Path.Combine(Path.GetTempPath(), "clay-e2e", Guid.NewGuid().ToString("N"));
     private ServerProcess _server = null!;
     private HttpClient _http = null!;
@@ -56,6 +57,28 @@ public sealed class DeployUpdateTests : IAsyncLifetime
 
         Assert.True(deployed.ExitCode == 0, deployed.StdErr + deployed.StdOut);
         Assert.Contains($"Workers of demo:cart updated to version 1: updated {Carts}, failed 0", deployed.StdOut);
+
+        // Out of memory (a killed server keeps nothing), the listing reads each worker's version from the store.
+        await _server.KillAsync();
+        await _server.StartAsync();
+        var versions = new Dictionary<string, long>();
+        string? cursor = null;
+        do
+        {
+            var args = new List<string> { "--format", "json", "worker", "list", "demo:cart", "--max-count", "400" };
+            if (cursor is not null) args.AddRange(["--scan-cursor", cursor]);
+            using var page = System.Text.Json.JsonDocument.Parse(await clay.OkAsync(app, [.. args]));
+            foreach (var worker in page.RootElement.GetProperty("workers").EnumerateArray())
+            {
+                Assert.False(worker.GetProperty("resident").GetBoolean());
+                versions.Add(worker.GetProperty("workerName").GetString()!, worker.GetProperty("componentVersion").GetInt64());
+            }
+            cursor = page.RootElement.TryGetProperty("cursor", out var next) && next.ValueKind == System.Text.Json.JsonValueKind.String ? next.GetString() : null;
+        }
+        while (cursor is not null);
+        Assert.Equal(Carts, versions.Count);
+        Assert.All(versions, v => Assert.Equal(1, v.Value));
+
         await Parallel.ForEachAsync(Enumerable.Range(0, Carts), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
         {
             var contents = (await InvokeAsync($"c{i}", "get-cart-contents"))["result"]!["wave"]!.GetValue<string>();

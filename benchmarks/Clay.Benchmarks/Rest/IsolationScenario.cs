@@ -115,7 +115,7 @@ public sealed class IsolationScenario : IScenario
     }
 
     /// <summary>The processes whose parent is <paramref name="pid"/>, from /proc.</summary>
-    private static List<int> Children(int pid)
+    internal static List<int> Children(int pid)
     {
         var children = new List<int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))

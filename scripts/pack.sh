@@ -56,8 +56,11 @@ echo "Packing Clay $version into $out ..."
 dotnet pack "$work/libraries.slnx" -c Release -p:PackageVersion="$version" -p:PackageOutputPath="$work/feed/" "${quiet[@]}"
 cp "$work"/feed/*.nupkg "$out/"
 
-# 2. clay-server, which the tool carries beside clay.
-dotnet publish "$root/src/Clay.Server/Clay.Server.csproj" -c Release -r "$rid" --self-contained false -o "$work/server" "${quiet[@]}"
+# 2. clay-server, which the tool carries beside clay, precompiled (ReadyToRun): a server and each
+#    component host it starts begin with native code instead of compiling every method they run
+#    first (docs/benchmarks.md, "ReadyToRun"). The compiler comes from NuGet as an ordinary package.
+dotnet publish "$root/src/Clay.Server/Clay.Server.csproj" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true \
+  -o "$work/server" "${quiet[@]}"
 
 # 3. The tool for this machine's runtime, natively compiled (a portable build where no native
 #    toolchain is installed), then the pointer package naming it. What the package holds is also

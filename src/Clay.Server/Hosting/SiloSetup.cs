@@ -30,6 +30,7 @@ internal static class SiloSetup
         if (cluster is null)
         {
             silo.UseLocalhostClustering(NodeAddress.FreePort(IPAddress.Loopback), NodeAddress.FreePort(IPAddress.Loopback));
+            silo.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Membership, new SingleNodeMembershipClock());
             silo.Configure<SiloOptions>(o => o.SiloName = RestUrl(options, IPAddress.Loopback));
             return;
         }

@@ -182,7 +182,8 @@ public sealed class ClayHarness : IAsyncDisposable
 
     private static string FindBin()
     {
-        var bin = Path.Combine(RepositoryRoot, "artifacts", "bin");
+        // CLAY_BENCH_BIN runs another published build (a copy of an older artifacts/bin) for A/B comparisons.
+        var bin = Environment.GetEnvironmentVariable("CLAY_BENCH_BIN") is { Length: > 0 } other ? other : Path.Combine(RepositoryRoot, "artifacts", "bin");
         if (!File.Exists(Path.Combine(bin, "clay"))) throw new InvalidOperationException($"clay is not published in {bin}: run scripts/publish.sh first");
         return bin;
     }

@@ -19,6 +19,9 @@ public sealed partial class WorkerExecutor
     {
         await foreach (var queued in _queue.Reader.ReadAllAsync())
         {
+            // The last commit may have handed its result over on the store's writer thread, which
+            // must go back to writing: an invocation's code runs on the thread pool.
+            if (!Thread.CurrentThread.IsThreadPoolThread) await Task.Yield();
             if (queued.Cancelled) continue;
             if (IsBroken || _restarting || Status is WorkerStatus.Failed or WorkerStatus.Exited)
             {
@@ -80,16 +83,19 @@ public sealed partial class WorkerExecutor
 
         // Shutting down: what is still queued was not started. Awaited callers get an error they
         // can retry with the same key; enqueued ones stay durably pending for the next start.
+        List<(QueuedInvocation Queued, Exception Error)> notStarted = [];
         lock (_gate)
         {
             foreach (var queued in _queued.Values)
             {
-                queued.Completion.TrySetException(Abandoned(queued.IdempotencyKey) ?? (queued.RecordedAt > 0 || queued.PendingIndex > 0
+                notStarted.Add((queued, Abandoned(queued.IdempotencyKey) ?? (queued.RecordedAt > 0 || queued.PendingIndex > 0
                     ? new WorkerSuspendedException(Id, "stopped before running this invocation")
-                    : new ClayException(ErrorCodes.Cancelled, $"worker {Id} stopped before running this invocation")));
+                    : new ClayException(ErrorCodes.Cancelled, $"worker {Id} stopped before running this invocation"))));
             }
             _queued.Clear();
         }
+        // Outside the lock: the waiters' continuations run on this thread.
+        foreach (var (queued, error) in notStarted) queued.Completion.TrySetException(error);
     }
 
     private void Finish(QueuedInvocation queued, InvocationOutcome? outcome, Exception? error)

@@ -53,7 +53,8 @@ public sealed class ClayHarness : IAsyncDisposable
     public async Task<string?> InvokeAsync(string component, string worker, string function, params string[] args)
     {
         using var response = await Http.PostAsync($"/v1/components/{component}/workers/{worker}/invoke",
-            JsonContent.Create(new InvokeBody(function, args)));
+            // Serialized up front, as Clay.Client sends it: with a Content-Length, not chunked.
+            new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new InvokeBody(function, args), JsonSerializerOptions.Web)) { Headers = { ContentType = new("application/json") } });
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{component}/{worker} {function}: {text}");
         using var json = JsonDocument.Parse(text);

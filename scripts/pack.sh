@@ -57,7 +57,8 @@ dotnet pack "$work/libraries.slnx" -c Release -p:PackageVersion="$version" -p:Pa
 cp "$work"/feed/*.nupkg "$out/"
 
 # 2. clay-server, which the tool carries beside clay.
-dotnet publish "$root/src/Clay.Server/Clay.Server.csproj" -c Release -r "$rid" --self-contained false -o "$work/server" "${quiet[@]}"
+# ReadyToRun: a fresh server runs precompiled code instead of JIT-compiling its start-up and first requests.
+dotnet publish "$root/src/Clay.Server/Clay.Server.csproj" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$work/server" "${quiet[@]}"
 
 # 3. The tool for this machine's runtime, natively compiled (a portable build where no native
 #    toolchain is installed), then the pointer package naming it. What the package holds is also

@@ -34,6 +34,7 @@ public sealed partial class WorkerExecutor
             using var telemetry = Diagnostics.InvocationTelemetry.Start(Id, queued.FunctionName, queued.IdempotencyKey, queued.Parent,
                 resumed: queued.RecordedAt > 0, _logger);
             lock (_gate) _running = queued;
+            InvocationOutcome? finished = null;
             try
             {
                 if (queued.RecordedAt > 0 && _retryAt is { } retryAt)
@@ -51,7 +52,7 @@ public sealed partial class WorkerExecutor
                 var outcome = await ExecuteAsync(queued.FunctionName, queued.Arguments, queued.EncodedArguments, queued.IdempotencyKey,
                     recordedAt: queued.RecordedAt, CancellationToken.None);
                 telemetry.Ended(outcome.ExceptionType);
-                Finish(queued, outcome, null);
+                finished = outcome;
             }
             catch (WorkerSuspendedException suspended)
             {
@@ -79,6 +80,9 @@ public sealed partial class WorkerExecutor
             {
                 lock (_gate) _running = null;
             }
+            // Handed over once the worker is between invocations: the waiter's continuation runs on
+            // this thread and may look at the worker (or call it again) before this loop goes on.
+            if (finished is not null) Finish(queued, finished, null);
         }
 
         // Shutting down: what is still queued was not started. Awaited callers get an error they

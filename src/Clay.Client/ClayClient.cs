@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -49,7 +48,18 @@ public sealed partial class ClayClient : IDisposable
         SendAsync(new HttpRequestMessage(HttpMethod.Get, path), result, ct);
 
     private Task<TResult> PostAsync<TBody, TResult>(string path, TBody body, JsonTypeInfo<TBody> bodyType, JsonTypeInfo<TResult> result, CancellationToken ct) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, bodyType) }, result, ct);
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonBody(body, bodyType) }, result, ct);
+
+    /// <summary>
+    /// The body serialized up front, so the request carries its Content-Length: a streamed JsonContent
+    /// goes out chunked, which the server decodes through a chunked-body pump on every request.
+    /// </summary>
+    private static ByteArrayContent JsonBody<TBody>(TBody body, JsonTypeInfo<TBody> bodyType)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, bodyType));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
 
     private async Task<T> SendAsync<T>(HttpRequestMessage request, JsonTypeInfo<T> result, CancellationToken ct)
     {

@@ -136,7 +136,7 @@ public sealed partial class SqliteOplogStore
 
     private static long Micros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
-    private void WriteMark(SqliteTransaction transaction, long workerKey, WorkerMark mark)
+    private void WriteMark(SqliteTransaction? transaction, long workerKey, WorkerMark mark)
     {
         if (mark.IsIdle)
         {
@@ -158,7 +158,7 @@ public sealed partial class SqliteOplogStore
         command.ExecuteNonQuery();
     }
 
-    private void WakeMark(SqliteTransaction transaction, long workerKey, DateTimeOffset wakeAt)
+    private void WakeMark(SqliteTransaction? transaction, long workerKey, DateTimeOffset wakeAt)
     {
         using var command = _writeConnection.CreateCommand();
         command.Transaction = transaction;
@@ -172,7 +172,7 @@ public sealed partial class SqliteOplogStore
         command.ExecuteNonQuery();
     }
 
-    private bool CompletePromise(SqliteTransaction transaction, long workerKey, WriteOperation.CompletePromise complete)
+    private bool CompletePromise(SqliteTransaction? transaction, long workerKey, WriteOperation.CompletePromise complete)
     {
         using var command = _writeConnection.CreateCommand();
         command.Transaction = transaction;

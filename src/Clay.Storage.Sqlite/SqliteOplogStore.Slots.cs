@@ -100,7 +100,7 @@ public sealed partial class SqliteOplogStore
     /// The writer's view of a worker it has no slot for: read in its own transaction, with a corrupt
     /// tail dropped there (and reported once that transaction commits).
     /// </summary>
-    private PendingWorker LoadForWriter(WorkerId worker, SqliteTransaction transaction, List<TailRepair> repairs)
+    private PendingWorker LoadForWriter(WorkerId worker, SqliteTransaction? transaction, List<TailRepair> repairs)
     {
         var row = ReadSlotRow(_writeConnection, transaction, worker);
         if (row is null) return new PendingWorker(0, 0, false);

@@ -12,9 +12,34 @@ namespace Clay.Storage.Sqlite;
 public sealed partial class SqliteOplogStore
 {
     /// <summary>A write waiting for the writer thread.</summary>
-    private abstract record WriteOperation(WorkerId Worker)
+    private abstract record WriteOperation(WorkerId Worker) : IThreadPoolWorkItem
     {
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private Exception? _error;
+
+        /// <summary>
+        /// Set through <see cref="Complete"/>, which runs the waiter's continuation on the thread pool,
+        /// or <see cref="CompleteHere"/>, which runs it on the writer thread.
+        /// </summary>
+        public TaskCompletionSource Completion { get; } = new();
+
+        /// <summary>Completes the operation from the thread pool: the writer goes on writing meanwhile.</summary>
+        public void Complete(Exception? error = null)
+        {
+            _error = error;
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+
+        /// <summary>
+        /// Completes the operation on this thread, which runs its waiter's continuation up to its next
+        /// wait: one thread hand-off less on the path of a lone writer's commit.
+        /// </summary>
+        public void CompleteHere() => Completion.TrySetResult();
+
+        void IThreadPoolWorkItem.Execute()
+        {
+            if (_error is null) Completion.TrySetResult();
+            else Completion.TrySetException(_error);
+        }
 
         public virtual int Size => 1;
 
@@ -51,12 +76,7 @@ public sealed partial class SqliteOplogStore
 
     private void WriterLoop()
     {
-        using var insertEntry = _writeConnection.CreateCommand();
-        insertEntry.CommandText = "INSERT INTO entries (worker, idx, crc, payload) VALUES ($w, $i, $c, $p)";
-        var pWorker = insertEntry.Parameters.Add("$w", SqliteType.Integer);
-        var pIndex = insertEntry.Parameters.Add("$i", SqliteType.Integer);
-        var pCrc = insertEntry.Parameters.Add("$c", SqliteType.Integer);
-        var pPayload = insertEntry.Parameters.Add("$p", SqliteType.Blob);
+        using var statements = new WriterStatements(_writeConnection);
 
         var previousBatch = 0;
         var batch = new List<WriteOperation>();
@@ -69,7 +89,7 @@ public sealed partial class SqliteOplogStore
         {
             if (Volatile.Read(ref _crashed) != 0)
             {
-                while (reader.TryRead(out var dropped)) dropped.Completion.TrySetException(Crashed());
+                while (reader.TryRead(out var dropped)) dropped.Complete(Crashed());
                 return;
             }
             batch.Clear();
@@ -98,8 +118,9 @@ public sealed partial class SqliteOplogStore
             long bytes = 0;
             try
             {
-                using var transaction = _writeConnection.BeginTransaction();
-                insertEntry.Transaction = transaction;
+                // The commands run inside the transaction begun here (no SqliteTransaction is open on the connection).
+                SqliteTransaction? transaction = null;
+                statements.Begin();
                 foreach (var operation in batch)
                 {
                     var state = Pending(pending, operation.Worker, transaction, repairs);
@@ -117,13 +138,7 @@ public sealed partial class SqliteOplogStore
                             {
                                 var index = append.FirstIndex + i;
                                 var payload = append.Entries[i];
-                                pWorker.Value = state.Id;
-                                pIndex.Value = index;
-                                pCrc.Value = (long)OplogChecksum.OfEntry(index, payload.Span);
-                                pPayload.Value = MemoryMarshal.TryGetArray(payload, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-                                    ? segment.Array
-                                    : payload.ToArray();
-                                insertEntry.ExecuteNonQuery();
+                                statements.InsertEntry(state.Id, index, (long)OplogChecksum.OfEntry(index, payload.Span), payload.Span);
                                 bytes += payload.Length;
                             }
                             state.LastIndex = append.FirstIndex + append.Entries.Count - 1;
@@ -166,26 +181,38 @@ public sealed partial class SqliteOplogStore
                     accepted.Add(operation);
                 }
                 BeforeCommit?.Invoke();
-                transaction.Commit();
+                statements.Commit();
             }
             catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
             {
+                try
+                {
+                    statements.RollbackIfOpen();
+                }
+                catch (SqliteException rollback)
+                {
+                    _logger.LogError(rollback, "Rolling back a failed group commit failed");
+                }
                 _logger.LogError(ex, "Group commit of {Operations} oplog writes failed", batch.Count);
                 var failure = new ClayException(ErrorCodes.StorageUnavailable, $"the oplog write could not be made durable: {ex.Message}", ex);
-                foreach (var operation in batch) operation.Completion.TrySetException(failure);
+                foreach (var operation in batch) operation.Complete(failure);
                 continue;
             }
 
             Publish(pending, repairs);
-            foreach (var (operation, error) in refused) operation.Completion.TrySetException(error);
+            foreach (var (operation, error) in refused) operation.Complete(error);
             Statistics.Record(accepted.Count, size, bytes, Stopwatch.GetTimestamp() - writeStarted);
             if (Volatile.Read(ref _crashed) != 0)
             {
                 // Committed, but the process "died" before telling anyone.
-                foreach (var operation in accepted) operation.Completion.TrySetException(Crashed());
+                foreach (var operation in accepted) operation.Complete(Crashed());
                 continue;
             }
-            foreach (var operation in accepted) operation.Completion.TrySetResult();
+            // A lone operation (nobody else is waiting for the writer) is handed back on this thread,
+            // the waiter's continuation running until its next wait; the others of a shared batch from the
+            // thread pool, so that the next batch is not held up by their continuations.
+            if (accepted.Count == 1 && batch.Count == 1) accepted[0].CompleteHere();
+            else foreach (var operation in accepted) operation.Complete();
         }
     }
 
@@ -216,7 +243,7 @@ public sealed partial class SqliteOplogStore
         }
     }
 
-    private PendingWorker Pending(Dictionary<WorkerId, PendingWorker> pending, WorkerId worker, SqliteTransaction transaction, List<TailRepair> repairs)
+    private PendingWorker Pending(Dictionary<WorkerId, PendingWorker> pending, WorkerId worker, SqliteTransaction? transaction, List<TailRepair> repairs)
     {
         if (pending.TryGetValue(worker, out var state)) return state;
         state = _workers.TryGetValue(worker, out var slot)
@@ -227,7 +254,7 @@ public sealed partial class SqliteOplogStore
     }
 
     /// <summary>Deletes everything of the worker: a row in <c>workers</c> always has entries.</summary>
-    private void DeleteWorker(SqliteTransaction transaction, PendingWorker state)
+    private void DeleteWorker(SqliteTransaction? transaction, PendingWorker state)
     {
         if (state.Id != 0)
         {
@@ -242,7 +269,7 @@ public sealed partial class SqliteOplogStore
         state.Deleted = true;
     }
 
-    private long InsertWorker(WorkerId worker, SqliteTransaction transaction)
+    private long InsertWorker(WorkerId worker, SqliteTransaction? transaction)
     {
         using var command = _writeConnection.CreateCommand();
         command.Transaction = transaction;

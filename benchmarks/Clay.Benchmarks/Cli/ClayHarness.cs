@@ -53,7 +53,8 @@ public sealed class ClayHarness : IAsyncDisposable
     public async Task<string?> InvokeAsync(string component, string worker, string function, params string[] args)
     {
         using var response = await Http.PostAsync($"/v1/components/{component}/workers/{worker}/invoke",
-            JsonContent.Create(new InvokeBody(function, args)));
+            // Serialized up front, as Clay.Client sends it: with a Content-Length, not chunked.
+            new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new InvokeBody(function, args), JsonSerializerOptions.Web)) { Headers = { ContentType = new("application/json") } });
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{component}/{worker} {function}: {text}");
         using var json = JsonDocument.Parse(text);
@@ -182,7 +183,8 @@ public sealed class ClayHarness : IAsyncDisposable
 
     private static string FindBin()
     {
-        var bin = Path.Combine(RepositoryRoot, "artifacts", "bin");
+        // CLAY_BENCH_BIN runs another published build (a copy of an older artifacts/bin) for A/B comparisons.
+        var bin = Environment.GetEnvironmentVariable("CLAY_BENCH_BIN") is { Length: > 0 } other ? other : Path.Combine(RepositoryRoot, "artifacts", "bin");
         if (!File.Exists(Path.Combine(bin, "clay"))) throw new InvalidOperationException($"clay is not published in {bin}: run scripts/publish.sh first");
         return bin;
     }

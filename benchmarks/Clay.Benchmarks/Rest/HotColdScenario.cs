@@ -33,9 +33,13 @@ public sealed class HotColdScenario : IScenario
         // The floors under an invocation: an HTTP round trip alone, and one that reaches the worker's grain.
         results["http_health"] = await MeasureAsync(runs, async () => (await clay.Http.GetAsync("/health")).Dispose());
         results["http_get_worker"] = await MeasureAsync(runs, async () => (await clay.Http.GetAsync("/v1/components/demo:cart0/workers/small")).Dispose());
+        double smallHotAllocated = 0;
         foreach (var worker in smallOnly ? ["small"] : new[] { "small", "big" })
         {
+            var allocatedBefore = await AllocatedAsync(clay);
             results[$"{worker}_hot"] = await MeasureAsync(runs, () => clay.InvokeAsync("demo:cart0", worker, "get-cart-contents"));
+            // What the server allocated per hot invocation (one /metrics read included).
+            if (worker == "small") smallHotAllocated = (await AllocatedAsync(clay) - allocatedBefore) / runs;
             // The disk's sync latency drifts on a shared machine: take it again right after the hot
             // phase and compare the hot invocation with the mean of both.
             if (worker == "small") rawAfter = StoreScenario.RawFdatasync(Path.Combine(clay.DataDirectory, "raw.bin"), new byte[120], samples: 300);
@@ -51,6 +55,7 @@ public sealed class HotColdScenario : IScenario
         Console.WriteLine($"hot-cold: get-cart-contents over REST; cold = right after the worker was evicted (isolation: {isolation ?? "default"})");
         Console.WriteLine($"  raw fdatasync p50 {raw.P50:F3} ms before, {rawAfter.P50:F3} ms right after the small cart's hot phase");
         foreach (var (key, value) in results) Console.WriteLine($"  {key,-15} p50 {value.P50,7:F2} ms  p99 {value.P99,7:F2} ms");
+        Console.WriteLine($"  small hot: the server allocated {smallHotAllocated / 1024:F1} KB per invocation");
         var fdatasync = (raw.P50 + rawAfter.P50) / 2;
         var margin = results["small_hot"].P50 - fdatasync;
         Console.WriteLine($"  small hot p50 - raw fdatasync p50 (mean of both) = {margin:F3} ms (target <= {MarginTargetMs} ms: {(margin <= MarginTargetMs ? "met" : "missed")}); "
@@ -67,6 +72,7 @@ public sealed class HotColdScenario : IScenario
             ["http_get_worker_p50_ms"] = Math.Round(results["http_get_worker"].P50, 3),
             ["small_hot_p50_ms"] = Math.Round(results["small_hot"].P50, 3), ["small_hot_p99_ms"] = Math.Round(results["small_hot"].P99, 3),
             ["small_cold_p50_ms"] = Math.Round(results["small_cold"].P50, 3), ["small_cold_p99_ms"] = Math.Round(results["small_cold"].P99, 3),
+            ["small_hot_server_allocated_bytes_per_call"] = Math.Round(smallHotAllocated),
         }.Concat(results.Where(r => r.Key.StartsWith("big", StringComparison.Ordinal)).SelectMany(r => new KeyValuePair<string, object>[]
         {
             new($"{r.Key}_p50_ms", Math.Round(r.Value.P50, 3)), new($"{r.Key}_p99_ms", Math.Round(r.Value.P99, 3)),
@@ -82,6 +88,10 @@ public sealed class HotColdScenario : IScenario
         var at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
     }
+
+    /// <summary>The server runtime's total allocated bytes (dotnet.gc.heap.total_allocated), from /metrics.</summary>
+    private static async Task<double> AllocatedAsync(ClayHarness clay) =>
+        RestSeedScenario.Metric(await clay.Http.GetStringAsync("/metrics"), "dotnet_gc_heap_total_allocated_bytes_total");
 
     private static async Task<(double P50, double P99)> MeasureAsync(int runs, Func<Task> action)
     {

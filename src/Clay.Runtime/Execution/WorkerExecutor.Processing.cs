@@ -19,6 +19,9 @@ public sealed partial class WorkerExecutor
     {
         await foreach (var queued in _queue.Reader.ReadAllAsync())
         {
+            // The last commit may have handed its result over on the store's writer thread, which
+            // must go back to writing: an invocation's code runs on the thread pool.
+            if (!Thread.CurrentThread.IsThreadPoolThread) await Task.Yield();
             if (queued.Cancelled) continue;
             if (IsBroken || _restarting || Status is WorkerStatus.Failed or WorkerStatus.Exited)
             {
@@ -31,6 +34,7 @@ public sealed partial class WorkerExecutor
             using var telemetry = Diagnostics.InvocationTelemetry.Start(Id, queued.FunctionName, queued.IdempotencyKey, queued.Parent,
                 resumed: queued.RecordedAt > 0, _logger);
             lock (_gate) _running = queued;
+            InvocationOutcome? finished = null;
             try
             {
                 if (queued.RecordedAt > 0 && _retryAt is { } retryAt)
@@ -48,7 +52,7 @@ public sealed partial class WorkerExecutor
                 var outcome = await ExecuteAsync(queued.FunctionName, queued.Arguments, queued.EncodedArguments, queued.IdempotencyKey,
                     recordedAt: queued.RecordedAt, CancellationToken.None);
                 telemetry.Ended(outcome.ExceptionType);
-                Finish(queued, outcome, null);
+                finished = outcome;
             }
             catch (WorkerSuspendedException suspended)
             {
@@ -76,20 +80,26 @@ public sealed partial class WorkerExecutor
             {
                 lock (_gate) _running = null;
             }
+            // Handed over once the worker is between invocations: the waiter's continuation runs on
+            // this thread and may look at the worker (or call it again) before this loop goes on.
+            if (finished is not null) Finish(queued, finished, null);
         }
 
         // Shutting down: what is still queued was not started. Awaited callers get an error they
         // can retry with the same key; enqueued ones stay durably pending for the next start.
+        List<(QueuedInvocation Queued, Exception Error)> notStarted = [];
         lock (_gate)
         {
             foreach (var queued in _queued.Values)
             {
-                queued.Completion.TrySetException(Abandoned(queued.IdempotencyKey) ?? (queued.RecordedAt > 0 || queued.PendingIndex > 0
+                notStarted.Add((queued, Abandoned(queued.IdempotencyKey) ?? (queued.RecordedAt > 0 || queued.PendingIndex > 0
                     ? new WorkerSuspendedException(Id, "stopped before running this invocation")
-                    : new ClayException(ErrorCodes.Cancelled, $"worker {Id} stopped before running this invocation")));
+                    : new ClayException(ErrorCodes.Cancelled, $"worker {Id} stopped before running this invocation"))));
             }
             _queued.Clear();
         }
+        // Outside the lock: the waiters' continuations run on this thread.
+        foreach (var (queued, error) in notStarted) queued.Completion.TrySetException(error);
     }
 
     private void Finish(QueuedInvocation queued, InvocationOutcome? outcome, Exception? error)

@@ -34,8 +34,36 @@ public static class ObjectGraphSize
     public static Measurement Measure(object? root)
     {
         if (root is null) return new Measurement(0, 0);
-        var visited = new HashSet<object>(ReferenceEqualityComparer.Instance);
-        var pending = new Stack<object>();
+        // A small worker is measured after every invocation: its walk reuses this thread's set and stack.
+        var visited = t_visited ?? new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var pending = t_pending ?? new Stack<object>();
+        t_visited = null;
+        t_pending = null;
+        try
+        {
+            return Walk(root, visited, pending);
+        }
+        finally
+        {
+            // A large graph's set is let go rather than kept by the thread.
+            if (visited.Count <= ReusedSetLimit)
+            {
+                visited.Clear();
+                pending.Clear();
+                t_visited = visited;
+                t_pending = pending;
+            }
+        }
+    }
+
+    /// <summary>The most objects a walk may have visited for its set to be kept for the next one on the thread.</summary>
+    private const int ReusedSetLimit = 4096;
+
+    [ThreadStatic] private static HashSet<object>? t_visited;
+    [ThreadStatic] private static Stack<object>? t_pending;
+
+    private static Measurement Walk(object root, HashSet<object> visited, Stack<object> pending)
+    {
         pending.Push(root);
         visited.Add(root);
         long bytes = 0;

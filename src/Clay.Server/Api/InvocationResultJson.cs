@@ -27,7 +27,7 @@ internal sealed class InvocationResultJson(InvokeReply reply) : IResult
             if (reply.State == InvocationState.Completed && reply.Result is { } result)
             {
                 json.WriteStartObject("result");
-                json.WriteString("wave", WavePrinter.Print(result));
+                WriteWave(json, result);
                 json.WritePropertyName("json");
                 ValueJson.Write(json, result);
                 json.WriteEndObject();
@@ -39,5 +39,26 @@ internal sealed class InvocationResultJson(InvokeReply reply) : IResult
             json.WriteEndObject();
         }
         await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+    }
+
+    /// <summary>The most characters of WAVE text whose builder a thread keeps for the next answer.</summary>
+    private const int ReusedBuilderLimit = 16 * 1024;
+
+    [ThreadStatic] private static System.Text.StringBuilder? t_wave;
+
+    /// <summary>Prints the value as WAVE into this thread's builder and writes it from there, without a string in between.</summary>
+    private static void WriteWave(Utf8JsonWriter json, Clay.Runtime.Values.Value result)
+    {
+        var builder = t_wave ?? new System.Text.StringBuilder();
+        t_wave = null;
+        WavePrinter.Print(result, builder);
+        var chunks = builder.GetChunks();
+        if (chunks.MoveNext() && chunks.Current.Length == builder.Length) json.WriteString("wave", chunks.Current.Span);
+        else json.WriteString("wave", builder.ToString());
+        if (builder.Capacity <= ReusedBuilderLimit)
+        {
+            builder.Clear();
+            t_wave = builder;
+        }
     }
 }

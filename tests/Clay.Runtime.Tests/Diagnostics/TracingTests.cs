@@ -17,7 +17,7 @@ public sealed class TracingTests
     [Fact]
     public async Task An_invocation_is_one_span_tree_under_its_callers_span_and_its_replay_adds_no_span()
     {
-        var spans = new List<Activity>();
+        var spans = new SpanLog();
         using var tracing = OpenTelemetry.Sdk.CreateTracerProviderBuilder().AddSource(ClayTelemetry.Name).SetSampler(new AlwaysOnSampler())
             .AddInMemoryExporter(spans).Build();
         using var server = new CountingHttpServer();
@@ -66,7 +66,7 @@ public sealed class TracingTests
     [Fact]
     public async Task A_failed_invocation_is_marked_as_an_error()
     {
-        var spans = new List<Activity>();
+        var spans = new SpanLog();
         using var tracing = OpenTelemetry.Sdk.CreateTracerProviderBuilder().AddSource(ClayTelemetry.Name).SetSampler(new AlwaysOnSampler())
             .AddInMemoryExporter(spans).Build();
         await using var fixture = new ExecutorFixture(typeof(Counter));
@@ -84,8 +84,56 @@ public sealed class TracingTests
         Assert.Equal("failed", invoke.GetTagItem("clay.outcome"));
     }
 
-    private static List<Activity> Traced(List<Activity> spans, ActivityTraceId trace)
+    private static List<Activity> Traced(SpanLog spans, ActivityTraceId trace)
     {
-        lock (spans) return spans.Where(s => s.TraceId == trace).ToList();
+        return spans.Where(s => s.TraceId == trace).ToList();
+    }
+
+    /// <summary>
+    /// The exporter's collection: spans of every test running alongside are added from whichever thread
+    /// stops them, so adding takes a lock and enumerating reads a copy.
+    /// </summary>
+    private sealed class SpanLog : ICollection<Activity>
+    {
+        private readonly List<Activity> _spans = [];
+
+        public int Count
+        {
+            get { lock (_spans) return _spans.Count; }
+        }
+
+        public bool IsReadOnly => false;
+
+        public void Add(Activity item)
+        {
+            lock (_spans) _spans.Add(item);
+        }
+
+        public void Clear()
+        {
+            lock (_spans) _spans.Clear();
+        }
+
+        public bool Contains(Activity item)
+        {
+            lock (_spans) return _spans.Contains(item);
+        }
+
+        public void CopyTo(Activity[] array, int arrayIndex)
+        {
+            lock (_spans) _spans.CopyTo(array, arrayIndex);
+        }
+
+        public bool Remove(Activity item)
+        {
+            lock (_spans) return _spans.Remove(item);
+        }
+
+        public IEnumerator<Activity> GetEnumerator()
+        {
+            lock (_spans) return _spans.ToList().GetEnumerator();
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

@@ -31,6 +31,9 @@ internal static class SiloSetup
         {
             silo.UseLocalhostClustering(NodeAddress.FreePort(IPAddress.Loopback), NodeAddress.FreePort(IPAddress.Loopback));
             silo.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Membership, new SingleNodeMembershipClock());
+            // Alone, every activation's address is in this node's own directory partition: a cache of
+            // remote addresses would only cost each worker an entry (and a preallocated million-entry table).
+            silo.Configure<GrainDirectoryOptions>(o => o.CachingStrategy = GrainDirectoryOptions.CachingStrategyType.None);
             silo.Configure<SiloOptions>(o => o.SiloName = RestUrl(options, IPAddress.Loopback));
             return;
         }

@@ -64,7 +64,7 @@ public sealed class LoadRunner : IDisposable
         var failed = 0;
         var wrong = 0;
         var allocatedBefore = await AllocatedAsync(cancellationToken);
-        var serverBefore = ProcessCpu.Of(_serverPids);
+        var serverBefore = ProcessCpu.OfTrees(_serverPids);
         var clientBefore = ProcessCpu.Of(Environment.ProcessId);
         var clock = Stopwatch.StartNew();
         var next = -1;
@@ -87,7 +87,7 @@ public sealed class LoadRunner : IDisposable
         }, cancellationToken)));
         clock.Stop();
         var clientCpu = ProcessCpu.Of(Environment.ProcessId) - clientBefore;
-        var serverCpu = ProcessCpu.Of(_serverPids) - serverBefore;
+        var serverCpu = ProcessCpu.Between(serverBefore, ProcessCpu.OfTrees(_serverPids));
         var allocatedAfter = await AllocatedAsync(cancellationToken);
         Array.Sort(latencies);
         return new PhaseResult(name, total, clock.Elapsed.TotalSeconds, latencies, serverCpu, clientCpu,
@@ -135,19 +135,26 @@ public sealed class LoadRunner : IDisposable
         return false;
     }
 
-    /// <summary>The server runtime's allocated bytes so far, from its Prometheus /metrics; null when it has none.</summary>
+    /// <summary>
+    /// The server's allocated bytes so far, from its Prometheus /metrics: its runtime's and, for a Clay
+    /// server that runs component code in hosts, theirs as they last reported; null when it reports none.
+    /// </summary>
     private async Task<long?> AllocatedAsync(CancellationToken cancellationToken)
     {
         if (_metricsPath is null) return null;
         var text = await _http.GetStringAsync(_metricsPath, cancellationToken);
+        long? total = null;
         foreach (var line in text.Split('\n'))
         {
-            if (!line.StartsWith(ServerMetrics.AllocatedBytes, StringComparison.Ordinal)) continue;
-            // name{labels} value [timestamp]
-            var value = line[(Math.Max(line.IndexOf('}', StringComparison.Ordinal), ServerMetrics.AllocatedBytes.Length - 1) + 1)..].Trim().Split(' ')[0];
-            if (double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var bytes)) return (long)bytes;
+            foreach (var name in new[] { ServerMetrics.AllocatedBytes, ServerMetrics.HostsAllocatedBytes })
+            {
+                if (!line.StartsWith(name, StringComparison.Ordinal) || line.Length == name.Length || line[name.Length] is not (' ' or '{')) continue;
+                // name{labels} value [timestamp]
+                var value = line[(Math.Max(line.IndexOf('}', StringComparison.Ordinal), name.Length - 1) + 1)..].Trim().Split(' ')[0];
+                if (double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var bytes)) total = (total ?? 0) + (long)bytes;
+            }
         }
-        return null;
+        return total;
     }
 
     /// <inheritdoc/>

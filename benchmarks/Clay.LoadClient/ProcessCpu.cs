@@ -16,6 +16,57 @@ public static class ProcessCpu
     public static TimeSpan Of(IEnumerable<int> pids) => pids.Aggregate(TimeSpan.Zero, (sum, pid) => sum + Of(pid));
 
     /// <summary>
+    /// User + system CPU time so far of each process of the trees rooted at <paramref name="roots"/>:
+    /// a server and the processes it started (a Clay server's component hosts run its components' code).
+    /// </summary>
+    public static Dictionary<int, TimeSpan> OfTrees(IEnumerable<int> roots)
+    {
+        var times = new Dictionary<int, TimeSpan>();
+        foreach (var pid in Tree(roots))
+        {
+            try
+            {
+                times[pid] = Of(pid);
+            }
+            catch (IOException)
+            {
+                // It ended between listing and reading.
+            }
+        }
+        return times;
+    }
+
+    /// <summary>
+    /// The CPU time used between two <see cref="OfTrees"/>: a process that started in between counts
+    /// whole, one that ended in between counts what it used before it ended as far as it was seen.
+    /// </summary>
+    public static TimeSpan Between(IReadOnlyDictionary<int, TimeSpan> before, IReadOnlyDictionary<int, TimeSpan> after) =>
+        after.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.Value - before.GetValueOrDefault(p.Key));
+
+    /// <summary>The processes <paramref name="roots"/> and all their descendants, from /proc.</summary>
+    public static IReadOnlyList<int> Tree(IEnumerable<int> roots)
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                parents[pid] = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
+            }
+            catch (IOException)
+            {
+                // It ended meanwhile.
+            }
+        }
+        var tree = roots.Distinct().ToList();
+        var seen = tree.ToHashSet();
+        for (var i = 0; i < tree.Count; i++) tree.AddRange(parents.Where(p => p.Value == tree[i] && seen.Add(p.Key)).Select(p => p.Key));
+        return tree;
+    }
+
+    /// <summary>
     /// Each thread of <paramref name="pid"/>: its name, user + system CPU time so far, and how many
     /// times it blocked and was woken (voluntary context switches).
     /// </summary>

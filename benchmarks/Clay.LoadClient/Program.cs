@@ -4,6 +4,7 @@ using Clay.LoadClient;
 // clay-load: the shopping-cart seed workload against a running server, from a process of its own.
 //   clay-load --target clay|restate --url URL[,URL…] [--components 10 --workers 1000 --calls 3|1 --random 10000
 //             --clients 64 --warmup 2000 --server-pids PID,PID --metrics /metrics]
+// A server's CPU and memory are those of the processes named and of every process they started.
 // Prints a readable summary and, last, one JSON line with the figures of each phase.
 LoadOptions options;
 try
@@ -22,8 +23,10 @@ var warmup = await runner.RunAsync("warm-up", Workload.Spawn(options, warmup: tr
 var spawn = await runner.RunAsync("spawn", Workload.Spawn(options, warmup: false), CancellationToken.None);
 var reads = await runner.RunAsync("reads", Workload.Reads(options), CancellationToken.None);
 var all = Workload.Combine("all", spawn, reads);
-var peakRss = options.ServerPids.Sum(pid => ProcessCpu.StatusBytes(pid, "VmHWM"));
-var rss = options.ServerPids.Sum(pid => ProcessCpu.StatusBytes(pid, "VmRSS"));
+// A server's processes are the ones named and those they started (a Clay server's component hosts).
+var serverProcesses = ProcessCpu.Tree(options.ServerPids);
+var peakRss = serverProcesses.Sum(pid => ProcessCpu.StatusBytes(pid, "VmHWM"));
+var rss = serverProcesses.Sum(pid => ProcessCpu.StatusBytes(pid, "VmRSS"));
 
 Console.WriteLine($"{options.Target}: {options.Components} × {options.Workers} carts, {options.Calls} calls each, {options.Random} random reads, "
     + $"{options.Clients} clients, after {options.Warmup} warm-up carts");

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Orleans.Serialization;
 
 namespace Clay.Cluster.Hosts;
@@ -14,8 +13,13 @@ namespace Clay.Cluster.Hosts;
 /// is the message in Orleans' serialization with Clay's codecs (values in Clay's own encoding), the
 /// same messages and errors that cross a cluster. Errors travel as the exceptions themselves, so a
 /// <c>ClayException</c> thrown in the host reaches the server's caller with its type, code and message.</para>
-/// <para>A dedicated thread reads (a blocking read on a pipe costs no thread-pool thread); one writer
-/// drains a queue, so frames from many callers go out in as few writes as the pipe allows.</para>
+/// <para>A dedicated thread reads (a blocking read on a pipe costs no thread-pool thread). A frame is
+/// written by the thread that sends it, with the frames queued meanwhile by others in the same write:
+/// a call on a quiet channel costs no hand-off to a writer. The reading thread never writes (were both
+/// ends' pipes full, two readers blocked in a write would wait for each other): what it sends is
+/// written from the thread pool. An answer is handed to its caller on the reading thread, which runs
+/// the caller's continuation up to its next wait (or posts it to the caller's scheduler) instead of
+/// queueing it behind the pool's other work.</para>
 /// </remarks>
 public sealed class HostChannel : IAsyncDisposable
 {
@@ -30,9 +34,12 @@ public sealed class HostChannel : IAsyncDisposable
     private readonly Func<object, Task<object?>> _handle;
     private readonly Action<object> _notice;
     private readonly ConcurrentDictionary<long, TaskCompletionSource<object?>> _pending = new();
-    private readonly Channel<byte[]> _frames = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<byte[]> _frames = new();
+    private readonly Lock _writing = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Task _writing;
+    private readonly Thread _reader;
+    private byte[] _batch = new byte[4096];
+    private bool _stopped;
     private long _nextId;
 
     /// <summary>A channel that reads from <paramref name="input"/> and writes to <paramref name="output"/>.</summary>
@@ -49,8 +56,8 @@ public sealed class HostChannel : IAsyncDisposable
         _serializer = serializer;
         _handle = handle;
         _notice = notice;
-        _writing = Task.Run(WriteAsync);
-        new Thread(Read) { IsBackground = true, Name = name }.Start();
+        _reader = new Thread(Read) { IsBackground = true, Name = name };
+        _reader.Start();
     }
 
     /// <summary>Completes when the other end has gone (its output ended or broke).</summary>
@@ -61,13 +68,16 @@ public sealed class HostChannel : IAsyncDisposable
     public async Task<object?> CallAsync(object request, CancellationToken cancellationToken = default)
     {
         var id = Interlocked.Increment(ref _nextId);
-        var answer = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Completed on the reading thread, which runs what follows the await below (see the remarks).
+        var answer = new TaskCompletionSource<object?>();
         _pending[id] = answer;
         if (_closed.Task.IsCompleted) FailPending();
         else Send(Request, id, request);
         try
         {
-            return await answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return cancellationToken.CanBeCanceled
+                ? await answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false)
+                : await answer.Task.ConfigureAwait(false);
         }
         finally
         {
@@ -78,18 +88,15 @@ public sealed class HostChannel : IAsyncDisposable
     /// <summary>Sends a one-way notice; lost if the other end has gone.</summary>
     public void Notify(object notice) => Send(Notice, 0, notice);
 
-    /// <summary>Stops writing; the reading thread ends when the other end closes.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops writing once what was sent is written; the reading thread ends when the other end closes.</summary>
+    public ValueTask DisposeAsync()
     {
-        _frames.Writer.TryComplete();
-        try
+        lock (_writing)
         {
-            await _writing.ConfigureAwait(false);
+            WriteQueued();
+            _stopped = true;
         }
-        catch (IOException)
-        {
-            // The other end has gone already.
-        }
+        return ValueTask.CompletedTask;
     }
 
     private void Send(byte kind, long id, object? payload)
@@ -110,24 +117,56 @@ public sealed class HostChannel : IAsyncDisposable
         frame[4] = kind;
         BinaryPrimitives.WriteInt64LittleEndian(frame.AsSpan(5), id);
         body.CopyTo(frame, 13);
-        _frames.Writer.TryWrite(frame);
+        _frames.Enqueue(frame);
+        if (Thread.CurrentThread == _reader) ThreadPool.UnsafeQueueUserWorkItem(static channel => channel.Flush(), this, preferLocal: false);
+        else Flush();
     }
 
-    private async Task WriteAsync()
+    /// <summary>
+    /// Writes the queued frames, unless another thread is writing: that one writes them, as it checks
+    /// the queue again once it has let go of the pipe.
+    /// </summary>
+    private void Flush()
     {
-        var reader = _frames.Reader;
+        while (!_frames.IsEmpty)
+        {
+            if (!_writing.TryEnter()) return;
+            try
+            {
+                WriteQueued();
+            }
+            finally
+            {
+                _writing.Exit();
+            }
+        }
+    }
+
+    /// <summary>Writes the queued frames in one write; the caller holds <see cref="_writing"/>.</summary>
+    private void WriteQueued()
+    {
+        var length = 0;
+        while (_frames.TryDequeue(out var frame))
+        {
+            if (_stopped) continue;
+            if (length + frame.Length > _batch.Length) Array.Resize(ref _batch, Math.Max(_batch.Length * 2, length + frame.Length));
+            frame.CopyTo(_batch, length);
+            length += frame.Length;
+        }
+        if (length == 0) return;
         try
         {
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
-            {
-                while (reader.TryRead(out var frame)) await _output.WriteAsync(frame).ConfigureAwait(false);
-                await _output.FlushAsync().ConfigureAwait(false);
-            }
+            _output.Write(_batch, 0, length);
+            _output.Flush();
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
-            Close();
+            // The other end has gone. Its callers are failed from the pool: their continuations must not run under the writing lock.
+            _stopped = true;
+            ThreadPool.UnsafeQueueUserWorkItem(static channel => channel.Close(), this, preferLocal: false);
         }
+        // A rare large batch does not keep its buffer for the channel's life.
+        if (_batch.Length > 1 << 20) _batch = new byte[4096];
     }
 
     private void Read()
@@ -206,7 +245,6 @@ public sealed class HostChannel : IAsyncDisposable
     private void Close()
     {
         _closed.TrySetResult();
-        _frames.Writer.TryComplete();
         FailPending();
     }
 

@@ -118,6 +118,14 @@ public sealed record HostLimitReached([property: Id(0)] string Component, [prope
 public sealed record HostResidency([property: Id(0)] int Resident, [property: Id(1)] long MemoryUsed, [property: Id(2)] int Evicted,
     [property: Id(3)] long Pending = 0, [property: Id(4)] int Running = 0);
 
+/// <summary>
+/// How many bytes a component host's runtime has allocated since it started, told whenever it grew by
+/// 64 KiB or more since the last report (so the server's metrics count what its hosts allocate).
+/// </summary>
+/// <param name="Bytes">The total so far.</param>
+[GenerateSerializer, Immutable]
+public sealed record HostAllocations([property: Id(0)] long Bytes);
+
 /// <summary>A component host tells the server when a worker waiting out of memory must be woken.</summary>
 /// <param name="Component">The worker's component.</param>
 /// <param name="Worker">The worker.</param>

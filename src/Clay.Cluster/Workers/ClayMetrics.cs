@@ -11,8 +11,9 @@ namespace Clay.Cluster.Workers;
 /// <c>clay_worker_recoveries_total</c>, <c>clay_worker_recovery_duration_seconds</c>,
 /// <c>clay_memory_budget_bytes</c>, <c>clay_memory_used_bytes</c>, the store's
 /// <c>clay_oplog_entries_total</c> and <c>clay_oplog_bytes_total</c>, the resident workers'
-/// <c>clay_invocations_pending</c> and <c>clay_invocations_running</c>, and the wake-up clock's
-/// <c>clay_timers_waiting</c> and <c>clay_timers_firing</c>.
+/// <c>clay_invocations_pending</c> and <c>clay_invocations_running</c>, the wake-up clock's
+/// <c>clay_timers_waiting</c> and <c>clay_timers_firing</c>, and the component hosts'
+/// <c>clay_component_hosts_allocated_bytes_total</c>.
 /// </summary>
 public sealed class ClayMetrics : IDisposable
 {
@@ -44,6 +45,8 @@ public sealed class ClayMetrics : IDisposable
         _meter.CreateObservableGauge("clay.memory.used", memoryUsed, unit: "By", description: "Estimated memory of the resident workers");
         _meter.CreateObservableCounter("clay.oplog.entries", oplogEntries, description: "Oplog entries written");
         _meter.CreateObservableCounter("clay.oplog.bytes", oplogBytes, unit: "By", description: "Oplog bytes written");
+        _meter.CreateObservableCounter("clay.component_hosts.allocated", () => ElsewhereAllocated?.Invoke() ?? 0, unit: "By",
+            description: "Bytes allocated by the runtimes of the component hosts, as they last reported (every 64 KiB)");
         _evictions = _meter.CreateCounter<long>("clay.worker.evictions", description: "Workers dropped from memory to stay within the budget or idle limit");
         _recoveries = _meter.CreateCounter<long>("clay.worker.recoveries", description: "Workers rebuilt from their oplog");
         _hostCrashes = _meter.CreateCounter<long>("clay.component_host.crashes", description: "Component host processes that ended on their own");
@@ -55,6 +58,9 @@ public sealed class ClayMetrics : IDisposable
     /// queued in them, workers running one — added to this process's own in the gauges.
     /// </summary>
     public Func<(int Resident, long Pending, int Running)>? Elsewhere { get; set; }
+
+    /// <summary>Bytes allocated by the runtimes of this server's other processes (its component hosts).</summary>
+    public Func<long>? ElsewhereAllocated { get; set; }
 
     /// <summary>Counts evictions.</summary>
     public void Evicted(int count = 1) => _evictions.Add(count);

@@ -57,7 +57,9 @@ public static partial class ClayServer
             _ = hosts.WarmAsync(name);
         };
         var fromHosts = app.Services.GetRequiredService<ServerSideOfHosts>();
-        app.Services.GetRequiredService<ClayMetrics>().Elsewhere = () => (fromHosts.Resident, fromHosts.Pending, fromHosts.Running);
+        var metrics = app.Services.GetRequiredService<ClayMetrics>();
+        metrics.Elsewhere = () => (fromHosts.Resident, fromHosts.Pending, fromHosts.Running);
+        metrics.ElsewhereAllocated = () => fromHosts.Allocated;
         // A server that exits without a clean stop leaves no host behind (a host also ends when its channel closes).
         AppDomain.CurrentDomain.ProcessExit += (_, _) => hosts.KillAll();
     }

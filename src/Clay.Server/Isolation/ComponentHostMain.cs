@@ -20,6 +20,9 @@ internal static class ComponentHostMain
     /// <summary>The first argument that starts a component host.</summary>
     public const string Command = "component-host";
 
+    /// <summary>How much more the host must have allocated before it tells the server again.</summary>
+    private const long AllocationReportStep = 64 * 1024;
+
     /// <summary>Runs the host until the server closes the channel.</summary>
     public static async Task<int> RunAsync()
     {
@@ -85,11 +88,17 @@ internal static class ComponentHostMain
 
         using var budget = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
         var last = new HostResidency(0, 0, 0);
+        var allocated = 0L;
         while (await Task.WhenAny(channel.Closed, budget.WaitForNextTickAsync().AsTask()) != channel.Closed)
         {
             var now = await workers.EnforceBudgetAsync();
             if (now != last) channel.Notify(now);
             if (telemetry.Drain() is { } measurements) channel.Notify(measurements);
+            if (GC.GetTotalAllocatedBytes() is var total && total - allocated >= AllocationReportStep)
+            {
+                channel.Notify(new HostAllocations(total));
+                allocated = total;
+            }
             last = now with { Evicted = 0 };
         }
         // The server has gone or closed the channel: nothing can be committed any more, so nothing is waited for.

@@ -15,6 +15,8 @@ internal static class HostEnvironment
         // Where the host exports its spans, as the server does (not the exporter's headers, which may hold credentials).
         "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL",
         "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_SDK_DISABLED",
+        // A profile of the server (perf) names the hosts' compiled methods too.
+        "DOTNET_PerfMapEnabled",
     ];
 
     /// <summary>Replaces <paramref name="environment"/> with the kept variables of <paramref name="from"/> and a home in <paramref name="scratch"/>.</summary>

@@ -51,6 +51,8 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HostResidency> _residency = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _allocated = new(StringComparer.Ordinal);
+    private long _allocatedByEnded;
 
     /// <summary>Workers in memory in every host, at their last reports.</summary>
     public int Resident => _residency.Values.Sum(r => r.Resident);
@@ -81,6 +83,9 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
             case HostMeasurements measurements:
                 foreach (var m in measurements.Items) Runtime.Diagnostics.ClayTelemetry.Record(m.Instrument, m.Value, m.Tags);
                 break;
+            case HostAllocations allocations:
+                _allocated[component] = allocations.Bytes;
+                break;
             case HostResidency residency:
                 _residency[component] = residency;
                 if (residency.Evicted > 0) metrics?.Evicted(residency.Evicted);
@@ -104,7 +109,14 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
     }
 
     /// <summary>A host ended: its workers are no longer in memory.</summary>
-    public void Ended(string component) => _residency.TryRemove(component, out _);
+    public void Ended(string component)
+    {
+        _residency.TryRemove(component, out _);
+        if (_allocated.TryRemove(component, out var bytes)) Interlocked.Add(ref _allocatedByEnded, bytes);
+    }
+
+    /// <summary>Bytes the runtimes of the hosts allocated, those that ended included, at their last reports.</summary>
+    public long Allocated => Interlocked.Read(ref _allocatedByEnded) + _allocated.Values.Sum();
 
     private IPromiseStore Promises => store as IPromiseStore
         ?? throw new ClayException(ErrorCodes.StorageUnavailable, "this oplog store cannot keep promises");

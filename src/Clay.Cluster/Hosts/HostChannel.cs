@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using Orleans.Serialization;
@@ -34,13 +35,17 @@ public sealed class HostChannel : IAsyncDisposable
     private readonly Func<object, Task<object?>> _handle;
     private readonly Action<object> _notice;
     private readonly ConcurrentDictionary<long, TaskCompletionSource<object?>> _pending = new();
-    private readonly ConcurrentQueue<byte[]> _frames = new();
+    /// <summary>Frames waiting to be written, each in an array rented from the shared pool.</summary>
+    private readonly ConcurrentQueue<(byte[] Buffer, int Length)> _frames = new();
     private readonly Lock _writing = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _reader;
     private byte[] _batch = new byte[4096];
     private bool _stopped;
     private long _nextId;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_frame;
 
     /// <summary>A channel that reads from <paramref name="input"/> and writes to <paramref name="output"/>.</summary>
     /// <param name="input">What the other end writes.</param>
@@ -101,23 +106,31 @@ public sealed class HostChannel : IAsyncDisposable
 
     private void Send(byte kind, long id, object? payload)
     {
-        byte[] body;
+        // The frame is built in this thread's buffer, its header first, then copied into a pooled array.
+        var writer = t_frame ??= new ArrayBufferWriter<byte>(1024);
+        writer.ResetWrittenCount();
+        writer.Advance(13);
         try
         {
-            body = _serializer.SerializeToArray(payload);
+            _serializer.Serialize(payload, writer);
         }
         catch (Exception ex) when (kind == Failure)
         {
             // An error that does not serialize still reaches the caller, as Clay's generic error.
-            body = _serializer.SerializeToArray<object?>(new Runtime.Errors.ClayException(Runtime.Errors.ErrorCodes.Internal,
-                $"{payload}".Length > 0 ? $"{payload}" : ex.Message));
+            writer.ResetWrittenCount();
+            writer.Advance(13);
+            _serializer.Serialize<object?, ArrayBufferWriter<byte>>(new Runtime.Errors.ClayException(Runtime.Errors.ErrorCodes.Internal,
+                $"{payload}".Length > 0 ? $"{payload}" : ex.Message), writer);
         }
-        var frame = new byte[13 + body.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(frame, 9 + body.Length);
+        var length = writer.WrittenCount;
+        var frame = ArrayPool<byte>.Shared.Rent(length);
+        writer.WrittenSpan.CopyTo(frame);
+        BinaryPrimitives.WriteInt32LittleEndian(frame, length - 4);
         frame[4] = kind;
         BinaryPrimitives.WriteInt64LittleEndian(frame.AsSpan(5), id);
-        body.CopyTo(frame, 13);
-        _frames.Enqueue(frame);
+        // A rare large frame does not keep its buffer for the thread's life.
+        if (writer.Capacity > 1 << 20) t_frame = null;
+        _frames.Enqueue((frame, length));
         if (Thread.CurrentThread == _reader) ThreadPool.UnsafeQueueUserWorkItem(static channel => channel.Flush(), this, preferLocal: false);
         else Flush();
     }
@@ -148,10 +161,13 @@ public sealed class HostChannel : IAsyncDisposable
         var length = 0;
         while (_frames.TryDequeue(out var frame))
         {
-            if (_stopped) continue;
-            if (length + frame.Length > _batch.Length) Array.Resize(ref _batch, Math.Max(_batch.Length * 2, length + frame.Length));
-            frame.CopyTo(_batch, length);
-            length += frame.Length;
+            if (!_stopped)
+            {
+                if (length + frame.Length > _batch.Length) Array.Resize(ref _batch, Math.Max(_batch.Length * 2, length + frame.Length));
+                frame.Buffer.AsSpan(0, frame.Length).CopyTo(_batch.AsSpan(length));
+                length += frame.Length;
+            }
+            ArrayPool<byte>.Shared.Return(frame.Buffer);
         }
         if (length == 0) return;
         try
@@ -172,17 +188,19 @@ public sealed class HostChannel : IAsyncDisposable
     private void Read()
     {
         var header = new byte[13];
+        var body = new byte[4096];
         try
         {
-            while (ReadExactly(header))
+            while (ReadExactly(header.AsSpan()))
             {
                 var length = BinaryPrimitives.ReadInt32LittleEndian(header);
                 if (length < 9) throw new InvalidDataException($"a frame of {length} bytes");
                 var kind = header[4];
                 var id = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(5));
-                var body = new byte[length - 9];
-                if (!ReadExactly(body)) break;
-                Dispatch(kind, id, body);
+                // Each message is deserialized from it before the next is read: the buffer is reused.
+                if (length - 9 > body.Length) body = new byte[Math.Max(length - 9, body.Length * 2)];
+                if (!ReadExactly(body.AsSpan(0, length - 9))) break;
+                Dispatch(kind, id, body.AsSpan(0, length - 9));
             }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidDataException)
@@ -192,7 +210,7 @@ public sealed class HostChannel : IAsyncDisposable
         Close();
     }
 
-    private void Dispatch(byte kind, long id, byte[] body)
+    private void Dispatch(byte kind, long id, ReadOnlySpan<byte> body)
     {
         switch (kind)
         {
@@ -226,12 +244,12 @@ public sealed class HostChannel : IAsyncDisposable
         }
     }
 
-    private bool ReadExactly(byte[] buffer)
+    private bool ReadExactly(Span<byte> buffer)
     {
         var read = 0;
         while (read < buffer.Length)
         {
-            var n = _input.Read(buffer, read, buffer.Length - read);
+            var n = _input.Read(buffer[read..]);
             if (n == 0)
             {
                 if (read == 0) return false;

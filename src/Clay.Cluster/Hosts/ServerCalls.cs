@@ -183,12 +183,14 @@ public sealed record HostLogLine(
     [property: Id(7)] string? Function = null,
     [property: Id(8)] string? InvocationKey = null);
 
-/// <summary>One measurement a component host took with an instrument of Clay's meter.</summary>
+/// <summary>The measurements a component host took with one instrument of Clay's meter and one set of tags.</summary>
 /// <param name="Instrument">The instrument's name.</param>
-/// <param name="Value">The measurement.</param>
-/// <param name="Tags">Its tags, names and values alternating.</param>
+/// <param name="Value">The measurement, or the sum of a counter's measurements, when <paramref name="Values"/> is null.</param>
+/// <param name="Tags">Their tags, names and values alternating.</param>
+/// <param name="Values">A histogram's measurements, each recorded.</param>
 [GenerateSerializer, Immutable]
-public sealed record HostMeasurement([property: Id(0)] string Instrument, [property: Id(1)] double Value, [property: Id(2)] string[] Tags);
+public sealed record HostMeasurement([property: Id(0)] string Instrument, [property: Id(1)] double Value, [property: Id(2)] string[] Tags,
+    [property: Id(3)] double[]? Values = null);
 
 /// <summary>The measurements a component host took since its last report; the server records them as its own.</summary>
 /// <param name="Items">The measurements.</param>

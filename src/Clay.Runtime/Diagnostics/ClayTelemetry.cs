@@ -90,18 +90,22 @@ public static class ClayTelemetry
     /// Instruments this meter does not have are ignored.
     /// </summary>
     /// <param name="instrument">The instrument's name (<c>clay.invocations</c>, <c>clay.invocation.duration</c>, <c>clay.commit.duration</c>).</param>
-    /// <param name="value">The measurement.</param>
-    /// <param name="tags">Its tags, as names and values alternating.</param>
-    public static void Record(string instrument, double value, IReadOnlyList<string> tags)
+    /// <param name="values">The measurements (each a counter's increment or a histogram's value).</param>
+    /// <param name="tags">Their tags, as names and values alternating.</param>
+    public static void Record(string instrument, IReadOnlyList<double> values, IReadOnlyList<string> tags)
     {
+        ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(tags);
         var list = new TagList();
         for (var i = 0; i + 1 < tags.Count; i += 2) list.Add(tags[i], tags[i + 1]);
-        switch (instrument)
+        foreach (var value in values)
         {
-            case "clay.invocations": Invocations.Add((long)value, list); break;
-            case "clay.invocation.duration": InvocationDuration.Record(value, list); break;
-            case "clay.commit.duration": CommitDuration.Record(value, list); break;
+            switch (instrument)
+            {
+                case "clay.invocations": Invocations.Add((long)value, list); break;
+                case "clay.invocation.duration": InvocationDuration.Record(value, list); break;
+                case "clay.commit.duration": CommitDuration.Record(value, list); break;
+            }
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Clay.Cluster.Hosts;
@@ -18,7 +17,8 @@ namespace Clay.Server.Isolation;
 internal sealed class HostTelemetry : IDisposable
 {
     private readonly MeterListener _listener = new();
-    private readonly ConcurrentQueue<HostMeasurement> _pending = new();
+    private readonly Lock _lock = new();
+    private List<Series> _pending = [];
     private readonly TracerProvider? _tracer;
 
     /// <summary>Starts listening to Clay's meter, and tracing when <paramref name="settings"/> asks for it.</summary>
@@ -46,13 +46,22 @@ internal sealed class HostTelemetry : IDisposable
         }
     }
 
-    /// <summary>The measurements taken since the last call, or null when there were none.</summary>
+    /// <summary>
+    /// The measurements taken since the last call, one item per instrument and tags (a counter's sum,
+    /// a histogram's values), or null when there were none.
+    /// </summary>
     public HostMeasurements? Drain()
     {
-        if (_pending.IsEmpty) return null;
-        var items = new List<HostMeasurement>();
-        while (_pending.TryDequeue(out var item)) items.Add(item);
-        return new HostMeasurements([.. items]);
+        List<Series> taken;
+        lock (_lock)
+        {
+            if (_pending.Count == 0) return null;
+            taken = _pending;
+            _pending = [];
+        }
+        return new HostMeasurements([.. taken.Select(s => s.Values is { } values
+            ? new HostMeasurement(s.Instrument.Name, 0, s.Tags, [.. values])
+            : new HostMeasurement(s.Instrument.Name, s.Sum, s.Tags))]);
     }
 
     /// <summary>
@@ -73,12 +82,55 @@ internal sealed class HostTelemetry : IDisposable
 
     private void Take<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags) where T : struct
     {
-        var flat = new string[tags.Length * 2];
-        for (var i = 0; i < tags.Length; i++)
+        var number = Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
+        lock (_lock)
         {
-            flat[2 * i] = tags[i].Key;
-            flat[2 * i + 1] = tags[i].Value?.ToString() ?? "";
+            // A few series (instrument × component × function × outcome) take every measurement: found, not allocated.
+            foreach (var series in _pending)
+            {
+                if (series.Instrument != instrument || !series.Matches(tags)) continue;
+                series.Add(number);
+                return;
+            }
+            var flat = new string[tags.Length * 2];
+            for (var i = 0; i < tags.Length; i++)
+            {
+                flat[2 * i] = tags[i].Key;
+                flat[2 * i + 1] = tags[i].Value?.ToString() ?? "";
+            }
+            var added = new Series(instrument, flat, instrument is Histogram<double> or Histogram<long> ? [] : null);
+            added.Add(number);
+            _pending.Add(added);
         }
-        _pending.Enqueue(new HostMeasurement(instrument.Name, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture), flat));
+    }
+
+    /// <summary>The measurements of one instrument with one set of tags: a sum, or each value.</summary>
+    private sealed class Series(Instrument instrument, string[] tags, List<double>? values)
+    {
+        public Instrument Instrument { get; } = instrument;
+
+        public string[] Tags { get; } = tags;
+
+        public List<double>? Values { get; } = values;
+
+        public double Sum { get; private set; }
+
+        public void Add(double value)
+        {
+            if (Values is null) Sum += value;
+            else Values.Add(value);
+        }
+
+        public bool Matches(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (tags.Length * 2 != Tags.Length) return false;
+            for (var i = 0; i < tags.Length; i++)
+            {
+                if (!string.Equals(Tags[2 * i], tags[i].Key, StringComparison.Ordinal)) return false;
+                if (!(tags[i].Value is string text ? string.Equals(Tags[2 * i + 1], text, StringComparison.Ordinal)
+                    : string.Equals(Tags[2 * i + 1], tags[i].Value?.ToString() ?? "", StringComparison.Ordinal))) return false;
+            }
+            return true;
+        }
     }
 }

@@ -81,7 +81,7 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
                 PassOn(line);
                 break;
             case HostMeasurements measurements:
-                foreach (var m in measurements.Items) Runtime.Diagnostics.ClayTelemetry.Record(m.Instrument, m.Value, m.Tags);
+                foreach (var m in measurements.Items) Runtime.Diagnostics.ClayTelemetry.Record(m.Instrument, m.Values ?? [m.Value], m.Tags);
                 break;
             case HostAllocations allocations:
                 _allocated[component] = allocations.Bytes;

@@ -146,25 +146,34 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     /// then replays its oplog. A worker whose replay fails is returned in <see cref="WorkerStatus.Failed"/>.
     /// </summary>
     /// <exception cref="WorkerNotFoundException">No oplog and no <paramref name="creation"/>.</exception>
-    public static async Task<WorkerExecutor> OpenAsync(WorkerId id, WorkerCreation? creation, IComponentCatalog catalog, IOplogStore store,
-        WorkerExecutorOptions options, CancellationToken cancellationToken = default)
+    public static Task<WorkerExecutor> OpenAsync(WorkerId id, WorkerCreation? creation, IComponentCatalog catalog, IOplogStore store,
+        WorkerExecutorOptions options, CancellationToken cancellationToken = default) =>
+        OpenAsync(id, creation, catalog, store, options, lastIndex: null, cancellationToken);
+
+    /// <summary>
+    /// Opens a worker as <see cref="OpenAsync(WorkerId, WorkerCreation?, IComponentCatalog, IOplogStore, WorkerExecutorOptions, CancellationToken)"/>
+    /// does, when the caller has just read the index of its last entry (<paramref name="lastIndex"/>; null
+    /// to read it here): over a remote store, each read is a round trip.
+    /// </summary>
+    internal static async Task<WorkerExecutor> OpenAsync(WorkerId id, WorkerCreation? creation, IComponentCatalog catalog, IOplogStore store,
+        WorkerExecutorOptions options, long? lastIndex, CancellationToken cancellationToken = default)
     {
         try
         {
-            return await OpenAsync(id, creation, catalog, store, options, useSnapshot: options.UseSnapshots, cancellationToken);
+            return await OpenAsync(id, creation, catalog, store, options, useSnapshot: options.UseSnapshots, lastIndex, cancellationToken);
         }
         catch (Snapshots.SnapshotException ex)
         {
             options.LoggerFactory.CreateLogger<WorkerExecutor>().LogWarning(
                 "Worker {Worker}: {Problem}; recovering by replaying the whole oplog instead", id, ex.Message);
-            return await OpenAsync(id, creation, catalog, store, options, useSnapshot: false, cancellationToken);
+            return await OpenAsync(id, creation, catalog, store, options, useSnapshot: false, knownLastIndex: null, cancellationToken);
         }
     }
 
     private static async Task<WorkerExecutor> OpenAsync(WorkerId id, WorkerCreation? creation, IComponentCatalog catalog, IOplogStore store,
-        WorkerExecutorOptions options, bool useSnapshot, CancellationToken cancellationToken)
+        WorkerExecutorOptions options, bool useSnapshot, long? knownLastIndex, CancellationToken cancellationToken)
     {
-        var lastIndex = await store.GetLastIndexAsync(id, cancellationToken);
+        var lastIndex = knownLastIndex ?? await store.GetLastIndexAsync(id, cancellationToken);
         RecoveryWindow window;
         LoadedComponent component;
         OplogWriter writer;

@@ -336,9 +336,11 @@ public sealed partial class WorkerActivation(WorkerId id, WorkerServices service
     private async Task<WorkerExecutor> RecoverAsync(WorkerCreation? creation)
     {
         // Not cancelled by one caller: others may be waiting for the same recovery.
-        var recovering = await services.Store.GetLastIndexAsync(Id, CancellationToken.None).ConfigureAwait(false) > 0;
+        var lastIndex = await services.Store.GetLastIndexAsync(Id, CancellationToken.None).ConfigureAwait(false);
+        var recovering = lastIndex > 0;
         var started = Stopwatch.GetTimestamp();
-        var executor = await WorkerExecutor.OpenAsync(Id, creation, services.Catalog, services.Store, services.Options, CancellationToken.None)
+        // The opening is this door's alone: nothing appends to the oplog in between.
+        var executor = await WorkerExecutor.OpenAsync(Id, creation, services.Catalog, services.Store, services.Options, lastIndex, CancellationToken.None)
             .ConfigureAwait(false);
         if (recovering) services.Recovered?.Invoke(Id, Stopwatch.GetElapsedTime(started));
         return executor;

@@ -21,8 +21,11 @@ internal sealed class QueuedInvocation(string functionName, EquatableArray<Value
     /// <summary>Set when it was cancelled while queued: the queue drops it.</summary>
     public bool Cancelled { get; set; }
 
-    /// <summary>The workers waiting on this invocation, when a worker called it.</summary>
-    public IReadOnlyList<string>? CallChain { get; init; }
+    /// <summary>
+    /// The workers waiting on this invocation, when a worker called it. An invocation resumed from the
+    /// oplog has none until its caller asks again under the same key.
+    /// </summary>
+    public IReadOnlyList<string>? CallChain { get; set; }
 
     public string FunctionName { get; } = functionName;
 

@@ -47,6 +47,9 @@ public sealed partial class WorkerExecutor
                 {
                     _retryAttempts = 0;
                 }
+                // An enqueued invocation runs once it is durably queued: code that ends the process
+                // (or the host) at once must not leave a caller with an invocation, or a new worker, that never was.
+                if (queued.PendingIndex > _writer.DurableIndex) await FlushOrBreakAsync(CancellationToken.None);
                 _open = true;
                 if (queued.PendingIndex > 0) Interlocked.Decrement(ref _durablePending);
                 var outcome = await ExecuteAsync(queued.FunctionName, queued.Arguments, queued.EncodedArguments, queued.IdempotencyKey,

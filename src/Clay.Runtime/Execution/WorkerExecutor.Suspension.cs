@@ -19,6 +19,8 @@ public sealed partial class WorkerExecutor
     private bool _openWhenStopped;
     private int _durablePending;
     private long _wakeAtTicks;
+    // Whether the running invocation waits for another worker's answer (see StatusMark).
+    private volatile bool _waitingForAnswer;
 
     /// <summary>
     /// A wait in progress: what ends it, the executor's own timer if it has one, the promise it waits
@@ -107,7 +109,9 @@ public sealed partial class WorkerExecutor
             case WorkerStatus.Failed or WorkerStatus.Exited:
                 return new WorkerMark(status, LastError: _lastError);
             case WorkerStatus.Suspended or WorkerStatus.Retrying:
-                return new WorkerMark(status, WakeAt: wakeAt);
+                // A caller waiting for an answer is woken by its callee, which knows it only while both are in
+                // memory: after a restart it must ask again at once, so start-up recovery takes it up.
+                return new WorkerMark(status, HasPendingWork: _waitingForAnswer, WakeAt: wakeAt);
             case WorkerStatus.Interrupted:
                 return new WorkerMark(status);
         }
@@ -130,8 +134,21 @@ public sealed partial class WorkerExecutor
     /// wake-up lost in a crash. The wake-up time is durable, so the worker may leave memory meanwhile;
     /// then the invocation is abandoned here and, woken, asks the callee again under the same key.
     /// </summary>
-    internal Task WaitForAnswerAsync(Task answer, DateTimeOffset pollAt, CancellationToken cancellationToken) =>
-        WaitAsync(pollAt, WorkerStatus.Suspended, answer, cancellationToken);
+    internal async Task WaitForAnswerAsync(Task answer, DateTimeOffset pollAt, CancellationToken cancellationToken)
+    {
+        // Recorded, so that the commit before the wait has an entry to carry the worker's mark: the
+        // stored mark must say that the worker waits, and until when, before it may leave memory.
+        _writer.Append(new Oplog.OplogEntry.Suspend(_writer.Now, pollAt));
+        _waitingForAnswer = true;
+        try
+        {
+            await WaitAsync(pollAt, WorkerStatus.Suspended, answer, cancellationToken);
+        }
+        finally
+        {
+            _waitingForAnswer = false;
+        }
+    }
 
     /// <summary>The token cancelled when the waiting invocation is abandoned (the worker left memory, or was interrupted).</summary>
     internal CancellationToken AbandonToken => _abandon.Token;

@@ -308,7 +308,12 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
             if (Status is WorkerStatus.Failed or WorkerStatus.Exited) throw new WorkerUnavailableException(Id, Status, _lastError);
             if (_completed.TryGet(key, out var done)) return (null, done);
             if (Status is WorkerStatus.Interrupted) throw Interrupted();
-            if (_queued.TryGetValue(key, out var existing)) return (existing, null);
+            if (_queued.TryGetValue(key, out var existing))
+            {
+                // A caller asking again (after a restart, its callee's resumed invocation lost who waits on it).
+                existing.CallChain ??= callChain;
+                return (existing, null);
+            }
             var (values, encoded) = CheckAcceptable(functionName, arguments);
             var pendingIndex = pending
                 ? _writer.AppendEncoded(Oplog.Codec.OplogCodec.EncodeInvocation(OplogEntryKind.PendingWorkerInvocation, _writer.Now, functionName, encoded, key))

@@ -3,7 +3,10 @@ using Clay.Runtime.Storage;
 
 namespace Clay.Runtime.Tests.Execution;
 
-/// <summary>Passes everything to a real store and counts the entries read from it and the workers it listed.</summary>
+/// <summary>
+/// Passes everything to a real store and counts the entries read from it and the workers it listed;
+/// an append can be held (and failed) by <see cref="BeforeAppend"/>.
+/// </summary>
 public sealed class CountingOplogStore(IOplogStore inner) : IOplogStore
 {
     private long _entriesRead;
@@ -15,9 +18,15 @@ public sealed class CountingOplogStore(IOplogStore inner) : IOplogStore
     /// <summary>Entries returned by <see cref="ReadAsync"/> so far.</summary>
     public long EntriesRead => Interlocked.Read(ref _entriesRead);
 
-    public ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark = null,
-        CancellationToken cancellationToken = default) =>
-        inner.AppendAsync(worker, firstIndex, entries, mark, cancellationToken);
+    /// <summary>Awaited before each append reaches the real store; what it throws, the append throws.</summary>
+    public Func<Task>? BeforeAppend { get; set; }
+
+    public async ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (BeforeAppend is { } before) await before();
+        await inner.AppendAsync(worker, firstIndex, entries, mark, cancellationToken);
+    }
 
     public ValueTask<WorkerMark?> GetMarkAsync(WorkerId worker, CancellationToken cancellationToken = default) => inner.GetMarkAsync(worker, cancellationToken);
 

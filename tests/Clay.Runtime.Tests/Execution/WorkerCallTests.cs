@@ -77,6 +77,37 @@ public sealed class WorkerCallTests
     }
 
     [Fact]
+    public async Task A_caller_waiting_on_a_long_callee_when_the_process_dies_asks_again_at_start_up_and_is_woken_by_the_answer()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Relay));
+        fixture.Time.AutoAdvanceAmount = TimeSpan.Zero;
+        var (asker, napper) = (Relay("asker"), Relay("napper"));
+        var first = await WaitingProcess.StartAsync(fixture);
+        var call = first.Executor.InvokeAsync(asker, "ask-nap", [new Value.String("napper"), new Value.U64(30)], "ask");
+        await WaitingProcess.UntilAsync(async () => (await first.Store.GetMarkAsync(napper))?.Status == WorkerStatus.Suspended, "the callee to sleep");
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        await WaitingProcess.UntilAsync(() => Task.FromResult(first.Executor.TryGetResident(asker)?.IsWaiting == true), "the caller to suspend");
+        // The stored mark says the caller waits, until its poll, and that start-up must take it up at once:
+        // after a restart its callee no longer knows who waits on its answer.
+        var mark = await first.Store.GetMarkAsync(asker);
+        Assert.Equal(WorkerStatus.Suspended, mark?.Status);
+        Assert.True(mark?.HasPendingWork, "a caller waiting for an answer is not taken up at start-up");
+        Assert.Equal(fixture.Time.GetUtcNow() + TimeSpan.FromMinutes(1), mark?.WakeAt);
+        await first.CrashAsync();
+        await Assert.ThrowsAnyAsync<Exception>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        await using var restarted = await WaitingProcess.StartAsync(fixture);
+        await WaitingProcess.UntilAsync(() => Task.FromResult(restarted.Executor.TryGetResident(asker) is not null), "the caller to be recovered");
+        // The callee's nap ends well before the caller's poll: only its answer can end the caller's invocation.
+        fixture.Time.Advance(TimeSpan.FromSeconds(29));
+        await WaitingProcess.UntilAsync(async () => await restarted.Store.GetMarkAsync(asker) is null, "the caller to finish");
+        Assert.Equal(new Value.String("napper rested 30 s"),
+            (await restarted.Executor.InvokeAsync(asker, "ask-nap", [new Value.String("napper"), new Value.U64(30)], "ask").WaitAsync(TimeSpan.FromSeconds(30))).Result);
+        Assert.Single((await restarted.Executor.ReadOplogAsync(napper, query: "\"clock::sleep\"")).Entries);
+        Assert.Single((await restarted.Executor.ReadOplogAsync(asker, query: "\"worker::call\"")).Entries);
+    }
+
+    [Fact]
     public async Task A_fire_and_forget_note_is_queued_once_at_the_callee_even_when_the_sender_is_replayed()
     {
         await using var fixture = new ExecutorFixture(typeof(Relay));

@@ -100,9 +100,10 @@ public sealed partial class HostileComponentTests : IAsyncLifetime
     public async Task An_enqueued_crasher_is_quarantined_after_three_crashes_and_stays_quarantined_after_a_restart()
     {
         Assert.Equal("1", (await InvokeAsync(Bad, "ok", "count")).Body);
-        // The exit is queued durably and run at once: the host may die before the answer is out, or even before the
-        // queue entry is stored (then it was never acknowledged, and the next attempt with the same key queues it).
-        // Once queued, each call opens the worker in a fresh host, which resumes the exit: the host dies with the call in flight.
+        // The exit is queued durably and only then run: the host may die before the answer is out (the answer is then
+        // component-crashed, though the entry is stored), or just after it (the answer is "queued", and the crash
+        // still counts against the worker). Once queued, each call opens the worker in a fresh host, which resumes
+        // the exit: the host dies with the call in flight.
         var answers = new List<string>();
         for (var attempt = 0; attempt < 10 && !answers.Any(a => a.StartsWith("worker-failed", StringComparison.Ordinal)); attempt++)
         {
@@ -117,7 +118,8 @@ public sealed partial class HostileComponentTests : IAsyncLifetime
         Assert.Contains($"worker {Bad}/q is quarantined: its component host crashed 3 times in a row", quarantined);
         Assert.Contains("exited with code 0", quarantined);
         Assert.All(answers.SkipLast(1), a => Assert.True(a == "queued" || a.StartsWith("component-crashed", StringComparison.Ordinal), a));
-        Assert.True(answers.Count(a => a.StartsWith("component-crashed", StringComparison.Ordinal)) >= 3, string.Join("\n", answers));
+        // Three crashes: at most the first of them after an answer already given.
+        Assert.True(answers.Count(a => a.StartsWith("component-crashed", StringComparison.Ordinal)) >= 2, string.Join("\n", answers));
 
         // Its neighbours in the same component keep working, and the server says what is wrong with it.
         Assert.Equal("2", (await InvokeAsync(Bad, "ok", "count")).Body);

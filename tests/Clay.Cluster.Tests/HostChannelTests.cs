@@ -70,6 +70,30 @@ public sealed class HostChannelTests
         await Assert.ThrowsAsync<HostChannelClosedException>(() => pair.Server.CallAsync(new HostWorkerCall("demo:c", "w", HostOperation.GetInfo)));
     }
 
+    [Fact]
+    public async Task A_frame_announced_longer_than_the_limit_closes_the_channel_without_allocating_it()
+    {
+        using var fromHost = new AnonymousPipeServerStream(PipeDirection.Out);
+        using var toHost = new AnonymousPipeServerStream(PipeDirection.Out);
+        using var serverIn = new AnonymousPipeClientStream(PipeDirection.In, fromHost.ClientSafePipeHandle);
+        using var hostIn = new AnonymousPipeClientStream(PipeDirection.In, toHost.ClientSafePipeHandle);
+        var server = new HostChannel(serverIn, toHost, Serializer, _ => Task.FromResult<object?>(null), _ => { }, "test server", maxFrameBytes: 1 << 20);
+        var pending = server.CallAsync(new HostWorkerCall("demo:c", "w", HostOperation.GetInfo));
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+
+        // A host that announces a 1 GiB frame (and never sends it).
+        var header = new byte[13];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header, 1 << 30);
+        header[4] = 2;
+        await fromHost.WriteAsync(header);
+        await fromHost.FlushAsync();
+
+        await server.Closed.WaitAsync(TimeSpan.FromSeconds(30));
+        await Assert.ThrowsAsync<HostChannelClosedException>(() => pending.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - allocated < 64 << 20, "the announced frame was allocated");
+        await server.DisposeAsync();
+    }
+
     private static async Task<object?> SlowAsync(HostInvoke invoke)
     {
         await Pair.Current!.Release.Task;

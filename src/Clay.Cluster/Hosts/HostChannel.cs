@@ -29,6 +29,12 @@ public sealed class HostChannel : IAsyncDisposable
     private const byte Failure = 3;
     private const byte Notice = 4;
 
+    /// <summary>
+    /// The largest frame a channel reads (256 MiB) unless told otherwise: the other end may be a
+    /// misbehaving host, and a length it announces is not allocated before it is checked.
+    /// </summary>
+    public const int DefaultMaxFrameBytes = 256 << 20;
+
     private readonly Stream _input;
     private readonly Stream _output;
     private readonly Serializer _serializer;
@@ -41,6 +47,7 @@ public sealed class HostChannel : IAsyncDisposable
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _reader;
     private byte[] _batch = new byte[4096];
+    private readonly int _maxFrameBytes;
     private bool _stopped;
     private long _nextId;
 
@@ -54,8 +61,11 @@ public sealed class HostChannel : IAsyncDisposable
     /// <param name="handle">Answers a call of the other end; its exceptions are sent back as the answer.</param>
     /// <param name="notice">Takes a one-way notice of the other end.</param>
     /// <param name="name">Names the reading thread.</param>
-    public HostChannel(Stream input, Stream output, Serializer serializer, Func<object, Task<object?>> handle, Action<object> notice, string name)
+    /// <param name="maxFrameBytes">The largest frame read; a longer one announced by the other end closes the channel.</param>
+    public HostChannel(Stream input, Stream output, Serializer serializer, Func<object, Task<object?>> handle, Action<object> notice, string name,
+        int maxFrameBytes = DefaultMaxFrameBytes)
     {
+        _maxFrameBytes = maxFrameBytes;
         _input = input;
         _output = output;
         _serializer = serializer;
@@ -194,13 +204,15 @@ public sealed class HostChannel : IAsyncDisposable
             while (ReadExactly(header.AsSpan()))
             {
                 var length = BinaryPrimitives.ReadInt32LittleEndian(header);
-                if (length < 9) throw new InvalidDataException($"a frame of {length} bytes");
+                if (length < 9 || length > _maxFrameBytes) throw new InvalidDataException($"a frame of {length} bytes");
                 var kind = header[4];
                 var id = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(5));
-                // Each message is deserialized from it before the next is read: the buffer is reused.
-                if (length - 9 > body.Length) body = new byte[Math.Max(length - 9, body.Length * 2)];
+                // Each message is deserialized from it before the next is read: the buffer is reused,
+                // and dropped again after a rare large frame.
+                if (length - 9 > body.Length) body = new byte[Math.Min(Math.Max(length - 9, body.Length * 2), _maxFrameBytes)];
                 if (!ReadExactly(body.AsSpan(0, length - 9))) break;
                 Dispatch(kind, id, body.AsSpan(0, length - 9));
+                if (body.Length > 1 << 20) body = new byte[4096];
             }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidDataException)

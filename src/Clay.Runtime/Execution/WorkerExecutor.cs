@@ -148,39 +148,39 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     /// <exception cref="WorkerNotFoundException">No oplog and no <paramref name="creation"/>.</exception>
     public static Task<WorkerExecutor> OpenAsync(WorkerId id, WorkerCreation? creation, IComponentCatalog catalog, IOplogStore store,
         WorkerExecutorOptions options, CancellationToken cancellationToken = default) =>
-        OpenAsync(id, creation, catalog, store, options, lastIndex: null, cancellationToken);
+        OpenAsync(id, creation, catalog, store, options, known: null, cancellationToken);
 
     /// <summary>
     /// Opens a worker as <see cref="OpenAsync(WorkerId, WorkerCreation?, IComponentCatalog, IOplogStore, WorkerExecutorOptions, CancellationToken)"/>
-    /// does, when the caller has just read the index of its last entry (<paramref name="lastIndex"/>; null
-    /// to read it here): over a remote store, each read is a round trip.
+    /// does, with what the caller has just read about it (<paramref name="known"/>; null to read it all
+    /// here): over a remote store and catalog, each read is a round trip.
     /// </summary>
     internal static async Task<WorkerExecutor> OpenAsync(WorkerId id, WorkerCreation? creation, IComponentCatalog catalog, IOplogStore store,
-        WorkerExecutorOptions options, long? lastIndex, CancellationToken cancellationToken = default)
+        WorkerExecutorOptions options, OpenFacts? known, CancellationToken cancellationToken = default)
     {
         try
         {
-            return await OpenAsync(id, creation, catalog, store, options, useSnapshot: options.UseSnapshots, lastIndex, cancellationToken);
+            return await OpenAsync(id, creation, catalog, store, options, useSnapshot: options.UseSnapshots, known, cancellationToken);
         }
         catch (Snapshots.SnapshotException ex)
         {
             options.LoggerFactory.CreateLogger<WorkerExecutor>().LogWarning(
                 "Worker {Worker}: {Problem}; recovering by replaying the whole oplog instead", id, ex.Message);
-            return await OpenAsync(id, creation, catalog, store, options, useSnapshot: false, knownLastIndex: null, cancellationToken);
+            return await OpenAsync(id, creation, catalog, store, options, useSnapshot: false, known: null, cancellationToken);
         }
     }
 
     private static async Task<WorkerExecutor> OpenAsync(WorkerId id, WorkerCreation? creation, IComponentCatalog catalog, IOplogStore store,
-        WorkerExecutorOptions options, bool useSnapshot, long? knownLastIndex, CancellationToken cancellationToken)
+        WorkerExecutorOptions options, bool useSnapshot, OpenFacts? known, CancellationToken cancellationToken)
     {
-        var lastIndex = knownLastIndex ?? await store.GetLastIndexAsync(id, cancellationToken);
+        var lastIndex = known?.LastIndex ?? await store.GetLastIndexAsync(id, cancellationToken);
         RecoveryWindow window;
         LoadedComponent component;
         OplogWriter writer;
         if (lastIndex == 0)
         {
             if (creation is null) throw new WorkerNotFoundException(id);
-            component = await catalog.GetLatestAsync(id.Component, cancellationToken);
+            component = known?.Latest ?? await catalog.GetLatestAsync(id.Component, cancellationToken);
             // A worker whose own retry settings are not a policy is refused before it exists.
             InvocationRetrySettings.Resolve(options.InvocationRetry, component.Model, creation.Environment);
             if (options.AdmitNewWorker is { } admit) await admit(id, cancellationToken);

@@ -40,7 +40,7 @@ public sealed partial class WorkerActivation(WorkerId id, WorkerServices service
     public async Task<WorkerInfo> CreateAsync(WorkerCreation creation, CancellationToken cancellationToken = default)
     {
         if (Resident is not null || await services.Store.GetLastIndexAsync(Id, cancellationToken) > 0) throw new WorkerAlreadyExistsException(Id);
-        return (await OpenCoreAsync(creation, cancellationToken)).GetInfo();
+        return (await OpenCoreAsync(creation, cancellationToken, new OpenFacts(0))).GetInfo();
     }
 
     /// <summary>
@@ -244,13 +244,16 @@ public sealed partial class WorkerActivation(WorkerId id, WorkerServices service
     private async Task<(WorkerExecutor Executor, string Function, Values.Value[] Arguments)> BindAsync(InvocationRequest request,
         CancellationToken cancellationToken)
     {
+        OpenFacts? known = null;
         if (Resident is null && !IsOpening && await services.Store.GetLastIndexAsync(Id, cancellationToken).ConfigureAwait(false) == 0)
         {
             // A new worker runs the latest version: a request that does not fit it creates nothing.
             var latest = await services.Catalog.GetLatestAsync(Id.Component, cancellationToken).ConfigureAwait(false);
             request.Bind(latest);
+            // The opening below need not read either again: the worker is created on the version the request was typed against.
+            known = new OpenFacts(0, latest);
         }
-        var executor = await OpenCoreAsync(WorkerCreation.OnFirstInvocation, cancellationToken).ConfigureAwait(false);
+        var executor = await OpenCoreAsync(WorkerCreation.OnFirstInvocation, cancellationToken, known).ConfigureAwait(false);
         var (function, arguments) = request.Bind(executor.Component);
         return (executor, function.Name, arguments);
     }
@@ -271,8 +274,12 @@ public sealed partial class WorkerActivation(WorkerId id, WorkerServices service
     public Task<WorkerExecutor> OpenAsync(WorkerCreation? creation = null, CancellationToken cancellationToken = default) =>
         OpenCoreAsync(creation, cancellationToken);
 
-    /// <summary>Opens the worker once; a broken executor (its oplog could not be written) is closed and the worker reopened.</summary>
-    private async Task<WorkerExecutor> OpenCoreAsync(WorkerCreation? creation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the worker once; a broken executor (its oplog could not be written) is closed and the worker
+    /// reopened. <paramref name="known"/> is what the caller has just read about the worker; it is used
+    /// only by an opening this call starts before anything else changed the worker.
+    /// </summary>
+    private async Task<WorkerExecutor> OpenCoreAsync(WorkerCreation? creation, CancellationToken cancellationToken, OpenFacts? known = null)
     {
         while (true)
         {
@@ -290,12 +297,14 @@ public sealed partial class WorkerActivation(WorkerId id, WorkerServices service
                         broken = _executor;
                         _executor = null;
                     }
-                    opening = _opening ??= RecoverAsync(creation);
+                    // What the caller read before a broken executor wrote more, or before an edit, is stale.
+                    opening = _opening ??= RecoverAsync(creation, broken is null ? known : null);
                 }
             }
             if (editing is not null)
             {
                 // Its history is being changed (revert, deletion): open what it is afterwards.
+                known = null;
                 await editing.WaitAsync(cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -333,14 +342,14 @@ public sealed partial class WorkerActivation(WorkerId id, WorkerServices service
         }
     }
 
-    private async Task<WorkerExecutor> RecoverAsync(WorkerCreation? creation)
+    private async Task<WorkerExecutor> RecoverAsync(WorkerCreation? creation, OpenFacts? known)
     {
         // Not cancelled by one caller: others may be waiting for the same recovery.
-        var lastIndex = await services.Store.GetLastIndexAsync(Id, CancellationToken.None).ConfigureAwait(false);
-        var recovering = lastIndex > 0;
+        known ??= new OpenFacts(await services.Store.GetLastIndexAsync(Id, CancellationToken.None).ConfigureAwait(false));
+        var recovering = known.LastIndex > 0;
         var started = Stopwatch.GetTimestamp();
         // The opening is this door's alone: nothing appends to the oplog in between.
-        var executor = await WorkerExecutor.OpenAsync(Id, creation, services.Catalog, services.Store, services.Options, lastIndex, CancellationToken.None)
+        var executor = await WorkerExecutor.OpenAsync(Id, creation, services.Catalog, services.Store, services.Options, known, CancellationToken.None)
             .ConfigureAwait(false);
         if (recovering) services.Recovered?.Invoke(Id, Stopwatch.GetElapsedTime(started));
         return executor;

@@ -16,7 +16,9 @@ internal static class HostEnvironment
         "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL",
         "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_SDK_DISABLED",
         // A profile of the server (perf) names the hosts' compiled methods too.
-        "DOTNET_PerfMapEnabled",
+        "DOTNET_PerfMapEnabled", "DOTNET_EnableWriteXorExecute",
+        // How the runtime compiles, when the server is told otherwise than its defaults: hosts compile alike.
+        "DOTNET_TieredPGO", "DOTNET_TieredCompilation", "DOTNET_ReadyToRun",
     ];
 
     /// <summary>Replaces <paramref name="environment"/> with the kept variables of <paramref name="from"/> and a home in <paramref name="scratch"/>.</summary>

@@ -71,6 +71,16 @@ public sealed partial class WorkerExecutor
                 Finish(queued, null, Abandoned(queued.IdempotencyKey) ?? new WorkerSuspendedException(Id, "left memory while its invocation waits"));
                 break;
             }
+            catch (NondeterminismException divergence)
+            {
+                // A resumed invocation's code no longer matches its history: the worker cannot go on, as
+                // when its replay at opening diverges. It is failed, and that is recorded, not retried.
+                telemetry.Broke(divergence);
+                _recoveryFailure = divergence;
+                Fail(divergence);
+                await RecordFailureAsync(divergence);
+                Finish(queued, null, divergence);
+            }
             catch (Exception ex)
             {
                 telemetry.Broke(ex);

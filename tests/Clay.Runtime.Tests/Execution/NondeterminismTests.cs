@@ -51,6 +51,44 @@ public sealed class NondeterminismTests
         }
     }
 
+    [Fact]
+    public async Task An_invocation_in_flight_whose_code_diverges_when_it_resumes_fails_the_worker_and_records_why()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Divergent));
+        fixture.Time.AutoAdvanceAmount = TimeSpan.Zero;
+        Divergent.UseClock = false;
+        await using (var first = await WaitingProcess.StartAsync(fixture))
+        {
+            _ = first.Executor.InvokeAsync(Worker, "step-then-nap", []);
+            await WaitingProcess.UntilAsync(async () => (await first.Store.GetMarkAsync(Worker))?.Status == WorkerStatus.Suspended, "the nap to begin");
+        }
+
+        Divergent.UseClock = true;
+        try
+        {
+            await using var restarted = await WaitingProcess.StartAsync(fixture);
+            var lengthBefore = await restarted.Store.GetLastIndexAsync(Worker);
+            // Opening it resumes the nap, whose replay asks for the clock where the history holds a GUID.
+            var executor = await restarted.Executor.GetAsync(Worker, null);
+            // Failed in memory first, then recorded: the stored mark says Failed once the error entry is written with it.
+            await WaitingProcess.UntilAsync(async () => (await restarted.Store.GetMarkAsync(Worker))?.Status == WorkerStatus.Failed, "the failure to be recorded");
+            Assert.Equal(WorkerStatus.Failed, executor.GetInfo().Status);
+
+            var info = executor.GetInfo();
+            Assert.StartsWith("[nondeterminism-detected] nondeterminism detected at oplog index 4", info.LastError);
+            var error = await Assert.ThrowsAsync<WorkerUnavailableException>(() => restarted.Executor.InvokeAsync(Worker, "count", []));
+            Assert.Equal("worker-failed", error.Code);
+            Assert.Equal(lengthBefore + 1, await restarted.Store.GetLastIndexAsync(Worker));
+            var recorded = Assert.IsType<Clay.Runtime.Oplog.OplogEntry.Error>(await LastEntryAsync(restarted.Store));
+            Assert.Equal("nondeterminism-detected", recorded.ErrorCode);
+            Assert.Equal((WorkerStatus.Failed, info.LastError), ((await restarted.Store.GetMarkAsync(Worker))!.Status, (await restarted.Store.GetMarkAsync(Worker))!.LastError));
+        }
+        finally
+        {
+            Divergent.UseClock = false;
+        }
+    }
+
     private static async Task<Clay.Runtime.Oplog.OplogEntry> LastEntryAsync(Clay.Runtime.Storage.IOplogStore store)
     {
         var last = await store.GetLastIndexAsync(Worker);

@@ -25,4 +25,12 @@ public sealed class Divergent(WorkerContext context)
 
     /// <summary>Returns the number of steps, plus one when <see cref="UseClock"/> is set (a changed result).</summary>
     public int Count() => _values.Count + (UseClock ? 1 : 0);
+
+    /// <summary>Takes a value as <see cref="Step"/> does, then naps for an hour: an invocation that is in flight across a restart.</summary>
+    public async Task<string> StepThenNap()
+    {
+        var value = Step();
+        await context.SleepAsync(TimeSpan.FromHours(1));
+        return value;
+    }
 }

@@ -86,22 +86,35 @@ internal static class ComponentHostMain
             new InvocationWatchdog(settings.Component, services.Residency, channel, settings.InvocationCpuLimit, settings.InvocationBlockLimit).Start();
         }
 
-        using var budget = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+        using var budget = new PeriodicTimer(ActivePeriod);
         var last = new HostResidency(0, 0, 0);
         var allocated = 0L;
         while (await Task.WhenAny(channel.Closed, budget.WaitForNextTickAsync().AsTask()) != channel.Closed)
         {
             var now = await workers.EnforceBudgetAsync();
-            if (now != last) channel.Notify(now);
-            if (telemetry.Drain() is { } measurements) channel.Notify(measurements);
+            var moved = now != last;
+            if (moved) channel.Notify(now);
+            if (telemetry.Drain() is { } measurements)
+            {
+                channel.Notify(measurements);
+                moved = true;
+            }
             if (GC.GetTotalAllocatedBytes() is var total && total - allocated >= AllocationReportStep)
             {
                 channel.Notify(new HostAllocations(total));
                 allocated = total;
             }
             last = now with { Evicted = 0 };
+            // An idle host wakes less and less often (at most every IdlePeriod); any change brings it back to ActivePeriod.
+            budget.Period = moved ? ActivePeriod : TimeSpan.FromTicks(Math.Min(budget.Period.Ticks * 2, IdlePeriod.Ticks));
         }
         // The server has gone or closed the channel: nothing can be committed any more, so nothing is waited for.
         return 0;
     }
+
+    /// <summary>How often a busy host checks its budget and passes on its measurements.</summary>
+    private static readonly TimeSpan ActivePeriod = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest pause between those checks once nothing changes.</summary>
+    private static readonly TimeSpan IdlePeriod = TimeSpan.FromSeconds(2);
 }

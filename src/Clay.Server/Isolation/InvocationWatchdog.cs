@@ -11,11 +11,14 @@ namespace Clay.Server.Isolation;
 /// <c>--invocation-cpu-limit</c>, or has held a thread without giving it back for longer than
 /// <c>--invocation-block-limit</c>, cannot be stopped inside the process — .NET cannot abort a
 /// thread — so the host reports it and the server ends the host: the crash path, charged to that
-/// worker. If the server does not end it within seconds, the host ends itself.
+/// worker. If the server does not end it within seconds, the host ends itself. It looks ten times a
+/// second while an invocation runs, once a second otherwise.
 /// </summary>
 internal sealed class InvocationWatchdog(string component, ResidentWorkers residency, HostChannel channel, TimeSpan cpuLimit, TimeSpan blockLimit)
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
+    // With nothing running, the watchdog looks every second: an idle host should not wake ten times a second.
+    private static readonly TimeSpan IdleTick = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan GraceToBeEnded = TimeSpan.FromSeconds(5);
 
     /// <summary>Starts watching on a background thread (nothing to watch without a limit).</summary>
@@ -27,12 +30,16 @@ internal sealed class InvocationWatchdog(string component, ResidentWorkers resid
 
     private void Watch()
     {
+        var running = false;
         while (!channel.Closed.IsCompleted)
         {
-            Thread.Sleep(Tick);
+            Thread.Sleep(running ? Tick : IdleTick);
+            running = false;
             foreach (var (executor, _) in residency.Snapshot())
             {
-                if (executor.Status != WorkerStatus.Running || Breach(executor) is not { } reason) continue;
+                if (executor.Status != WorkerStatus.Running) continue;
+                running = true;
+                if (Breach(executor) is not { } reason) continue;
                 channel.Notify(new HostLimitReached(component, executor.Id.Worker, reason));
                 Thread.Sleep(GraceToBeEnded);
                 LinuxCalls.Kill(Environment.ProcessId, 9);

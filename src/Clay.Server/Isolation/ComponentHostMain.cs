@@ -46,8 +46,14 @@ internal static class ComponentHostMain
         });
 
         var ready = new TaskCompletionSource<HostWorkers>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var channel = new HostChannel(input, output, serializer, async call => await (await ready.Task).HandleAsync(call), _ => { },
-            $"component host {settings.Component}");
+        using var budget = new PeriodicTimer(ActivePeriod);
+        var idle = 0;
+        var channel = new HostChannel(input, output, serializer, async call =>
+        {
+            // A call ends a quiet spell: the server hears of the host's workers at the active pace again.
+            if (Volatile.Read(ref idle) == 1 && Interlocked.Exchange(ref idle, 0) == 1) budget.Period = ActivePeriod;
+            return await (await ready.Task).HandleAsync(call);
+        }, _ => { }, $"component host {settings.Component}");
         var links = new HostWorkerLinks(channel);
         var options = new WorkerExecutorOptions
         {
@@ -86,7 +92,6 @@ internal static class ComponentHostMain
             new InvocationWatchdog(settings.Component, services.Residency, channel, settings.InvocationCpuLimit, settings.InvocationBlockLimit).Start();
         }
 
-        using var budget = new PeriodicTimer(ActivePeriod);
         var last = new HostResidency(0, 0, 0);
         var allocated = 0L;
         while (await Task.WhenAny(channel.Closed, budget.WaitForNextTickAsync().AsTask()) != channel.Closed)
@@ -105,8 +110,18 @@ internal static class ComponentHostMain
                 allocated = total;
             }
             last = now with { Evicted = 0 };
-            // An idle host wakes less and less often (at most every IdlePeriod); any change brings it back to ActivePeriod.
-            budget.Period = moved ? ActivePeriod : TimeSpan.FromTicks(Math.Min(budget.Period.Ticks * 2, IdlePeriod.Ticks));
+            // An idle host wakes less and less often (at most every IdlePeriod); a change, or a call of the
+            // server, brings it back to ActivePeriod.
+            if (moved)
+            {
+                Volatile.Write(ref idle, 0);
+                budget.Period = ActivePeriod;
+            }
+            else
+            {
+                budget.Period = TimeSpan.FromTicks(Math.Min(budget.Period.Ticks * 2, IdlePeriod.Ticks));
+                Volatile.Write(ref idle, 1);
+            }
         }
         // The server has gone or closed the channel: nothing can be committed any more, so nothing is waited for.
         return 0;

@@ -120,11 +120,12 @@ public sealed partial class SleeperServer : IAsyncDisposable
         }
     }
 
-    /// <summary>A value of the server's Prometheus metrics.</summary>
-    public async Task<double> MetricAsync(string name)
+    /// <summary>A value of the server's Prometheus metrics; <paramref name="absent"/>, when given, stands for one not exposed yet (a counter before its first count).</summary>
+    public async Task<double> MetricAsync(string name, double? absent = null)
     {
         var exposition = await _http.GetStringAsync("/metrics");
         var match = Regex.Match(exposition, $@"(?m)^{name}(\{{[^}}]*\}})? ([0-9.eE+-]+)");
+        if (!match.Success && absent is { } value) return value;
         Assert.True(match.Success, $"no {name} in\n{exposition}");
         return double.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
     }

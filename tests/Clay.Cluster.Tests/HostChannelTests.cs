@@ -94,6 +94,13 @@ public sealed class HostChannelTests
         await server.DisposeAsync();
     }
 
+    [Theory]
+    [InlineData(16 << 20, 256 << 20)]
+    [InlineData(200 << 20, (400 << 20) + (1 << 20))]
+    [InlineData(1536 << 20, int.MaxValue)]
+    public void The_frame_limit_leaves_room_for_two_of_the_largest_oplog_entries(int maxEntryBytes, int expected) =>
+        Assert.Equal(expected, HostChannel.MaxFrameBytesFor(maxEntryBytes));
+
     private static async Task<object?> SlowAsync(HostInvoke invoke)
     {
         await Pair.Current!.Release.Task;

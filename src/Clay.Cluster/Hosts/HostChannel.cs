@@ -35,6 +35,9 @@ public sealed class HostChannel : IAsyncDisposable
     /// </summary>
     public const int DefaultMaxFrameBytes = 256 << 20;
 
+    /// <summary>The frame limit for oplog entries of up to <paramref name="maxEntryBytes"/>: the default, or room for two such entries.</summary>
+    public static int MaxFrameBytesFor(int maxEntryBytes) => (int)Math.Clamp(2L * maxEntryBytes + (1 << 20), DefaultMaxFrameBytes, int.MaxValue);
+
     private readonly Stream _input;
     private readonly Stream _output;
     private readonly Serializer _serializer;

@@ -79,7 +79,7 @@ internal sealed class ComponentHost : IAsyncDisposable
                 if (notice is HostLimitReached limit && limit.Component == settings.Component) host.Stop(limit);
                 else server.Notice(settings.Component, notice);
             },
-            $"host channel {settings.Component}");
+            $"host channel {settings.Component}", HostChannel.MaxFrameBytesFor(settings.Limits.MaxEntryBytes));
         _ = host.WatchAsync();
         _ = host.EndWithChannelAsync();
         return host;

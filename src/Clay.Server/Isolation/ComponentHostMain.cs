@@ -53,7 +53,7 @@ internal static class ComponentHostMain
             // A call ends a quiet spell: the server hears of the host's workers at the active pace again.
             if (Volatile.Read(ref idle) == 1 && Interlocked.Exchange(ref idle, 0) == 1) budget.Period = ActivePeriod;
             return await (await ready.Task).HandleAsync(call);
-        }, _ => { }, $"component host {settings.Component}");
+        }, _ => { }, $"component host {settings.Component}", HostChannel.MaxFrameBytesFor(settings.Limits.MaxEntryBytes));
         var links = new HostWorkerLinks(channel);
         var options = new WorkerExecutorOptions
         {

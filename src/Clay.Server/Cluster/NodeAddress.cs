@@ -24,11 +24,19 @@ internal static class NodeAddress
         return ((IPEndPoint)socket.LocalEndPoint!).Address;
     }
 
-    /// <summary>A TCP port free on every interface now.</summary>
-    public static int FreePort(IPAddress on)
+    /// <summary>
+    /// A TCP port free on <paramref name="on"/> now, other than <paramref name="taken"/>: ports this
+    /// process will bind itself but has not bound yet (the REST port, a port already picked) are
+    /// free to the kernel too, and it may hand one of them out again.
+    /// </summary>
+    public static int FreePort(IPAddress on, params ReadOnlySpan<int> taken)
     {
-        using var socket = new TcpListener(on, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
+        while (true)
+        {
+            using var socket = new TcpListener(on, 0);
+            socket.Start();
+            var port = ((IPEndPoint)socket.LocalEndpoint).Port;
+            if (!taken.Contains(port)) return port;
+        }
     }
 }

@@ -29,7 +29,9 @@ internal static class SiloSetup
         });
         if (cluster is null)
         {
-            silo.UseLocalhostClustering(NodeAddress.FreePort(IPAddress.Loopback), NodeAddress.FreePort(IPAddress.Loopback));
+            // Neither may be the REST port, which is bound after the silo starts, nor the same as the other.
+            var siloPort = NodeAddress.FreePort(IPAddress.Loopback, options.Port);
+            silo.UseLocalhostClustering(siloPort, NodeAddress.FreePort(IPAddress.Loopback, options.Port, siloPort));
             silo.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Membership, new SingleNodeMembershipClock());
             // Alone, every activation's address is in this node's own directory partition: a cache of
             // remote addresses would only cost each worker an entry (and a preallocated million-entry table).
@@ -39,7 +41,7 @@ internal static class SiloSetup
         }
 
         var advertised = options.Advertise ?? NodeAddress.TowardsDatabase(cluster.Host, cluster.Port);
-        var siloPort = options.SiloPort != 0 ? options.SiloPort : NodeAddress.FreePort(advertised);
+        var clusterSiloPort = options.SiloPort != 0 ? options.SiloPort : NodeAddress.FreePort(advertised, options.Port);
         silo.UseAdoNetClustering(o =>
         {
             o.Invariant = "Npgsql";
@@ -50,7 +52,7 @@ internal static class SiloSetup
             // The nodes talk to each other on the silo port; no Orleans client connects from outside
             // (clients use the REST API), so there is no gateway.
             o.AdvertisedIPAddress = advertised;
-            o.SiloPort = siloPort;
+            o.SiloPort = clusterSiloPort;
             o.GatewayPort = 0;
         });
         silo.Configure<SiloOptions>(o => o.SiloName = RestUrl(options, advertised));

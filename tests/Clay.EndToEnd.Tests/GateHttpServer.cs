@@ -17,7 +17,7 @@ public sealed class GateHttpServer : IDisposable
 
     public GateHttpServer()
     {
-        Url = $"http://127.0.0.1:{FreePort()}/";
+        Url = $"http://127.0.0.1:{TestPorts.Free()}/";
         _listener.Prefixes.Add(Url);
         _listener.Start();
         _serving = ServeAsync();
@@ -58,12 +58,5 @@ public sealed class GateHttpServer : IDisposable
         _gate.TrySetResult();
         _listener.Close();
         try { _serving.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

@@ -18,7 +18,7 @@ public sealed class OtlpReceiver : IDisposable
 
     public OtlpReceiver()
     {
-        Url = $"http://127.0.0.1:{FreePort()}";
+        Url = $"http://127.0.0.1:{TestPorts.Free()}";
         _listener.Prefixes.Add(Url + "/");
         _listener.Start();
         _ = ServeAsync();
@@ -154,12 +154,5 @@ public sealed class OtlpReceiver : IDisposable
     {
         _listener.Stop();
         _listener.Close();
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

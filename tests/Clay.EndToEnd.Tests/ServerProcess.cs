@@ -16,7 +16,7 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         DataDirectory = dataDirectory;
         HomeDirectory = homeDirectory ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dataDirectory))!, "home");
-        Port = FreePort();
+        Port = TestPorts.Free();
     }
 
     public string DataDirectory { get; }
@@ -111,11 +111,4 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await KillAsync();
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 }

@@ -31,7 +31,7 @@ public sealed class ServerRunTests : IAsyncLifetime
     public async Task Clay_server_run_leaves_no_server_behind(string signal, int exitCode)
     {
         ClayInstallation.EnsurePublished();
-        var port = FreePort();
+        var port = TestPorts.Free();
         var start = new ProcessStartInfo(ClayInstallation.Cli) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { "server", "run", "--port", port.ToString(), "--data-dir", Path.Combine(_root, "data") }) start.ArgumentList.Add(arg);
         start.Environment["HOME"] = Path.Combine(_root, "home");
@@ -51,7 +51,9 @@ public sealed class ServerRunTests : IAsyncLifetime
         IReadOnlyList<int> tree = [];
         try
         {
-            await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            // Not ready within a minute, or gone before it was: say what it printed.
+            var first = await Task.WhenAny(ready.Task, clay.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
+            if (first != ready.Task) Assert.Fail($"clay server run was not ready (exited: {clay.HasExited}):\n{output}");
             tree = ProcessTree.Of(clay.Id);
             // Whatever clay did to start it, the server is in its tree and serves.
             Assert.Contains(tree, pid => ProcessTree.Executable(pid) == ClayInstallation.Server);
@@ -118,12 +120,5 @@ public sealed class ServerRunTests : IAsyncLifetime
         var kinds = oplog.RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
         Assert.Contains("exported-function-invoked", kinds);
         Assert.DoesNotContain("exported-function-completed", kinds);
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

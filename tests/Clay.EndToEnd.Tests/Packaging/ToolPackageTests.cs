@@ -57,7 +57,7 @@ public sealed class ToolPackageTests : IDisposable
         var restored = Directory.GetDirectories(Path.Combine(_root, "nuget", "clay.sdk")).Single();
         Assert.Contains(Path.Combine(Home, ".clay", "packages"), File.ReadAllText(Path.Combine(restored, ".nupkg.metadata")));
 
-        var port = FreePort();
+        var port = TestPorts.Free();
         var server = StartServer(app, port);
         try
         {
@@ -168,12 +168,5 @@ public sealed class ToolPackageTests : IDisposable
             using var kill = System.Diagnostics.Process.Start("kill", [signal, "--", "-" + Process.Id])!;
             await kill.WaitForExitAsync();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

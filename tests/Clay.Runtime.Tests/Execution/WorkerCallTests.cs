@@ -52,13 +52,9 @@ public sealed class WorkerCallTests
         await using var fixture = new ExecutorFixture(typeof(Relay));
         fixture.Time.AutoAdvanceAmount = TimeSpan.Zero;
         await using var process = await WaitingProcess.StartAsync(fixture);
-        var (asker, napper) = (Relay("asker"), Relay("napper"));
+        var asker = Relay("asker");
 
-        var call = process.Executor.InvokeAsync(asker, "ask-nap", [new Value.String("napper"), new Value.U64(30)], "ask");
-        await WaitingProcess.UntilAsync(async () => (await process.Store.GetMarkAsync(napper))?.Status == WorkerStatus.Suspended, "the callee to sleep");
-        // Past the durable-sleep threshold the caller stops waiting in memory: suspended, with a durable wake-up.
-        fixture.Time.Advance(TimeSpan.FromSeconds(1));
-        await WaitingProcess.UntilAsync(() => Task.FromResult(process.Executor.TryGetResident(asker)?.IsWaiting == true), "the caller to suspend");
+        var call = await AskAndWaitAsync(fixture, process);
         Assert.Equal(WorkerStatus.Suspended, (await process.Executor.GetInfoAsync(asker)).Status);
         Assert.Equal(WorkerStatus.Suspended, (await process.Store.GetMarkAsync(asker))?.Status);
         Assert.True(await process.Executor.EvictAsync(asker).AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
@@ -68,12 +64,7 @@ public sealed class WorkerCallTests
         // own poll (a minute after it suspended) would have, and the caller collects it without a new call.
         fixture.Time.Advance(TimeSpan.FromSeconds(29));
         await WaitingProcess.UntilAsync(async () => await process.Store.GetMarkAsync(asker) is null, "the caller to finish");
-        Assert.Equal(new Value.String("napper rested 30 s"),
-            (await process.Executor.InvokeAsync(asker, "ask-nap", [new Value.String("napper"), new Value.U64(30)], "ask").WaitAsync(TimeSpan.FromSeconds(30))).Result);
-
-        // The nap ran once at the callee, and the caller recorded one call.
-        Assert.Single((await process.Executor.ReadOplogAsync(napper, query: "\"clock::sleep\"")).Entries);
-        Assert.Single((await process.Executor.ReadOplogAsync(asker, query: "\"worker::call\"")).Entries);
+        await AssertAnsweredOnceAsync(process);
     }
 
     [Fact]
@@ -81,12 +72,9 @@ public sealed class WorkerCallTests
     {
         await using var fixture = new ExecutorFixture(typeof(Relay));
         fixture.Time.AutoAdvanceAmount = TimeSpan.Zero;
-        var (asker, napper) = (Relay("asker"), Relay("napper"));
+        var asker = Relay("asker");
         var first = await WaitingProcess.StartAsync(fixture);
-        var call = first.Executor.InvokeAsync(asker, "ask-nap", [new Value.String("napper"), new Value.U64(30)], "ask");
-        await WaitingProcess.UntilAsync(async () => (await first.Store.GetMarkAsync(napper))?.Status == WorkerStatus.Suspended, "the callee to sleep");
-        fixture.Time.Advance(TimeSpan.FromSeconds(1));
-        await WaitingProcess.UntilAsync(() => Task.FromResult(first.Executor.TryGetResident(asker)?.IsWaiting == true), "the caller to suspend");
+        var call = await AskAndWaitAsync(fixture, first);
         // The stored mark says the caller waits, until its poll, and that start-up must take it up at once:
         // after a restart its callee no longer knows who waits on its answer.
         var mark = await first.Store.GetMarkAsync(asker);
@@ -101,10 +89,29 @@ public sealed class WorkerCallTests
         // The callee's nap ends well before the caller's poll: only its answer can end the caller's invocation.
         fixture.Time.Advance(TimeSpan.FromSeconds(29));
         await WaitingProcess.UntilAsync(async () => await restarted.Store.GetMarkAsync(asker) is null, "the caller to finish");
-        Assert.Equal(new Value.String("napper rested 30 s"),
-            (await restarted.Executor.InvokeAsync(asker, "ask-nap", [new Value.String("napper"), new Value.U64(30)], "ask").WaitAsync(TimeSpan.FromSeconds(30))).Result);
-        Assert.Single((await restarted.Executor.ReadOplogAsync(napper, query: "\"clock::sleep\"")).Entries);
-        Assert.Single((await restarted.Executor.ReadOplogAsync(asker, query: "\"worker::call\"")).Entries);
+        await AssertAnsweredOnceAsync(restarted);
+    }
+
+    /// <summary>
+    /// The asker calls the napper for a 30 s nap; once the napper sleeps, a second passes (the durable-sleep
+    /// threshold) and the asker stops waiting in memory: suspended, with a durable wake-up. Returns the call.
+    /// </summary>
+    private static async Task<Task<InvocationResult>> AskAndWaitAsync(ExecutorFixture fixture, WaitingProcess process)
+    {
+        var call = process.Executor.InvokeAsync(Relay("asker"), "ask-nap", [new Value.String("napper"), new Value.U64(30)], "ask");
+        await WaitingProcess.UntilAsync(async () => (await process.Store.GetMarkAsync(Relay("napper")))?.Status == WorkerStatus.Suspended, "the callee to sleep");
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        await WaitingProcess.UntilAsync(() => Task.FromResult(process.Executor.TryGetResident(Relay("asker"))?.IsWaiting == true), "the caller to suspend");
+        return call;
+    }
+
+    /// <summary>The asker's call answers under its key without a new call; the nap ran once at the callee, and the caller recorded one call.</summary>
+    private static async Task AssertAnsweredOnceAsync(WaitingProcess process)
+    {
+        Assert.Equal(new Value.String("napper rested 30 s"), (await process.Executor.InvokeAsync(Relay("asker"), "ask-nap",
+            [new Value.String("napper"), new Value.U64(30)], "ask").WaitAsync(TimeSpan.FromSeconds(30))).Result);
+        Assert.Single((await process.Executor.ReadOplogAsync(Relay("napper"), query: "\"clock::sleep\"")).Entries);
+        Assert.Single((await process.Executor.ReadOplogAsync(Relay("asker"), query: "\"worker::call\"")).Entries);
     }
 
     [Fact]

@@ -21,6 +21,9 @@ internal static class HostEnvironment
         "DOTNET_TieredPGO", "DOTNET_TieredCompilation", "DOTNET_ReadyToRun",
     ];
 
+    /// <summary>The runtime's switch for compiling hot methods again, optimized, after they ran a while.</summary>
+    public const string TieredCompilation = "DOTNET_TieredCompilation";
+
     /// <summary>Replaces <paramref name="environment"/> with the kept variables of <paramref name="from"/> and a home in <paramref name="scratch"/>.</summary>
     public static void Fill(IDictionary<string, string?> environment, System.Collections.IDictionary from, string scratch)
     {
@@ -32,6 +35,9 @@ internal static class HostEnvironment
             var name = (string)variable.Key;
             if (Kept.Contains(name, StringComparer.Ordinal) || name.StartsWith("LC_", StringComparison.Ordinal)) environment[name] = (string?)variable.Value;
         }
+        // Unless told otherwise, a host runs the precompiled code as it is instead of compiling its hot
+        // methods again: every host would compile the same ones, each for itself (docs/isolation.md).
+        environment.TryAdd(TieredCompilation, "0");
         environment["HOME"] = scratch;
         environment["TMPDIR"] = scratch;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Clay.Runtime.Execution;
 
 namespace Clay.Server.Isolation;
@@ -60,10 +61,19 @@ internal sealed record HostSettings
     public double TraceSampleRatio { get; init; } = 1;
 
     /// <summary>The settings as the variable holds them.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this);
+    public string ToJson() => JsonSerializer.Serialize(this, HostSettingsJson.Default.HostSettings);
 
     /// <summary>The settings of this host process.</summary>
     public static HostSettings FromEnvironment() =>
-        JsonSerializer.Deserialize<HostSettings>(Environment.GetEnvironmentVariable(Variable)
-            ?? throw new InvalidOperationException($"{Variable} is not set: a component host is started by clay-server"))!;
+        FromJson(Environment.GetEnvironmentVariable(Variable) ?? throw new InvalidOperationException($"{Variable} is not set: a component host is started by clay-server"));
+
+    /// <summary>The settings <see cref="ToJson"/> wrote.</summary>
+    public static HostSettings FromJson(string json) => JsonSerializer.Deserialize(json, HostSettingsJson.Default.HostSettings)!;
 }
+
+/// <summary>
+/// The settings' JSON, generated at build time: a host reads them before anything else, and reflection
+/// would make each new host compile a few hundred methods of the serializer first.
+/// </summary>
+[JsonSerializable(typeof(HostSettings))]
+internal sealed partial class HostSettingsJson : JsonSerializerContext;

@@ -1,0 +1,72 @@
+using Clay.Runtime.Execution;
+using Clay.Server.Isolation;
+
+namespace Clay.Server.Tests.Isolation;
+
+/// <summary>What a component host is started with: its settings and its environment.</summary>
+public sealed class HostStartTests
+{
+    [Fact]
+    public void Settings_read_back_as_written_with_every_field_off_its_default()
+    {
+        var settings = new HostSettings
+        {
+            Component = "demo:cart",
+            SnapshotEvery = 7,
+            SnapshotEveryBytes = 1234567,
+            IdempotencyKeys = 99,
+            InvocationRetry = new Sdk.RetryPolicy(5, TimeSpan.FromMilliseconds(30), TimeSpan.FromSeconds(9), 1.5),
+            Limits = new WorkerLimits { MaxArgumentBytes = 11, MaxResultBytes = 12, MaxEntryBytes = 13, MaxPendingInvocations = 14 },
+            MemoryBudgetBytes = 1L << 33,
+            QueryTimeout = TimeSpan.FromSeconds(3),
+            Sandbox = true,
+            ComponentDirectory = "/data/components/demo_cart",
+            ScratchDirectory = "/data/hosts/demo_cart",
+            InvocationCpuLimit = TimeSpan.FromSeconds(2),
+            InvocationBlockLimit = TimeSpan.FromSeconds(4),
+            DataLimitBytes = 1L << 31,
+            Tracing = true,
+            OtlpEndpoint = new Uri("http://localhost:4317"),
+            TraceSampleRatio = 0.25,
+        };
+
+        var read = HostSettings.FromJson(settings.ToJson());
+
+        Assert.Equal(settings, read);
+        Assert.NotEqual(new HostSettings(), read);
+    }
+
+    [Fact]
+    public void A_host_gets_no_secret_of_the_server_and_runs_its_precompiled_code_as_it_is()
+    {
+        var server = new System.Collections.Hashtable
+        {
+            ["PATH"] = "/usr/bin",
+            ["CLAY_TOKEN"] = "secret",
+            ["DATABASE_URL"] = "postgres://user:password@db/clay",
+            ["LC_ALL"] = "C.UTF-8",
+        };
+        var environment = new Dictionary<string, string?> { ["LEFT_OVER"] = "x" };
+
+        HostEnvironment.Fill(environment, server, "/data/hosts/demo_cart");
+
+        Assert.Equal(new Dictionary<string, string?>
+        {
+            ["PATH"] = "/usr/bin",
+            ["LC_ALL"] = "C.UTF-8",
+            [HostEnvironment.TieredCompilation] = "0",
+            ["HOME"] = "/data/hosts/demo_cart",
+            ["TMPDIR"] = "/data/hosts/demo_cart",
+        }, environment);
+    }
+
+    [Fact]
+    public void A_server_told_how_to_compile_tells_its_hosts_the_same()
+    {
+        var environment = new Dictionary<string, string?>();
+
+        HostEnvironment.Fill(environment, new System.Collections.Hashtable { [HostEnvironment.TieredCompilation] = "1" }, "/scratch");
+
+        Assert.Equal("1", environment[HostEnvironment.TieredCompilation]);
+    }
+}

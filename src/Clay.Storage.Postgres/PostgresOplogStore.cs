@@ -117,7 +117,8 @@ public sealed partial class PostgresOplogStore : IOplogStore, IPromiseStore
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        if (entries.Count == 0) return ValueTask.CompletedTask;
+        // No entries: only the mark changes, if there is one.
+        if (entries.Count == 0 && mark is null) return ValueTask.CompletedTask;
         return Enqueue(new WriteOperation.Append(worker, firstIndex, entries, mark));
     }
 

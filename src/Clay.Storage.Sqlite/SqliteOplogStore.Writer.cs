@@ -133,6 +133,8 @@ public sealed partial class SqliteOplogStore
                                 refused.Add((operation, new OplogConflictException(append.Worker, append.FirstIndex, state.LastIndex)));
                                 continue;
                             }
+                            // A mark alone is for a worker that has an oplog; none is created for it.
+                            if (state.Id == 0 && append.Entries.Count == 0) break;
                             if (state.Id == 0) state.Id = InsertWorker(append.Worker, transaction);
                             for (var i = 0; i < append.Entries.Count; i++)
                             {

@@ -75,7 +75,15 @@ internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastI
     }
 
     /// <summary>Makes every entry appended so far durable.</summary>
-    public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default) => CommitAsync(markAlone: false, cancellationToken);
+
+    /// <summary>
+    /// Makes every entry appended so far durable, and the worker's mark as of now even when no entry
+    /// waits to carry it: for a worker that stops to wait without recording anything first.
+    /// </summary>
+    public ValueTask FlushWithMarkAsync(CancellationToken cancellationToken = default) => CommitAsync(markAlone: true, cancellationToken);
+
+    private async ValueTask CommitAsync(bool markAlone, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -87,7 +95,7 @@ internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastI
             lock (_gate)
             {
                 ThrowIfFailed();
-                if (_buffer.Count == 0 && _flushing.IsCompleted) return;
+                if (_buffer.Count == 0 && _flushing.IsCompleted && !(markAlone && Marks?.Invoke() is { } now && now != _storedMark)) return;
                 if (!_flushing.IsCompleted)
                 {
                     previous = _flushing;

@@ -198,7 +198,9 @@ public sealed partial class WorkerExecutor
             Status = WorkerStatus.Suspended;
             try
             {
-                await FlushOrBreakAsync(cancellationToken);
+                // The mark says that the worker waits, even when nothing waits to be recorded with it, so
+                // that out of memory it is listed as suspended and not taken up again at start-up.
+                await FlushOrBreakAsync(cancellationToken, withMark: true);
                 var suspension = new Suspension(resumed, null, promise);
                 // Completed while the mark was being written: the notice may have come before the wait.
                 lock (_gate) _suspension = suspension;

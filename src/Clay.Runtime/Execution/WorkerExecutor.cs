@@ -311,11 +311,11 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private ClayException BrokenError() =>
         new(ErrorCodes.StorageUnavailable, $"worker {Id} could not write its oplog and must be reloaded");
 
-    private async ValueTask FlushOrBreakAsync(CancellationToken cancellationToken)
+    private async ValueTask FlushOrBreakAsync(CancellationToken cancellationToken, bool withMark = false)
     {
         try
         {
-            await _writer.FlushAsync(cancellationToken);
+            await (withMark ? _writer.FlushWithMarkAsync(cancellationToken) : _writer.FlushAsync(cancellationToken));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

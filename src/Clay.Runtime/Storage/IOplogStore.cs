@@ -30,7 +30,7 @@ public interface IOplogStore : IAsyncDisposable
     /// </summary>
     /// <param name="worker">The worker.</param>
     /// <param name="firstIndex">The index of the first entry: the oplog's last index + 1.</param>
-    /// <param name="entries">The encoded entries.</param>
+    /// <param name="entries">The encoded entries; none changes only the mark (of a worker that has an oplog).</param>
     /// <param name="mark">
     /// The worker's mark as of these entries, stored in the same transaction; null leaves the stored
     /// mark as it is, <see cref="WorkerMark.Idle"/> removes it.

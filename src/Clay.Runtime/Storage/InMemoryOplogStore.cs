@@ -17,6 +17,12 @@ public sealed class InMemoryOplogStore : IOplogStore, IPromiseStore
     public ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark = null,
         CancellationToken cancellationToken = default)
     {
+        if (entries.Count == 0 && !_logs.ContainsKey(worker))
+        {
+            // A mark alone is for a worker that has an oplog; none is created for it.
+            if (firstIndex != 1) throw new OplogConflictException(worker, firstIndex, 0);
+            return ValueTask.CompletedTask;
+        }
         var log = _logs.GetOrAdd(worker, _ => []);
         lock (log)
         {

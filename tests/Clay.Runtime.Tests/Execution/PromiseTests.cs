@@ -69,6 +69,9 @@ public sealed class PromiseTests
         var id = await CreatePromiseAsync(first.Executor);
         await first.Executor.EnqueueAsync(Worker, "wait-for", [new Value.U64((ulong)id)], "wait");
         await WaitingProcess.UntilAsync(() => Task.FromResult(first.Executor.TryGetResident(Worker)?.IsSuspended == true), "the worker to wait");
+        // The queued invocation was stored before it started, so nothing is recorded before the wait:
+        // the mark alone says that the worker waits (not that it runs, which start-up would take up).
+        Assert.Equal(new WorkerMark(WorkerStatus.Suspended), await first.Store.GetMarkAsync(Worker));
         await first.CrashAsync();
 
         // After the restart the worker is not in memory: the completion wakes it through the store's mark.

@@ -275,10 +275,20 @@ public abstract partial class OplogStoreContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_empty_append_writes_nothing()
+    public async Task An_empty_append_writes_nothing_and_one_with_a_mark_writes_the_mark_of_an_existing_worker_only()
     {
         await Store.AppendAsync(Worker("empty"), 1, []);
+        await Store.AppendAsync(Worker("empty"), 1, [], new WorkerMark(Runtime.Execution.WorkerStatus.Suspended));
         Assert.Equal(0, await Store.GetLastIndexAsync(Worker("empty")));
+        Assert.Null(await Store.GetMarkAsync(Worker("empty")));
         Assert.Empty(await ListAsync(Store));
+
+        await Store.AppendAsync(Worker("waiting"), 1, Entries(2));
+        await Store.AppendAsync(Worker("waiting"), 3, [], new WorkerMark(Runtime.Execution.WorkerStatus.Suspended));
+        Assert.Equal(new WorkerMark(Runtime.Execution.WorkerStatus.Suspended), await Store.GetMarkAsync(Worker("waiting")));
+        Assert.Equal(2, await Store.GetLastIndexAsync(Worker("waiting")));
+        await Assert.ThrowsAsync<OplogConflictException>(async () =>
+            await Store.AppendAsync(Worker("waiting"), 2, [], new WorkerMark(Runtime.Execution.WorkerStatus.Failed, LastError: "stale")));
+        Assert.Equal(new WorkerMark(Runtime.Execution.WorkerStatus.Suspended), await Store.GetMarkAsync(Worker("waiting")));
     }
 }

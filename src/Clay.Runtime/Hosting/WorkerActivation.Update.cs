@@ -43,7 +43,7 @@ public sealed partial class WorkerActivation
         try
         {
             // The worker as it is, in memory: its running invocation finishes first.
-            var current = edit.Current ?? await RecoverAsync(null, null);
+            var current = edit.Current ?? await RecoverAsync(null, null, null);
             await current.DisposeAsync();
             services.Residency.Remove(current);
             from = current.Component.Version;

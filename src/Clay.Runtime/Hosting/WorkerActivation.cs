@@ -297,8 +297,13 @@ public sealed partial class WorkerActivation(WorkerId id, WorkerServices service
                         broken = _executor;
                         _executor = null;
                     }
-                    // What the caller read before a broken executor wrote more, or before an edit, is stale.
-                    opening = _opening ??= RecoverAsync(creation, broken is null ? known : null);
+                    if (_opening is null)
+                    {
+                        // What the caller read before a broken executor wrote more, or before an edit, is stale.
+                        _opening = RecoverAsync(creation, broken is null ? known : null, broken);
+                        broken = null;
+                    }
+                    opening = _opening;
                 }
             }
             if (editing is not null)
@@ -342,8 +347,12 @@ public sealed partial class WorkerActivation(WorkerId id, WorkerServices service
         }
     }
 
-    private async Task<WorkerExecutor> RecoverAsync(WorkerCreation? creation, OpenFacts? known)
+    private async Task<WorkerExecutor> RecoverAsync(WorkerCreation? creation, OpenFacts? known, WorkerExecutor? replaced)
     {
+        // The executor this one replaces stops first, and its last commit lands: one that is retrying has
+        // just recorded the failed attempt, and an opening that read the store before that commit would
+        // run the attempt again.
+        if (replaced is not null) await CloseAsync(replaced).ConfigureAwait(false);
         // Not cancelled by one caller: others may be waiting for the same recovery.
         known ??= new OpenFacts(await services.Store.GetLastIndexAsync(Id, CancellationToken.None).ConfigureAwait(false));
         var recovering = known.LastIndex > 0;

@@ -18,13 +18,13 @@ public sealed class CountingOplogStore(IOplogStore inner) : IOplogStore
     /// <summary>Entries returned by <see cref="ReadAsync"/> so far.</summary>
     public long EntriesRead => Interlocked.Read(ref _entriesRead);
 
-    /// <summary>Awaited before each append reaches the real store; what it throws, the append throws.</summary>
-    public Func<Task>? BeforeAppend { get; set; }
+    /// <summary>Awaited with the entries before each append reaches the real store; what it throws, the append throws.</summary>
+    public Func<IReadOnlyList<ReadOnlyMemory<byte>>, Task>? BeforeAppend { get; set; }
 
     public async ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark = null,
         CancellationToken cancellationToken = default)
     {
-        if (BeforeAppend is { } before) await before();
+        if (BeforeAppend is { } before) await before(entries);
         await inner.AppendAsync(worker, firstIndex, entries, mark, cancellationToken);
     }
 

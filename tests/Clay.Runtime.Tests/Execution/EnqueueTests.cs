@@ -14,7 +14,7 @@ public sealed class EnqueueTests
         var store = new CountingOplogStore(await fixture.OpenStoreAsync());
         var appending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        store.BeforeAppend = () =>
+        store.BeforeAppend = _ =>
         {
             appending.TrySetResult();
             return release.Task;

@@ -40,6 +40,47 @@ public sealed class InvocationRetryTests
     }
 
     [Fact]
+    public async Task A_worker_reopened_while_its_failed_attempt_is_being_recorded_opens_after_that_commit_and_does_not_run_the_attempt_again()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Waiter)) { InvocationRetry = new RetryPolicy(3, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), 2) };
+        fixture.Time.AutoAdvanceAmount = TimeSpan.Zero;
+        Waiter.FailuresLeft = 1;
+        Waiter.ServiceCalls = 0;
+        var store = new CountingOplogStore(await fixture.OpenStoreAsync());
+        var recording = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The commit that records the failed attempt is held by the store.
+        store.BeforeAppend = entries =>
+        {
+            if (!entries.Any(e => Runtime.Oplog.Codec.OplogCodec.PeekKind(e.Span) == Runtime.Oplog.OplogEntryKind.Error)) return Task.CompletedTask;
+            recording.TrySetResult();
+            return release.Task;
+        };
+        await using var executor = fixture.NewExecutor(store);
+        await executor.EnqueueAsync(Worker, "unsteady", [], "call");
+        await recording.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Something asks for the worker meanwhile: the retrying executor must be replaced by one opened from the oplog.
+        var reopening = executor.Activation(Worker).OpenAsync();
+        // Given time to open and run the queued invocation (it would, within milliseconds, were it opened before the commit).
+        var deadline = DateTime.UtcNow.AddMilliseconds(500);
+        while (Waiter.ServiceCalls == 1 && !reopening.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(5);
+        var callsBeforeTheCommit = Waiter.ServiceCalls;
+        release.SetResult();
+        await reopening.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Opened after the commit, the worker waits for the time of its second attempt; opened before it, it
+        // would have run the attempt again (calling the service a second time) and never seen the first fail.
+        await WaitingProcess.UntilAsync(async () => (await executor.GetInfoAsync(Worker)).Status == WorkerStatus.Retrying, "the worker to wait for its retry");
+        Assert.Equal(1, callsBeforeTheCommit);
+        Assert.Equal(1, Waiter.ServiceCalls);
+        fixture.Time.Advance(TimeSpan.FromSeconds(10));
+        await WaitingProcess.UntilAsync(async () => await store.GetMarkAsync(Worker) is null, "the second attempt to finish");
+        Assert.Equal(new Value.String("answered on call 2"), (await executor.InvokeAsync(Worker, "unsteady", [], "call")).Result);
+        Assert.Equal(2, Waiter.ServiceCalls);
+    }
+
+    [Fact]
     public async Task When_retries_run_out_the_worker_is_failed_also_after_a_restart_and_resume_retries_it()
     {
         await using var fixture = new ExecutorFixture(typeof(Waiter)) { InvocationRetry = new RetryPolicy(2, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), 1) };

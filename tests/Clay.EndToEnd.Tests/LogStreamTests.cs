@@ -59,6 +59,30 @@ public sealed class LogStreamTests(TalkerServer talker) : IClassFixture<TalkerSe
     }
 
     [Fact]
+    public async Task A_line_written_before_a_reader_came_back_and_committed_after_it_read_the_oplog_still_reaches_it()
+    {
+        // A worker no reader watches: the server holds none of its lines.
+        await talker.InvokeAsync("unwatched", "talk", "1", "0", "0");
+        using var client = new Client.ClayClient(new Uri(talker.Server.Url), talker.Server.Token);
+        var after = (await client.GetOplogAsync(TalkerServer.Component, "unwatched", query: "kind:log")).Entries[^1].Index;
+
+        // It logs, then waits in memory (under the durable sleep threshold): the line is committed when the invocation ends.
+        var invocation = talker.InvokeAsync("unwatched", "talk", "1", "0", "900");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await client.GetWorkerAsync(TalkerServer.Component, "unwatched")).Status != "Suspended")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the worker never waited");
+            Assert.False(invocation.IsCompleted, "the invocation ended before it was seen waiting");
+        }
+        await using var stream = await SseStream.OpenAsync(talker.Http, talker.LogsPath("unwatched"), $"{after}");
+
+        var line = (await stream.TakeAsync("log", 1)).Single(e => e.Name == "log");
+        Assert.Equal("line 1", Message(line));
+        Assert.True(long.Parse(line.Id!) > after);
+        await invocation;
+    }
+
+    [Fact]
     public async Task After_a_restart_a_reader_resumes_from_the_oplog_without_duplicates_then_goes_on_live()
     {
         await talker.InvokeAsync("restarted", "talk", "4", "0", "0");

@@ -34,6 +34,9 @@ namespace Clay.Server.Api;
 public static class LogStreamEndpoint
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+
+    /// <summary>When a resumed stream reads the oplog again for lines that were committing as it began (see the loop).</summary>
+    private static readonly TimeSpan[] CatchUps = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Maps the route.</summary>
@@ -99,16 +102,28 @@ public static class LogStreamEndpoint
 
         var reader = subscription.Lines;
         Task<bool>? waiting = null;
-        Task? keepAlive = null;
+        Task? tick = null;
+        // A line the worker wrote before this subscription, in a commit not yet durable when the oplog was
+        // read above, reached no reader: a worker nobody watched had no topic to hold it. Until a line
+        // comes live, the oplog is read again a few times, so such a line is shown once its commit lands.
+        var catchUps = resume is null ? CatchUps.Length : 0;
         while (!ct.IsCancellationRequested)
         {
             waiting ??= reader.WaitToReadAsync(ct).AsTask();
-            keepAlive ??= Task.Delay(KeepAlive, ct);
-            if (await Task.WhenAny(waiting, keepAlive) == keepAlive)
+            tick ??= Task.Delay(catchUps < CatchUps.Length ? CatchUps[catchUps] : KeepAlive, ct);
+            if (await Task.WhenAny(waiting, tick) == tick)
             {
-                keepAlive = null;
+                tick = null;
                 if (ct.IsCancellationRequested) break;
-                await WriteAsync(output, ": keep-alive\n\n", ct);
+                if (catchUps < CatchUps.Length)
+                {
+                    catchUps++;
+                    var landed = new SortedDictionary<long, WorkerLogLine>();
+                    await ReadDurableAsync(store, id, sent, landed, ct);
+                    foreach (var line in landed.Values) await WriteLineAsync(output, line, ct);
+                    if (landed.Count > 0) sent = landed.Keys.Max();
+                }
+                else await WriteAsync(output, ": keep-alive\n\n", ct);
                 await output.FlushAsync(ct);
                 continue;
             }
@@ -120,6 +135,8 @@ public static class LogStreamEndpoint
                 if (line.OplogIndex <= sent) continue;
                 await WriteLineAsync(output, line, ct);
                 sent = line.OplogIndex;
+                // Lines come live from here on, in order: a read of the oplog could only repeat or reorder them.
+                catchUps = CatchUps.Length;
             }
             await output.FlushAsync(ct);
         }

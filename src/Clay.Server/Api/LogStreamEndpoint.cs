@@ -95,8 +95,7 @@ public static class LogStreamEndpoint
                     message = $"log lines after index {Math.Max(from, durable)} up to {forgotten} were written but are neither durable yet nor still held by the server; they will be in the oplog once the worker commits",
                 }, ct);
             }
-            foreach (var line in backlog.Values) await WriteLineAsync(output, line, ct);
-            if (backlog.Count > 0) sent = backlog.Keys.Max();
+            sent = await WriteLinesAsync(output, backlog, sent, ct);
             await output.FlushAsync(ct);
         }
 
@@ -120,8 +119,7 @@ public static class LogStreamEndpoint
                     catchUps++;
                     var landed = new SortedDictionary<long, WorkerLogLine>();
                     await ReadDurableAsync(store, id, sent, landed, ct);
-                    foreach (var line in landed.Values) await WriteLineAsync(output, line, ct);
-                    if (landed.Count > 0) sent = landed.Keys.Max();
+                    sent = await WriteLinesAsync(output, landed, sent, ct);
                 }
                 else await WriteAsync(output, ": keep-alive\n\n", ct);
                 await output.FlushAsync(ct);
@@ -175,6 +173,17 @@ public static class LogStreamEndpoint
             if (OplogCodec.Decode(stored.Payload.Span) is OplogEntry.Log log) into[stored.Index] = WorkerLogLine.Of(stored.Index, log);
         }
         return last;
+    }
+
+    /// <summary>Writes <paramref name="lines"/> in index order; returns the index of the last one, or <paramref name="sent"/> when there are none.</summary>
+    private static async Task<long> WriteLinesAsync(Stream output, SortedDictionary<long, WorkerLogLine> lines, long sent, CancellationToken ct)
+    {
+        foreach (var (index, line) in lines)
+        {
+            await WriteLineAsync(output, line, ct);
+            sent = index;
+        }
+        return sent;
     }
 
     private static Task WriteLineAsync(Stream output, WorkerLogLine line, CancellationToken ct) =>

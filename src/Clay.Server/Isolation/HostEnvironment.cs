@@ -7,6 +7,9 @@ namespace Clay.Server.Isolation;
 /// </summary>
 internal static class HostEnvironment
 {
+    /// <summary>The runtime's switch for compiling hot methods again, optimized, after they ran a while.</summary>
+    public const string TieredCompilation = "DOTNET_TieredCompilation";
+
     /// <summary>Variables passed on when the server has them.</summary>
     private static readonly string[] Kept =
     [
@@ -18,11 +21,8 @@ internal static class HostEnvironment
         // A profile of the server (perf) names the hosts' compiled methods too.
         "DOTNET_PerfMapEnabled", "DOTNET_EnableWriteXorExecute",
         // How the runtime compiles, when the server is told otherwise than its defaults: hosts compile alike.
-        "DOTNET_TieredPGO", "DOTNET_TieredCompilation", "DOTNET_ReadyToRun",
+        "DOTNET_TieredPGO", TieredCompilation, "DOTNET_ReadyToRun",
     ];
-
-    /// <summary>The runtime's switch for compiling hot methods again, optimized, after they ran a while.</summary>
-    public const string TieredCompilation = "DOTNET_TieredCompilation";
 
     /// <summary>Replaces <paramref name="environment"/> with the kept variables of <paramref name="from"/> and a home in <paramref name="scratch"/>.</summary>
     public static void Fill(IDictionary<string, string?> environment, System.Collections.IDictionary from, string scratch)

@@ -14,10 +14,7 @@ public sealed class InvocationRetryTests
     [Fact]
     public async Task A_transiently_failing_invocation_is_retried_as_a_whole_and_answers_once_it_succeeds()
     {
-        await using var fixture = new ExecutorFixture(typeof(Waiter)) { InvocationRetry = new RetryPolicy(3, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), 2) };
-        fixture.Time.AutoAdvanceAmount = TimeSpan.Zero;
-        Waiter.FailuresLeft = 2;
-        Waiter.ServiceCalls = 0;
+        await using var fixture = UnsteadyService(failures: 2);
         await using var process = await WaitingProcess.StartAsync(fixture);
 
         var first = await Assert.ThrowsAsync<WorkerSuspendedException>(() => process.Executor.InvokeAsync(Worker, "unsteady", [], "call"));
@@ -42,10 +39,7 @@ public sealed class InvocationRetryTests
     [Fact]
     public async Task A_worker_reopened_while_its_failed_attempt_is_being_recorded_opens_after_that_commit_and_does_not_run_the_attempt_again()
     {
-        await using var fixture = new ExecutorFixture(typeof(Waiter)) { InvocationRetry = new RetryPolicy(3, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), 2) };
-        fixture.Time.AutoAdvanceAmount = TimeSpan.Zero;
-        Waiter.FailuresLeft = 1;
-        Waiter.ServiceCalls = 0;
+        await using var fixture = UnsteadyService(failures: 1);
         var store = new CountingOplogStore(await fixture.OpenStoreAsync());
         var recording = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -169,5 +163,18 @@ public sealed class InvocationRetryTests
         Assert.Equal(WorkerStatus.Idle, (await process.Executor.GetInfoAsync(Worker)).Status);
         Assert.Null(await process.Store.GetMarkAsync(Worker));
         Assert.Equal(DurableSleepTests.List(), (await process.Executor.InvokeAsync(Worker, "steps", [])).Result);
+    }
+
+    /// <summary>
+    /// Three attempts, 10 s then 20 s apart, on a clock that moves only when told; the service fails
+    /// <paramref name="failures"/> times, then answers.
+    /// </summary>
+    private static ExecutorFixture UnsteadyService(int failures)
+    {
+        var fixture = new ExecutorFixture(typeof(Waiter)) { InvocationRetry = new RetryPolicy(3, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), 2) };
+        fixture.Time.AutoAdvanceAmount = TimeSpan.Zero;
+        Waiter.FailuresLeft = failures;
+        Waiter.ServiceCalls = 0;
+        return fixture;
     }
 }

@@ -35,6 +35,9 @@ public sealed class Executor : IAsyncDisposable
     /// <summary>The workers now in memory.</summary>
     public int ResidentCount => _services.Residency.Count;
 
+    /// <summary>What this host knows of its workers in memory.</summary>
+    public Residency.ResidentWorkers Residency => _services.Residency;
+
     /// <summary>The door to <paramref name="worker"/>; one per worker for the life of this host.</summary>
     public WorkerActivation Activation(WorkerId worker) => _workers.GetOrAdd(worker, static (id, services) => new WorkerActivation(id, services), _services);
 

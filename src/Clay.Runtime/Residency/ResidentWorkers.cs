@@ -13,6 +13,7 @@ public sealed class ResidentWorkers
 {
     private readonly ConcurrentDictionary<WorkerId, Resident> _resident = new();
     private readonly ConcurrentDictionary<WorkerId, (WorkerStatus Status, string? Error)> _departed = new();
+    private TaskCompletionSource? _nextChange;
 
     /// <summary>How many workers are in memory.</summary>
     public int Count => _resident.Count;
@@ -34,6 +35,23 @@ public sealed class ResidentWorkers
     public void Touch(WorkerId worker)
     {
         if (_resident.TryGetValue(worker, out var r)) Volatile.Write(ref r.LastUsed, Stopwatch.GetTimestamp());
+        Changed();
+    }
+
+    /// <summary>
+    /// Completes at the next change of the resident set: a worker comes into memory, leaves it, or is
+    /// used. A policy that has nothing to do waits on it instead of looking again and again.
+    /// </summary>
+    public Task NextChangeAsync()
+    {
+        var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (Interlocked.CompareExchange(ref _nextChange, next, null) ?? next).Task;
+    }
+
+    private void Changed()
+    {
+        // One read on the path of every invocation while nobody waits.
+        if (Volatile.Read(ref _nextChange) is not null) Interlocked.Exchange(ref _nextChange, null)?.TrySetResult();
     }
 
     /// <summary>Records that <paramref name="executor"/> is now in memory.</summary>
@@ -41,6 +59,7 @@ public sealed class ResidentWorkers
     {
         _resident[executor.Id] = new Resident(executor) { LastUsed = Stopwatch.GetTimestamp() };
         _departed.TryRemove(executor.Id, out _);
+        Changed();
     }
 
     /// <summary>Records that <paramref name="executor"/> left memory, remembering its status if it failed.</summary>
@@ -48,6 +67,7 @@ public sealed class ResidentWorkers
     {
         if (_resident.TryGetValue(executor.Id, out var r) && ReferenceEquals(r.Executor, executor)) _resident.TryRemove(executor.Id, out _);
         if (executor.Status is WorkerStatus.Failed) _departed[executor.Id] = (executor.Status, executor.GetInfo().LastError);
+        Changed();
     }
 
     /// <summary>Forgets what is known of a deleted worker.</summary>

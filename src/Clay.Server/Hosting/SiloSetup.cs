@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Clay.Cluster.Nodes;
 using Clay.Cluster.Serialization;
 using Clay.Server.Cluster;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Serialization;
 
@@ -21,6 +22,11 @@ internal static class SiloSetup
         silo.Services.AddSerializer(serializer => serializer.AddClaySerialization());
         silo.Services.AddPlacementDirector<NodePlacementStrategy, NodePlacementDirector>();
         silo.AddIncomingGrainCallFilter<Clay.Cluster.Workers.PortableErrors>();
+        // Clay's placements (local for workers, by node for nodes) read no load statistics: none are
+        // published every second, and the process's figures are computed only when Orleans asks.
+        silo.Configure<DeploymentLoadPublisherOptions>(o => o.DeploymentLoadPublisherRefreshTime = TimeSpan.Zero);
+        silo.Services.RemoveAll<Orleans.Statistics.IEnvironmentStatisticsProvider>();
+        silo.Services.AddSingleton<Orleans.Statistics.IEnvironmentStatisticsProvider, OnDemandEnvironmentStatistics>();
         silo.Configure<ClusterOptions>(o => { o.ClusterId = "clay"; o.ServiceId = "clay"; });
         silo.Configure<GrainCollectionOptions>(o =>
         {

@@ -9,6 +9,12 @@ namespace Clay.Server.Stats;
 /// dashboard can chart them without a time-series database. Invocations are counted from ASP.NET
 /// Core's request-duration instrument for the invoke route.
 /// </summary>
+/// <remarks>
+/// An idle server should not wake every second to record that nothing happened: after
+/// <see cref="QuietSamples"/> samples alike, the recorder waits for the next measurement (a request,
+/// an eviction, a recovery) or at most <see cref="DormantPeriod"/>, and fills the seconds it slept
+/// with the last sample, as they would have been recorded.
+/// </remarks>
 public sealed class ServerStatsRecorder : BackgroundService
 {
     /// <summary>Samples kept: ten minutes at one a second.</summary>
@@ -22,6 +28,9 @@ public sealed class ServerStatsRecorder : BackgroundService
     private long _resident, _memoryUsed, _memoryBudget, _oplogEntries;
     private long _evictions, _recoveries, _invocations, _failedInvocations;
     private ServerStatsSample? _last;
+    private TaskCompletionSource? _activity;
+    private DateTimeOffset? _kept;
+    private volatile bool _dormant;
 
     /// <summary>Starts listening to Clay's meter and to the HTTP request instrument.</summary>
     public ServerStatsRecorder(TimeProvider time)
@@ -36,14 +45,20 @@ public sealed class ServerStatsRecorder : BackgroundService
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => OnLong(instrument.Name, value));
-        _listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => OnLong(instrument.Name, value));
+        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => OnLong(instrument, value));
+        _listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => OnLong(instrument, value));
         _listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) => OnRequest(instrument.Name, tags));
         _listener.Start();
     }
 
     /// <summary>Time between two samples.</summary>
     public static TimeSpan Interval { get; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many samples alike, one after the other, make the recorder wait for activity.</summary>
+    public const int QuietSamples = 3;
+
+    /// <summary>The longest a recorder waiting for activity goes without a sample (gauges change without measurements).</summary>
+    public static TimeSpan DormantPeriod { get; } = TimeSpan.FromSeconds(10);
 
     /// <summary>When the server started.</summary>
     public DateTimeOffset StartedAt { get; }
@@ -54,6 +69,7 @@ public sealed class ServerStatsRecorder : BackgroundService
         var now = Sample(fromTimer: false);
         lock (_gate)
         {
+            if (_dormant) FillQuietSeconds(now.Time);
             return new ServerStatsDto(typeof(ServerStatsRecorder).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", StartedAt,
                 Interval.TotalSeconds, now, _history.ToList());
         }
@@ -62,22 +78,84 @@ public sealed class ServerStatsRecorder : BackgroundService
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, _time);
+        var alike = 0;
+        Task? activity = null;
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
+                if (activity is null)
+                {
+                    await Task.Delay(Interval, _time, stoppingToken);
+                }
+                else if (await WaitAsync(activity, stoppingToken))
+                {
+                    // Something happened: sampled again every second from now on.
+                    alike = 0;
+                    activity = null;
+                    _dormant = false;
+                    continue;
+                }
+                // Armed before the sample that may put the recorder to sleep, so that a measurement made
+                // after the sample is not missed.
+                var armed = alike >= QuietSamples - 1 ? ArmActivity() : null;
+                var previous = _last;
                 var sample = Sample(fromTimer: true);
                 lock (_gate)
                 {
-                    _history.Enqueue(sample);
-                    while (_history.Count > HistoryLength) _history.Dequeue();
+                    FillQuietSeconds(sample.Time);
+                    Keep(sample);
                 }
+                alike = previous is not null && Alike(previous, sample) ? alike + 1 : 0;
+                _dormant = alike >= QuietSamples;
+                activity = _dormant ? armed : null;
+                if (!_dormant) Volatile.Write(ref _activity, null);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    private Task ArmActivity()
+    {
+        var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (Interlocked.CompareExchange(ref _activity, next, null) ?? next).Task;
+    }
+
+    /// <summary>True when there was activity, false when <see cref="DormantPeriod"/> passed first.</summary>
+    private async Task<bool> WaitAsync(Task activity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await activity.WaitAsync(DormantPeriod, _time, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            // A sample anyway: gauges change without measurements.
+            return false;
+        }
+    }
+
+    /// <summary>Two samples alike: nothing was measured between them.</summary>
+    private static bool Alike(ServerStatsSample a, ServerStatsSample b) =>
+        a.ResidentWorkers == b.ResidentWorkers && a.MemoryUsed == b.MemoryUsed && a.MemoryBudget == b.MemoryBudget && a.Evictions == b.Evictions
+        && a.Recoveries == b.Recoveries && a.Invocations == b.Invocations && a.FailedInvocations == b.FailedInvocations
+        && a.OplogEntries == b.OplogEntries;
+
+    /// <summary>The seconds the recorder slept through, as they would have been sampled: like the last sample, at no rate.</summary>
+    private void FillQuietSeconds(DateTimeOffset until)
+    {
+        if (_kept is not { } kept || _last is not { } last) return;
+        for (var time = kept + Interval; time <= until - Interval / 2; time += Interval) Keep(last with { Time = time, InvocationsPerSecond = 0 });
+    }
+
+    private void Keep(ServerStatsSample sample)
+    {
+        _history.Enqueue(sample);
+        _kept = sample.Time;
+        while (_history.Count > HistoryLength) _history.Dequeue();
     }
 
     /// <inheritdoc/>
@@ -107,9 +185,11 @@ public sealed class ServerStatsRecorder : BackgroundService
         }
     }
 
-    private void OnLong(string instrument, long value)
+    private void OnLong(Instrument instrument, long value)
     {
-        switch (instrument)
+        // Gauges report when asked, by the recorder itself; a measurement made by the server wakes it.
+        if (!instrument.IsObservable) Active();
+        switch (instrument.Name)
         {
             case "clay.workers.resident": _resident = value; break;
             case "clay.memory.used": _memoryUsed = value; break;
@@ -120,9 +200,16 @@ public sealed class ServerStatsRecorder : BackgroundService
         }
     }
 
+    private void Active()
+    {
+        // One read on the path of every request while the recorder is awake.
+        if (Volatile.Read(ref _activity) is not null) Interlocked.Exchange(ref _activity, null)?.TrySetResult();
+    }
+
     private void OnRequest(string instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         if (instrument != "http.server.request.duration") return;
+        Active();
         string? route = null, method = null;
         var status = 0;
         foreach (var tag in tags)

@@ -16,8 +16,9 @@ namespace Clay.Server.Workers;
 /// saves nothing: the worker's oplog already holds everything, and it is replayed when it is next
 /// called or wakes.
 /// Workers idle longer than <c>--max-idle</c> are dropped by Orleans' activation collection.
-/// The budget is checked every <see cref="ActivePeriod"/> while the resident set changes and
-/// backs off to every <see cref="IdlePeriod"/> while it does not.
+/// The budget is checked every <see cref="ActivePeriod"/> while the resident set changes, backs off
+/// to every <see cref="IdlePeriod"/> while it does not, and then waits for the next change (looking at
+/// least every <see cref="DormantPeriod"/>).
 /// </summary>
 public sealed class ResidencyManager(ResidentWorkers resident, IGrainFactory grains, ServerOptions options, ClayMetrics metrics,
     ILogger<ResidencyManager> logger) : BackgroundService
@@ -36,16 +37,27 @@ public sealed class ResidencyManager(ResidentWorkers resident, IGrainFactory gra
     /// <summary>How often the budget is checked while workers come, go or grow.</summary>
     internal static readonly TimeSpan ActivePeriod = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>The longest pause between checks once nothing changes: an idle server wakes once a second, not ten times.</summary>
+    /// <summary>The longest pause between checks once nothing changes: then the manager waits for a change instead.</summary>
     internal static readonly TimeSpan IdlePeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a manager waiting for a change goes without looking: a worker's memory can grow without
+    /// the resident set changing (an invocation that began before the wait and ends during it).
+    /// </summary>
+    internal static readonly TimeSpan DormantPeriod = TimeSpan.FromSeconds(10);
 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(ActivePeriod);
         var last = (Count: -1, Used: -1L);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var period = ActivePeriod;
+        Task? change = null;
+        while (!stoppingToken.IsCancellationRequested)
         {
+            // Waiting for a change, the manager is woken by it or looks anyway after DormantPeriod.
+            var woken = change is null ? await DelayAsync(period, stoppingToken) : await WaitForChangeAsync(change, stoppingToken);
+            // Armed before looking, so that a worker used while the manager looks is not missed.
+            var watch = !woken || period == IdlePeriod ? resident.NextChangeAsync() : null;
             try
             {
                 await EnforceAsync(stoppingToken);
@@ -54,11 +66,34 @@ public sealed class ResidencyManager(ResidentWorkers resident, IGrainFactory gra
             {
                 logger.LogWarning(ex, "Enforcing the memory budget failed; trying again");
             }
-            // Every wake-up costs a thread-pool thread's spin; back off while the resident set stays
-            // the same (100 ms, 200, 400, 800, then every second) and check often again once it moves.
+            // Every wake-up costs a thread-pool thread's spin: while the resident set stays the same the
+            // manager looks less often (100 ms, 200, 400, 800, then every second), then waits for the next
+            // change; a change brings it back to every 100 ms.
             var now = (resident.Count, Used);
-            timer.Period = now == last ? Min(timer.Period * 2, IdlePeriod) : ActivePeriod;
+            var settled = now == last && (change is null || !woken);
+            change = settled && watch is not null ? watch : null;
+            period = settled ? Min(period * 2, IdlePeriod) : ActivePeriod;
             last = now;
+        }
+    }
+
+    private static async Task<bool> DelayAsync(TimeSpan period, CancellationToken cancellationToken)
+    {
+        await Task.Delay(period, cancellationToken);
+        return true;
+    }
+
+    /// <summary>True when the change came, false when <see cref="DormantPeriod"/> passed first.</summary>
+    private static async Task<bool> WaitForChangeAsync(Task change, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await change.WaitAsync(DormantPeriod, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 

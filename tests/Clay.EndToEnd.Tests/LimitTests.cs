@@ -144,6 +144,41 @@ public sealed class LimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, admitted.StatusCode);
     }
 
+    [Fact]
+    public async Task Workers_created_by_their_first_invocation_are_counted_once_and_refused_ones_count_nothing()
+    {
+        await _server.DeployLedgerAsync(_http, "limits:invoked");
+        // A request that creates nothing (no such function) gives its admission back, however often it comes.
+        for (var i = 0; i < 5; i++) Assert.Equal((404, "function-not-found"), Status(await InvokeOnAsync("limits:invoked", "i0", "no-such-function")));
+        for (var i = 1; i <= 3; i++) Assert.Equal((200, null), Status(await InvokeOnAsync("limits:invoked", $"i{i}", "add", Wave("x"))));
+        Assert.Equal((409, "too-many-workers"), Status(await InvokeOnAsync("limits:invoked", "i4", "add", Wave("x"))));
+
+        // Two first calls at once to one new worker (as many as --max-pending lets wait) count it once:
+        // with another deleted, one more is admitted.
+        await DeleteAsync("limits:invoked", "i3");
+        var first = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => InvokeOnAsync("limits:invoked", "i5", "add", Wave("x"))));
+        Assert.All(first, answer => Assert.Equal((200, null), Status(answer)));
+        await DeleteAsync("limits:invoked", "i2");
+        Assert.Equal((200, null), Status(await InvokeOnAsync("limits:invoked", "i6", "add", Wave("x"))));
+        Assert.Equal((409, "too-many-workers"), Status(await InvokeOnAsync("limits:invoked", "i7", "add", Wave("x"))));
+
+        foreach (var missing in new[] { "i0", "i4", "i7" })
+        {
+            using var get = await _http.GetAsync($"v1/components/limits:invoked/workers/{missing}");
+            Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+        }
+        using var oplog = JsonDocument.Parse(await _http.GetStringAsync("v1/components/limits:invoked/workers/i5/oplog"));
+        Assert.Equal(2, oplog.RootElement.GetProperty("entries").EnumerateArray().Count(e => e.GetProperty("kind").GetString() == "exported-function-completed"));
+    }
+
+    private static (int Status, string? Code) Status((int Status, string? Code, string Message, string? Wave) answer) => (answer.Status, answer.Code);
+
+    private async Task DeleteAsync(string component, string worker)
+    {
+        using var deleted = await _http.DeleteAsync($"v1/components/{component}/workers/{worker}");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+    }
+
     private Task<HttpResponseMessage> CreateAsync(string name) =>
         _http.PostAsJsonAsync("v1/components/limits:few/workers", new { name });
 
@@ -152,10 +187,17 @@ public sealed class LimitTests : IAsyncLifetime
     private async Task<(int Status, string? Code, string Message, string? Wave)> InvokeAsync(string worker, string function, params string[] args) =>
         await InvokeAsync(worker, function, args, enqueue: false);
 
-    private async Task<(int Status, string? Code, string Message, string? Wave)> InvokeAsync(string worker, string function, string[] args,
-        bool enqueue = false, string? key = null)
+    private Task<(int Status, string? Code, string Message, string? Wave)> InvokeAsync(string worker, string function, string[] args,
+        bool enqueue = false, string? key = null) =>
+        AnswerOfAsync(SendAsync(worker, function, args, enqueue, key));
+
+    private Task<(int Status, string? Code, string Message, string? Wave)> InvokeOnAsync(string component, string worker, string function,
+        params string[] args) =>
+        AnswerOfAsync(_http.PostAsJsonAsync($"v1/components/{component}/workers/{worker}/invoke", new { function, args }));
+
+    private static async Task<(int Status, string? Code, string Message, string? Wave)> AnswerOfAsync(Task<HttpResponseMessage> sending)
     {
-        using var response = await SendAsync(worker, function, args, enqueue, key);
+        using var response = await sending;
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         if (json.RootElement.TryGetProperty("error", out var error))
         {

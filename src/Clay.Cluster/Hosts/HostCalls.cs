@@ -15,6 +15,11 @@ namespace Clay.Cluster.Hosts;
 /// <param name="IdempotencyKey">The key, or null to have one generated.</param>
 /// <param name="Enqueue">Answer once the invocation is durably queued instead of when it completes.</param>
 /// <param name="TraceParent">The W3C <c>traceparent</c> of the server's span the invocation hangs from, or null.</param>
+/// <param name="NewWorkerOn">
+/// Set when the server has just found the worker without an oplog and admitted it under the worker
+/// quota: the latest version of its component, on which the host creates it without asking the server
+/// for its last index, the version or the admission.
+/// </param>
 [GenerateSerializer, Immutable]
 public sealed record HostInvoke(
     [property: Id(0)] string Component,
@@ -24,7 +29,8 @@ public sealed record HostInvoke(
     [property: Id(4)] IReadOnlyList<Value>? Values,
     [property: Id(5)] string? IdempotencyKey,
     [property: Id(6)] bool Enqueue,
-    [property: Id(7)] string? TraceParent = null)
+    [property: Id(7)] string? TraceParent = null,
+    [property: Id(8)] ComponentLocation? NewWorkerOn = null)
 {
     /// <summary>The runtime's form of the request.</summary>
     public InvocationRequest ToInvocation() => new(Function,

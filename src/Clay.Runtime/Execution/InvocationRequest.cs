@@ -23,6 +23,14 @@ public sealed record InvocationRequest(string Function, InvocationArguments Argu
     /// <summary>When set, an enqueued request is scheduled to start at this time instead of as soon as possible.</summary>
     public DateTimeOffset? ScheduleAt { get; init; }
 
+    /// <summary>
+    /// Set by a caller that has just found the worker without an oplog, and has admitted it under the
+    /// worker quota: a worker not in memory is then created on this version (its component's latest)
+    /// without asking the store, the catalog or the quota again. Were the worker to have an oplog by
+    /// then, the store would refuse the creation's commit.
+    /// </summary>
+    public LoadedComponent? NewWorkerOn { get; init; }
+
     /// <summary>A request with arguments given as values.</summary>
     public static InvocationRequest Of(string function, IReadOnlyList<Value> arguments, string? idempotencyKey = null) =>
         new(function, new InvocationArguments.Typed(arguments), idempotencyKey);

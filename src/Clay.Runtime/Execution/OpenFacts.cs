@@ -7,4 +7,5 @@ namespace Clay.Runtime.Execution;
 /// </summary>
 /// <param name="LastIndex">The index of the worker's last entry (0: it has no oplog).</param>
 /// <param name="Latest">The latest version of its component, when <paramref name="LastIndex"/> is 0 and it was read.</param>
-internal sealed record OpenFacts(long LastIndex, LoadedComponent? Latest = null);
+/// <param name="Admitted">The caller has admitted the new worker under the worker quota already.</param>
+internal sealed record OpenFacts(long LastIndex, LoadedComponent? Latest = null, bool Admitted = false);

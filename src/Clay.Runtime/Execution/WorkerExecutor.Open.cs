@@ -52,7 +52,7 @@ public sealed partial class WorkerExecutor
             component = known?.Latest ?? await catalog.GetLatestAsync(id.Component, cancellationToken);
             // A worker whose own retry settings are not a policy is refused before it exists.
             InvocationRetrySettings.Resolve(options.InvocationRetry, component.Model, creation.Environment);
-            if (options.AdmitNewWorker is { } admit) await admit(id, cancellationToken);
+            if (options.AdmitNewWorker is { } admit && known is not { Admitted: true }) await admit(id, cancellationToken);
             writer = new OplogWriter(id, store, 0, options.Time, options.Limits.MaxEntryBytes);
             var create = new OplogEntry.Create(writer.Now, component.Version, creation.Arguments.ToArray(), creation.Environment.ToArray(),
                 component.Size, 0);

@@ -245,7 +245,13 @@ public sealed partial class WorkerActivation(WorkerId id, WorkerServices service
         CancellationToken cancellationToken)
     {
         OpenFacts? known = null;
-        if (Resident is null && !IsOpening && await services.Store.GetLastIndexAsync(Id, cancellationToken).ConfigureAwait(false) == 0)
+        if (Resident is null && !IsOpening && request.NewWorkerOn is { } told)
+        {
+            // The caller found no oplog and admitted the worker: nothing need be asked again.
+            request.Bind(told);
+            known = new OpenFacts(0, told, Admitted: true);
+        }
+        else if (Resident is null && !IsOpening && await services.Store.GetLastIndexAsync(Id, cancellationToken).ConfigureAwait(false) == 0)
         {
             // A new worker runs the latest version: a request that does not fit it creates nothing.
             var latest = await services.Catalog.GetLatestAsync(Id.Component, cancellationToken).ConfigureAwait(false);

@@ -16,7 +16,7 @@ public static partial class ClayServer
     private static void AddComponentHosts(IServiceCollection services, ServerOptions options, IOplogStore store)
     {
         var landlock = Isolation.Sandbox.Landlock.Version();
-        services.AddSingleton(sp => new ServerSideOfHosts(store, sp.GetRequiredService<ComponentRegistry>(), sp.GetRequiredService<IWorkerQuota>().AdmitAsync,
+        services.AddSingleton(sp => new ServerSideOfHosts(store, sp.GetRequiredService<ComponentRegistry>(), sp.GetRequiredService<IWorkerQuota>(),
             sp.GetRequiredService<ClayMetrics>(), sp.GetRequiredService<WakeUpTimers>(), sp.GetRequiredService<WorkerExecutorOptions>().Workers,
             sp.GetRequiredService<WorkerLogBroadcaster>().Publish, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new ComponentHosts(

@@ -79,13 +79,14 @@ internal static class ComponentHostMain
             // What component code writes to the console becomes its workers' log lines, forwarded like the rest.
             CaptureConsole = true,
         };
-        var services = new WorkerServices(new RemoteOplogStore(channel), new HostCatalog(channel), options, new ResidentWorkers())
+        var catalog = new HostCatalog(channel);
+        var services = new WorkerServices(new RemoteOplogStore(channel), catalog, options, new ResidentWorkers())
         {
             Recovered = (id, duration) => channel.Notify(new HostNotice(id.Component, id.Worker, duration.Ticks)),
             OplogReadTimeLimit = settings.QueryTimeout,
         };
         using var telemetry = new HostTelemetry(settings);
-        var workers = new HostWorkers(services, settings.MemoryBudgetBytes);
+        var workers = new HostWorkers(services, catalog, settings.MemoryBudgetBytes);
         ready.SetResult(workers);
         if (options.ThreadCpuClock is not null)
         {

@@ -38,6 +38,9 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
     private readonly ILogger _logger;
     private volatile bool _disposed;
 
+    /// <summary>What the hosts ask of the server, answered.</summary>
+    public ServerSideOfHosts ServerSide => _server;
+
     /// <summary>Hosts that get <paramref name="settings"/>, at most <paramref name="heapLimit"/> bytes of heap each, scratch folders under <paramref name="scratch"/>.</summary>
     public ComponentHosts(Func<string, HostSettings> settings, long heapLimit, string scratch, Serializer serializer, ServerSideOfHosts server,
         IOplogStore store, ClayMetrics? metrics, ILogger<ComponentHosts> logger)

@@ -26,7 +26,8 @@ internal sealed class HostCatalog(HostChannel channel) : IComponentCatalog
     public async ValueTask<LoadedComponent> GetAsync(string component, long version, CancellationToken cancellationToken = default) =>
         Load((ComponentLocation)(await channel.CallAsync(new CatalogCall(component, version), cancellationToken))!);
 
-    private LoadedComponent Load(ComponentLocation location) =>
+    /// <summary>The version at <paramref name="location"/>, loaded once.</summary>
+    public LoadedComponent Load(ComponentLocation location) =>
         _loaded.GetOrAdd((location.Name, location.Version), _ => new Lazy<LoadedComponent>(() =>
         {
             var context = new ComponentLoadContext(location.Directory);

@@ -13,7 +13,7 @@ namespace Clay.Server.Isolation;
 /// server runs in its own process — answering the server's calls, and evicting idle workers beyond
 /// the host's memory budget.
 /// </summary>
-internal sealed class HostWorkers(WorkerServices services, long memoryBudget) : IAsyncDisposable
+internal sealed class HostWorkers(WorkerServices services, HostCatalog catalog, long memoryBudget) : IAsyncDisposable
 {
     private const long OverheadBytes = 16 * 1024;
     private readonly ConcurrentDictionary<WorkerId, WorkerActivation> _workers = new();
@@ -27,12 +27,13 @@ internal sealed class HostWorkers(WorkerServices services, long memoryBudget) : 
             {
                 using var span = HostTelemetry.StartCall(invoke.Function, invoke.TraceParent);
                 var activation = Activation(new WorkerId(invoke.Component, invoke.Worker));
+                var request = invoke.NewWorkerOn is { } latest ? invoke.ToInvocation() with { NewWorkerOn = catalog.Load(latest) } : invoke.ToInvocation();
                 if (invoke.Enqueue)
                 {
-                    var key = await activation.EnqueueAsync(invoke.ToInvocation());
+                    var key = await activation.EnqueueAsync(request);
                     return new InvokeReply(InvocationState.Queued, key, invoke.Function, null);
                 }
-                var result = await activation.InvokeAsync(invoke.ToInvocation());
+                var result = await activation.InvokeAsync(request);
                 return new InvokeReply(InvocationState.Completed, result.IdempotencyKey, result.FunctionName, result.Result);
             }
             case HostWorkerCall worker:

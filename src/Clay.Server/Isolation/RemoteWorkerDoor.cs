@@ -15,9 +15,21 @@ namespace Clay.Server.Isolation;
 /// here from the store. A call cut short by the host's crash fails with <c>component-crashed</c>;
 /// a quarantined worker's calls fail with <c>worker-failed</c> naming why.
 /// </summary>
+/// <remarks>
+/// The door reads the end of the worker's oplog once, when it is first used. Found empty, the worker
+/// is new: the first invocation through the door is admitted under the worker quota here and carries
+/// the component's latest version, so that the host creates the worker without asking the server for
+/// its last index, its version and its admission (three round trips). Every call to the worker goes
+/// through this door, so nothing can have created it meanwhile; a request that creates nothing after
+/// all (one that does not fit the version, a host that crashed) gives its admission back. Of two first
+/// calls at once, the one sent without the version may reach the host first and create the worker:
+/// its admission is then the door's, not a second one.
+/// </remarks>
 internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, ComponentHosts hosts) : IWorkerDoor
 {
     private Task? _recalled;
+    /// <summary>1 while the door has found no oplog and nothing has gone to the host since.</summary>
+    private int _absent;
 
     /// <inheritdoc/>
     public WorkerId Id { get; } = id;
@@ -29,14 +41,14 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
     /// <inheritdoc/>
     public async Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken = default)
     {
-        var reply = (InvokeReply)(await CallAsync(HostInvoke.Of(Id, request, enqueue: false), $"an invocation of {request.Function}", cancellationToken))!;
+        var reply = (InvokeReply)(await InvokeOnHostAsync(HostInvoke.Of(Id, request, enqueue: false), $"an invocation of {request.Function}", cancellationToken))!;
         hosts.Succeeded(Id);
         return new InvocationResult(reply.IdempotencyKey, reply.Function, reply.Result);
     }
 
     /// <inheritdoc/>
     public async Task<string> EnqueueAsync(InvocationRequest request, CancellationToken cancellationToken = default) =>
-        ((InvokeReply)(await CallAsync(HostInvoke.Of(Id, request, enqueue: true), $"queueing {request.Function}", cancellationToken))!).IdempotencyKey;
+        ((InvokeReply)(await InvokeOnHostAsync(HostInvoke.Of(Id, request, enqueue: true), $"queueing {request.Function}", cancellationToken))!).IdempotencyKey;
 
     /// <inheritdoc/>
     public async Task<WorkerInfo> GetInfoAsync(CancellationToken cancellationToken = default)
@@ -197,8 +209,30 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
     private async Task<object?> CallAsync(object call, string what, CancellationToken cancellationToken)
     {
         await (_recalled ??= RecallCrashesAsync());
+        Volatile.Write(ref _absent, 0);
         if (hosts.QuarantineOf(Id) is { } reason) throw new ClayException(ErrorCodes.WorkerFailed, reason);
         return await CallOnAsync(await hosts.GetAsync(Id.Component), call, what, cancellationToken);
+    }
+
+    /// <summary>An invocation; the first through a door that found no oplog creates the worker (see the remarks).</summary>
+    private async Task<object?> InvokeOnHostAsync(HostInvoke invoke, string what, CancellationToken cancellationToken)
+    {
+        await (_recalled ??= RecallCrashesAsync());
+        if (Interlocked.Exchange(ref _absent, 0) == 0 || hosts.QuarantineOf(Id) is not null) return await CallAsync(invoke, what, cancellationToken);
+        var latest = await hosts.ServerSide.AdmitNewAsync(Id, cancellationToken);
+        try
+        {
+            return await CallAsync(invoke with { NewWorkerOn = latest }, what, cancellationToken);
+        }
+        catch
+        {
+            if (await services.Store.GetLastIndexAsync(Id, CancellationToken.None) == 0) hosts.ServerSide.Unadmit(Id);
+            throw;
+        }
+        finally
+        {
+            hosts.ServerSide.Settle(Id);
+        }
     }
 
     /// <summary>
@@ -208,7 +242,11 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
     private async Task RecallCrashesAsync()
     {
         var last = await services.Store.GetLastIndexAsync(Id);
-        if (last == 0) return;
+        if (last == 0)
+        {
+            Volatile.Write(ref _absent, 1);
+            return;
+        }
         await foreach (var stored in services.Store.ReadAsync(Id, last, last))
         {
             if (Runtime.Oplog.Codec.OplogCodec.PeekKind(stored.Payload.Span) != Runtime.Oplog.OplogEntryKind.Error) return;

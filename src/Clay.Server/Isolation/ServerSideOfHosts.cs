@@ -12,7 +12,7 @@ namespace Clay.Server.Isolation;
 /// Answers what component hosts ask of the server: the oplog store, where component versions are,
 /// the per-component worker quota. Hosts reach nothing else of the server.
 /// </summary>
-internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry registry, Func<WorkerId, CancellationToken, ValueTask>? admit,
+internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry registry, Workers.IWorkerQuota? quota,
     ClayMetrics? metrics, IWorkerWakeUps? wakeUps, IWorkerCaller? workers, Action<WorkerId, long, Runtime.Oplog.OplogEntry.Log>? logSink = null,
     ILoggerFactory? loggerFactory = null)
 {
@@ -27,12 +27,13 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
             case StoreCall s when s.Component == component:
                 return await StoreAsync(new WorkerId(s.Component, s.Worker), s);
             case CatalogCall c when c.Component == component:
-            {
-                var record = await registry.LocateAsync(c.Component, c.Version < 0 ? null : c.Version, CancellationToken.None);
-                return new ComponentLocation(record.Name, record.Version, record.Size, registry.DirectoryOf(record), record.EntryAssembly);
-            }
+                return await LocateAsync(c.Component, c.Version < 0 ? null : c.Version, CancellationToken.None);
             case AdmitCall a when a.Component == component:
-                if (admit is not null) await admit(new WorkerId(a.Component, a.Worker), CancellationToken.None);
+                // A worker its door admitted already (two first calls at once, the other one first in the host) is not counted twice.
+                if (quota is not null && !_admittedByDoor.TryRemove(new WorkerId(a.Component, a.Worker), out _))
+                {
+                    await quota.AdmitAsync(new WorkerId(a.Component, a.Worker), CancellationToken.None);
+                }
                 return null;
             case WorkerCallCall w:
                 // A call from worker code to any worker: it goes through that worker's own door, as calls in one process do.
@@ -48,6 +49,40 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
             default:
                 throw new InvalidOperationException($"the component host of {component} may not ask {call}");
         }
+    }
+
+    /// <summary>
+    /// Admits a worker the server has just found without an oplog under the worker quota, and says
+    /// where its component's latest version is: its host creates it there without asking for either.
+    /// </summary>
+    /// <exception cref="ClayException"><c>component-not-found</c> or <c>too-many-workers</c>.</exception>
+    public async Task<ComponentLocation> AdmitNewAsync(WorkerId worker, CancellationToken cancellationToken)
+    {
+        // Located first: a component that does not exist admits nothing.
+        var latest = await LocateAsync(worker.Component, null, cancellationToken);
+        if (quota is not null)
+        {
+            await quota.AdmitAsync(worker, cancellationToken);
+            _admittedByDoor[worker] = 0;
+        }
+        return latest;
+    }
+
+    /// <summary>Gives back a door's admission of a worker that was not created after all (unless its host claimed it).</summary>
+    public void Unadmit(WorkerId worker)
+    {
+        if (_admittedByDoor.TryRemove(worker, out _)) quota?.Release(worker);
+    }
+
+    /// <summary>The call a door admitted a worker for has ended: the admission is no longer the host's to claim.</summary>
+    public void Settle(WorkerId worker) => _admittedByDoor.TryRemove(worker, out _);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<WorkerId, byte> _admittedByDoor = new();
+
+    private async Task<ComponentLocation> LocateAsync(string component, long? version, CancellationToken cancellationToken)
+    {
+        var record = await registry.LocateAsync(component, version, cancellationToken);
+        return new ComponentLocation(record.Name, record.Version, record.Size, registry.DirectoryOf(record), record.EntryAssembly);
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HostResidency> _residency = new(StringComparer.Ordinal);

@@ -11,9 +11,13 @@ public sealed class CountingOplogStore(IOplogStore inner) : IOplogStore
 {
     private long _entriesRead;
     private long _workersListed;
+    private long _lastIndexReads;
 
     /// <summary>Workers returned by <see cref="ListWorkersAsync"/> so far.</summary>
     public long WorkersListed => Interlocked.Read(ref _workersListed);
+
+    /// <summary>Calls of <see cref="GetLastIndexAsync"/> so far.</summary>
+    public long LastIndexReads => Interlocked.Read(ref _lastIndexReads);
 
     /// <summary>Entries returned by <see cref="ReadAsync"/> so far.</summary>
     public long EntriesRead => Interlocked.Read(ref _entriesRead);
@@ -48,7 +52,11 @@ public sealed class CountingOplogStore(IOplogStore inner) : IOplogStore
         }
     }
 
-    public ValueTask<long> GetLastIndexAsync(WorkerId worker, CancellationToken cancellationToken = default) => inner.GetLastIndexAsync(worker, cancellationToken);
+    public ValueTask<long> GetLastIndexAsync(WorkerId worker, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _lastIndexReads);
+        return inner.GetLastIndexAsync(worker, cancellationToken);
+    }
 
     public ValueTask DeleteAsync(WorkerId worker, CancellationToken cancellationToken = default) => inner.DeleteAsync(worker, cancellationToken);
 

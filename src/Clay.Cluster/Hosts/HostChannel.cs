@@ -18,7 +18,10 @@ namespace Clay.Cluster.Hosts;
 /// written by the thread that sends it, with the frames queued meanwhile by others in the same write:
 /// a call on a quiet channel costs no hand-off to a writer. The reading thread never writes (were both
 /// ends' pipes full, two readers blocked in a write would wait for each other): what it sends is
-/// written from the thread pool. An answer is handed to its caller on the reading thread, which runs
+/// written from the thread pool — unless the channel knows how much its output can take without
+/// blocking (<c>outputRoom</c>) and what is queued fits: then the reading thread writes it itself, which
+/// saves a hand-off to the pool on the way back of every call its end answers after waiting on the
+/// other end. An answer is handed to its caller on the reading thread, which runs
 /// the caller's continuation up to its next wait (or posts it to the caller's scheduler) instead of
 /// queueing it behind the pool's other work.</para>
 /// </remarks>
@@ -51,6 +54,8 @@ public sealed class HostChannel : IAsyncDisposable
     private readonly Thread _reader;
     private byte[] _batch = new byte[4096];
     private readonly int _maxFrameBytes;
+    private readonly Func<long>? _outputRoom;
+    private long _writtenByReader;
     private bool _stopped;
     private long _nextId;
 
@@ -65,10 +70,16 @@ public sealed class HostChannel : IAsyncDisposable
     /// <param name="notice">Takes a one-way notice of the other end.</param>
     /// <param name="name">Names the reading thread.</param>
     /// <param name="maxFrameBytes">The largest frame read; a longer one announced by the other end closes the channel.</param>
+    /// <param name="outputRoom">
+    /// How many bytes <paramref name="output"/> takes now without blocking (a pipe's free space), or
+    /// null when that cannot be known. Only this channel may write to it: the room can then only grow
+    /// until the channel writes.
+    /// </param>
     public HostChannel(Stream input, Stream output, Serializer serializer, Func<object, Task<object?>> handle, Action<object> notice, string name,
-        int maxFrameBytes = DefaultMaxFrameBytes)
+        int maxFrameBytes = DefaultMaxFrameBytes, Func<long>? outputRoom = null)
     {
         _maxFrameBytes = maxFrameBytes;
+        _outputRoom = outputRoom;
         _input = input;
         _output = output;
         _serializer = serializer;
@@ -77,6 +88,9 @@ public sealed class HostChannel : IAsyncDisposable
         _reader = new Thread(Read) { IsBackground = true, Name = name };
         _reader.Start();
     }
+
+    /// <summary>Writes the reading thread made itself, because they fitted in the output's room.</summary>
+    public long WrittenByReader => Interlocked.Read(ref _writtenByReader);
 
     /// <summary>Completes when the other end has gone (its output ended or broke).</summary>
     public Task Closed => _closed.Task;
@@ -144,8 +158,28 @@ public sealed class HostChannel : IAsyncDisposable
         // A rare large frame does not keep its buffer for the thread's life.
         if (writer.Capacity > 1 << 20) t_frame = null;
         _frames.Enqueue((frame, length));
-        if (Thread.CurrentThread == _reader) ThreadPool.UnsafeQueueUserWorkItem(static channel => channel.Flush(), this, preferLocal: false);
-        else Flush();
+        if (Thread.CurrentThread != _reader) Flush();
+        else if (!WriteFromReader()) ThreadPool.UnsafeQueueUserWorkItem(static channel => channel.Flush(), this, preferLocal: false);
+    }
+
+    /// <summary>
+    /// The reading thread writes what is queued itself when it fits in the output's room, so the write
+    /// cannot block; false when frames are left for the pool to write.
+    /// </summary>
+    private bool WriteFromReader()
+    {
+        if (_outputRoom is null) return false;
+        // The thread that holds the pipe writes this frame too: it looks at the queue again once it lets go.
+        if (!_writing.TryEnter()) return true;
+        try
+        {
+            if (WriteQueued(_outputRoom()) > 0) Interlocked.Increment(ref _writtenByReader);
+        }
+        finally
+        {
+            _writing.Exit();
+        }
+        return _frames.IsEmpty;
     }
 
     /// <summary>
@@ -168,11 +202,15 @@ public sealed class HostChannel : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes the queued frames in one write; the caller holds <see cref="_writing"/>.</summary>
-    private void WriteQueued()
+    /// <summary>
+    /// Writes the queued frames in one write, as many as fit in <paramref name="budget"/> bytes, in
+    /// order; the caller holds <see cref="_writing"/>. Returns the bytes written.
+    /// </summary>
+    private int WriteQueued(long budget = long.MaxValue)
     {
         var length = 0;
-        while (_frames.TryDequeue(out var frame))
+        // Only the holder of the writing lock takes frames out, so the one peeked at is the one taken.
+        while (_frames.TryPeek(out var next) && (_stopped || length + next.Length <= budget) && _frames.TryDequeue(out var frame))
         {
             if (!_stopped)
             {
@@ -182,7 +220,7 @@ public sealed class HostChannel : IAsyncDisposable
             }
             ArrayPool<byte>.Shared.Return(frame.Buffer);
         }
-        if (length == 0) return;
+        if (length == 0) return 0;
         try
         {
             _output.Write(_batch, 0, length);
@@ -196,6 +234,7 @@ public sealed class HostChannel : IAsyncDisposable
         }
         // A rare large batch does not keep its buffer for the channel's life.
         if (_batch.Length > 1 << 20) _batch = new byte[4096];
+        return length;
     }
 
     private void Read()

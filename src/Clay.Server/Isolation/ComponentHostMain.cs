@@ -53,7 +53,9 @@ internal static class ComponentHostMain
             // A call ends a quiet spell: the server hears of the host's workers at the active pace again.
             if (Volatile.Read(ref idle) == 1 && Interlocked.Exchange(ref idle, 0) == 1) budget.Period = ActivePeriod;
             return await (await ready.Task).HandleAsync(call);
-        }, _ => { }, $"component host {settings.Component}", HostChannel.MaxFrameBytesFor(settings.Limits.MaxEntryBytes));
+        }, _ => { }, $"component host {settings.Component}", HostChannel.MaxFrameBytesFor(settings.Limits.MaxEntryBytes),
+            // Standard output is the pipe to the server, which only the channel writes.
+            outputRoom: PipeRoom.Of(1));
         var links = new HostWorkerLinks(channel);
         var options = new WorkerExecutorOptions
         {

@@ -4,7 +4,8 @@ namespace Clay.Server.Isolation.Sandbox;
 
 /// <summary>
 /// The few Linux calls a component host makes about itself before component code loads (Landlock,
-/// no-new-privileges, re-executing itself) and while it runs (threads' CPU clocks). The server's
+/// no-new-privileges, re-executing itself) and while it runs (threads' CPU clocks, the room in the
+/// pipe it answers the server on). The server's
 /// own code: the upload check that refuses native calls applies to component packages only.
 /// </summary>
 internal static class LinuxCalls
@@ -17,6 +18,8 @@ internal static class LinuxCalls
     public const int PrSetNoNewPrivs = 38;
     public const int OPath = 0x200000;
     public const int OCloexec = 0x80000;
+    public const int FGetPipeSize = 1032;
+    public const ulong FionRead = 0x541B;
 
     /// <summary>What Landlock handles, as the kernel reads it (only the file-system field is used).</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -73,6 +76,14 @@ internal static class LinuxCalls
     public static extern int Execve([MarshalAs(UnmanagedType.LPUTF8Str)] string path,
         [MarshalAs(UnmanagedType.LPArray, ArraySubType = UnmanagedType.LPStr)] string?[] argv,
         [MarshalAs(UnmanagedType.LPArray, ArraySubType = UnmanagedType.LPStr)] string?[] envp);
+
+    [DllImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int Fcntl(int fd, int command);
+
+    [DllImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int Ioctl(int fd, ulong request, out int value);
 
     [DllImport("libc", EntryPoint = "clock_gettime", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

@@ -71,6 +71,28 @@ public sealed class HostChannelTests
     }
 
     [Fact]
+    public async Task Calls_named_to_be_answered_on_the_reading_thread_begin_there_and_the_rest_on_the_pool()
+    {
+        var threads = new System.Collections.Concurrent.ConcurrentDictionary<StoreOperation, string?>();
+        await using var pair = Pair.Open(
+            hostHandles: _ => Task.FromResult<object?>(null),
+            serverHandles: call =>
+            {
+                var store = (StoreCall)call;
+                threads[store.Operation] = Thread.CurrentThread.Name;
+                return Task.FromResult<object?>(store.Operation == StoreOperation.LastIndex ? 41L : null);
+            },
+            serverAnswersOnReader: call => call is StoreCall { Operation: StoreOperation.Append });
+
+        await pair.Host.CallAsync(new StoreCall("demo:c", "w", StoreOperation.Append, 1, 0, [[1, 2, 3]]));
+        Assert.Equal(41L, await pair.Host.CallAsync(new StoreCall("demo:c", "w", StoreOperation.LastIndex)));
+
+        Assert.Equal("test server", threads[StoreOperation.Append]);
+        Assert.NotEqual("test server", threads[StoreOperation.LastIndex]);
+        Assert.Equal(1, pair.Server.AnsweredOnReader);
+    }
+
+    [Fact]
     public async Task A_clay_error_thrown_at_one_end_reaches_the_caller_with_its_type_and_code()
     {
         await using var pair = Pair.Open(
@@ -152,16 +174,18 @@ public sealed class HostChannelTests
 
         public HostChannel Host { get; }
 
-        private Pair(Func<object, Task<object?>> hostHandles, Func<object, Task<object?>> serverHandles, Func<long>? hostRoom)
+        private Pair(Func<object, Task<object?>> hostHandles, Func<object, Task<object?>> serverHandles, Func<long>? hostRoom,
+            Func<object, bool>? serverAnswersOnReader)
         {
             _hostIn = new AnonymousPipeClientStream(PipeDirection.In, _toHost.ClientSafePipeHandle);
             _serverIn = new AnonymousPipeClientStream(PipeDirection.In, _toServer.ClientSafePipeHandle);
-            Server = new HostChannel(_serverIn, _toHost, Serializer, serverHandles, _ => { }, "test server");
+            Server = new HostChannel(_serverIn, _toHost, Serializer, serverHandles, _ => { }, "test server", answerOnReader: serverAnswersOnReader);
             Host = new HostChannel(_hostIn, _toServer, Serializer, hostHandles, _ => { }, "test host", outputRoom: hostRoom);
         }
 
-        public static Pair Open(Func<object, Task<object?>> hostHandles, Func<object, Task<object?>> serverHandles, Func<long>? hostRoom = null) =>
-            Current = new Pair(hostHandles, serverHandles, hostRoom);
+        public static Pair Open(Func<object, Task<object?>> hostHandles, Func<object, Task<object?>> serverHandles, Func<long>? hostRoom = null,
+            Func<object, bool>? serverAnswersOnReader = null) =>
+            Current = new Pair(hostHandles, serverHandles, hostRoom, serverAnswersOnReader);
 
         /// <summary>What a host's death does to the server's end: its output pipe closes.</summary>
         public void KillHost() => _toServer.Dispose();

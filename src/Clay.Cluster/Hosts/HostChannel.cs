@@ -55,7 +55,9 @@ public sealed class HostChannel : IAsyncDisposable
     private byte[] _batch = new byte[4096];
     private readonly int _maxFrameBytes;
     private readonly Func<long>? _outputRoom;
+    private readonly Func<object, bool>? _answerOnReader;
     private long _writtenByReader;
+    private long _answeredOnReader;
     private bool _stopped;
     private long _nextId;
 
@@ -75,11 +77,17 @@ public sealed class HostChannel : IAsyncDisposable
     /// null when that cannot be known. Only this channel may write to it: the room can then only grow
     /// until the channel writes.
     /// </param>
+    /// <param name="answerOnReader">
+    /// The calls of the other end that are answered on the reading thread instead of from the pool:
+    /// only those whose handling never blocks before its first wait (a store append that queues its
+    /// write). The rest of the answer runs where that wait ends.
+    /// </param>
     public HostChannel(Stream input, Stream output, Serializer serializer, Func<object, Task<object?>> handle, Action<object> notice, string name,
-        int maxFrameBytes = DefaultMaxFrameBytes, Func<long>? outputRoom = null)
+        int maxFrameBytes = DefaultMaxFrameBytes, Func<long>? outputRoom = null, Func<object, bool>? answerOnReader = null)
     {
         _maxFrameBytes = maxFrameBytes;
         _outputRoom = outputRoom;
+        _answerOnReader = answerOnReader;
         _input = input;
         _output = output;
         _serializer = serializer;
@@ -91,6 +99,9 @@ public sealed class HostChannel : IAsyncDisposable
 
     /// <summary>Writes the reading thread made itself, because they fitted in the output's room.</summary>
     public long WrittenByReader => Interlocked.Read(ref _writtenByReader);
+
+    /// <summary>Calls of the other end whose answer began on the reading thread (see <c>answerOnReader</c>).</summary>
+    public long AnsweredOnReader => Interlocked.Read(ref _answeredOnReader);
 
     /// <summary>Completes when the other end has gone (its output ended or broke).</summary>
     public Task Closed => _closed.Task;
@@ -277,6 +288,12 @@ public sealed class HostChannel : IAsyncDisposable
                 break;
             case Request:
                 var request = _serializer.Deserialize<object?>(body)!;
+                if (_answerOnReader?.Invoke(request) == true)
+                {
+                    Interlocked.Increment(ref _answeredOnReader);
+                    _ = AnswerAsync(id, request);
+                    break;
+                }
                 ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Channel.AnswerAsync(state.Id, state.Request), (Channel: this, Id: id, Request: request),
                     preferLocal: false);
                 break;

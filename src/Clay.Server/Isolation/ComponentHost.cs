@@ -79,7 +79,9 @@ internal sealed class ComponentHost : IAsyncDisposable
                 if (notice is HostLimitReached limit && limit.Component == settings.Component) host.Stop(limit);
                 else server.Notice(settings.Component, notice);
             },
-            $"host channel {settings.Component}", HostChannel.MaxFrameBytesFor(settings.Limits.MaxEntryBytes));
+            $"host channel {settings.Component}", HostChannel.MaxFrameBytesFor(settings.Limits.MaxEntryBytes),
+            // A commit only queues its write in the store: begun on the reading thread, it costs no hand-off to the pool.
+            answerOnReader: static call => call is StoreCall { Operation: StoreOperation.Append });
         _ = host.WatchAsync();
         _ = host.EndWithChannelAsync();
         return host;

@@ -1,34 +1,8 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace Clay.EndToEnd.Tests;
 
-/// <summary>
-/// TCP ports for the servers the tests start. Taken below the kernel's ephemeral range (32768 and up
-/// on Linux), from which every server picks its own internal ports (its silo's) and the kernel its
-/// outgoing ones: a port chosen here and bound a moment later cannot have been handed to one of them.
-/// </summary>
+/// <summary>TCP ports for the servers the tests start, outside the kernel's ephemeral range (see <see cref="Clay.Reliability.LoopbackPorts"/>).</summary>
 internal static class TestPorts
 {
-    private const int First = 20_000;
-    private const int Count = 12_000;
-
     /// <summary>A port free on the loopback interface now, outside the ephemeral range.</summary>
-    public static int Free()
-    {
-        while (true)
-        {
-            var port = First + Random.Shared.Next(Count);
-            try
-            {
-                using var socket = new TcpListener(IPAddress.Loopback, port);
-                socket.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // Taken: try another.
-            }
-        }
-    }
+    public static int Free() => Clay.Reliability.LoopbackPorts.Free();
 }

@@ -19,9 +19,8 @@ public sealed class ClayServerProcess : IAsyncDisposable
         if (!File.Exists(_executable)) throw new FileNotFoundException($"clay-server is not published in {binDirectory}: run scripts/publish.sh first", _executable);
         DataDirectory = dataDirectory;
         _extraArgs = extraArgs;
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        Port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        // Not from the ephemeral range: a restart on the same port must not find it taken by another server's silo or a connection.
+        Port = LoopbackPorts.Free();
     }
 
     /// <summary>The data directory.</summary>

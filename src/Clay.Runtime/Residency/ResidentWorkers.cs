@@ -13,7 +13,7 @@ public sealed class ResidentWorkers
 {
     private readonly ConcurrentDictionary<WorkerId, Resident> _resident = new();
     private readonly ConcurrentDictionary<WorkerId, (WorkerStatus Status, string? Error)> _departed = new();
-    private TaskCompletionSource? _nextChange;
+    private readonly NextSignal _changed = new();
 
     /// <summary>How many workers are in memory.</summary>
     public int Count => _resident.Count;
@@ -42,17 +42,10 @@ public sealed class ResidentWorkers
     /// Completes at the next change of the resident set: a worker comes into memory, leaves it, or is
     /// used. A policy that has nothing to do waits on it instead of looking again and again.
     /// </summary>
-    public Task NextChangeAsync()
-    {
-        var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return (Interlocked.CompareExchange(ref _nextChange, next, null) ?? next).Task;
-    }
+    public Task NextChangeAsync() => _changed.NextAsync();
 
-    private void Changed()
-    {
-        // One read on the path of every invocation while nobody waits.
-        if (Volatile.Read(ref _nextChange) is not null) Interlocked.Exchange(ref _nextChange, null)?.TrySetResult();
-    }
+    // One read on the path of every invocation while nobody waits.
+    private void Changed() => _changed.Signal();
 
     /// <summary>Records that <paramref name="executor"/> is now in memory.</summary>
     public void Add(WorkerExecutor executor)

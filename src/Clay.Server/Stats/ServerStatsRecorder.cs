@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Clay.Cluster.Workers;
+using Clay.Runtime;
 
 namespace Clay.Server.Stats;
 
@@ -28,7 +29,7 @@ public sealed class ServerStatsRecorder : BackgroundService
     private long _resident, _memoryUsed, _memoryBudget, _oplogEntries;
     private long _evictions, _recoveries, _invocations, _failedInvocations;
     private ServerStatsSample? _last;
-    private TaskCompletionSource? _activity;
+    private readonly NextSignal _activity = new();
     private DateTimeOffset? _kept;
     private volatile bool _dormant;
 
@@ -84,11 +85,13 @@ public sealed class ServerStatsRecorder : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                // Awake, a sample every second; asleep, at the next activity, or after DormantPeriod anyway
+                // (gauges change without measurements).
                 if (activity is null)
                 {
                     await Task.Delay(Interval, _time, stoppingToken);
                 }
-                else if (await WaitAsync(activity, stoppingToken))
+                else if (await NextSignal.WaitAsync(activity, DormantPeriod, _time, stoppingToken))
                 {
                     // Something happened: sampled again every second from now on.
                     alike = 0;
@@ -98,7 +101,7 @@ public sealed class ServerStatsRecorder : BackgroundService
                 }
                 // Armed before the sample that may put the recorder to sleep, so that a measurement made
                 // after the sample is not missed.
-                var armed = alike >= QuietSamples - 1 ? ArmActivity() : null;
+                var armed = alike >= QuietSamples - 1 ? _activity.NextAsync() : null;
                 var previous = _last;
                 var sample = Sample(fromTimer: true);
                 lock (_gate)
@@ -109,32 +112,11 @@ public sealed class ServerStatsRecorder : BackgroundService
                 alike = previous is not null && Alike(previous, sample) ? alike + 1 : 0;
                 _dormant = alike >= QuietSamples;
                 activity = _dormant ? armed : null;
-                if (!_dormant) Volatile.Write(ref _activity, null);
+                if (!_dormant) _activity.Disarm();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-        }
-    }
-
-    private Task ArmActivity()
-    {
-        var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return (Interlocked.CompareExchange(ref _activity, next, null) ?? next).Task;
-    }
-
-    /// <summary>True when there was activity, false when <see cref="DormantPeriod"/> passed first.</summary>
-    private async Task<bool> WaitAsync(Task activity, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await activity.WaitAsync(DormantPeriod, _time, cancellationToken);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            // A sample anyway: gauges change without measurements.
-            return false;
         }
     }
 
@@ -188,7 +170,7 @@ public sealed class ServerStatsRecorder : BackgroundService
     private void OnLong(Instrument instrument, long value)
     {
         // Gauges report when asked, by the recorder itself; a measurement made by the server wakes it.
-        if (!instrument.IsObservable) Active();
+        if (!instrument.IsObservable) _activity.Signal();
         switch (instrument.Name)
         {
             case "clay.workers.resident": _resident = value; break;
@@ -200,16 +182,11 @@ public sealed class ServerStatsRecorder : BackgroundService
         }
     }
 
-    private void Active()
-    {
-        // One read on the path of every request while the recorder is awake.
-        if (Volatile.Read(ref _activity) is not null) Interlocked.Exchange(ref _activity, null)?.TrySetResult();
-    }
-
     private void OnRequest(string instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         if (instrument != "http.server.request.duration") return;
-        Active();
+        // One read on the path of every request while the recorder is awake.
+        _activity.Signal();
         string? route = null, method = null;
         var status = 0;
         foreach (var tag in tags)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Clay.Cluster.Workers;
+using Clay.Runtime;
 using Clay.Runtime.Execution;
 using Clay.Runtime.Residency;
 using Clay.Server.Hosting;
@@ -55,7 +56,9 @@ public sealed class ResidencyManager(ResidentWorkers resident, IGrainFactory gra
         while (!stoppingToken.IsCancellationRequested)
         {
             // Waiting for a change, the manager is woken by it or looks anyway after DormantPeriod.
-            var woken = change is null ? await DelayAsync(period, stoppingToken) : await WaitForChangeAsync(change, stoppingToken);
+            var woken = change is null
+                ? await DelayAsync(period, stoppingToken)
+                : await NextSignal.WaitAsync(change, DormantPeriod, TimeProvider.System, stoppingToken);
             // Armed before looking, so that a worker used while the manager looks is not missed.
             var watch = !woken || period == IdlePeriod ? resident.NextChangeAsync() : null;
             try
@@ -81,20 +84,6 @@ public sealed class ResidencyManager(ResidentWorkers resident, IGrainFactory gra
     {
         await Task.Delay(period, cancellationToken);
         return true;
-    }
-
-    /// <summary>True when the change came, false when <see cref="DormantPeriod"/> passed first.</summary>
-    private static async Task<bool> WaitForChangeAsync(Task change, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await change.WaitAsync(DormantPeriod, cancellationToken);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

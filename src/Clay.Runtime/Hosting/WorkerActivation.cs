@@ -245,19 +245,22 @@ public sealed partial class WorkerActivation(WorkerId id, WorkerServices service
         CancellationToken cancellationToken)
     {
         OpenFacts? known = null;
-        if (Resident is null && !IsOpening && request.NewWorkerOn is { } told)
+        if (Resident is null && !IsOpening)
         {
-            // The caller found no oplog and admitted the worker: nothing need be asked again.
-            request.Bind(told);
-            known = new OpenFacts(0, told, Admitted: true);
-        }
-        else if (Resident is null && !IsOpening && await services.Store.GetLastIndexAsync(Id, cancellationToken).ConfigureAwait(false) == 0)
-        {
-            // A new worker runs the latest version: a request that does not fit it creates nothing.
-            var latest = await services.Catalog.GetLatestAsync(Id.Component, cancellationToken).ConfigureAwait(false);
-            request.Bind(latest);
-            // The opening below need not read either again: the worker is created on the version the request was typed against.
-            known = new OpenFacts(0, latest);
+            if (request.NewWorkerOn is { } told)
+            {
+                // The caller found no oplog and admitted the worker: nothing need be asked again.
+                request.Bind(told);
+                known = new OpenFacts(0, told, Admitted: true);
+            }
+            else if (await services.Store.GetLastIndexAsync(Id, cancellationToken).ConfigureAwait(false) == 0)
+            {
+                // A new worker runs the latest version: a request that does not fit it creates nothing.
+                var latest = await services.Catalog.GetLatestAsync(Id.Component, cancellationToken).ConfigureAwait(false);
+                request.Bind(latest);
+                // The opening below need not read either again: the worker is created on the version the request was typed against.
+                known = new OpenFacts(0, latest);
+            }
         }
         var executor = await OpenCoreAsync(WorkerCreation.OnFirstInvocation, cancellationToken, known).ConfigureAwait(false);
         var (function, arguments) = request.Bind(executor.Component);

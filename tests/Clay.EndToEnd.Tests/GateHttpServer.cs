@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Clay.Reliability;
 
 namespace Clay.EndToEnd.Tests;
 
@@ -17,7 +18,7 @@ public sealed class GateHttpServer : IDisposable
 
     public GateHttpServer()
     {
-        Url = $"http://127.0.0.1:{TestPorts.Free()}/";
+        Url = $"http://127.0.0.1:{LoopbackPorts.Free()}/";
         _listener.Prefixes.Add(Url);
         _listener.Start();
         _serving = ServeAsync();

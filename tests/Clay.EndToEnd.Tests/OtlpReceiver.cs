@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Clay.Reliability;
 
 namespace Clay.EndToEnd.Tests;
 
@@ -18,7 +19,7 @@ public sealed class OtlpReceiver : IDisposable
 
     public OtlpReceiver()
     {
-        Url = $"http://127.0.0.1:{TestPorts.Free()}";
+        Url = $"http://127.0.0.1:{LoopbackPorts.Free()}";
         _listener.Prefixes.Add(Url + "/");
         _listener.Start();
         _ = ServeAsync();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Clay.Reliability;
 
 namespace Clay.EndToEnd.Tests;
 
@@ -16,7 +17,7 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         DataDirectory = dataDirectory;
         HomeDirectory = homeDirectory ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dataDirectory))!, "home");
-        Port = TestPorts.Free();
+        Port = LoopbackPorts.Free();
     }
 
     public string DataDirectory { get; }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Clay.Reliability;
 
 namespace Clay.EndToEnd.Tests;
 
@@ -31,7 +32,7 @@ public sealed class ServerRunTests : IAsyncLifetime
     public async Task Clay_server_run_leaves_no_server_behind(string signal, int exitCode)
     {
         ClayInstallation.EnsurePublished();
-        var port = TestPorts.Free();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo(ClayInstallation.Cli) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { "server", "run", "--port", port.ToString(), "--data-dir", Path.Combine(_root, "data") }) start.ArgumentList.Add(arg);
         start.Environment["HOME"] = Path.Combine(_root, "home");

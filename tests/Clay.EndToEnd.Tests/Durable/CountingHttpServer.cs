@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Clay.Reliability;
 
 namespace Clay.EndToEnd.Tests.Durable;
 
@@ -21,7 +22,7 @@ public sealed class CountingHttpServer : IDisposable
 
     public CountingHttpServer()
     {
-        Url = $"http://127.0.0.1:{TestPorts.Free()}/";
+        Url = $"http://127.0.0.1:{LoopbackPorts.Free()}/";
         _listener.Prefixes.Add(Url);
         _listener.Start();
         _serving = ServeAsync();

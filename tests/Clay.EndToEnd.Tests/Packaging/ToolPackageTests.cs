@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Clay.Reliability;
 
 namespace Clay.EndToEnd.Tests.Packaging;
 
@@ -57,7 +58,7 @@ public sealed class ToolPackageTests : IDisposable
         var restored = Directory.GetDirectories(Path.Combine(_root, "nuget", "clay.sdk")).Single();
         Assert.Contains(Path.Combine(Home, ".clay", "packages"), File.ReadAllText(Path.Combine(restored, ".nupkg.metadata")));
 
-        var port = TestPorts.Free();
+        var port = LoopbackPorts.Free();
         var server = StartServer(app, port);
         try
         {

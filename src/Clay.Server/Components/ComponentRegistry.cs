@@ -161,9 +161,16 @@ public sealed partial class ComponentRegistry : IComponentCatalog, IDisposable
     /// Created when asked for: a component host is given read access to it before its first version
     /// is unpacked on this node (in a cluster, on first use), and a sandbox rule needs a directory that exists.
     /// </remarks>
-    internal string ComponentDirectory(string name) => Directory.CreateDirectory(Path.Combine(_root, name.Replace(':', '_'))).FullName;
+    internal string ComponentDirectory(string name) => Directory.CreateDirectory(ComponentPath(name)).FullName;
 
-    private string VersionDirectory(string name, long version) => Path.Combine(ComponentDirectory(name), version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    /// <summary>Where component <paramref name="name"/>'s versions are unpacked, without creating it.</summary>
+    private string ComponentPath(string name) => Path.GetFullPath(Path.Combine(_root, name.Replace(':', '_')));
+
+    /// <summary>
+    /// Where a version is unpacked. Only a path: asked for on every new worker, it makes no directory
+    /// (the unpacking creates it, parents included).
+    /// </summary>
+    private string VersionDirectory(string name, long version) => Path.Combine(ComponentPath(name), version.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private static string DescribeExports(ComponentModel model) =>
         JsonSerializer.Serialize(model.Functions.Select(f => new[] { f.Name, f.Signature }).ToArray());

@@ -6,6 +6,8 @@ if (args.Length > 0 && args[0] == Clay.Server.Isolation.ComponentHostMain.Comman
 if (args.Length > 0 && args[0] == "describe") return ComponentDescriber.Run(args[1..], Console.Out);
 if (args.Length > 0 && args[0] == "verify") return Verification.Run(args[1..], Console.Out, Console.Error);
 if (args.Length > 0 && args[0] == "salvage") return await Verification.SalvageAsync(args[1..], Console.Out, Console.Error);
+// Before anything starts: the server may execute itself again with a runtime setting it wants.
+ServerRuntime.Apply(args);
 
 ServerOptions? options = null;
 try

@@ -96,6 +96,27 @@ public sealed class ServerRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_server_counts_calls_for_tiered_compilation_from_its_start_in_the_process_it_was_started_as()
+    {
+        await using var server = new ServerProcess(Path.Combine(_root, "data"));
+        await server.StartAsync();
+        using var http = server.CreateHttpClient();
+
+        // The process started is the one serving (it executed itself again in place), with the setting.
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
+        Assert.Contains("DOTNET_TC_CallCountingDelayMs=0", Variables(server.Pid));
+        Assert.Equal(ClayInstallation.Server, ProcessTree.Executable(server.Pid));
+
+        // A value the user set is the one the server runs with.
+        await using var told = new ServerProcess(Path.Combine(_root, "told"));
+        told.Environment["DOTNET_TC_CallCountingDelayMs"] = "50";
+        await told.StartAsync();
+        Assert.Equal(["DOTNET_TC_CallCountingDelayMs=50"], Variables(told.Pid).Where(v => v.StartsWith("DOTNET_TC_", StringComparison.Ordinal)));
+    }
+
+    private static string[] Variables(int pid) => File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+
+    [Fact]
     public async Task A_stop_is_bounded_even_when_worker_code_never_returns_and_the_invocation_is_not_acknowledged()
     {
         await using var server = new ServerProcess(Path.Combine(_root, "data"));

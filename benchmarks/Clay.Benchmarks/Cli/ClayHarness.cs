@@ -119,6 +119,13 @@ public sealed class ClayHarness : IAsyncDisposable
     {
         var start = new ProcessStartInfo(Path.Combine(Bin, "clay-server")) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "--port", port.ToString(), "--data-dir", Path.Combine(root, "data") }.Concat(serverArgs)) start.ArgumentList.Add(arg);
+        // Runtime settings for the server alone, not for the benchmark, its load client or the builds:
+        // CLAY_BENCH_SERVER_ENV="DOTNET_TieredCompilation=0;DOTNET_TC_CallCountThreshold=200".
+        foreach (var setting in (Environment.GetEnvironmentVariable("CLAY_BENCH_SERVER_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var at = setting.IndexOf('=', StringComparison.Ordinal);
+            if (at > 0) start.Environment[setting[..at]] = setting[(at + 1)..];
+        }
         var server = Process.Start(start)!;
         var ready = new TaskCompletionSource();
         server.OutputDataReceived += (_, e) => { if (e.Data?.Contains("Clay server ready", StringComparison.Ordinal) == true) ready.TrySetResult(); };

@@ -21,7 +21,7 @@ internal static class HostEnvironment
         // A profile of the server (perf) names the hosts' compiled methods too.
         "DOTNET_PerfMapEnabled", "DOTNET_EnableWriteXorExecute",
         // How the runtime compiles, when the server is told otherwise than its defaults: hosts compile alike.
-        "DOTNET_TieredPGO", TieredCompilation, "DOTNET_ReadyToRun",
+        "DOTNET_TieredPGO", TieredCompilation, "DOTNET_ReadyToRun", Hosting.ServerRuntime.CallCountingDelay,
     ];
 
     /// <summary>Replaces <paramref name="environment"/> with the kept variables of <paramref name="from"/> and a home in <paramref name="scratch"/>.</summary>

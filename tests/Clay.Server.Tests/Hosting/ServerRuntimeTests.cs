@@ -1,0 +1,35 @@
+using System.Collections;
+using Clay.Server.Hosting;
+
+namespace Clay.Server.Tests.Hosting;
+
+public sealed class ServerRuntimeTests
+{
+    [Fact]
+    public void The_server_executes_itself_again_with_the_same_arguments_and_environment_and_no_delay_before_counting_calls()
+    {
+        var environment = new Hashtable { ["PATH"] = "/usr/bin", ["HOME"] = "/home/u" };
+
+        var (argv, variables) = ServerRuntime.Reexecution("/opt/clay/clay-server", ["--port", "9881"], environment)!.Value;
+
+        Assert.Null(argv[^1]);
+        Assert.Equal(["/opt/clay/clay-server", "--port", "9881"], argv[..^1].Select(a => a!));
+        Assert.Null(variables[^1]);
+        Assert.Equal([$"{ServerRuntime.CallCountingDelay}=0", "HOME=/home/u", "PATH=/usr/bin"], variables[..^1].Select(v => v!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_delay_the_user_set_is_kept_and_nothing_is_executed_again()
+    {
+        var environment = new Hashtable { [ServerRuntime.CallCountingDelay] = "100" };
+
+        Assert.Null(ServerRuntime.Reexecution("/opt/clay/clay-server", [], environment));
+    }
+
+    [Fact]
+    public void A_server_started_through_dotnet_runs_as_it_is()
+    {
+        // `dotnet clay-server.dll`: the process's executable is dotnet, whose arguments are not the server's.
+        Assert.Null(ServerRuntime.Reexecution("/usr/share/dotnet/dotnet", ["--port", "9881"], new Hashtable()));
+    }
+}

@@ -39,7 +39,10 @@ internal sealed class RequestGuardMiddleware(RequestDelegate next, ServerOptions
     {
         if (!host.HasValue || host.Port is not { } hostPort || hostPort != port) return false;
         var name = host.Host;
-        if (LoopbackNames.Any(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase))) return true;
+        foreach (var loopback in LoopbackNames)
+        {
+            if (string.Equals(loopback, name, StringComparison.OrdinalIgnoreCase)) return true;
+        }
         // Also the exact loopback address the server listens on (127.0.0.2, …).
         return IPAddress.TryParse(name.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address) && address.Equals(options.Listen);
     }

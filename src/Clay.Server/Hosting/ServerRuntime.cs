@@ -10,7 +10,7 @@ namespace Clay.Server.Hosting;
 /// compilation begins counting calls (<c>DOTNET_TC_CallCountingDelayMs</c>). By default the runtime
 /// counts no calls until 100 ms have passed without a method being called for the first time; a
 /// server under load keeps meeting such methods for a long while after it starts, so its hot
-/// precompiled methods stay unoptimized for that long (docs/benchmarks.md, "Tiering without delay").
+/// precompiled methods stay unoptimized for that long (docs/benchmarks.md, "The server tiers up from its start").
 /// The server sets it to 0 by executing itself again, in the same process (same pid, same open
 /// files), before it starts anything; a value the user set is kept.
 /// </summary>

@@ -60,20 +60,21 @@ public sealed partial class SqliteOplogStore
     /// </summary>
     private SlotRow? ReadSlotRow(SqliteConnection connection, SqliteTransaction? transaction, WorkerId worker)
     {
-        long id;
-        bool hasMark;
-        using (var command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = "SELECT w.id, EXISTS (SELECT 1 FROM marks m WHERE m.worker = w.id) FROM workers w WHERE w.component = $c AND w.name = $n";
-            command.Parameters.AddWithValue("$c", worker.Component);
-            command.Parameters.AddWithValue("$n", worker.Worker);
-            using var reader = command.ExecuteReader();
-            if (!reader.Read()) return null;
-            id = reader.GetInt64(0);
-            hasMark = reader.GetInt64(1) != 0;
-        }
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = FindWorkerSql;
+        command.Parameters.AddWithValue("$c", worker.Component);
+        command.Parameters.AddWithValue("$n", worker.Worker);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadTail(connection, transaction, reader.GetInt64(0), reader.GetInt64(1) != 0) : null;
+    }
 
+    /// <summary>A worker's row id and whether it has a mark, by component (<c>$c</c>) and name (<c>$n</c>).</summary>
+    internal const string FindWorkerSql = "SELECT w.id, EXISTS (SELECT 1 FROM marks m WHERE m.worker = w.id) FROM workers w WHERE w.component = $c AND w.name = $n";
+
+    /// <summary>The slot row of the worker whose row is <paramref name="id"/>, with its tail verified.</summary>
+    private SlotRow ReadTail(SqliteConnection connection, SqliteTransaction? transaction, long id, bool hasMark)
+    {
         using var tail = connection.CreateCommand();
         tail.Transaction = transaction;
         tail.CommandText = "SELECT idx, crc, payload FROM entries WHERE worker = $w ORDER BY idx DESC LIMIT $n";
@@ -102,8 +103,9 @@ public sealed partial class SqliteOplogStore
     /// </summary>
     private PendingWorker LoadForWriter(WorkerId worker, SqliteTransaction? transaction, List<TailRepair> repairs)
     {
-        var row = ReadSlotRow(_writeConnection, transaction, worker);
-        if (row is null) return new PendingWorker(0, 0, false);
+        // Looked up through the writer's prepared statement: a new worker (no row) costs no SQL to prepare.
+        if (_statements!.FindWorker(worker) is not var (id, hasMark)) return new PendingWorker(0, 0, false);
+        var row = ReadTail(_writeConnection, transaction, id, hasMark);
         var state = new PendingWorker(row.Id, row.LastIndex, row.HasMark);
         if (row.FirstBad == 0) return state;
         repairs.Add(new TailRepair(worker, row.FirstBad, row.LastIndex - row.FirstBad + 1));

@@ -74,9 +74,12 @@ public sealed partial class SqliteOplogStore
         public bool Deleted { get; set; }
     }
 
+    /// <summary>The writer thread's prepared statements, while it runs.</summary>
+    private WriterStatements? _statements;
+
     private void WriterLoop()
     {
-        using var statements = new WriterStatements(_writeConnection);
+        using var statements = _statements = new WriterStatements(_writeConnection);
 
         var previousBatch = 0;
         var batch = new List<WriteOperation>();
@@ -135,7 +138,7 @@ public sealed partial class SqliteOplogStore
                             }
                             // A mark alone is for a worker that has an oplog; none is created for it.
                             if (state.Id == 0 && append.Entries.Count == 0) break;
-                            if (state.Id == 0) state.Id = InsertWorker(append.Worker, transaction);
+                            if (state.Id == 0) state.Id = statements.InsertWorker(append.Worker);
                             for (var i = 0; i < append.Entries.Count; i++)
                             {
                                 var index = append.FirstIndex + i;
@@ -271,15 +274,6 @@ public sealed partial class SqliteOplogStore
         state.Deleted = true;
     }
 
-    private long InsertWorker(WorkerId worker, SqliteTransaction? transaction)
-    {
-        using var command = _writeConnection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "INSERT INTO workers (component, name) VALUES ($c, $n) RETURNING id";
-        command.Parameters.AddWithValue("$c", worker.Component);
-        command.Parameters.AddWithValue("$n", worker.Worker);
-        return (long)command.ExecuteScalar()!;
-    }
 
     private void Run(SqliteTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
     {

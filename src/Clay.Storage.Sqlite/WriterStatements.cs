@@ -4,8 +4,9 @@ using SQLitePCL;
 namespace Clay.Storage.Sqlite;
 
 /// <summary>
-/// The statements the writer thread runs on every commit — begin, insert an entry, commit — prepared
-/// once on the write connection and run through SQLite's own API. Going through
+/// The statements the writer thread runs on every commit — begin, insert an entry, commit — and on
+/// every new worker — look its row up, insert it — prepared once on the write connection and run
+/// through SQLite's own API. Going through
 /// <see cref="SqliteCommand"/> and <see cref="SqliteTransaction"/> prepared <c>BEGIN</c> and
 /// <c>COMMIT</c> again and allocated a reader, a parameter binder and boxed values for every entry,
 /// on the thread every commit waits for. The other writes (marks, promises, deletes) stay commands:
@@ -19,6 +20,8 @@ internal sealed class WriterStatements : IDisposable
     private readonly sqlite3_stmt _commit;
     private readonly sqlite3_stmt _rollback;
     private readonly sqlite3_stmt _insertEntry;
+    private readonly sqlite3_stmt _findWorker;
+    private readonly sqlite3_stmt _insertWorker;
 
     public WriterStatements(SqliteConnection connection)
     {
@@ -28,6 +31,8 @@ internal sealed class WriterStatements : IDisposable
         _commit = Prepare("COMMIT");
         _rollback = Prepare("ROLLBACK");
         _insertEntry = Prepare("INSERT INTO entries (worker, idx, crc, payload) VALUES (?1, ?2, ?3, ?4)");
+        _findWorker = Prepare(SqliteOplogStore.FindWorkerSql.Replace("$c", "?1", StringComparison.Ordinal).Replace("$n", "?2", StringComparison.Ordinal));
+        _insertWorker = Prepare("INSERT INTO workers (component, name) VALUES (?1, ?2) RETURNING id");
     }
 
     /// <summary>Begins the batch's transaction.</summary>
@@ -52,12 +57,51 @@ internal sealed class WriterStatements : IDisposable
         Step(_insertEntry);
     }
 
+    /// <summary>The worker's row id and whether it has a mark, or null when it has no row.</summary>
+    public (long Id, bool HasMark)? FindWorker(Clay.Runtime.WorkerId worker)
+    {
+        raw.sqlite3_bind_text(_findWorker, 1, worker.Component);
+        raw.sqlite3_bind_text(_findWorker, 2, worker.Worker);
+        try
+        {
+            var rc = raw.sqlite3_step(_findWorker);
+            if (rc == raw.SQLITE_DONE) return null;
+            if (rc != raw.SQLITE_ROW) SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+            return (raw.sqlite3_column_int64(_findWorker, 0), raw.sqlite3_column_int64(_findWorker, 1) != 0);
+        }
+        finally
+        {
+            raw.sqlite3_reset(_findWorker);
+        }
+    }
+
+    /// <summary>Inserts the worker's row; returns its id.</summary>
+    public long InsertWorker(Clay.Runtime.WorkerId worker)
+    {
+        raw.sqlite3_bind_text(_insertWorker, 1, worker.Component);
+        raw.sqlite3_bind_text(_insertWorker, 2, worker.Worker);
+        try
+        {
+            var rc = raw.sqlite3_step(_insertWorker);
+            if (rc != raw.SQLITE_ROW) SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+            return raw.sqlite3_column_int64(_insertWorker, 0);
+        }
+        finally
+        {
+            // Stepped to its end, so that the insert is complete before the statement is reset.
+            while (raw.sqlite3_step(_insertWorker) == raw.SQLITE_ROW) { }
+            raw.sqlite3_reset(_insertWorker);
+        }
+    }
+
     public void Dispose()
     {
         raw.sqlite3_finalize(_begin);
         raw.sqlite3_finalize(_commit);
         raw.sqlite3_finalize(_rollback);
         raw.sqlite3_finalize(_insertEntry);
+        raw.sqlite3_finalize(_findWorker);
+        raw.sqlite3_finalize(_insertWorker);
     }
 
     private sqlite3_stmt Prepare(string sql)

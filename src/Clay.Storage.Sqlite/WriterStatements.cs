@@ -31,7 +31,8 @@ internal sealed class WriterStatements : IDisposable
         _commit = Prepare("COMMIT");
         _rollback = Prepare("ROLLBACK");
         _insertEntry = Prepare("INSERT INTO entries (worker, idx, crc, payload) VALUES (?1, ?2, ?3, ?4)");
-        _findWorker = Prepare(SqliteOplogStore.FindWorkerSql.Replace("$c", "?1", StringComparison.Ordinal).Replace("$n", "?2", StringComparison.Ordinal));
+        // Its named parameters are numbered as they appear: $c is 1, $n is 2.
+        _findWorker = Prepare(SqliteOplogStore.FindWorkerSql);
         _insertWorker = Prepare("INSERT INTO workers (component, name) VALUES (?1, ?2) RETURNING id");
     }
 
@@ -84,12 +85,14 @@ internal sealed class WriterStatements : IDisposable
         {
             var rc = raw.sqlite3_step(_insertWorker);
             if (rc != raw.SQLITE_ROW) SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
-            return raw.sqlite3_column_int64(_insertWorker, 0);
+            var id = raw.sqlite3_column_int64(_insertWorker, 0);
+            // Stepped to its end once it succeeded (a step after a failure would run the insert again).
+            rc = raw.sqlite3_step(_insertWorker);
+            if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+            return id;
         }
         finally
         {
-            // Stepped to its end, so that the insert is complete before the statement is reset.
-            while (raw.sqlite3_step(_insertWorker) == raw.SQLITE_ROW) { }
             raw.sqlite3_reset(_insertWorker);
         }
     }

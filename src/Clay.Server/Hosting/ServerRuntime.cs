@@ -41,7 +41,6 @@ internal static class ServerRuntime
     {
         if (environment.Contains(CallCountingDelay)) return null;
         if (!string.Equals(Path.GetFileName(executable), "clay-server", StringComparison.Ordinal)) return null;
-        var variables = environment.Cast<DictionaryEntry>().Select(e => $"{e.Key}={e.Value}").Append($"{CallCountingDelay}=0");
-        return ([executable, .. args, null], [.. variables, null]);
+        return ([executable, .. args, null], LinuxCalls.EnvironmentWith(environment, $"{CallCountingDelay}=0"));
     }
 }

@@ -27,8 +27,7 @@ internal static class HostSandbox
         if (!settings.Sandbox || Environment.GetEnvironmentVariable(Marker) == "1") return;
         Landlock.Restrict(Rules(settings));
         var executable = Environment.ProcessPath ?? throw new InvalidOperationException("the host's executable is unknown");
-        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .Select(e => $"{e.Key}={e.Value}").Append($"{Marker}=1").Cast<string?>().Append(null).ToArray();
+        var environment = LinuxCalls.EnvironmentWith(Environment.GetEnvironmentVariables(), $"{Marker}=1");
         LinuxCalls.Execve(executable, [executable, ComponentHostMain.Command, null], environment);
         throw new InvalidOperationException($"execve {executable} failed: {Marshal.GetLastPInvokeErrorMessage()}");
     }

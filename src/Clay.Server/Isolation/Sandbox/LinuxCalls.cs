@@ -71,6 +71,13 @@ internal static class LinuxCalls
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     public static extern int Close(int fd);
 
+    /// <summary>
+    /// The environment for executing this program again: every variable of <paramref name="environment"/>,
+    /// then <paramref name="added"/> (<c>NAME=value</c>), then the null that ends an execve environment.
+    /// </summary>
+    public static string?[] EnvironmentWith(System.Collections.IDictionary environment, string added) =>
+        [.. environment.Cast<System.Collections.DictionaryEntry>().Select(e => $"{e.Key}={e.Value}"), added, null];
+
     [DllImport("libc", EntryPoint = "execve", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     public static extern int Execve([MarshalAs(UnmanagedType.LPUTF8Str)] string path,

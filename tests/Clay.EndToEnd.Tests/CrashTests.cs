@@ -43,6 +43,19 @@ public sealed class CrashTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_power_cut_loses_no_acknowledged_invocation_whose_end_a_component_host_handed_over()
+    {
+        // No charges: no effect's commit makes what was handed over before it durable, so every
+        // acknowledgement rests on the server holding the answer until the handed-over end is synced.
+        var report = await RunAsync(new CrashOptions { Cycles = 3, TerminateEvery = 0, RestartKillEvery = 0, ChargeShare = 0, PowerLoss = true });
+
+        Assert.True(report.Passed, string.Join('\n', report.Violations.Take(20)));
+        Assert.Equal(0, report.Lost);
+        Assert.True(report.Acknowledged >= 60, $"only {report.Acknowledged} invocations were acknowledged");
+        Assert.True(report.PowerCut!.WritesUndone > 0, report.PowerCut.ToString());
+    }
+
+    [Fact]
     public async Task A_power_cut_loses_acknowledged_invocations_when_commits_are_not_synced()
     {
         // The check above must be able to fail: with SQLite's synchronous=NORMAL a commit is

@@ -41,6 +41,7 @@ public sealed class HostChannel : IAsyncDisposable
     /// <summary>The frame limit for oplog entries of up to <paramref name="maxEntryBytes"/>: the default, or room for two such entries.</summary>
     public static int MaxFrameBytesFor(int maxEntryBytes) => (int)Math.Clamp(2L * maxEntryBytes + (1 << 20), DefaultMaxFrameBytes, int.MaxValue);
 
+    /// <summary>What the other end writes, read through a buffer: one read takes every frame already in the pipe, not two per frame.</summary>
     private readonly Stream _input;
     private readonly Stream _output;
     private readonly Serializer _serializer;
@@ -88,7 +89,7 @@ public sealed class HostChannel : IAsyncDisposable
         _maxFrameBytes = maxFrameBytes;
         _outputRoom = outputRoom;
         _answerOnReader = answerOnReader;
-        _input = input;
+        _input = new BufferedStream(input, 64 * 1024);
         _output = output;
         _serializer = serializer;
         _handle = handle;

@@ -22,6 +22,11 @@ public enum StoreOperation
     CompletePromise,
     /// <summary>The value of promise <see cref="StoreCall.A"/> (answers bytes or null).</summary>
     GetPromise,
+    /// <summary>
+    /// Answers once every append the host handed over for the worker (an <see cref="Append"/> sent as a
+    /// notice, not waiting for its answer) is durable; fails with why one was not.
+    /// </summary>
+    Sync,
 }
 
 /// <summary>A call of a component host to the server's oplog store, about one worker.</summary>

@@ -64,17 +64,21 @@ public static class ClayTelemetry
         return activity;
     }
 
-    /// <summary>Starts the span of a commit; null when no one listens.</summary>
-    internal static Activity? StartCommit(int entries)
+    /// <summary>Starts the span of a commit (one handed over covers its sending only); null when no one listens.</summary>
+    internal static Activity? StartCommit(int entries, bool handedOver = false)
     {
         if (!Source.HasListeners()) return null;
         var activity = Source.StartActivity("commit", ActivityKind.Internal);
         activity?.SetTag("clay.commit.entries", entries);
+        if (handedOver) activity?.SetTag("clay.commit.handed_over", true);
         return activity;
     }
 
-    /// <summary>Records a commit's duration.</summary>
-    internal static void Committed(TimeSpan elapsed) => CommitDuration.Record(elapsed.TotalSeconds);
+    /// <summary>
+    /// Records a commit's duration, from handing its entries to the store to their being durable; the
+    /// server records those its component hosts handed over.
+    /// </summary>
+    public static void Committed(TimeSpan elapsed) => CommitDuration.Record(elapsed.TotalSeconds);
 
     /// <summary>Records an invocation's end.</summary>
     internal static void Ended(string component, string function, string outcome, TimeSpan elapsed)

@@ -9,12 +9,20 @@ namespace Clay.Runtime.Execution;
 /// Entries get their index when appended; local effects (clock, random) stay in the buffer until
 /// the next flush, which the commit rules allow because they are re-derived if lost.
 /// </summary>
+/// <remarks>
+/// An invocation's end is committed with <see cref="HandOverAsync"/>: to a store that can take entries
+/// in order without the writer waiting (<see cref="IOplogHandOver"/>: a component host's, whose server
+/// holds the caller's answer until they are durable), they are handed over and the worker goes on;
+/// to any other store they are made durable first. <see cref="FlushAsync"/> always returns with every
+/// entry durable, handed-over ones included.
+/// </remarks>
 internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastIndex, TimeProvider time, int maxEntryBytes = int.MaxValue)
 {
     private readonly Lock _gate = new();
     private List<ReadOnlyMemory<byte>> _buffer = [];
     private long _lastIndex = lastIndex;
     private long _durableIndex = lastIndex;
+    private long _handedIndex = lastIndex;
     private long _encodedBytes;
     private Task _flushing = Task.CompletedTask;
     private Exception? _failure;
@@ -74,7 +82,53 @@ internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastI
         }
     }
 
-    /// <summary>Makes every entry appended so far durable.</summary>
+    /// <summary>
+    /// Commits every entry appended so far at the end of an invocation: hands them over when the store
+    /// takes hand-overs (whoever answers for the worker waits for them to be durable), makes them
+    /// durable otherwise.
+    /// </summary>
+    public ValueTask HandOverAsync(CancellationToken cancellationToken = default)
+    {
+        if (store is not IOplogHandOver handOver) return FlushAsync(cancellationToken);
+        Task previous;
+        lock (_gate)
+        {
+            ThrowIfFailed();
+            if (_flushing.IsCompleted)
+            {
+                if (_buffer.Count == 0) return ValueTask.CompletedTask;
+                var batch = _buffer;
+                _buffer = [];
+                var firstIndex = _lastIndex - batch.Count + 1;
+                var mark = Marks?.Invoke() is { } current && current != _storedMark ? current : null;
+                using var span = Diagnostics.ClayTelemetry.StartCommit(batch.Count, handedOver: true);
+                try
+                {
+                    // Under the lock: in order with every other commit of this writer.
+                    handOver.HandOver(worker, firstIndex, batch, mark);
+                }
+                catch (Exception ex)
+                {
+                    _failure ??= ex;
+                    throw;
+                }
+                _handedIndex = _lastIndex;
+                if (mark is not null) _storedMark = mark;
+                return ValueTask.CompletedTask;
+            }
+            // A flush is on its way: what is handed over goes behind it.
+            previous = _flushing;
+        }
+        return HandOverAfterAsync(previous, cancellationToken);
+    }
+
+    private async ValueTask HandOverAfterAsync(Task previous, CancellationToken cancellationToken)
+    {
+        await previous.WaitAsync(cancellationToken);
+        await HandOverAsync(cancellationToken);
+    }
+
+    /// <summary>Makes every entry appended so far durable, those handed over included.</summary>
     public ValueTask FlushAsync(CancellationToken cancellationToken = default) => CommitAsync(markAlone: false, cancellationToken);
 
     /// <summary>
@@ -92,10 +146,17 @@ internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastI
             List<ReadOnlyMemory<byte>> batch;
             long firstIndex;
             WorkerMark? mark = null;
+            var sync = false;
             lock (_gate)
             {
                 ThrowIfFailed();
-                if (_buffer.Count == 0 && _flushing.IsCompleted && !(markAlone && Marks?.Invoke() is { } now && now != _storedMark)) return;
+                var handedAhead = _handedIndex > _durableIndex;
+                if (_buffer.Count == 0 && _flushing.IsCompleted && !(markAlone && Marks?.Invoke() is { } now && now != _storedMark))
+                {
+                    if (!handedAhead) return;
+                    // Nothing new to write, but what was handed over must be durable before this returns.
+                    sync = true;
+                }
                 if (!_flushing.IsCompleted)
                 {
                     previous = _flushing;
@@ -124,10 +185,16 @@ internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastI
                 continue;
             }
 
+            if (sync)
+            {
+                await SyncAsync(firstIndex - 1, mine, cancellationToken);
+                return;
+            }
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             using var span = Diagnostics.ClayTelemetry.StartCommit(batch.Count);
             try
             {
+                // A durable append makes durable all that was handed over before it: the store keeps their order.
                 await store.AppendAsync(worker, firstIndex, batch, mark, cancellationToken);
                 Diagnostics.ClayTelemetry.Committed(System.Diagnostics.Stopwatch.GetElapsedTime(started));
                 Interlocked.Exchange(ref _durableIndex, firstIndex + batch.Count - 1);
@@ -146,6 +213,23 @@ internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastI
                 mine.SetException(ex);
                 throw;
             }
+        }
+    }
+
+    /// <summary>Waits until what was handed over, up to <paramref name="handed"/>, is durable.</summary>
+    private async ValueTask SyncAsync(long handed, TaskCompletionSource mine, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ((IOplogHandOver)store).SyncAsync(worker, cancellationToken);
+            Interlocked.Exchange(ref _durableIndex, handed);
+            mine.SetResult();
+        }
+        catch (Exception ex)
+        {
+            lock (_gate) _failure ??= ex;
+            mine.SetException(ex);
+            throw;
         }
     }
 

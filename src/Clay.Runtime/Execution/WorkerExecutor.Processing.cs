@@ -223,7 +223,8 @@ public sealed partial class WorkerExecutor
             _open = false;
             MeasureMemory(force: false);
             MaybeSnapshot(key);
-            await FlushOrBreakAsync(cancellationToken);
+            // Durable here, or handed over to a store whose owner holds the caller's answer until it is.
+            await FlushOrBreakAsync(cancellationToken, handOver: true);
             WakeCaller();
         }
         if (Status is WorkerStatus.Running) Status = WorkerStatus.Idle;

@@ -311,11 +311,13 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private ClayException BrokenError() =>
         new(ErrorCodes.StorageUnavailable, $"worker {Id} could not write its oplog and must be reloaded");
 
-    private async ValueTask FlushOrBreakAsync(CancellationToken cancellationToken, bool withMark = false)
+    private async ValueTask FlushOrBreakAsync(CancellationToken cancellationToken, bool withMark = false, bool handOver = false)
     {
         try
         {
-            await (withMark ? _writer.FlushWithMarkAsync(cancellationToken) : _writer.FlushAsync(cancellationToken));
+            await (withMark ? _writer.FlushWithMarkAsync(cancellationToken)
+                : handOver ? _writer.HandOverAsync(cancellationToken)
+                : _writer.FlushAsync(cancellationToken));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -15,6 +15,9 @@ namespace Clay.Runtime.Storage;
 /// the entries are durable (fsynced). Appends from many workers may be committed together in one
 /// transaction (group commit); each caller's task completes only once its own entries are durable.
 /// When it fails, none of that append's entries are stored.</para>
+/// <para><b>Order.</b> <see cref="AppendAsync"/> queues its write before it returns its task: appends
+/// called one after another are written in that order, so a caller may call the next before the one
+/// before it is durable (a component host's hand-overs rely on it, see <see cref="IOplogHandOver"/>).</para>
 /// <para><b>Integrity.</b> Reads verify each entry's checksum and throw
 /// <see cref="OplogCorruptException"/> naming the worker and index of the first bad entry.</para>
 /// <para><b>Marks.</b> Beside each oplog the store keeps the worker's <see cref="WorkerMark"/> (status,

@@ -250,6 +250,8 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
         try
         {
             // The host is gone and the next one waits for this: nobody else writes the oplog now; fencing would refuse it anyway.
+            // What it handed over before it ended lands first (the crash comes after it).
+            await _server.SettledAsync(worker);
             var last = await _store.GetLastIndexAsync(worker);
             if (last == 0) return;
             var entry = OplogCodec.Encode(new OplogEntry.Error(DateTimeOffset.UtcNow, ServerErrorCodes.ComponentCrashed, message, count));

@@ -259,14 +259,50 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
 
     private async Task<object?> CallOnAsync(ComponentHost host, object call, string what, CancellationToken cancellationToken)
     {
-        using var ticket = host.Track(Id);
+        object? answer;
+        using (host.Track(Id))
+        {
+            try
+            {
+                answer = await host.Channel.CallAsync(call, cancellationToken);
+            }
+            catch (HostChannelClosedException)
+            {
+                throw await hosts.CrashErrorAsync(host, Id, what);
+            }
+            catch (Exception) when (!hosts.ServerSide.IsDurable(Id))
+            {
+                // A failed invocation's end was handed over too: its error is an answer, given once that is durable.
+                await DurableAsync(host);
+                throw;
+            }
+        }
+        await DurableAsync(host);
+        return answer;
+    }
+
+    /// <summary>
+    /// Waits until what the host handed over of the worker (the end of the invocation it has just
+    /// answered) is durable. When it could not be made durable, the host's copy of the worker is ahead of
+    /// its oplog: it is closed there, to be rebuilt from what is durable, and the caller gets why.
+    /// </summary>
+    private async ValueTask DurableAsync(ComponentHost host)
+    {
         try
         {
-            return await host.Channel.CallAsync(call, cancellationToken);
+            await hosts.ServerSide.DurableAsync(Id);
         }
-        catch (HostChannelClosedException)
+        catch (Exception) when (hosts.Running(Id.Component) == host)
         {
-            throw await hosts.CrashErrorAsync(host, Id, what);
+            try
+            {
+                await host.Channel.CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Close));
+            }
+            catch (Exception ex) when (ex is HostChannelClosedException or ClayException)
+            {
+                // The host has gone: so has the worker's state in it.
+            }
+            throw;
         }
     }
 }

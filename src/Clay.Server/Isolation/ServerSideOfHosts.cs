@@ -115,6 +115,9 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
             case HostLogLine line when line.Component == component:
                 PassOn(line);
                 break;
+            case StoreCall { Operation: StoreOperation.Append } handedOver when handedOver.Component == component:
+                HandOver(new WorkerId(handedOver.Component, handedOver.Worker), handedOver);
+                break;
             case HostMeasurements measurements:
                 foreach (var m in measurements.Items) Runtime.Diagnostics.ClayTelemetry.Record(m.Instrument, m.Values ?? [m.Value], m.Tags);
                 break;
@@ -156,18 +159,118 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
     private IPromiseStore Promises => store as IPromiseStore
         ?? throw new ClayException(ErrorCodes.StorageUnavailable, "this oplog store cannot keep promises");
 
+    /// <summary>
+    /// The appends hosts handed over (see <see cref="IOplogHandOver"/>) that are not durable yet, or
+    /// that failed, by worker: the latest of each worker's, which is durable only once all of the
+    /// worker's before it are. A failed one stays until the worker's last index is read again (its host
+    /// reopening it from what is durable).
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<WorkerId, HandedOver> _handedOver = new();
+    private readonly record struct HandedOver(Task Append, long Started);
+
+    /// <summary>
+    /// Starts the append a host handed over. Called on the channel's reading thread: the store queues
+    /// the write before this returns, so it goes in ahead of every call the host sent after it.
+    /// </summary>
+    private void HandOver(WorkerId worker, StoreCall call)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        Task append;
+        try
+        {
+            append = store.AppendAsync(worker, call.A, Entries(call), Mark(call)).AsTask();
+        }
+        catch (Exception ex)
+        {
+            // A store that refuses at once (a conflict) is a failed append like any other, not the reading thread's end.
+            append = Task.FromException(ex);
+        }
+        var handed = new HandedOver(append, started);
+        _handedOver[worker] = handed;
+        if (append.IsCompleted) Forget(worker, handed);
+        else _ = ForgetWhenDurableAsync(worker, handed);
+    }
+
+    private async Task ForgetWhenDurableAsync(WorkerId worker, HandedOver handed)
+    {
+        try
+        {
+            await handed.Append.ConfigureAwait(false);
+        }
+        catch
+        {
+            // Kept: the worker's door and its writer learn of it from here.
+            return;
+        }
+        Forget(worker, handed);
+    }
+
+    private void Forget(WorkerId worker, HandedOver handed)
+    {
+        if (!handed.Append.IsCompletedSuccessfully) return;
+        Runtime.Diagnostics.ClayTelemetry.Committed(System.Diagnostics.Stopwatch.GetElapsedTime(handed.Started));
+        _handedOver.TryRemove(KeyValuePair.Create(worker, handed));
+    }
+
+    /// <summary>
+    /// Completes once what <paramref name="worker"/>'s host has handed over so far is durable; throws why
+    /// it is not. A door waits for this before it answers anything its host told it.
+    /// </summary>
+    public ValueTask DurableAsync(WorkerId worker) =>
+        _handedOver.TryGetValue(worker, out var handed) && !handed.Append.IsCompletedSuccessfully ? new ValueTask(handed.Append) : ValueTask.CompletedTask;
+
+    /// <summary>Whether nothing <paramref name="worker"/>'s host handed over waits to be durable (or failed).</summary>
+    public bool IsDurable(WorkerId worker) => !_handedOver.TryGetValue(worker, out var handed) || handed.Append.IsCompletedSuccessfully;
+
+    /// <summary>
+    /// Waits until what <paramref name="worker"/>'s host handed over has landed, durable or not, so a read
+    /// of the store sees it; with <paramref name="reopening"/>, a failure is forgotten: the host is reading
+    /// where the worker's durable oplog ends.
+    /// </summary>
+    public async ValueTask SettledAsync(WorkerId worker, bool reopening = false)
+    {
+        if (!_handedOver.TryGetValue(worker, out var handed)) return;
+        try
+        {
+            await handed.Append.ConfigureAwait(false);
+        }
+        catch when (reopening)
+        {
+            _handedOver.TryRemove(KeyValuePair.Create(worker, handed));
+        }
+        catch
+        {
+            // Landed, as a failure: the read shows what is durable.
+        }
+    }
+
+    private static ReadOnlyMemory<byte>[] Entries(StoreCall call)
+    {
+        var payloads = call.Entries ?? [];
+        var entries = new ReadOnlyMemory<byte>[payloads.Length];
+        for (var i = 0; i < payloads.Length; i++) entries[i] = payloads[i];
+        return entries;
+    }
+
+    private static WorkerMark? Mark(StoreCall call) =>
+        call.Mark is { } m ? new WorkerMark((WorkerStatus)m.Status, m.HasPendingWork, m.WakeAt, m.LastError, m.ComponentVersion) : null;
+
     private async Task<object?> StoreAsync(WorkerId worker, StoreCall call)
     {
         switch (call.Operation)
         {
             case StoreOperation.Append:
-                var entries = (call.Entries ?? []).Select(e => (ReadOnlyMemory<byte>)e).ToList();
-                var mark = call.Mark is { } m ? new WorkerMark((WorkerStatus)m.Status, m.HasPendingWork, m.WakeAt, m.LastError, m.ComponentVersion) : null;
-                await store.AppendAsync(worker, call.A, entries, mark);
+                // Queued before the first wait (this runs on the channel's reading thread): in order with hand-overs.
+                await store.AppendAsync(worker, call.A, Entries(call), Mark(call));
+                return null;
+            case StoreOperation.Sync:
+                await DurableAsync(worker);
                 return null;
             case StoreOperation.GetMark:
+                await SettledAsync(worker);
                 return await store.GetMarkAsync(worker) is { } mk ? new MarkData((int)mk.Status, mk.HasPendingWork, mk.WakeAt, mk.LastError, mk.ComponentVersion) : null;
             case StoreOperation.Read:
+                await SettledAsync(worker);
                 var payloads = new List<byte[]>();
                 long first = 0, bytes = 0;
                 await foreach (var entry in store.ReadAsync(worker, call.A, call.B))
@@ -179,6 +282,7 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
                 }
                 return new StoredEntries(first, [.. payloads]);
             case StoreOperation.LastIndex:
+                await SettledAsync(worker, reopening: true);
                 return await store.GetLastIndexAsync(worker);
             case StoreOperation.Delete:
                 await store.DeleteAsync(worker);

@@ -6,7 +6,7 @@ namespace Clay.Server.Tests.Health;
 
 /// <summary>
 /// A store over a real one that a test controls: its writes can fail the way a full or read-only disk
-/// makes them fail (reads still work), and listing the marked workers can be held until released.
+/// makes them fail (reads still work), and appends and listing the marked workers can be held until released.
 /// </summary>
 internal sealed class ControlledOplogStore(IOplogStore inner) : IOplogStore
 {
@@ -26,9 +26,21 @@ internal sealed class ControlledOplogStore(IOplogStore inner) : IOplogStore
         return gate;
     }
 
+    /// <summary>Appends wait for this before they go to the real store (one at a time: their order is not kept).</summary>
+    public TaskCompletionSource AppendGate { get; set; } = Open();
+
     public ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark = null,
         CancellationToken cancellationToken = default) =>
-        Failing ? ValueTask.FromException(new IOException("No space left on device")) : inner.AppendAsync(worker, firstIndex, entries, mark, cancellationToken);
+        Failing ? ValueTask.FromException(new IOException("No space left on device"))
+        : AppendGate.Task.IsCompleted ? inner.AppendAsync(worker, firstIndex, entries, mark, cancellationToken)
+        : AppendLaterAsync(worker, firstIndex, entries, mark, cancellationToken);
+
+    private async ValueTask AppendLaterAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark,
+        CancellationToken cancellationToken)
+    {
+        await AppendGate.Task.WaitAsync(cancellationToken);
+        await inner.AppendAsync(worker, firstIndex, entries, mark, cancellationToken);
+    }
 
     public ValueTask<WorkerMark?> GetMarkAsync(WorkerId worker, CancellationToken cancellationToken = default) => inner.GetMarkAsync(worker, cancellationToken);
 

@@ -106,6 +106,13 @@ public sealed class ServerRunTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
         Assert.Contains("DOTNET_TC_CallCountingDelayMs=0", Variables(server.Pid));
         Assert.Equal(ClayInstallation.Server, ProcessTree.Executable(server.Pid));
+        // Diagnostics tools (dotnet-trace, dotnet-counters) still reach it: its runtime listens on its diagnostic socket.
+        var diagnostics = Assert.Single(Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{server.Pid}-*-socket"));
+        using (var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream,
+            System.Net.Sockets.ProtocolType.Unspecified))
+        {
+            await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(diagnostics));
+        }
 
         // A value the user set is the one the server runs with.
         await using var told = new ServerProcess(Path.Combine(_root, "told"));

@@ -29,8 +29,28 @@ internal static class ServerRuntime
     {
         if (!OperatingSystem.IsLinux() || Environment.ProcessPath is not { } executable) return;
         if (Reexecution(executable, args, Environment.GetEnvironmentVariables()) is not var (argv, environment)) return;
+        ReleaseDiagnosticSocket(Path.GetTempPath(), Environment.ProcessId);
         LinuxCalls.Execve(executable, argv, environment);
         Console.Error.WriteLine($"warning: could not set {CallCountingDelay} ({Marshal.GetLastPInvokeErrorMessage()}); running with the runtime's default");
+    }
+
+    /// <summary>
+    /// Removes the runtime's diagnostic socket of process <paramref name="pid"/>
+    /// (<c>dotnet-diagnostic-PID-KEY-socket</c> in <paramref name="directory"/>) before it executes itself
+    /// again. Its name stays the same across execve (the key is the process's start time), so the runtime
+    /// that starts next could not listen on it, and <c>dotnet-trace</c>, <c>dotnet-counters</c> or
+    /// <c>dotnet-dump</c> would find a socket nobody answers on. Removed, the next runtime makes it anew.
+    /// </summary>
+    internal static void ReleaseDiagnosticSocket(string directory, int pid)
+    {
+        try
+        {
+            foreach (var socket in Directory.EnumerateFiles(directory, $"dotnet-diagnostic-{pid}-*-socket")) File.Delete(socket);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Diagnostics tools then cannot attach; the server runs as well.
+        }
     }
 
     /// <summary>

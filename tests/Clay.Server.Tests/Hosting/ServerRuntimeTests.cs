@@ -32,4 +32,23 @@ public sealed class ServerRuntimeTests
         // `dotnet clay-server.dll`: the process's executable is dotnet, whose arguments are not the server's.
         Assert.Null(ServerRuntime.Reexecution("/usr/share/dotnet/dotnet", ["--port", "9881"], new Hashtable()));
     }
+
+    [Fact]
+    public void Before_it_executes_again_only_its_own_diagnostic_socket_is_removed()
+    {
+        var directory = Directory.CreateTempSubdirectory("clay-diagnostics-").FullName;
+        try
+        {
+            string[] names = ["dotnet-diagnostic-4242-1234-socket", "dotnet-diagnostic-42-1234-socket", "dotnet-diagnostic-14242-1-socket", "other"];
+            foreach (var name in names) File.WriteAllText(Path.Combine(directory, name), "");
+
+            ServerRuntime.ReleaseDiagnosticSocket(directory, 4242);
+
+            Assert.Equal(names[1..].Order(StringComparer.Ordinal), Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

@@ -253,7 +253,12 @@ public sealed partial class WorkerActivation(WorkerId id, WorkerServices service
                 request.Bind(told);
                 known = new OpenFacts(0, told, Admitted: true);
             }
-            else if (await services.Store.GetLastIndexAsync(Id, cancellationToken).ConfigureAwait(false) == 0)
+            else if (await services.Store.GetLastIndexAsync(Id, cancellationToken).ConfigureAwait(false) is var last && last > 0)
+            {
+                // The opening below need not ask where the oplog ends again.
+                known = new OpenFacts(last);
+            }
+            else
             {
                 // A new worker runs the latest version: a request that does not fit it creates nothing.
                 var latest = await services.Catalog.GetLatestAsync(Id.Component, cancellationToken).ConfigureAwait(false);

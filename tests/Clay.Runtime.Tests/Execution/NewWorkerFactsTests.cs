@@ -52,6 +52,22 @@ public sealed class NewWorkerFactsTests
         Assert.Equal(new Value.U64(2), (await executor.InvokeAsync(worker, "increment", [])).Result);
     }
 
+    [Fact]
+    public async Task An_existing_worker_opened_for_an_invocation_is_asked_where_its_oplog_ends_once()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Counter));
+        var store = new CountingOplogStore(await fixture.OpenStoreAsync());
+        await using var executor = NewExecutor(fixture, store, () => { });
+        var worker = ExecutorFixture.Worker(typeof(Counter), "cold");
+        await executor.InvokeAsync(worker, "increment", []);
+        Assert.True(await executor.EvictAsync(worker));
+        var before = store.LastIndexReads;
+
+        Assert.Equal(new Value.U64(2), (await executor.InvokeAsync(worker, "increment", [])).Result);
+
+        Assert.Equal(1, store.LastIndexReads - before);
+    }
+
     private static Executor NewExecutor(ExecutorFixture fixture, Runtime.Storage.IOplogStore store, Action admit) =>
         new(store, fixture.Catalog, new WorkerExecutorOptions
         {

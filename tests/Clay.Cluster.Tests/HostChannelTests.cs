@@ -159,6 +159,32 @@ public sealed class HostChannelTests
     }
 
     /// <summary>Two channels joined by two anonymous pipes, as the server and a host are.</summary>
+    [Fact]
+    public async Task A_queued_notice_goes_ahead_of_the_next_frame_or_when_the_queue_is_sent()
+    {
+        var notices = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        var third = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var pair = Pair.Open(
+            hostHandles: _ => throw new InvalidOperationException("unexpected"),
+            // The server answers with the notices it has taken before the call: those queued ahead of it.
+            serverHandles: _ => Task.FromResult<object?>(notices.ToArray()),
+            serverNotices: notice =>
+            {
+                notices.Enqueue(((HostNotice)notice).RecoveredTicks);
+                if (notices.Count == 3) third.TrySetResult();
+            });
+
+        pair.Host.NotifyQueued(new HostNotice("demo:c", "w", 1));
+        pair.Host.NotifyQueued(new HostNotice("demo:c", "w", 2));
+        var seen = (long[])(await pair.Host.CallAsync(new StoreCall("demo:c", "w", StoreOperation.LastIndex)))!;
+        Assert.Equal([1L, 2L], seen);
+
+        pair.Host.NotifyQueued(new HostNotice("demo:c", "w", 3));
+        pair.Host.SendQueued();
+        await third.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal([1L, 2L, 3L], notices);
+    }
+
     private sealed class Pair : IAsyncDisposable
     {
         private readonly AnonymousPipeServerStream _toHost = new(PipeDirection.Out);
@@ -175,17 +201,17 @@ public sealed class HostChannelTests
         public HostChannel Host { get; }
 
         private Pair(Func<object, Task<object?>> hostHandles, Func<object, Task<object?>> serverHandles, Func<long>? hostRoom,
-            Func<object, bool>? serverAnswersOnReader)
+            Func<object, bool>? serverAnswersOnReader, Action<object>? serverNotices)
         {
             _hostIn = new AnonymousPipeClientStream(PipeDirection.In, _toHost.ClientSafePipeHandle);
             _serverIn = new AnonymousPipeClientStream(PipeDirection.In, _toServer.ClientSafePipeHandle);
-            Server = new HostChannel(_serverIn, _toHost, Serializer, serverHandles, _ => { }, "test server", answerOnReader: serverAnswersOnReader);
+            Server = new HostChannel(_serverIn, _toHost, Serializer, serverHandles, serverNotices ?? (_ => { }), "test server", answerOnReader: serverAnswersOnReader);
             Host = new HostChannel(_hostIn, _toServer, Serializer, hostHandles, _ => { }, "test host", outputRoom: hostRoom);
         }
 
         public static Pair Open(Func<object, Task<object?>> hostHandles, Func<object, Task<object?>> serverHandles, Func<long>? hostRoom = null,
-            Func<object, bool>? serverAnswersOnReader = null) =>
-            Current = new Pair(hostHandles, serverHandles, hostRoom, serverAnswersOnReader);
+            Func<object, bool>? serverAnswersOnReader = null, Action<object>? serverNotices = null) =>
+            Current = new Pair(hostHandles, serverHandles, hostRoom, serverAnswersOnReader, serverNotices);
 
         /// <summary>What a host's death does to the server's end: its output pipe closes.</summary>
         public void KillHost() => _toServer.Dispose();

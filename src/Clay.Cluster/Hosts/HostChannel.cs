@@ -132,6 +132,18 @@ public sealed class HostChannel : IAsyncDisposable
     /// <summary>Sends a one-way notice; lost if the other end has gone.</summary>
     public void Notify(object notice) => Send(Notice, 0, notice);
 
+    /// <summary>
+    /// Queues a one-way notice without writing it: it goes in the same write as the next frame this end
+    /// sends, or at <see cref="SendQueued"/>, whichever comes first. Frames keep their order.
+    /// </summary>
+    public void NotifyQueued(object notice) => Enqueue(Notice, 0, notice);
+
+    /// <summary>Writes what <see cref="NotifyQueued"/> left queued, if anything still is.</summary>
+    public void SendQueued()
+    {
+        if (!_frames.IsEmpty) Push();
+    }
+
     /// <summary>Stops writing once what was sent is written; the reading thread ends when the other end closes.</summary>
     public ValueTask DisposeAsync()
     {
@@ -144,6 +156,13 @@ public sealed class HostChannel : IAsyncDisposable
     }
 
     private void Send(byte kind, long id, object? payload)
+    {
+        Enqueue(kind, id, payload);
+        Push();
+    }
+
+    /// <summary>Builds a frame and queues it behind the others.</summary>
+    private void Enqueue(byte kind, long id, object? payload)
     {
         // The frame is built in this thread's buffer, its header first, then copied into a pooled array.
         var writer = t_frame ??= new ArrayBufferWriter<byte>(1024);
@@ -170,6 +189,11 @@ public sealed class HostChannel : IAsyncDisposable
         // A rare large frame does not keep its buffer for the thread's life.
         if (writer.Capacity > 1 << 20) t_frame = null;
         _frames.Enqueue((frame, length));
+    }
+
+    /// <summary>Has the queued frames written: by this thread, or from the pool when this is the reading thread and they do not fit its room.</summary>
+    private void Push()
+    {
         if (Thread.CurrentThread != _reader) Flush();
         else if (!WriteFromReader()) ThreadPool.UnsafeQueueUserWorkItem(static channel => channel.Flush(), this, preferLocal: false);
     }

@@ -23,6 +23,7 @@ internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastI
     private long _lastIndex = lastIndex;
     private long _durableIndex = lastIndex;
     private long _handedIndex = lastIndex;
+    private int _unsent;
     private long _encodedBytes;
     private Task _flushing = Task.CompletedTask;
     private Exception? _failure;
@@ -113,6 +114,7 @@ internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastI
                     throw;
                 }
                 _handedIndex = _lastIndex;
+                Volatile.Write(ref _unsent, 1);
                 if (mark is not null) _storedMark = mark;
                 return ValueTask.CompletedTask;
             }
@@ -120,6 +122,15 @@ internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastI
             previous = _flushing;
         }
         return HandOverAfterAsync(previous, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends what was handed over if it waits still (it may wait to go with the answer the worker hands
+    /// on after it): called once the worker has handed that answer on.
+    /// </summary>
+    public void SendHandedOver()
+    {
+        if (Interlocked.Exchange(ref _unsent, 0) == 1) ((IOplogHandOver)store).Send();
     }
 
     private async ValueTask HandOverAfterAsync(Task previous, CancellationToken cancellationToken)

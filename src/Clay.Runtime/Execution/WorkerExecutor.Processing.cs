@@ -96,7 +96,10 @@ public sealed partial class WorkerExecutor
             // Handed over once the worker is between invocations: the waiter's continuation runs on
             // this thread and may look at the worker (or call it again) before this loop goes on.
             if (finished is not null) Finish(queued, finished, null);
+            // A handed-over end not yet sent with the answer (one the waiter did not send on this thread) goes now.
+            _writer.SendHandedOver();
         }
+        _writer.SendHandedOver();
 
         // Shutting down: what is still queued was not started. Awaited callers get an error they
         // can retry with the same key; enqueued ones stay durably pending for the next start.

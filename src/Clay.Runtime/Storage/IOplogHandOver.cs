@@ -26,6 +26,13 @@ public interface IOplogHandOver
     /// <param name="mark">The worker's mark as of these entries, or null to leave it.</param>
     void HandOver(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark);
 
+    /// <summary>
+    /// Sends what was handed over and is still waiting to go: a hand-over may wait to be sent with what
+    /// follows it (the answer of the invocation it ended, in one write), until this is called or
+    /// anything else is sent. The writer calls it once the worker has handed its answer on.
+    /// </summary>
+    void Send();
+
     /// <summary>Completes once everything handed over for <paramref name="worker"/> so far is durable; throws why when it could not be.</summary>
     ValueTask SyncAsync(WorkerId worker, CancellationToken cancellationToken = default);
 }

@@ -12,10 +12,10 @@ namespace Clay.Server.Isolation;
 /// commit. An append answers only once the server made it durable.
 /// </summary>
 /// <remarks>
-/// An invocation's end is handed over (<see cref="IOplogHandOver"/>): a one-way frame that the server
-/// starts appending on its reading thread, in the channel's order, before it reads the invocation's
-/// answer behind it; the server holds that answer until the append is durable. An invocation thus
-/// costs one round trip on the channel, not two.
+/// An invocation's end is handed over (<see cref="IOplogHandOver"/>): a one-way frame, queued to go in
+/// the same write as the invocation's answer behind it, that the server starts appending on its
+/// reading thread, in the channel's order, before it reads that answer; the server holds the answer
+/// until the append is durable. An invocation thus costs one round trip on the channel, not two.
 /// </remarks>
 internal sealed class RemoteOplogStore(HostChannel channel) : IOplogStore, IPromiseStore, IOplogHandOver
 {
@@ -36,7 +36,10 @@ internal sealed class RemoteOplogStore(HostChannel channel) : IOplogStore, IProm
 
     /// <inheritdoc/>
     public void HandOver(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark) =>
-        channel.Notify(AppendCall(worker, firstIndex, entries, mark));
+        channel.NotifyQueued(AppendCall(worker, firstIndex, entries, mark));
+
+    /// <inheritdoc/>
+    public void Send() => channel.SendQueued();
 
     /// <inheritdoc/>
     public async ValueTask SyncAsync(WorkerId worker, CancellationToken cancellationToken = default) =>

@@ -23,6 +23,11 @@ public sealed class OplogWriterHandOverTests
         Assert.Equal(0, await store.Inner.GetLastIndexAsync(Worker));
         Assert.Equal(0, writer.DurableIndex);
         Assert.Equal(2, writer.LastIndex);
+        // It may wait to go with the answer behind it; once that is handed on, what waits is sent, once.
+        Assert.Equal(0, store.Sends);
+        writer.SendHandedOver();
+        writer.SendHandedOver();
+        Assert.Equal(1, store.Sends);
 
         // Nothing new to write, but the flush returns only once what was handed over is durable.
         await writer.FlushAsync();
@@ -116,6 +121,7 @@ public sealed class OplogWriterHandOverTests
         public InMemoryOplogStore Inner { get; } = new();
         public List<(long First, int Count)> HandedOver { get; } = [];
         public int Syncs { get; private set; }
+        public int Sends { get; private set; }
         public Exception? SyncFailure { get; set; }
         public TaskCompletionSource? AppendGate { get; set; }
 
@@ -124,6 +130,8 @@ public sealed class OplogWriterHandOverTests
             _pending.Enqueue((worker, firstIndex, [.. entries.Select(e => e.ToArray())], mark));
             HandedOver.Add((firstIndex, entries.Count));
         }
+
+        public void Send() => Sends++;
 
         public async ValueTask SyncAsync(WorkerId worker, CancellationToken cancellationToken = default)
         {

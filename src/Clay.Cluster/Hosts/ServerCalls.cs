@@ -59,7 +59,19 @@ public sealed record MarkData(
     [property: Id(1)] bool HasPendingWork,
     [property: Id(2)] DateTimeOffset? WakeAt,
     [property: Id(3)] string? LastError,
-    [property: Id(4)] long? ComponentVersion = null);
+    [property: Id(4)] long? ComponentVersion = null)
+{
+    /// <summary>The mark on the wire.</summary>
+    public static MarkData Of(Runtime.Storage.WorkerMark mark)
+    {
+        ArgumentNullException.ThrowIfNull(mark);
+        return new((int)mark.Status, mark.HasPendingWork, mark.WakeAt, mark.LastError, mark.ComponentVersion);
+    }
+
+    /// <summary>The mark the wire carried.</summary>
+    public Runtime.Storage.WorkerMark ToMark() =>
+        new((Runtime.Execution.WorkerStatus)Status, HasPendingWork, WakeAt, LastError, ComponentVersion);
+}
 
 /// <summary>Consecutive oplog entries read for a component host.</summary>
 /// <param name="First">The index of the first.</param>

@@ -49,14 +49,14 @@ internal sealed class RemoteOplogStore(HostChannel channel) : IOplogStore, IProm
     {
         var payloads = new byte[entries.Count][];
         for (var i = 0; i < payloads.Length; i++) payloads[i] = entries[i].ToArray();
-        var data = mark is null ? null : new MarkData((int)mark.Status, mark.HasPendingWork, mark.WakeAt, mark.LastError, mark.ComponentVersion);
+        var data = mark is null ? null : MarkData.Of(mark);
         return new StoreCall(worker.Component, worker.Worker, StoreOperation.Append, firstIndex, 0, payloads, data);
     }
 
     /// <inheritdoc/>
     public async ValueTask<WorkerMark?> GetMarkAsync(WorkerId worker, CancellationToken cancellationToken = default) =>
         await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.GetMark), cancellationToken) is MarkData m
-            ? new WorkerMark((WorkerStatus)m.Status, m.HasPendingWork, m.WakeAt, m.LastError, m.ComponentVersion)
+            ? m.ToMark()
             : null;
 
     /// <inheritdoc/>

@@ -253,7 +253,7 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
     }
 
     private static WorkerMark? Mark(StoreCall call) =>
-        call.Mark is { } m ? new WorkerMark((WorkerStatus)m.Status, m.HasPendingWork, m.WakeAt, m.LastError, m.ComponentVersion) : null;
+        call.Mark?.ToMark();
 
     private async Task<object?> StoreAsync(WorkerId worker, StoreCall call)
     {
@@ -268,7 +268,7 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
                 return null;
             case StoreOperation.GetMark:
                 await SettledAsync(worker);
-                return await store.GetMarkAsync(worker) is { } mk ? new MarkData((int)mk.Status, mk.HasPendingWork, mk.WakeAt, mk.LastError, mk.ComponentVersion) : null;
+                return await store.GetMarkAsync(worker) is { } mk ? MarkData.Of(mk) : null;
             case StoreOperation.Read:
                 await SettledAsync(worker);
                 var payloads = new List<byte[]>();

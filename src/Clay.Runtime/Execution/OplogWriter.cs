@@ -214,6 +214,9 @@ internal sealed class OplogWriter(WorkerId worker, IOplogStore store, long lastI
                     lock (_gate) _storedMark = mark;
                 }
                 mine.SetResult();
+                // What was appended while this batch was written is for the next commit: a flush
+                // returns once what was appended before it is durable.
+                return;
             }
             catch (Exception ex)
             {

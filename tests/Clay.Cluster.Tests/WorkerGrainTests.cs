@@ -3,6 +3,7 @@ using Clay.Runtime;
 using Clay.Runtime.Errors;
 using Clay.Runtime.Execution;
 using Clay.Runtime.Values;
+using Orleans.Runtime;
 
 namespace Clay.Cluster.Tests;
 
@@ -10,10 +11,24 @@ namespace Clay.Cluster.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class WorkerGrainTests(ClusterFixture fixture)
 {
-    private IWorkerGrain Grain(string name) => fixture.Client.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(new WorkerId("test:cart", name)));
+    private IWorkerGrain Grain(string name) => fixture.Client.Worker(new WorkerId("test:cart", name));
 
     private static InvokeRequest Wave(string function, params string[] args) =>
         new(function, args, null, Guid.NewGuid().ToString(), Enqueue: false, MaxWait: TimeSpan.FromSeconds(30));
+
+    [Fact]
+    public void A_worker_reference_made_from_the_resolved_types_is_the_one_orleans_makes_from_the_key()
+    {
+        foreach (var id in new[] { new WorkerId("test:cart", "first"), new WorkerId("test:other", "second/with slash") })
+        {
+            var made = (GrainReference)(object)fixture.Client.Worker(id);
+            var orleans = (GrainReference)(object)fixture.Client.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(id));
+
+            Assert.Equal(orleans.GrainId, made.GrainId);
+            Assert.Equal(orleans.InterfaceType, made.InterfaceType);
+            Assert.Equal(id, WorkerGrainKey.Parse(made.GrainId.Key.ToString()));
+        }
+    }
 
     [Fact]
     public async Task Values_cross_the_wire_in_both_directions_and_the_state_is_kept()

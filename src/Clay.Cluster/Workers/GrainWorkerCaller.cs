@@ -14,7 +14,7 @@ public sealed class GrainWorkerCaller(IGrainFactory grains) : IWorkerCaller
     public async Task<Value?> InvokeAsync(WorkerId target, WorkerCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
-        var grain = grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(target));
+        var grain = grains.Worker(target);
         var request = Request(call, enqueue: false);
         while (true)
         {
@@ -28,7 +28,7 @@ public sealed class GrainWorkerCaller(IGrainFactory grains) : IWorkerCaller
     public async Task EnqueueAsync(WorkerId target, WorkerCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
-        await grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(target)).InvokeAsync(Request(call, enqueue: true)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await grains.Worker(target).InvokeAsync(Request(call, enqueue: true)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static InvokeRequest Request(WorkerCall call, bool enqueue) =>

@@ -45,7 +45,7 @@ public static class ComponentEndpoints
         // In memory anywhere: in this process, in a component host, on another node.
         foreach (var (id, info) in await nodes.ResidentAsync(component))
         {
-            if (versions.Contains(info.ComponentVersion)) await grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(id)).EvictAsync();
+            if (versions.Contains(info.ComponentVersion)) await grains.Worker(id).EvictAsync();
         }
         return new ComponentDeletedDto(component, versions, workers);
     }

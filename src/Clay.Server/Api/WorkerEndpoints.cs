@@ -113,7 +113,7 @@ public static class WorkerEndpoints
     internal static WorkerId Id(string component, string worker) =>
         new(Names.ValidateComponent(Uri.UnescapeDataString(component)), Names.ValidateWorker(Uri.UnescapeDataString(worker)));
 
-    private static IWorkerGrain Grain(IGrainFactory grains, WorkerId id) => grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(id));
+    private static IWorkerGrain Grain(IGrainFactory grains, WorkerId id) => grains.Worker(id);
 
     private static async Task<IResult> CreateAsync(string component, CreateWorkerDto body, IGrainFactory grains, ComponentRegistry registry)
     {

@@ -103,7 +103,7 @@ public sealed class ResidencyManager(ResidentWorkers resident, IGrainFactory gra
             if (used <= target || cancellationToken.IsCancellationRequested) break;
             if (!executor.IsEvictable) continue;
             var cost = executor.MemoryNow + OverheadBytes;
-            if (await grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(executor.Id)).EvictAsync())
+            if (await grains.Worker(executor.Id).EvictAsync())
             {
                 used -= cost;
                 evicted++;

@@ -48,6 +48,10 @@ public static partial class ClayServer
         builder.Logging.AddFilter("Clay", LogLevel.Information);
         // Orleans advises server GC at start-up; Clay chooses the workstation GC on purpose (smaller heaps per core).
         builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
+        // ASP.NET Core makes an Activity (and its ids) for every request while this category logs at any
+        // level; it logs only requests' starts and ends, at Information. Spans, when traced, are the
+        // tracer's, and an application's errors reach the log through Kestrel's category and Clay's own.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(options.Listen, options.Port);
@@ -105,7 +109,7 @@ public static partial class ClayServer
             Workers = new GrainWorkerCaller(sp.GetRequiredService<IGrainFactory>()),
         });
         builder.Services.AddSingleton(sp => new WakeUpTimers(
-            (worker, _) => sp.GetRequiredService<IGrainFactory>().GetGrain<IWorkerGrain>(WorkerGrainKey.Of(worker)).WakeAsync(),
+            (worker, _) => sp.GetRequiredService<IGrainFactory>().Worker(worker).WakeAsync(),
             TimeProvider.System, sp.GetRequiredService<ILogger<WakeUpTimers>>(), warmUp: WakeUpWarmUp));
         builder.Services.AddHostedService<StartupRecovery>();
         builder.Services.AddSingleton<ResidentWorkers>();

@@ -82,8 +82,11 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
     private async Task<ComponentLocation> LocateAsync(string component, long? version, CancellationToken cancellationToken)
     {
         var record = await registry.LocateAsync(component, version, cancellationToken);
-        return new ComponentLocation(record.Name, record.Version, record.Size, registry.DirectoryOf(record), record.EntryAssembly);
+        // Asked for on every new worker: made once per record, its directory's path included.
+        return _locations.GetValue(record, r => new ComponentLocation(r.Name, r.Version, r.Size, registry.DirectoryOf(r), r.EntryAssembly));
     }
+
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ComponentRecord, ComponentLocation> _locations = new();
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HostResidency> _residency = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _allocated = new(StringComparer.Ordinal);

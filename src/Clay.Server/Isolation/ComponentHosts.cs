@@ -61,20 +61,19 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
 
     /// <summary>The host of <paramref name="component"/>, started (after the back-off of its last crash) when it has none.</summary>
     /// <exception cref="ClayException"><c>component-quarantined</c>.</exception>
-    public async Task<ComponentHost> GetAsync(string component)
+    public ValueTask<ComponentHost> GetAsync(string component)
     {
         var slot = _slots.GetOrAdd(component, static _ => new Slot());
-        Task<ComponentHost> starting;
         lock (slot.Gate)
         {
             if (slot.Quarantine is { } reason) throw new ClayException(ServerErrorCodes.ComponentQuarantined, reason);
-            if (slot.Current is { Ended.IsCompleted: false } running) return running;
+            // Asked on every call to a worker: a running host is answered without a task.
+            if (slot.Current is { Ended.IsCompleted: false } running) return ValueTask.FromResult(running);
             ObjectDisposedException.ThrowIf(_disposed, this);
             // A start under way is shared; a finished one (its host has since ended, or it failed) is not.
             if (slot.Starting is null || slot.Starting.IsCompleted) slot.Starting = StartAsync(component, slot);
-            starting = slot.Starting;
+            return new ValueTask<ComponentHost>(slot.Starting);
         }
-        return await starting;
     }
 
     /// <summary>

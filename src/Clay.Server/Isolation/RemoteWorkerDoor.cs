@@ -41,7 +41,8 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
     /// <inheritdoc/>
     public async Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken = default)
     {
-        var reply = (InvokeReply)(await InvokeOnHostAsync(HostInvoke.Of(Id, request, enqueue: false), $"an invocation of {request.Function}", cancellationToken))!;
+        var reply = (InvokeReply)(await InvokeOnHostAsync(HostInvoke.Of(Id, request, enqueue: false), $"an invocation of {request.Function}", cancellationToken)
+            .ConfigureAwait(false))!;
         hosts.Succeeded(Id);
         return new InvocationResult(reply.IdempotencyKey, reply.Function, reply.Result);
     }
@@ -211,18 +212,18 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
         await (_recalled ??= RecallCrashesAsync());
         Volatile.Write(ref _absent, 0);
         if (hosts.QuarantineOf(Id) is { } reason) throw new ClayException(ErrorCodes.WorkerFailed, reason);
-        return await CallOnAsync(await hosts.GetAsync(Id.Component), call, what, cancellationToken);
+        return await CallOnAsync(await hosts.GetAsync(Id.Component), call, what, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>An invocation; the first through a door that found no oplog creates the worker (see the remarks).</summary>
     private async Task<object?> InvokeOnHostAsync(HostInvoke invoke, string what, CancellationToken cancellationToken)
     {
         await (_recalled ??= RecallCrashesAsync());
-        if (Interlocked.Exchange(ref _absent, 0) == 0 || hosts.QuarantineOf(Id) is not null) return await CallAsync(invoke, what, cancellationToken);
+        if (Interlocked.Exchange(ref _absent, 0) == 0 || hosts.QuarantineOf(Id) is not null) return await CallAsync(invoke, what, cancellationToken).ConfigureAwait(false);
         var latest = await hosts.ServerSide.AdmitNewAsync(Id, cancellationToken);
         try
         {
-            return await CallAsync(invoke with { NewWorkerOn = latest }, what, cancellationToken);
+            return await CallAsync(invoke with { NewWorkerOn = latest }, what, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -257,6 +258,12 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
         }
     }
 
+    /// <remarks>
+    /// What follows the call's send does not wait to go back to the grain's scheduler: it runs where the
+    /// answer, then the durable append, completes (the channel's reading thread, the store's completion),
+    /// and touches only what is shared between grains. The door's callers go back to the scheduler once,
+    /// at the end. What comes before the send keeps the scheduler, so calls leave in their turns' order.
+    /// </remarks>
     private async Task<object?> CallOnAsync(ComponentHost host, object call, string what, CancellationToken cancellationToken)
     {
         object? answer;
@@ -264,20 +271,20 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
         {
             try
             {
-                answer = await host.Channel.CallAsync(call, cancellationToken);
+                answer = await host.Channel.CallAsync(call, cancellationToken).ConfigureAwait(false);
             }
             catch (HostChannelClosedException)
             {
-                throw await hosts.CrashErrorAsync(host, Id, what);
+                throw await hosts.CrashErrorAsync(host, Id, what).ConfigureAwait(false);
             }
             catch (Exception) when (!hosts.ServerSide.IsDurable(Id))
             {
                 // A failed invocation's end was handed over too: its error is an answer, given once that is durable.
-                await DurableAsync(host);
+                await DurableAsync(host).ConfigureAwait(false);
                 throw;
             }
         }
-        await DurableAsync(host);
+        await DurableAsync(host).ConfigureAwait(false);
         return answer;
     }
 
@@ -290,13 +297,13 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
     {
         try
         {
-            await hosts.ServerSide.DurableAsync(Id);
+            await hosts.ServerSide.DurableAsync(Id).ConfigureAwait(false);
         }
         catch (Exception) when (hosts.Running(Id.Component) == host)
         {
             try
             {
-                await host.Channel.CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Close));
+                await host.Channel.CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Close)).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is HostChannelClosedException or ClayException)
             {

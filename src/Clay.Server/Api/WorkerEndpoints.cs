@@ -30,7 +30,7 @@ public static class WorkerEndpoints
         workers.MapGet("", ListAsync);
         workers.MapGet("/{worker}", GetAsync);
         workers.MapDelete("/{worker}", DeleteAsync);
-        workers.MapPost("/{worker}/invoke", InvokeAsync).Produces<InvokeResultDto>();
+        workers.MapPost("/{worker}/invoke", InvokeAsync).Accepts<InvokeDto>("application/json").Produces<InvokeResultDto>();
         workers.MapPost("/{worker}/evict", EvictAsync);
         workers.MapGet("/{worker}/oplog", ReadOplogAsync);
         workers.MapPost("/{worker}/promises/{promise}/complete", CompletePromiseAsync);
@@ -187,10 +187,11 @@ public static class WorkerEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> InvokeAsync(string component, string worker, InvokeDto body, IGrainFactory grains,
+    private static async Task<IResult> InvokeAsync(string component, string worker, HttpRequest http, IGrainFactory grains,
         Hosting.ServerOptions options, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var body = await JsonBody.ReadAsync<InvokeDto>(http, ct);
         var id = Id(component, worker);
         if (string.IsNullOrWhiteSpace(body.Function)) throw new ClayException(ServerErrorCodes.InvalidRequest, "the request names no function");
         var enqueue = body.Mode switch

@@ -1,24 +1,26 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 
 namespace Clay.Server.Api;
 
 /// <summary>
-/// Reads a small JSON request body whole, then parses it in one pass with the API's JSON options.
-/// ASP.NET Core's own binding parses as the body streams in, which keeps a resumable parser state (its
-/// frames, its buffers, its tasks) for every request; an invocation's body is small and bounded by the
-/// request size limits, so it is simply read first. Errors are those of the binding: a body that is not
-/// JSON, is not of the expected shape, is null or is missing is a bad request.
+/// Reads a small JSON request body whole, then parses it in one pass. ASP.NET Core's own binding parses
+/// as the body streams in, which keeps a resumable parser state (its frames, its buffers, its tasks) for
+/// every request; an invocation's body is small and bounded by the request size limits, so it is simply
+/// read first. Errors are those of the binding: a body that is not JSON, is not of the expected shape,
+/// is null or is missing is a bad request.
 /// </summary>
 internal static class JsonBody
 {
-    /// <summary>The body of <paramref name="request"/> as a <typeparamref name="T"/>.</summary>
+    /// <summary>Parses a whole JSON body.</summary>
+    /// <exception cref="JsonException">It is not valid JSON of the expected shape.</exception>
+    public delegate T Parser<out T>(ReadOnlySpan<byte> json);
+
+    /// <summary>The body of <paramref name="request"/>, parsed by <paramref name="parse"/>.</summary>
     /// <exception cref="BadHttpRequestException">No JSON content type, no body, or JSON null.</exception>
-    /// <exception cref="JsonException">The body is not valid JSON for <typeparamref name="T"/>.</exception>
-    public static async ValueTask<T> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken) where T : class
+    /// <exception cref="JsonException">The body is not valid JSON of the expected shape.</exception>
+    public static async ValueTask<T> ReadAsync<T>(HttpRequest request, Parser<T> parse, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
         {
@@ -38,7 +40,7 @@ internal static class JsonBody
             }
             try
             {
-                return Parse<T>(read.Buffer, TypeInfo<T>(request));
+                return Parse(read.Buffer, parse);
             }
             finally
             {
@@ -47,28 +49,21 @@ internal static class JsonBody
         }
     }
 
-    private static T Parse<T>(ReadOnlySequence<byte> json, JsonTypeInfo<T> type) where T : class
+    private static T Parse<T>(ReadOnlySequence<byte> json, Parser<T> parse)
     {
         if (json.IsEmpty) throw new BadHttpRequestException("the request has no body: it must be a JSON object");
-        T? value;
         try
         {
-            if (json.IsSingleSegment)
+            if (json.IsSingleSegment) return parse(json.FirstSpan);
+            var whole = ArrayPool<byte>.Shared.Rent(checked((int)json.Length));
+            try
             {
-                value = JsonSerializer.Deserialize(json.FirstSpan, type);
+                json.CopyTo(whole);
+                return parse(whole.AsSpan(0, (int)json.Length));
             }
-            else
+            finally
             {
-                var whole = ArrayPool<byte>.Shared.Rent(checked((int)json.Length));
-                try
-                {
-                    json.CopyTo(whole);
-                    value = JsonSerializer.Deserialize(whole.AsSpan(0, (int)json.Length), type);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(whole);
-                }
+                ArrayPool<byte>.Shared.Return(whole);
             }
         }
         catch (InvalidOperationException ex)
@@ -76,12 +71,74 @@ internal static class JsonBody
             // Text JSON cannot hold as a string (a lone surrogate): as invalid as any other.
             throw new JsonException(ex.Message, ex);
         }
-        return value ?? throw new BadHttpRequestException("the request body is JSON null: it must be a JSON object");
     }
 
-    private static JsonTypeInfo<T> TypeInfo<T>(HttpRequest request)
+    /// <summary>
+    /// The body of an invoke request. Property names match whatever their case, unknown ones are
+    /// skipped, and nothing may follow the object: as the API's JSON options bind any other body.
+    /// </summary>
+    public static InvokeDto ParseInvoke(ReadOnlySpan<byte> json)
     {
-        var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        return (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+        var reader = new Utf8JsonReader(json);
+        Next(ref reader);
+        if (reader.TokenType == JsonTokenType.Null) throw new BadHttpRequestException("the request body is JSON null: it must be a JSON object");
+        if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException("the request body must be a JSON object");
+        string? function = null, key = null, mode = null;
+        List<string>? args = null;
+        DateTimeOffset? scheduleAt = null;
+        while (true)
+        {
+            Next(ref reader);
+            if (reader.TokenType == JsonTokenType.EndObject) break;
+            var name = reader;
+            Next(ref reader);
+            if (Is(ref name, "function"u8)) function = String(ref reader, "function");
+            else if (Is(ref name, "args"u8)) args = Strings(ref reader);
+            else if (Is(ref name, "idempotencyKey"u8)) key = String(ref reader, "idempotencyKey");
+            else if (Is(ref name, "mode"u8)) mode = String(ref reader, "mode");
+            else if (Is(ref name, "scheduleAt"u8)) scheduleAt = Time(ref reader);
+            else reader.Skip();
+        }
+        // Anything after the object but white space is an error of the reader's.
+        while (reader.Read()) { }
+        return new InvokeDto(function, args, key, mode, scheduleAt);
+    }
+
+    private static void Next(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read()) throw new JsonException("the request body ends before its JSON value does");
+    }
+
+    private static bool Is(ref Utf8JsonReader name, ReadOnlySpan<byte> property) =>
+        name.ValueIsEscaped
+            ? string.Equals(name.GetString(), Encoding.UTF8.GetString(property), StringComparison.OrdinalIgnoreCase)
+            : Ascii.EqualsIgnoreCase(name.ValueSpan, property);
+
+    private static string? String(ref Utf8JsonReader reader, string property) => reader.TokenType switch
+    {
+        JsonTokenType.Null => null,
+        JsonTokenType.String => reader.GetString(),
+        _ => throw new JsonException($"'{property}' must be a string"),
+    };
+
+    private static List<string>? Strings(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Null) return null;
+        if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException("'args' must be an array of strings, one WAVE value each");
+        List<string> values = [];
+        while (true)
+        {
+            Next(ref reader);
+            if (reader.TokenType == JsonTokenType.EndArray) return values;
+            if (reader.TokenType != JsonTokenType.String) throw new JsonException("'args' must be an array of strings, one WAVE value each");
+            values.Add(reader.GetString()!);
+        }
+    }
+
+    private static DateTimeOffset? Time(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Null) return null;
+        if (reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var at)) return at;
+        throw new JsonException("'scheduleAt' must be an ISO 8601 date and time");
     }
 }

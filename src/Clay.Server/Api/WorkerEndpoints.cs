@@ -191,7 +191,7 @@ public static class WorkerEndpoints
         Hosting.ServerOptions options, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var body = await JsonBody.ReadAsync<InvokeDto>(http, ct);
+        var body = await JsonBody.ReadAsync(http, JsonBody.ParseInvoke, ct);
         var id = Id(component, worker);
         if (string.IsNullOrWhiteSpace(body.Function)) throw new ClayException(ServerErrorCodes.InvalidRequest, "the request names no function");
         var enqueue = body.Mode switch

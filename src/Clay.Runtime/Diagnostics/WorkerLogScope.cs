@@ -38,5 +38,5 @@ public sealed record WorkerLogScope(WorkerId Worker, string Function, string Inv
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Worker} {Function} {InvocationKey}";
+    public override string ToString() => $"{Worker.Component}/{Worker.Worker} {Function} {InvocationKey}";
 }

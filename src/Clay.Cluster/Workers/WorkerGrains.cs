@@ -10,19 +10,22 @@ namespace Clay.Cluster.Workers;
 /// </summary>
 public static class WorkerGrains
 {
-    private static (GrainType Grain, GrainInterfaceType Interface)? _types;
+    /// <summary>Both types, once resolved: one object, so a thread never sees one without the other.</summary>
+    private static Types? _types;
 
     /// <summary>The grain of <paramref name="worker"/>.</summary>
     public static IWorkerGrain Worker(this IGrainFactory grains, WorkerId worker)
     {
         ArgumentNullException.ThrowIfNull(grains);
-        if (_types is not { } types)
+        if (Volatile.Read(ref _types) is not { } types)
         {
             var first = grains.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(worker));
             var reference = (GrainReference)(object)first;
-            _types = (reference.GrainId.Type, reference.InterfaceType);
+            Volatile.Write(ref _types, new Types(reference.GrainId.Type, reference.InterfaceType));
             return first;
         }
         return (IWorkerGrain)grains.GetGrain(GrainId.Create(types.Grain, WorkerGrainKey.Of(worker)), types.Interface);
     }
+
+    private sealed record Types(GrainType Grain, GrainInterfaceType Interface);
 }

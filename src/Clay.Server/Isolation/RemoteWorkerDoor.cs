@@ -301,6 +301,8 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
         }
         catch (Exception) when (hosts.Running(Id.Component) == host)
         {
+            // This may run on the channel's reading thread, which must never wait on a write to the host.
+            await Task.Yield();
             try
             {
                 await host.Channel.CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Close)).ConfigureAwait(false);

@@ -83,7 +83,7 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
     {
         var record = await registry.LocateAsync(component, version, cancellationToken);
         // Asked for on every new worker: made once per record, its directory's path included.
-        return _locations.GetValue(record, r => new ComponentLocation(r.Name, r.Version, r.Size, registry.DirectoryOf(r), r.EntryAssembly));
+        return _locations.GetOrAdd(record, static (r, registry) => new ComponentLocation(r.Name, r.Version, r.Size, registry.DirectoryOf(r), r.EntryAssembly), registry);
     }
 
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ComponentRecord, ComponentLocation> _locations = new();

@@ -24,6 +24,18 @@ public sealed class InvokeBodyTests
     }
 
     [Fact]
+    public void What_the_api_json_options_write_of_every_field_is_read_back()
+    {
+        var sent = new InvokeDto("add-item", ["\"p1\"", "3"], "k1", "enqueue", new DateTimeOffset(2026, 12, 4, 10, 0, 0, TimeSpan.FromHours(1)));
+        var json = JsonSerializer.SerializeToUtf8Bytes(sent, JsonSerializerOptions.Web);
+
+        // A field added to the contract and not to the reader fails here, by name.
+        var written = JsonDocument.Parse(json).RootElement.EnumerateObject().Select(p => p.Name);
+        Assert.Equal(["function", "args", "idempotencyKey", "mode", "scheduleAt"], written);
+        Assert.Equivalent(sent, JsonBody.ParseInvoke(json), strict: true);
+    }
+
+    [Fact]
     public void Unknown_properties_are_skipped_however_deep_and_escaped_names_still_match()
     {
         var body = Parse("""{"extra":{"a":[1,{"b":null}]},"fun\u0063tion":"get-cart","args":null,"mode":null}""");

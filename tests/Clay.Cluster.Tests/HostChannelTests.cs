@@ -158,7 +158,6 @@ public sealed class HostChannelTests
         return new InvokeReply(InvocationState.Completed, invoke.IdempotencyKey!, invoke.Function, invoke.Values![0]);
     }
 
-    /// <summary>Two channels joined by two anonymous pipes, as the server and a host are.</summary>
     [Fact]
     public async Task A_queued_notice_goes_ahead_of_the_next_frame_or_when_the_queue_is_sent()
     {
@@ -185,6 +184,7 @@ public sealed class HostChannelTests
         Assert.Equal([1L, 2L, 3L], notices);
     }
 
+    /// <summary>Two channels joined by two anonymous pipes, as the server and a host are.</summary>
     private sealed class Pair : IAsyncDisposable
     {
         private readonly AnonymousPipeServerStream _toHost = new(PipeDirection.Out);

@@ -25,26 +25,8 @@ public static class WorkerRecords
         var length = await store.GetLastIndexAsync(worker, cancellationToken);
         if (length == 0) throw new WorkerNotFoundException(worker);
         OplogEntry.Create? create = null;
-        long memoryAtStartup = 0, memoryNow = 0;
-        long? updatedTo = null;
-        await foreach (var stored in store.ReadAsync(worker, 1, withMemory ? long.MaxValue : 1, cancellationToken))
-        {
-            if (stored.Index == 1)
-            {
-                create = RecoveryWindow.Decode(worker, stored) as OplogEntry.Create;
-                continue;
-            }
-            var kind = OplogCodec.PeekKind(stored.Payload.Span);
-            if (kind == OplogEntryKind.GrowMemory && RecoveryWindow.Decode(worker, stored) is OplogEntry.GrowMemory grow)
-            {
-                if (memoryAtStartup == 0) memoryAtStartup = grow.Total;
-                memoryNow = grow.Total;
-            }
-            else if (kind == OplogEntryKind.SuccessfulUpdate && RecoveryWindow.Decode(worker, stored) is OplogEntry.SuccessfulUpdate updated)
-            {
-                updatedTo = updated.TargetVersion;
-            }
-        }
+        await foreach (var stored in store.ReadAsync(worker, 1, 1, cancellationToken)) create = RecoveryWindow.Decode(worker, stored) as OplogEntry.Create;
+        var memory = withMemory && create is not null ? await ReadMemoryAsync(store, worker, length, cancellationToken) : default;
         if (create is null) throw new OplogCorruptException(worker, 1, "the first entry is not a create entry");
         // Left memory in this process: as it left. Else as its stored mark says (failed, suspended,
         // retrying…, also after a restart), or idle.
@@ -52,8 +34,57 @@ public static class WorkerRecords
         var (status, error) = lastKnown ?? (mark is not null ? (mark.Status, mark.LastError) : (WorkerStatus.Idle, null));
         // The version an update moved it to is in its mark (written with the update's outcome, and by a
         // revert that goes back past it); for a worker updated by an older server that wrote no version
-        // there, the last successful update read when the whole oplog was.
-        return new WorkerInfo(worker, mark?.ComponentVersion ?? updatedTo ?? create.ComponentVersion, create.ComponentSize, status, create.Timestamp, create.Arguments.ToArray(),
-            create.Environment.ToArray(), 0, 0, error, length, memoryAtStartup, memoryNow, Resident: false);
+        // there, the last successful update found after its last grow-memory entry.
+        return new WorkerInfo(worker, mark?.ComponentVersion ?? memory.UpdatedTo ?? create.ComponentVersion, create.ComponentSize, status, create.Timestamp,
+            create.Arguments.ToArray(), create.Environment.ToArray(), 0, 0, error, length, memory.AtStartup, memory.Now, Resident: false);
+    }
+
+    /// <summary>The first window read from the end of an oplog for its last <c>grow-memory</c> entry; each window before it is twice as long.</summary>
+    internal const int FirstWindow = 64;
+
+    /// <summary>
+    /// The worker's memory figures: the first <c>grow-memory</c> entry (its memory at start-up; the first
+    /// invocation records one) and the last (its memory now). Each is looked for from its end of the
+    /// oplog, so a long history is not read whole. The last successful update on the way back (the
+    /// version of a worker whose mark names none, updated by an older server) is kept too.
+    /// </summary>
+    private static async Task<(long AtStartup, long Now, long? UpdatedTo)> ReadMemoryAsync(IOplogStore store, WorkerId worker, long length,
+        CancellationToken cancellationToken)
+    {
+        long now = 0;
+        long? updatedTo = null;
+        var low = length + 1;
+        for (var window = (long)FirstWindow; low > 2 && now == 0; window *= 2)
+        {
+            var high = low - 1;
+            low = Math.Max(2, high - window + 1);
+            // Within a window the later entry wins, being read last; across windows, the later window.
+            long? windowUpdatedTo = null;
+            await foreach (var stored in store.ReadAsync(worker, low, high, cancellationToken))
+            {
+                switch (Decode(worker, stored, OplogEntryKind.GrowMemory, OplogEntryKind.SuccessfulUpdate))
+                {
+                    case OplogEntry.GrowMemory grow: now = grow.Total; break;
+                    case OplogEntry.SuccessfulUpdate updated: windowUpdatedTo = updated.TargetVersion; break;
+                }
+            }
+            updatedTo ??= windowUpdatedTo;
+        }
+        if (now == 0) return (0, 0, updatedTo);
+        for (long from = 2, window = FirstWindow; from <= length; from += window, window *= 2)
+        {
+            await foreach (var stored in store.ReadAsync(worker, from, Math.Min(length, from + window - 1), cancellationToken))
+            {
+                if (Decode(worker, stored, OplogEntryKind.GrowMemory, OplogEntryKind.GrowMemory) is OplogEntry.GrowMemory first) return (first.Total, now, updatedTo);
+            }
+        }
+        return (0, now, updatedTo);
+    }
+
+    /// <summary>The entry when it is of kind <paramref name="a"/> or <paramref name="b"/>, else null (without decoding it).</summary>
+    private static OplogEntry? Decode(WorkerId worker, StoredEntry stored, OplogEntryKind a, OplogEntryKind b)
+    {
+        var kind = OplogCodec.PeekKind(stored.Payload.Span);
+        return kind == a || kind == b ? RecoveryWindow.Decode(worker, stored) : null;
     }
 }

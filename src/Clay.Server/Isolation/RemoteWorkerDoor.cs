@@ -227,7 +227,7 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
         }
         catch
         {
-            if (await services.Store.GetLastIndexAsync(Id, CancellationToken.None) == 0) hosts.ServerSide.Unadmit(Id);
+            await hosts.ServerSide.ReleaseUnlessCreatedAsync(Id);
             throw;
         }
         finally

@@ -60,18 +60,28 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
     {
         // Located first: a component that does not exist admits nothing.
         var latest = await LocateAsync(worker.Component, null, cancellationToken);
-        if (quota is not null)
-        {
-            await quota.AdmitAsync(worker, cancellationToken);
-            _admittedByDoor[worker] = 0;
-        }
+        await AdmitAsync(worker, cancellationToken);
         return latest;
     }
 
-    /// <summary>Gives back a door's admission of a worker that was not created after all (unless its host claimed it).</summary>
-    public void Unadmit(WorkerId worker)
+    /// <summary>Admits <paramref name="worker"/> under the worker quota for its door (see <see cref="AdmitNewAsync"/>).</summary>
+    internal async ValueTask AdmitAsync(WorkerId worker, CancellationToken cancellationToken)
     {
-        if (_admittedByDoor.TryRemove(worker, out _)) quota?.Release(worker);
+        if (quota is null) return;
+        await quota.AdmitAsync(worker, cancellationToken);
+        _admittedByDoor[worker] = 0;
+    }
+
+    /// <summary>
+    /// After the call a door admitted <paramref name="worker"/> for has failed: gives the admission back
+    /// unless the worker was created after all (or its host claimed the admission). What the host
+    /// handed over before the failure lands first, so a creation on its way to the store counts: a
+    /// host that crashed right after handing over the worker's first entries has created it.
+    /// </summary>
+    public async Task ReleaseUnlessCreatedAsync(WorkerId worker)
+    {
+        await SettledAsync(worker);
+        if (await store.GetLastIndexAsync(worker, CancellationToken.None) == 0 && _admittedByDoor.TryRemove(worker, out _)) quota?.Release(worker);
     }
 
     /// <summary>The call a door admitted a worker for has ended: the admission is no longer the host's to claim.</summary>

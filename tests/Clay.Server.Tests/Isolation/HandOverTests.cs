@@ -112,4 +112,38 @@ public sealed class HandOverTests : IAsyncLifetime
         await Assert.ThrowsAsync<OplogConflictException>(() => server.DurableAsync(Worker).AsTask());
         Assert.Equal(0, await _sqlite.GetLastIndexAsync(Worker));
     }
+
+    [Fact]
+    public async Task A_worker_whose_first_entries_were_handed_over_before_its_call_failed_keeps_its_admission()
+    {
+        // The host crashed right after handing over the new worker's first entries: they are still on
+        // their way to the store when the door's call fails, and the worker exists once they land.
+        var store = new ControlledOplogStore(_sqlite) { AppendGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var quota = new Workers.WorkerQuota(10);
+        var server = new ServerSideOfHosts(store, _registry, quota, null, null, null);
+        await server.AdmitAsync(Worker, CancellationToken.None);
+        server.Notice(Component, Append(1, [1]));
+
+        var released = server.ReleaseUnlessCreatedAsync(Worker);
+
+        Assert.False(released.IsCompleted);
+        store.AppendGate.SetResult();
+        await released.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, await _sqlite.GetLastIndexAsync(Worker));
+        Assert.Equal(1, quota.CountOf(Component));
+    }
+
+    [Fact]
+    public async Task A_worker_never_created_gives_its_admission_back_once()
+    {
+        var quota = new Workers.WorkerQuota(10);
+        var server = new ServerSideOfHosts(_sqlite, _registry, quota, null, null, null);
+        await server.AdmitAsync(Worker, CancellationToken.None);
+        Assert.Equal(1, quota.CountOf(Component));
+
+        await server.ReleaseUnlessCreatedAsync(Worker);
+        await server.ReleaseUnlessCreatedAsync(Worker);
+
+        Assert.Equal(0, quota.CountOf(Component));
+    }
 }

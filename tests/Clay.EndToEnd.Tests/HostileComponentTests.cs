@@ -75,7 +75,7 @@ public sealed partial class HostileComponentTests : IAsyncLifetime
                 Assert.Equal("component-crashed", code);
                 Assert.Contains($"the component host of {Bad}", message);
                 Assert.Contains(cause, message);
-                Assert.Contains($"on worker {Bad}/w", message);
+                Assert.Contains($"while an invocation of {function} ran on worker {Bad}/w", message);
             }
 
             // The server lives and serves: the other component, the other worker, the crashed one with its state.

@@ -41,7 +41,7 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
     /// <inheritdoc/>
     public async Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken = default)
     {
-        var reply = (InvokeReply)(await InvokeOnHostAsync(HostInvoke.Of(Id, request, enqueue: false), $"an invocation of {request.Function}", cancellationToken)
+        var reply = (InvokeReply)(await InvokeOnHostAsync(HostInvoke.Of(Id, request, enqueue: false), null, cancellationToken)
             .ConfigureAwait(false))!;
         hosts.Succeeded(Id);
         return new InvocationResult(reply.IdempotencyKey, reply.Function, reply.Result);
@@ -49,7 +49,7 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
 
     /// <inheritdoc/>
     public async Task<string> EnqueueAsync(InvocationRequest request, CancellationToken cancellationToken = default) =>
-        ((InvokeReply)(await InvokeOnHostAsync(HostInvoke.Of(Id, request, enqueue: true), $"queueing {request.Function}", cancellationToken))!).IdempotencyKey;
+        ((InvokeReply)(await InvokeOnHostAsync(HostInvoke.Of(Id, request, enqueue: true), null, cancellationToken))!).IdempotencyKey;
 
     /// <inheritdoc/>
     public async Task<WorkerInfo> GetInfoAsync(CancellationToken cancellationToken = default)
@@ -207,7 +207,11 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
         }
     }
 
-    private async Task<object?> CallAsync(object call, string what, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends <paramref name="call"/> to the worker's host and waits for its answer; <paramref name="what"/>
+    /// says what it does in an error, and is null for an invocation, described only if it fails.
+    /// </summary>
+    private async Task<object?> CallAsync(object call, string? what, CancellationToken cancellationToken)
     {
         await (_recalled ??= RecallCrashesAsync());
         Volatile.Write(ref _absent, 0);
@@ -216,7 +220,7 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
     }
 
     /// <summary>An invocation; the first through a door that found no oplog creates the worker (see the remarks).</summary>
-    private async Task<object?> InvokeOnHostAsync(HostInvoke invoke, string what, CancellationToken cancellationToken)
+    private async Task<object?> InvokeOnHostAsync(HostInvoke invoke, string? what, CancellationToken cancellationToken)
     {
         await (_recalled ??= RecallCrashesAsync());
         if (Interlocked.Exchange(ref _absent, 0) == 0 || hosts.QuarantineOf(Id) is not null) return await CallAsync(invoke, what, cancellationToken).ConfigureAwait(false);
@@ -264,7 +268,7 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
     /// and touches only what is shared between grains. The door's callers go back to the scheduler once,
     /// at the end. What comes before the send keeps the scheduler, so calls leave in their turns' order.
     /// </remarks>
-    private async Task<object?> CallOnAsync(ComponentHost host, object call, string what, CancellationToken cancellationToken)
+    private async Task<object?> CallOnAsync(ComponentHost host, object call, string? what, CancellationToken cancellationToken)
     {
         object? answer;
         using (host.Track(Id))
@@ -275,7 +279,7 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
             }
             catch (HostChannelClosedException)
             {
-                throw await hosts.CrashErrorAsync(host, Id, what).ConfigureAwait(false);
+                throw await hosts.CrashErrorAsync(host, Id, what ?? Describe(call)).ConfigureAwait(false);
             }
             catch (Exception) when (!hosts.ServerSide.IsDurable(Id))
             {
@@ -287,6 +291,14 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
         await DurableAsync(host).ConfigureAwait(false);
         return answer;
     }
+
+    /// <summary>What <paramref name="call"/> does, in an error's words: an invocation's text is made only when it is needed.</summary>
+    private static string Describe(object call) => call switch
+    {
+        HostInvoke { Enqueue: true } queued => $"queueing {queued.Function}",
+        HostInvoke invoke => $"an invocation of {invoke.Function}",
+        _ => $"a {call.GetType().Name}",
+    };
 
     /// <summary>
     /// Waits until what the host handed over of the worker (the end of the invocation it has just

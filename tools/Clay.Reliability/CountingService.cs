@@ -66,7 +66,8 @@ public sealed class CountingService : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        _listener.Stop();
+        // Close alone: after Stop, .NET's listener binds the port again on its way out of Close, which throws
+        // "Address already in use" when anything holds the port by then.
         _listener.Close();
         try { _loop.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
     }

@@ -78,7 +78,8 @@ public sealed class CountingHttpServer : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
+        // Close alone: after Stop, .NET's listener binds the port again on its way out of Close, which throws
+        // "Address already in use" when anything holds the port by then.
         _listener.Close();
     }
 }

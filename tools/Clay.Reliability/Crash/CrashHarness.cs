@@ -114,20 +114,14 @@ public static class CrashHarness
                 }
             }
 
-            // Let every client finish the operation it has in hand (retrying it until answered).
-            await stop.CancelAsync();
-            var answered = Task.WhenAll(clients);
-            if (await Task.WhenAny(answered, Task.Delay(TimeSpan.FromMinutes(2), cancellationToken)) != answered)
-            {
-                await abandon.CancelAsync();
-                await answered;
-            }
+            var clientFailures = await LedgerClient.FinishAsync(clients, stop, abandon, cancellationToken);
             var operations = ledger.ToList();
             var verifier = new LedgerVerifier(http, service);
             foreach (var unanswered in operations.Where(o => !o.Acknowledged && !o.Refused).Take(10))
             {
                 verifier.Violations.Add($"{unanswered.Worker}: {unanswered.Id} still had no answer 2 minutes after the last restart: {unanswered.LastError}");
             }
+            verifier.Violations.AddRange(clientFailures);
             try
             {
                 await verifier.VerifyAsync(operations);

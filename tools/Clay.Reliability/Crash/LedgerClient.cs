@@ -53,6 +53,23 @@ internal static class LedgerClient
         }
     }
 
+    /// <summary>
+    /// Lets every client finish the operation it has in hand, retrying it until answered, for up to two
+    /// minutes; then abandons what is left. Returns why clients ended otherwise (none should).
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> FinishAsync(Task[] clients, CancellationTokenSource stop, CancellationTokenSource abandon,
+        CancellationToken cancellationToken)
+    {
+        await stop.CancelAsync();
+        var answered = Task.WhenAll(clients);
+        if (await Task.WhenAny(answered, Task.Delay(TimeSpan.FromMinutes(2), cancellationToken)) != answered)
+        {
+            await abandon.CancelAsync();
+            await Task.WhenAny(answered);
+        }
+        return [.. clients.Where(c => c.IsFaulted).Select(c => $"a client ended with {c.Exception!.InnerException}")];
+    }
+
     /// <summary>The ledgers client <paramref name="client"/> writes to.</summary>
     public static IEnumerable<string> Workers(int client, CrashOptions options) =>
         Enumerable.Range(0, options.WorkersPerClient).Select(w => WorkerName(client, w));
@@ -76,9 +93,10 @@ internal static class LedgerClient
             // invocation-failed is a recorded outcome (a charge whose effect was cut by a crash); anything else is retried.
             return text.Contains("\"invocation-failed\"", StringComparison.Ordinal) ? Outcome.Refused : Outcome.NoAnswer;
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        catch (Exception ex)
         {
-            operation.LastError = ex.Message;
+            // Whatever the transport throws while a server is killed under it, the client asks again with the same key.
+            operation.LastError = ex is HttpRequestException or TaskCanceledException or IOException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
             return Outcome.NoAnswer;
         }
     }
@@ -95,7 +113,7 @@ internal static class LedgerClient
                 using var response = await nodes[node].GetAsync("health");
                 if (response.IsSuccessStatusCode) return node;
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+            catch (Exception)
             {
                 // Down: it is being restarted, or it is gone and another node takes the call.
             }

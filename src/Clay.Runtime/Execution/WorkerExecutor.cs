@@ -185,6 +185,19 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// True while an invocation is queued or taken, from its arrival until its end is handed over. Unlike
+    /// <see cref="PendingInvocations"/> it also covers the one being taken up: between the moment the
+    /// worker takes it from its queue and the moment it starts running, the worker is still idle.
+    /// </summary>
+    public bool HasInvocations
+    {
+        get
+        {
+            lock (_gate) return _queued.Count > 0;
+        }
+    }
+
     /// <summary>The worker's metadata.</summary>
     public WorkerInfo GetInfo() =>
         new(Id, _component.Version, _component.Size, Status, _created.Timestamp, _created.Arguments.ToArray(),

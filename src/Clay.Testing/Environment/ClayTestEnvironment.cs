@@ -105,14 +105,19 @@ public class ClayTestEnvironment : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
         var target = Time.GetUtcNow() + duration;
         await SettleAsync(cancellationToken);
-        while (Time.NextTimerDue is { } due && due <= target)
+        // From one due timer to the next, then to the target; a timer armed while the workers settle
+        // after the last move (a wait a woken worker begins) is looked at again, until none is due.
+        while (true)
         {
-            if (due > Time.GetUtcNow()) Time.SetUtcNow(due);
-            else Time.Advance(TimeSpan.Zero);
+            if (Time.NextTimerDue is { } due && due <= target)
+            {
+                if (due > Time.GetUtcNow()) Time.SetUtcNow(due);
+                else Time.Advance(TimeSpan.Zero);
+            }
+            else if (target > Time.GetUtcNow()) Time.SetUtcNow(target);
+            else break;
             await SettleAsync(cancellationToken);
         }
-        if (target > Time.GetUtcNow()) Time.SetUtcNow(target);
-        await SettleAsync(cancellationToken);
     }
 
     /// <summary>
@@ -181,7 +186,9 @@ public class ClayTestEnvironment : IAsyncDisposable
         foreach (var (executor, _) in _residency.Snapshot())
         {
             if (executor.IsWaiting || executor.Status is WorkerStatus.Failed or WorkerStatus.Exited or WorkerStatus.Interrupted) continue;
-            if (executor.Status is WorkerStatus.Idle && executor.GetInfo().PendingInvocations == 0) continue;
+            // Idle with nothing queued nor taken: an invocation just taken from the queue is not running yet,
+            // and a clock moved now would pass a sleep it is about to begin.
+            if (executor.Status is WorkerStatus.Idle && !executor.HasInvocations) continue;
             return $"{executor.Id} is {executor.Status.ToString().ToLowerInvariant()}";
         }
         return null;

@@ -46,6 +46,12 @@ public sealed class ClayHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The peak resident memory of the server's component hosts alive now, each its own peak
+    /// (<c>VmHWM</c>), in bytes: with <see cref="PeakRss"/>, a bound on the peak of the whole server.
+    /// </summary>
+    public long HostsPeakRss => Rest.IsolationScenario.Children(_server.Id).Sum(pid => Rest.IsolationScenario.StatusKib(pid, "VmHWM:") * 1024);
+
     /// <summary>Bytes on disk under the data directory.</summary>
     public long DataBytes => new DirectoryInfo(DataDirectory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 

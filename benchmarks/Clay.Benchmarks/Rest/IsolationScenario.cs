@@ -105,11 +105,21 @@ public sealed class IsolationScenario : IScenario
         return (result, exit);
     }
 
-    private static double Rss(int pid)
+    private static double Rss(int pid) => StatusKib(pid, "VmRSS:") * 1024.0;
+
+    /// <summary>A figure of <c>/proc/PID/status</c> given in kB (<c>VmRSS:</c>, <c>VmHWM:</c>), 0 when absent or gone.</summary>
+    internal static long StatusKib(int pid, string field)
     {
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        try
         {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) return long.Parse(line[6..].Trim().Split(' ')[0]) * 1024.0;
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith(field, StringComparison.Ordinal)) return long.Parse(line[field.Length..].Trim().Split(' ')[0]);
+            }
+        }
+        catch (IOException)
+        {
+            // Gone meanwhile.
         }
         return 0;
     }

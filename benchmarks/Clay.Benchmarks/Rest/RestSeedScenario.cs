@@ -34,12 +34,15 @@ public sealed class RestSeedScenario : IScenario
         var metrics = await clay.Http.GetStringAsync("/metrics");
         var evictions = Metric(metrics, "clay_worker_evictions_total");
         var peakRss = clay.PeakRss;
+        var hostsPeakRss = clay.HostsPeakRss;
         var dataBytes = clay.DataBytes;
         var totalWorkers = (long)components * workers + warmup;
-        Console.WriteLine($"rest-seed: server peak RSS {peakRss / 1048576.0:F0} MiB, data {dataBytes / 1048576.0:F1} MiB ({dataBytes / (double)totalWorkers:F0} bytes per worker); {evictions:F0} evictions");
+        Console.WriteLine($"rest-seed: server peak RSS {peakRss / 1048576.0:F0} MiB, its component hosts' {hostsPeakRss / 1048576.0:F0} MiB "
+            + $"(together at most {(peakRss + hostsPeakRss) / 1048576.0:F0} MiB), data {dataBytes / 1048576.0:F1} MiB ({dataBytes / (double)totalWorkers:F0} bytes per worker); {evictions:F0} evictions");
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
-            ["scenario"] = Name, ["load"] = figures, ["peak_rss_bytes"] = peakRss, ["data_bytes"] = dataBytes, ["evictions"] = evictions,
+            ["scenario"] = Name, ["load"] = figures, ["peak_rss_bytes"] = peakRss, ["hosts_peak_rss_bytes"] = hostsPeakRss, ["data_bytes"] = dataBytes,
+            ["evictions"] = evictions,
         }));
         return exit;
     }

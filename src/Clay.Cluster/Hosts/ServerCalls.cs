@@ -136,6 +136,17 @@ public sealed record HostResidency([property: Id(0)] int Resident, [property: Id
     [property: Id(3)] long Pending = 0, [property: Id(4)] int Running = 0);
 
 /// <summary>
+/// A component host tells the server which workers it has just evicted to stay within its budget, each
+/// with how many of the server's calls to it the host had received: the server lets go of their doors
+/// too (see <c>IWorkerDoor.LeftMemorySince</c>), so that a worker out of memory costs nothing in either process.
+/// </summary>
+/// <param name="Component">Their component.</param>
+/// <param name="Workers">The workers.</param>
+/// <param name="CallsSeen">For each, the calls the host had received for it.</param>
+[GenerateSerializer, Immutable]
+public sealed record HostEvictions([property: Id(0)] string Component, [property: Id(1)] string[] Workers, [property: Id(2)] long[] CallsSeen);
+
+/// <summary>
 /// How many bytes a component host's runtime has allocated since it started, told whenever it grew by
 /// 64 KiB or more since the last report (so the server's metrics count what its hosts allocate).
 /// </summary>

@@ -7,7 +7,7 @@ namespace Clay.Cluster.Workers;
 
 /// <summary>
 /// Clay's metrics (meter <c>Clay</c>), exported at <c>/metrics</c> in Prometheus format:
-/// <c>clay_workers_resident</c>, <c>clay_worker_evictions_total</c>,
+/// <c>clay_workers_resident</c>, <c>clay_worker_grains</c>, <c>clay_worker_evictions_total</c>,
 /// <c>clay_worker_recoveries_total</c>, <c>clay_worker_recovery_duration_seconds</c>,
 /// <c>clay_memory_budget_bytes</c>, <c>clay_memory_used_bytes</c>, the store's
 /// <c>clay_oplog_entries_total</c> and <c>clay_oplog_bytes_total</c>, the resident workers'
@@ -41,6 +41,8 @@ public sealed class ClayMetrics : IDisposable
             description: "Wake-ups waiting for their time: sleeps, retries, schedules and pending work of workers not in memory");
         _meter.CreateObservableGauge("clay.timers.firing", () => timers.Running, description: "Wake-ups under way");
         _meter.CreateObservableGauge("clay.workers.resident", () => resident.Count + (Elsewhere?.Invoke().Resident ?? 0), description: "Workers in memory");
+        _meter.CreateObservableGauge("clay.worker.grains", () => WorkerGrain.Active,
+            description: "Worker grains active in this process: the doors to the workers in memory, here or in a component host");
         _meter.CreateObservableGauge("clay.memory.budget", memoryBudget, unit: "By", description: "The executor's memory budget");
         _meter.CreateObservableGauge("clay.memory.used", memoryUsed, unit: "By", description: "Estimated memory of the resident workers");
         _meter.CreateObservableCounter("clay.oplog.entries", oplogEntries, description: "Oplog entries written");

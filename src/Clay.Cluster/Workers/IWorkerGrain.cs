@@ -1,5 +1,6 @@
 using Clay.Runtime.Execution;
 using Clay.Runtime.Oplog.Display;
+using Orleans.Concurrency;
 
 namespace Clay.Cluster.Workers;
 
@@ -33,6 +34,13 @@ public interface IWorkerGrain : IGrainWithStringKey
 
     /// <summary>Stops the worker and deletes its oplog.</summary>
     Task DeleteAsync();
+
+    /// <summary>
+    /// The component host dropped the worker from memory after receiving <paramref name="callsSeen"/> of
+    /// this door's calls: the grain goes too, unless a call has been sent to the worker since.
+    /// </summary>
+    [OneWay]
+    Task ReleaseAsync(long callsSeen);
 
     /// <summary>Brings the worker into memory so that its pending work goes on; fails with <c>worker-not-found</c>.</summary>
     Task WakeAsync();

@@ -18,7 +18,11 @@ namespace Clay.Cluster.Workers;
 [Reentrant, PreferLocalPlacement]
 public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
 {
+    private static int s_active;
     private IWorkerDoor? _activation;
+
+    /// <summary>How many worker grains are active in this process: one for each worker in memory, here or in a component host.</summary>
+    public static int Active => Volatile.Read(ref s_active);
 
     private IWorkerDoor Activation => _activation ??= services.Door(WorkerGrainKey.Parse(this.GetPrimaryKeyString()));
 
@@ -125,8 +129,24 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
     }
 
     /// <inheritdoc/>
+    public Task ReleaseAsync(long callsSeen)
+    {
+        // A grain this very call has activated holds nothing either.
+        if (_activation is null || _activation.LeftMemorySince(callsSeen)) DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref s_active);
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        Interlocked.Decrement(ref s_active);
         if (_activation is not null) await _activation.DisposeAsync();
         await base.OnDeactivateAsync(reason, cancellationToken);
     }

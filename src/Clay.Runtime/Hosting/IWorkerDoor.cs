@@ -37,6 +37,13 @@ public interface IWorkerDoor : IAsyncDisposable
     /// </summary>
     Task<bool?> TryEvictAsync();
 
+    /// <summary>
+    /// True when the worker's code runs elsewhere, that place has dropped the worker from memory after it
+    /// had received <paramref name="callsSeen"/> of this door's calls, and the door has sent none since:
+    /// nothing is left to keep the door for. A door to a worker in this process never says so.
+    /// </summary>
+    bool LeftMemorySince(long callsSeen) => false;
+
     /// <summary>Stops the worker and deletes its oplog; fails with <c>worker-not-found</c>.</summary>
     Task DeleteAsync(CancellationToken cancellationToken = default);
 

@@ -57,6 +57,9 @@ public static partial class ClayServer
             _ = hosts.WarmAsync(name);
         };
         var fromHosts = app.Services.GetRequiredService<ServerSideOfHosts>();
+        // A worker a host has evicted keeps no grain in the server either (one-way calls: nothing waits on the channel's reader).
+        var grains = app.Services.GetRequiredService<IGrainFactory>();
+        fromHosts.LetGo = (id, callsSeen) => _ = grains.Worker(id).ReleaseAsync(callsSeen);
         var metrics = app.Services.GetRequiredService<ClayMetrics>();
         metrics.Elsewhere = () => (fromHosts.Resident, fromHosts.Pending, fromHosts.Running);
         metrics.ElsewhereAllocated = () => fromHosts.Allocated;

@@ -99,7 +99,8 @@ internal static class ComponentHostMain
         var allocated = 0L;
         while (await Task.WhenAny(channel.Closed, budget.WaitForNextTickAsync().AsTask()) != channel.Closed)
         {
-            var now = await workers.EnforceBudgetAsync();
+            var (now, evictions) = await workers.EnforceBudgetAsync(settings.Component);
+            if (evictions is not null) channel.Notify(evictions);
             var moved = now != last;
             if (moved) channel.Notify(now);
             if (telemetry.Drain() is { } measurements)

@@ -16,7 +16,7 @@ namespace Clay.Server.Isolation;
 internal sealed class HostWorkers(WorkerServices services, HostCatalog catalog, long memoryBudget) : IAsyncDisposable
 {
     private const long OverheadBytes = 16 * 1024;
-    private readonly ConcurrentDictionary<WorkerId, WorkerActivation> _workers = new();
+    private readonly ConcurrentDictionary<WorkerId, Held> _workers = new();
 
     /// <summary>Answers one call of the server.</summary>
     public async Task<object?> HandleAsync(object call)
@@ -55,13 +55,13 @@ internal sealed class HostWorkers(WorkerServices services, HostCatalog catalog, 
             case HostOperation.GetInfo:
                 return await Activation(id).GetInfoAsync();
             case HostOperation.TryEvict:
-                return _workers.TryGetValue(id, out var resident) ? await resident.TryEvictAsync() switch { true => 1, false => 0, null => -1 } : -1;
+                return _workers.TryGetValue(id, out var resident) ? await resident.Activation.TryEvictAsync() switch { true => 1, false => 0, null => -1 } : -1;
             case HostOperation.Delete:
                 await Activation(id).DeleteAsync();
-                if (_workers.TryRemove(id, out var deleted)) await deleted.DisposeAsync();
+                if (_workers.TryRemove(id, out var deleted)) await deleted.Activation.DisposeAsync();
                 return null;
             case HostOperation.Close:
-                if (_workers.TryRemove(id, out var closed)) await closed.DisposeAsync();
+                if (_workers.TryRemove(id, out var closed)) await closed.Activation.DisposeAsync();
                 return null;
             case HostOperation.Wake:
                 await Activation(id).WakeAsync();
@@ -90,37 +90,56 @@ internal sealed class HostWorkers(WorkerServices services, HostCatalog catalog, 
         }
     }
 
-    private WorkerActivation Activation(WorkerId id) => _workers.GetOrAdd(id, static (id, services) => new WorkerActivation(id, services), services);
+    /// <summary>The worker's activation, counting the call that needs it (see <see cref="HostEvictions"/>).</summary>
+    private WorkerActivation Activation(WorkerId id)
+    {
+        var held = _workers.GetOrAdd(id, static (id, services) => new Held(new WorkerActivation(id, services)), services);
+        Interlocked.Increment(ref held.Calls);
+        return held.Activation;
+    }
 
     /// <summary>
     /// Evicts idle workers, least recently used first, while the host is over its budget (as the
-    /// server's residency does); returns what is resident then and how many were evicted.
+    /// server's residency does); returns what is resident then and how many were evicted, and which
+    /// (null when none), each with the calls it had received: the server lets go of their doors.
     /// </summary>
-    public async Task<HostResidency> EnforceBudgetAsync()
+    public async Task<(HostResidency Residency, HostEvictions? Evicted)> EnforceBudgetAsync(string component)
     {
         var resident = services.Residency.Snapshot();
         var used = resident.Sum(w => w.Executor.MemoryNow + OverheadBytes);
-        var evicted = 0;
+        List<(string Worker, long Calls)>? evicted = null;
         foreach (var (executor, _) in resident.OrderBy(w => w.LastUsed))
         {
-            if (used <= memoryBudget || evicted > 0 && used <= memoryBudget / 10 * 9) break;
+            if (used <= memoryBudget || evicted is not null && used <= memoryBudget / 10 * 9) break;
             // As the server's residency: idle, failed, exited or waiting (a sleep, a promise) out of memory's need.
             if (!executor.IsEvictable) continue;
-            if (_workers.TryGetValue(executor.Id, out var activation) && await activation.EvictAsync())
+            if (!_workers.TryGetValue(executor.Id, out var held)) continue;
+            // Read before the eviction: a call that comes meanwhile counts after it, and keeps the server's door.
+            var calls = Volatile.Read(ref held.Calls);
+            if (await held.Activation.EvictAsync())
             {
                 used -= executor.MemoryNow + OverheadBytes;
-                evicted++;
+                (evicted ??= []).Add((executor.Id.Worker, calls));
             }
         }
         var now = services.Residency.Snapshot();
-        return new HostResidency(now.Count, used, evicted, now.Sum(w => (long)w.Executor.PendingInvocations),
+        var residency = new HostResidency(now.Count, used, evicted?.Count ?? 0, now.Sum(w => (long)w.Executor.PendingInvocations),
             now.Count(w => w.Executor.Status == WorkerStatus.Running));
+        return (residency, evicted is null ? null : new HostEvictions(component, [.. evicted.Select(e => e.Worker)], [.. evicted.Select(e => e.Calls)]));
     }
 
     /// <summary>Closes every worker.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var activation in _workers.Values) await activation.DisposeAsync();
+        foreach (var held in _workers.Values) await held.Activation.DisposeAsync();
         _workers.Clear();
+    }
+
+    /// <summary>A worker's activation and how many of the server's calls it has received.</summary>
+    private sealed class Held(WorkerActivation activation)
+    {
+        public WorkerActivation Activation { get; } = activation;
+
+        public long Calls;
     }
 }

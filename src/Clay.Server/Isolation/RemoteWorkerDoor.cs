@@ -30,6 +30,10 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
     private Task? _recalled;
     /// <summary>1 while the door has found no oplog and nothing has gone to the host since.</summary>
     private int _absent;
+    /// <summary>The calls sent to the worker's host that need the worker there (all but evictions), as the host counts them.</summary>
+    private long _sent;
+    /// <summary>The calls in flight to the worker's host.</summary>
+    private int _inFlight;
 
     /// <inheritdoc/>
     public WorkerId Id { get; } = id;
@@ -194,6 +198,13 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
         OplogPage.ReadAsync(services.Store, Id, from, count, query: null, timeLimit: null, encoded: true, cancellationToken);
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The host counts the calls each of its workers receives, and says how many when it evicts one: when
+    /// that is all this door has sent, and none is in flight, the door has nothing left to keep.
+    /// </remarks>
+    public bool LeftMemorySince(long callsSeen) => Volatile.Read(ref _inFlight) == 0 && Interlocked.Read(ref _sent) == callsSeen;
+
+    /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
         if (hosts.Running(Id.Component) is not { } host) return;
@@ -271,6 +282,8 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
     private async Task<object?> CallOnAsync(ComponentHost host, object call, string? what, CancellationToken cancellationToken)
     {
         object? answer;
+        if (call is not HostWorkerCall { Operation: HostOperation.TryEvict }) Interlocked.Increment(ref _sent);
+        Interlocked.Increment(ref _inFlight);
         using (host.Track(Id))
         {
             try
@@ -286,6 +299,10 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
                 // A failed invocation's end was handed over too: its error is an answer, given once that is durable.
                 await DurableAsync(host).ConfigureAwait(false);
                 throw;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
             }
         }
         await DurableAsync(host).ConfigureAwait(false);

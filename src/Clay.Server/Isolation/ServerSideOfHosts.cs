@@ -114,6 +114,12 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
     /// <summary>The estimated memory of the workers in every host, at their last reports.</summary>
     public long MemoryUsed => _residency.Values.Sum(r => r.MemoryUsed);
 
+    /// <summary>
+    /// Lets go of the door to a worker its host has evicted, given the calls the host had received for it
+    /// (<see cref="HostEvictions"/>): the door goes unless a call has been sent since.
+    /// </summary>
+    public Action<WorkerId, long>? LetGo { get; set; }
+
     /// <summary>Takes a notice of a host.</summary>
     public void Notice(string component, object notice)
     {
@@ -133,6 +139,9 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
                 break;
             case HostMeasurements measurements:
                 foreach (var m in measurements.Items) Runtime.Diagnostics.ClayTelemetry.Record(m.Instrument, m.Values ?? [m.Value], m.Tags);
+                break;
+            case HostEvictions evictions when evictions.Component == component && LetGo is { } letGo:
+                for (var i = 0; i < evictions.Workers.Length; i++) letGo(new WorkerId(component, evictions.Workers[i]), evictions.CallsSeen[i]);
                 break;
             case HostAllocations allocations:
                 _allocated[component] = allocations.Bytes;

@@ -9,7 +9,7 @@ namespace Clay.Storage.Sqlite;
 /// Workers' slots, loaded when first used. Opening the store reads no worker: a worker's row id, last
 /// index and whether it has a mark are read (and the tail of its oplog verified) the first time anyone
 /// asks about it, so a database with a million idle workers opens as fast as an empty one, and memory
-/// holds only the workers in use since the start.
+/// holds only the workers in use: a worker that leaves memory is forgotten (<see cref="Forget"/>).
 /// </summary>
 /// <remarks>
 /// Nothing is appended to a worker without its slot, so a slot read from the database before the
@@ -48,6 +48,24 @@ public sealed partial class SqliteOplogStore
             {
                 if (_removals == removals) return _workers.GetOrAdd(worker, new WorkerSlot(row.Id, row.LastIndex, row.HasMark));
             }
+        }
+    }
+
+    /// <summary>How many workers' slots are in memory.</summary>
+    internal int SlotCount => _workers.Count;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The slot goes; the next to ask loads it again. A write already with the writer is safe: the writer
+    /// loads a missing slot from the database, where every earlier batch is committed, and publishes the
+    /// worker's state after its commit whether or not a slot is there. A reader that began loading before
+    /// the slot went does not publish what it read (the counter of removals).
+    /// </remarks>
+    public void Forget(WorkerId worker)
+    {
+        lock (_publish)
+        {
+            if (_workers.TryRemove(worker, out _)) _removals++;
         }
     }
 

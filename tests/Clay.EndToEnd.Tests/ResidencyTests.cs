@@ -14,6 +14,7 @@ namespace Clay.EndToEnd.Tests;
 public sealed partial class ResidencyTests : IAsyncLifetime
 {
     private const int Workers = 2000;
+    private const long Budget = 2 * 1024 * 1024;
     private readonly string _root = Path.Combine(Path.GetTempPath(), "clay-e2e", Guid.NewGuid().ToString("N"));
     private HttpClient _http = null!;
     private ServerProcess _server = null!;
@@ -70,7 +71,7 @@ public sealed partial class ResidencyTests : IAsyncLifetime
         var evictions = Metric(metrics, "clay_worker_evictions_total");
         var held = await WorkerAsync("demo:holder", "held");
 
-        Assert.Equal(2 * 1024 * 1024, Metric(metrics, "clay_memory_budget_bytes"));
+        Assert.Equal(Budget, Metric(metrics, "clay_memory_budget_bytes"));
         Assert.False(holding.IsCompleted);
         Assert.True(evictions >= Workers / 2, $"{evictions} evictions:\n{metrics}");
         Assert.True(Metric(metrics, "clay_workers_resident") < Workers / 2, metrics);
@@ -78,8 +79,12 @@ public sealed partial class ResidencyTests : IAsyncLifetime
         Assert.True(held["resident"]!.GetValue<bool>(), "the worker in the middle of an invocation was evicted");
         // The workers live in the component's host, which evicts them; the server lets go of their grains
         // too (as each host's notice of its evictions arrives), instead of holding one per worker until --max-idle.
-        var grains = await GrainsAsync(g => g < Workers / 4);
+        var grains = await MetricUntilAsync("clay_worker_grains", g => g < Workers / 4);
         Assert.True(grains < Workers / 4, $"{grains} worker grains still active in the server for {Workers} workers, most of them evicted");
+        // The budget is the whole server's, shared by its two hosts, less what the processes take themselves
+        // (here more than the budget: a quarter of it is left for workers). Each host alone would fill it.
+        var used = await MetricUntilAsync("clay_memory_used_bytes", u => u <= Budget / 2);
+        Assert.True(used <= Budget / 2, $"the workers of the two component hosts hold {used} bytes under a {Budget}-byte budget");
         gate.Open();
         Assert.Equal("1", (await holding)["result"]!["wave"]!.GetValue<string>());
 
@@ -108,14 +113,14 @@ public sealed partial class ResidencyTests : IAsyncLifetime
         return response.IsSuccessStatusCode ? JsonNode.Parse(await response.Content.ReadAsStringAsync()) : null;
     }
 
-    /// <summary>The server's worker grains, read until <paramref name="done"/> holds or 30 s have passed.</summary>
-    private async Task<double> GrainsAsync(Func<double, bool> done)
+    /// <summary>A metric of the server, read until <paramref name="done"/> holds or 30 s have passed.</summary>
+    private async Task<double> MetricUntilAsync(string name, Func<double, bool> done)
     {
         var until = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            var grains = Metric(await _http.GetStringAsync("/metrics"), "clay_worker_grains");
-            if (done(grains) || DateTime.UtcNow > until) return grains;
+            var value = Metric(await _http.GetStringAsync("/metrics"), name);
+            if (done(value) || DateTime.UtcNow > until) return value;
             await Task.Delay(100);
         }
     }

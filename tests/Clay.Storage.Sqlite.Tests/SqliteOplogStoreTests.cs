@@ -126,6 +126,49 @@ public sealed class SqliteOplogStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_forgotten_worker_keeps_nothing_in_memory_and_a_commit_under_way_when_it_is_forgotten_lands()
+    {
+        var worker = Worker("forgotten");
+        var other = Worker("other");
+        await using var store = await _fixture.OpenAsync();
+        await store.AppendAsync(worker, 1, Entries(2), new WorkerMark(WorkerStatus.Suspended, false, DateTimeOffset.UnixEpoch.AddDays(1), null));
+        await store.AppendAsync(other, 1, Entries(1));
+        Assert.Equal(2, store.SlotCount);
+
+        store.Forget(worker);
+
+        Assert.Equal(1, store.SlotCount);
+        Assert.Equal(2, await store.GetLastIndexAsync(worker));
+        Assert.Equal(WorkerStatus.Suspended, (await store.GetMarkAsync(worker))?.Status);
+        Assert.Equal(2, store.SlotCount);
+
+        // Forgotten while its next commit is with the writer, and read meanwhile: neither loses the commit.
+        using var committing = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        // Off the writer's thread, where the waiter of a lone commit goes on: this test is about to block.
+        await Task.Yield();
+        store.BeforeCommit = () =>
+        {
+            committing.Set();
+            release.Wait(TimeSpan.FromSeconds(30));
+        };
+        var inFlight = store.AppendAsync(worker, 3, Entries(1, first: 3)).AsTask();
+        Assert.True(committing.Wait(TimeSpan.FromSeconds(30)), "the writer never reached its commit");
+        store.Forget(worker);
+        Assert.Equal(2, await store.GetLastIndexAsync(worker));
+        store.BeforeCommit = null;
+        release.Set();
+        await inFlight;
+
+        Assert.Equal(3, await store.GetLastIndexAsync(worker));
+        await store.AppendAsync(worker, 4, Entries(1, first: 4));
+        // The writer fences appends against what is committed, slot or none.
+        store.Forget(worker);
+        await Assert.ThrowsAsync<OplogConflictException>(async () => await store.AppendAsync(worker, 4, Entries(1, first: 4, tag: "again")));
+        Assert.Equal(["1:e1", "2:e2", "3:e3", "4:e4"], await ReadAllAsync(store, worker));
+    }
+
+    [Fact]
     public async Task A_database_whose_marks_have_no_version_column_gets_one_when_it_opens_and_keeps_its_marks()
     {
         var failed = Worker("failed-before");

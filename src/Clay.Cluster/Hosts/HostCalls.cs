@@ -90,6 +90,11 @@ public enum HostOperation
     /// <see cref="HostWorkerCall.Count"/> is 0, manually (through a snapshot) when it is 1 (answers its <c>WorkerInfo</c>).
     /// </summary>
     Update,
+    /// <summary>
+    /// The host's share of the server's memory budget is now <see cref="HostWorkerCall.Number"/> bytes
+    /// (the worker's name is empty; answers nothing).
+    /// </summary>
+    SetBudget,
 }
 
 /// <summary>A scheduled invocation on the wire (see <c>ScheduledInvocation</c>).</summary>

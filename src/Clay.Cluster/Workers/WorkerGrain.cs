@@ -147,7 +147,12 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         Interlocked.Decrement(ref s_active);
-        if (_activation is not null) await _activation.DisposeAsync();
+        if (_activation is not null)
+        {
+            await _activation.DisposeAsync();
+            // Its commits have landed or are with the store's writer: what the store caches of it can go.
+            services.Store.Forget(_activation.Id);
+        }
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 }

@@ -82,6 +82,14 @@ public interface IOplogStore : IAsyncDisposable
     /// <summary>The index of the worker's last durable entry, or 0 when it has none.</summary>
     ValueTask<long> GetLastIndexAsync(WorkerId worker, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The worker has left memory: what the store keeps in memory about it may go, to be read again
+    /// when the worker is next used. Nothing durable changes, and writes still under way are not lost.
+    /// </summary>
+    void Forget(WorkerId worker)
+    {
+    }
+
     /// <summary>Deletes the worker's whole oplog and its mark. Completes when the deletion is durable.</summary>
     ValueTask DeleteAsync(WorkerId worker, CancellationToken cancellationToken = default);
 

@@ -59,7 +59,12 @@ public static partial class ClayServer
         var fromHosts = app.Services.GetRequiredService<ServerSideOfHosts>();
         // A worker a host has evicted keeps no grain in the server either (one-way calls: nothing waits on the channel's reader).
         var grains = app.Services.GetRequiredService<IGrainFactory>();
-        fromHosts.LetGo = (id, callsSeen) => _ = grains.Worker(id).ReleaseAsync(callsSeen);
+        var dropped = app.Services.GetRequiredService<Runtime.Residency.DroppedMemory>();
+        fromHosts.LetGo = (id, callsSeen) =>
+        {
+            _ = grains.Worker(id).ReleaseAsync(callsSeen);
+            dropped.Dropped(ResidencyManager.OverheadBytes);
+        };
         var metrics = app.Services.GetRequiredService<ClayMetrics>();
         metrics.Elsewhere = () => (fromHosts.Resident, fromHosts.Pending, fromHosts.Running);
         metrics.ElsewhereAllocated = () => fromHosts.Allocated;

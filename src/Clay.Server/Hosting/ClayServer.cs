@@ -127,6 +127,7 @@ public static partial class ClayServer
         builder.Services.AddSingleton(sp => new ClayMetrics(sp.GetRequiredService<ResidentWorkers>(), sp.GetRequiredService<WakeUpTimers>(),
             () => options.EffectiveMemoryBudget, () => sp.GetRequiredService<ResidencyManager>().Used + (sp.GetService<ServerSideOfHosts>()?.MemoryUsed ?? 0),
             () => statistics.Entries, () => statistics.Bytes));
+        builder.Services.AddSingleton(new DroppedMemory(options.EffectiveMemoryBudget / 4));
         builder.Services.AddSingleton<ResidencyManager>();
         builder.Services.AddSingleton(sp => new NodeResources(() => sp.GetRequiredService<ResidencyManager>().Used, options.EffectiveMemoryBudget));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResidencyManager>());

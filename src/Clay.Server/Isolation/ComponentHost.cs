@@ -38,6 +38,26 @@ internal sealed class ComponentHost : IAsyncDisposable
     /// <summary>The host's process id.</summary>
     public int Pid => _process.Id;
 
+    /// <summary>The process's resident memory at its first report of residency, before it held many workers: its fixed size (0 until then).</summary>
+    public long FixedBytes { get; set; }
+
+    /// <summary>The share of the memory budget the host was last told (0 until told).</summary>
+    public long Share { get; set; }
+
+    /// <summary>The process's resident memory now, in bytes (0 once it has ended).</summary>
+    public long ResidentBytes()
+    {
+        try
+        {
+            _process.Refresh();
+            return _process.HasExited ? 0 : _process.WorkingSet64;
+        }
+        catch (InvalidOperationException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>The channel to the host.</summary>
     public HostChannel Channel { get; private set; } = null!;
 

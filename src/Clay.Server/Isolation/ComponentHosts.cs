@@ -53,6 +53,45 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
         _store = store;
         _metrics = metrics;
         _logger = logger;
+        server.Reported = Rebalance;
+    }
+
+    private long _serverFixed;
+    private long _budget;
+
+    /// <summary>
+    /// Divides the memory budget among the running hosts again after <paramref name="reporter"/> reported
+    /// what it holds (<see cref="HostBudgets"/>), and tells each host whose share moved.
+    /// </summary>
+    private void Rebalance(string reporter)
+    {
+        if (Running(reporter) is { FixedBytes: 0 } first) first.FixedBytes = Math.Max(1, first.ResidentBytes());
+        // Measured once, when the first host reports: the server is up by then, with nothing resident in it.
+        if (_serverFixed == 0) _serverFixed = Environment.WorkingSet;
+        var used = _server.UsedByHost();
+        var hosts = used.Keys.Select(Running).OfType<ComponentHost>().ToList();
+        if (_budget == 0) _budget = _settings(reporter).MemoryBudgetBytes;
+        var forWorkers = HostBudgets.ForWorkers(_budget, _serverFixed + hosts.Sum(h => h.FixedBytes));
+        foreach (var (component, share) in HostBudgets.Divide(forWorkers, used))
+        {
+            if (Running(component) is not { } host || !HostBudgets.Changed(host.Share, share)) continue;
+            host.Share = share;
+            _ = TellShareAsync(host, share);
+        }
+    }
+
+    private static async Task TellShareAsync(ComponentHost host, long share)
+    {
+        // Off the channel's reading thread, which must never wait on a write to a host.
+        await Task.Yield();
+        try
+        {
+            await host.Channel.CallAsync(new HostWorkerCall(host.Component, "", HostOperation.SetBudget, Number: share));
+        }
+        catch (Exception ex) when (ex is HostChannelClosedException or ClayException)
+        {
+            // The host has gone: its share goes to the others at the next report.
+        }
     }
 
     /// <summary>The running host of <paramref name="component"/>, or null when it has none now (nothing is started).</summary>

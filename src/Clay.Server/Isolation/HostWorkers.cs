@@ -17,6 +17,9 @@ internal sealed class HostWorkers(WorkerServices services, HostCatalog catalog, 
 {
     private const long OverheadBytes = 16 * 1024;
     private readonly ConcurrentDictionary<WorkerId, Held> _workers = new();
+    private readonly Runtime.Residency.DroppedMemory _dropped = new(memoryBudget / 4);
+    /// <summary>The host's share of the server's budget: the whole budget until the server tells it its share.</summary>
+    private long _budget = memoryBudget;
 
     /// <summary>Answers one call of the server.</summary>
     public async Task<object?> HandleAsync(object call)
@@ -48,6 +51,9 @@ internal sealed class HostWorkers(WorkerServices services, HostCatalog catalog, 
         var id = new WorkerId(call.Component, call.Worker);
         switch (call.Operation)
         {
+            case HostOperation.SetBudget:
+                Volatile.Write(ref _budget, call.Number);
+                return null;
             case HostOperation.ListResident:
                 return services.Residency.Snapshot().Select(r => r.Executor).Where(e => !e.IsBroken).Select(e => e.GetInfo()).ToArray();
             case HostOperation.Create:
@@ -107,6 +113,7 @@ internal sealed class HostWorkers(WorkerServices services, HostCatalog catalog, 
     {
         var resident = services.Residency.Snapshot();
         var used = resident.Sum(w => w.Executor.MemoryNow + OverheadBytes);
+        var memoryBudget = Volatile.Read(ref _budget);
         List<(string Worker, long Calls)>? evicted = null;
         foreach (var (executor, _) in resident.OrderBy(w => w.LastUsed))
         {
@@ -119,6 +126,7 @@ internal sealed class HostWorkers(WorkerServices services, HostCatalog catalog, 
             if (await held.Activation.EvictAsync())
             {
                 used -= executor.MemoryNow + OverheadBytes;
+                _dropped.Dropped(executor.MemoryNow + OverheadBytes);
                 (evicted ??= []).Add((executor.Id.Worker, calls));
             }
         }

@@ -120,6 +120,12 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
     /// </summary>
     public Action<WorkerId, long>? LetGo { get; set; }
 
+    /// <summary>Called on the channel's reading thread when a host has reported its residency (see <see cref="UsedByHost"/>).</summary>
+    public Action<string>? Reported { get; set; }
+
+    /// <summary>The estimated memory of each running host's workers, by component, at their last reports.</summary>
+    public Dictionary<string, long> UsedByHost() => _residency.ToDictionary(r => r.Key, r => r.Value.MemoryUsed, StringComparer.Ordinal);
+
     /// <summary>Takes a notice of a host.</summary>
     public void Notice(string component, object notice)
     {
@@ -149,6 +155,7 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
             case HostResidency residency:
                 _residency[component] = residency;
                 if (residency.Evicted > 0) metrics?.Evicted(residency.Evicted);
+                Reported?.Invoke(component);
                 break;
         }
     }

@@ -22,7 +22,7 @@ namespace Clay.Server.Workers;
 /// least every <see cref="DormantPeriod"/>).
 /// </summary>
 public sealed class ResidencyManager(ResidentWorkers resident, IGrainFactory grains, ServerOptions options, ClayMetrics metrics,
-    ILogger<ResidencyManager> logger) : BackgroundService
+    DroppedMemory dropped, ILogger<ResidencyManager> logger) : BackgroundService
 {
     /// <summary>What a resident worker costs beyond its own state.</summary>
     public const long OverheadBytes = 16 * 1024;
@@ -107,6 +107,7 @@ public sealed class ResidencyManager(ResidentWorkers resident, IGrainFactory gra
             {
                 used -= cost;
                 evicted++;
+                dropped.Dropped(cost);
             }
         }
         Interlocked.Exchange(ref _used, used);

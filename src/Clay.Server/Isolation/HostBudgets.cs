@@ -8,9 +8,13 @@ namespace Clay.Server.Isolation;
 /// recently used first).
 /// </summary>
 /// <remarks>
-/// While the hosts' workers fit, each host may grow into an equal part of the room left; once they do
-/// not, each is cut in proportion to what it holds. A busy host thus takes the room idle ones leave, and
-/// the total stays within the budget, up to what the hosts add between two of their reports.
+/// Each host is sure of a floor, half the workers' part divided equally, so that a component called for
+/// the first time gets room even when another holds everything. Above that: while the hosts' workers
+/// fit, each host may grow into an equal part of the room left; once they do not, the other half is
+/// divided in proportion to what each holds. A busy host thus takes the room idle ones leave. Shares
+/// follow what the hosts hold, not which of them is busier: a host that holds much keeps it until its
+/// workers leave by <c>--max-idle</c>, beyond the floors of the others. The total stays within the
+/// budget, up to what the hosts add between two of their reports.
 /// </remarks>
 internal static class HostBudgets
 {
@@ -30,11 +34,12 @@ internal static class HostBudgets
         var shares = new Dictionary<string, long>(used.Count, StringComparer.Ordinal);
         if (used.Count == 0) return shares;
         var total = used.Values.Sum();
+        var floor = forWorkers / 2 / used.Count;
         foreach (var (host, holds) in used)
         {
             shares[host] = total <= forWorkers
-                ? holds + (forWorkers - total) / used.Count
-                : (long)(holds * ((double)forWorkers / total));
+                ? Math.Max(floor, holds + (forWorkers - total) / used.Count)
+                : floor + (long)((forWorkers - floor * used.Count) * ((double)holds / total));
         }
         return shares;
     }

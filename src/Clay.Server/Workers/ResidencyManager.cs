@@ -10,8 +10,9 @@ namespace Clay.Server.Workers;
 /// <summary>
 /// Keeps the resident workers within the memory budget. A resident worker is charged its estimated
 /// memory (<see cref="WorkerInfo.MemoryNow"/>) plus a fixed <see cref="OverheadBytes"/> for the
-/// executor, grain and queues around it. When the total exceeds the budget, idle workers are
-/// evicted least recently used first until it is back under 90 % of the budget. A worker that is
+/// executor, grain and queues around it. When the total exceeds the workers' part of the budget (the
+/// budget less the server's own size), idle workers are evicted least recently used first until it is
+/// back under 90 % of that part. A worker that is
 /// running or has invocations waiting in memory is never evicted; one whose invocation waits
 /// durably (a long sleep, a retry, a promise) is (<see cref="WorkerExecutor.IsEvictable"/>). Eviction
 /// saves nothing: the worker's oplog already holds everything, and it is replayed when it is next
@@ -88,14 +89,22 @@ public sealed class ResidencyManager(ResidentWorkers resident, IGrainFactory gra
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    /// <summary>Evicts idle workers, least recently used first, while the budget is exceeded.</summary>
+    private long _forWorkers;
+
+    /// <summary>
+    /// Evicts idle workers, least recently used first, while what they hold exceeds their part of the
+    /// budget: the budget less the server's own size, measured when the first worker is in memory
+    /// (<see cref="Isolation.HostBudgets.ForWorkers"/>; with component hosts, they divide that part among them).
+    /// </summary>
     public async Task EnforceAsync(CancellationToken cancellationToken)
     {
         var workers = resident.Snapshot();
         var used = workers.Sum(w => w.Executor.MemoryNow + OverheadBytes);
         Interlocked.Exchange(ref _used, used);
-        if (used <= Budget) return;
-        var target = Budget / 10 * 9;
+        if (workers.Count > 0 && _forWorkers == 0) _forWorkers = Isolation.HostBudgets.ForWorkers(Budget, Environment.WorkingSet);
+        var budget = _forWorkers > 0 ? _forWorkers : Budget;
+        if (used <= budget) return;
+        var target = budget / 10 * 9;
         var evicted = 0;
         var started = Stopwatch.GetTimestamp();
         foreach (var (executor, _) in workers.OrderBy(w => w.LastUsed))
@@ -113,7 +122,7 @@ public sealed class ResidencyManager(ResidentWorkers resident, IGrainFactory gra
         Interlocked.Exchange(ref _used, used);
         if (evicted == 0) return;
         metrics.Evicted(evicted);
-        logger.LogDebug("Evicted {Count} idle workers in {Elapsed} ms to stay within the {Budget}-byte memory budget",
-            evicted, Stopwatch.GetElapsedTime(started).TotalMilliseconds, Budget);
+        logger.LogDebug("Evicted {Count} idle workers in {Elapsed} ms to stay within the workers' {Budget} bytes of the memory budget",
+            evicted, Stopwatch.GetElapsedTime(started).TotalMilliseconds, budget);
     }
 }

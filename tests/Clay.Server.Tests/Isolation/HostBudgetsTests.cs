@@ -25,16 +25,34 @@ public sealed class HostBudgetsTests
     }
 
     [Fact]
-    public void Once_they_do_not_fit_each_host_is_cut_in_proportion_and_together_they_hold_the_budget()
+    public void Once_they_do_not_fit_each_host_keeps_its_floor_and_the_rest_goes_in_proportion_to_what_each_holds()
     {
         var used = new Dictionary<string, long> { ["a"] = 900 * MiB, ["b"] = 300 * MiB, ["c"] = 0 };
 
         var shares = HostBudgets.Divide(600 * MiB, used);
 
-        Assert.Equal(450 * MiB, shares["a"]);
-        Assert.Equal(150 * MiB, shares["b"]);
-        Assert.Equal(0, shares["c"]);
-        Assert.True(shares.Values.Sum() <= 600 * MiB);
+        // Floors of 100 MiB (half of 600 among three), and 300 MiB divided 3 : 1 : 0.
+        Assert.Equal(325 * MiB, shares["a"]);
+        Assert.Equal(175 * MiB, shares["b"]);
+        Assert.Equal(100 * MiB, shares["c"]);
+        Assert.Equal(600 * MiB, shares.Values.Sum());
+    }
+
+    [Fact]
+    public void A_component_called_while_another_holds_the_whole_budget_gets_more_than_its_floor_and_the_total_holds()
+    {
+        // Both fill their shares between two reports; the first holds everything to begin with.
+        var used = new Dictionary<string, long> { ["full"] = 600 * MiB, ["new"] = 0 };
+        for (var report = 0; report < 60; report++)
+        {
+            var shares = HostBudgets.Divide(600 * MiB, used);
+            used["full"] = shares["full"];
+            used["new"] = shares["new"];
+        }
+
+        // Its floor (150 MiB) and its part of the rest: 390 : 210 once the total fits again.
+        Assert.Equal(210 * MiB, used["new"]);
+        Assert.Equal(390 * MiB, used["full"]);
     }
 
     [Fact]

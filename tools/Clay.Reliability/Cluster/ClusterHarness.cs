@@ -94,11 +94,7 @@ public static class ClusterHarness
             var clientFailures = await LedgerClient.FinishAsync(clients, stop, abandon, cancellationToken);
             var operations = ledger.ToList();
             var verifier = new LedgerVerifier(http[victim], service);
-            foreach (var unanswered in operations.Where(o => !o.Acknowledged && !o.Refused).Take(10))
-            {
-                verifier.Violations.Add($"{unanswered.Worker}: {unanswered.Id} still had no answer 2 minutes after the load stopped: {unanswered.LastError}");
-            }
-            verifier.Violations.AddRange(clientFailures);
+            verifier.Unanswered(operations, clientFailures, "2 minutes after the load stopped");
             await verifier.VerifyAsync(operations);
             var byNode = Enumerable.Range(0, options.Nodes).Select(i => (long)operations.Count(o => o.Acknowledged && o.Node == i)).ToList();
             return new ClusterReport(options.Seed, operations.Count(o => o.Acknowledged), byNode, resident ?? 0, failover, declaredDead,

@@ -92,11 +92,7 @@ public static class PartitionHarness
             var clientFailures = await LedgerClient.FinishAsync(clients, stop, abandon, CancellationToken.None);
             var operations = ledger.ToList();
             var verifier = new LedgerVerifier(http[1], service);
-            foreach (var unanswered in operations.Where(o => !o.Acknowledged && !o.Refused).Take(10))
-            {
-                verifier.Violations.Add($"{unanswered.Worker}: {unanswered.Id} still had no answer 2 minutes after the load stopped: {unanswered.LastError}");
-            }
-            verifier.Violations.AddRange(clientFailures);
+            verifier.Unanswered(operations, clientFailures, "2 minutes after the load stopped");
             await verifier.VerifyAsync(operations);
             return new PartitionReport(options.Seed, operations.Count(o => o.Acknowledged), cutWorkers.Count, resident, duringCut, refusedDuringCut,
                 sentToCutWorkers.Count, acknowledgedByCutWorkers, ByCutNode() - byCutNodeBefore, relay.Refused, verifier.Lost, verifier.Duplicated, verifier.Unexpected, verifier.Violations, stopwatch.Elapsed);

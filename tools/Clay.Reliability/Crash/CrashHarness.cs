@@ -117,11 +117,7 @@ public static class CrashHarness
             var clientFailures = await LedgerClient.FinishAsync(clients, stop, abandon, cancellationToken);
             var operations = ledger.ToList();
             var verifier = new LedgerVerifier(http, service);
-            foreach (var unanswered in operations.Where(o => !o.Acknowledged && !o.Refused).Take(10))
-            {
-                verifier.Violations.Add($"{unanswered.Worker}: {unanswered.Id} still had no answer 2 minutes after the last restart: {unanswered.LastError}");
-            }
-            verifier.Violations.AddRange(clientFailures);
+            verifier.Unanswered(operations, clientFailures, "2 minutes after the last restart");
             try
             {
                 await verifier.VerifyAsync(operations);

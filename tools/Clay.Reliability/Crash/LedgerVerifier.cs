@@ -23,6 +23,19 @@ internal sealed class LedgerVerifier(HttpClient http, CountingService service)
 
     public long ChargesRepeated { get; private set; }
 
+    /// <summary>
+    /// Counts as violations the clients that ended by an exception (<paramref name="clientFailures"/>) and
+    /// the first ten operations still without an answer <paramref name="when"/> ("2 minutes after …").
+    /// </summary>
+    public void Unanswered(IReadOnlyList<Operation> operations, IEnumerable<string> clientFailures, string when)
+    {
+        foreach (var unanswered in operations.Where(o => !o.Acknowledged && !o.Refused).Take(10))
+        {
+            Violations.Add($"{unanswered.Worker}: {unanswered.Id} still had no answer {when}: {unanswered.LastError}");
+        }
+        Violations.AddRange(clientFailures);
+    }
+
     public async Task VerifyAsync(IReadOnlyList<Operation> operations)
     {
         var sent = operations.ToDictionary(o => o.Id, StringComparer.Ordinal);

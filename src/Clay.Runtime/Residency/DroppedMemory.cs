@@ -14,9 +14,6 @@ public sealed class DroppedMemory(long threshold)
     private long _dropped;
     private int _fullCollections = GC.CollectionCount(2);
 
-    /// <summary>Full collections asked for so far.</summary>
-    public int Requested { get; private set; }
-
     /// <summary>Counts <paramref name="bytes"/> worth of workers just dropped; may ask for a full collection.</summary>
     public void Dropped(long bytes)
     {
@@ -33,7 +30,6 @@ public sealed class DroppedMemory(long threshold)
             _dropped += bytes;
             if (_dropped < threshold) return;
             _dropped = 0;
-            Requested++;
         }
         // Background: the workers that remain go on while it marks.
         GC.Collect(2, GCCollectionMode.Forced, blocking: false);

@@ -147,7 +147,11 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
                 foreach (var m in measurements.Items) Runtime.Diagnostics.ClayTelemetry.Record(m.Instrument, m.Values ?? [m.Value], m.Tags);
                 break;
             case HostEvictions evictions when evictions.Component == component && LetGo is { } letGo:
-                for (var i = 0; i < evictions.Workers.Length; i++) letGo(new WorkerId(component, evictions.Workers[i]), evictions.CallsSeen[i]);
+                // A host's notice is not trusted further than its own component: a malformed one lets go of nothing more.
+                for (var i = 0; i < Math.Min(evictions.Workers.Length, evictions.CallsSeen.Length); i++)
+                {
+                    letGo(new WorkerId(component, evictions.Workers[i]), evictions.CallsSeen[i]);
+                }
                 break;
             case HostAllocations allocations:
                 _allocated[component] = allocations.Bytes;

@@ -157,7 +157,16 @@ public ref partial struct WaveParser
         if (Peek() != '"') throw Error($"expected string, found {DescribeNext()}");
         var start = _pos;
         _pos++;
+        // Most strings hold no escape, line break or surrogate: they are their own text, taken whole.
+        var rest = _text[_pos..];
+        var stop = rest.IndexOfAny(StringStops);
+        if (stop >= 0 && rest[stop] == '"' && !rest[..stop].ContainsAnyInRange('\uD800', '\uDFFF'))
+        {
+            _pos += stop + 1;
+            return rest[..stop].ToString();
+        }
         var builder = new StringBuilder();
+        Span<char> units = stackalloc char[2];
         while (true)
         {
             if (AtEnd) throw ErrorAt(start, "unterminated string");
@@ -166,9 +175,12 @@ public ref partial struct WaveParser
                 _pos++;
                 return builder.ToString();
             }
-            builder.Append(ReadRune('"').ToString());
+            builder.Append(units[..ReadRune('"').EncodeToUtf16(units)]);
         }
     }
+
+    /// <summary>The characters that end a string's plain run: its closing quote, an escape, a line break.</summary>
+    private static readonly System.Buffers.SearchValues<char> StringStops = System.Buffers.SearchValues.Create("\"\\\n\r");
 
     /// <summary>Reads one character of a quoted literal, decoding escapes.</summary>
     private Rune ReadRune(char quote)

@@ -92,7 +92,8 @@ public static class ObjectGraphSize
                 var element = array.GetType().GetElementType()!;
                 if (!element.IsValueType)
                 {
-                    foreach (var item in array) Enqueue(item, visited, pending);
+                    // Any array of references is an object[] (array covariance): walked without an enumerator.
+                    foreach (var item in (object?[])array) Enqueue(item, visited, pending);
                     return Align(ArrayHeader + 8L * array.LongLength);
                 }
                 var layout = Layouts.GetOrAdd(element, Layout);

@@ -31,6 +31,18 @@ public sealed class ResidentWorkers
     public IReadOnlyList<(WorkerExecutor Executor, long LastUsed)> Snapshot() =>
         _resident.Values.Select(r => (r.Executor, Volatile.Read(ref r.LastUsed))).ToList();
 
+    /// <summary>
+    /// The resident workers' executors, read live as the set changes (a worker that comes or goes
+    /// meanwhile may or may not be seen): for a tally, without the copy <see cref="Snapshot"/> makes.
+    /// </summary>
+    public IEnumerable<WorkerExecutor> Executors
+    {
+        get
+        {
+            foreach (var pair in _resident) yield return pair.Value.Executor;
+        }
+    }
+
     /// <summary>Marks the worker as used now.</summary>
     public void Touch(WorkerId worker)
     {

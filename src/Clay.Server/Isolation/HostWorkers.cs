@@ -111,11 +111,12 @@ internal sealed class HostWorkers(WorkerServices services, HostCatalog catalog, 
     /// </summary>
     public async Task<(HostResidency Residency, HostEvictions? Evicted)> EnforceBudgetAsync(string component)
     {
-        var resident = services.Residency.Snapshot();
-        var used = resident.Sum(w => w.Executor.MemoryNow + OverheadBytes);
+        var (count, used, pending, running) = Tally();
         var memoryBudget = Volatile.Read(ref _budget);
+        if (used <= memoryBudget) return (new HostResidency(count, used, 0, pending, running), null);
+        // Only a budget exceeded costs a copy of the resident set, in order of use.
         List<(string Worker, long Calls)>? evicted = null;
-        foreach (var (executor, _) in resident.OrderBy(w => w.LastUsed))
+        foreach (var (executor, _) in services.Residency.Snapshot().OrderBy(w => w.LastUsed))
         {
             if (used <= memoryBudget || evicted is not null && used <= memoryBudget / 10 * 9) break;
             // As the server's residency: idle, failed, exited or waiting (a sleep, a promise) out of memory's need.
@@ -130,10 +131,25 @@ internal sealed class HostWorkers(WorkerServices services, HostCatalog catalog, 
                 (evicted ??= []).Add((executor.Id.Worker, calls));
             }
         }
-        var now = services.Residency.Snapshot();
-        var residency = new HostResidency(now.Count, used, evicted?.Count ?? 0, now.Sum(w => (long)w.Executor.PendingInvocations),
-            now.Count(w => w.Executor.Status == WorkerStatus.Running));
-        return (residency, evicted is null ? null : new HostEvictions(component, [.. evicted.Select(e => e.Worker)], [.. evicted.Select(e => e.Calls)]));
+        if (evicted is null) return (new HostResidency(count, used, 0, pending, running), null);
+        (count, _, pending, running) = Tally();
+        return (new HostResidency(count, used, evicted.Count, pending, running),
+            new HostEvictions(component, [.. evicted.Select(e => e.Worker)], [.. evicted.Select(e => e.Calls)]));
+    }
+
+    /// <summary>The resident workers: how many, the memory they hold, their pending invocations, how many are running.</summary>
+    private (int Count, long Used, long Pending, int Running) Tally()
+    {
+        int count = 0, running = 0;
+        long used = 0, pending = 0;
+        foreach (var executor in services.Residency.Executors)
+        {
+            count++;
+            used += executor.MemoryNow + OverheadBytes;
+            pending += executor.PendingInvocations;
+            if (executor.Status == WorkerStatus.Running) running++;
+        }
+        return (count, used, pending, running);
     }
 
     /// <summary>Closes every worker.</summary>

@@ -98,16 +98,16 @@ public sealed class ResidencyManager(ResidentWorkers resident, IGrainFactory gra
     /// </summary>
     public async Task EnforceAsync(CancellationToken cancellationToken)
     {
-        var workers = resident.Snapshot();
-        var used = workers.Sum(w => w.Executor.MemoryNow + OverheadBytes);
+        var used = resident.Executors.Sum(e => e.MemoryNow + OverheadBytes);
         Interlocked.Exchange(ref _used, used);
-        if (workers.Count > 0 && _forWorkers == 0) _forWorkers = Isolation.HostBudgets.ForWorkers(Budget, Environment.WorkingSet);
+        if (resident.Count > 0 && _forWorkers == 0) _forWorkers = Isolation.HostBudgets.ForWorkers(Budget, Environment.WorkingSet);
         var budget = _forWorkers > 0 ? _forWorkers : Budget;
         if (used <= budget) return;
         var target = budget / 10 * 9;
         var evicted = 0;
         var started = Stopwatch.GetTimestamp();
-        foreach (var (executor, _) in workers.OrderBy(w => w.LastUsed))
+        // Only a budget exceeded costs a copy of the resident set, in order of use.
+        foreach (var (executor, _) in resident.Snapshot().OrderBy(w => w.LastUsed))
         {
             if (used <= target || cancellationToken.IsCancellationRequested) break;
             if (!executor.IsEvictable) continue;

@@ -66,6 +66,14 @@ public sealed class WaveRoundTripTests
         Assert.Equal("\"a\\\"b\\\\c\\n\U0001F600\\u{7}\"", WavePrinter.Print(parsed));
     }
 
+    [Theory]
+    [InlineData("\"plain text\"", "plain text")]
+    [InlineData("\"\"", "")]
+    [InlineData("\"caf\u00e9 \U0001F600 ok\"", "caf\u00e9 \U0001F600 ok")]
+    [InlineData("\"before\\tafter\"", "before\tafter")]
+    public void Strings_with_and_without_escapes_or_surrogate_pairs_parse_to_their_text(string wave, string expected) =>
+        Assert.Equal(new Value.String(expected), WaveParser.Parse(wave, Types.ClayType.String));
+
     [Fact]
     public void The_cart_item_of_the_walkthrough_parses()
     {

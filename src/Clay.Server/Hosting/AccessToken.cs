@@ -83,6 +83,13 @@ public sealed class AccessToken
     }
 
     /// <summary>True when <paramref name="authorization"/> is <c>Bearer</c> and this token (compared in constant time).</summary>
-    public bool Accepts(string? authorization) =>
-        authorization is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(authorization.Trim()), _expected);
+    public bool Accepts(string? authorization)
+    {
+        if (authorization is null) return false;
+        var text = authorization.AsSpan().Trim();
+        // Encoded on the stack: this runs for every request.
+        var length = Encoding.UTF8.GetMaxByteCount(text.Length);
+        Span<byte> bytes = length <= 512 ? stackalloc byte[length] : new byte[length];
+        return CryptographicOperations.FixedTimeEquals(bytes[..Encoding.UTF8.GetBytes(text, bytes)], _expected);
+    }
 }

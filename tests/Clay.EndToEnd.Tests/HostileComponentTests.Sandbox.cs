@@ -46,6 +46,31 @@ public sealed partial class HostileComponentTests
         Assert.Equal("2", (await InvokeAsync(Calm, "c", "count")).Body);
     }
 
+    [Fact]
+    public async Task A_host_whose_scratch_path_is_too_long_for_a_socket_can_still_be_reached_by_diagnostic_tools()
+    {
+        Assert.Equal("1", (await InvokeAsync(Calm, "c", "count")).Body);
+        var scratch = Path.GetFullPath(Path.Combine(_server.DataDirectory, "hosts", Calm.Replace(':', '_')));
+        // Its host is the one working in its scratch directory.
+        var host = Assert.Single(HostPids(), pid => new DirectoryInfo($"/proc/{pid}/cwd").ResolveLinkTarget(returnFinalTarget: false)?.FullName == scratch);
+        // The runtime's socket there would be longer than a socket's path may be (107 bytes): its name would be cut.
+        Assert.True(scratch.Length + $"/dotnet-diagnostic-{host}-0000000000-socket".Length > 107, scratch);
+
+        // The host's temporary directory, where diagnostic tools look, leads to its scratch directory by a shorter path.
+        var temporary = File.ReadAllText($"/proc/{host}/environ").Split('\0').Single(v => v.StartsWith("TMPDIR=", StringComparison.Ordinal))["TMPDIR=".Length..];
+        Assert.Equal(scratch, new DirectoryInfo(temporary).ResolveLinkTarget(returnFinalTarget: true)?.FullName);
+        // The runtime's diagnostic socket is there, named whole, and listening.
+        var socket = Assert.Single(Directory.GetFiles(temporary, $"dotnet-diagnostic-{host}-*-socket"));
+        using (var client = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified))
+        {
+            await client.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(socket));
+        }
+
+        // The link goes with its host.
+        await _server.TerminateAsync();
+        Assert.False(new FileInfo(temporary).LinkTarget is not null || Path.Exists(temporary), temporary);
+    }
+
     private async Task<string> InvokeWithAsync(string component, string worker, string function, string args)
     {
         using var response = await PostAsync(component, worker, $$"""{"function":"{{function}}","args":{{args}}}""");

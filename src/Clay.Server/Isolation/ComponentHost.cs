@@ -25,8 +25,12 @@ internal sealed class ComponentHost : IAsyncDisposable
     private volatile string? _limit;
     private volatile bool _stopping;
 
-    private ComponentHost(string component, Process process, ILogger logger)
+    /// <summary>The short link the host takes as its temporary directory, if its scratch directory's path is too long (see <see cref="HostEnvironment.ShortTemporaryLink"/>).</summary>
+    private readonly string? _temporaryLink;
+
+    private ComponentHost(string component, Process process, ILogger logger, string? temporaryLink)
     {
+        _temporaryLink = temporaryLink;
         Component = component;
         _process = process;
         _logger = logger;
@@ -84,14 +88,23 @@ internal sealed class ComponentHost : IAsyncDisposable
             WorkingDirectory = scratchDirectory,
         };
         start.ArgumentList.Add(ComponentHostMain.Command);
-        HostEnvironment.Fill(start.Environment, Environment.GetEnvironmentVariables(), scratchDirectory);
+        var temporary = HostEnvironment.ShortTemporaryLink(scratchDirectory);
+        HostEnvironment.Fill(start.Environment, Environment.GetEnvironmentVariables(), scratchDirectory, temporary);
         start.Environment[HostSettings.Variable] = settings.ToJson();
         // The runtime enforces it: an allocation past it throws OutOfMemoryException in the host, not in the server.
         start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + heapLimitBytes.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var host = new ComponentHost(settings.Component, process, logger);
+        var host = new ComponentHost(settings.Component, process, logger, temporary);
         process.ErrorDataReceived += (_, e) => host.OnError(e.Data);
-        process.Start();
+        try
+        {
+            process.Start();
+        }
+        catch
+        {
+            if (temporary is not null) File.Delete(temporary);
+            throw;
+        }
         process.BeginErrorReadLine();
         host.Channel = new HostChannel(process.StandardOutput.BaseStream, process.StandardInput.BaseStream, serializer,
             call => server.HandleAsync(settings.Component, call), notice =>
@@ -170,6 +183,7 @@ internal sealed class ComponentHost : IAsyncDisposable
         // Standard error is read to its end before the exit is described: the runtime's last words are there.
         _process.WaitForExit();
         InFlightAtEnd = _culprits.Keys.Concat(_inFlight.Values).Distinct().ToList();
+        if (_temporaryLink is { } link) File.Delete(link);
         _ended.TrySetResult(_limit is { } limit ? $"was stopped because {limit}" : Describe(_process.ExitCode, _fatal));
     }
 

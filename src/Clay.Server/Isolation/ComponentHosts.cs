@@ -48,6 +48,8 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
         _settings = settings;
         _heapLimit = heapLimit;
         _scratch = scratch;
+        // Links to these scratch folders left by a server that was killed: their hosts are gone.
+        HostEnvironment.DeleteStaleLinks(scratch);
         _serializer = serializer;
         _server = server;
         _store = store;

@@ -24,8 +24,78 @@ internal static class HostEnvironment
         "DOTNET_TieredPGO", TieredCompilation, "DOTNET_ReadyToRun", Hosting.ServerRuntime.CallCountingDelay,
     ];
 
-    /// <summary>Replaces <paramref name="environment"/> with the kept variables of <paramref name="from"/> and a home in <paramref name="scratch"/>.</summary>
-    public static void Fill(IDictionary<string, string?> environment, System.Collections.IDictionary from, string scratch)
+    /// <summary>
+    /// The room the runtime's diagnostic socket takes after its directory (<c>/dotnet-diagnostic-PID-KEY-socket</c>,
+    /// with a 7-digit process id and a 10-digit key), within the 107 bytes a socket's path may have.
+    /// </summary>
+    private const int SocketNameRoom = 48;
+
+    /// <summary>The longest path of a socket on Linux (<c>sun_path</c> less its terminating zero).</summary>
+    private const int MaxSocketPath = 107;
+
+    /// <summary>
+    /// A short name for <paramref name="scratch"/> when its own path is too long for the runtime's
+    /// diagnostic socket, whose name would then be cut and no diagnostic tool (<c>dotnet-trace</c>,
+    /// <c>dotnet-counters</c>) would find the host: a symbolic link in the server's temporary
+    /// directory, which the host takes as its <c>TMPDIR</c> (the socket is made in the scratch
+    /// directory it leads to, the only one the sandbox lets the host write). Null when the path is short
+    /// enough, or when no shorter one can be made; the caller deletes the link when the host has ended.
+    /// </summary>
+    public static string? ShortTemporaryLink(string scratch)
+    {
+        ArgumentNullException.ThrowIfNull(scratch);
+        if (!OperatingSystem.IsLinux() || Path.GetFullPath(scratch).Length + SocketNameRoom <= MaxSocketPath) return null;
+        var link = Path.Combine(Path.GetTempPath(), LinkPrefix + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)));
+        if (link.Length + SocketNameRoom > MaxSocketPath) return null;
+        try
+        {
+            File.CreateSymbolicLink(link, Path.GetFullPath(scratch));
+            return link;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the links <see cref="ShortTemporaryLink"/> made that a killed server left: those to folders
+    /// under <paramref name="scratchRoot"/> (this server's, whose hosts are gone), and those whose folder
+    /// is gone (a scratch folder exists before its link is made, so such a link is no host's).
+    /// </summary>
+    public static void DeleteStaleLinks(string scratchRoot)
+    {
+        ArgumentNullException.ThrowIfNull(scratchRoot);
+        if (!OperatingSystem.IsLinux()) return;
+        var root = Path.GetFullPath(scratchRoot).TrimEnd('/') + "/";
+        try
+        {
+            foreach (var link in Directory.EnumerateFileSystemEntries(Path.GetTempPath(), LinkPrefix + "*"))
+            {
+                if (new FileInfo(link).LinkTarget is { } target && (target.StartsWith(root, StringComparison.Ordinal) || !Directory.Exists(target)))
+                {
+                    File.Delete(link);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // What cannot be read or deleted stays: a dangling link in the temporary directory harms nothing.
+        }
+    }
+
+    private const string LinkPrefix = "clay-host-";
+
+    /// <summary>
+    /// Replaces <paramref name="environment"/> with the kept variables of <paramref name="from"/> and a home
+    /// in <paramref name="scratch"/>; temporary files go to <paramref name="temporary"/> (the scratch
+    /// directory itself, or a short link to it: see <see cref="ShortTemporaryLink"/>).
+    /// </summary>
+    public static void Fill(IDictionary<string, string?> environment, System.Collections.IDictionary from, string scratch, string? temporary = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(from);
@@ -39,6 +109,6 @@ internal static class HostEnvironment
         // methods again: every host would compile the same ones, each for itself (docs/isolation.md).
         environment.TryAdd(TieredCompilation, "0");
         environment["HOME"] = scratch;
-        environment["TMPDIR"] = scratch;
+        environment["TMPDIR"] = temporary ?? scratch;
     }
 }

@@ -69,4 +69,48 @@ public sealed class HostStartTests
 
         Assert.Equal("1", environment[HostEnvironment.TieredCompilation]);
     }
+
+    [Fact]
+    public void A_scratch_path_too_long_for_the_runtimes_diagnostic_socket_gets_a_short_link_that_a_restart_clears()
+    {
+        var root = Directory.CreateTempSubdirectory("clay-scratch-").FullName;
+        var gone = Directory.CreateTempSubdirectory("clay-gone-").FullName;
+        var links = new List<string>();
+        try
+        {
+            var shortScratch = Directory.CreateDirectory(Path.Combine(root, "s")).FullName;
+            var longScratch = Directory.CreateDirectory(Path.Combine(root, new string('h', 80), "demo_cart")).FullName;
+            var elsewhere = Directory.CreateDirectory(Path.Combine(gone, new string('e', 80))).FullName;
+            Assert.Null(HostEnvironment.ShortTemporaryLink(shortScratch));
+
+            var link = HostEnvironment.ShortTemporaryLink(longScratch);
+            Assert.NotNull(link);
+            links.Add(link);
+            Assert.True(link.Length + "/dotnet-diagnostic-4194304-9999999999-socket".Length <= 107, link);
+            Assert.Equal(longScratch, new DirectoryInfo(link).ResolveLinkTarget(returnFinalTarget: true)?.FullName);
+            var environment = new Dictionary<string, string?>();
+            HostEnvironment.Fill(environment, new System.Collections.Hashtable(), longScratch, link);
+            Assert.Equal(link, environment["TMPDIR"]);
+            Assert.Equal(longScratch, environment["HOME"]);
+
+            // Another server's host's link, and one whose folder was deleted.
+            var other = HostEnvironment.ShortTemporaryLink(elsewhere)!;
+            links.Add(other);
+            var dangling = HostEnvironment.ShortTemporaryLink(Directory.CreateDirectory(Path.Combine(gone, new string('d', 80))).FullName)!;
+            links.Add(dangling);
+            Directory.Delete(Path.Combine(gone, new string('d', 80)));
+
+            HostEnvironment.DeleteStaleLinks(root);
+
+            Assert.Null(new FileInfo(link).LinkTarget);
+            Assert.Null(new FileInfo(dangling).LinkTarget);
+            Assert.Equal(elsewhere, new FileInfo(other).LinkTarget);
+        }
+        finally
+        {
+            foreach (var link in links) File.Delete(link);
+            Directory.Delete(root, recursive: true);
+            Directory.Delete(gone, recursive: true);
+        }
+    }
 }

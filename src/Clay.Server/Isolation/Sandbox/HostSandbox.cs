@@ -25,11 +25,34 @@ internal static class HostSandbox
     public static void Enter(HostSettings settings)
     {
         if (!settings.Sandbox || Environment.GetEnvironmentVariable(Marker) == "1") return;
+        LeaveDiagnosticEndpoints();
         Landlock.Restrict(Rules(settings));
         var executable = Environment.ProcessPath ?? throw new InvalidOperationException("the host's executable is unknown");
         var environment = LinuxCalls.EnvironmentWith(Environment.GetEnvironmentVariables(), $"{Marker}=1");
         LinuxCalls.Execve(executable, [executable, ComponentHostMain.Command, null], environment);
         throw new InvalidOperationException($"execve {executable} failed: {Marshal.GetLastPInvokeErrorMessage()}");
+    }
+
+    /// <summary>
+    /// Deletes the diagnostic socket and debugger pipes this image's runtime made in the temporary
+    /// directory. The image that replaces it has the same process id and start time, so the same names:
+    /// it could not make its own while these were there, and diagnostic tools would find a socket that
+    /// no one listens on.
+    /// </summary>
+    private static void LeaveDiagnosticEndpoints()
+    {
+        var pid = Environment.ProcessId;
+        try
+        {
+            foreach (var pattern in new[] { $"dotnet-diagnostic-{pid}-*", $"clr-debug-pipe-{pid}-*" })
+            {
+                foreach (var path in Directory.EnumerateFileSystemEntries(Path.GetTempPath(), pattern)) File.Delete(path);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Then the new image goes without them, as it would have.
+        }
     }
 
     /// <summary>

@@ -49,7 +49,7 @@ public sealed class HostChannel : IAsyncDisposable
     private readonly Action<object> _notice;
     private readonly ConcurrentDictionary<long, TaskCompletionSource<object?>> _pending = new();
     /// <summary>Frames waiting to be written, each in an array rented from the shared pool.</summary>
-    private readonly ConcurrentQueue<(byte[] Buffer, int Length)> _frames = new();
+    private readonly FrameQueue _frames = new();
     private readonly Lock _writing = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _reader;
@@ -245,8 +245,7 @@ public sealed class HostChannel : IAsyncDisposable
     private int WriteQueued(long budget = long.MaxValue)
     {
         var length = 0;
-        // Only the holder of the writing lock takes frames out, so the one peeked at is the one taken.
-        while (_frames.TryPeek(out var next) && (_stopped || length + next.Length <= budget) && _frames.TryDequeue(out var frame))
+        while (_frames.TryDequeue(_stopped ? long.MaxValue : budget - length, out var frame))
         {
             if (!_stopped)
             {
@@ -367,6 +366,46 @@ public sealed class HostChannel : IAsyncDisposable
         foreach (var (id, answer) in _pending)
         {
             if (answer.TrySetException(new HostChannelClosedException("the component host went away before answering"))) _pending.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>
+    /// The frames waiting to be written, in order: a queue under a lock. (A concurrent queue that is
+    /// peeked at keeps each segment it has seen, and makes a new one every 32 frames.)
+    /// </summary>
+    private sealed class FrameQueue
+    {
+        private readonly Queue<(byte[] Buffer, int Length)> _queue = new();
+        private readonly Lock _gate = new();
+        private volatile int _count;
+
+        /// <summary>True when no frame waits.</summary>
+        public bool IsEmpty => _count == 0;
+
+        /// <summary>Queues a frame behind the others.</summary>
+        public void Enqueue((byte[] Buffer, int Length) frame)
+        {
+            lock (_gate)
+            {
+                _queue.Enqueue(frame);
+                _count = _queue.Count;
+            }
+        }
+
+        /// <summary>Takes the first frame when it is at most <paramref name="room"/> bytes long.</summary>
+        public bool TryDequeue(long room, out (byte[] Buffer, int Length) frame)
+        {
+            lock (_gate)
+            {
+                if (_queue.TryPeek(out frame) && frame.Length <= room)
+                {
+                    _queue.Dequeue();
+                    _count = _queue.Count;
+                    return true;
+                }
+                frame = default;
+                return false;
+            }
         }
     }
 }

@@ -48,10 +48,20 @@ internal sealed class RemoteOplogStore(HostChannel channel) : IOplogStore, IProm
     private static StoreCall AppendCall(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark)
     {
         var payloads = new byte[entries.Count][];
-        for (var i = 0; i < payloads.Length; i++) payloads[i] = entries[i].ToArray();
+        for (var i = 0; i < payloads.Length; i++) payloads[i] = Whole(entries[i]);
         var data = mark is null ? null : MarkData.Of(mark);
         return new StoreCall(worker.Component, worker.Worker, StoreOperation.Append, firstIndex, 0, payloads, data);
     }
+
+    /// <summary>
+    /// The entry's bytes as an array: its own when it spans one whole (as the oplog writer's encoded
+    /// entries do, which nothing changes once encoded), else a copy. The call is serialized into its
+    /// frame before the channel's send returns, so the array is not read after.
+    /// </summary>
+    private static byte[] Whole(ReadOnlyMemory<byte> entry) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(entry, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : entry.ToArray();
 
     /// <inheritdoc/>
     public async ValueTask<WorkerMark?> GetMarkAsync(WorkerId worker, CancellationToken cancellationToken = default) =>

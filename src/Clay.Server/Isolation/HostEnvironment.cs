@@ -37,7 +37,7 @@ internal static class HostEnvironment
     /// A short name for <paramref name="scratch"/> when its own path is too long for the runtime's
     /// diagnostic socket, whose name would then be cut and no diagnostic tool (<c>dotnet-trace</c>,
     /// <c>dotnet-counters</c>) would find the host: a symbolic link in the server's temporary
-    /// directory, which the host takes as its <c>TMPDIR</c> (the socket is made in the scratch
+    /// directory (or <c>/tmp</c>), which the host takes as its <c>TMPDIR</c> (the socket is made in the scratch
     /// directory it leads to, the only one the sandbox lets the host write). Null when the path is short
     /// enough, or when no shorter one can be made; the caller deletes the link when the host has ended.
     /// </summary>
@@ -45,7 +45,7 @@ internal static class HostEnvironment
     {
         ArgumentNullException.ThrowIfNull(scratch);
         if (!OperatingSystem.IsLinux() || Path.GetFullPath(scratch).Length + SocketNameRoom <= MaxSocketPath) return null;
-        var link = Path.Combine(Path.GetTempPath(), LinkPrefix + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)));
+        var link = Path.Combine(LinkDirectory, LinkPrefix + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)));
         if (link.Length + SocketNameRoom > MaxSocketPath) return null;
         try
         {
@@ -74,7 +74,7 @@ internal static class HostEnvironment
         var root = Path.GetFullPath(scratchRoot).TrimEnd('/') + "/";
         try
         {
-            foreach (var link in Directory.EnumerateFileSystemEntries(Path.GetTempPath(), LinkPrefix + "*"))
+            foreach (var link in Directory.EnumerateFileSystemEntries(LinkDirectory, LinkPrefix + "*"))
             {
                 if (new FileInfo(link).LinkTarget is { } target && (target.StartsWith(root, StringComparison.Ordinal) || !Directory.Exists(target)))
                 {
@@ -89,6 +89,9 @@ internal static class HostEnvironment
     }
 
     private const string LinkPrefix = "clay-host-";
+
+    /// <summary>Where the links go: the server's temporary directory, or <c>/tmp</c> when that one's path is long too.</summary>
+    private static string LinkDirectory => Path.GetTempPath().Length <= 40 ? Path.GetTempPath() : "/tmp/";
 
     /// <summary>
     /// Replaces <paramref name="environment"/> with the kept variables of <paramref name="from"/> and a home

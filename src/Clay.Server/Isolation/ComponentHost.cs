@@ -183,8 +183,22 @@ internal sealed class ComponentHost : IAsyncDisposable
         // Standard error is read to its end before the exit is described: the runtime's last words are there.
         _process.WaitForExit();
         InFlightAtEnd = _culprits.Keys.Concat(_inFlight.Values).Distinct().ToList();
-        if (_temporaryLink is { } link) File.Delete(link);
+        DeleteTemporaryLink();
         _ended.TrySetResult(_limit is { } limit ? $"was stopped because {limit}" : Describe(_process.ExitCode, _fatal));
+    }
+
+    /// <summary>Deletes the host's short temporary link, if it has one; a link that cannot be deleted stays (it harms nothing).</summary>
+    private void DeleteTemporaryLink()
+    {
+        if (_temporaryLink is not { } link) return;
+        try
+        {
+            File.Delete(link);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogDebug(ex, "The temporary link {Link} of the host of {Component} could not be deleted", link, Component);
+        }
     }
 
     /// <summary>A host whose channel broke (it wrote something else than frames) is of no use: it is ended.</summary>

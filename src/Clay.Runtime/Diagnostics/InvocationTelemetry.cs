@@ -30,9 +30,10 @@ internal sealed class InvocationTelemetry : IDisposable
 
     /// <summary>
     /// Starts reporting an invocation taken from <paramref name="worker"/>'s queue; <paramref name="resumed"/>
-    /// when it was begun before (a retry, or one that waited out of memory) and continues from its oplog.
+    /// when it was begun before (a retry, or one that waited out of memory) and continues from its oplog;
+    /// without <paramref name="logger"/>, no logging scope is opened (<see cref="Current"/> still names the invocation).
     /// </summary>
-    public static InvocationTelemetry Start(WorkerId worker, string function, string key, ActivityContext parent, bool resumed, ILogger logger)
+    public static InvocationTelemetry Start(WorkerId worker, string function, string key, ActivityContext parent, bool resumed, ILogger? logger)
     {
         Activity? activity = null;
         if (ClayTelemetry.Source.HasListeners())
@@ -45,7 +46,7 @@ internal sealed class InvocationTelemetry : IDisposable
             if (resumed) activity?.SetTag("clay.invocation.resumed", true);
         }
         var fields = new WorkerLogScope(worker, function, key);
-        var scope = logger.BeginScope(fields);
+        var scope = logger?.BeginScope(fields);
         // Set from this synchronous method, the value stays in the caller's flow, where the invocation runs.
         Running.Value = fields;
         return new InvocationTelemetry(worker, function, activity, scope);

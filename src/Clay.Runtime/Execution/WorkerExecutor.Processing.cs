@@ -32,7 +32,7 @@ public sealed partial class WorkerExecutor
                 continue;
             }
             using var telemetry = Diagnostics.InvocationTelemetry.Start(Id, queued.FunctionName, queued.IdempotencyKey, queued.Parent,
-                resumed: queued.RecordedAt > 0, _logger);
+                resumed: queued.RecordedAt > 0, _options.InvocationLogScopes ? _logger : null);
             lock (_gate) _running = queued;
             InvocationOutcome? finished = null;
             try

@@ -12,6 +12,13 @@ public sealed record WorkerExecutorOptions
     /// <summary>Where worker log lines and executor diagnostics go.</summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
+    /// <summary>
+    /// True (the default): each invocation runs in a logging scope of <see cref="LoggerFactory"/> naming
+    /// the worker, the function and the invocation key. A process whose log prints no scopes (a
+    /// component host, which passes its workers' lines on to the server with those fields) turns it off.
+    /// </summary>
+    public bool InvocationLogScopes { get; init; } = true;
+
     /// <summary>The handler the durable <see cref="HttpClient"/> sends real requests through.</summary>
     public Func<HttpMessageHandler> HttpHandlerFactory { get; init; } = static () => new SocketsHttpHandler();
 

@@ -60,6 +60,8 @@ internal static class ComponentHostMain
         var options = new WorkerExecutorOptions
         {
             LoggerFactory = logging,
+            // Its console prints no scopes; its workers' lines carry their invocation's fields to the server (LogSink below).
+            InvocationLogScopes = false,
             SnapshotEvery = settings.SnapshotEvery,
             SnapshotEveryBytes = settings.SnapshotEveryBytes,
             IdempotencyKeys = settings.IdempotencyKeys,

@@ -38,6 +38,25 @@ public sealed class WorkerLogTests
         Assert.Equal(1, after.Count(l => l.Fields["InvocationKey"] as string == "add-p1"));
     }
 
+    [Fact]
+    public async Task Without_invocation_log_scopes_lines_carry_no_scope_but_their_sink_still_knows_the_invocation()
+    {
+        var lines = new RecordingLoggerProvider();
+        using var logging = LoggerFactory.Create(b => b.AddProvider(lines).SetMinimumLevel(LogLevel.Trace));
+        await using var fixture = new ExecutorFixture(typeof(ShoppingCart)) { Logging = logging, InvocationLogScopes = false };
+        var cart = ExecutorFixture.Worker(typeof(ShoppingCart), "unscoped");
+        var (_, executor) = await fixture.StartAsync();
+        await executor.InvokeAsync(cart, "initialize-cart", [Str("user1")], "init");
+        await executor.InvokeAsync(cart, "add-item", [Item("p1")], "add-p1");
+
+        var added = Assert.Single(WorkerLines(lines), l => ((string)l.Fields["Message"]!).Contains("p1", StringComparison.Ordinal));
+        Assert.Equal(cart.ToString(), added.Fields["Worker"]);
+        Assert.False(added.Fields.ContainsKey("InvocationKey"));
+        Assert.False(added.Fields.ContainsKey("Function"));
+        // What a component host passes on to the server: the line with its invocation, from the flow it ran in.
+        Assert.Contains(fixture.SinkScopes, s => s.Message.Contains("p1", StringComparison.Ordinal) && s.InvocationKey == "add-p1");
+    }
+
     private static List<RecordingLoggerProvider.LogRecord> WorkerLines(RecordingLoggerProvider lines) =>
         lines.Records.Where(r => r.Category == WorkerLogForwarder.Category).ToList();
 }

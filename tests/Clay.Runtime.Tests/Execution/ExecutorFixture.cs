@@ -50,6 +50,12 @@ public sealed class ExecutorFixture : IAsyncDisposable
     /// <summary>Whether the executors this fixture creates record what workers write to the console.</summary>
     public bool CaptureConsole { get; set; }
 
+    /// <summary>Whether invocations run in a logging scope (<see cref="WorkerExecutorOptions.InvocationLogScopes"/>).</summary>
+    public bool InvocationLogScopes { get; set; } = true;
+
+    /// <summary>Each live log line's message with the invocation key its sink saw as running (<see cref="Diagnostics.WorkerLogScope.Current"/>).</summary>
+    public List<(string Message, string? InvocationKey)> SinkScopes { get; } = [];
+
     /// <summary>Warnings and errors the executors logged.</summary>
     public List<string> Warnings { get; } = [];
 
@@ -73,12 +79,20 @@ public sealed class ExecutorFixture : IAsyncDisposable
             SnapshotEveryBytes = SnapshotEveryBytes ?? defaults.SnapshotEveryBytes,
             Time = Time,
             HttpHandlerFactory = http ?? (() => new SocketsHttpHandler()),
-            LogSink = (worker, index, entry) => { lock (Logs) Logs.Add((worker, index, entry.Message)); },
+            LogSink = (worker, index, entry) =>
+            {
+                lock (Logs)
+                {
+                    Logs.Add((worker, index, entry.Message));
+                    SinkScopes.Add((entry.Message, Clay.Runtime.Diagnostics.WorkerLogScope.Current?.InvocationKey));
+                }
+            },
             SnapshotEvery = SnapshotEvery,
             LoggerFactory = Logging ?? new ListLoggerFactory(Warnings),
             WakeUps = WakeUps,
             InvocationRetry = InvocationRetry ?? defaults.InvocationRetry,
             CaptureConsole = CaptureConsole,
+            InvocationLogScopes = InvocationLogScopes,
         });
         _open.Add(executor);
         return executor;

@@ -1,6 +1,7 @@
 using Clay.Runtime.Oplog;
 using Clay.Runtime.Oplog.Codec;
 using Clay.Runtime.Tests.Wave;
+using Clay.Runtime.Values;
 using CsCheck;
 
 namespace Clay.Runtime.Tests.Oplog;
@@ -16,6 +17,28 @@ public sealed class CodecPropertyTests
             var value = random.Value(random.Type());
             Assert.Equal(value, ValueCodec.Decode(ValueCodec.Encode(value)));
         }, iter: 3000);
+    }
+
+    [Fact]
+    public void Names_of_a_type_decode_to_the_same_strings_every_time_and_invalid_ones_fail_cleanly()
+    {
+        var item = new Value.Record(new RecordField[] { new("product-id", new Value.String("p1")), new("quantity", new Value.U32(2)) });
+        var longName = new Value.Record(new RecordField[] { new(new string('f', 100), new Value.Bool(true)) });
+        var first = (Value.Record)ValueCodec.Decode(ValueCodec.Encode(item));
+        var second = (Value.Record)ValueCodec.Decode(ValueCodec.Encode(item));
+
+        Assert.Equal(item, first);
+        Assert.Same(first.Fields[0].Name, second.Fields[0].Name);
+        Assert.Same(first.Fields[1].Name, second.Fields[1].Name);
+        // A field's string value is the value's own, not a name.
+        Assert.NotSame(((Value.String)first.Fields[0].Value).V, ((Value.String)second.Fields[0].Value).V);
+        Assert.Equal(longName, ValueCodec.Decode(ValueCodec.Encode(longName)));
+
+        // A name that is not UTF-8 is an error at its place, as a string's is.
+        var bytes = ValueCodec.Encode(new Value.Enum("red"));
+        bytes[^1] = 0xFF;
+        var error = Assert.Throws<OplogDecodeException>(() => ValueCodec.Decode(bytes));
+        Assert.Contains("not valid UTF-8", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -90,7 +90,44 @@ internal ref struct EncodingReader(ReadOnlySpan<byte> data)
     {
         var length = Count();
         var start = Position;
+        return Decode(Take(length), start);
+    }
+
+    /// <summary>
+    /// A name of a type (a record's field, a variant's or an enum's case, a flag): a string like
+    /// <see cref="String"/>, but the same few names come back in every value of the type, so a short
+    /// one is taken from the names read before instead of being allocated again.
+    /// </summary>
+    public string Name()
+    {
+        var length = Count();
+        var start = Position;
         var bytes = Take(length);
+        if (length > MaxPooledNameBytes) return Decode(bytes, start);
+        Span<char> chars = stackalloc char[MaxPooledNameBytes];
+        int written;
+        try
+        {
+            written = StrictUtf8.GetChars(bytes, chars);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new OplogDecodeException(start, "string is not valid UTF-8");
+        }
+        var text = chars[..written];
+        if (Names.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(text, out var known)) return known;
+        var name = text.ToString();
+        // Bounded: names come from types, but bytes from elsewhere could hold any number of them.
+        if (Names.Count < MaxPooledNames) Names.TryAdd(name, name);
+        return name;
+    }
+
+    private const int MaxPooledNameBytes = 64;
+    private const int MaxPooledNames = 8192;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
+
+    private static string Decode(ReadOnlySpan<byte> bytes, int start)
+    {
         try
         {
             return StrictUtf8.GetString(bytes);

@@ -140,13 +140,13 @@ public static class ValueCodec
             case ValueTag.Record:
                 var count = r.Count(minBytesEach: 2);
                 var fields = new RecordField[count];
-                for (var i = 0; i < count; i++) fields[i] = new RecordField(r.String(), Read(ref r, depth + 1));
+                for (var i = 0; i < count; i++) fields[i] = new RecordField(r.Name(), Read(ref r, depth + 1));
                 return new Value.Record(fields);
-            case ValueTag.Variant: return new Value.Variant(r.String(), ReadOptional(ref r, depth));
-            case ValueTag.Enum: return new Value.Enum(r.String());
+            case ValueTag.Variant: return new Value.Variant(r.Name(), ReadOptional(ref r, depth));
+            case ValueTag.Enum: return new Value.Enum(r.Name());
             case ValueTag.Flags:
                 var names = new string[r.Count()];
-                for (var i = 0; i < names.Length; i++) names[i] = r.String();
+                for (var i = 0; i < names.Length; i++) names[i] = r.Name();
                 return new Value.Flags(names);
             default:
                 throw new OplogDecodeException(at, $"unknown value tag {(byte)tag}");

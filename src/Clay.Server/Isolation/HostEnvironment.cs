@@ -52,12 +52,9 @@ internal static class HostEnvironment
             File.CreateSymbolicLink(link, Path.GetFullPath(scratch));
             return link;
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
+            // Then the host keeps its scratch folder as TMPDIR, as it would have.
             return null;
         }
     }

@@ -112,7 +112,7 @@ internal ref struct EncodingReader(ReadOnlySpan<byte> data)
         }
         catch (DecoderFallbackException)
         {
-            throw new OplogDecodeException(start, "string is not valid UTF-8");
+            throw NotUtf8(start);
         }
         var text = chars[..written];
         if (Names.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(text, out var known)) return known;
@@ -134,9 +134,11 @@ internal ref struct EncodingReader(ReadOnlySpan<byte> data)
         }
         catch (DecoderFallbackException)
         {
-            throw new OplogDecodeException(start, "string is not valid UTF-8");
+            throw NotUtf8(start);
         }
     }
+
+    private static OplogDecodeException NotUtf8(int start) => new(start, "string is not valid UTF-8");
 
     public string? OptionalString() => Bool() ? String() : null;
 

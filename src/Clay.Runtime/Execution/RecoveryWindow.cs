@@ -16,9 +16,10 @@ internal sealed class RecoveryWindow
     private const int Page = 512;
 
     private RecoveryWindow(OplogEntry.Create create, List<(long Index, OplogEntry Entry)> read, List<(long Index, OplogEntry Entry)> replayed,
-        (long Index, OplogEntry.Snapshot Entry)? snapshot, long? componentVersion = null, OplogEntry.PendingUpdate? unresolvedUpdate = null)
+        (long Index, OplogEntry.Snapshot Entry)? snapshot, long firstUpdate, long? componentVersion = null, OplogEntry.PendingUpdate? unresolvedUpdate = null)
     {
         Create = create;
+        FirstUpdate = firstUpdate;
         Read = read;
         Replayed = replayed;
         Snapshot = snapshot;
@@ -29,6 +30,12 @@ internal sealed class RecoveryWindow
 
     /// <summary>The component version the worker runs: that of its last successful update, else its create entry's.</summary>
     public long ComponentVersion { get; }
+
+    /// <summary>
+    /// The index of the oplog's first update entry (jumped over or not): 0 when it has none, -1 when that
+    /// is not known (the window starts at a snapshot that did not record it). Snapshots carry it on.
+    /// </summary>
+    public long FirstUpdate { get; }
 
     /// <summary>An update that was requested and has no outcome (the process stopped during it), if any.</summary>
     public OplogEntry.PendingUpdate? UnresolvedUpdate { get; }
@@ -49,7 +56,7 @@ internal sealed class RecoveryWindow
     public static RecoveryWindow ForNew(OplogEntry.Create create)
     {
         List<(long, OplogEntry)> entries = [(1, create)];
-        return new RecoveryWindow(create, entries, entries, null);
+        return new RecoveryWindow(create, entries, entries, null, firstUpdate: 0);
     }
 
     /// <summary>Reads what recovery needs of an oplog whose last entry is <paramref name="lastIndex"/> (at least 1).</summary>
@@ -108,7 +115,9 @@ internal sealed class RecoveryWindow
         {
             throw new OplogCorruptException(id, 1, "the first entry is not a create entry");
         }
-        return new RecoveryWindow(create, backwards, ReplayList(construction, backwards, snapshot), snapshot);
+        // No update entry was read (one makes the whole oplog read): there is none, or only before the snapshot.
+        var firstUpdate = backwards[0].Index == 1 ? 0 : snapshot?.Entry.UpdatesFrom ?? -1;
+        return new RecoveryWindow(create, backwards, ReplayList(construction, backwards, snapshot), snapshot, firstUpdate);
     }
 
     /// <summary>
@@ -119,7 +128,9 @@ internal sealed class RecoveryWindow
     private static async Task<RecoveryWindow> ReadWholeAsync(WorkerId id, IOplogStore store, long lastIndex, bool useSnapshot,
         CancellationToken cancellationToken)
     {
-        var all = WithoutJumpedEntries(await ReadRangeAsync(id, store, 1, lastIndex, cancellationToken));
+        var read = await ReadRangeAsync(id, store, 1, lastIndex, cancellationToken);
+        var firstUpdate = read.Find(e => e.Entry is OplogEntry.PendingUpdate or OplogEntry.SuccessfulUpdate or OplogEntry.FailedUpdate).Index;
+        var all = WithoutJumpedEntries(read);
         if (all.Count == 0 || all[0].Entry is not OplogEntry.Create create)
         {
             throw new OplogCorruptException(id, 1, "the first entry is not a create entry");
@@ -161,7 +172,7 @@ internal sealed class RecoveryWindow
             if (latest >= usableFrom) snapshot = (all[latest].Index, (OplogEntry.Snapshot)all[latest].Entry);
         }
         if (snapshot is null && anchor >= 0) snapshot = (all[anchor].Index, (OplogEntry.Snapshot)all[anchor].Entry);
-        return new RecoveryWindow(create, all, ReplayList(Construction(all), all, snapshot), snapshot, version, pending);
+        return new RecoveryWindow(create, all, ReplayList(Construction(all), all, snapshot), snapshot, firstUpdate, version, pending);
     }
 
     /// <summary>Reads the whole oplog for an update: everything is replayed (snapshots ignored) except what a manual update anchors.</summary>
@@ -176,7 +187,7 @@ internal sealed class RecoveryWindow
     {
         var read = new List<(long Index, OplogEntry Entry)>(Read) { (index, snapshot) };
         var construction = Construction(Read);
-        return new RecoveryWindow(Create, read, ReplayList(construction, read, (index, snapshot)), (index, snapshot), snapshot.ComponentVersion);
+        return new RecoveryWindow(Create, read, ReplayList(construction, read, (index, snapshot)), (index, snapshot), FirstUpdate, snapshot.ComponentVersion);
     }
 
     /// <summary>The construction, then everything after the snapshot; everything when there is none.</summary>

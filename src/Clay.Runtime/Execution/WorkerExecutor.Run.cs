@@ -29,6 +29,8 @@ public sealed partial class WorkerExecutor
             });
             Interlocked.Exchange(ref _memoryAtStartup, Memory.ObjectGraphSize.Measure(_instance).Bytes);
             _recordedMemory = window.Read.Select(e => e.Entry).OfType<OplogEntry.GrowMemory>().LastOrDefault()?.Total ?? 0;
+            // The executor writes no update entry itself (an update rebuilds the worker): its snapshots say where they begin.
+            _firstUpdate = window.FirstUpdate;
             if (window.Snapshot is { } taken)
             {
                 // The invocations before the snapshot are not run again: their keys come from the
@@ -163,7 +165,7 @@ public sealed partial class WorkerExecutor
                 }
             }
             _lastSnapshotIndex = _writer.Append(new OplogEntry.Snapshot(_writer.Now, format, new Bytes(data), firstPending, _recordedMemory, _lastError,
-                _component.Version));
+                _component.Version, _firstUpdate));
             _bytesAtLastSnapshot = _writer.EncodedBytes;
         }
         catch (Exception ex) when (ex is Snapshots.SnapshotException or ClayException { Code: ErrorCodes.OplogEntryTooLarge })

@@ -39,6 +39,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private long _memoryAtStartup;
     private long _memoryNow;
     private long _recordedMemory;
+    private long _firstUpdate = -1;
     private int _measuredObjects;
     private int _invocationsSinceMeasure;
     private long _lastSnapshotIndex;

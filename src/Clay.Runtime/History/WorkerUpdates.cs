@@ -16,15 +16,22 @@ public sealed record WorkerUpdate(long TargetVersion, string Mode, string Outcom
 /// <summary>Reads a worker's update history from its oplog.</summary>
 public static class WorkerUpdates
 {
+    /// <summary>The first window read from the end of an oplog for its latest snapshot; each window before it is twice as long.</summary>
+    internal const int FirstWindow = 64;
+
     /// <summary>
-    /// The worker's updates, oldest first. The oplog is read through, but only the update entries are
-    /// decoded (the others' kinds are peeked).
+    /// The worker's updates, oldest first. The oplog is read from its first update entry on, which its
+    /// latest snapshot names (after the snapshot when none came before it), or whole when no snapshot
+    /// says; only the update entries are decoded (the others' kinds are peeked).
     /// </summary>
     public static async Task<IReadOnlyList<WorkerUpdate>> ReadAsync(IOplogStore store, WorkerId id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
+        var length = await store.GetLastIndexAsync(id, cancellationToken);
         var updates = new List<WorkerUpdate>();
-        await foreach (var stored in store.ReadAsync(id, 1, long.MaxValue, cancellationToken))
+        if (length == 0) return updates;
+        var from = await FirstToReadAsync(store, id, length, cancellationToken);
+        await foreach (var stored in store.ReadAsync(id, from, length, cancellationToken))
         {
             if (stored.Payload.Length < 2) continue;
             var kind = OplogCodec.PeekKind(stored.Payload.Span);
@@ -43,5 +50,35 @@ public static class WorkerUpdates
             }
         }
         return updates;
+    }
+
+    /// <summary>
+    /// Where the update history begins, looked up in the latest snapshot, found from the end of the oplog
+    /// window by window: the first update it names, or the entry after it when none came before it; the
+    /// start when no snapshot says.
+    /// </summary>
+    private static async Task<long> FirstToReadAsync(IOplogStore store, WorkerId id, long length, CancellationToken cancellationToken)
+    {
+        var high = length;
+        for (long window = FirstWindow; high >= 1; window *= 2)
+        {
+            var low = Math.Max(1, high - window + 1);
+            (long Index, ReadOnlyMemory<byte> Payload)? latest = null;
+            await foreach (var stored in store.ReadAsync(id, low, high, cancellationToken))
+            {
+                if (stored.Payload.Length >= 2 && OplogCodec.PeekKind(stored.Payload.Span) == OplogEntryKind.Snapshot) latest = (stored.Index, stored.Payload);
+            }
+            if (latest is { } found && OplogCodec.Decode(found.Payload.Span) is OplogEntry.Snapshot snapshot)
+            {
+                return snapshot.UpdatesFrom switch
+                {
+                    0 => found.Index + 1,
+                    > 0 => snapshot.UpdatesFrom,
+                    _ => 1,
+                };
+            }
+            high = low - 1;
+        }
+        return 1;
     }
 }

@@ -162,8 +162,11 @@ public abstract partial record OplogEntry
     /// <param name="RecordedMemory">The memory the oplog last recorded for the worker (the latest <c>grow-memory</c> total).</param>
     /// <param name="LastError">The worker's last error when the snapshot was taken.</param>
     /// <param name="ComponentVersion">The component version that loads the state (-1: written before versions were recorded, the create entry's).</param>
+    /// <param name="UpdatesFrom">The index of the first update entry (<c>pending-update</c>, <c>successful-update</c>,
+    /// <c>failed-update</c>) before the snapshot: 0 when there is none, -1 when it is not known (written before
+    /// snapshots recorded it). A reader of the update history starts there, or after the snapshot, instead of at the start.</param>
     public sealed record Snapshot(DateTimeOffset Timestamp, string Format, Bytes Data, long FirstPending = 0, long RecordedMemory = 0,
-        string? LastError = null, long ComponentVersion = -1) : OplogEntry(Timestamp)
+        string? LastError = null, long ComponentVersion = -1, long UpdatesFrom = -1) : OplogEntry(Timestamp)
     {
         /// <inheritdoc/>
         public override OplogEntryKind Kind => OplogEntryKind.Snapshot;
@@ -177,6 +180,7 @@ public abstract partial record OplogEntry
             d.Add("size", Data.Length);
             if (FirstPending > 0) d.Add("first-pending", FirstPending);
             if (ComponentVersion >= 0) d.Add("component-version", ComponentVersion);
+            if (UpdatesFrom > 0) d.Add("updates-from", UpdatesFrom);
         }
     }
 

@@ -44,9 +44,10 @@ public static class WorkerRecords
 
     /// <summary>
     /// The worker's memory figures: the first <c>grow-memory</c> entry (its memory at start-up; the first
-    /// invocation records one) and the last (its memory now). Each is looked for from its end of the
-    /// oplog, so a long history is not read whole. The last successful update on the way back (the
-    /// version of a worker whose mark names none, updated by an older server) is kept too.
+    /// invocation records one) and the last (its memory now), or the latest snapshot when it is later (a
+    /// snapshot carries the memory last recorded, and the version it runs). Each is looked for from its
+    /// end of the oplog, so a long history is not read whole. The last successful update on the way back
+    /// (the version of a worker whose mark names none, updated by an older server) is kept too.
     /// </summary>
     private static async Task<(long AtStartup, long Now, long? UpdatedTo)> ReadMemoryAsync(IOplogStore store, WorkerId worker, long length,
         CancellationToken cancellationToken)
@@ -62,10 +63,15 @@ public static class WorkerRecords
             long? windowUpdatedTo = null;
             await foreach (var stored in store.ReadAsync(worker, low, high, cancellationToken))
             {
-                switch (Decode(worker, stored, OplogEntryKind.GrowMemory, OplogEntryKind.SuccessfulUpdate))
+                switch (Decode(worker, stored, OplogEntryKind.GrowMemory, OplogEntryKind.SuccessfulUpdate, OplogEntryKind.Snapshot))
                 {
                     case OplogEntry.GrowMemory grow: now = grow.Total; break;
                     case OplogEntry.SuccessfulUpdate updated: windowUpdatedTo = updated.TargetVersion; break;
+                    // A snapshot says what the entries before it recorded: the search ends there.
+                    case OplogEntry.Snapshot { RecordedMemory: > 0 } snapshot:
+                        now = snapshot.RecordedMemory;
+                        windowUpdatedTo = snapshot.ComponentVersion >= 0 ? snapshot.ComponentVersion : null;
+                        break;
                 }
             }
             updatedTo ??= windowUpdatedTo;
@@ -81,10 +87,10 @@ public static class WorkerRecords
         return (0, now, updatedTo);
     }
 
-    /// <summary>The entry when it is of kind <paramref name="a"/> or <paramref name="b"/>, else null (without decoding it).</summary>
-    private static OplogEntry? Decode(WorkerId worker, StoredEntry stored, OplogEntryKind a, OplogEntryKind b)
+    /// <summary>The entry when it is of kind <paramref name="a"/>, <paramref name="b"/> or <paramref name="c"/>, else null (without decoding it).</summary>
+    private static OplogEntry? Decode(WorkerId worker, StoredEntry stored, OplogEntryKind a, OplogEntryKind b, OplogEntryKind? c = null)
     {
         var kind = OplogCodec.PeekKind(stored.Payload.Span);
-        return kind == a || kind == b ? RecoveryWindow.Decode(worker, stored) : null;
+        return kind == a || kind == b || kind == c ? RecoveryWindow.Decode(worker, stored) : null;
     }
 }

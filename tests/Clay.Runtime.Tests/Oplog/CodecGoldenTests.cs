@@ -69,6 +69,22 @@ public sealed class CodecGoldenTests
     }
 
     [Fact]
+    public void A_snapshot_that_says_where_its_update_history_begins_is_written_in_version_4_and_older_ones_read_as_not_known()
+    {
+        var snapshot = new OplogEntry.Snapshot(DateTimeOffset.UnixEpoch.AddDays(1), "custom", new Bytes([1, 2, 3]), 7, 100, "boom", 4, UpdatesFrom: 12);
+        var encoded = OplogCodec.Encode(snapshot);
+
+        Assert.Equal(4, encoded[0]);
+        Assert.Equal(snapshot, OplogCodec.Decode(encoded));
+        // None before it (0) is known too; with no component version named, -1 is written before it.
+        Assert.Equal(snapshot with { ComponentVersion = -1, UpdatesFrom = 0 },
+            OplogCodec.Decode(OplogCodec.Encode(snapshot with { ComponentVersion = -1, UpdatesFrom = 0 })));
+        // Versions 2 and 3 did not record it.
+        Assert.Equal(-1, Assert.IsType<OplogEntry.Snapshot>(OplogCodec.Decode(OplogCodec.Encode(snapshot with { UpdatesFrom = -1 }))).UpdatesFrom);
+        Assert.Equal(3, OplogCodec.Encode(snapshot with { UpdatesFrom = -1 })[0]);
+    }
+
+    [Fact]
     public void The_encoding_of_every_value_tag_matches_its_golden_file()
     {
         var encoded = ValueCodec.Encode(OplogSamples.EveryValueTag);

@@ -46,6 +46,20 @@ public sealed class WorkerRecordsTests
     }
 
     [Fact]
+    public async Task A_snapshot_after_the_last_growth_gives_the_memory_now_and_the_version_without_reading_further_back()
+    {
+        var (inner, _) = await WriteAsync(logs: 20_000, lastGrowAt: 2,
+            new OplogEntry.Snapshot(At, "custom", new Bytes([1]), RecordedMemory: 2048, ComponentVersion: 8, UpdatesFrom: 0),
+            new OplogEntry.Log(At, Clay.Sdk.WorkerLogLevel.Info, "stdout", "after"));
+        var store = new CountingOplogStore(inner);
+
+        var info = await WorkerRecords.ReadAsync(store, Worker, null, withMemory: true, CancellationToken.None);
+
+        Assert.Equal((600L, 2048L, 8L), (info.MemoryAtStartup, info.MemoryNow, info.ComponentVersion));
+        Assert.True(store.EntriesRead <= 1 + 2 * WorkerRecords.FirstWindow, $"{store.EntriesRead} entries read of {info.OplogLength}");
+    }
+
+    [Fact]
     public async Task The_version_of_a_worker_whose_mark_names_none_is_that_of_its_last_update_after_its_last_growth()
     {
         var (store, _) = await WriteAsync(logs: 500, lastGrowAt: 2, new OplogEntry.SuccessfulUpdate(At, 8, 100), new OplogEntry.SuccessfulUpdate(At, 9, 100));

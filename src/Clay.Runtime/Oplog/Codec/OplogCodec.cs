@@ -22,9 +22,10 @@ public static class OplogCodec
     /// <summary>
     /// The newest format version. Decoders read every version up to it. Each entry is written in the
     /// oldest version that has its layout, so older readers keep reading every entry they can:
-    /// version 2 only added fields to <c>snapshot</c>, and version 3 its component version.
+    /// version 2 only added fields to <c>snapshot</c>, version 3 its component version, and version 4
+    /// where its history's first update is.
     /// </summary>
-    public const byte CurrentVersion = 3;
+    public const byte CurrentVersion = 4;
 
     /// <summary>A buffer per thread to encode into: one allocation per entry, the exact-size result.</summary>
     [ThreadStatic]
@@ -99,7 +100,7 @@ public static class OplogCodec
     public static void Encode(OplogEntry entry, IBufferWriter<byte> output)
     {
         var w = new EncodingWriter(output);
-        w.Byte(entry switch { Snapshot { ComponentVersion: >= 0 } => (byte)3, Snapshot => (byte)2, _ => (byte)1 });
+        w.Byte(entry switch { Snapshot { UpdatesFrom: >= 0 } => (byte)4, Snapshot { ComponentVersion: >= 0 } => (byte)3, Snapshot => (byte)2, _ => (byte)1 });
         w.Byte((byte)entry.Kind);
         w.VarInt(ToMicros(entry.Timestamp));
         switch (entry)
@@ -180,7 +181,8 @@ public static class OplogCodec
                 w.VarInt(e.FirstPending);
                 w.VarInt(e.RecordedMemory);
                 w.OptionalString(e.LastError);
-                if (e.ComponentVersion >= 0) w.VarInt(e.ComponentVersion);
+                if (e.ComponentVersion >= 0 || e.UpdatesFrom >= 0) w.VarInt(e.ComponentVersion);
+                if (e.UpdatesFrom >= 0) w.VarInt(e.UpdatesFrom);
                 break;
             case ChangeRetryPolicy e:
                 w.VarInt(e.MaxAttempts);
@@ -239,7 +241,8 @@ public static class OplogCodec
             OplogEntryKind.FailedUpdate => new FailedUpdate(at, r.VarInt(), r.OptionalString()),
             OplogEntryKind.Snapshot when version == 1 => new Snapshot(at, r.String(), new Bytes(r.Bytes())),
             OplogEntryKind.Snapshot when version == 2 => new Snapshot(at, r.String(), new Bytes(r.Bytes()), r.VarInt(), r.VarInt(), r.OptionalString()),
-            OplogEntryKind.Snapshot => new Snapshot(at, r.String(), new Bytes(r.Bytes()), r.VarInt(), r.VarInt(), r.OptionalString(), r.VarInt()),
+            OplogEntryKind.Snapshot when version == 3 => new Snapshot(at, r.String(), new Bytes(r.Bytes()), r.VarInt(), r.VarInt(), r.OptionalString(), r.VarInt()),
+            OplogEntryKind.Snapshot => new Snapshot(at, r.String(), new Bytes(r.Bytes()), r.VarInt(), r.VarInt(), r.OptionalString(), r.VarInt(), r.VarInt()),
             OplogEntryKind.ChangeRetryPolicy => new ChangeRetryPolicy(at, r.Int32(), TimeSpan.FromTicks(r.VarInt()),
                 TimeSpan.FromTicks(r.VarInt()), r.Double()),
             OplogEntryKind.BeginAtomicRegion => new BeginAtomicRegion(at),

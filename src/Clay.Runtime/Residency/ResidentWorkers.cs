@@ -15,6 +15,38 @@ public sealed class ResidentWorkers
     private readonly ConcurrentDictionary<WorkerId, (WorkerStatus Status, string? Error)> _departed = new();
     private readonly NextSignal _changed = new();
 
+    /// <summary>What a resident worker is charged beyond its own state: its executor, grain or door, and queues.</summary>
+    public const long OverheadBytes = 16 * 1024;
+
+    /// <summary>What a resident worker is charged against a memory budget: its state and <see cref="OverheadBytes"/>.</summary>
+    public static long Cost(WorkerExecutor executor)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        return executor.MemoryNow + OverheadBytes;
+    }
+
+    /// <summary>
+    /// Evicts workers least recently used first, skipping those that cannot leave memory now
+    /// (<see cref="WorkerExecutor.IsEvictable"/>), until what the workers hold — <paramref name="used"/>
+    /// to begin with — is at most <paramref name="target"/>. <paramref name="evict"/> takes a worker out
+    /// with its <see cref="Cost"/>, read before it left, and says whether it did. Returns what the workers
+    /// then hold. Only this costs a copy of the resident set, in order of use.
+    /// </summary>
+    public async Task<long> EvictLeastRecentlyUsedAsync(long used, long target, Func<WorkerExecutor, long, Task<bool>> evict,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(evict);
+        if (used <= target) return used;
+        foreach (var (executor, _) in Snapshot().OrderBy(w => w.LastUsed))
+        {
+            if (used <= target || cancellationToken.IsCancellationRequested) break;
+            if (!executor.IsEvictable) continue;
+            var cost = Cost(executor);
+            if (await evict(executor, cost).ConfigureAwait(false)) used -= cost;
+        }
+        return used;
+    }
+
     /// <summary>How many workers are in memory.</summary>
     public int Count => _resident.Count;
 

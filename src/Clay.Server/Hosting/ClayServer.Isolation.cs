@@ -63,7 +63,7 @@ public static partial class ClayServer
         fromHosts.LetGo = (id, callsSeen) =>
         {
             _ = grains.Worker(id).ReleaseAsync(callsSeen);
-            dropped.Dropped(ResidencyManager.OverheadBytes);
+            dropped.Dropped(Runtime.Residency.ResidentWorkers.OverheadBytes);
         };
         var metrics = app.Services.GetRequiredService<ClayMetrics>();
         metrics.Elsewhere = () => (fromHosts.Resident, fromHosts.Pending, fromHosts.Running);

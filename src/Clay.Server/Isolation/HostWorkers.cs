@@ -15,7 +15,6 @@ namespace Clay.Server.Isolation;
 /// </summary>
 internal sealed class HostWorkers(WorkerServices services, HostCatalog catalog, long memoryBudget) : IAsyncDisposable
 {
-    private const long OverheadBytes = 16 * 1024;
     private readonly ConcurrentDictionary<WorkerId, Held> _workers = new();
     private readonly Runtime.Residency.DroppedMemory _dropped = new(memoryBudget / 4);
     /// <summary>The host's share of the server's budget: the whole budget until the server tells it its share.</summary>
@@ -114,23 +113,18 @@ internal sealed class HostWorkers(WorkerServices services, HostCatalog catalog, 
         var (count, used, pending, running) = Tally();
         var memoryBudget = Volatile.Read(ref _budget);
         if (used <= memoryBudget) return (new HostResidency(count, used, 0, pending, running), null);
-        // Only a budget exceeded costs a copy of the resident set, in order of use.
+        // As the server's residency: back under 90 % of the budget, idle, failed, exited or waiting (a sleep, a promise) workers first.
         List<(string Worker, long Calls)>? evicted = null;
-        foreach (var (executor, _) in services.Residency.Snapshot().OrderBy(w => w.LastUsed))
+        used = await services.Residency.EvictLeastRecentlyUsedAsync(used, memoryBudget / 10 * 9, async (executor, cost) =>
         {
-            if (used <= memoryBudget || evicted is not null && used <= memoryBudget / 10 * 9) break;
-            // As the server's residency: idle, failed, exited or waiting (a sleep, a promise) out of memory's need.
-            if (!executor.IsEvictable) continue;
-            if (!_workers.TryGetValue(executor.Id, out var held)) continue;
+            if (!_workers.TryGetValue(executor.Id, out var held)) return false;
             // Read before the eviction: a call that comes meanwhile counts after it, and keeps the server's door.
             var calls = Volatile.Read(ref held.Calls);
-            if (await held.Activation.EvictAsync())
-            {
-                used -= executor.MemoryNow + OverheadBytes;
-                _dropped.Dropped(executor.MemoryNow + OverheadBytes);
-                (evicted ??= []).Add((executor.Id.Worker, calls));
-            }
-        }
+            if (!await held.Activation.EvictAsync()) return false;
+            _dropped.Dropped(cost);
+            (evicted ??= []).Add((executor.Id.Worker, calls));
+            return true;
+        });
         if (evicted is null) return (new HostResidency(count, used, 0, pending, running), null);
         (count, _, pending, running) = Tally();
         return (new HostResidency(count, used, evicted.Count, pending, running),
@@ -145,7 +139,7 @@ internal sealed class HostWorkers(WorkerServices services, HostCatalog catalog, 
         foreach (var executor in services.Residency.Executors)
         {
             count++;
-            used += executor.MemoryNow + OverheadBytes;
+            used += Runtime.Residency.ResidentWorkers.Cost(executor);
             pending += executor.PendingInvocations;
             if (executor.Status == WorkerStatus.Running) running++;
         }

@@ -9,7 +9,7 @@ namespace Clay.Server.Workers;
 
 /// <summary>
 /// Keeps the resident workers within the memory budget. A resident worker is charged its estimated
-/// memory (<see cref="WorkerInfo.MemoryNow"/>) plus a fixed <see cref="OverheadBytes"/> for the
+/// memory (<see cref="WorkerInfo.MemoryNow"/>) plus a fixed <see cref="ResidentWorkers.OverheadBytes"/> for the
 /// executor, grain and queues around it. When the total exceeds the workers' part of the budget (the
 /// budget less the server's own size), idle workers are evicted least recently used first until it is
 /// back under 90 % of that part. A worker that is
@@ -25,9 +25,6 @@ namespace Clay.Server.Workers;
 public sealed class ResidencyManager(ResidentWorkers resident, IGrainFactory grains, ServerOptions options, ClayMetrics metrics,
     DroppedMemory dropped, ILogger<ResidencyManager> logger) : BackgroundService
 {
-    /// <summary>What a resident worker costs beyond its own state.</summary>
-    public const long OverheadBytes = 16 * 1024;
-
     private long _used;
 
     /// <summary>The budget in bytes.</summary>
@@ -98,27 +95,20 @@ public sealed class ResidencyManager(ResidentWorkers resident, IGrainFactory gra
     /// </summary>
     public async Task EnforceAsync(CancellationToken cancellationToken)
     {
-        var used = resident.Executors.Sum(e => e.MemoryNow + OverheadBytes);
+        var used = resident.Executors.Sum(ResidentWorkers.Cost);
         Interlocked.Exchange(ref _used, used);
         if (resident.Count > 0 && _forWorkers == 0) _forWorkers = Isolation.HostBudgets.ForWorkers(Budget, Environment.WorkingSet);
         var budget = _forWorkers > 0 ? _forWorkers : Budget;
         if (used <= budget) return;
-        var target = budget / 10 * 9;
         var evicted = 0;
         var started = Stopwatch.GetTimestamp();
-        // Only a budget exceeded costs a copy of the resident set, in order of use.
-        foreach (var (executor, _) in resident.Snapshot().OrderBy(w => w.LastUsed))
+        used = await resident.EvictLeastRecentlyUsedAsync(used, budget / 10 * 9, async (executor, cost) =>
         {
-            if (used <= target || cancellationToken.IsCancellationRequested) break;
-            if (!executor.IsEvictable) continue;
-            var cost = executor.MemoryNow + OverheadBytes;
-            if (await grains.Worker(executor.Id).EvictAsync())
-            {
-                used -= cost;
-                evicted++;
-                dropped.Dropped(cost);
-            }
-        }
+            if (!await grains.Worker(executor.Id).EvictAsync()) return false;
+            evicted++;
+            dropped.Dropped(cost);
+            return true;
+        }, cancellationToken);
         Interlocked.Exchange(ref _used, used);
         if (evicted == 0) return;
         metrics.Evicted(evicted);

@@ -1,9 +1,11 @@
+using Clay.Runtime.Execution;
+using Clay.Runtime.Residency;
 using Clay.Runtime.Tests.Execution;
 using Clay.TestComponents.Durability;
 
 namespace Clay.Runtime.Tests.Residency;
 
-/// <summary>The signal a residency policy waits on instead of looking again and again.</summary>
+/// <summary>The resident set a residency policy reads: the signal it waits on, and its walk of evictions.</summary>
 public sealed class ResidentWorkersTests
 {
     [Fact]
@@ -29,5 +31,35 @@ public sealed class ResidentWorkersTests
         Assert.True(await executor.EvictAsync(worker));
         Assert.True(departure.IsCompletedSuccessfully);
         Assert.Equal(0, executor.ResidentCount);
+    }
+
+    [Fact]
+    public async Task Evictions_go_least_recently_used_first_until_what_is_held_is_within_the_target()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Counter));
+        var (_, executor) = await fixture.StartAsync();
+        var workers = Enumerable.Range(0, 5).Select(i => ExecutorFixture.Worker(typeof(Counter), $"w{i}")).ToArray();
+        foreach (var worker in workers) await executor.InvokeAsync(worker, "increment", []);
+        var residency = executor.Residency;
+        var costs = workers.ToDictionary(w => w, w => ResidentWorkers.Cost(residency.TryGet(w)!));
+        var used = costs.Values.Sum();
+        var asked = new List<WorkerId>();
+        async Task<bool> Evict(WorkerExecutor resident, long cost)
+        {
+            Assert.Equal(costs[resident.Id], cost);
+            asked.Add(resident.Id);
+            // The second worker will not go: the walk goes on to the next.
+            return resident.Id != workers[1] && await executor.EvictAsync(resident.Id);
+        }
+
+        Assert.Equal(used, await residency.EvictLeastRecentlyUsedAsync(used, used, Evict));
+        Assert.Empty(asked);
+
+        var target = used - costs[workers[0]] - costs[workers[2]] - costs[workers[3]];
+        var held = await residency.EvictLeastRecentlyUsedAsync(used, target, Evict);
+
+        Assert.Equal(target, held);
+        Assert.Equal(workers[..4], asked);
+        Assert.Equal([workers[1], workers[4]], residency.Executors.Select(e => e.Id).OrderBy(id => id.Worker, StringComparer.Ordinal).ToArray());
     }
 }

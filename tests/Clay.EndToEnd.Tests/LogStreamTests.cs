@@ -83,6 +83,29 @@ public sealed class LogStreamTests(TalkerServer talker) : IClassFixture<TalkerSe
     }
 
     [Fact]
+    public async Task A_line_whose_commit_comes_long_after_a_reader_came_back_still_reaches_it()
+    {
+        await talker.InvokeAsync("lingering", "talk", "1", "0", "0");
+        using var client = new Client.ClayClient(new Uri(talker.Server.Url), talker.Server.Token);
+        var after = (await client.GetOplogAsync(TalkerServer.Component, "lingering", query: "kind:log")).Entries[^1].Index;
+
+        // It logs, then naps in memory for about 6 s: the line is committed only after the reader's first reads of the oplog.
+        var invocation = talker.InvokeAsync("lingering", "linger", "7");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await client.GetWorkerAsync(TalkerServer.Component, "lingering")).Status != "Suspended")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the worker never waited");
+            Assert.False(invocation.IsCompleted, "the invocation ended before it was seen waiting");
+        }
+        await using var stream = await SseStream.OpenAsync(talker.Http, talker.LogsPath("lingering"), $"{after}");
+
+        var line = (await stream.TakeAsync("log", 1).WaitAsync(TimeSpan.FromSeconds(60))).Single(e => e.Name == "log");
+        Assert.Equal("line 1", Message(line));
+        Assert.True(long.Parse(line.Id!) > after);
+        await invocation;
+    }
+
+    [Fact]
     public async Task After_a_restart_a_reader_resumes_from_the_oplog_without_duplicates_then_goes_on_live()
     {
         await talker.InvokeAsync("restarted", "talk", "4", "0", "0");

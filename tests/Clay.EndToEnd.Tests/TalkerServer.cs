@@ -69,6 +69,14 @@ public class TalkerServer : IAsyncLifetime
                     return await context.AwaitPromiseAsync(promise);
                 }
 
+                /// <summary>Logs "line 1", then naps N times for 900 ms, each under the durable sleep threshold: the line commits only at the end.</summary>
+                public async Task<ulong> Linger(uint naps)
+                {
+                    context.Log("line 1");
+                    for (var i = 0; i < naps; i++) await context.SleepAsync(TimeSpan.FromMilliseconds(900));
+                    return ++_total;
+                }
+
                 /// <summary>Logs N lines of the given length as fast as it can.</summary>
                 public ulong Shout(uint lines, uint length)
                 {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Clay.Runtime;
@@ -35,7 +36,7 @@ public static class LogStreamEndpoint
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
-    /// <summary>When a resumed stream reads the oplog again for lines that were committing as it began (see the loop).</summary>
+    /// <summary>When a resumed stream reads the oplog again for lines that were committing as it began (see the loop); then as often as the last.</summary>
     private static readonly TimeSpan[] CatchUps = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -81,10 +82,12 @@ public static class LogStreamEndpoint
         await output.FlushAsync(ct);
 
         var sent = resume ?? 0;
+        var scanned = sent;
         if (resume is { } from)
         {
             var backlog = new SortedDictionary<long, WorkerLogLine>();
             var durable = await ReadDurableAsync(store, id, from, backlog, ct);
+            scanned = durable;
             foreach (var line in subscription.Recent) backlog.TryAdd(line.OplogIndex, line);
             if (forgotten > from && forgotten > durable)
             {
@@ -104,24 +107,33 @@ public static class LogStreamEndpoint
         Task? tick = null;
         // A line the worker wrote before this subscription, in a commit not yet durable when the oplog was
         // read above, reached no reader: a worker nobody watched had no topic to hold it. Until a line
-        // comes live, the oplog is read again a few times, so such a line is shown once its commit lands.
-        var catchUps = resume is null ? CatchUps.Length : 0;
+        // comes live, the oplog is read again — soon, then every few seconds, each time from where the
+        // last read ended — so such a line is shown once its commit lands, however long that takes.
+        var catchingUp = resume is not null;
+        var catchUps = 0;
+        var lastWrite = Stopwatch.GetTimestamp();
         while (!ct.IsCancellationRequested)
         {
             waiting ??= reader.WaitToReadAsync(ct).AsTask();
-            tick ??= Task.Delay(catchUps < CatchUps.Length ? CatchUps[catchUps] : KeepAlive, ct);
+            tick ??= Task.Delay(catchingUp ? CatchUps[Math.Min(catchUps, CatchUps.Length - 1)] : KeepAlive, ct);
             if (await Task.WhenAny(waiting, tick) == tick)
             {
                 tick = null;
                 if (ct.IsCancellationRequested) break;
-                if (catchUps < CatchUps.Length)
+                if (catchingUp)
                 {
                     catchUps++;
                     var landed = new SortedDictionary<long, WorkerLogLine>();
-                    await ReadDurableAsync(store, id, sent, landed, ct);
+                    // Only lines after both what was sent and what was read: nothing before them can become durable later.
+                    scanned = await ReadDurableAsync(store, id, Math.Max(sent, scanned), landed, ct);
+                    if (landed.Count > 0) lastWrite = Stopwatch.GetTimestamp();
                     sent = await WriteLinesAsync(output, landed, sent, ct);
                 }
-                else await WriteAsync(output, ": keep-alive\n\n", ct);
+                if (!catchingUp || Stopwatch.GetElapsedTime(lastWrite) >= KeepAlive)
+                {
+                    await WriteAsync(output, ": keep-alive\n\n", ct);
+                    lastWrite = Stopwatch.GetTimestamp();
+                }
                 await output.FlushAsync(ct);
                 continue;
             }
@@ -133,8 +145,9 @@ public static class LogStreamEndpoint
                 if (line.OplogIndex <= sent) continue;
                 await WriteLineAsync(output, line, ct);
                 sent = line.OplogIndex;
+                lastWrite = Stopwatch.GetTimestamp();
                 // Lines come live from here on, in order: a read of the oplog could only repeat or reorder them.
-                catchUps = CatchUps.Length;
+                catchingUp = false;
             }
             await output.FlushAsync(ct);
         }

@@ -53,8 +53,9 @@ public sealed partial class HostileComponentTests
         var scratch = Path.GetFullPath(Path.Combine(_server.DataDirectory, "hosts", Calm.Replace(':', '_')));
         // Its host is the one working in its scratch directory.
         var host = Assert.Single(HostPids(), pid => new DirectoryInfo($"/proc/{pid}/cwd").ResolveLinkTarget(returnFinalTarget: false)?.FullName == scratch);
-        // The runtime's socket there would be longer than a socket's path may be (107 bytes): its name would be cut.
-        Assert.True(scratch.Length + $"/dotnet-diagnostic-{host}-0000000000-socket".Length > 107, scratch);
+        // The runtime's socket there could be longer than a socket's path may be (107 bytes), for the largest
+        // process ids (seven digits): its name would be cut, so the server gives the host a shorter way there.
+        Assert.True(scratch.Length + "/dotnet-diagnostic-4194304-0000000000-socket".Length > 107, scratch);
 
         // The host's temporary directory, where diagnostic tools look, leads to its scratch directory by a shorter path.
         var temporary = File.ReadAllText($"/proc/{host}/environ").Split('\0').Single(v => v.StartsWith("TMPDIR=", StringComparison.Ordinal))["TMPDIR=".Length..];

@@ -83,6 +83,7 @@ public sealed class WorkerGrainTests(ClusterFixture fixture)
         var info = await grain.GetAsync();
         Assert.Equal(new WorkerId("test:cart", "door"), info.Id);
         Assert.True(info.Resident);
+        Assert.Empty(await grain.GetUpdatesAsync());
         var page = await grain.ReadOplogAsync(1, 100, "initialize-cart");
         Assert.Equal("exported-function-invoked", Assert.Single(page.Entries).Kind);
 
@@ -94,5 +95,22 @@ public sealed class WorkerGrainTests(ClusterFixture fixture)
         await grain.DeleteAsync();
         await Assert.ThrowsAsync<WorkerNotFoundException>(grain.GetAsync);
         Assert.Equal(0, await ClusterFixture.Store.GetLastIndexAsync(new WorkerId("test:cart", "door")));
+    }
+
+    [Fact]
+    public async Task A_workers_updates_are_read_through_its_grain()
+    {
+        var grain = fixture.Client.Worker(new WorkerId("test:updatable", "moved"));
+        await grain.InvokeAsync(Wave("initialize-cart", "\"cy\""));
+        Assert.Equal(1, (await grain.GetAsync()).ComponentVersion);
+
+        await Assert.ThrowsAsync<ClayException>(() => grain.UpdateAsync(7, manual: false));
+        var moved = await grain.UpdateAsync(0, manual: false);
+
+        Assert.Equal(0, moved.ComponentVersion);
+        var update = Assert.Single(await grain.GetUpdatesAsync());
+        Assert.Equal((0L, "auto", "succeeded"), (update.TargetVersion, update.Mode, update.Outcome));
+        Assert.NotNull(update.FinishedAt);
+        await Assert.ThrowsAsync<WorkerNotFoundException>(() => fixture.Client.Worker(new WorkerId("test:updatable", "nobody")).GetUpdatesAsync());
     }
 }

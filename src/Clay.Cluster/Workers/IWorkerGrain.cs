@@ -22,6 +22,9 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// <summary>The worker's metadata; fails with <c>worker-not-found</c>.</summary>
     Task<WorkerInfo> GetAsync();
 
+    /// <summary>The worker's updates as its oplog records them, oldest first (none for a worker never updated).</summary>
+    Task<IReadOnlyList<UpdateView>> GetUpdatesAsync();
+
     /// <summary>A page of the worker's oplog matching <paramref name="query"/>.</summary>
     Task<OplogPage> ReadOplogAsync(long from, int count, string? query);
 

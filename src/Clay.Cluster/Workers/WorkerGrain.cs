@@ -100,6 +100,11 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
     public Task<WorkerInfo> GetAsync() => Activation.GetInfoAsync();
 
     /// <inheritdoc/>
+    public async Task<IReadOnlyList<UpdateView>> GetUpdatesAsync() =>
+        [.. (await Clay.Runtime.History.WorkerUpdates.ReadAsync(services.Store, Activation.Id)).Select(u =>
+            new UpdateView(u.TargetVersion, u.Mode, u.Outcome, u.RequestedAt, u.FinishedAt, u.Detail))];
+
+    /// <inheritdoc/>
     public Task<OplogPage> ReadOplogAsync(long from, int count, string? query) => Activation.ReadOplogAsync(from, count, query);
 
     /// <inheritdoc/>

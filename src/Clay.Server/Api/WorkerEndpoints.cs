@@ -123,11 +123,11 @@ public static class WorkerEndpoints
         return Results.Created($"/v1/components/{Uri.EscapeDataString(id.Component)}/workers/{id.Worker}", ToDto(info));
     }
 
-    private static async Task<WorkerDto> GetAsync(string component, string worker, IGrainFactory grains, IOplogStore store, CancellationToken ct)
+    private static async Task<WorkerDto> GetAsync(string component, string worker, IGrainFactory grains)
     {
-        var id = Id(component, worker);
-        var info = ToDto(await Grain(grains, id).GetAsync());
-        var updates = await Runtime.History.WorkerUpdates.ReadAsync(store, id, ct);
+        var grain = Grain(grains, Id(component, worker));
+        var info = ToDto(await grain.GetAsync());
+        var updates = await grain.GetUpdatesAsync();
         return info with
         {
             Updates = [.. updates.Select(u => new WorkerUpdateDto(u.TargetVersion, u.Mode, u.Outcome, u.RequestedAt, u.FinishedAt, u.Detail))],

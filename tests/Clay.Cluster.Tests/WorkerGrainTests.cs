@@ -113,4 +113,28 @@ public sealed class WorkerGrainTests(ClusterFixture fixture)
         Assert.NotNull(update.FinishedAt);
         await Assert.ThrowsAsync<WorkerNotFoundException>(() => fixture.Client.Worker(new WorkerId("test:updatable", "nobody")).GetUpdatesAsync());
     }
+
+    [Fact]
+    public async Task Durable_log_lines_cross_the_wire_page_by_page()
+    {
+        var id = new WorkerId("test:cart", "logged");
+        var at = new DateTimeOffset(2026, 12, 5, 0, 0, 0, TimeSpan.Zero);
+        var entries = new Clay.Runtime.Oplog.OplogEntry[]
+        {
+            new Clay.Runtime.Oplog.OplogEntry.Create(at, 0, [], [], 10, 10),
+            new Clay.Runtime.Oplog.OplogEntry.Log(at, Clay.Sdk.WorkerLogLevel.Error, "stderr", "first"),
+            new Clay.Runtime.Oplog.OplogEntry.Log(at.AddSeconds(1), Clay.Sdk.WorkerLogLevel.Info, "", "second"),
+        };
+        await ClusterFixture.Store.AppendAsync(id, 1, [.. entries.Select(e => (ReadOnlyMemory<byte>)Clay.Runtime.Oplog.Codec.OplogCodec.Encode(e))]);
+        var grain = fixture.Client.Worker(id);
+
+        var page = await grain.ReadLogsAsync(0, 2);
+        var rest = await grain.ReadLogsAsync(page.Last, 2);
+
+        Assert.Equal(new Clay.Runtime.History.WorkerLogLine(2, at, Clay.Sdk.WorkerLogLevel.Error, "stderr", "first"), Assert.Single(page.Lines));
+        Assert.Equal((2L, true), (page.Last, page.More));
+        Assert.Equal(new Clay.Runtime.History.WorkerLogLine(3, at.AddSeconds(1), Clay.Sdk.WorkerLogLevel.Info, "", "second"), Assert.Single(rest.Lines));
+        Assert.Equal((3L, false), (rest.Last, rest.More));
+        Assert.Empty((await fixture.Client.Worker(new WorkerId("test:cart", "unborn")).ReadLogsAsync(0, 10)).Lines);
+    }
 }

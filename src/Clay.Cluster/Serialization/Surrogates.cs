@@ -1,5 +1,6 @@
 using Clay.Runtime;
 using Clay.Runtime.Execution;
+using Clay.Runtime.History;
 using Clay.Runtime.Oplog.Display;
 
 namespace Clay.Cluster.Serialization;
@@ -143,5 +144,53 @@ public sealed class OplogPageConverter : IConverter<OplogPage, OplogPageSurrogat
         Fields = value.Entries.Select(e => e.Fields.SelectMany(f => new[] { f.Name, f.Value }).ToArray()).ToArray(),
         Next = value.Next,
         Encoded = value.Entries.Any(e => !e.Encoded.IsEmpty) ? value.Entries.Select(e => e.Encoded.ToArray()).ToArray() : null,
+    };
+}
+
+/// <summary>How a <see cref="WorkerLogPage"/> travels between silos.</summary>
+[GenerateSerializer]
+public struct WorkerLogPageSurrogate
+{
+    /// <summary>Oplog indexes of the lines.</summary>
+    [Id(0)] public long[] Indexes;
+    /// <summary>When each was written.</summary>
+    [Id(1)] public DateTimeOffset[] Timestamps;
+    /// <summary>Their levels.</summary>
+    [Id(2)] public int[] Levels;
+    /// <summary>Their contexts.</summary>
+    [Id(3)] public string[] Contexts;
+    /// <summary>Their texts.</summary>
+    [Id(4)] public string[] Messages;
+    /// <summary>The index of the last entry read.</summary>
+    [Id(5)] public long Last;
+    /// <summary>Whether entries may follow.</summary>
+    [Id(6)] public bool More;
+}
+
+/// <summary>Converts <see cref="WorkerLogPage"/> to and from its surrogate.</summary>
+[RegisterConverter]
+public sealed class WorkerLogPageConverter : IConverter<WorkerLogPage, WorkerLogPageSurrogate>
+{
+    /// <inheritdoc/>
+    public WorkerLogPage ConvertFromSurrogate(in WorkerLogPageSurrogate s)
+    {
+        var lines = new WorkerLogLine[s.Indexes.Length];
+        for (var i = 0; i < lines.Length; i++)
+        {
+            lines[i] = new WorkerLogLine(s.Indexes[i], s.Timestamps[i], (Clay.Sdk.WorkerLogLevel)s.Levels[i], s.Contexts[i], s.Messages[i]);
+        }
+        return new WorkerLogPage(lines, s.Last, s.More);
+    }
+
+    /// <inheritdoc/>
+    public WorkerLogPageSurrogate ConvertToSurrogate(in WorkerLogPage value) => new()
+    {
+        Indexes = value.Lines.Select(l => l.OplogIndex).ToArray(),
+        Timestamps = value.Lines.Select(l => l.Timestamp).ToArray(),
+        Levels = value.Lines.Select(l => (int)l.Level).ToArray(),
+        Contexts = value.Lines.Select(l => l.Context).ToArray(),
+        Messages = value.Lines.Select(l => l.Message).ToArray(),
+        Last = value.Last,
+        More = value.More,
     };
 }

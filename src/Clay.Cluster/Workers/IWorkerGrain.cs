@@ -25,6 +25,12 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// <summary>The worker's updates as its oplog records them, oldest first (none for a worker never updated).</summary>
     Task<IReadOnlyList<UpdateView>> GetUpdatesAsync();
 
+    /// <summary>
+    /// The durable log lines among up to <paramref name="count"/> oplog entries after <paramref name="after"/>;
+    /// none for a worker not created yet (a log stream may watch it before it exists).
+    /// </summary>
+    Task<Clay.Runtime.History.WorkerLogPage> ReadLogsAsync(long after, int count);
+
     /// <summary>A page of the worker's oplog matching <paramref name="query"/>.</summary>
     Task<OplogPage> ReadOplogAsync(long from, int count, string? query);
 

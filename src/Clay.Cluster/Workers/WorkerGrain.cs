@@ -105,6 +105,10 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
             new UpdateView(u.TargetVersion, u.Mode, u.Outcome, u.RequestedAt, u.FinishedAt, u.Detail))];
 
     /// <inheritdoc/>
+    public Task<Clay.Runtime.History.WorkerLogPage> ReadLogsAsync(long after, int count) =>
+        Clay.Runtime.History.WorkerLogs.ReadAsync(services.Store, WorkerGrainKey.Parse(this.GetPrimaryKeyString()), after, count);
+
+    /// <inheritdoc/>
     public Task<OplogPage> ReadOplogAsync(long from, int count, string? query) => Activation.ReadOplogAsync(from, count, query);
 
     /// <inheritdoc/>

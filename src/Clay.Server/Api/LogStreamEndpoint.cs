@@ -3,9 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Clay.Runtime;
 using Clay.Runtime.Errors;
-using Clay.Runtime.Oplog;
-using Clay.Runtime.Oplog.Codec;
-using Clay.Runtime.Storage;
+using Clay.Cluster.Workers;
+using Clay.Runtime.History;
 using Clay.Server.Components;
 using Clay.Server.Logs;
 using Microsoft.AspNetCore.Http.Features;
@@ -38,6 +37,8 @@ public static class LogStreamEndpoint
 
     /// <summary>When a resumed stream reads the oplog again for lines that were committing as it began (see the loop); then as often as the last.</summary>
     private static readonly TimeSpan[] CatchUps = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
+    /// <summary>Oplog entries read per call to the grain while catching up.</summary>
+    private const int DurablePage = 10_000;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Maps the route.</summary>
@@ -45,14 +46,14 @@ public static class LogStreamEndpoint
         app.MapGet("/v1/components/{component}/workers/{worker}/logs", StreamAsync);
 
     private static async Task StreamAsync(HttpContext http, string component, string worker, long? after,
-        ComponentRegistry registry, IOplogStore store, WorkerLogBroadcaster broadcaster, IHostApplicationLifetime lifetime, CancellationToken requestAborted)
+        ComponentRegistry registry, IGrainFactory grains, WorkerLogBroadcaster broadcaster, IHostApplicationLifetime lifetime, CancellationToken requestAborted)
     {
         // A stopping server ends its streams at once instead of waiting for them until its shutdown
         // timeout: readers reconnect with their cursor to the next server.
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
         try
         {
-            await WriteStreamAsync(http, component, worker, after, registry, store, broadcaster, ending.Token);
+            await WriteStreamAsync(http, component, worker, after, registry, grains, broadcaster, ending.Token);
         }
         catch (OperationCanceledException) when (ending.IsCancellationRequested && http.Response.HasStarted)
         {
@@ -61,9 +62,10 @@ public static class LogStreamEndpoint
     }
 
     private static async Task WriteStreamAsync(HttpContext http, string component, string worker, long? after,
-        ComponentRegistry registry, IOplogStore store, WorkerLogBroadcaster broadcaster, CancellationToken ct)
+        ComponentRegistry registry, IGrainFactory grains, WorkerLogBroadcaster broadcaster, CancellationToken ct)
     {
         var id = WorkerEndpoints.Id(component, worker);
+        var grain = grains.Worker(id);
         registry.Get(id.Component);
         var resume = ResumePoint(http.Request, after);
 
@@ -86,7 +88,7 @@ public static class LogStreamEndpoint
         if (resume is { } from)
         {
             var backlog = new SortedDictionary<long, WorkerLogLine>();
-            var durable = await ReadDurableAsync(store, id, from, backlog, ct);
+            var durable = await ReadDurableAsync(grain, from, backlog, ct);
             scanned = durable;
             foreach (var line in subscription.Recent) backlog.TryAdd(line.OplogIndex, line);
             if (forgotten > from && forgotten > durable)
@@ -125,7 +127,7 @@ public static class LogStreamEndpoint
                     catchUps++;
                     var landed = new SortedDictionary<long, WorkerLogLine>();
                     // Only lines after both what was sent and what was read: nothing before them can become durable later.
-                    scanned = await ReadDurableAsync(store, id, Math.Max(sent, scanned), landed, ct);
+                    scanned = await ReadDurableAsync(grain, Math.Max(sent, scanned), landed, ct);
                     if (landed.Count > 0) lastWrite = Stopwatch.GetTimestamp();
                     sent = await WriteLinesAsync(output, landed, sent, ct);
                 }
@@ -173,19 +175,18 @@ public static class LogStreamEndpoint
             : throw new ClayException(ServerErrorCodes.InvalidRequest, $"Last-Event-ID '{header}' is not an oplog index (a whole number)");
     }
 
-    /// <summary>Adds the durable log lines after <paramref name="from"/>; returns the last durable index.</summary>
-    private static async Task<long> ReadDurableAsync(IOplogStore store, WorkerId id, long from, SortedDictionary<long, WorkerLogLine> into,
-        CancellationToken ct)
+    /// <summary>Adds the durable log lines after <paramref name="from"/>, read through the worker's grain; returns the last durable index.</summary>
+    private static async Task<long> ReadDurableAsync(IWorkerGrain grain, long from, SortedDictionary<long, WorkerLogLine> into, CancellationToken ct)
     {
         var last = from;
-        await foreach (var stored in store.ReadAsync(id, from + 1, long.MaxValue, ct))
+        while (true)
         {
-            last = stored.Index;
-            // The kind is the entry's second byte: skip decoding everything that is not a log line.
-            if (stored.Payload.Length > 1 && stored.Payload.Span[1] != (byte)OplogEntryKind.Log) continue;
-            if (OplogCodec.Decode(stored.Payload.Span) is OplogEntry.Log log) into[stored.Index] = WorkerLogLine.Of(stored.Index, log);
+            ct.ThrowIfCancellationRequested();
+            var page = await grain.ReadLogsAsync(last, DurablePage);
+            foreach (var line in page.Lines) into[line.OplogIndex] = line;
+            last = page.Last;
+            if (!page.More) return last;
         }
-        return last;
     }
 
     /// <summary>Writes <paramref name="lines"/> in index order; returns the index of the last one, or <paramref name="sent"/> when there are none.</summary>

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Clay.Runtime.History;
 
 namespace Clay.Server.Logs;
 

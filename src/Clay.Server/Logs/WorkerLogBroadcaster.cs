@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Clay.Runtime;
+using Clay.Runtime.History;
 using Clay.Runtime.Oplog;
 
 namespace Clay.Server.Logs;

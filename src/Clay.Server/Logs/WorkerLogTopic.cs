@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Clay.Runtime.History;
 
 namespace Clay.Server.Logs;
 

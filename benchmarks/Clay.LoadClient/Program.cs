@@ -19,9 +19,16 @@ catch (ArgumentException ex)
 
 ITargetDialect dialect = options.Target == "clay" ? new ClayDialect() : new RestateDialect();
 using var runner = new LoadRunner(options.Url, dialect, options.Clients, options.ServerPids, options.MetricsPath, options.Authorization);
+var started = System.Diagnostics.Stopwatch.StartNew();
+// Each phase is announced on standard error as it ends, with the time since start: a profile of one
+// phase can be taken while the next runs. Standard output keeps the summary and its JSON line.
+void Ended(PhaseResult phase) => Console.Error.WriteLine($"[{started.Elapsed.TotalSeconds,7:F1} s] {phase}");
 var warmup = await runner.RunAsync("warm-up", Workload.Spawn(options, warmup: true), CancellationToken.None);
+Ended(warmup);
 var spawn = await runner.RunAsync("spawn", Workload.Spawn(options, warmup: false), CancellationToken.None);
+Ended(spawn);
 var reads = await runner.RunAsync("reads", Workload.Reads(options), CancellationToken.None);
+Ended(reads);
 var all = Workload.Combine("all", spawn, reads);
 // A server's processes are the ones named and those they started (a Clay server's component hosts).
 var serverProcesses = ProcessCpu.Tree(options.ServerPids);

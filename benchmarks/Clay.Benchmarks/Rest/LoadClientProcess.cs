@@ -20,7 +20,7 @@ public static class LoadClientProcess
         var start = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
+        var errors = EchoAsync(process.StandardError, indent);
         string? last = null;
         while (await process.StandardOutput.ReadLineAsync() is { } line)
         {
@@ -32,6 +32,18 @@ public static class LoadClientProcess
         if (last is null) throw new InvalidOperationException($"clay-load printed no figures (exit {process.ExitCode}): {stderr}");
         using var json = JsonDocument.Parse(last);
         return (json.RootElement.Clone(), process.ExitCode);
+    }
+
+    /// <summary>Shows clay-load's standard error (its phases as they end) on this process's, as it comes; returns all of it.</summary>
+    private static async Task<string> EchoAsync(StreamReader stderr, string indent)
+    {
+        var all = new System.Text.StringBuilder();
+        while (await stderr.ReadLineAsync() is { } line)
+        {
+            Console.Error.WriteLine(indent + line);
+            all.AppendLine(line);
+        }
+        return all.ToString();
     }
 
     private static string Find()

@@ -95,6 +95,8 @@ public enum HostOperation
     /// (the worker's name is empty; answers nothing).
     /// </summary>
     SetBudget,
+    /// <summary>Whether it has work in memory that closing it would wait for (answers 1 busy, 0 not; see <c>IWorkerDoor.IsBusyAsync</c>).</summary>
+    IsBusy,
 }
 
 /// <summary>A scheduled invocation on the wire (see <c>ScheduledInvocation</c>).</summary>

@@ -15,16 +15,50 @@ namespace Clay.Cluster.Workers;
 /// the node that received the call for it (when that node is a member), so the calls of a client
 /// that keeps to one node stay on it; clients spread over the nodes spread the workers.
 /// </summary>
+/// <remarks>
+/// Orleans collects a grain that has had no call for <c>--max-idle</c>, whatever its worker does. A
+/// worker whose work goes on with no caller waiting (an enqueued invocation, one that outlived its
+/// caller's wait, one a wake-up resumed) keeps its grain: every half collection age the grain asks its
+/// door whether the worker is busy (<see cref="IWorkerDoor.IsBusyAsync"/>), and puts its collection off
+/// while it is. Closing such a worker would otherwise wait for its invocation to end, and a call
+/// meanwhile would find no grain and open the worker a second time.
+/// </remarks>
 [Reentrant, PreferLocalPlacement]
-public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
+public sealed class WorkerGrain(WorkerServices services, Microsoft.Extensions.Options.IOptions<Orleans.Configuration.GrainCollectionOptions> collection)
+    : Grain, IWorkerGrain
 {
     private static int s_active;
+    private readonly TimeSpan _busyCheck = BusyCheckPeriod(collection.Value.CollectionAge);
     private IWorkerDoor? _activation;
+    private IGrainTimer? _whileBusy;
 
     /// <summary>How many worker grains are active in this process: one for each worker in memory, here or in a component host.</summary>
     public static int Active => Volatile.Read(ref s_active);
 
     private IWorkerDoor Activation => _activation ??= services.Door(WorkerGrainKey.Parse(this.GetPrimaryKeyString()));
+
+    /// <summary>How often a grain whose worker works with no caller asks whether it still does: half the collection age, within [1 s, 1 min].</summary>
+    internal static TimeSpan BusyCheckPeriod(TimeSpan collectionAge) =>
+        TimeSpan.FromTicks(Math.Clamp(collectionAge.Ticks / 2, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
+
+    /// <summary>Keeps the grain while its worker works on with no caller waiting (see the remarks).</summary>
+    private void KeepWhileBusy()
+    {
+        DelayDeactivation(_busyCheck * 2);
+        _whileBusy ??= this.RegisterGrainTimer(static (grain, ct) => grain.CheckBusyAsync(ct), this,
+            new GrainTimerCreationOptions(_busyCheck, _busyCheck) { Interleave = true });
+    }
+
+    private async Task CheckBusyAsync(CancellationToken cancellationToken)
+    {
+        if (await Activation.IsBusyAsync(cancellationToken))
+        {
+            DelayDeactivation(_busyCheck * 2);
+            return;
+        }
+        _whileBusy?.Dispose();
+        _whileBusy = null;
+    }
 
     /// <inheritdoc/>
     public Task<WorkerInfo> CreateAsync(WorkerCreation creation) => Activation.CreateAsync(creation);
@@ -37,6 +71,7 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
         if (request.Enqueue)
         {
             var key = await Activation.EnqueueAsync(invocation);
+            KeepWhileBusy();
             return new InvokeReply(InvocationState.Queued, key, request.Function, null);
         }
         var running = Activation.InvokeAsync(invocation);
@@ -47,6 +82,7 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
         }
         catch (TimeoutException) when (!running.IsCompleted)
         {
+            KeepWhileBusy();
             return new InvokeReply(InvocationState.Running, request.IdempotencyKey, request.Function, null);
         }
         catch (ClayException ex) when (ex.Code == ErrorCodes.OplogConflict)
@@ -59,21 +95,41 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
         catch (WorkerSuspendedException)
         {
             // It waits out of memory, or is retried from the oplog: it goes on under the same key.
+            KeepWhileBusy();
             return new InvokeReply(InvocationState.Running, request.IdempotencyKey, request.Function, null);
         }
     }
 
     /// <inheritdoc/>
-    public Task WakeAsync() => Activation.WakeAsync();
+    public async Task WakeAsync()
+    {
+        await Activation.WakeAsync();
+        KeepWhileBusy();
+    }
 
     /// <inheritdoc/>
-    public Task CompletePromiseAsync(long promise, string value) => Activation.CompletePromiseAsync(promise, value);
+    public async Task CompletePromiseAsync(long promise, string value)
+    {
+        await Activation.CompletePromiseAsync(promise, value);
+        KeepWhileBusy();
+    }
 
     /// <inheritdoc/>
-    public Task<WorkerInfo> ResumeAsync() => Activation.ResumeAsync();
+    public async Task<WorkerInfo> ResumeAsync()
+    {
+        var resumed = await Activation.ResumeAsync();
+        KeepWhileBusy();
+        return resumed;
+    }
 
     /// <inheritdoc/>
-    public Task<WorkerInfo> InterruptAsync(bool recoverImmediately) => Activation.InterruptAsync(recoverImmediately);
+    public async Task<WorkerInfo> InterruptAsync(bool recoverImmediately)
+    {
+        var interrupted = await Activation.InterruptAsync(recoverImmediately);
+        // Recovered at once, its invocation goes on from where it stopped.
+        if (recoverImmediately) KeepWhileBusy();
+        return interrupted;
+    }
 
     /// <inheritdoc/>
     public Task<WorkerInfo> RevertAsync(long lastOplogIndex, int numberOfInvocations) =>
@@ -81,8 +137,13 @@ public sealed class WorkerGrain(WorkerServices services) : Grain, IWorkerGrain
             : Clay.Runtime.History.RevertTarget.ToOplogIndex(lastOplogIndex));
 
     /// <inheritdoc/>
-    public Task<WorkerInfo> UpdateAsync(long targetVersion, bool manual) =>
-        Activation.UpdateAsync(targetVersion, manual ? Clay.Runtime.Oplog.UpdateMode.Manual : Clay.Runtime.Oplog.UpdateMode.Automatic);
+    public async Task<WorkerInfo> UpdateAsync(long targetVersion, bool manual)
+    {
+        var updated = await Activation.UpdateAsync(targetVersion, manual ? Clay.Runtime.Oplog.UpdateMode.Manual : Clay.Runtime.Oplog.UpdateMode.Automatic);
+        // Its pending invocations go on on the new version.
+        KeepWhileBusy();
+        return updated;
+    }
 
     /// <inheritdoc/>
     public Task<WorkerInfo> ForkFromAsync(string sourceComponent, string sourceWorker, long oplogIndex) =>

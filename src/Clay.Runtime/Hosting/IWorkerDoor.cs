@@ -44,6 +44,14 @@ public interface IWorkerDoor : IAsyncDisposable
     /// </summary>
     bool LeftMemorySince(long callsSeen) => false;
 
+    /// <summary>
+    /// True while the worker has work in memory that closing it would have to wait for: an invocation
+    /// that runs (or waits without having written its wait down), an invocation queued behind it that is
+    /// not durable, or a request still being accepted. A worker out of memory, idle, or waiting durably
+    /// (a long sleep, a promise, a retry's delay) is not busy: it may leave memory and is woken again.
+    /// </summary>
+    Task<bool> IsBusyAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Stops the worker and deletes its oplog; fails with <c>worker-not-found</c>.</summary>
     Task DeleteAsync(CancellationToken cancellationToken = default);
 

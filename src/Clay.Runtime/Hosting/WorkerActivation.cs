@@ -172,6 +172,12 @@ public sealed partial class WorkerActivation(WorkerId id, WorkerServices service
         return await EvictAsync().ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
+    public Task<bool> IsBusyAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate) return Task.FromResult(!_arrivals.IsCompleted || _executor is { IsEvictable: false });
+    }
+
     /// <summary>Closes the worker (the host is deactivating it): a running invocation finishes and commits first.</summary>
     public async ValueTask DisposeAsync()
     {

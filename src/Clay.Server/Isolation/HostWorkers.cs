@@ -61,6 +61,8 @@ internal sealed class HostWorkers(WorkerServices services, HostCatalog catalog, 
                 return await Activation(id).GetInfoAsync();
             case HostOperation.TryEvict:
                 return _workers.TryGetValue(id, out var resident) ? await resident.Activation.TryEvictAsync() switch { true => 1, false => 0, null => -1 } : -1;
+            case HostOperation.IsBusy:
+                return _workers.TryGetValue(id, out var held) && await held.Activation.IsBusyAsync() ? 1 : 0;
             case HostOperation.Delete:
                 await Activation(id).DeleteAsync();
                 if (_workers.TryRemove(id, out var deleted)) await deleted.Activation.DisposeAsync();

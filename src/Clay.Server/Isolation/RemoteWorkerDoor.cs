@@ -107,6 +107,22 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
     }
 
     /// <inheritdoc/>
+    public async Task<bool> IsBusyAsync(CancellationToken cancellationToken = default)
+    {
+        if (hosts.Running(Id.Component) is not { } host) return false;
+        try
+        {
+            return (int)(await CallOnAsync(host, new HostWorkerCall(Id.Component, Id.Worker, HostOperation.IsBusy), "asking whether it is busy",
+                cancellationToken))! == 1;
+        }
+        catch (ClayException ex) when (ex.Code == ServerErrorCodes.ComponentCrashed)
+        {
+            // Its host has gone, and its work with it: what is left resumes from the oplog.
+            return false;
+        }
+    }
+
+    /// <inheritdoc/>
     public async Task DeleteAsync(CancellationToken cancellationToken = default)
     {
         if (hosts.Running(Id.Component) is { } host)
@@ -282,7 +298,8 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
     private async Task<object?> CallOnAsync(ComponentHost host, object call, string? what, CancellationToken cancellationToken)
     {
         object? answer;
-        if (call is not HostWorkerCall { Operation: HostOperation.TryEvict }) Interlocked.Increment(ref _sent);
+        // Asking whether it is busy or may leave brings no worker into memory: not a call the host's release must wait out.
+        if (call is not HostWorkerCall { Operation: HostOperation.TryEvict or HostOperation.IsBusy }) Interlocked.Increment(ref _sent);
         Interlocked.Increment(ref _inFlight);
         using (host.Track(Id))
         {

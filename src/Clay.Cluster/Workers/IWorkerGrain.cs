@@ -22,7 +22,10 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// <summary>The worker's metadata; fails with <c>worker-not-found</c>.</summary>
     Task<WorkerInfo> GetAsync();
 
-    /// <summary>The worker's updates as its oplog records them, oldest first (none for a worker never updated).</summary>
+    /// <summary>
+    /// The worker's updates as its durable oplog records them, oldest first: none for a worker never updated,
+    /// or without a durable oplog yet (call <see cref="GetAsync"/> to learn whether it exists).
+    /// </summary>
     Task<IReadOnlyList<UpdateView>> GetUpdatesAsync();
 
     /// <summary>

@@ -24,13 +24,13 @@ public static class WorkerUpdates
     /// latest snapshot names (after the snapshot when none came before it), or whole when no snapshot
     /// says; only the update entries are decoded (the others' kinds are peeked).
     /// </summary>
-    /// <exception cref="Execution.WorkerNotFoundException">The worker has no oplog.</exception>
     public static async Task<IReadOnlyList<WorkerUpdate>> ReadAsync(IOplogStore store, WorkerId id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         var length = await store.GetLastIndexAsync(id, cancellationToken);
-        if (length == 0) throw new Execution.WorkerNotFoundException(id);
         var updates = new List<WorkerUpdate>();
+        // Nothing durable yet (a new worker whose first entries are still being committed): no updates either.
+        if (length == 0) return updates;
         var from = await FirstToReadAsync(store, id, length, cancellationToken);
         await foreach (var stored in store.ReadAsync(id, from, length, cancellationToken))
         {

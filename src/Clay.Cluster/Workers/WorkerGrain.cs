@@ -35,7 +35,9 @@ public sealed class WorkerGrain(WorkerServices services, Microsoft.Extensions.Op
     /// <summary>How many worker grains are active in this process: one for each worker in memory, here or in a component host.</summary>
     public static int Active => Volatile.Read(ref s_active);
 
-    private IWorkerDoor Activation => _activation ??= services.Door(WorkerGrainKey.Parse(this.GetPrimaryKeyString()));
+    private Clay.Runtime.WorkerId Id => WorkerGrainKey.Parse(this.GetPrimaryKeyString());
+
+    private IWorkerDoor Activation => _activation ??= services.Door(Id);
 
     /// <summary>How often a grain whose worker works with no caller asks whether it still does: half the collection age, within [1 s, 1 min].</summary>
     internal static TimeSpan BusyCheckPeriod(TimeSpan collectionAge) =>
@@ -162,12 +164,12 @@ public sealed class WorkerGrain(WorkerServices services, Microsoft.Extensions.Op
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<UpdateView>> GetUpdatesAsync() =>
-        [.. (await Clay.Runtime.History.WorkerUpdates.ReadAsync(services.Store, Activation.Id)).Select(u =>
+        [.. (await Clay.Runtime.History.WorkerUpdates.ReadAsync(services.Store, Id)).Select(u =>
             new UpdateView(u.TargetVersion, u.Mode, u.Outcome, u.RequestedAt, u.FinishedAt, u.Detail))];
 
     /// <inheritdoc/>
     public Task<Clay.Runtime.History.WorkerLogPage> ReadLogsAsync(long after, int count) =>
-        Clay.Runtime.History.WorkerLogs.ReadAsync(services.Store, WorkerGrainKey.Parse(this.GetPrimaryKeyString()), after, count);
+        Clay.Runtime.History.WorkerLogs.ReadAsync(services.Store, Id, after, count);
 
     /// <inheritdoc/>
     public Task<OplogPage> ReadOplogAsync(long from, int count, string? query) => Activation.ReadOplogAsync(from, count, query);

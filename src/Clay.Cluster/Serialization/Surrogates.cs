@@ -194,3 +194,36 @@ public sealed class WorkerLogPageConverter : IConverter<WorkerLogPage, WorkerLog
         More = value.More,
     };
 }
+
+/// <summary>How a <see cref="WorkerUpdate"/> travels between silos.</summary>
+[GenerateSerializer]
+public struct WorkerUpdateSurrogate
+{
+    /// <summary>The version it was to move to.</summary>
+    [Id(0)] public long TargetVersion;
+    /// <summary><c>auto</c> or <c>manual</c>.</summary>
+    [Id(1)] public string Mode;
+    /// <summary><c>succeeded</c>, <c>failed</c> or <c>pending</c>.</summary>
+    [Id(2)] public string Outcome;
+    /// <summary>When it was requested.</summary>
+    [Id(3)] public DateTimeOffset RequestedAt;
+    /// <summary>When its outcome was written, if it was.</summary>
+    [Id(4)] public DateTimeOffset? FinishedAt;
+    /// <summary>Why it failed.</summary>
+    [Id(5)] public string? Detail;
+}
+
+/// <summary>Converts <see cref="WorkerUpdate"/> to and from its surrogate.</summary>
+[RegisterConverter]
+public sealed class WorkerUpdateConverter : IConverter<WorkerUpdate, WorkerUpdateSurrogate>
+{
+    /// <inheritdoc/>
+    public WorkerUpdate ConvertFromSurrogate(in WorkerUpdateSurrogate s) => new(s.TargetVersion, s.Mode, s.Outcome, s.RequestedAt, s.FinishedAt, s.Detail);
+
+    /// <inheritdoc/>
+    public WorkerUpdateSurrogate ConvertToSurrogate(in WorkerUpdate value) => new()
+    {
+        TargetVersion = value.TargetVersion, Mode = value.Mode, Outcome = value.Outcome,
+        RequestedAt = value.RequestedAt, FinishedAt = value.FinishedAt, Detail = value.Detail,
+    };
+}

@@ -26,7 +26,7 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// The worker's updates as its durable oplog records them, oldest first: none for a worker never updated,
     /// or without a durable oplog yet (call <see cref="GetAsync"/> to learn whether it exists).
     /// </summary>
-    Task<IReadOnlyList<UpdateView>> GetUpdatesAsync();
+    Task<IReadOnlyList<Clay.Runtime.History.WorkerUpdate>> GetUpdatesAsync();
 
     /// <summary>
     /// The durable log lines among up to <paramref name="count"/> oplog entries after <paramref name="after"/>;

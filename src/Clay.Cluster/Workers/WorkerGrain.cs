@@ -163,9 +163,8 @@ public sealed class WorkerGrain(WorkerServices services, Microsoft.Extensions.Op
     public Task<WorkerInfo> GetAsync() => Activation.GetInfoAsync();
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<UpdateView>> GetUpdatesAsync() =>
-        [.. (await Clay.Runtime.History.WorkerUpdates.ReadAsync(services.Store, Id)).Select(u =>
-            new UpdateView(u.TargetVersion, u.Mode, u.Outcome, u.RequestedAt, u.FinishedAt, u.Detail))];
+    public Task<IReadOnlyList<Clay.Runtime.History.WorkerUpdate>> GetUpdatesAsync() =>
+        Clay.Runtime.History.WorkerUpdates.ReadAsync(services.Store, Id);
 
     /// <inheritdoc/>
     public Task<Clay.Runtime.History.WorkerLogPage> ReadLogsAsync(long after, int count) =>

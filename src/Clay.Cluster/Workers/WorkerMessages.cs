@@ -71,19 +71,3 @@ public sealed record ScheduleView(
     [property: Id(1)] string Function,
     [property: Id(2)] IReadOnlyList<string> WaveArguments,
     [property: Id(3)] DateTimeOffset DueAt);
-
-/// <summary>One update of a worker, as the grain reports it.</summary>
-/// <param name="TargetVersion">The version it was to move to.</param>
-/// <param name="Mode"><c>auto</c> or <c>manual</c>.</param>
-/// <param name="Outcome"><c>succeeded</c>, <c>failed</c>, or <c>pending</c>.</param>
-/// <param name="RequestedAt">When it was requested.</param>
-/// <param name="FinishedAt">When its outcome was written, if it was.</param>
-/// <param name="Detail">Why it failed.</param>
-[GenerateSerializer, Immutable]
-public sealed record UpdateView(
-    [property: Id(0)] long TargetVersion,
-    [property: Id(1)] string Mode,
-    [property: Id(2)] string Outcome,
-    [property: Id(3)] DateTimeOffset RequestedAt,
-    [property: Id(4)] DateTimeOffset? FinishedAt,
-    [property: Id(5)] string? Detail);

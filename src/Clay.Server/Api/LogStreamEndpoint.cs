@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Clay.Cluster.Workers;
 using Clay.Runtime;
 using Clay.Runtime.Errors;
-using Clay.Cluster.Workers;
 using Clay.Runtime.History;
 using Clay.Server.Components;
 using Clay.Server.Logs;

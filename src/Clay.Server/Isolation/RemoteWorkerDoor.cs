@@ -88,37 +88,32 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
         await services.Store.GetLastIndexAsync(Id, cancellationToken) > 0;
 
     /// <inheritdoc/>
-    public async Task<bool?> TryEvictAsync()
+    public async Task<bool?> TryEvictAsync() =>
+        await AskHostAsync(HostOperation.TryEvict, "evicting it", default) switch
+        {
+            1 => true,
+            0 => false,
+            _ => null,
+        };
+
+    /// <inheritdoc/>
+    public async Task<bool> IsBusyAsync(CancellationToken cancellationToken = default) =>
+        await AskHostAsync(HostOperation.IsBusy, "asking whether it is busy", cancellationToken) == 1;
+
+    /// <summary>
+    /// The host's answer to <paramref name="operation"/>, a question about the worker in its memory; null when
+    /// no host runs or it crashed meanwhile (the worker's state went with it: what is left resumes from the oplog).
+    /// </summary>
+    private async Task<int?> AskHostAsync(HostOperation operation, string what, CancellationToken cancellationToken)
     {
         if (hosts.Running(Id.Component) is not { } host) return null;
         try
         {
-            return (int)(await CallOnAsync(host, new HostWorkerCall(Id.Component, Id.Worker, HostOperation.TryEvict), "evicting it", default))! switch
-            {
-                1 => true,
-                0 => false,
-                _ => null,
-            };
+            return (int)(await CallOnAsync(host, new HostWorkerCall(Id.Component, Id.Worker, operation), what, cancellationToken))!;
         }
         catch (ClayException ex) when (ex.Code == ServerErrorCodes.ComponentCrashed)
         {
             return null;
-        }
-    }
-
-    /// <inheritdoc/>
-    public async Task<bool> IsBusyAsync(CancellationToken cancellationToken = default)
-    {
-        if (hosts.Running(Id.Component) is not { } host) return false;
-        try
-        {
-            return (int)(await CallOnAsync(host, new HostWorkerCall(Id.Component, Id.Worker, HostOperation.IsBusy), "asking whether it is busy",
-                cancellationToken))! == 1;
-        }
-        catch (ClayException ex) when (ex.Code == ServerErrorCodes.ComponentCrashed)
-        {
-            // Its host has gone, and its work with it: what is left resumes from the oplog.
-            return false;
         }
     }
 

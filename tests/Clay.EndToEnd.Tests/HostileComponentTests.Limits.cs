@@ -50,8 +50,8 @@ public sealed partial class HostileComponentTests
             if (queued.IsSuccessStatusCode) break;
             Assert.True(attempt < 3 && text.Contains("\"component-crashed\"", StringComparison.Ordinal), text);
         }
-        // Nobody waits for the loop: the host is ended for it all the same, and the crash is charged to q. Each later
-        // call of q opens it in a fresh host, which resumes the loop, and waits behind it until the host is ended again.
+        // Nobody waits for the loop: the host is ended for it all the same, and the crash is charged to q. The server
+        // then wakes q in a fresh host, which resumes the loop; each call of q waits behind it until the host is ended again.
         var answers = new List<string>();
         for (var attempt = 0; attempt < 6 && !answers.Any(a => a.StartsWith("worker-failed", StringComparison.Ordinal)); attempt++)
         {

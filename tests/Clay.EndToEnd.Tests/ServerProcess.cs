@@ -52,6 +52,30 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Completes when the server writes its next line.</summary>
     public Task OutputWritten => Volatile.Read(ref _written).Task;
 
+    private void Written(string line)
+    {
+        lock (Output) Output.AppendLine(line);
+        Interlocked.Exchange(ref _written, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <summary>Waits until the server has written <paramref name="text"/> (on either stream), for at most <paramref name="within"/>.</summary>
+    /// <returns>False when it has not by then.</returns>
+    public async Task<bool> WroteAsync(string text, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var next = OutputWritten;
+            lock (Output)
+            {
+                if (Output.ToString().Contains(text, StringComparison.Ordinal)) return true;
+            }
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) return false;
+            await Task.WhenAny(next, Task.Delay(left));
+        }
+    }
+
     /// <summary>Environment variables of the server process (CLAY__… options, say).</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
@@ -75,11 +99,10 @@ public sealed class ServerProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
-            lock (Output) Output.AppendLine(e.Data);
-            Interlocked.Exchange(ref _written, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            Written(e.Data);
             if (e.Data.Contains("Clay server ready", StringComparison.Ordinal)) ready.TrySetResult();
         };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (Output) Output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Written(e.Data); };
         process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"clay-server exited early:\n{Output}"));
         process.Start();
         process.BeginOutputReadLine();

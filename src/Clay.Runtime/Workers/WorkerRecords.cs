@@ -93,4 +93,35 @@ public static class WorkerRecords
         var kind = OplogCodec.PeekKind(stored.Payload.Span);
         return kind == a || kind == b || kind == c ? RecoveryWindow.Decode(worker, stored) : null;
     }
+
+    /// <summary>How many entries, back from the end of an oplog, <see cref="AcceptedAsync"/> looks through.</summary>
+    public const int AcceptedWindow = 1024;
+
+    /// <summary>
+    /// Whether the worker's oplog durably holds an invocation under <paramref name="idempotencyKey"/>
+    /// (queued, scheduled or started) among its last <see cref="AcceptedWindow"/> entries. A door whose
+    /// call was cut short asks this to learn whether what it sent was accepted before the cut.
+    /// </summary>
+    /// <param name="store">The oplog store.</param>
+    /// <param name="worker">The worker.</param>
+    /// <param name="idempotencyKey">The invocation's key.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    public static async Task<bool> AcceptedAsync(IOplogStore store, WorkerId worker, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(idempotencyKey);
+        var last = await store.GetLastIndexAsync(worker, cancellationToken);
+        await foreach (var stored in store.ReadAsync(worker, Math.Max(1, last - AcceptedWindow + 1), last, cancellationToken))
+        {
+            var key = Decode(worker, stored, OplogEntryKind.PendingWorkerInvocation, OplogEntryKind.ExportedFunctionInvoked, OplogEntryKind.ScheduledInvocation) switch
+            {
+                OplogEntry.PendingWorkerInvocation p => p.IdempotencyKey,
+                OplogEntry.ExportedFunctionInvoked i => i.IdempotencyKey,
+                OplogEntry.ScheduledInvocation s => s.IdempotencyKey,
+                _ => null,
+            };
+            if (string.Equals(key, idempotencyKey, StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
 }

@@ -240,6 +240,12 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
         return host;
     }
 
+    /// <remarks>
+    /// A crash with no call in flight, in a host that was started to go on with the work of workers woken
+    /// after the crash before, is charged to those workers: the work they resumed (a queued invocation
+    /// nobody waits for) is what ran. Each crash wakes anew only the workers whose marks still show work,
+    /// so a worker whose work ended meanwhile is no longer among them.
+    /// </remarks>
     private async Task WatchAsync(string component, Slot slot, ComponentHost host)
     {
         var cause = await host.Ended;
@@ -248,11 +254,14 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
         var inFlight = host.InFlightAtEnd;
         var recorded = new TaskCompletionSource();
         int crashes;
+        IReadOnlyList<WorkerId> resumed;
         lock (slot.Gate)
         {
             if (slot.Current == host) slot.Current = null;
             slot.Recording = recorded.Task;
-            crashes = inFlight.Count == 0 ? ++slot.Crashes : slot.Crashes;
+            resumed = inFlight.Count == 0 ? slot.Resumed : [];
+            slot.Resumed = [];
+            crashes = inFlight.Count == 0 && resumed.Count == 0 ? ++slot.Crashes : slot.Crashes;
             slot.RecentCrashes = DateTimeOffset.UtcNow - slot.LastCrash < TimeSpan.FromMinutes(1) ? slot.RecentCrashes + 1 : 1;
             slot.LastCrash = DateTimeOffset.UtcNow;
             // Restarts back off: 100 ms after a first crash, doubling with each crash within a minute, at most 5 s.
@@ -264,11 +273,15 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
             }
         }
         _metrics?.HostCrashed();
-        _logger.LogError("The component host of {Component} (pid {Pid}) {Cause}; workers with a call in flight: {Workers}",
-            component, host.Pid, cause, inFlight.Count == 0 ? "none" : string.Join(", ", inFlight));
+        _logger.LogError("The component host of {Component} (pid {Pid}) {Cause}; workers with a call in flight: {Workers}{Resumed}",
+            component, host.Pid, cause, inFlight.Count == 0 ? "none" : string.Join(", ", inFlight),
+            resumed.Count == 0 ? "" : $"; workers that went on with their work in it: {string.Join(", ", resumed)}");
         try
         {
-            foreach (var worker in inFlight) await RecordCrashAsync(slot, worker, cause);
+            foreach (var worker in inFlight) await RecordCrashAsync(slot, worker, cause, "had a call in flight");
+            foreach (var worker in resumed) await RecordCrashAsync(slot, worker, cause, "went on with its work in it");
+            // Before the next host may start: it is the one these workers go on in.
+            if (slot.Quarantine is null) await ResumePendingAsync(component, slot);
         }
         finally
         {
@@ -277,11 +290,30 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
         if (slot.Quarantine is not null && crashes >= CrashLimit) _logger.LogError("{Reason}", slot.Quarantine);
     }
 
+    /// <summary>
+    /// Wakes the component's workers whose marks show work begun or queued (but the quarantined), so that
+    /// work goes on in the next host as it would after a restart, without waiting for a call.
+    /// </summary>
+    private async Task ResumePendingAsync(string component, Slot slot)
+    {
+        try
+        {
+            var woken = await _server.ResumePendingAsync(component, worker => slot.WorkerQuarantines.ContainsKey(worker));
+            lock (slot.Gate) slot.Resumed = woken;
+            if (woken.Count > 0) _logger.LogInformation("{Count} workers of {Component} with work under way go on in a new host", woken.Count, component);
+        }
+        catch (Exception ex) when (ex is ClayException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            // Their next call, or the next start, takes them up.
+            _logger.LogWarning(ex, "The workers of {Component} with work under way could not be woken after its host crashed", component);
+        }
+    }
+
     /// <summary>Writes the crash in the worker's oplog (its last error, also after restarts) and quarantines it at the limit.</summary>
-    private async Task RecordCrashAsync(Slot slot, WorkerId worker, string cause)
+    private async Task RecordCrashAsync(Slot slot, WorkerId worker, string cause, string what)
     {
         var count = slot.WorkerCrashes.AddOrUpdate(worker, 1, static (_, n) => n + 1);
-        var message = $"the component host {cause} while this worker had a call in flight ({count} in a row)";
+        var message = $"the component host {cause} while this worker {what} ({count} in a row)";
         if (count >= CrashLimit)
         {
             slot.WorkerQuarantines[worker] = QuarantineMessage(worker, count, $"it {cause}");
@@ -290,8 +322,8 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
         try
         {
             // The host is gone and the next one waits for this: nobody else writes the oplog now; fencing would refuse it anyway.
-            // What it handed over before it ended lands first (the crash comes after it).
-            await _server.SettledAsync(worker);
+            // What it sent to be written before it ended lands first (the crash comes after it).
+            await _server.LandedAsync(worker);
             var last = await _store.GetLastIndexAsync(worker);
             if (last == 0) return;
             var entry = OplogCodec.Encode(new OplogEntry.Error(DateTimeOffset.UtcNow, ServerErrorCodes.ComponentCrashed, message, count));
@@ -340,5 +372,7 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
         public DateTimeOffset LastCrash = DateTimeOffset.MinValue;
         public DateTimeOffset NotBefore = DateTimeOffset.MinValue;
         public string? Quarantine;
+        /// <summary>Workers woken after the last crash to go on with their work in the next host.</summary>
+        public IReadOnlyList<WorkerId> Resumed = [];
     }
 }

@@ -52,8 +52,28 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
     }
 
     /// <inheritdoc/>
-    public async Task<string> EnqueueAsync(InvocationRequest request, CancellationToken cancellationToken = default) =>
-        ((InvokeReply)(await InvokeOnHostAsync(HostInvoke.Of(Id, request, enqueue: true), null, cancellationToken))!).IdempotencyKey;
+    /// <remarks>
+    /// The invocation is queued durably before its host answers, and may start at once: when it brings its
+    /// host down before the answer is out (or the host ends for another reason meanwhile), the door looks
+    /// for its key in the worker's oplog, once all the host sent has landed. Found, it was accepted, and
+    /// runs (or is quarantined) when the worker recovers: the enqueue is answered as queued. The door gives
+    /// a request without a key one, to know what to look for.
+    /// </remarks>
+    public async Task<string> EnqueueAsync(InvocationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.IdempotencyKey is null) request = request with { IdempotencyKey = Guid.NewGuid().ToString() };
+        try
+        {
+            return ((InvokeReply)(await InvokeOnHostAsync(HostInvoke.Of(Id, request, enqueue: true), null, cancellationToken))!).IdempotencyKey;
+        }
+        catch (ClayException ex) when (ex.Code == ServerErrorCodes.ComponentCrashed)
+        {
+            await hosts.ServerSide.LandedAsync(Id);
+            if (await WorkerRecords.AcceptedAsync(services.Store, Id, request.IdempotencyKey, cancellationToken)) return request.IdempotencyKey;
+            throw;
+        }
+    }
 
     /// <inheritdoc/>
     public async Task<WorkerInfo> GetInfoAsync(CancellationToken cancellationToken = default)

@@ -179,6 +179,25 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
         logSink?.Invoke(worker, line.Index, entry);
     }
 
+    /// <summary>
+    /// After the host of <paramref name="component"/> crashed: wakes each of its workers whose mark says
+    /// it has work in flight or queued (but those <paramref name="skip"/> names), so what they were doing
+    /// goes on in a new host, as it would after a restart, without waiting for someone to call them.
+    /// </summary>
+    /// <returns>The workers woken.</returns>
+    public async Task<IReadOnlyList<WorkerId>> ResumePendingAsync(string component, Func<WorkerId, bool> skip)
+    {
+        if (wakeUps is null) return [];
+        var woken = new List<WorkerId>();
+        await foreach (var marked in store.ListMarkedWorkersAsync(component))
+        {
+            if (!marked.Mark.HasPendingWork || skip(marked.Worker)) continue;
+            wakeUps.WakeAt(marked.Worker, DateTimeOffset.UtcNow);
+            woken.Add(marked.Worker);
+        }
+        return woken;
+    }
+
     /// <summary>A host ended: its workers are no longer in memory.</summary>
     public void Ended(string component)
     {
@@ -277,6 +296,28 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
         }
     }
 
+    /// <summary>Appends hosts asked for and wait for (not handed over), by worker: the latest of each worker's.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<WorkerId, Task> _appending = new();
+
+    /// <summary>
+    /// Waits until every append <paramref name="worker"/>'s host sent, handed over or asked for, has
+    /// landed, durable or not: a read of the store then sees all of it that is durable. A door asks this
+    /// after its host crashed, to learn what it had accepted before it ended.
+    /// </summary>
+    public async ValueTask LandedAsync(WorkerId worker)
+    {
+        await SettledAsync(worker).ConfigureAwait(false);
+        if (!_appending.TryGetValue(worker, out var append)) return;
+        try
+        {
+            await append.ConfigureAwait(false);
+        }
+        catch
+        {
+            // Landed, as a failure: the read shows what is durable.
+        }
+    }
+
     private static ReadOnlyMemory<byte>[] Entries(StoreCall call)
     {
         var payloads = call.Entries ?? [];
@@ -294,7 +335,16 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
         {
             case StoreOperation.Append:
                 // Queued before the first wait (this runs on the channel's reading thread): in order with hand-overs.
-                await store.AppendAsync(worker, call.A, Entries(call), Mark(call));
+                var append = store.AppendAsync(worker, call.A, Entries(call), Mark(call)).AsTask();
+                _appending[worker] = append;
+                try
+                {
+                    await append;
+                }
+                finally
+                {
+                    _appending.TryRemove(KeyValuePair.Create(worker, append));
+                }
                 return null;
             case StoreOperation.Sync:
                 await DurableAsync(worker);

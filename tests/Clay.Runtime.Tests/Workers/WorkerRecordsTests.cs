@@ -3,6 +3,7 @@ using Clay.Runtime.Oplog;
 using Clay.Runtime.Oplog.Codec;
 using Clay.Runtime.Storage;
 using Clay.Runtime.Tests.Execution;
+using Clay.Runtime.Values;
 using Clay.Runtime.Workers;
 
 namespace Clay.Runtime.Tests.Workers;
@@ -67,6 +68,35 @@ public sealed class WorkerRecordsTests
         var info = await WorkerRecords.ReadAsync(store, Worker, null, withMemory: true, CancellationToken.None);
 
         Assert.Equal(9, info.ComponentVersion);
+    }
+
+    [Fact]
+    public async Task An_invocation_is_found_accepted_by_its_key_when_queued_scheduled_or_begun_within_the_last_entries()
+    {
+        Value[] none = [];
+        var (store, _) = await WriteAsync(logs: 3, lastGrowAt: 2,
+            new OplogEntry.PendingWorkerInvocation(At, "checkout", none, "queued"),
+            new OplogEntry.ScheduledInvocation(At, "checkout", none, "later", At.AddHours(1)),
+            new OplogEntry.ExportedFunctionInvoked(At, "checkout", none, "begun"),
+            new OplogEntry.CancelPendingInvocation(At, "cancelled"));
+
+        Assert.True(await WorkerRecords.AcceptedAsync(store, Worker, "queued", CancellationToken.None));
+        Assert.True(await WorkerRecords.AcceptedAsync(store, Worker, "later", CancellationToken.None));
+        Assert.True(await WorkerRecords.AcceptedAsync(store, Worker, "begun", CancellationToken.None));
+        Assert.False(await WorkerRecords.AcceptedAsync(store, Worker, "cancelled", CancellationToken.None));
+        Assert.False(await WorkerRecords.AcceptedAsync(store, Worker, "other", CancellationToken.None));
+        Assert.False(await WorkerRecords.AcceptedAsync(store, new WorkerId("demo:cart", "absent"), "queued", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_invocation_is_looked_for_only_among_the_last_entries()
+    {
+        var (inner, _) = await WriteAsync(logs: 0, lastGrowAt: 2, [new OplogEntry.PendingWorkerInvocation(At, "checkout", [], "old"),
+            .. Enumerable.Range(0, WorkerRecords.AcceptedWindow).Select(i => new OplogEntry.Log(At, Clay.Sdk.WorkerLogLevel.Info, "stdout", $"{i}"))]);
+        var store = new CountingOplogStore(inner);
+
+        Assert.False(await WorkerRecords.AcceptedAsync(store, Worker, "old", CancellationToken.None));
+        Assert.Equal(WorkerRecords.AcceptedWindow, store.EntriesRead);
     }
 
     /// <summary>

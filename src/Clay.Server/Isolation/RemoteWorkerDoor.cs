@@ -267,9 +267,18 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
         await (_recalled ??= RecallCrashesAsync());
         if (Interlocked.Exchange(ref _absent, 0) == 0 || hosts.QuarantineOf(Id) is not null) return await CallAsync(invoke, what, cancellationToken).ConfigureAwait(false);
         var latest = await hosts.ServerSide.AdmitNewAsync(Id, cancellationToken);
+        // Not cancelled with its caller: whether the host created the worker is known only from its answer,
+        // and the admission is given back (or kept) only then, also when the caller has stopped waiting.
+        return await SettleAdmissionAsync(CallAsync(invoke with { NewWorkerOn = latest }, what, CancellationToken.None))
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The answer of the call a door admitted a new worker for, once the admission is settled.</summary>
+    private async Task<object?> SettleAdmissionAsync(Task<object?> call)
+    {
         try
         {
-            return await CallAsync(invoke with { NewWorkerOn = latest }, what, cancellationToken).ConfigureAwait(false);
+            return await call.ConfigureAwait(false);
         }
         catch
         {

@@ -253,19 +253,55 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
     /// Sends <paramref name="call"/> to the worker's host and waits for its answer; <paramref name="what"/>
     /// says what it does in an error, and is null for an invocation, described only if it fails.
     /// </summary>
-    private async Task<object?> CallAsync(object call, string? what, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The usual case — crashes recalled, the host running — returns the call's own task: no state
+    /// machine of its own on the path of every invocation.
+    /// </remarks>
+    private Task<object?> CallAsync(object call, string? what, CancellationToken cancellationToken)
     {
-        await (_recalled ??= RecallCrashesAsync());
+        if (_recalled is not { IsCompletedSuccessfully: true }) return CallAfterRecallAsync(call, what, cancellationToken);
         Volatile.Write(ref _absent, 0);
-        if (hosts.QuarantineOf(Id) is { } reason) throw new ClayException(ErrorCodes.WorkerFailed, reason);
-        return await CallOnAsync(await hosts.GetAsync(Id.Component), call, what, cancellationToken).ConfigureAwait(false);
+        if (hosts.QuarantineOf(Id) is { } reason) return Task.FromException<object?>(new ClayException(ErrorCodes.WorkerFailed, reason));
+        ValueTask<ComponentHost> host;
+        try
+        {
+            host = hosts.GetAsync(Id.Component);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<object?>(ex);
+        }
+        return host.IsCompletedSuccessfully ? CallOnAsync(host.Result, call, what, cancellationToken) : CallWhenStartedAsync(host, call, what, cancellationToken);
     }
 
-    /// <summary>An invocation; the first through a door that found no oplog creates the worker (see the remarks).</summary>
-    private async Task<object?> InvokeOnHostAsync(HostInvoke invoke, string? what, CancellationToken cancellationToken)
+    private async Task<object?> CallAfterRecallAsync(object call, string? what, CancellationToken cancellationToken)
     {
         await (_recalled ??= RecallCrashesAsync());
-        if (Interlocked.Exchange(ref _absent, 0) == 0 || hosts.QuarantineOf(Id) is not null) return await CallAsync(invoke, what, cancellationToken).ConfigureAwait(false);
+        return await CallAsync(call, what, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<object?> CallWhenStartedAsync(ValueTask<ComponentHost> host, object call, string? what, CancellationToken cancellationToken) =>
+        await CallOnAsync(await host, call, what, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>An invocation; the first through a door that found no oplog creates the worker (see the remarks).</summary>
+    private Task<object?> InvokeOnHostAsync(HostInvoke invoke, string? what, CancellationToken cancellationToken)
+    {
+        if (_recalled is not { IsCompletedSuccessfully: true }) return InvokeAfterRecallAsync(invoke, what, cancellationToken);
+        return Volatile.Read(ref _absent) == 0 || hosts.QuarantineOf(Id) is not null
+            ? CallAsync(invoke, what, cancellationToken)
+            : InvokeNewAsync(invoke, what, cancellationToken);
+    }
+
+    private async Task<object?> InvokeAfterRecallAsync(HostInvoke invoke, string? what, CancellationToken cancellationToken)
+    {
+        await (_recalled ??= RecallCrashesAsync());
+        return await InvokeOnHostAsync(invoke, what, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The first invocation through a door that found no oplog, unless another took that turn.</summary>
+    private async Task<object?> InvokeNewAsync(HostInvoke invoke, string? what, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _absent, 0) == 0) return await CallAsync(invoke, what, cancellationToken).ConfigureAwait(false);
         var latest = await hosts.ServerSide.AdmitNewAsync(Id, cancellationToken);
         // Not cancelled with its caller: whether the host created the worker is known only from its answer,
         // and the admission is given back (or kept) only then, also when the caller has stopped waiting.
@@ -346,7 +382,15 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
                 Interlocked.Decrement(ref _inFlight);
             }
         }
-        await DurableAsync(host).ConfigureAwait(false);
+        try
+        {
+            await hosts.ServerSide.DurableAsync(Id).ConfigureAwait(false);
+        }
+        catch (Exception) when (hosts.Running(Id.Component) == host)
+        {
+            await CloseAsync(host).ConfigureAwait(false);
+            throw;
+        }
         return answer;
     }
 
@@ -361,7 +405,7 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
     /// <summary>
     /// Waits until what the host handed over of the worker (the end of the invocation it has just
     /// answered) is durable. When it could not be made durable, the host's copy of the worker is ahead of
-    /// its oplog: it is closed there, to be rebuilt from what is durable, and the caller gets why.
+    /// its oplog: it is closed there (<see cref="CloseAsync"/>), to be rebuilt from what is durable, and the caller gets why.
     /// </summary>
     private async ValueTask DurableAsync(ComponentHost host)
     {
@@ -371,17 +415,23 @@ internal sealed class RemoteWorkerDoor(WorkerId id, WorkerServices services, Com
         }
         catch (Exception) when (hosts.Running(Id.Component) == host)
         {
-            // This may run on the channel's reading thread, which must never wait on a write to the host.
-            await Task.Yield();
-            try
-            {
-                await host.Channel.CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Close)).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HostChannelClosedException or ClayException)
-            {
-                // The host has gone: so has the worker's state in it.
-            }
+            await CloseAsync(host).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>Closes the worker in its host after what the host handed over of it could not be made durable.</summary>
+    private async Task CloseAsync(ComponentHost host)
+    {
+        // This may run on the channel's reading thread, which must never wait on a write to the host.
+        await Task.Yield();
+        try
+        {
+            await host.Channel.CallAsync(new HostWorkerCall(Id.Component, Id.Worker, HostOperation.Close)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HostChannelClosedException or ClayException)
+        {
+            // The host has gone: so has the worker's state in it.
         }
     }
 }

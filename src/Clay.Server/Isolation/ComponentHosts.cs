@@ -323,7 +323,7 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
         {
             // The host is gone and the next one waits for this: nobody else writes the oplog now; fencing would refuse it anyway.
             // What it sent to be written before it ended lands first (the crash comes after it).
-            await _server.LandedAsync(worker);
+            await _server.SettledAsync(worker);
             var last = await _store.GetLastIndexAsync(worker);
             if (last == 0) return;
             var entry = OplogCodec.Encode(new OplogEntry.Error(DateTimeOffset.UtcNow, ServerErrorCodes.ComponentCrashed, message, count));

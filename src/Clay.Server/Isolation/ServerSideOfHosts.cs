@@ -275,48 +275,43 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
     public bool IsDurable(WorkerId worker) => !_handedOver.TryGetValue(worker, out var handed) || handed.Append.IsCompletedSuccessfully;
 
     /// <summary>
-    /// Waits until what <paramref name="worker"/>'s host handed over has landed, durable or not, so a read
-    /// of the store sees it; with <paramref name="reopening"/>, a failure is forgotten: the host is reading
-    /// where the worker's durable oplog ends.
+    /// Waits until every append <paramref name="worker"/>'s host sent, handed over or asked for, has
+    /// landed, durable or not, so a read of the store sees all of it that is durable (also after the host
+    /// crashed: what it had accepted before it ended); with <paramref name="reopening"/>, a failed
+    /// hand-over is forgotten: the host is reading where the worker's durable oplog ends.
     /// </summary>
     public async ValueTask SettledAsync(WorkerId worker, bool reopening = false)
     {
-        if (!_handedOver.TryGetValue(worker, out var handed)) return;
-        try
+        if (_handedOver.TryGetValue(worker, out var handed))
         {
-            await handed.Append.ConfigureAwait(false);
+            try
+            {
+                await handed.Append.ConfigureAwait(false);
+            }
+            catch when (reopening)
+            {
+                _handedOver.TryRemove(KeyValuePair.Create(worker, handed));
+            }
+            catch
+            {
+                // Landed, as a failure: the read shows what is durable.
+            }
         }
-        catch when (reopening)
+        if (_appending.TryGetValue(worker, out var append))
         {
-            _handedOver.TryRemove(KeyValuePair.Create(worker, handed));
-        }
-        catch
-        {
-            // Landed, as a failure: the read shows what is durable.
+            try
+            {
+                await append.ConfigureAwait(false);
+            }
+            catch
+            {
+                // Landed, as a failure: the read shows what is durable.
+            }
         }
     }
 
     /// <summary>Appends hosts asked for and wait for (not handed over), by worker: the latest of each worker's.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<WorkerId, Task> _appending = new();
-
-    /// <summary>
-    /// Waits until every append <paramref name="worker"/>'s host sent, handed over or asked for, has
-    /// landed, durable or not: a read of the store then sees all of it that is durable. A door asks this
-    /// after its host crashed, to learn what it had accepted before it ended.
-    /// </summary>
-    public async ValueTask LandedAsync(WorkerId worker)
-    {
-        await SettledAsync(worker).ConfigureAwait(false);
-        if (!_appending.TryGetValue(worker, out var append)) return;
-        try
-        {
-            await append.ConfigureAwait(false);
-        }
-        catch
-        {
-            // Landed, as a failure: the read shows what is durable.
-        }
-    }
 
     private static ReadOnlyMemory<byte>[] Entries(StoreCall call)
     {

@@ -120,6 +120,15 @@ internal sealed class ComponentHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>Workers that went on with their work in this host after the crash of the one before (see <see cref="ComponentHosts"/>).</summary>
+    private readonly ConcurrentDictionary<WorkerId, bool> _wentOn = new();
+
+    /// <summary>Notes that <paramref name="worker"/>, woken after the last crash, went on with its work in this host.</summary>
+    public void WentOn(WorkerId worker) => _wentOn[worker] = true;
+
+    /// <summary>The workers that went on with their work in this host after the crash of the one before.</summary>
+    public IReadOnlyList<WorkerId> WentOnHere => [.. _wentOn.Keys];
+
     /// <summary>Notes a call in flight for <paramref name="worker"/> until the returned ticket is disposed.</summary>
     public Ticket Track(WorkerId worker)
     {

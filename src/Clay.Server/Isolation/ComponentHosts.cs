@@ -195,6 +195,20 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
         return slot.WorkerQuarantines.TryRemove(worker, out _);
     }
 
+    /// <summary>
+    /// <paramref name="worker"/> was woken in <paramref name="host"/>: when it was among the workers woken
+    /// after the last crash, a crash of this host with no call in flight is charged to it. Workers of the
+    /// same component that live on other nodes are woken through their own nodes' doors and hosts, and
+    /// are never charged here.
+    /// </summary>
+    public void Woken(WorkerId worker, ComponentHost host)
+    {
+        if (!_slots.TryGetValue(worker.Component, out var slot)) return;
+        bool resumed;
+        lock (slot.Gate) resumed = slot.Resumed.Remove(worker);
+        if (resumed) host.WentOn(worker);
+    }
+
     /// <summary>A worker was deleted: what was known of its crashes goes with it.</summary>
     public void Forget(WorkerId worker)
     {
@@ -241,10 +255,10 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
     }
 
     /// <remarks>
-    /// A crash with no call in flight, in a host that was started to go on with the work of workers woken
-    /// after the crash before, is charged to those workers: the work they resumed (a queued invocation
-    /// nobody waits for) is what ran. Each crash wakes anew only the workers whose marks still show work,
-    /// so a worker whose work ended meanwhile is no longer among them.
+    /// A crash with no call in flight, in a host where workers woken after the crash before went on with
+    /// their work, is charged to those workers: the work they resumed (a queued invocation nobody waits
+    /// for) is what ran. Each crash wakes anew only the workers whose marks still show work, so a worker
+    /// whose work ended meanwhile is no longer among them.
     /// </remarks>
     private async Task WatchAsync(string component, Slot slot, ComponentHost host)
     {
@@ -259,7 +273,7 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
         {
             if (slot.Current == host) slot.Current = null;
             slot.Recording = recorded.Task;
-            resumed = inFlight.Count == 0 ? slot.Resumed : [];
+            resumed = inFlight.Count == 0 ? [.. host.WentOnHere] : [];
             slot.Resumed = [];
             crashes = inFlight.Count == 0 && resumed.Count == 0 ? ++slot.Crashes : slot.Crashes;
             slot.RecentCrashes = DateTimeOffset.UtcNow - slot.LastCrash < TimeSpan.FromMinutes(1) ? slot.RecentCrashes + 1 : 1;
@@ -299,7 +313,7 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
         try
         {
             var woken = await _server.ResumePendingAsync(component, worker => slot.WorkerQuarantines.ContainsKey(worker));
-            lock (slot.Gate) slot.Resumed = woken;
+            lock (slot.Gate) slot.Resumed = [.. woken];
             if (woken.Count > 0) _logger.LogInformation("{Count} workers of {Component} with work under way go on in a new host", woken.Count, component);
         }
         catch (Exception ex) when (ex is ClayException or InvalidOperationException or System.Data.Common.DbException)
@@ -373,6 +387,6 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
         public DateTimeOffset NotBefore = DateTimeOffset.MinValue;
         public string? Quarantine;
         /// <summary>Workers woken after the last crash to go on with their work in the next host.</summary>
-        public IReadOnlyList<WorkerId> Resumed = [];
+        public HashSet<WorkerId> Resumed = [];
     }
 }

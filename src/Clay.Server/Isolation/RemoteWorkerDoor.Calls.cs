@@ -123,6 +123,8 @@ internal sealed partial class RemoteWorkerDoor
         object? answer;
         // Asking whether it is busy or may leave brings no worker into memory: not a call the host's release must wait out.
         if (call is not HostWorkerCall { Operation: HostOperation.TryEvict or HostOperation.IsBusy }) Interlocked.Increment(ref _sent);
+        // Before it is sent: the work a wake-up resumes may end the host before the wake-up is answered.
+        if (call is HostWorkerCall { Operation: HostOperation.Wake }) hosts.Woken(Id, host);
         Interlocked.Increment(ref _inFlight);
         using (host.Track(Id))
         {

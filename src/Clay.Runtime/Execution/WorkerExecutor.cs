@@ -300,7 +300,9 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
 
     private DurableWorkerContext NewContext() => new(
         new WorkerIdentity(Id.Component, Id.Worker), _created.Arguments.ToArray(),
-        _created.Environment.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
+        _created.Environment.Length == 0
+            ? System.Collections.Frozen.FrozenDictionary<string, string>.Empty
+            : _created.Environment.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
         _writer, _replay, this, _options.Time, _options.HttpHandlerFactory, SetStatusFromContext,
         LogSink());
 

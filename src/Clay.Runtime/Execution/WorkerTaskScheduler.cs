@@ -13,7 +13,9 @@ internal sealed class WorkerTaskScheduler(IThreadCpuClock? clock = null) : TaskS
     [ThreadStatic]
     private static WorkerTaskScheduler? _running;
 
-    private readonly ConcurrentQueue<Task> _queue = new();
+    // Made when a task first has to wait: most workers run each invocation on the caller's thread and
+    // never queue anything, and an empty queue would cost each resident worker half a kilobyte.
+    private ConcurrentQueue<Task>? _queue;
     private int _draining;
     private long _cpu;
     private Stretch? _stretch;
@@ -55,11 +57,11 @@ internal sealed class WorkerTaskScheduler(IThreadCpuClock? clock = null) : TaskS
         var task = new Task<Task<T>>(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach);
         // RunSynchronously would queue the task and block on it if the stack were too deep to run it
         // here, and nothing would drain the queue while this thread holds it: queue it instead.
-        if (!IsCurrentThread && _queue.IsEmpty && System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack()
+        if (!IsCurrentThread && QueueIsEmpty && System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack()
             && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
         {
             // This thread now owns the scheduler, exactly as a drain does.
-            if (!_queue.IsEmpty)
+            if (!QueueIsEmpty)
             {
                 // Something was queued just now: it goes first, and the drain Release starts runs both in order.
                 task.Start(this);
@@ -94,7 +96,7 @@ internal sealed class WorkerTaskScheduler(IThreadCpuClock? clock = null) : TaskS
     /// <inheritdoc/>
     protected override void QueueTask(Task task)
     {
-        _queue.Enqueue(task);
+        Queue.Enqueue(task);
         if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0) StartDrain();
     }
 
@@ -106,10 +108,10 @@ internal sealed class WorkerTaskScheduler(IThreadCpuClock? clock = null) : TaskS
         {
             while (true)
             {
-                while (_queue.TryDequeue(out var task)) TryExecuteTask(task);
+                while (Queue.TryDequeue(out var task)) TryExecuteTask(task);
                 Volatile.Write(ref _draining, 0);
                 // A task queued between the last dequeue and the reset would otherwise be stranded.
-                if (_queue.IsEmpty || Interlocked.CompareExchange(ref _draining, 1, 0) != 0) return;
+                if (QueueIsEmpty || Interlocked.CompareExchange(ref _draining, 1, 0) != 0) return;
             }
         }
         finally
@@ -148,7 +150,7 @@ internal sealed class WorkerTaskScheduler(IThreadCpuClock? clock = null) : TaskS
     {
         Volatile.Write(ref _draining, 0);
         // A task queued before the reset found the scheduler taken and started no drain.
-        if (!_queue.IsEmpty && Interlocked.CompareExchange(ref _draining, 1, 0) == 0) StartDrain();
+        if (!QueueIsEmpty && Interlocked.CompareExchange(ref _draining, 1, 0) == 0) StartDrain();
     }
 
     /// <summary>Runs the queue on a thread-pool thread; the caller holds the scheduler.</summary>
@@ -160,5 +162,10 @@ internal sealed class WorkerTaskScheduler(IThreadCpuClock? clock = null) : TaskS
         IsCurrentThread && !taskWasPreviouslyQueued && TryExecuteTask(task);
 
     /// <inheritdoc/>
-    protected override IEnumerable<Task> GetScheduledTasks() => _queue.ToArray();
+    protected override IEnumerable<Task> GetScheduledTasks() => Volatile.Read(ref _queue)?.ToArray() ?? [];
+
+    private bool QueueIsEmpty => Volatile.Read(ref _queue) is not { } queue || queue.IsEmpty;
+
+    private ConcurrentQueue<Task> Queue =>
+        Volatile.Read(ref _queue) ?? Interlocked.CompareExchange(ref _queue, new ConcurrentQueue<Task>(), null) ?? _queue!;
 }

@@ -85,7 +85,7 @@ public ref partial struct WaveParser
         {
             var negative = Peek() == '-';
             if (negative) _pos++;
-            var word = ReadWord();
+            var word = ReadWord().ToString();
             parsed = (negative, word) switch
             {
                 (false, "nan") => double.NaN,

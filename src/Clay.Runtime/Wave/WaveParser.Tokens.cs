@@ -22,7 +22,7 @@ public ref partial struct WaveParser
     }
 
     /// <summary>Reads a label, with an optional <c>%</c> escape; empty when none is there.</summary>
-    private string ReadLabel()
+    private ReadOnlySpan<char> ReadLabel()
     {
         var escaped = Peek() == '%';
         if (escaped) _pos++;
@@ -31,12 +31,13 @@ public ref partial struct WaveParser
         return word;
     }
 
-    private string ReadWord()
+    /// <summary>The next label-like word, as a slice of the text: compared, not copied, unless it is kept.</summary>
+    private ReadOnlySpan<char> ReadWord()
     {
         var start = _pos;
-        if (AtEnd || !WaveSyntax.IsLabelStart(_text[_pos])) return string.Empty;
+        if (AtEnd || !WaveSyntax.IsLabelStart(_text[_pos])) return [];
         while (!AtEnd && WaveSyntax.IsLabelPart(_text[_pos])) _pos++;
-        return _text[start.._pos].ToString();
+        return _text[start.._pos];
     }
 
     private ReadOnlySpan<char> ReadNumberToken()
@@ -78,7 +79,7 @@ public ref partial struct WaveParser
         };
     }
 
-    private readonly string DescribeToken(int start, string word)
+    private readonly string DescribeToken(int start, ReadOnlySpan<char> word)
     {
         if (word.Length > 0) return $"'{word}'";
         var copy = this;

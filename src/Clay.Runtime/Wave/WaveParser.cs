@@ -59,7 +59,7 @@ public ref partial struct WaveParser
             return type switch
             {
                 ClayType.Primitive p => ParsePrimitive(p.Kind),
-                ClayType.List list => new Value.List(ParseSequence('[', ']', _ => list.Element, null, list)),
+                ClayType.List list => new Value.List(ParseSequence('[', ']', list.Element, null, list)),
                 ClayType.Tuple tuple => ParseTuple(tuple),
                 ClayType.Option option => ParseOption(option),
                 ClayType.Result result => ParseResult(result),
@@ -79,14 +79,17 @@ public ref partial struct WaveParser
     private Value ParseTuple(ClayType.Tuple tuple)
     {
         var start = _pos;
-        var items = ParseSequence('(', ')', i => i < tuple.Elements.Length ? tuple.Elements[i] : null, tuple.Elements.Length, tuple);
+        var items = ParseSequence('(', ')', null, tuple, tuple);
         if (items.Length != tuple.Elements.Length)
             throw ErrorAt(start, $"expected a tuple of {tuple.Elements.Length} values, found {items.Length}");
         return new Value.Tuple(items);
     }
 
-    /// <summary>Parses <c>open value, value, … close</c>; <paramref name="elementType"/> returns null past a fixed arity.</summary>
-    private EquatableArray<Value> ParseSequence(char open, char close, Func<int, ClayType?> elementType, int? arity, ClayType type)
+    /// <summary>
+    /// Parses <c>open value, value, … close</c>: each value of type <paramref name="element"/> (a list's), or
+    /// the values of <paramref name="tuple"/>, no more than it has.
+    /// </summary>
+    private EquatableArray<Value> ParseSequence(char open, char close, ClayType? element, ClayType.Tuple? tuple, ClayType type)
     {
         Expect(open, Describe(type));
         var items = new List<Value>();
@@ -98,8 +101,8 @@ public ref partial struct WaveParser
                 _pos++;
                 return items.ToArray();
             }
-            var itemType = elementType(items.Count);
-            if (itemType is null) throw Error($"expected ')' after {arity} tuple values, found {DescribeNext()}");
+            var itemType = element ?? (items.Count < tuple!.Elements.Length ? tuple.Elements[items.Count] : null);
+            if (itemType is null) throw Error($"expected ')' after {tuple!.Elements.Length} tuple values, found {DescribeNext()}");
             items.Add(ParseValue(itemType));
             SkipSpace();
             if (Peek() == ',') _pos++;
@@ -130,14 +133,15 @@ public ref partial struct WaveParser
             _ => throw ErrorAt(start, $"expected ok or err, found {DescribeToken(start, word)}"),
         };
         var payloadType = isOk ? result.Ok : result.Err;
+        var name = isOk ? "ok" : "err";
         SkipSpace();
         if (payloadType is null)
         {
-            if (Peek() == '(') throw Error($"{word} of this result carries no value");
+            if (Peek() == '(') throw Error($"{name} of this result carries no value");
             return new Value.Result(isOk, null);
         }
-        if (Peek() != '(') throw Error($"{word} needs a value: {word}(…)");
-        return new Value.Result(isOk, ParsePayload(payloadType, word));
+        if (Peek() != '(') throw Error($"{name} needs a value: {name}(…)");
+        return new Value.Result(isOk, ParsePayload(payloadType, name));
     }
 
     private Value ParsePayload(ClayType type, string owner)
@@ -202,11 +206,11 @@ public ref partial struct WaveParser
         return new Value.Record(fields);
     }
 
-    private static int IndexOfField(ClayType.Record record, string label)
+    private static int IndexOfField(ClayType.Record record, ReadOnlySpan<char> label)
     {
         for (var i = 0; i < record.Fields.Length; i++)
         {
-            if (record.Fields[i].Name == label) return i;
+            if (label.SequenceEqual(record.Fields[i].Name)) return i;
         }
         return -1;
     }
@@ -218,7 +222,7 @@ public ref partial struct WaveParser
         Case? found = null;
         foreach (var c in variant.Cases)
         {
-            if (c.Name == label) found = c;
+            if (label.SequenceEqual(c.Name)) found = c;
         }
         if (found is null)
             throw ErrorAt(start, $"expected a case of variant {variant.Name} ({string.Join(", ", variant.Cases.Select(c => c.Name))}), found {DescribeToken(start, label)}");
@@ -229,7 +233,7 @@ public ref partial struct WaveParser
             return new Value.Variant(found.Name, null);
         }
         if (Peek() != '(') throw Error($"case '{label}' needs a value: {label}(…)");
-        return new Value.Variant(found.Name, ParsePayload(found.Payload, label));
+        return new Value.Variant(found.Name, ParsePayload(found.Payload, found.Name));
     }
 
     private Value ParseEnum(ClayType.Enum e)
@@ -238,7 +242,7 @@ public ref partial struct WaveParser
         var label = ReadLabel();
         foreach (var c in e.Cases)
         {
-            if (c == label) return new Value.Enum(c);
+            if (label.SequenceEqual(c)) return new Value.Enum(c);
         }
         throw ErrorAt(start, $"expected a case of enum {e.Name} ({string.Join(", ", e.Cases)}), found {DescribeToken(start, label)}");
     }
@@ -256,7 +260,7 @@ public ref partial struct WaveParser
                 break;
             }
             var start = _pos;
-            var label = ReadLabel();
+            var label = ReadLabel().ToString();
             if (label.Length == 0) throw Error($"expected a flag of {flags.Name} or '}}', found {DescribeNext()}");
             if (!flags.Names.Contains(label))
                 throw ErrorAt(start, $"{flags.Name} has no flag '{label}' (flags: {string.Join(", ", flags.Names)})");

@@ -32,7 +32,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSerializer(s => s.AddClaySerialization());
-            silo.Services.AddSingleton(_ => new WorkerServices(Store, Catalog, new WorkerExecutorOptions(), new ResidentWorkers()));
+            silo.Services.AddSingleton(_ => new WorkerServices(Store, new UnreachableCatalog(Catalog), new WorkerExecutorOptions(), new ResidentWorkers()));
         });
         builder.ConfigureClient(client => client.Services.AddSerializer(s => s.AddClaySerialization()));
         Cluster = builder.Build();
@@ -50,6 +50,24 @@ public sealed class ClusterFixture : IAsyncLifetime
         catalog.Add("test:updatable", ComponentModel.FromType(typeof(Cart.ShoppingCart)), size: 1001);
         return catalog;
     }
+}
+
+/// <summary>
+/// <see cref="ClusterFixture.Catalog"/>, but for the component <see cref="Component"/>, whose catalog
+/// cannot be reached: it fails as the PostgreSQL catalog does, with the driver's exception inside.
+/// </summary>
+public sealed class UnreachableCatalog(IComponentCatalog inner) : IComponentCatalog
+{
+    public const string Component = "test:unreachable";
+
+    public ValueTask<LoadedComponent> GetLatestAsync(string component, CancellationToken cancellationToken = default) =>
+        component == Component ? throw Unreachable() : inner.GetLatestAsync(component, cancellationToken);
+
+    public ValueTask<LoadedComponent> GetAsync(string component, long version, CancellationToken cancellationToken = default) =>
+        component == Component ? throw Unreachable() : inner.GetAsync(component, version, cancellationToken);
+
+    private static Clay.Runtime.Errors.ClayException Unreachable() => new(Clay.Runtime.Errors.ErrorCodes.StorageUnavailable,
+        "cannot read the component catalog in PostgreSQL: connection refused", new Npgsql.NpgsqlException("connection refused"));
 }
 
 [CollectionDefinition(Name)]

@@ -61,6 +61,22 @@ public sealed class WorkerGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_error_carrying_a_driver_s_exception_reaches_a_remote_caller_as_its_code_and_message_alone()
+    {
+        var worker = fixture.Client.Worker(new WorkerId(UnreachableCatalog.Component, "w"));
+
+        var invoked = await Assert.ThrowsAsync<ClayException>(() => worker.InvokeAsync(Wave("initialize-cart", "\"ann\"")));
+        var created = await Assert.ThrowsAsync<ClayException>(() => worker.CreateAsync(WorkerCreation.Default));
+
+        foreach (var error in new[] { invoked, created })
+        {
+            Assert.Equal(ErrorCodes.StorageUnavailable, error.Code);
+            Assert.Contains("connection refused", error.Message);
+            Assert.Null(error.InnerException);
+        }
+    }
+
+    [Fact]
     public async Task A_request_that_does_not_fit_the_signature_is_refused_and_creates_nothing()
     {
         var grain = Grain("refused");

@@ -7,25 +7,10 @@ namespace Clay.Cluster.Workers;
 /// exception of a library it uses (a PostgreSQL driver's, say) that the other nodes' serializer
 /// has no codec for: the caller would then get an internal error instead of the code. Such an
 /// error crosses as its code and message, without the foreign exception (which the node that raised
-/// it logs).
+/// it logs). <see cref="WorkerGrain"/> applies it to every error it answers with.
 /// </summary>
-public sealed class PortableErrors(Microsoft.Extensions.Logging.ILogger<PortableErrors> logger) : IIncomingGrainCallFilter
+public static class PortableErrors
 {
-    /// <inheritdoc/>
-    public async Task Invoke(IIncomingGrainCallContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        try
-        {
-            await context.Invoke();
-        }
-        catch (ClayException ex) when (Portable(ex) is { } portable && !ReferenceEquals(portable, ex))
-        {
-            Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, ex, "{Grain} answered {Code}", context.TargetId, ex.Code);
-            throw portable;
-        }
-    }
-
     /// <summary>
     /// <paramref name="error"/> itself when every exception inside it is Clay's or .NET's; else, for a
     /// plain <see cref="ClayException"/>, the same code and message without the others' exceptions.

@@ -22,9 +22,15 @@ namespace Clay.Cluster.Workers;
 /// door whether the worker is busy (<see cref="IWorkerDoor.IsBusyAsync"/>), and puts its collection off
 /// while it is. Closing such a worker would otherwise wait for its invocation to end, and a call
 /// meanwhile would find no grain and open the worker a second time.
+/// <para>
+/// Every error leaves the grain portable (<see cref="PortableErrors"/>). That is done here, in the
+/// grain's methods, not by a grain call filter: a filter would put Orleans' filter chain, with its
+/// allocations and continuations, on the path of every invocation.
+/// </para>
 /// </remarks>
 [Reentrant, PreferLocalPlacement]
-public sealed class WorkerGrain(WorkerServices services, Microsoft.Extensions.Options.IOptions<Orleans.Configuration.GrainCollectionOptions> collection)
+public sealed class WorkerGrain(WorkerServices services, Microsoft.Extensions.Options.IOptions<Orleans.Configuration.GrainCollectionOptions> collection,
+    Microsoft.Extensions.Logging.ILogger<WorkerGrain> logger)
     : Grain, IWorkerGrain
 {
     private static int s_active;
@@ -63,61 +69,74 @@ public sealed class WorkerGrain(WorkerServices services, Microsoft.Extensions.Op
     }
 
     /// <inheritdoc/>
-    public Task<WorkerInfo> CreateAsync(WorkerCreation creation) => Activation.CreateAsync(creation);
+    public Task<WorkerInfo> CreateAsync(WorkerCreation creation) => Portably(Activation.CreateAsync(creation));
 
     /// <inheritdoc/>
     public async Task<InvokeReply> InvokeAsync(InvokeRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var invocation = request.ToInvocation();
-        if (request.Enqueue)
-        {
-            var key = await Activation.EnqueueAsync(invocation);
-            KeepWhileBusy();
-            return new InvokeReply(InvocationState.Queued, key, request.Function, null);
-        }
-        var running = Activation.InvokeAsync(invocation);
         try
         {
-            var result = await running.WaitAsync(request.MaxWait);
-            return new InvokeReply(InvocationState.Completed, result.IdempotencyKey, result.FunctionName, result.Result);
+            if (request.Enqueue)
+            {
+                var key = await Activation.EnqueueAsync(invocation);
+                KeepWhileBusy();
+                return new InvokeReply(InvocationState.Queued, key, request.Function, null);
+            }
+            var running = Activation.InvokeAsync(invocation);
+            try
+            {
+                var result = await running.WaitAsync(request.MaxWait);
+                return new InvokeReply(InvocationState.Completed, result.IdempotencyKey, result.FunctionName, result.Result);
+            }
+            catch (TimeoutException) when (!running.IsCompleted)
+            {
+                KeepWhileBusy();
+                return new InvokeReply(InvocationState.Running, request.IdempotencyKey, request.Function, null);
+            }
+            catch (ClayException ex) when (ex.Code == ErrorCodes.OplogConflict)
+            {
+                // Another activation of this worker (on another node, during a membership change) wrote
+                // its oplog first: this one is stale. It goes, so the caller's retry reaches the owner.
+                DeactivateOnIdle();
+                throw;
+            }
+            catch (WorkerSuspendedException)
+            {
+                // It waits out of memory, or is retried from the oplog: it goes on under the same key.
+                KeepWhileBusy();
+                return new InvokeReply(InvocationState.Running, request.IdempotencyKey, request.Function, null);
+            }
         }
-        catch (TimeoutException) when (!running.IsCompleted)
+        catch (ClayException ex) when (Crossing(ex) is { } portable)
         {
-            KeepWhileBusy();
-            return new InvokeReply(InvocationState.Running, request.IdempotencyKey, request.Function, null);
-        }
-        catch (ClayException ex) when (ex.Code == ErrorCodes.OplogConflict)
-        {
-            // Another activation of this worker (on another node, during a membership change) wrote
-            // its oplog first: this one is stale. It goes, so the caller's retry reaches the owner.
-            DeactivateOnIdle();
-            throw;
-        }
-        catch (WorkerSuspendedException)
-        {
-            // It waits out of memory, or is retried from the oplog: it goes on under the same key.
-            KeepWhileBusy();
-            return new InvokeReply(InvocationState.Running, request.IdempotencyKey, request.Function, null);
+            throw portable;
         }
     }
 
     /// <inheritdoc/>
-    public async Task WakeAsync()
+    public Task WakeAsync() => Portably(WakeCoreAsync());
+
+    private async Task WakeCoreAsync()
     {
         await Activation.WakeAsync();
         KeepWhileBusy();
     }
 
     /// <inheritdoc/>
-    public async Task CompletePromiseAsync(long promise, string value)
+    public Task CompletePromiseAsync(long promise, string value) => Portably(CompletePromiseCoreAsync(promise, value));
+
+    private async Task CompletePromiseCoreAsync(long promise, string value)
     {
         await Activation.CompletePromiseAsync(promise, value);
         KeepWhileBusy();
     }
 
     /// <inheritdoc/>
-    public async Task<WorkerInfo> ResumeAsync()
+    public Task<WorkerInfo> ResumeAsync() => Portably(ResumeCoreAsync());
+
+    private async Task<WorkerInfo> ResumeCoreAsync()
     {
         var resumed = await Activation.ResumeAsync();
         KeepWhileBusy();
@@ -125,7 +144,9 @@ public sealed class WorkerGrain(WorkerServices services, Microsoft.Extensions.Op
     }
 
     /// <inheritdoc/>
-    public async Task<WorkerInfo> InterruptAsync(bool recoverImmediately)
+    public Task<WorkerInfo> InterruptAsync(bool recoverImmediately) => Portably(InterruptCoreAsync(recoverImmediately));
+
+    private async Task<WorkerInfo> InterruptCoreAsync(bool recoverImmediately)
     {
         var interrupted = await Activation.InterruptAsync(recoverImmediately);
         // Recovered at once, its invocation goes on from where it stopped.
@@ -135,11 +156,13 @@ public sealed class WorkerGrain(WorkerServices services, Microsoft.Extensions.Op
 
     /// <inheritdoc/>
     public Task<WorkerInfo> RevertAsync(long lastOplogIndex, int numberOfInvocations) =>
-        Activation.RevertAsync(numberOfInvocations > 0 ? Clay.Runtime.History.RevertTarget.Invocations(numberOfInvocations)
-            : Clay.Runtime.History.RevertTarget.ToOplogIndex(lastOplogIndex));
+        Portably(Activation.RevertAsync(numberOfInvocations > 0 ? Clay.Runtime.History.RevertTarget.Invocations(numberOfInvocations)
+            : Clay.Runtime.History.RevertTarget.ToOplogIndex(lastOplogIndex)));
 
     /// <inheritdoc/>
-    public async Task<WorkerInfo> UpdateAsync(long targetVersion, bool manual)
+    public Task<WorkerInfo> UpdateAsync(long targetVersion, bool manual) => Portably(UpdateCoreAsync(targetVersion, manual));
+
+    private async Task<WorkerInfo> UpdateCoreAsync(long targetVersion, bool manual)
     {
         var updated = await Activation.UpdateAsync(targetVersion, manual ? Clay.Runtime.Oplog.UpdateMode.Manual : Clay.Runtime.Oplog.UpdateMode.Automatic);
         // Its pending invocations go on on the new version.
@@ -149,35 +172,39 @@ public sealed class WorkerGrain(WorkerServices services, Microsoft.Extensions.Op
 
     /// <inheritdoc/>
     public Task<WorkerInfo> ForkFromAsync(string sourceComponent, string sourceWorker, long oplogIndex) =>
-        Activation.ForkFromAsync(new Clay.Runtime.WorkerId(sourceComponent, sourceWorker), oplogIndex);
+        Portably(Activation.ForkFromAsync(new Clay.Runtime.WorkerId(sourceComponent, sourceWorker), oplogIndex));
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<ScheduleView>> GetSchedulesAsync() =>
+    public Task<IReadOnlyList<ScheduleView>> GetSchedulesAsync() => Portably(GetSchedulesCoreAsync());
+
+    private async Task<IReadOnlyList<ScheduleView>> GetSchedulesCoreAsync() =>
         [.. (await Activation.GetSchedulesAsync()).Select(s => new ScheduleView(s.IdempotencyKey, s.FunctionName,
             s.Arguments.Select(Clay.Runtime.Wave.WavePrinter.Print).ToArray(), s.DueAt))];
 
     /// <inheritdoc/>
-    public Task CancelInvocationAsync(string idempotencyKey) => Activation.CancelInvocationAsync(idempotencyKey);
+    public Task CancelInvocationAsync(string idempotencyKey) => Portably(Activation.CancelInvocationAsync(idempotencyKey));
 
     /// <inheritdoc/>
-    public Task<WorkerInfo> GetAsync() => Activation.GetInfoAsync();
+    public Task<WorkerInfo> GetAsync() => Portably(Activation.GetInfoAsync());
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<Clay.Runtime.History.WorkerUpdate>> GetUpdatesAsync() =>
-        Clay.Runtime.History.WorkerUpdates.ReadAsync(services.Store, Id);
+        Portably(Clay.Runtime.History.WorkerUpdates.ReadAsync(services.Store, Id));
 
     /// <inheritdoc/>
     public Task<Clay.Runtime.History.WorkerLogPage> ReadLogsAsync(long after, int count) =>
-        Clay.Runtime.History.WorkerLogs.ReadAsync(services.Store, Id, after, count);
+        Portably(Clay.Runtime.History.WorkerLogs.ReadAsync(services.Store, Id, after, count));
 
     /// <inheritdoc/>
-    public Task<OplogPage> ReadOplogAsync(long from, int count, string? query) => Activation.ReadOplogAsync(from, count, query);
+    public Task<OplogPage> ReadOplogAsync(long from, int count, string? query) => Portably(Activation.ReadOplogAsync(from, count, query));
 
     /// <inheritdoc/>
-    public Task<OplogPage> ExportOplogAsync(long from, int count) => Activation.ExportOplogAsync(from, count);
+    public Task<OplogPage> ExportOplogAsync(long from, int count) => Portably(Activation.ExportOplogAsync(from, count));
 
     /// <inheritdoc/>
-    public async Task<bool> EvictAsync()
+    public Task<bool> EvictAsync() => Portably(EvictCoreAsync());
+
+    private async Task<bool> EvictCoreAsync()
     {
         var evicted = await Activation.TryEvictAsync();
         if (evicted is null)
@@ -193,7 +220,9 @@ public sealed class WorkerGrain(WorkerServices services, Microsoft.Extensions.Op
     }
 
     /// <inheritdoc/>
-    public async Task DeleteAsync()
+    public Task DeleteAsync() => Portably(DeleteCoreAsync());
+
+    private async Task DeleteCoreAsync()
     {
         await Activation.DeleteAsync();
         DeactivateOnIdle();
@@ -205,6 +234,43 @@ public sealed class WorkerGrain(WorkerServices services, Microsoft.Extensions.Op
         // A grain this very call has activated holds nothing either.
         if (_activation is null || _activation.LeftMemorySince(callsSeen)) DeactivateOnIdle();
         return Task.CompletedTask;
+    }
+
+    /// <summary>The error to throw instead of <paramref name="error"/> to the caller (see <see cref="PortableErrors"/>), logged here; null to let it go as it is.</summary>
+    private ClayException? Crossing(ClayException error)
+    {
+        var portable = PortableErrors.Portable(error);
+        if (ReferenceEquals(portable, error)) return null;
+        Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, error, "{Grain} answered {Code}", this.GetGrainId(), error.Code);
+        return portable;
+    }
+
+    private Task<T> Portably<T>(Task<T> task) => task.IsCompletedSuccessfully ? task : PortablyAsync(task);
+
+    private async Task<T> PortablyAsync<T>(Task<T> task)
+    {
+        try
+        {
+            return await task;
+        }
+        catch (ClayException ex) when (Crossing(ex) is { } portable)
+        {
+            throw portable;
+        }
+    }
+
+    private Task Portably(Task task) => task.IsCompletedSuccessfully ? task : PortablyAsync(task);
+
+    private async Task PortablyAsync(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (ClayException ex) when (Crossing(ex) is { } portable)
+        {
+            throw portable;
+        }
     }
 
     /// <inheritdoc/>

@@ -21,7 +21,6 @@ internal static class SiloSetup
     {
         silo.Services.AddSerializer(serializer => serializer.AddClaySerialization());
         silo.Services.AddPlacementDirector<NodePlacementStrategy, NodePlacementDirector>();
-        silo.AddIncomingGrainCallFilter<Clay.Cluster.Workers.PortableErrors>();
         // Clay's placements (local for workers, by node for nodes) read no load statistics: none are
         // published every second, and the process's figures are computed only when Orleans asks.
         silo.Configure<DeploymentLoadPublisherOptions>(o => o.DeploymentLoadPublisherRefreshTime = TimeSpan.Zero);

@@ -18,16 +18,22 @@ internal sealed partial class DurableWorkerContext
     private static readonly ConcurrentDictionary<Type, ValueConverter> Converters = new();
     private static readonly EffectOptions CallOptions = new() { Idempotent = true };
     private string _invocationKey = "";
-    private IReadOnlyList<string> _callChain = [];
+    private IReadOnlyList<string>? _callerChain;
+    private IReadOnlyList<string>? _callChain;
+    private string? _identityText;
     private int _calls;
 
     /// <summary>Starts an invocation: calls are numbered from here, and carry the chain of workers waiting on it.</summary>
     internal void BeginInvocation(string idempotencyKey, IReadOnlyList<string>? callChain)
     {
         _invocationKey = idempotencyKey;
-        _callChain = [.. callChain ?? [], Identity.ToString()];
+        _callerChain = callChain;
+        _callChain = null;
         _calls = 0;
     }
+
+    /// <summary>The running invocation's chain of waiting workers, this one last: made when it first calls another worker.</summary>
+    private IReadOnlyList<string> CallChain => _callChain ??= [.. _callerChain ?? [], _identityText ??= Identity.ToString()];
 
     public override async Task<TResult> CallAsync<TResult>(WorkerIdentity worker, string function, params object?[] arguments)
     {
@@ -58,7 +64,7 @@ internal sealed partial class DurableWorkerContext
         var values = arguments.Select(ToValue).ToArray();
         var key = $"{Identity}:{_invocationKey}:{++_calls}";
         var name = $"worker::{(at is not null ? "schedule" : enqueue ? "enqueue" : "call")} {target}.{function}";
-        var chain = _callChain;
+        var chain = CallChain;
         var response = await RemoteEffectAsync(name, new Value.List(values), EffectKind.ReadRemote, CallOptions, async ct =>
         {
             var caller = _host.Workers

@@ -9,17 +9,15 @@ namespace Clay.Server.Api;
 /// Writes an invocation's answer (<see cref="InvokeResultDto"/>'s shape) straight into the response:
 /// the result value is printed as WAVE and written as JSON once, with no document in between.
 /// </summary>
-internal sealed class InvocationResultJson(InvokeReply reply) : IResult
+internal sealed class InvocationResultJson(InvokeReply reply, System.Text.Encodings.Web.JavaScriptEncoder encoder) : IResult
 {
-    public async Task ExecuteAsync(HttpContext httpContext)
+    public Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
-        // The encoder the API's other responses use, so both read the same.
-        var encoder = httpContext.RequestServices.GetService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()?.Value
-            .SerializerOptions.Encoder ?? System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-        await using (var json = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = encoder }))
+        var json = Writer(response.BodyWriter);
+        try
         {
             json.WriteStartObject();
             json.WriteString("idempotencyKey", reply.IdempotencyKey);
@@ -37,8 +35,35 @@ internal sealed class InvocationResultJson(InvokeReply reply) : IResult
                 json.WriteNull("result");
             }
             json.WriteEndObject();
+            json.Flush();
         }
-        await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+        finally
+        {
+            // Let go of the response's pipe; the writer stays with this thread for the next answer.
+            json.Reset(NoOutput);
+            t_json = json;
+        }
+        return response.BodyWriter.FlushAsync(httpContext.RequestAborted).AsTask();
+    }
+
+    /// <summary>What a kept writer points at between answers: never written to.</summary>
+    private static readonly System.Buffers.ArrayBufferWriter<byte> NoOutput = new(1);
+
+    [ThreadStatic] private static Utf8JsonWriter? t_json;
+    [ThreadStatic] private static System.Text.Encodings.Web.JavaScriptEncoder? t_jsonEncoder;
+
+    /// <summary>This thread's writer for <paramref name="output"/>, made again only if the encoder changed.</summary>
+    private Utf8JsonWriter Writer(System.IO.Pipelines.PipeWriter output)
+    {
+        var json = t_json;
+        t_json = null;
+        if (json is null || !ReferenceEquals(t_jsonEncoder, encoder))
+        {
+            t_jsonEncoder = encoder;
+            return new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = encoder });
+        }
+        json.Reset(output);
+        return json;
     }
 
     /// <summary>The most characters of WAVE text whose builder a thread keeps for the next answer.</summary>

@@ -30,7 +30,16 @@ public static class WorkerEndpoints
         workers.MapGet("", ListAsync);
         workers.MapGet("/{worker}", GetAsync);
         workers.MapDelete("/{worker}", DeleteAsync);
-        workers.MapPost("/{worker}/invoke", InvokeAsync).Accepts<InvokeDto>("application/json").Produces<InvokeResultDto>();
+        // The invocation, the hot path, takes its services from the root provider: no request scope to make.
+        var services = app.ServiceProvider;
+        var invoke = new Lazy<(IGrainFactory Grains, Hosting.ServerOptions Options, System.Text.Encodings.Web.JavaScriptEncoder Encoder)>(() => (
+            services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<Hosting.ServerOptions>(),
+            // The encoder the API's other responses use, so both read the same.
+            services.GetService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()?.Value.SerializerOptions.Encoder
+                ?? System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping));
+        workers.MapPost("/{worker}/invoke", (string component, string worker, HttpRequest http, CancellationToken ct) =>
+                InvokeAsync(component, worker, http, invoke.Value.Grains, invoke.Value.Options, invoke.Value.Encoder, ct))
+            .Accepts<InvokeDto>("application/json").Produces<InvokeResultDto>();
         workers.MapPost("/{worker}/evict", EvictAsync);
         workers.MapGet("/{worker}/oplog", ReadOplogAsync);
         workers.MapPost("/{worker}/promises/{promise}/complete", CompletePromiseAsync);
@@ -188,7 +197,7 @@ public static class WorkerEndpoints
     }
 
     private static async Task<IResult> InvokeAsync(string component, string worker, HttpRequest http, IGrainFactory grains,
-        Hosting.ServerOptions options, CancellationToken ct)
+        Hosting.ServerOptions options, System.Text.Encodings.Web.JavaScriptEncoder encoder, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var body = await JsonBody.ReadAsync(http, JsonBody.ParseInvoke, ct);
@@ -221,7 +230,7 @@ public static class WorkerEndpoints
                 // was written, so it is sent again (same key), and Orleans routes it to the owner.
                 continue;
             }
-            if (reply.State != InvocationState.Running) return new InvocationResultJson(reply);
+            if (reply.State != InvocationState.Running) return new InvocationResultJson(reply, encoder);
             // Still running: ask again with the same key, which attaches to the same invocation.
             ct.ThrowIfCancellationRequested();
             if (System.Diagnostics.Stopwatch.GetElapsedTime(started) >= options.InvocationTimeout)

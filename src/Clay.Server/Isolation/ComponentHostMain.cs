@@ -48,11 +48,12 @@ internal static class ComponentHostMain
         var ready = new TaskCompletionSource<HostWorkers>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var budget = new PeriodicTimer(ActivePeriod);
         var idle = 0;
-        var channel = new HostChannel(input, output, serializer, async call =>
+        var channel = new HostChannel(input, output, serializer, call =>
         {
             // A call ends a quiet spell: the server hears of the host's workers at the active pace again.
             if (Volatile.Read(ref idle) == 1 && Interlocked.Exchange(ref idle, 0) == 1) budget.Period = ActivePeriod;
-            return await (await ready.Task).HandleAsync(call);
+            // Once the host is ready, the worker's own task answers: no state machine of this handler's own per call.
+            return ready.Task.IsCompletedSuccessfully ? ready.Task.Result.HandleAsync(call) : HandleWhenReadyAsync(ready.Task, call);
         }, _ => { }, $"component host {settings.Component}", HostChannel.MaxFrameBytesFor(settings.Limits.MaxEntryBytes),
             // Standard output is the pipe to the server, which only the channel writes.
             outputRoom: PipeRoom.Of(1));
@@ -138,4 +139,6 @@ internal static class ComponentHostMain
 
     /// <summary>The longest pause between those checks once nothing changes.</summary>
     private static readonly TimeSpan IdlePeriod = TimeSpan.FromSeconds(2);
+
+    private static async Task<object?> HandleWhenReadyAsync(Task<HostWorkers> ready, object call) => await (await ready).HandleAsync(call);
 }

@@ -107,10 +107,18 @@ internal sealed class ComponentHost : IAsyncDisposable
         }
         process.BeginErrorReadLine();
         host.Channel = new HostChannel(process.StandardOutput.BaseStream, process.StandardInput.BaseStream, serializer,
-            call => server.HandleAsync(settings.Component, call), notice =>
+            call =>
+            {
+                host.Sent(call);
+                return server.HandleAsync(settings.Component, call);
+            }, notice =>
             {
                 if (notice is HostLimitReached limit && limit.Component == settings.Component) host.Stop(limit);
-                else server.Notice(settings.Component, notice);
+                else
+                {
+                    host.Sent(notice);
+                    server.Notice(settings.Component, notice);
+                }
             },
             $"host channel {settings.Component}", HostChannel.MaxFrameBytesFor(settings.Limits.MaxEntryBytes),
             // A commit only queues its write in the store: begun on the reading thread, it costs no hand-off to the pool.
@@ -120,14 +128,15 @@ internal sealed class ComponentHost : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Workers that went on with their work in this host after the crash of the one before (see <see cref="ComponentHosts"/>).</summary>
-    private readonly ConcurrentDictionary<WorkerId, bool> _wentOn = new();
+    private readonly GoingOn _goingOn = new();
 
     /// <summary>Notes that <paramref name="worker"/>, woken after the last crash, went on with its work in this host.</summary>
-    public void WentOn(WorkerId worker) => _wentOn[worker] = true;
+    public void WentOn(WorkerId worker) => _goingOn.WentOn(worker);
 
-    /// <summary>The workers that went on with their work in this host after the crash of the one before.</summary>
-    public IReadOnlyList<WorkerId> WentOnHere => [.. _wentOn.Keys];
+    private void Sent(object message) => _goingOn.Sent(Component, message);
+
+    /// <summary>The workers that went on with their work in this host after the crash of the one before, and still had work.</summary>
+    public IReadOnlyList<WorkerId> WentOnHere => _goingOn.Workers;
 
     /// <summary>Notes a call in flight for <paramref name="worker"/> until the returned ticket is disposed.</summary>
     public Ticket Track(WorkerId worker)

@@ -256,9 +256,9 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
 
     /// <remarks>
     /// A crash with no call in flight, in a host where workers woken after the crash before went on with
-    /// their work, is charged to those workers: the work they resumed (a queued invocation nobody waits
-    /// for) is what ran. Each crash wakes anew only the workers whose marks still show work, so a worker
-    /// whose work ended meanwhile is no longer among them.
+    /// their work, is charged to those workers still at it: the work they resumed (a queued invocation
+    /// nobody waits for) is what ran. A woken worker whose mark, handed over by the host, shows its work
+    /// done (or waiting for a timer) is no longer among them (<see cref="GoingOn"/>).
     /// </remarks>
     private async Task WatchAsync(string component, Slot slot, ComponentHost host)
     {

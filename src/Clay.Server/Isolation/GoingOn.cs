@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using Clay.Cluster.Hosts;
+using Clay.Runtime;
+
+namespace Clay.Server.Isolation;
+
+/// <summary>
+/// The workers that went on with their work in a component host after the crash of the one before, and
+/// whose marks have not shown it done since: those a crash of this host with no call in flight is
+/// charged to (see <see cref="ComponentHosts"/>).
+/// </summary>
+internal sealed class GoingOn
+{
+    private readonly ConcurrentDictionary<WorkerId, bool> _workers = new();
+    private int _count;
+
+    /// <summary>Notes that <paramref name="worker"/>, woken after the last crash, went on with its work in the host.</summary>
+    public void WentOn(WorkerId worker)
+    {
+        if (_workers.TryAdd(worker, true)) Interlocked.Increment(ref _count);
+    }
+
+    /// <summary>
+    /// Notes a message the host of <paramref name="component"/> sent: a worker whose new mark shows no work
+    /// left (done, or waiting for a timer) no longer counts as working.
+    /// </summary>
+    public void Sent(string component, object message)
+    {
+        if (Volatile.Read(ref _count) == 0
+            || message is not StoreCall { Operation: StoreOperation.Append, Mark.HasPendingWork: false } append
+            || append.Component != component) return;
+        if (_workers.TryRemove(new WorkerId(append.Component, append.Worker), out _)) Interlocked.Decrement(ref _count);
+    }
+
+    /// <summary>The workers still working.</summary>
+    public IReadOnlyList<WorkerId> Workers => [.. _workers.Keys];
+}

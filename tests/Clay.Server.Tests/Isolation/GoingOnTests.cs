@@ -1,0 +1,61 @@
+using Clay.Cluster.Hosts;
+using Clay.Runtime;
+using Clay.Runtime.Execution;
+using Clay.Runtime.Storage;
+using Clay.Server.Isolation;
+
+namespace Clay.Server.Tests.Isolation;
+
+/// <summary>
+/// Which woken workers a crash of their host with no call in flight is charged to: those whose marks,
+/// as their host handed them over, still showed work.
+/// </summary>
+public sealed class GoingOnTests
+{
+    private const string Component = "test:going-on";
+    private static readonly WorkerId Culprit = new(Component, "culprit");
+    private static readonly WorkerId Innocent = new(Component, "innocent");
+    private static readonly WorkerId Sleeper = new(Component, "sleeper");
+
+    private static StoreCall Append(WorkerId worker, WorkerMark? mark, string component = Component) =>
+        new(component, worker.Worker, StoreOperation.Append, 5, 0, [[1, 2, 3]], mark is null ? null : MarkData.Of(mark));
+
+    [Fact]
+    public void A_woken_worker_whose_mark_shows_its_work_done_or_asleep_is_no_longer_charged()
+    {
+        var goingOn = new GoingOn();
+        foreach (var worker in new[] { Culprit, Innocent, Sleeper }) goingOn.WentOn(worker);
+
+        // The culprit's invocation begins (work under way); the innocent's ends; the sleeper waits for its timer.
+        goingOn.Sent(Component, Append(Culprit, new WorkerMark(WorkerStatus.Running, HasPendingWork: true)));
+        goingOn.Sent(Component, Append(Innocent, WorkerMark.Idle));
+        goingOn.Sent(Component, Append(Sleeper, new WorkerMark(WorkerStatus.Suspended, WakeAt: DateTimeOffset.UtcNow.AddMinutes(1))));
+
+        Assert.Equal([Culprit], goingOn.Workers);
+    }
+
+    [Fact]
+    public void Only_an_append_with_a_mark_of_the_host_s_own_component_counts()
+    {
+        var goingOn = new GoingOn();
+        goingOn.WentOn(Innocent);
+
+        // An unchanged mark is not sent; another component's name, or another operation, says nothing of this worker.
+        goingOn.Sent(Component, Append(Innocent, null));
+        goingOn.Sent(Component, Append(Innocent, WorkerMark.Idle, component: "test:other"));
+        goingOn.Sent(Component, new StoreCall(Component, Innocent.Worker, StoreOperation.Sync));
+        goingOn.Sent(Component, new HostLogLine(Component, Innocent.Worker, 1, DateTimeOffset.UtcNow, 2, "", "done", null, null));
+
+        Assert.Equal([Innocent], goingOn.Workers);
+    }
+
+    [Fact]
+    public void A_worker_not_woken_after_a_crash_is_never_charged()
+    {
+        var goingOn = new GoingOn();
+
+        goingOn.Sent(Component, Append(Culprit, new WorkerMark(WorkerStatus.Running, HasPendingWork: true)));
+
+        Assert.Empty(goingOn.Workers);
+    }
+}

@@ -245,15 +245,8 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
 
     private async Task ForgetWhenDurableAsync(WorkerId worker, HandedOver handed)
     {
-        try
-        {
-            await handed.Append.ConfigureAwait(false);
-        }
-        catch
-        {
-            // Kept: the worker's door and its writer learn of it from here.
-            return;
-        }
+        // A failed append is kept (Forget lets go only of a durable one): the worker's door and its writer learn of it from here.
+        await handed.Append.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         Forget(worker, handed);
     }
 
@@ -282,32 +275,13 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
     /// </summary>
     public async ValueTask SettledAsync(WorkerId worker, bool reopening = false)
     {
+        // Landed as a failure too: the read shows what is durable.
         if (_handedOver.TryGetValue(worker, out var handed))
         {
-            try
-            {
-                await handed.Append.ConfigureAwait(false);
-            }
-            catch when (reopening)
-            {
-                _handedOver.TryRemove(KeyValuePair.Create(worker, handed));
-            }
-            catch
-            {
-                // Landed, as a failure: the read shows what is durable.
-            }
+            await handed.Append.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (reopening && !handed.Append.IsCompletedSuccessfully) _handedOver.TryRemove(KeyValuePair.Create(worker, handed));
         }
-        if (_appending.TryGetValue(worker, out var append))
-        {
-            try
-            {
-                await append.ConfigureAwait(false);
-            }
-            catch
-            {
-                // Landed, as a failure: the read shows what is durable.
-            }
-        }
+        if (_appending.TryGetValue(worker, out var append)) await append.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     /// <summary>Appends hosts asked for and wait for (not handed over), by worker: the latest of each worker's.</summary>

@@ -184,6 +184,51 @@ public sealed class HostChannelTests
         Assert.Equal([1L, 2L, 3L], notices);
     }
 
+    [Fact]
+    public async Task A_queue_sent_while_answering_goes_in_the_answer_s_write_and_at_once_when_the_answer_must_wait()
+    {
+        var notices = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        var noticed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var pair = Pair.Open(
+            hostHandles: call =>
+            {
+                var invoke = (HostInvoke)call;
+                // As a worker's end is handed over: queued, then sent once the worker has handed its answer on.
+                Pair.Current!.Host.NotifyQueued(new HostNotice("demo:c", "w", invoke.Function == "now" ? 1 : 2));
+                Pair.Current.Host.SendQueued();
+                return invoke.Function == "now"
+                    ? Task.FromResult<object?>(new InvokeReply(InvocationState.Completed, invoke.IdempotencyKey!, invoke.Function, null))
+                    : AfterAsync(gate.Task, new InvokeReply(InvocationState.Completed, invoke.IdempotencyKey!, invoke.Function, null));
+            },
+            serverHandles: _ => Task.FromResult<object?>(null),
+            serverNotices: notice =>
+            {
+                notices.Enqueue(((HostNotice)notice).RecoveredTicks);
+                if (((HostNotice)notice).RecoveredTicks == 2) noticed.TrySetResult();
+            },
+            countHostWrites: true);
+
+        var writes = pair.HostWrites;
+        await pair.Server.CallAsync(HostInvoke.Of(new WorkerId("demo:c", "w"), InvocationRequest.Of("now", [], "k1"), enqueue: false));
+        Assert.Equal([1L], notices);
+        Assert.Equal(1, pair.HostWrites - writes);
+
+        // An answer that waits for something else: what the handler queued does not wait with it.
+        var later = pair.Server.CallAsync(HostInvoke.Of(new WorkerId("demo:c", "w"), InvocationRequest.Of("later", [], "k2"), enqueue: false));
+        await noticed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(later.IsCompleted);
+        gate.SetResult();
+        await later;
+        Assert.Equal([1L, 2L], notices);
+    }
+
+    private static async Task<object?> AfterAsync(Task gate, object answer)
+    {
+        await gate;
+        return answer;
+    }
+
     /// <summary>Two channels joined by two anonymous pipes, as the server and a host are.</summary>
     private sealed class Pair : IAsyncDisposable
     {
@@ -200,18 +245,24 @@ public sealed class HostChannelTests
 
         public HostChannel Host { get; }
 
+        private readonly CountingStream? _hostOut;
+
         private Pair(Func<object, Task<object?>> hostHandles, Func<object, Task<object?>> serverHandles, Func<long>? hostRoom,
-            Func<object, bool>? serverAnswersOnReader, Action<object>? serverNotices)
+            Func<object, bool>? serverAnswersOnReader, Action<object>? serverNotices, bool countHostWrites)
         {
             _hostIn = new AnonymousPipeClientStream(PipeDirection.In, _toHost.ClientSafePipeHandle);
             _serverIn = new AnonymousPipeClientStream(PipeDirection.In, _toServer.ClientSafePipeHandle);
+            _hostOut = countHostWrites ? new CountingStream(_toServer) : null;
             Server = new HostChannel(_serverIn, _toHost, Serializer, serverHandles, serverNotices ?? (_ => { }), "test server", answerOnReader: serverAnswersOnReader);
-            Host = new HostChannel(_hostIn, _toServer, Serializer, hostHandles, _ => { }, "test host", outputRoom: hostRoom);
+            Host = new HostChannel(_hostIn, (Stream?)_hostOut ?? _toServer, Serializer, hostHandles, _ => { }, "test host", outputRoom: hostRoom);
         }
 
         public static Pair Open(Func<object, Task<object?>> hostHandles, Func<object, Task<object?>> serverHandles, Func<long>? hostRoom = null,
-            Func<object, bool>? serverAnswersOnReader = null, Action<object>? serverNotices = null) =>
-            Current = new Pair(hostHandles, serverHandles, hostRoom, serverAnswersOnReader, serverNotices);
+            Func<object, bool>? serverAnswersOnReader = null, Action<object>? serverNotices = null, bool countHostWrites = false) =>
+            Current = new Pair(hostHandles, serverHandles, hostRoom, serverAnswersOnReader, serverNotices, countHostWrites);
+
+        /// <summary>How many writes the host's end made to its pipe (with <c>countHostWrites</c>).</summary>
+        public int HostWrites => _hostOut?.Writes ?? throw new InvalidOperationException("the host's writes are not counted");
 
         /// <summary>What a host's death does to the server's end: its output pipe closes.</summary>
         public void KillHost() => _toServer.Dispose();
@@ -226,5 +277,37 @@ public sealed class HostChannelTests
             _hostIn.Dispose();
             _serverIn.Dispose();
         }
+    }
+
+    /// <summary>A stream that counts the writes made through it to another.</summary>
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        private int _writes;
+
+        public int Writes => Volatile.Read(ref _writes);
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Interlocked.Increment(ref _writes);
+            inner.Write(buffer, offset, count);
+        }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -65,6 +65,10 @@ public sealed class HostChannel : IAsyncDisposable
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_frame;
 
+    /// <summary>The channel whose call this thread is answering, up to the handler's first wait.</summary>
+    [ThreadStatic]
+    private static HostChannel? t_answering;
+
     /// <summary>A channel that reads from <paramref name="input"/> and writes to <paramref name="output"/>.</summary>
     /// <param name="input">What the other end writes.</param>
     /// <param name="output">What the other end reads.</param>
@@ -138,10 +142,14 @@ public sealed class HostChannel : IAsyncDisposable
     /// </summary>
     public void NotifyQueued(object notice) => Enqueue(Notice, 0, notice);
 
-    /// <summary>Writes what <see cref="NotifyQueued"/> left queued, if anything still is.</summary>
+    /// <summary>
+    /// Writes what <see cref="NotifyQueued"/> left queued, if anything still is — unless this thread is
+    /// answering a call of the other end before its first wait: its answer follows on this thread, and
+    /// the queued frames go in the same write.
+    /// </summary>
     public void SendQueued()
     {
-        if (!_frames.IsEmpty) Push();
+        if (!_frames.IsEmpty && t_answering != this) Push();
     }
 
     /// <summary>Stops writing once what was sent is written; the reading thread ends when the other end closes.</summary>
@@ -331,7 +339,20 @@ public sealed class HostChannel : IAsyncDisposable
     {
         try
         {
-            Send(Reply, id, await _handle(request).ConfigureAwait(false));
+            Task<object?> answering;
+            var outer = t_answering;
+            t_answering = this;
+            try
+            {
+                answering = _handle(request);
+            }
+            finally
+            {
+                t_answering = outer;
+            }
+            // Its answer comes later, from another thread: what it left queued goes now.
+            if (!answering.IsCompleted) SendQueued();
+            Send(Reply, id, await answering.ConfigureAwait(false));
         }
         catch (Exception ex)
         {

@@ -17,11 +17,18 @@ public sealed partial class WorkerExecutor
 {
     private async Task ProcessAsync()
     {
-        await foreach (var queued in _queue.Reader.ReadAllAsync())
+        while (true)
         {
+            if (!_queue.Reader.TryRead(out var queued))
+            {
+                if (_queue.Reader.Completion.IsCompleted) break;
+                await WaitForWorkAsync();
+                continue;
+            }
             // The last commit may have handed its result over on the store's writer thread, which
-            // must go back to writing: an invocation's code runs on the thread pool.
-            if (!Thread.CurrentThread.IsThreadPoolThread) await Task.Yield();
+            // must go back to writing: an invocation's code runs on the thread pool. A caller that
+            // woke the loop on its own thread gets it back after one invocation.
+            if (!Thread.CurrentThread.IsThreadPoolThread || CarriedTooFar()) await Task.Yield();
             if (queued.Cancelled) continue;
             if (IsBroken || _restarting || Status is WorkerStatus.Failed or WorkerStatus.Exited)
             {

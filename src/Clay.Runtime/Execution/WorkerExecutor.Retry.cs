@@ -50,7 +50,7 @@ public sealed partial class WorkerExecutor
         _open = false;
         await FlushOrBreakAsync(cancellationToken);
         _logger.LogError("Worker {Worker} failed: {Function} failed transiently {Attempts} times: {Error}", Id, functionName, attempt, message);
-        _queue.Writer.TryComplete();
+        CompleteQueue();
         throw new WorkerUnavailableException(Id, WorkerStatus.Failed, _lastError);
     }
 
@@ -102,7 +102,7 @@ public sealed partial class WorkerExecutor
             _open = false;
             await FlushOrBreakAsync(cancellationToken);
         }
-        _queue.Writer.TryComplete();
+        CompleteQueue();
         if (waiting is not null) Abandon(waiting);
         // The running invocation stops at its next effect or wait.
         await _processing.WaitAsync(cancellationToken);
@@ -118,7 +118,7 @@ public sealed partial class WorkerExecutor
         {
             Status = WorkerStatus.Interrupted;
             _openWhenStopped = true;
-            _queue.Writer.TryComplete();
+            CompleteQueue();
             return null;
         }
         if (open.Exhausted is { } error)
@@ -127,7 +127,7 @@ public sealed partial class WorkerExecutor
             Status = WorkerStatus.Failed;
             _openWhenStopped = true;
             _lastError = error;
-            _queue.Writer.TryComplete();
+            CompleteQueue();
             return null;
         }
         _retryAttempts = open.Attempts;

@@ -88,7 +88,7 @@ public sealed partial class WorkerExecutor
         if (resumed is not null)
         {
             _queued.Add(resumed.IdempotencyKey, resumed);
-            _queue.Writer.TryWrite(resumed);
+            Enqueue(resumed);
         }
         RequeuePending(window.Read);
         // The loop outlives the call that brought the worker into memory: it must not carry that
@@ -204,7 +204,7 @@ public sealed partial class WorkerExecutor
         _lastError = ex is ClayException clay ? $"[{clay.Code}] {ex.Message}" : $"{ex.GetType().FullName}: {ex.Message}";
         _logger.LogError(ex, "Worker {Worker} failed: {Error}", Id, _lastError);
         // Nothing more is processed; fail whatever was already queued.
-        _queue.Writer.TryComplete();
+        CompleteQueue();
     }
 
     /// <summary>
@@ -237,7 +237,7 @@ public sealed partial class WorkerExecutor
                     pending.IdempotencyKey, index);
                 _queued.Add(pending.IdempotencyKey, queued);
                 Interlocked.Increment(ref _durablePending);
-                _queue.Writer.TryWrite(queued);
+                Enqueue(queued);
             }
         }
     }

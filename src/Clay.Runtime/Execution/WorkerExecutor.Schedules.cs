@@ -110,7 +110,7 @@ public sealed partial class WorkerExecutor
                     due.IdempotencyKey, due.Index);
                 _queued.Add(due.IdempotencyKey, queued);
                 Interlocked.Increment(ref _durablePending);
-                _queue.Writer.TryWrite(queued);
+                Enqueue(queued);
             }
             UpdateNextSchedule();
         }

@@ -31,7 +31,7 @@ public sealed partial class WorkerExecutor
             _scheduleTimer?.Dispose();
         }
         waiting?.Timer?.Dispose();
-        _queue.Writer.TryComplete();
+        CompleteQueue();
         _abandon.Cancel();
         await _processing.ConfigureAwait(false);
     }

@@ -158,6 +158,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     {
         var key = idempotencyKey ?? Guid.NewGuid().ToString();
         var (queued, done) = Accept(functionName, arguments, key, pending: false, callChain);
+        if (queued is not null) WakeForCaller();
         var outcome = done is { } recorded
             ? await ReadOutcomeAsync(key, recorded, cancellationToken)
             : await queued!.Completion.Task.WaitAsync(cancellationToken);
@@ -173,6 +174,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     {
         var key = idempotencyKey ?? Guid.NewGuid().ToString();
         Accept(functionName, arguments, key, pending: true, null);
+        _idle.Wake(onThisThread: false);
         await FlushOrBreakAsync(cancellationToken);
         return key;
     }
@@ -212,7 +214,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Close();
-        _queue.Writer.TryComplete();
+        CompleteQueue();
         await _processing.ConfigureAwait(false);
     }
 
@@ -239,7 +241,8 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
             var queued = new QueuedInvocation(functionName, values, encoded, key, pendingIndex) { CallChain = callChain };
             if (pending) Interlocked.Increment(ref _durablePending);
             _queued.Add(key, queued);
-            if (!_queue.Writer.TryWrite(queued))
+            // Woken by the caller once the gate is let go.
+            if (!Enqueue(queued, wake: false))
             {
                 _queued.Remove(key);
                 throw new ClayException(ErrorCodes.Cancelled, $"worker {Id} is shutting down");

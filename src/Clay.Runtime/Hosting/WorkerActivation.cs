@@ -204,6 +204,8 @@ public sealed partial class WorkerActivation(WorkerId id, WorkerServices service
         }
         Task previous;
         TaskCompletionSource accepted;
+        // An invocation accepted under the gate starts on this thread (when it may) only once the gate is let go.
+        using (WorkerExecutor.HoldWakes())
         lock (_gate)
         {
             if (_arrivals.IsCompleted && _executor is { MustReopen: false } executor)
@@ -236,12 +238,22 @@ public sealed partial class WorkerActivation(WorkerId id, WorkerServices service
             await previous.ConfigureAwait(false);
             var (executor, function, arguments) = await BindAsync(request, cancellationToken).ConfigureAwait(false);
             services.Residency.Touch(Id);
-            // Accepted synchronously, before the next caller in line is let go.
-            invocation = accept(executor, function, arguments, request, cancellationToken);
+            // Accepted synchronously, before the next caller in line is let go; it starts on this thread (when it may) only after.
+            using (WorkerExecutor.HoldWakes())
+            {
+                try
+                {
+                    invocation = accept(executor, function, arguments, request, cancellationToken);
+                }
+                finally
+                {
+                    accepted.SetResult();
+                }
+            }
         }
         finally
         {
-            accepted.SetResult();
+            accepted.TrySetResult();
         }
         return await invocation.ConfigureAwait(false);
     }

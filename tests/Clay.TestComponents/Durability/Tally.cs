@@ -14,10 +14,15 @@ public sealed class Tally
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Clay.Determinism", "CLAY015", Justification = "Tests count real executions, replays included, to see how much a recovery replayed.")]
     public static int Executions { get; set; }
 
+    /// <summary>The managed thread on which <see cref="Add"/> last ran.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Clay.Determinism", "CLAY015", Justification = "Tests see on which thread the worker's code ran.")]
+    public static int LastThread { get; set; }
+
     /// <summary>Adds <paramref name="value"/> and returns the sum.</summary>
     public ulong Add(ulong value)
     {
         Executions++;
+        LastThread = Environment.CurrentManagedThreadId;
         _history.Add(value);
         _sum += value;
         return _sum;

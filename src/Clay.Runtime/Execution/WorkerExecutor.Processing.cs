@@ -17,6 +17,42 @@ public sealed partial class WorkerExecutor
 {
     private async Task ProcessAsync()
     {
+        try
+        {
+            await ProcessQueueAsync();
+        }
+        catch (Exception ex)
+        {
+            // The loop's own bookkeeping failed (worker code's failures are each invocation's own): this
+            // executor cannot go on. What waits fails now, and the next call reloads the worker.
+            _loopFailure = new ClayException(ErrorCodes.Internal, $"worker {Id} stopped taking invocations: {ex.Message}");
+            _lastError = ex.Message;
+            IsBroken = true;
+            CompleteQueue();
+            _logger.LogError(ex, "Worker {Worker} stopped taking invocations", Id);
+        }
+        _writer.SendHandedOver();
+
+        // Shutting down: what is still queued was not started. Awaited callers get an error they
+        // can retry with the same key; enqueued ones stay durably pending for the next start.
+        List<(QueuedInvocation Queued, Exception Error)> notStarted = [];
+        lock (_gate)
+        {
+            foreach (var queued in _queued.Values)
+            {
+                notStarted.Add((queued, _loopFailure ?? Abandoned(queued.IdempotencyKey) ?? (queued.RecordedAt > 0 || queued.PendingIndex > 0
+                    ? new WorkerSuspendedException(Id, "stopped before running this invocation")
+                    : new ClayException(ErrorCodes.Cancelled, $"worker {Id} stopped before running this invocation"))));
+            }
+            _queued.Clear();
+        }
+        // Outside the lock: the waiters' continuations run on this thread.
+        foreach (var (queued, error) in notStarted) queued.Completion.TrySetException(error);
+    }
+
+    /// <summary>Runs the queue until it is completed and empty.</summary>
+    private async Task ProcessQueueAsync()
+    {
         while (true)
         {
             if (!_queue.Reader.TryRead(out var queued))
@@ -106,23 +142,6 @@ public sealed partial class WorkerExecutor
             // A handed-over end not yet sent with the answer (one the waiter did not send on this thread) goes now.
             _writer.SendHandedOver();
         }
-        _writer.SendHandedOver();
-
-        // Shutting down: what is still queued was not started. Awaited callers get an error they
-        // can retry with the same key; enqueued ones stay durably pending for the next start.
-        List<(QueuedInvocation Queued, Exception Error)> notStarted = [];
-        lock (_gate)
-        {
-            foreach (var queued in _queued.Values)
-            {
-                notStarted.Add((queued, Abandoned(queued.IdempotencyKey) ?? (queued.RecordedAt > 0 || queued.PendingIndex > 0
-                    ? new WorkerSuspendedException(Id, "stopped before running this invocation")
-                    : new ClayException(ErrorCodes.Cancelled, $"worker {Id} stopped before running this invocation"))));
-            }
-            _queued.Clear();
-        }
-        // Outside the lock: the waiters' continuations run on this thread.
-        foreach (var (queued, error) in notStarted) queued.Completion.TrySetException(error);
     }
 
     private void Finish(QueuedInvocation queued, InvocationOutcome? outcome, Exception? error)

@@ -54,6 +54,8 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private long _invocationsStarted;
     private string? _runningFunction;
     private bool _rebuildOnly;
+    // Set when the processing loop itself failed: every waiting caller gets it.
+    private ClayException? _loopFailure;
 
     private WorkerExecutor(WorkerId id, IOplogStore store, WorkerExecutorOptions options, OplogWriter writer, LoadedComponent component,
         OplogEntry.Create created, ReplayLog replay)

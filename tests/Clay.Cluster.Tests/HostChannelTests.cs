@@ -93,6 +93,43 @@ public sealed class HostChannelTests
     }
 
     [Fact]
+    public async Task A_call_run_on_the_reading_thread_that_holds_it_is_relieved_and_the_channel_reads_on()
+    {
+        // The host runs invocations on its reading thread. "hold" blocks that thread until the host has
+        // read a notice the server sends after it: only another thread can read that notice.
+        var threads = new System.Collections.Concurrent.ConcurrentQueue<string?>();
+        var noticed = new SemaphoreSlim(0);
+        await using var pair = Pair.Open(
+            hostHandles: call =>
+            {
+                var invoke = (HostInvoke)call;
+                threads.Enqueue(Thread.CurrentThread.Name);
+                var released = invoke.Function != "hold" || noticed.Wait(TimeSpan.FromSeconds(30));
+                return Task.FromResult<object?>(new InvokeReply(InvocationState.Completed, invoke.IdempotencyKey!, invoke.Function, new Value.Bool(released)));
+            },
+            serverHandles: _ => Task.FromResult<object?>(null),
+            hostRunsOnReader: call => call is HostInvoke,
+            hostNotices: _ => noticed.Release());
+
+        // Twice: the thread relieved the first time stands by as the relief the second.
+        for (var round = 1; round <= 2; round++)
+        {
+            var held = pair.Server.CallAsync(HostInvoke.Of(new WorkerId("demo:c", "w"), InvocationRequest.Of("hold", [], $"h{round}"), enqueue: false));
+            pair.Server.Notify(new HostNotice("demo:c", "w", round));
+            var reply = (InvokeReply)(await held.WaitAsync(TimeSpan.FromSeconds(60)))!;
+            Assert.Equal(new Value.Bool(true), reply.Result);
+            Assert.Equal(round, pair.Host.Reliefs);
+            var echo = (InvokeReply)(await pair.Server.CallAsync(HostInvoke.Of(new WorkerId("demo:c", "w"), InvocationRequest.Of("echo", [], $"e{round}"), enqueue: false)))!;
+            Assert.Equal(new Value.Bool(true), echo.Result);
+        }
+
+        // Every call was answered on a reading thread: the first one, or a relief that took over.
+        Assert.Equal(4, threads.Count);
+        Assert.All(threads, name => Assert.StartsWith("test host", name));
+        Assert.Equal(4, pair.Host.AnsweredOnReader);
+    }
+
+    [Fact]
     public async Task A_clay_error_thrown_at_one_end_reaches_the_caller_with_its_type_and_code()
     {
         await using var pair = Pair.Open(
@@ -248,18 +285,21 @@ public sealed class HostChannelTests
         private readonly CountingStream? _hostOut;
 
         private Pair(Func<object, Task<object?>> hostHandles, Func<object, Task<object?>> serverHandles, Func<long>? hostRoom,
-            Func<object, bool>? serverAnswersOnReader, Action<object>? serverNotices, bool countHostWrites)
+            Func<object, bool>? serverAnswersOnReader, Action<object>? serverNotices, bool countHostWrites, Func<object, bool>? hostRunsOnReader,
+            Action<object>? hostNotices)
         {
             _hostIn = new AnonymousPipeClientStream(PipeDirection.In, _toHost.ClientSafePipeHandle);
             _serverIn = new AnonymousPipeClientStream(PipeDirection.In, _toServer.ClientSafePipeHandle);
             _hostOut = countHostWrites ? new CountingStream(_toServer) : null;
             Server = new HostChannel(_serverIn, _toHost, Serializer, serverHandles, serverNotices ?? (_ => { }), "test server", answerOnReader: serverAnswersOnReader);
-            Host = new HostChannel(_hostIn, (Stream?)_hostOut ?? _toServer, Serializer, hostHandles, _ => { }, "test host", outputRoom: hostRoom);
+            Host = new HostChannel(_hostIn, (Stream?)_hostOut ?? _toServer, Serializer, hostHandles, hostNotices ?? (_ => { }), "test host", outputRoom: hostRoom,
+                runOnReader: hostRunsOnReader);
         }
 
         public static Pair Open(Func<object, Task<object?>> hostHandles, Func<object, Task<object?>> serverHandles, Func<long>? hostRoom = null,
-            Func<object, bool>? serverAnswersOnReader = null, Action<object>? serverNotices = null, bool countHostWrites = false) =>
-            Current = new Pair(hostHandles, serverHandles, hostRoom, serverAnswersOnReader, serverNotices, countHostWrites);
+            Func<object, bool>? serverAnswersOnReader = null, Action<object>? serverNotices = null, bool countHostWrites = false,
+            Func<object, bool>? hostRunsOnReader = null, Action<object>? hostNotices = null) =>
+            Current = new Pair(hostHandles, serverHandles, hostRoom, serverAnswersOnReader, serverNotices, countHostWrites, hostRunsOnReader, hostNotices);
 
         /// <summary>How many writes the host's end made to its pipe (with <c>countHostWrites</c>).</summary>
         public int HostWrites => _hostOut?.Writes ?? throw new InvalidOperationException("the host's writes are not counted");

@@ -134,8 +134,14 @@ public sealed class ClayHarness : IAsyncDisposable
         }
         var server = Process.Start(start)!;
         var ready = new TaskCompletionSource();
-        server.OutputDataReceived += (_, e) => { if (e.Data?.Contains("Clay server ready", StringComparison.Ordinal) == true) ready.TrySetResult(); };
-        server.ErrorDataReceived += (_, _) => { };
+        // CLAY_BENCH_SERVER_LOG=PATH keeps what the server prints (its hosts' errors among it) in that file.
+        var log = Environment.GetEnvironmentVariable("CLAY_BENCH_SERVER_LOG") is { Length: > 0 } path ? TextWriter.Synchronized(new StreamWriter(path, append: true) { AutoFlush = true }) : null;
+        server.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("Clay server ready", StringComparison.Ordinal) == true) ready.TrySetResult();
+            if (e.Data is not null) log?.WriteLine(e.Data);
+        };
+        server.ErrorDataReceived += (_, e) => { if (e.Data is not null) log?.WriteLine(e.Data); };
         server.BeginOutputReadLine();
         server.BeginErrorReadLine();
         // A store of a million workers takes minutes to open on a busy machine.

@@ -24,8 +24,11 @@ namespace Clay.Cluster.Hosts;
 /// other end. An answer is handed to its caller on the reading thread, which runs
 /// the caller's continuation up to its next wait (or posts it to the caller's scheduler) instead of
 /// queueing it behind the pool's other work.</para>
+/// <para>A host's end may also answer on the reading thread calls whose handling runs code that could
+/// hold the thread (<c>runOnReader</c>): then a relief thread stands by and takes over reading when one
+/// frame's handling holds the reader too long (see <c>HostChannel.Relief.cs</c>).</para>
 /// </remarks>
-public sealed class HostChannel : IAsyncDisposable
+public sealed partial class HostChannel : IAsyncDisposable
 {
     private const byte Request = 1;
     private const byte Reply = 2;
@@ -52,11 +55,16 @@ public sealed class HostChannel : IAsyncDisposable
     private readonly FrameQueue _frames = new();
     private readonly Lock _writing = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Thread _reader;
+    /// <summary>The thread that reads: the first reading thread, or the relief thread that took over from it.</summary>
+    private volatile Thread _reader;
     private byte[] _batch = new byte[4096];
+    private readonly byte[] _header = new byte[13];
+    private byte[] _body = new byte[4096];
     private readonly int _maxFrameBytes;
     private readonly Func<long>? _outputRoom;
     private readonly Func<object, bool>? _answerOnReader;
+    private readonly Func<object, bool>? _runOnReader;
+    private readonly string _name;
     private long _writtenByReader;
     private long _answeredOnReader;
     private bool _stopped;
@@ -87,19 +95,29 @@ public sealed class HostChannel : IAsyncDisposable
     /// only those whose handling never blocks before its first wait (a store append that queues its
     /// write). The rest of the answer runs where that wait ends.
     /// </param>
+    /// <param name="runOnReader">
+    /// The calls of the other end answered on the reading thread although their handling may hold it
+    /// (it runs code that can block or compute at length). With these, a relief thread takes over
+    /// reading whenever the handling of one frame holds the reading thread for longer than
+    /// <see cref="ReliefAfter"/>, whatever that frame was; and the reading thread may carry an idle
+    /// worker's invocation that a frame's handling wakes (<c>WorkerExecutor.CarryHere</c>).
+    /// </param>
     public HostChannel(Stream input, Stream output, Serializer serializer, Func<object, Task<object?>> handle, Action<object> notice, string name,
-        int maxFrameBytes = DefaultMaxFrameBytes, Func<long>? outputRoom = null, Func<object, bool>? answerOnReader = null)
+        int maxFrameBytes = DefaultMaxFrameBytes, Func<long>? outputRoom = null, Func<object, bool>? answerOnReader = null,
+        Func<object, bool>? runOnReader = null)
     {
         _maxFrameBytes = maxFrameBytes;
         _outputRoom = outputRoom;
         _answerOnReader = answerOnReader;
+        _runOnReader = runOnReader;
+        _name = name;
         _input = new BufferedStream(input, 64 * 1024);
         _output = output;
         _serializer = serializer;
         _handle = handle;
         _notice = notice;
-        _reader = new Thread(Read) { IsBackground = true, Name = name };
-        _reader.Start();
+        _reader = new Thread(Run) { IsBackground = true, Name = name };
+        _reader.Start(true);
     }
 
     /// <summary>Writes the reading thread made itself, because they fitted in the output's room.</summary>
@@ -280,24 +298,30 @@ public sealed class HostChannel : IAsyncDisposable
         return length;
     }
 
-    private void Read()
+    /// <summary>
+    /// Reads and dispatches frames until the other end goes (true) or, with a relief thread standing by,
+    /// until this thread's dispatch of one frame held it so long that the relief took over (false).
+    /// </summary>
+    private bool Read()
     {
-        var header = new byte[13];
-        var body = new byte[4096];
         try
         {
-            while (ReadExactly(header.AsSpan()))
+            while (ReadExactly(_header.AsSpan()))
             {
-                var length = BinaryPrimitives.ReadInt32LittleEndian(header);
+                var length = BinaryPrimitives.ReadInt32LittleEndian(_header);
                 if (length < 9 || length > _maxFrameBytes) throw new InvalidDataException($"a frame of {length} bytes");
-                var kind = header[4];
-                var id = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(5));
+                var kind = _header[4];
+                var id = BinaryPrimitives.ReadInt64LittleEndian(_header.AsSpan(5));
                 // Each message is deserialized from it before the next is read: the buffer is reused,
                 // and dropped again after a rare large frame.
-                if (length - 9 > body.Length) body = new byte[Math.Min(Math.Max(length - 9, body.Length * 2), _maxFrameBytes)];
-                if (!ReadExactly(body.AsSpan(0, length - 9))) break;
-                Dispatch(kind, id, body.AsSpan(0, length - 9));
-                if (body.Length > 1 << 20) body = new byte[4096];
+                if (length - 9 > _body.Length) _body = new byte[Math.Min(Math.Max(length - 9, _body.Length * 2), _maxFrameBytes)];
+                if (!ReadExactly(_body.AsSpan(0, length - 9))) break;
+                // The frame's bytes are done with once its message is read: a relief that takes over
+                // while the message is dispatched reads the next frame into the same buffer.
+                var message = Message(kind, id, _body.AsSpan(0, length - 9));
+                if (_runOnReader is null) Dispatch(kind, id, message);
+                else if (!DispatchRelieved(kind, id, message)) return false;
+                if (_body.Length > 1 << 20) _body = new byte[4096];
             }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidDataException)
@@ -305,22 +329,27 @@ public sealed class HostChannel : IAsyncDisposable
             // The other end broke the pipe or wrote garbage: either way it is gone for this channel.
         }
         Close();
+        return true;
     }
 
-    private void Dispatch(byte kind, long id, ReadOnlySpan<byte> body)
+    /// <summary>The message of a frame just read, or null for an answer no caller waits for any more (not deserialized).</summary>
+    private object? Message(byte kind, long id, ReadOnlySpan<byte> body) =>
+        kind is Reply or Failure && !_pending.ContainsKey(id) ? null : _serializer.Deserialize<object?>(body);
+
+    /// <summary>Acts on a frame's message: completes a caller, answers a call, takes a notice.</summary>
+    private void Dispatch(byte kind, long id, object? message)
     {
         switch (kind)
         {
             case Reply when _pending.TryGetValue(id, out var answer):
-                answer.TrySetResult(_serializer.Deserialize<object?>(body));
+                answer.TrySetResult(message);
                 break;
             case Failure when _pending.TryGetValue(id, out var failed):
-                failed.TrySetException(_serializer.Deserialize<object?>(body) as Exception
-                    ?? new InvalidOperationException("the other end failed without an error"));
+                failed.TrySetException(message as Exception ?? new InvalidOperationException("the other end failed without an error"));
                 break;
             case Request:
-                var request = _serializer.Deserialize<object?>(body)!;
-                if (_answerOnReader?.Invoke(request) == true)
+                var request = message!;
+                if (_answerOnReader?.Invoke(request) == true || _runOnReader?.Invoke(request) == true)
                 {
                     Interlocked.Increment(ref _answeredOnReader);
                     _ = AnswerAsync(id, request);
@@ -330,7 +359,7 @@ public sealed class HostChannel : IAsyncDisposable
                     preferLocal: false);
                 break;
             case Notice:
-                _notice(_serializer.Deserialize<object?>(body)!);
+                _notice(message!);
                 break;
         }
     }
@@ -380,6 +409,7 @@ public sealed class HostChannel : IAsyncDisposable
     {
         _closed.TrySetResult();
         FailPending();
+        EndRelief();
     }
 
     private void FailPending()

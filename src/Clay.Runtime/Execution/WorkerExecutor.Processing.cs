@@ -63,8 +63,8 @@ public sealed partial class WorkerExecutor
             }
             // The last commit may have handed its result over on the store's writer thread, which
             // must go back to writing: an invocation's code runs on the thread pool. A caller that
-            // woke the loop on its own thread gets it back after one invocation.
-            if (!Thread.CurrentThread.IsThreadPoolThread || CarriedTooFar()) await Task.Yield();
+            // woke the loop on its own thread (see WakeForCaller) gets it back after one invocation.
+            if (t_carrying == this ? CarriedTooFar() : !Thread.CurrentThread.IsThreadPoolThread) await Task.Yield();
             if (queued.Cancelled) continue;
             if (IsBroken || _restarting || Status is WorkerStatus.Failed or WorkerStatus.Exited)
             {

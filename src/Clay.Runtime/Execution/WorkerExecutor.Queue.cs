@@ -15,6 +15,10 @@ public sealed partial class WorkerExecutor
     [ThreadStatic]
     private static WorkerExecutor? t_carrying;
 
+    /// <summary>How many <see cref="CarryHere"/> scopes this thread is in.</summary>
+    [ThreadStatic]
+    private static int t_mayCarry;
+
     /// <summary>How many <see cref="HoldWakes"/> scopes this thread is in.</summary>
     [ThreadStatic]
     private static int t_holding;
@@ -48,8 +52,9 @@ public sealed partial class WorkerExecutor
 
     /// <summary>
     /// Wakes an idle loop for an invocation just queued by this thread, which is about to wait for it:
-    /// on this thread when worker code may run here (a thread-pool thread outside any scheduler, worker
-    /// or context of its own, and not already carrying a worker), else on the pool. The loop runs one
+    /// on this thread when worker code may run here (a thread-pool thread, or one in a <see cref="CarryHere"/>
+    /// scope, outside any scheduler, worker or context of its own, and not already carrying a worker),
+    /// else on the pool. The loop runs one
     /// invocation here at most, then hands itself to the pool if more are queued.
     /// </summary>
     private void WakeForCaller()
@@ -61,7 +66,7 @@ public sealed partial class WorkerExecutor
             else _idle.Wake(onThisThread: false);
             return;
         }
-        if (t_carrying is not null || !Thread.CurrentThread.IsThreadPoolThread || TaskScheduler.Current != TaskScheduler.Default
+        if (t_carrying is not null || (t_mayCarry == 0 && !Thread.CurrentThread.IsThreadPoolThread) || TaskScheduler.Current != TaskScheduler.Default
             || SynchronizationContext.Current is not null || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             _idle.Wake(onThisThread: false);
@@ -77,6 +82,26 @@ public sealed partial class WorkerExecutor
         {
             t_carrying = null;
         }
+    }
+
+    /// <summary>
+    /// Lets an idle worker's invocation, queued and waited for by this thread until the returned scope
+    /// ends, run on this thread although it is not a thread-pool thread: for a thread that another
+    /// relieves of its work when worker code holds it (a component host's reading thread, see
+    /// <c>HostChannel</c>). A thread-pool thread needs no scope. The scope must end on the thread that
+    /// began it.
+    /// </summary>
+    public static CarryScope CarryHere()
+    {
+        t_mayCarry++;
+        return default;
+    }
+
+    /// <summary>The scope of <see cref="CarryHere"/>.</summary>
+    public readonly struct CarryScope : IDisposable
+    {
+        /// <inheritdoc/>
+        public void Dispose() => t_mayCarry--;
     }
 
     /// <summary>

@@ -91,10 +91,40 @@ public sealed partial class WorkerExecutor
             Enqueue(resumed);
         }
         RequeuePending(window.Read);
-        // The loop outlives the call that brought the worker into memory: it must not carry that
-        // call's span or logging scopes into every later invocation (each sets its own).
-        using (ExecutionContext.SuppressFlow()) _processing = Task.Run(ProcessAsync, CancellationToken.None);
+        StartLoop();
         FireDueSchedules();
+    }
+
+    /// <summary>The runtime's default execution context (no async-local values), in which every loop starts.</summary>
+    private static readonly Lazy<ExecutionContext> s_loopContext = new(() =>
+    {
+        // A thread started without the flow of this one's context runs in the default one.
+        ExecutionContext? context = null;
+        using (ExecutionContext.SuppressFlow())
+        {
+            var thread = new Thread(() => context = ExecutionContext.Capture());
+            thread.Start();
+            thread.Join();
+        }
+        return context!;
+    });
+
+    /// <summary>
+    /// Starts the processing loop. The loop outlives the call that brought the worker into memory: it
+    /// must not carry that call's span or logging scopes into every later invocation (each sets its
+    /// own), so it starts in the default context. With nothing queued yet it starts here, up to its
+    /// first wait: the invocation the opener queues next then starts on the opener's thread (see
+    /// <see cref="WakeForCaller"/>), as it does for a worker already in memory. With invocations
+    /// queued already (resumed, or pending from before a restart) it starts on the pool.
+    /// </summary>
+    private void StartLoop()
+    {
+        if (!_queue.Reader.TryPeek(out _))
+        {
+            ExecutionContext.Run(s_loopContext.Value, static state => ((WorkerExecutor)state!)._processing = ((WorkerExecutor)state!).ProcessAsync(), this);
+            return;
+        }
+        using (ExecutionContext.SuppressFlow()) _processing = Task.Run(ProcessAsync, CancellationToken.None);
     }
 
     /// <summary>

@@ -56,7 +56,11 @@ internal static class ComponentHostMain
             return ready.Task.IsCompletedSuccessfully ? ready.Task.Result.HandleAsync(call) : HandleWhenReadyAsync(ready.Task, call);
         }, _ => { }, $"component host {settings.Component}", HostChannel.MaxFrameBytesFor(settings.Limits.MaxEntryBytes),
             // Standard output is the pipe to the server, which only the channel writes.
-            outputRoom: PipeRoom.Of(1));
+            outputRoom: PipeRoom.Of(1),
+            // An invocation starts on the thread that read it, with no hand-off to the pool, as does one
+            // that waited for its worker to open: the channel's relief takes over reading should the
+            // worker's code hold that thread.
+            runOnReader: static call => call is HostInvoke);
         var links = new HostWorkerLinks(channel);
         var options = new WorkerExecutorOptions
         {

@@ -1,3 +1,4 @@
+using Clay.Runtime.Execution;
 using Clay.Runtime.Storage;
 using Clay.Runtime.Values;
 using Clay.TestComponents.Durability;
@@ -59,5 +60,63 @@ public sealed class CallerThreadTests
 
         Assert.Equal(new Value.U64(3), sum);
         Assert.NotEqual(thread, Tally.LastThread);
+    }
+
+    [Fact]
+    public async Task A_worker_s_first_invocation_runs_on_its_caller_s_thread_too()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Tally));
+        await using var store = new InMemoryOplogStore();
+        await using var executor = fixture.NewExecutor(store);
+        var worker = ExecutorFixture.Worker(typeof(Tally), "first-on-caller");
+
+        var (thread, completed, invocation) = await Task.Run(() =>
+        {
+            // The worker opens with this call: its loop starts here and waits, and takes the call on this thread.
+            var call = executor.InvokeAsync(worker, "add", [new Value.U64(5)]);
+            return (Environment.CurrentManagedThreadId, call.IsCompleted, call);
+        });
+
+        Assert.True(completed);
+        Assert.Equal(thread, Tally.LastThread);
+        Assert.Equal(new Value.U64(5), (await invocation).Result);
+    }
+
+    [Fact]
+    public async Task A_thread_outside_the_pool_carries_an_invocation_only_within_a_carry_scope()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Tally));
+        await using var store = new InMemoryOplogStore();
+        await using var executor = fixture.NewExecutor(store);
+        var worker = ExecutorFixture.Worker(typeof(Tally), "carried");
+        await executor.InvokeAsync(worker, "add", [new Value.U64(1)]);
+
+        var outside = OnOwnThread(() => executor.InvokeAsync(worker, "add", [new Value.U64(2)]));
+        var inside = OnOwnThread(() =>
+        {
+            using (WorkerExecutor.CarryHere()) return executor.InvokeAsync(worker, "add", [new Value.U64(3)]);
+        });
+
+        Assert.NotEqual(outside.Thread, outside.RanOn);
+        Assert.Equal(new Value.U64(3), outside.Sum);
+        Assert.True(inside.Completed);
+        Assert.Equal(inside.Thread, inside.RanOn);
+        Assert.Equal(new Value.U64(6), inside.Sum);
+    }
+
+    /// <summary>Calls on a thread of its own (not the pool's) and waits there; where the worker's code ran.</summary>
+    private static (int Thread, int RanOn, bool Completed, Value Sum) OnOwnThread(Func<Task<InvocationResult>> call)
+    {
+        (int, int, bool, Value)? seen = null;
+        var thread = new Thread(() =>
+        {
+            var invocation = call();
+            var completed = invocation.IsCompleted;
+            var sum = invocation.WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult().Result!;
+            seen = (Environment.CurrentManagedThreadId, Tally.LastThread, completed, sum);
+        });
+        thread.Start();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(60)), "the call did not return");
+        return seen ?? throw new InvalidOperationException("the call failed");
     }
 }

@@ -117,8 +117,9 @@ public sealed class HostChannelTests
             var held = pair.Server.CallAsync(HostInvoke.Of(new WorkerId("demo:c", "w"), InvocationRequest.Of("hold", [], $"h{round}"), enqueue: false));
             pair.Server.Notify(new HostNotice("demo:c", "w", round));
             var reply = (InvokeReply)(await held.WaitAsync(TimeSpan.FromSeconds(60)))!;
+            // Released: another thread read the notice while this call held the reading thread.
             Assert.Equal(new Value.Bool(true), reply.Result);
-            Assert.Equal(round, pair.Host.Reliefs);
+            Assert.True(pair.Host.Reliefs >= round, $"{pair.Host.Reliefs} reliefs after {round} held calls");
             var echo = (InvokeReply)(await pair.Server.CallAsync(HostInvoke.Of(new WorkerId("demo:c", "w"), InvocationRequest.Of("echo", [], $"e{round}"), enqueue: false)))!;
             Assert.Equal(new Value.Bool(true), echo.Result);
         }

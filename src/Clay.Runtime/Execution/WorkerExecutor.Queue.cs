@@ -54,8 +54,8 @@ public sealed partial class WorkerExecutor
     /// Wakes an idle loop for an invocation just queued by this thread, which is about to wait for it:
     /// on this thread when worker code may run here (a thread-pool thread, or one in a <see cref="CarryHere"/>
     /// scope, outside any scheduler, worker or context of its own, and not already carrying a worker),
-    /// else on the pool. The loop runs one
-    /// invocation here at most, then hands itself to the pool if more are queued.
+    /// else on the pool. The loop runs one invocation here at most, then hands itself to the pool if
+    /// more are queued.
     /// </summary>
     private void WakeForCaller()
     {

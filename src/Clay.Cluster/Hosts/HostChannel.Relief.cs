@@ -77,7 +77,7 @@ public sealed partial class HostChannel
         Volatile.Write(ref _dispatching, frame);
         if (Volatile.Read(ref _reliefParked) == 1)
         {
-            if (Interlocked.Exchange(ref _reliefParked, 0) == 1) _reliefWake.Release();
+            WakeRelief();
         }
         else if (Volatile.Read(ref _relief) is null)
         {
@@ -117,8 +117,8 @@ public sealed partial class HostChannel
         return false;
     }
 
-    /// <summary>Wakes a relief that sleeps, so that it sees the channel closed and ends.</summary>
-    private void EndRelief()
+    /// <summary>Wakes the relief if it sleeps: for a frame dispatched, or for the channel closed (it then ends).</summary>
+    private void WakeRelief()
     {
         if (Interlocked.Exchange(ref _reliefParked, 0) == 1) _reliefWake.Release();
     }

@@ -409,7 +409,7 @@ public sealed partial class HostChannel : IAsyncDisposable
     {
         _closed.TrySetResult();
         FailPending();
-        EndRelief();
+        WakeRelief();
     }
 
     private void FailPending()

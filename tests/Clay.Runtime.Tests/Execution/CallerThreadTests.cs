@@ -7,7 +7,8 @@ namespace Clay.Runtime.Tests.Execution;
 
 /// <summary>
 /// Where an idle worker's invocation runs: on the thread of the caller that waits for it when worker
-/// code may run there (a thread-pool thread with no scheduler or context of its own), else on the pool.
+/// code may run there (a thread-pool thread, or one in a carry scope, with no scheduler or context of
+/// its own), else on the pool.
 /// </summary>
 [Collection(StaticComponentState.Name)]
 public sealed class CallerThreadTests
@@ -21,12 +22,8 @@ public sealed class CallerThreadTests
         var worker = ExecutorFixture.Worker(typeof(Tally), "on-caller");
         await executor.InvokeAsync(worker, "add", [new Value.U64(1)]);
 
-        var (thread, completed, invocation) = await Task.Run(() =>
-        {
-            // The store commits at once: nothing in the invocation has to wait.
-            var call = executor.InvokeAsync(worker, "add", [new Value.U64(2)]);
-            return (Environment.CurrentManagedThreadId, call.IsCompleted, call);
-        });
+        // The store commits at once: nothing in the invocation has to wait.
+        var (thread, completed, invocation) = await OnPoolThread(() => executor.InvokeAsync(worker, "add", [new Value.U64(2)]));
 
         Assert.True(completed);
         Assert.Equal(thread, Tally.LastThread);
@@ -70,12 +67,8 @@ public sealed class CallerThreadTests
         await using var executor = fixture.NewExecutor(store);
         var worker = ExecutorFixture.Worker(typeof(Tally), "first-on-caller");
 
-        var (thread, completed, invocation) = await Task.Run(() =>
-        {
-            // The worker opens with this call: its loop starts here and waits, and takes the call on this thread.
-            var call = executor.InvokeAsync(worker, "add", [new Value.U64(5)]);
-            return (Environment.CurrentManagedThreadId, call.IsCompleted, call);
-        });
+        // The worker opens with this call: its loop starts on the caller's thread and waits, and takes the call there.
+        var (thread, completed, invocation) = await OnPoolThread(() => executor.InvokeAsync(worker, "add", [new Value.U64(5)]));
 
         Assert.True(completed);
         Assert.Equal(thread, Tally.LastThread);
@@ -103,6 +96,14 @@ public sealed class CallerThreadTests
         Assert.Equal(inside.Thread, inside.RanOn);
         Assert.Equal(new Value.U64(6), inside.Sum);
     }
+
+    /// <summary>Calls on a thread-pool thread without waiting: that thread, whether the call had completed on return, and the call.</summary>
+    private static Task<(int Thread, bool Completed, Task<InvocationResult> Call)> OnPoolThread(Func<Task<InvocationResult>> call) =>
+        Task.Run(() =>
+        {
+            var invocation = call();
+            return (Environment.CurrentManagedThreadId, invocation.IsCompleted, invocation);
+        });
 
     /// <summary>Calls on a thread of its own (not the pool's) and waits there; where the worker's code ran.</summary>
     private static (int Thread, int RanOn, bool Completed, Value Sum) OnOwnThread(Func<Task<InvocationResult>> call)

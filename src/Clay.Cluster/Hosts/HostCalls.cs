@@ -25,8 +25,8 @@ public sealed record HostInvoke(
     [property: Id(0)] string Component,
     [property: Id(1)] string Worker,
     [property: Id(2)] string Function,
-    [property: Id(3)] IReadOnlyList<string>? WaveArguments,
-    [property: Id(4)] IReadOnlyList<Value>? Values,
+    [property: Id(3)] string[]? WaveArguments,
+    [property: Id(4)] Value[]? Values,
     [property: Id(5)] string? IdempotencyKey,
     [property: Id(6)] bool Enqueue,
     [property: Id(7)] string? TraceParent = null,
@@ -43,8 +43,13 @@ public sealed record HostInvoke(
         var parent = System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } current ? current.Id : null;
         return request.Arguments switch
         {
-            InvocationArguments.Typed typed => new(worker.Component, worker.Worker, request.Function, null, [.. typed.Values], request.IdempotencyKey, enqueue, parent),
-            InvocationArguments.Wave wave => new(worker.Component, worker.Worker, request.Function, [.. wave.Texts], null, request.IdempotencyKey, enqueue, parent),
+            // Arrays (the REST body's arguments are one already): Orleans writes and reads them as they are,
+            // where a list interface costs an enumerator to write and a list to read. The message is
+            // serialized before the send returns, so an array shared with the request is not read after.
+            InvocationArguments.Typed typed => new(worker.Component, worker.Worker, request.Function, null,
+                typed.Values as Value[] ?? [.. typed.Values], request.IdempotencyKey, enqueue, parent),
+            InvocationArguments.Wave wave => new(worker.Component, worker.Worker, request.Function,
+                wave.Texts as string[] ?? [.. wave.Texts], null, request.IdempotencyKey, enqueue, parent),
             _ => throw new ArgumentException("unknown kind of arguments", nameof(request)),
         };
     }

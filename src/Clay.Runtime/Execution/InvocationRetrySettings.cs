@@ -42,7 +42,10 @@ public static class InvocationRetrySettings
                 _ => policy,
             };
         }
-        return Check(policy, $"the invocation retry policy of a {component.InterfaceName} worker");
+        // The description is made only for a policy that fails: this runs each time a worker is opened.
+        return Problem(policy) is { } problem
+            ? throw Invalid($"the invocation retry policy of a {component.InterfaceName} worker: {problem}")
+            : policy;
     }
 
     /// <summary>Checks a policy read from a component's attribute or a worker's environment.</summary>
@@ -50,11 +53,16 @@ public static class InvocationRetrySettings
     public static RetryPolicy Check(RetryPolicy policy, string what)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        if (policy.MaxAttempts < 1) throw Invalid($"{what}: at least 1 attempt is needed, not {policy.MaxAttempts}");
+        return Problem(policy) is { } problem ? throw Invalid($"{what}: {problem}") : policy;
+    }
+
+    private static string? Problem(RetryPolicy policy)
+    {
+        if (policy.MaxAttempts < 1) return $"at least 1 attempt is needed, not {policy.MaxAttempts}";
         if (policy.InitialDelay < TimeSpan.Zero || policy.MaxDelay < policy.InitialDelay)
-            throw Invalid($"{what}: the delays must be positive with the longest ({policy.MaxDelay}) no shorter than the first ({policy.InitialDelay})");
-        if (!(policy.Multiplier >= 1) || !double.IsFinite(policy.Multiplier)) throw Invalid($"{what}: the multiplier must be at least 1, not {policy.Multiplier}");
-        return policy;
+            return $"the delays must be positive with the longest ({policy.MaxDelay}) no shorter than the first ({policy.InitialDelay})";
+        if (!(policy.Multiplier >= 1) || !double.IsFinite(policy.Multiplier)) return $"the multiplier must be at least 1, not {policy.Multiplier}";
+        return null;
     }
 
     private static int Attempts(string value) =>

@@ -55,9 +55,9 @@ public sealed partial class WorkerExecutor
     {
         while (true)
         {
-            if (!_queue.Reader.TryRead(out var queued))
+            if (!_queue.TryTake(out var queued))
             {
-                if (_queue.Reader.Completion.IsCompleted) break;
+                if (_queue.IsDone) break;
                 await WaitForWorkAsync();
                 continue;
             }

@@ -38,7 +38,7 @@ public sealed partial class WorkerExecutor
     /// </summary>
     private bool Enqueue(QueuedInvocation queued, bool wake = true)
     {
-        if (!_queue.Writer.TryWrite(queued)) return false;
+        if (!_queue.TryAdd(queued)) return false;
         if (wake) _idle.Wake(onThisThread: false);
         return true;
     }
@@ -46,7 +46,7 @@ public sealed partial class WorkerExecutor
     /// <summary>Takes no more invocations; the loop runs what is queued, then ends.</summary>
     private void CompleteQueue()
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         _idle.Wake(onThisThread: false);
     }
 
@@ -144,7 +144,7 @@ public sealed partial class WorkerExecutor
     {
         var wait = _idle.Arm();
         // Queued (or completed) between the loop's last look and the arming: nobody will wake it.
-        if (_queue.Reader.TryPeek(out _) || _queue.Reader.Completion.IsCompleted) _idle.Wake(onThisThread: true);
+        if (_queue.AnyOrCompleted) _idle.Wake(onThisThread: true);
         return wait;
     }
 

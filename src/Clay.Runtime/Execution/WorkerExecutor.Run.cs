@@ -119,7 +119,7 @@ public sealed partial class WorkerExecutor
     /// </summary>
     private void StartLoop()
     {
-        if (!_queue.Reader.TryPeek(out _))
+        if (!_queue.Any)
         {
             ExecutionContext.Run(s_loopContext.Value, static state => ((WorkerExecutor)state!)._processing = ((WorkerExecutor)state!).ProcessAsync(), this);
             return;

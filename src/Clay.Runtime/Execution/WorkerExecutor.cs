@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Clay.Runtime.Errors;
 using Clay.Runtime.Oplog;
 using Clay.Runtime.Storage;
@@ -20,7 +19,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private readonly WorkerExecutorOptions _options;
     private readonly ILogger _logger;
     private readonly WorkerTaskScheduler _scheduler;
-    private readonly Channel<QueuedInvocation> _queue = Channel.CreateUnbounded<QueuedInvocation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly InvocationQueue _queue = new();
     private readonly CompletedInvocations _completed;
     private readonly Dictionary<string, QueuedInvocation> _queued = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();

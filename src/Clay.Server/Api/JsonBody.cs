@@ -22,7 +22,7 @@ internal static class JsonBody
     /// <exception cref="JsonException">The body is not valid JSON of the expected shape.</exception>
     public static async ValueTask<T> ReadAsync<T>(HttpRequest request, Parser<T> parse, CancellationToken cancellationToken)
     {
-        if (!request.HasJsonContentType())
+        if (!IsJson(request.ContentType))
         {
             throw new BadHttpRequestException($"expected a JSON body (Content-Type: application/json), got '{request.ContentType}'",
                 StatusCodes.Status415UnsupportedMediaType);
@@ -47,6 +47,21 @@ internal static class JsonBody
                 body.AdvanceTo(read.Buffer.End);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="contentType"/> is JSON: <c>application/json</c> or a <c>+json</c> type, with
+    /// any parameters, as ASP.NET Core's <c>HasJsonContentType</c> decides, without parsing it into objects.
+    /// </summary>
+    internal static bool IsJson(string? contentType)
+    {
+        if (contentType is null) return false;
+        var media = contentType.AsSpan();
+        if (media.IndexOf(';') is var parameters and >= 0) media = media[..parameters];
+        media = media.Trim(" \t");
+        var slash = media.IndexOf('/');
+        if (slash <= 0 || slash == media.Length - 1 || media[(slash + 1)..].IndexOfAny(" \t/") >= 0 || media[..slash].IndexOfAny(" \t") >= 0) return false;
+        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
     }
 
     private static T Parse<T>(ReadOnlySequence<byte> json, Parser<T> parse)
@@ -84,7 +99,7 @@ internal static class JsonBody
         if (reader.TokenType == JsonTokenType.Null) throw new BadHttpRequestException("the request body is JSON null: it must be a JSON object");
         if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException("the request body must be a JSON object");
         string? function = null, key = null, mode = null;
-        List<string>? args = null;
+        string[]? args = null;
         DateTimeOffset? scheduleAt = null;
         while (true)
         {
@@ -121,18 +136,28 @@ internal static class JsonBody
         _ => throw new JsonException($"'{property}' must be a string"),
     };
 
-    private static List<string>? Strings(ref Utf8JsonReader reader)
+    private static string[]? Strings(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.Null) return null;
         if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException("'args' must be an array of strings, one WAVE value each");
-        List<string> values = [];
+        // Counted first on a copy of the reader, so the array is made once, of its size.
+        var ahead = reader;
+        var count = 0;
         while (true)
         {
-            Next(ref reader);
-            if (reader.TokenType == JsonTokenType.EndArray) return values;
-            if (reader.TokenType != JsonTokenType.String) throw new JsonException("'args' must be an array of strings, one WAVE value each");
-            values.Add(reader.GetString()!);
+            Next(ref ahead);
+            if (ahead.TokenType == JsonTokenType.EndArray) break;
+            if (ahead.TokenType != JsonTokenType.String) throw new JsonException("'args' must be an array of strings, one WAVE value each");
+            count++;
         }
+        var values = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            Next(ref reader);
+            values[i] = reader.GetString()!;
+        }
+        Next(ref reader);
+        return values;
     }
 
     private static DateTimeOffset? Time(ref Utf8JsonReader reader)

@@ -218,7 +218,23 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
     /// reopening it from what is durable).
     /// </summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<WorkerId, HandedOver> _handedOver = new();
-    private readonly record struct HandedOver(Task Append, long Started);
+
+    /// <summary>
+    /// An append a host handed over, which forgets itself once durable: its own continuation of the
+    /// store's task (no state machine, no closure per append on the path of every invocation).
+    /// </summary>
+    private sealed class HandedOver(ServerSideOfHosts owner, WorkerId worker, Task append, long started)
+    {
+        public Task Append => append;
+
+        /// <summary>Lets go of it once it is durable; a failed one is kept (the worker's door and its writer learn of it from here).</summary>
+        public void Forget()
+        {
+            if (!append.IsCompletedSuccessfully) return;
+            Runtime.Diagnostics.ClayTelemetry.Committed(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            owner._handedOver.TryRemove(KeyValuePair.Create(worker, this));
+        }
+    }
 
     /// <summary>
     /// Starts the append a host handed over. Called on the channel's reading thread: the store queues
@@ -237,24 +253,10 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
             // A store that refuses at once (a conflict) is a failed append like any other, not the reading thread's end.
             append = Task.FromException(ex);
         }
-        var handed = new HandedOver(append, started);
+        var handed = new HandedOver(this, worker, append, started);
         _handedOver[worker] = handed;
-        if (append.IsCompleted) Forget(worker, handed);
-        else _ = ForgetWhenDurableAsync(worker, handed);
-    }
-
-    private async Task ForgetWhenDurableAsync(WorkerId worker, HandedOver handed)
-    {
-        // A failed append is kept (Forget lets go only of a durable one): the worker's door and its writer learn of it from here.
-        await handed.Append.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        Forget(worker, handed);
-    }
-
-    private void Forget(WorkerId worker, HandedOver handed)
-    {
-        if (!handed.Append.IsCompletedSuccessfully) return;
-        Runtime.Diagnostics.ClayTelemetry.Committed(System.Diagnostics.Stopwatch.GetElapsedTime(handed.Started));
-        _handedOver.TryRemove(KeyValuePair.Create(worker, handed));
+        if (append.IsCompleted) handed.Forget();
+        else append.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(handed.Forget);
     }
 
     /// <summary>

@@ -72,4 +72,28 @@ public sealed class InvokeBodyTests
 
         Assert.ThrowsAny<JsonException>(() => Parse(deep));
     }
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("Application/JSON;charset=UTF-8")]
+    [InlineData("application/problem+json")]
+    [InlineData("  application/json  ")]
+    [InlineData("application/vnd.api+JSON; q=1")]
+    [InlineData("text/plain")]
+    [InlineData("application/jsonx")]
+    [InlineData("application/json garbage")]
+    [InlineData("json")]
+    [InlineData("/json")]
+    [InlineData("application/")]
+    [InlineData("application/x/json")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void The_json_content_type_check_agrees_with_aspnet_cores(string? contentType)
+    {
+        var request = new DefaultHttpContext().Request;
+        request.ContentType = contentType;
+
+        Assert.Equal(request.HasJsonContentType(), JsonBody.IsJson(contentType));
+    }
 }

@@ -10,8 +10,6 @@ namespace Clay.Runtime.Diagnostics;
 /// </summary>
 internal sealed class InvocationTelemetry : IDisposable
 {
-    private static readonly AsyncLocal<WorkerLogScope?> Running = new();
-
     private readonly WorkerId _worker;
     private readonly string _function;
     private readonly Activity? _activity;
@@ -20,18 +18,22 @@ internal sealed class InvocationTelemetry : IDisposable
     private string _outcome = "error";
     private bool _ended;
 
-    private InvocationTelemetry(WorkerId worker, string function, Activity? activity, IDisposable? scope)
+    private InvocationTelemetry(WorkerId worker, string function, Activity? activity, WorkerLogScope fields, IDisposable? scope)
     {
         _worker = worker;
         _function = function;
         _activity = activity;
+        Fields = fields;
         _scope = scope;
     }
+
+    /// <summary>The invocation's fields: what a host that passes its worker's log lines on to another process sends with them.</summary>
+    public WorkerLogScope Fields { get; }
 
     /// <summary>
     /// Starts reporting an invocation taken from <paramref name="worker"/>'s queue; <paramref name="resumed"/>
     /// when it was begun before (a retry, or one that waited out of memory) and continues from its oplog;
-    /// without <paramref name="logger"/>, no logging scope is opened (<see cref="Current"/> still names the invocation).
+    /// without <paramref name="logger"/>, no logging scope is opened (<see cref="Fields"/> still names the invocation).
     /// </summary>
     public static InvocationTelemetry Start(WorkerId worker, string function, string key, ActivityContext parent, bool resumed, ILogger? logger)
     {
@@ -47,9 +49,7 @@ internal sealed class InvocationTelemetry : IDisposable
         }
         var fields = new WorkerLogScope(worker, function, key);
         var scope = logger?.BeginScope(fields);
-        // Set from this synchronous method, the value stays in the caller's flow, where the invocation runs.
-        Running.Value = fields;
-        return new InvocationTelemetry(worker, function, activity, scope);
+        return new InvocationTelemetry(worker, function, activity, fields, scope);
     }
 
     /// <summary>
@@ -86,9 +86,5 @@ internal sealed class InvocationTelemetry : IDisposable
         _activity?.SetTag("clay.outcome", _outcome);
         _activity?.Dispose();
         _scope?.Dispose();
-        if (Running.Value?.Worker == _worker) Running.Value = null;
     }
-
-    /// <summary>The scope of the invocation running in this flow, or null: for a host that passes log lines on to another process.</summary>
-    public static WorkerLogScope? Current => Running.Value;
 }

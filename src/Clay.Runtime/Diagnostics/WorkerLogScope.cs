@@ -11,12 +11,6 @@ namespace Clay.Runtime.Diagnostics;
 /// <param name="InvocationKey">The invocation's idempotency key.</param>
 public sealed record WorkerLogScope(WorkerId Worker, string Function, string InvocationKey) : IReadOnlyList<KeyValuePair<string, object?>>
 {
-    /// <summary>
-    /// The scope of the invocation running in the current flow, or null outside one: what a host that
-    /// passes worker log lines on to another process sends with them.
-    /// </summary>
-    public static WorkerLogScope? Current => InvocationTelemetry.Current;
-
     /// <inheritdoc/>
     public int Count => 3;
 

@@ -26,8 +26,8 @@ public sealed class InvocationFailedException(string functionName, string except
 /// <summary>An invocation's outcome: the result or the failure.</summary>
 internal sealed record InvocationOutcome(string IdempotencyKey, string FunctionName, Value? Result, string? ExceptionType, string? ExceptionMessage)
 {
-    /// <summary>Where the invocation is in the oplog (default while it is not recorded).</summary>
-    public CompletedInvocation Recorded { get; init; }
+    /// <summary>Where the invocation is in the oplog (default while it is not recorded); set once, by the executor that recorded it, before anyone else sees the outcome.</summary>
+    public CompletedInvocation Recorded { get; set; }
 
     /// <summary>The recorded failure type of an invocation whose result was over the size limit.</summary>
     public const string ResultTooLargeType = "Clay.ResultTooLarge";

@@ -77,6 +77,7 @@ public sealed partial class WorkerExecutor
             using var telemetry = Diagnostics.InvocationTelemetry.Start(Id, queued.FunctionName, queued.IdempotencyKey, queued.Parent,
                 resumed: queued.RecordedAt > 0, _options.InvocationLogScopes ? _logger : null);
             lock (_gate) _running = queued;
+            Volatile.Write(ref _invocationFields, telemetry.Fields);
             InvocationOutcome? finished = null;
             try
             {
@@ -135,6 +136,7 @@ public sealed partial class WorkerExecutor
             finally
             {
                 lock (_gate) _running = null;
+                Volatile.Write(ref _invocationFields, null);
             }
             // Handed over once the worker is between invocations: the waiter's continuation runs on
             // this thread and may look at the worker (or call it again) before this loop goes on.
@@ -257,7 +259,9 @@ public sealed partial class WorkerExecutor
             WakeCaller();
         }
         if (Status is WorkerStatus.Running) Status = WorkerStatus.Idle;
-        return outcome with { Recorded = new CompletedInvocation(invokedAt, endedAt) };
+        // Made in this method, seen by nobody yet: set rather than copied.
+        outcome.Recorded = new CompletedInvocation(invokedAt, endedAt);
+        return outcome;
     }
 
     /// <summary>

@@ -52,6 +52,9 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private long _invocationCpuStart;
     private long _invocationsStarted;
     private string? _runningFunction;
+    // The fields of the invocation under way, given with its log lines to the log sink: a field, not an
+    // AsyncLocal, whose every change would make a new execution context, which each invocation's task captures.
+    private Diagnostics.WorkerLogScope? _invocationFields;
     private bool _rebuildOnly;
     // Set when the processing loop itself failed: every waiting caller gets it.
     private ClayException? _loopFailure;
@@ -318,7 +321,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         return (index, entry) =>
         {
             Diagnostics.WorkerLogForwarder.Write(logger, Id, entry);
-            sink?.Invoke(Id, index, entry);
+            sink?.Invoke(Id, index, entry, Volatile.Read(ref _invocationFields));
         };
     }
 

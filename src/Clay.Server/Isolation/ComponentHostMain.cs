@@ -74,9 +74,8 @@ internal static class ComponentHostMain
             Limits = settings.Limits,
             AdmitNewWorker = async (id, cancellationToken) => await channel.CallAsync(new AdmitCall(id.Component, id.Worker), cancellationToken),
             // Lines written live go to the server's live streams; replayed ones are never passed on.
-            LogSink = (id, index, line) =>
+            LogSink = (id, index, line, scope) =>
             {
-                var scope = Runtime.Diagnostics.WorkerLogScope.Current;
                 channel.Notify(new HostLogLine(id.Component, id.Worker, index, line.Timestamp, (int)line.Level, line.Context, line.Message,
                     scope?.Function, scope?.InvocationKey));
             },

@@ -53,7 +53,7 @@ public sealed class WorkerLogTests
         Assert.Equal(cart.ToString(), added.Fields["Worker"]);
         Assert.False(added.Fields.ContainsKey("InvocationKey"));
         Assert.False(added.Fields.ContainsKey("Function"));
-        // What a component host passes on to the server: the line with its invocation, from the flow it ran in.
+        // What a component host passes on to the server: the line with the invocation under way.
         Assert.Contains(fixture.SinkScopes, s => s.Message.Contains("p1", StringComparison.Ordinal) && s.InvocationKey == "add-p1");
     }
 

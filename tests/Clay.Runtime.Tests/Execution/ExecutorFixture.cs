@@ -79,12 +79,12 @@ public sealed class ExecutorFixture : IAsyncDisposable
             SnapshotEveryBytes = SnapshotEveryBytes ?? defaults.SnapshotEveryBytes,
             Time = Time,
             HttpHandlerFactory = http ?? (() => new SocketsHttpHandler()),
-            LogSink = (worker, index, entry) =>
+            LogSink = (worker, index, entry, fields) =>
             {
                 lock (Logs)
                 {
                     Logs.Add((worker, index, entry.Message));
-                    SinkScopes.Add((entry.Message, Clay.Runtime.Diagnostics.WorkerLogScope.Current?.InvocationKey));
+                    SinkScopes.Add((entry.Message, fields?.InvocationKey));
                 }
             },
             SnapshotEvery = SnapshotEvery,

@@ -18,22 +18,18 @@ internal sealed class InvocationTelemetry : IDisposable
     private string _outcome = "error";
     private bool _ended;
 
-    private InvocationTelemetry(WorkerId worker, string function, Activity? activity, WorkerLogScope fields, IDisposable? scope)
+    private InvocationTelemetry(WorkerId worker, string function, Activity? activity, IDisposable? scope)
     {
         _worker = worker;
         _function = function;
         _activity = activity;
-        Fields = fields;
         _scope = scope;
     }
-
-    /// <summary>The invocation's fields: what a host that passes its worker's log lines on to another process sends with them.</summary>
-    public WorkerLogScope Fields { get; }
 
     /// <summary>
     /// Starts reporting an invocation taken from <paramref name="worker"/>'s queue; <paramref name="resumed"/>
     /// when it was begun before (a retry, or one that waited out of memory) and continues from its oplog;
-    /// without <paramref name="logger"/>, no logging scope is opened (<see cref="Fields"/> still names the invocation).
+    /// without <paramref name="logger"/>, no logging scope is opened.
     /// </summary>
     public static InvocationTelemetry Start(WorkerId worker, string function, string key, ActivityContext parent, bool resumed, ILogger? logger)
     {
@@ -47,9 +43,8 @@ internal sealed class InvocationTelemetry : IDisposable
             activity?.SetTag(ClayTelemetry.InvocationKeyAttribute, key);
             if (resumed) activity?.SetTag("clay.invocation.resumed", true);
         }
-        var fields = new WorkerLogScope(worker, function, key);
-        var scope = logger?.BeginScope(fields);
-        return new InvocationTelemetry(worker, function, activity, fields, scope);
+        var scope = logger?.BeginScope(new WorkerLogScope(worker, function, key));
+        return new InvocationTelemetry(worker, function, activity, scope);
     }
 
     /// <summary>

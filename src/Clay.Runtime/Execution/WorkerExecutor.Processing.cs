@@ -77,7 +77,6 @@ public sealed partial class WorkerExecutor
             using var telemetry = Diagnostics.InvocationTelemetry.Start(Id, queued.FunctionName, queued.IdempotencyKey, queued.Parent,
                 resumed: queued.RecordedAt > 0, _options.InvocationLogScopes ? _logger : null);
             lock (_gate) _running = queued;
-            Volatile.Write(ref _invocationFields, telemetry.Fields);
             InvocationOutcome? finished = null;
             try
             {
@@ -136,7 +135,6 @@ public sealed partial class WorkerExecutor
             finally
             {
                 lock (_gate) _running = null;
-                Volatile.Write(ref _invocationFields, null);
             }
             // Handed over once the worker is between invocations: the waiter's continuation runs on
             // this thread and may look at the worker (or call it again) before this loop goes on.

@@ -52,9 +52,6 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private long _invocationCpuStart;
     private long _invocationsStarted;
     private string? _runningFunction;
-    // The fields of the invocation under way, given with its log lines to the log sink: a field, not an
-    // AsyncLocal, whose every change would make a new execution context, which each invocation's task captures.
-    private Diagnostics.WorkerLogScope? _invocationFields;
     private bool _rebuildOnly;
     // Set when the processing loop itself failed: every waiting caller gets it.
     private ClayException? _loopFailure;
@@ -321,7 +318,11 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         return (index, entry) =>
         {
             Diagnostics.WorkerLogForwarder.Write(logger, Id, entry);
-            sink?.Invoke(Id, index, entry, Volatile.Read(ref _invocationFields));
+            if (sink is null) return;
+            // The invocation under way, read from the executor (not an AsyncLocal, whose every change would
+            // make a new execution context for each invocation's task to capture).
+            var running = Volatile.Read(ref _running);
+            sink(Id, index, entry, running?.FunctionName, running?.IdempotencyKey);
         };
     }
 

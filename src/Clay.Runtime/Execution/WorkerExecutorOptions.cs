@@ -24,11 +24,11 @@ public sealed record WorkerExecutorOptions
 
     /// <summary>
     /// Receives every durable log line written live (not on replay), with the oplog index the entry
-    /// was given, and the fields of the invocation under way (null outside one: a constructor's line).
-    /// It is called on the worker's thread as the line is appended, before the line is durable: it must
-    /// not block.
+    /// was given, and the function and idempotency key of the invocation under way (both null outside
+    /// one: a constructor's line). It is called on the worker's thread as the line is appended, before
+    /// the line is durable: it must not block.
     /// </summary>
-    public Action<WorkerId, long, Oplog.OplogEntry.Log, Diagnostics.WorkerLogScope?>? LogSink { get; init; }
+    public Action<WorkerId, long, Oplog.OplogEntry.Log, string?, string?>? LogSink { get; init; }
 
     /// <summary>
     /// True: what worker code writes to <see cref="Console"/> is recorded as the worker's log lines

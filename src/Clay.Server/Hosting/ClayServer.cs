@@ -96,7 +96,7 @@ public static partial class ClayServer
         builder.Services.AddSingleton(logs);
         builder.Services.AddSingleton(sp => new WorkerExecutorOptions
         {
-            LogSink = (worker, index, line, _) => logs.Publish(worker, index, line),
+            LogSink = (worker, index, line, _, _) => logs.Publish(worker, index, line),
             CaptureConsole = true,
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
             SnapshotEvery = options.SnapshotEvery,

@@ -74,11 +74,9 @@ internal static class ComponentHostMain
             Limits = settings.Limits,
             AdmitNewWorker = async (id, cancellationToken) => await channel.CallAsync(new AdmitCall(id.Component, id.Worker), cancellationToken),
             // Lines written live go to the server's live streams; replayed ones are never passed on.
-            LogSink = (id, index, line, scope) =>
-            {
+            LogSink = (id, index, line, function, invocationKey) =>
                 channel.Notify(new HostLogLine(id.Component, id.Worker, index, line.Timestamp, (int)line.Level, line.Context, line.Message,
-                    scope?.Function, scope?.InvocationKey));
-            },
+                    function, invocationKey)),
             WakeUps = links,
             Workers = links,
             ThreadCpuClock = settings.InvocationCpuLimit > TimeSpan.Zero || settings.InvocationBlockLimit > TimeSpan.Zero

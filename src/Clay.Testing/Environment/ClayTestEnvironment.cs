@@ -55,7 +55,7 @@ public class ClayTestEnvironment : IAsyncDisposable
             HttpHandlerFactory = options.HttpHandlerFactory ?? (static () => new SocketsHttpHandler()),
             WakeUps = _wakeUps,
             Workers = new ActivationCaller(worker => executor!.Activation(worker)),
-            LogSink = (worker, _, entry, _) => _logs.GetOrAdd(worker, static _ => new()).Enqueue(entry.Message),
+            LogSink = (worker, _, entry, _, _) => _logs.GetOrAdd(worker, static _ => new()).Enqueue(entry.Message),
         };
         executor = new Executor(new WorkerServices(Store, Catalog, settings, _residency));
         _executor = executor;

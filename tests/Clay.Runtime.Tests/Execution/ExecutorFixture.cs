@@ -79,12 +79,12 @@ public sealed class ExecutorFixture : IAsyncDisposable
             SnapshotEveryBytes = SnapshotEveryBytes ?? defaults.SnapshotEveryBytes,
             Time = Time,
             HttpHandlerFactory = http ?? (() => new SocketsHttpHandler()),
-            LogSink = (worker, index, entry, fields) =>
+            LogSink = (worker, index, entry, _, invocationKey) =>
             {
                 lock (Logs)
                 {
                     Logs.Add((worker, index, entry.Message));
-                    SinkScopes.Add((entry.Message, fields?.InvocationKey));
+                    SinkScopes.Add((entry.Message, invocationKey));
                 }
             },
             SnapshotEvery = SnapshotEvery,

@@ -76,6 +76,9 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
     /// <summary>Statistics of the group commits so far.</summary>
     public GroupCommitStatistics Statistics { get; } = new();
 
+    /// <summary>How long the writer waits for the database's write lock held by another connection before its commit fails.</summary>
+    public static readonly TimeSpan WriterBusyTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Opens (creating if needed) the database and starts the writer. No worker is read: each one is
     /// loaded, and its oplog's tail verified, when first used. Fails with <c>storage-unavailable</c> when another process holds the database.
@@ -96,6 +99,11 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
                 Pooling = false,
             }.ToString());
             connection.Open();
+            // The writer steps its statements itself, so SQLite's own busy handler is what waits when the
+            // write lock is briefly taken: a reader of the store that finds the WAL index's header being
+            // rewritten takes that lock for a moment to read it again. Without a handler the writer's
+            // BEGIN or COMMIT would fail at once with "database is locked" and the whole batch with it.
+            SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, (int)WriterBusyTimeout.TotalMilliseconds);
             Execute(connection, $"""
                 PRAGMA journal_mode = WAL;
                 PRAGMA synchronous = {options.Synchronous.ToString().ToUpperInvariant()};

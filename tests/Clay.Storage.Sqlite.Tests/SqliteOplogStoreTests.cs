@@ -169,6 +169,36 @@ public sealed class SqliteOplogStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_commit_waits_for_the_write_lock_another_connection_holds_for_a_moment_instead_of_failing()
+    {
+        var worker = Worker("waits");
+        await using var store = await _fixture.OpenAsync();
+        await store.AppendAsync(worker, 1, Entries(1));
+        // What a reader of the store does for an instant when it finds the WAL index's header being
+        // rewritten: it takes the write lock to read the header again. Here it is held longer, on purpose.
+        using var other = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _fixture.DatabasePath, Pooling = false }.ToString());
+        other.Open();
+        using (var begin = other.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            begin.ExecuteNonQuery();
+        }
+
+        var append = store.AppendAsync(worker, 2, Entries(1, first: 2)).AsTask();
+        // The writer meets the lock at once; without a busy handler its commit fails right there.
+        var first = await Task.WhenAny(append, Task.Delay(TimeSpan.FromMilliseconds(500)));
+        Assert.False(first == append && append.IsFaulted, $"the commit failed while the lock was held: {append.Exception?.InnerException?.Message}");
+        using (var rollback = other.CreateCommand())
+        {
+            rollback.CommandText = "ROLLBACK";
+            rollback.ExecuteNonQuery();
+        }
+        await append.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["1:e1", "2:e2"], await ReadAllAsync(store, worker));
+    }
+
+    [Fact]
     public async Task A_database_whose_marks_have_no_version_column_gets_one_when_it_opens_and_keeps_its_marks()
     {
         var failed = Worker("failed-before");

@@ -14,6 +14,20 @@ public ref partial struct WaveParser
         _pos++;
     }
 
+    /// <summary>Expects the character that opens a value of <paramref name="type"/>, described only when it is missing.</summary>
+    private void ExpectOpening(char c, ClayType type)
+    {
+        if (Peek() != c) throw Error($"expected {Opening(type)}, found {DescribeNext()}");
+        _pos++;
+    }
+
+    private static string Opening(ClayType type) => type switch
+    {
+        ClayType.Record record => $"record {record.Name}",
+        ClayType.Flags flags => $"flags {flags.Name}",
+        _ => Describe(type),
+    };
+
     private readonly char Peek(int ahead = 0) => _pos + ahead < _text.Length ? _text[_pos + ahead] : '\0';
 
     private void SkipSpace()
@@ -87,7 +101,18 @@ public ref partial struct WaveParser
         return copy.DescribeNext();
     }
 
-    private static string Name(PrimitiveKind kind) => kind.ToString().ToLowerInvariant();
+    /// <summary>The WIT names of the primitive kinds, by kind: made once, not on every number read.</summary>
+    private static readonly string[] Names = KindNames();
+
+    private static string[] KindNames()
+    {
+        var kinds = Enum.GetValues<PrimitiveKind>();
+        var names = new string[kinds.Max(k => (int)k) + 1];
+        foreach (var kind in kinds) names[(int)kind] = kind.ToString().ToLowerInvariant();
+        return names;
+    }
+
+    private static string Name(PrimitiveKind kind) => Names[(int)kind];
 
     private static string Describe(ClayType type) => WitPrinter.PrintType(type);
 

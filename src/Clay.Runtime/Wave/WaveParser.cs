@@ -91,7 +91,7 @@ public ref partial struct WaveParser
     /// </summary>
     private EquatableArray<Value> ParseSequence(char open, char close, ClayType? element, ClayType.Tuple? tuple, ClayType type)
     {
-        Expect(open, Describe(type));
+        ExpectOpening(open, type);
         var items = new List<Value>();
         while (true)
         {
@@ -160,7 +160,7 @@ public ref partial struct WaveParser
 
     private Value ParseRecord(ClayType.Record record)
     {
-        Expect('{', $"record {record.Name}");
+        ExpectOpening('{', record);
         var values = new Value?[record.Fields.Length];
         SkipSpace();
         if (Peek() == ':')
@@ -249,7 +249,7 @@ public ref partial struct WaveParser
 
     private Value ParseFlags(ClayType.Flags flags)
     {
-        Expect('{', $"flags {flags.Name}");
+        ExpectOpening('{', flags);
         var set = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {

@@ -32,6 +32,12 @@ internal sealed class RecoveryWindow
     public long ComponentVersion { get; }
 
     /// <summary>
+    /// The bytes of the entries after the latest snapshot, when it was found reading backwards (else 0):
+    /// what the next snapshot's size is weighed against, also across restarts and evictions.
+    /// </summary>
+    public long BytesAfterSnapshot { get; private init; }
+
+    /// <summary>
     /// The index of the oplog's first update entry (jumped over or not): 0 when it has none, -1 when that
     /// is not known (the window starts at a snapshot that did not record it). Snapshots carry it on.
     /// </summary>
@@ -66,6 +72,8 @@ internal sealed class RecoveryWindow
         CancellationToken cancellationToken)
     {
         var backwards = new List<(long Index, OplogEntry Entry)>();
+        var sizes = new List<int>();
+        long bytesAfterSnapshot = 0;
         (long Index, OplogEntry.Snapshot Entry)? snapshot = null;
         var invocations = 0;
         var from = lastIndex + 1;
@@ -75,10 +83,13 @@ internal sealed class RecoveryWindow
             from = Math.Max(1, to - Page + 1);
             // Before the snapshot only the shape of the history is needed (keys, where results are),
             // so recorded results there are not decoded: they can be large, and stay on disk.
-            var page = await ReadRangeAsync(id, store, from, to, cancellationToken, elideResultsBefore: snapshot?.Index ?? 0);
+            sizes.Clear();
+            var page = await ReadRangeAsync(id, store, from, to, cancellationToken, elideResultsBefore: snapshot?.Index ?? 0, sizes);
             for (var i = page.Count - 1; i >= 0; i--)
             {
                 var (index, entry) = page[i];
+                // Read backwards: until the snapshot is met, every entry comes after it.
+                if (snapshot is null && entry is not OplogEntry.Snapshot) bytesAfterSnapshot += sizes[i];
                 switch (entry)
                 {
                     case OplogEntry.Jump:
@@ -117,7 +128,10 @@ internal sealed class RecoveryWindow
         }
         // No update entry was read (one makes the whole oplog read): there is none, or only before the snapshot.
         var firstUpdate = backwards[0].Index == 1 ? 0 : snapshot?.Entry.UpdatesFrom ?? -1;
-        return new RecoveryWindow(create, backwards, ReplayList(construction, backwards, snapshot), snapshot, firstUpdate);
+        return new RecoveryWindow(create, backwards, ReplayList(construction, backwards, snapshot), snapshot, firstUpdate)
+        {
+            BytesAfterSnapshot = snapshot is null ? 0 : bytesAfterSnapshot,
+        };
     }
 
     /// <summary>
@@ -224,11 +238,12 @@ internal sealed class RecoveryWindow
     }
 
     private static async Task<List<(long Index, OplogEntry Entry)>> ReadRangeAsync(WorkerId id, IOplogStore store, long from, long to,
-        CancellationToken cancellationToken, long elideResultsBefore = 0)
+        CancellationToken cancellationToken, long elideResultsBefore = 0, List<int>? sizes = null)
     {
         var entries = new List<(long, OplogEntry)>((int)Math.Min(to - from + 1, Page));
         await foreach (var stored in store.ReadAsync(id, from, to, cancellationToken))
         {
+            sizes?.Add(stored.Payload.Length);
             var elide = stored.Index < elideResultsBefore && stored.Payload.Length > 2
                 && OplogCodec.PeekKind(stored.Payload.Span) == OplogEntryKind.ExportedFunctionCompleted;
             entries.Add((stored.Index, elide ? ElidedResult : Decode(id, stored)));

@@ -49,6 +49,9 @@ public sealed partial class WorkerExecutor
                     return Task.FromResult(0);
                 });
                 _lastSnapshotIndex = taken.Index;
+                _lastSnapshotStateBytes = taken.Entry.Data.Length;
+                // The writer counts from here: what the oplog holds after the snapshot counts too.
+                _bytesAtLastSnapshot = -window.BytesAfterSnapshot;
             }
 
             // The invocation that had started but not ended is not run here: it resumes first in the
@@ -173,9 +176,13 @@ public sealed partial class WorkerExecutor
     private void MaybeSnapshot(string runningKey)
     {
         if (_instance is null || _snapshotsDisabled || _options.SnapshotEvery <= 0) return;
-        var byEntries = _writer.LastIndex - _lastSnapshotIndex >= _options.SnapshotEvery;
-        var byBytes = _options.SnapshotEveryBytes > 0 && _writer.EncodedBytes - _bytesAtLastSnapshot >= _options.SnapshotEveryBytes;
-        if (!byEntries && !byBytes) return;
+        var entriesSince = _writer.LastIndex - _lastSnapshotIndex;
+        var bytesSince = _writer.EncodedBytes - _bytesAtLastSnapshot;
+        var byEntries = entriesSince >= _options.SnapshotEvery;
+        var byBytes = _options.SnapshotEveryBytes > 0 && bytesSince >= _options.SnapshotEveryBytes;
+        // A small state sooner: the entries since its last snapshot already outweigh it.
+        var bySize = _options.SnapshotSmallStateEvery > 0 && entriesSince >= _options.SnapshotSmallStateEvery && bytesSince >= _lastSnapshotStateBytes;
+        if (!byEntries && !byBytes && !bySize) return;
         try
         {
             var (format, data) = Snapshots.WorkerSnapshots.Save(_instance);
@@ -197,6 +204,7 @@ public sealed partial class WorkerExecutor
             _lastSnapshotIndex = _writer.Append(new OplogEntry.Snapshot(_writer.Now, format, new Bytes(data), firstPending, _recordedMemory, _lastError,
                 _component.Version, _firstUpdate));
             _bytesAtLastSnapshot = _writer.EncodedBytes;
+            _lastSnapshotStateBytes = data.Length;
         }
         catch (Exception ex) when (ex is Snapshots.SnapshotException or ClayException { Code: ErrorCodes.OplogEntryTooLarge })
         {

@@ -43,6 +43,8 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private int _invocationsSinceMeasure;
     private long _lastSnapshotIndex;
     private long _bytesAtLastSnapshot;
+    /// <summary>The size of the state the latest snapshot saved (0: none yet).</summary>
+    private long _lastSnapshotStateBytes;
     private bool _snapshotsDisabled;
     private Task _processing = Task.CompletedTask;
     private long _lastActivityTimestamp;

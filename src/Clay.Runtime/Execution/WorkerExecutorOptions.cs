@@ -59,6 +59,15 @@ public sealed record WorkerExecutorOptions
     public long SnapshotEveryBytes { get; init; } = 1 << 20;
 
     /// <summary>
+    /// A worker whose state is small takes its snapshot sooner: once this many oplog entries were
+    /// written since the last one and they weigh at least as much as that snapshot's state (0: only
+    /// <see cref="SnapshotEvery"/> and <see cref="SnapshotEveryBytes"/> count). Its replay after a
+    /// restart or an eviction stays short, and snapshots never take more of the oplog than the entries
+    /// they stand for. Ignored when <see cref="SnapshotEvery"/> is 0.
+    /// </summary>
+    public int SnapshotSmallStateEvery { get; init; } = 100;
+
+    /// <summary>
     /// How many of a worker's most recent completed invocations keep their idempotency key: an
     /// invocation repeated with one of them returns the recorded outcome instead of running again.
     /// Older keys are forgotten, which bounds a worker's memory and what recovery reads.

@@ -35,6 +35,8 @@ public sealed class ExecutorFixture : IAsyncDisposable
     /// <summary>Bytes of oplog between snapshots (the executor's default when null).</summary>
     public long? SnapshotEveryBytes { get; set; }
 
+    public int? SnapshotSmallStateEvery { get; set; }
+
     /// <summary>How many idempotency keys each worker keeps (the executor's default when null).</summary>
     public int? IdempotencyKeys { get; set; }
 
@@ -77,6 +79,7 @@ public sealed class ExecutorFixture : IAsyncDisposable
         {
             IdempotencyKeys = IdempotencyKeys ?? defaults.IdempotencyKeys,
             SnapshotEveryBytes = SnapshotEveryBytes ?? defaults.SnapshotEveryBytes,
+            SnapshotSmallStateEvery = SnapshotSmallStateEvery ?? defaults.SnapshotSmallStateEvery,
             Time = Time,
             HttpHandlerFactory = http ?? (() => new SocketsHttpHandler()),
             LogSink = (worker, index, entry, _, invocationKey) =>

@@ -112,6 +112,80 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public async Task A_small_state_is_snapshotted_long_before_the_entry_count_and_recovery_replays_little()
+    {
+        // The defaults: every 1,000 entries, or sooner once 100 entries since the last snapshot outweigh its state.
+        await using var fixture = new ExecutorFixture(typeof(Tally)) { SnapshotEvery = 1000 };
+        var worker = ExecutorFixture.Worker(typeof(Tally), "small");
+        var (store, executor) = await fixture.StartAsync();
+        for (ulong i = 1; i <= 150; i++) await executor.InvokeAsync(worker, "add", [new Value.U64(i)]);
+        await fixture.StopAsync(store, executor);
+        Tally.Executions = 0;
+
+        var (reopenedStore, reopened) = await fixture.StartAsync();
+        var history = (Value.List)(await reopened.InvokeAsync(worker, "history", [])).Result!;
+        var snapshots = await SnapshotIndexesAsync(reopenedStore, worker);
+
+        // 300 entries: a snapshot after about every 100, none of them waiting for the 1,000th.
+        Assert.InRange(snapshots.Count, 2, 3);
+        Assert.InRange(snapshots[0], 100, 104);
+        Assert.InRange(Tally.Executions, 0, 51);
+        Assert.Equal(150, history.Items.Length);
+    }
+
+    [Fact]
+    public async Task A_worker_opened_for_each_call_still_weighs_all_the_entries_since_its_snapshot()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Tally)) { SnapshotEvery = 1000, SnapshotSmallStateEvery = 10 };
+        var worker = ExecutorFixture.Worker(typeof(Tally), "cold");
+        // As a worker evicted between its calls: each call opens it again and writes two entries, fewer
+        // bytes than the state; only with the entries read at the opening do they outweigh it.
+        for (ulong i = 1; i <= 40; i++)
+        {
+            var (store, executor) = await fixture.StartAsync();
+            await executor.InvokeAsync(worker, "add", [new Value.U64(i)]);
+            await fixture.StopAsync(store, executor);
+        }
+
+        var (reopenedStore, reopened) = await fixture.StartAsync();
+        var snapshots = await SnapshotIndexesAsync(reopenedStore, worker);
+        var history = (Value.List)(await reopened.InvokeAsync(worker, "history", [])).Result!;
+
+        Assert.True(snapshots.Count >= 3, $"snapshots at {string.Join(", ", snapshots)}");
+        Assert.All(snapshots.Zip(snapshots.Skip(1)), pair => Assert.InRange(pair.Second - pair.First, 10, 20));
+        Assert.Equal(40, history.Items.Length);
+    }
+
+    [Fact]
+    public async Task A_state_heavier_than_the_entries_since_its_snapshot_waits_for_the_entry_count()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Notebook)) { SnapshotEvery = 1000, SnapshotEveryBytes = 0 };
+        var worker = ExecutorFixture.Worker(typeof(Notebook), "heavy");
+        var (store, executor) = await fixture.StartAsync();
+        await executor.InvokeAsync(worker, "write", [Str(new string('n', 60 * 1024))]);
+        for (var i = 0; i < 200; i++) await executor.InvokeAsync(worker, "write", [Str("x")]);
+        await fixture.StopAsync(store, executor);
+
+        var (reopenedStore, reopened) = await fixture.StartAsync();
+        var snapshots = await SnapshotIndexesAsync(reopenedStore, worker);
+        var count = await reopened.InvokeAsync(worker, "write", [Str("last")]);
+
+        // The first after 100 entries; then 300 small entries never weigh the 60 KiB state: no second one.
+        Assert.Single(snapshots);
+        Assert.Equal(new Value.U32(202), count.Result);
+    }
+
+    private static async Task<List<long>> SnapshotIndexesAsync(Storage.IOplogStore store, WorkerId worker)
+    {
+        var indexes = new List<long>();
+        await foreach (var stored in store.ReadAsync(worker, 1))
+        {
+            if (OplogCodec.Decode(stored.Payload.Span) is OplogEntry.Snapshot) indexes.Add(stored.Index);
+        }
+        return indexes;
+    }
+
+    [Fact]
     public async Task Large_entries_bring_snapshots_sooner_than_the_entry_count()
     {
         await using var fixture = new ExecutorFixture(typeof(Notebook)) { SnapshotEvery = 1000, SnapshotEveryBytes = 8 * 1024 };

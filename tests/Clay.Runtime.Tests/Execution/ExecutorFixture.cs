@@ -35,6 +35,7 @@ public sealed class ExecutorFixture : IAsyncDisposable
     /// <summary>Bytes of oplog between snapshots (the executor's default when null).</summary>
     public long? SnapshotEveryBytes { get; set; }
 
+    /// <summary>Entries after which a small state is snapshotted sooner (the executor's default when null).</summary>
     public int? SnapshotSmallStateEvery { get; set; }
 
     /// <summary>How many idempotency keys each worker keeps (the executor's default when null).</summary>

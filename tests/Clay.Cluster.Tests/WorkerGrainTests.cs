@@ -19,7 +19,7 @@ public sealed class WorkerGrainTests(ClusterFixture fixture)
     [Fact]
     public void A_worker_reference_made_from_the_resolved_types_is_the_one_orleans_makes_from_the_key()
     {
-        foreach (var id in new[] { new WorkerId("test:cart", "first"), new WorkerId("test:other", "second/with slash") })
+        foreach (var id in new[] { new WorkerId("test:cart", "first"), new WorkerId("test:other", "second/with slash"), new WorkerId("test:cart", "grüße-ø") })
         {
             var made = (GrainReference)(object)fixture.Client.Worker(id);
             var orleans = (GrainReference)(object)fixture.Client.GetGrain<IWorkerGrain>(WorkerGrainKey.Of(id));

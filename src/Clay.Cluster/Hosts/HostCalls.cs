@@ -5,7 +5,7 @@ namespace Clay.Cluster.Hosts;
 
 /// <summary>
 /// An invocation the server hands to a component host: the function as the caller named it and its
-/// arguments, typed by the host against the worker's version. Answered with an <c>InvokeReply</c>.
+/// arguments, typed by the host against the worker's version. Answered with a <see cref="HostInvokeReply"/>.
 /// </summary>
 /// <param name="Component">The worker's component.</param>
 /// <param name="Worker">The worker's name.</param>
@@ -52,6 +52,37 @@ public sealed record HostInvoke(
                 wave.Texts as string[] ?? [.. wave.Texts], null, request.IdempotencyKey, enqueue, parent),
             _ => throw new ArgumentException("unknown kind of arguments", nameof(request)),
         };
+    }
+}
+
+/// <summary>
+/// A component host's answer to a <see cref="HostInvoke"/>: the result, and the invocation's key and
+/// resolved function only where they differ from the call's — the server has those strings already,
+/// and reading them back from the frame would make new ones per invocation.
+/// </summary>
+/// <param name="IdempotencyKey">The invocation's key, or null when it is the call's own.</param>
+/// <param name="Function">The function's exact name as resolved, or null when the call named it so.</param>
+/// <param name="Result">The result when completed; null for a unit result or a queued invocation.</param>
+[GenerateSerializer, Immutable]
+public sealed record HostInvokeReply(
+    [property: Id(0)] string? IdempotencyKey,
+    [property: Id(1)] string? Function,
+    [property: Id(2)] Value? Result)
+{
+    /// <summary>The answer to <paramref name="call"/> for an invocation with <paramref name="key"/> and <paramref name="function"/>.</summary>
+    public static HostInvokeReply For(HostInvoke call, string key, string function, Value? result)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return new(string.Equals(key, call.IdempotencyKey, StringComparison.Ordinal) ? null : key,
+            string.Equals(function, call.Function, StringComparison.Ordinal) ? null : function, result);
+    }
+
+    /// <summary>The invocation's key, given the call's.</summary>
+    public string KeyFor(HostInvoke call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return IdempotencyKey ?? call.IdempotencyKey
+            ?? throw new InvalidDataException("a component host answered an invocation without a key with none");
     }
 }
 

@@ -190,8 +190,7 @@ public sealed record WorkerCallResult([property: Id(0)] Clay.Runtime.Values.Valu
 /// A component host passes on a log line a worker wrote live (never one replayed), so the server's
 /// live streams of worker logs see the workers of every host. One-way: the line is in the oplog already.
 /// </summary>
-/// <param name="Component">The worker's component.</param>
-/// <param name="Worker">The worker.</param>
+/// <param name="Worker">The worker, of the host's own component (the channel says which: the line does not repeat it).</param>
 /// <param name="Index">The oplog index of the line's entry.</param>
 /// <param name="Timestamp">When it was written.</param>
 /// <param name="Level">Its level (<c>WorkerLogLevel</c>).</param>
@@ -201,7 +200,6 @@ public sealed record WorkerCallResult([property: Id(0)] Clay.Runtime.Values.Valu
 /// <param name="InvocationKey">That invocation's idempotency key.</param>
 [GenerateSerializer, Immutable]
 public sealed record HostLogLine(
-    [property: Id(0)] string Component,
     [property: Id(1)] string Worker,
     [property: Id(2)] long Index,
     [property: Id(3)] DateTimeOffset Timestamp,

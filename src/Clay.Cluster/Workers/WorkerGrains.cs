@@ -24,7 +24,7 @@ public static class WorkerGrains
             Volatile.Write(ref _types, new Types(reference.GrainId.Type, reference.InterfaceType));
             return first;
         }
-        return (IWorkerGrain)grains.GetGrain(GrainId.Create(types.Grain, WorkerGrainKey.Of(worker)), types.Interface);
+        return (IWorkerGrain)grains.GetGrain(GrainId.Create(types.Grain, WorkerGrainKey.Span(worker)), types.Interface);
     }
 
     private sealed record Types(GrainType Grain, GrainInterfaceType Interface);

@@ -30,15 +30,18 @@ public static class WorkerEndpoints
         workers.MapGet("", ListAsync);
         workers.MapGet("/{worker}", GetAsync);
         workers.MapDelete("/{worker}", DeleteAsync);
-        // The invocation, the hot path, takes its services from the root provider: no request scope to make.
+        // The invocation, the hot path, takes its services from the root provider: no request scope to
+        // make. It is a request delegate of its own that answers its errors itself (the error middleware
+        // lets it through): one state machine per call, not one each for it, its result and the middleware.
         var services = app.ServiceProvider;
-        var invoke = new Lazy<(IGrainFactory Grains, Hosting.ServerOptions Options, System.Text.Encodings.Web.JavaScriptEncoder Encoder)>(() => (
+        var invoke = new Lazy<InvokeServices>(() => new(
             services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<Hosting.ServerOptions>(),
             // The encoder the API's other responses use, so both read the same.
             services.GetService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()?.Value.SerializerOptions.Encoder
-                ?? System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping));
-        workers.MapPost("/{worker}/invoke", (string component, string worker, HttpRequest http, CancellationToken ct) =>
-                InvokeAsync(component, worker, http, invoke.Value.Grains, invoke.Value.Options, invoke.Value.Encoder, ct))
+                ?? System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            services.GetRequiredService<ILogger<ErrorHandlingMiddleware>>()));
+        workers.MapPost("/{worker}/invoke", (string component, string worker, HttpContext context) => InvokeAsync(component, worker, context, invoke.Value))
+            .WithMetadata(AnswersItsErrors.Instance)
             .Accepts<InvokeDto>("application/json").Produces<InvokeResultDto>();
         workers.MapPost("/{worker}/evict", EvictAsync);
         workers.MapGet("/{worker}/oplog", ReadOplogAsync);
@@ -196,9 +199,27 @@ public static class WorkerEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> InvokeAsync(string component, string worker, HttpRequest http, IGrainFactory grains,
-        Hosting.ServerOptions options, System.Text.Encodings.Web.JavaScriptEncoder encoder, CancellationToken ct)
+    /// <summary>What the invocation endpoint needs, from the root provider.</summary>
+    private sealed record InvokeServices(IGrainFactory Grains, Hosting.ServerOptions Options,
+        System.Text.Encodings.Web.JavaScriptEncoder Encoder, ILogger Logger);
+
+    private static async Task InvokeAsync(string component, string worker, HttpContext context, InvokeServices services)
     {
+        try
+        {
+            var result = await InvokeAsync(component, worker, context.Request, services, context.RequestAborted);
+            await result.ExecuteAsync(context);
+        }
+        catch (Exception ex) when (!context.Response.HasStarted)
+        {
+            await ErrorHandlingMiddleware.AnswerAsync(context, ex, services.Logger);
+        }
+    }
+
+    private static async Task<InvocationResultJson> InvokeAsync(string component, string worker, HttpRequest http, InvokeServices services,
+        CancellationToken ct)
+    {
+        var options = services.Options;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var body = await JsonBody.ReadAsync(http, JsonBody.ParseInvoke, ct);
         var id = Id(component, worker);
@@ -215,7 +236,7 @@ public static class WorkerEndpoints
         var request = new InvokeRequest(body.Function, body.Args ?? [], null,
             string.IsNullOrEmpty(body.IdempotencyKey) ? Guid.NewGuid().ToString() : body.IdempotencyKey, enqueue,
             options.InvocationTimeout < GrainWait ? options.InvocationTimeout : GrainWait) { ScheduleAt = body.ScheduleAt };
-        var grain = Grain(grains, id);
+        var grain = Grain(services.Grains, id);
         var conflicts = 0;
         while (true)
         {
@@ -230,7 +251,7 @@ public static class WorkerEndpoints
                 // was written, so it is sent again (same key), and Orleans routes it to the owner.
                 continue;
             }
-            if (reply.State != InvocationState.Running) return new InvocationResultJson(reply, encoder);
+            if (reply.State != InvocationState.Running) return new InvocationResultJson(reply, services.Encoder);
             // Still running: ask again with the same key, which attaches to the same invocation.
             ct.ThrowIfCancellationRequested();
             if (System.Diagnostics.Stopwatch.GetElapsedTime(started) >= options.InvocationTimeout)

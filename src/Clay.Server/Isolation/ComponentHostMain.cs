@@ -75,7 +75,7 @@ internal static class ComponentHostMain
             AdmitNewWorker = async (id, cancellationToken) => await channel.CallAsync(new AdmitCall(id.Component, id.Worker), cancellationToken),
             // Lines written live go to the server's live streams; replayed ones are never passed on.
             LogSink = (id, index, line, function, invocationKey) =>
-                channel.Notify(new HostLogLine(id.Component, id.Worker, index, line.Timestamp, (int)line.Level, line.Context, line.Message,
+                channel.Notify(new HostLogLine(id.Worker, index, line.Timestamp, (int)line.Level, line.Context, line.Message,
                     function, invocationKey)),
             WakeUps = links,
             Workers = links,

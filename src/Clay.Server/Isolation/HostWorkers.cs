@@ -33,10 +33,10 @@ internal sealed class HostWorkers(WorkerServices services, HostCatalog catalog, 
                 if (invoke.Enqueue)
                 {
                     var key = await activation.EnqueueAsync(request);
-                    return new InvokeReply(InvocationState.Queued, key, invoke.Function, null);
+                    return HostInvokeReply.For(invoke, key, invoke.Function, null);
                 }
                 var result = await activation.InvokeAsync(request);
-                return new InvokeReply(InvocationState.Completed, result.IdempotencyKey, result.FunctionName, result.Result);
+                return HostInvokeReply.For(invoke, result.IdempotencyKey, result.FunctionName, result.Result);
             }
             case HostWorkerCall worker:
                 return await HandleAsync(worker);

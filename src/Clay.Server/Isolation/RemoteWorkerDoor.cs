@@ -45,10 +45,10 @@ internal sealed partial class RemoteWorkerDoor(WorkerId id, WorkerServices servi
     /// <inheritdoc/>
     public async Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken = default)
     {
-        var reply = (InvokeReply)(await InvokeOnHostAsync(HostInvoke.Of(Id, request, enqueue: false), null, cancellationToken)
-            .ConfigureAwait(false))!;
+        var invoke = HostInvoke.Of(Id, request, enqueue: false);
+        var reply = (HostInvokeReply)(await InvokeOnHostAsync(invoke, null, cancellationToken).ConfigureAwait(false))!;
         hosts.Succeeded(Id);
-        return new InvocationResult(reply.IdempotencyKey, reply.Function, reply.Result);
+        return new InvocationResult(reply.KeyFor(invoke), reply.Function ?? invoke.Function, reply.Result);
     }
 
     /// <inheritdoc/>
@@ -65,7 +65,8 @@ internal sealed partial class RemoteWorkerDoor(WorkerId id, WorkerServices servi
         if (request.IdempotencyKey is null) request = request with { IdempotencyKey = Guid.NewGuid().ToString() };
         try
         {
-            return ((InvokeReply)(await InvokeOnHostAsync(HostInvoke.Of(Id, request, enqueue: true), null, cancellationToken))!).IdempotencyKey;
+            var invoke = HostInvoke.Of(Id, request, enqueue: true);
+            return ((HostInvokeReply)(await InvokeOnHostAsync(invoke, null, cancellationToken))!).KeyFor(invoke);
         }
         catch (ClayException ex) when (ex.Code == ServerErrorCodes.ComponentCrashed)
         {

@@ -137,8 +137,8 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
             case HostWakeAt wake when wake.Component == component:
                 wakeUps?.WakeAt(new WorkerId(wake.Component, wake.Worker), wake.At);
                 break;
-            case HostLogLine line when line.Component == component:
-                PassOn(line);
+            case HostLogLine line:
+                PassOn(component, line);
                 break;
             case StoreCall { Operation: StoreOperation.Append } handedOver when handedOver.Component == component:
                 HandOver(new WorkerId(handedOver.Component, handedOver.Worker), handedOver);
@@ -168,9 +168,9 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
         .CreateLogger(Runtime.Diagnostics.WorkerLogForwarder.Category);
 
     /// <summary>A worker's live log line from its host: to the server's log, in its invocation's scope, and to the live streams.</summary>
-    private void PassOn(HostLogLine line)
+    private void PassOn(string component, HostLogLine line)
     {
-        var worker = new WorkerId(line.Component, line.Worker);
+        var worker = new WorkerId(component, line.Worker);
         var entry = new Runtime.Oplog.OplogEntry.Log(line.Timestamp, (Sdk.WorkerLogLevel)line.Level, line.Context, line.Message);
         using (line.Function is null ? null : _workerLog.BeginScope(new Runtime.Diagnostics.WorkerLogScope(worker, line.Function, line.InvocationKey ?? "")))
         {

@@ -109,6 +109,13 @@ public sealed class CliOutputTests(CliFixture fixture)
         var paths = document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Contains("/v1/components", paths);
         Assert.Contains("/v1/components/{component}/workers/{worker}/invoke", paths);
+        // The invocation is described with its route's parameters, its body and its answer.
+        var invoke = document.RootElement.GetProperty("paths").GetProperty("/v1/components/{component}/workers/{worker}/invoke").GetProperty("post");
+        Assert.Equal(["component", "worker"], invoke.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.EndsWith("/InvokeDto", invoke.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
+            .GetProperty("schema").GetProperty("$ref").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("/InvokeResultDto", invoke.GetProperty("responses").GetProperty("200").GetProperty("content")
+            .GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

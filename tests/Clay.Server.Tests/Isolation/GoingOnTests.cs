@@ -44,7 +44,7 @@ public sealed class GoingOnTests
         goingOn.Sent(Component, Append(Innocent, null));
         goingOn.Sent(Component, Append(Innocent, WorkerMark.Idle, component: "test:other"));
         goingOn.Sent(Component, new StoreCall(Component, Innocent.Worker, StoreOperation.Sync));
-        goingOn.Sent(Component, new HostLogLine(Component, Innocent.Worker, 1, DateTimeOffset.UtcNow, 2, "", "done", null, null));
+        goingOn.Sent(Component, new HostLogLine(Innocent.Worker, 1, DateTimeOffset.UtcNow, 2, "", "done", null, null));
 
         Assert.Equal([Innocent], goingOn.Workers);
     }

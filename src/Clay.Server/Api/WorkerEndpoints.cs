@@ -205,60 +205,60 @@ public static class WorkerEndpoints
 
     private static async Task InvokeAsync(string component, string worker, HttpContext context, InvokeServices services)
     {
+        // One method from the body to the answer: each await of the hot path in a method of its own would be one more state machine per call.
         try
         {
-            var result = await InvokeAsync(component, worker, context.Request, services, context.RequestAborted);
-            await result.ExecuteAsync(context);
+            var http = context.Request;
+            var ct = context.RequestAborted;
+            var options = services.Options;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var body = await JsonBody.ReadAsync(http, JsonBody.ParseInvoke, ct);
+            var id = Id(component, worker);
+            if (string.IsNullOrWhiteSpace(body.Function)) throw new ClayException(ServerErrorCodes.InvalidRequest, "the request names no function");
+            var enqueue = body.Mode switch
+            {
+                null => body.ScheduleAt is not null,
+                "await" when body.ScheduleAt is not null => throw new ClayException(ServerErrorCodes.InvalidRequest, "a scheduled invocation cannot be awaited: leave out the mode, or use 'enqueue'"),
+                "await" => false,
+                "enqueue" => true,
+                _ => throw new ClayException(ServerErrorCodes.InvalidRequest, $"unknown mode '{body.Mode}': use 'await' or 'enqueue'"),
+            };
+            // The function is resolved and the arguments typed behind the grain, against the worker's own version.
+            var request = new InvokeRequest(body.Function, body.Args ?? [], null,
+                string.IsNullOrEmpty(body.IdempotencyKey) ? Guid.NewGuid().ToString() : body.IdempotencyKey, enqueue,
+                options.InvocationTimeout < GrainWait ? options.InvocationTimeout : GrainWait) { ScheduleAt = body.ScheduleAt };
+            var grain = Grain(services.Grains, id);
+            var conflicts = 0;
+            while (true)
+            {
+                InvokeReply reply;
+                try
+                {
+                    reply = await grain.InvokeAsync(request);
+                }
+                catch (ClayException ex) when (ex.Code == ErrorCodes.OplogConflict && ++conflicts <= MaxConflictRetries)
+                {
+                    // A stale activation lost the oplog's fence and deactivated: nothing of this invocation
+                    // was written, so it is sent again (same key), and Orleans routes it to the owner.
+                    continue;
+                }
+                if (reply.State != InvocationState.Running)
+                {
+                    await new InvocationResultJson(reply, services.Encoder).ExecuteAsync(context);
+                    return;
+                }
+                // Still running: ask again with the same key, which attaches to the same invocation.
+                ct.ThrowIfCancellationRequested();
+                if (System.Diagnostics.Stopwatch.GetElapsedTime(started) >= options.InvocationTimeout)
+                {
+                    throw new ClayException(ErrorCodes.InvocationTimeout,
+                        $"{reply.Function} on worker {id} is still running after {options.InvocationTimeout} (--invocation-timeout); it goes on: call again with idempotency key {reply.IdempotencyKey} to get its result");
+                }
+            }
         }
         catch (Exception ex) when (!context.Response.HasStarted)
         {
             await ErrorHandlingMiddleware.AnswerAsync(context, ex, services.Logger);
-        }
-    }
-
-    private static async Task<InvocationResultJson> InvokeAsync(string component, string worker, HttpRequest http, InvokeServices services,
-        CancellationToken ct)
-    {
-        var options = services.Options;
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var body = await JsonBody.ReadAsync(http, JsonBody.ParseInvoke, ct);
-        var id = Id(component, worker);
-        if (string.IsNullOrWhiteSpace(body.Function)) throw new ClayException(ServerErrorCodes.InvalidRequest, "the request names no function");
-        var enqueue = body.Mode switch
-        {
-            null => body.ScheduleAt is not null,
-            "await" when body.ScheduleAt is not null => throw new ClayException(ServerErrorCodes.InvalidRequest, "a scheduled invocation cannot be awaited: leave out the mode, or use 'enqueue'"),
-            "await" => false,
-            "enqueue" => true,
-            _ => throw new ClayException(ServerErrorCodes.InvalidRequest, $"unknown mode '{body.Mode}': use 'await' or 'enqueue'"),
-        };
-        // The function is resolved and the arguments typed behind the grain, against the worker's own version.
-        var request = new InvokeRequest(body.Function, body.Args ?? [], null,
-            string.IsNullOrEmpty(body.IdempotencyKey) ? Guid.NewGuid().ToString() : body.IdempotencyKey, enqueue,
-            options.InvocationTimeout < GrainWait ? options.InvocationTimeout : GrainWait) { ScheduleAt = body.ScheduleAt };
-        var grain = Grain(services.Grains, id);
-        var conflicts = 0;
-        while (true)
-        {
-            InvokeReply reply;
-            try
-            {
-                reply = await grain.InvokeAsync(request);
-            }
-            catch (ClayException ex) when (ex.Code == ErrorCodes.OplogConflict && ++conflicts <= MaxConflictRetries)
-            {
-                // A stale activation lost the oplog's fence and deactivated: nothing of this invocation
-                // was written, so it is sent again (same key), and Orleans routes it to the owner.
-                continue;
-            }
-            if (reply.State != InvocationState.Running) return new InvocationResultJson(reply, services.Encoder);
-            // Still running: ask again with the same key, which attaches to the same invocation.
-            ct.ThrowIfCancellationRequested();
-            if (System.Diagnostics.Stopwatch.GetElapsedTime(started) >= options.InvocationTimeout)
-            {
-                throw new ClayException(ErrorCodes.InvocationTimeout,
-                    $"{reply.Function} on worker {id} is still running after {options.InvocationTimeout} (--invocation-timeout); it goes on: call again with idempotency key {reply.IdempotencyKey} to get its result");
-            }
         }
     }
 

@@ -37,6 +37,8 @@ internal static class ServerTelemetry
                 o.TimestampFormat = "HH:mm:ss ";
             });
         }
+        // Worker lines passed on from component hosts carry their invocation's scope without an async-local one each.
+        ConsoleWithLineScopes.Replace(logging);
         // Log lines written inside a traced request carry its trace and span ids.
         logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
     }

@@ -167,12 +167,15 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
     private readonly ILogger _workerLog = (loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance)
         .CreateLogger(Runtime.Diagnostics.WorkerLogForwarder.Category);
 
-    /// <summary>A worker's live log line from its host: to the server's log, in its invocation's scope, and to the live streams.</summary>
+    /// <summary>
+    /// A worker's live log line from its host: to the server's log, in its invocation's scope (a line
+    /// scope of the console's, <see cref="Hosting.LineScopes"/>), and to the live streams.
+    /// </summary>
     private void PassOn(string component, HostLogLine line)
     {
         var worker = new WorkerId(component, line.Worker);
         var entry = new Runtime.Oplog.OplogEntry.Log(line.Timestamp, (Sdk.WorkerLogLevel)line.Level, line.Context, line.Message);
-        using (line.Function is null ? null : _workerLog.BeginScope(new Runtime.Diagnostics.WorkerLogScope(worker, line.Function, line.InvocationKey ?? "")))
+        using (Hosting.LineScopes.Enter(line.Function is null ? null : new Runtime.Diagnostics.WorkerLogScope(worker, line.Function, line.InvocationKey ?? "")))
         {
             Runtime.Diagnostics.WorkerLogForwarder.Write(_workerLog, worker, entry);
         }

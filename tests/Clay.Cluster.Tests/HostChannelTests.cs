@@ -48,13 +48,18 @@ public sealed class HostChannelTests
     {
         // The host answers the invocation once the server answered its question: that answer comes back
         // on the host's reading thread, which writes it itself if the pipe has room, or leaves it to the pool.
+        var asked = 0;
         await using var pair = Pair.Open(
             hostHandles: async call => call is HostInvoke invoke
                 ? new InvokeReply(InvocationState.Completed, invoke.IdempotencyKey!, invoke.Function,
                     new Value.S64((long)(await Pair.Current!.Host.CallAsync(new StoreCall("demo:c", "w", StoreOperation.LastIndex)))!))
                 : throw new InvalidOperationException("unexpected"),
             serverHandles: call => Task.FromResult<object?>(call is StoreCall { Operation: StoreOperation.LastIndex } ? 41L : null),
-            hostRoom: () => room);
+            hostRoom: () =>
+            {
+                Interlocked.Increment(ref asked);
+                return room;
+            });
 
         const int Calls = 20;
         for (var i = 0; i < Calls; i++)
@@ -68,6 +73,10 @@ public sealed class HostChannelTests
         // taken on the pool thread that asked, so not every answer need be the reading thread's.)
         if (room > 0) Assert.InRange(pair.Host.WrittenByReader, 1, Calls);
         else Assert.Equal(0, pair.Host.WrittenByReader);
+        // The pipe's room is asked for once: what it said, less what was written since, is still there
+        // for the few hundred bytes of each answer after. With none, it is asked again each time.
+        if (room > 0) Assert.Equal(1, Volatile.Read(ref asked));
+        else Assert.True(Volatile.Read(ref asked) >= 1);
     }
 
     [Fact]

@@ -55,6 +55,12 @@ public sealed partial class HostChannel
     }
 
     /// <summary>
+    /// Room the output has at least: what it had when last asked, less what was written since (the other
+    /// end's reads only add to it). Changed under <see cref="_writing"/>.
+    /// </summary>
+    private long _roomAtLeast;
+
+    /// <summary>
     /// The reading thread writes what is queued itself when it fits in the output's room, so the write
     /// cannot block; false when frames are left for the pool to write.
     /// </summary>
@@ -65,7 +71,15 @@ public sealed partial class HostChannel
         if (!_writing.TryEnter()) return true;
         try
         {
-            if (WriteQueued(_outputRoom()) > 0) Interlocked.Increment(ref _writtenByReader);
+            // The room last asked for, less what was written since, is there still: the output is asked
+            // again (a system call) only when the next frame needs more than that.
+            var written = WriteQueued(_roomAtLeast);
+            if (!_frames.IsEmpty)
+            {
+                _roomAtLeast = _outputRoom();
+                written += WriteQueued(_roomAtLeast);
+            }
+            if (written > 0) Interlocked.Increment(ref _writtenByReader);
         }
         finally
         {
@@ -116,6 +130,7 @@ public sealed partial class HostChannel
         {
             _output.Write(_batch, 0, length);
             _output.Flush();
+            _roomAtLeast = Math.Max(0, _roomAtLeast - length);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {

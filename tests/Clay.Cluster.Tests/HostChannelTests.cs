@@ -32,7 +32,7 @@ public sealed class HostChannelTests
         var slow = pair.Server.CallAsync(HostInvoke.Of(new WorkerId("demo:c", "w"), InvocationRequest.Of("slow", [new Value.U32(1)], "k1"), enqueue: false));
         var fast = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
             pair.Server.CallAsync(HostInvoke.Of(new WorkerId("demo:c", $"w{i}"), InvocationRequest.Of("echo", [new Value.String($"v{i}")], $"k{i}"), enqueue: false))));
-        var lastIndex = await pair.Host.CallAsync(new StoreCall("demo:c", "w", StoreOperation.LastIndex));
+        var lastIndex = await pair.Host.CallAsync(new StoreCall("w", StoreOperation.LastIndex));
 
         Assert.Equal(Enumerable.Range(0, 50).Select(i => (Value)new Value.String($"v{i}")), fast.Cast<InvokeReply>().Select(r => r.Result!));
         Assert.Equal(41L, lastIndex);
@@ -52,7 +52,7 @@ public sealed class HostChannelTests
         await using var pair = Pair.Open(
             hostHandles: async call => call is HostInvoke invoke
                 ? new InvokeReply(InvocationState.Completed, invoke.IdempotencyKey!, invoke.Function,
-                    new Value.S64((long)(await Pair.Current!.Host.CallAsync(new StoreCall("demo:c", "w", StoreOperation.LastIndex)))!))
+                    new Value.S64((long)(await Pair.Current!.Host.CallAsync(new StoreCall("w", StoreOperation.LastIndex)))!))
                 : throw new InvalidOperationException("unexpected"),
             serverHandles: call => Task.FromResult<object?>(call is StoreCall { Operation: StoreOperation.LastIndex } ? 41L : null),
             hostRoom: () =>
@@ -93,8 +93,8 @@ public sealed class HostChannelTests
             },
             serverAnswersOnReader: call => call is StoreCall { Operation: StoreOperation.Append });
 
-        await pair.Host.CallAsync(new StoreCall("demo:c", "w", StoreOperation.Append, 1, 0, [[1, 2, 3]]));
-        Assert.Equal(41L, await pair.Host.CallAsync(new StoreCall("demo:c", "w", StoreOperation.LastIndex)));
+        await pair.Host.CallAsync(new StoreCall("w", StoreOperation.Append, 1, 0, [[1, 2, 3]]));
+        Assert.Equal(41L, await pair.Host.CallAsync(new StoreCall("w", StoreOperation.LastIndex)));
 
         Assert.Equal("test server", threads[StoreOperation.Append]);
         Assert.NotEqual("test server", threads[StoreOperation.LastIndex]);
@@ -222,7 +222,7 @@ public sealed class HostChannelTests
 
         pair.Host.NotifyQueued(new HostNotice("demo:c", "w", 1));
         pair.Host.NotifyQueued(new HostNotice("demo:c", "w", 2));
-        var seen = (long[])(await pair.Host.CallAsync(new StoreCall("demo:c", "w", StoreOperation.LastIndex)))!;
+        var seen = (long[])(await pair.Host.CallAsync(new StoreCall("w", StoreOperation.LastIndex)))!;
         Assert.Equal([1L, 2L], seen);
 
         pair.Host.NotifyQueued(new HostNotice("demo:c", "w", 3));

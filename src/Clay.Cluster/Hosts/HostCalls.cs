@@ -7,8 +7,7 @@ namespace Clay.Cluster.Hosts;
 /// An invocation the server hands to a component host: the function as the caller named it and its
 /// arguments, typed by the host against the worker's version. Answered with a <see cref="HostInvokeReply"/>.
 /// </summary>
-/// <param name="Component">The worker's component.</param>
-/// <param name="Worker">The worker's name.</param>
+/// <param name="Worker">The worker's name, of the host's own component (the host knows which: the call does not repeat it).</param>
 /// <param name="Function">The function as the caller names it.</param>
 /// <param name="WaveArguments">The arguments as WAVE text, or null when <paramref name="Values"/> carries them.</param>
 /// <param name="Values">The arguments as values, or null.</param>
@@ -22,7 +21,6 @@ namespace Clay.Cluster.Hosts;
 /// </param>
 [GenerateSerializer, Immutable]
 public sealed record HostInvoke(
-    [property: Id(0)] string Component,
     [property: Id(1)] string Worker,
     [property: Id(2)] string Function,
     [property: Id(3)] string[]? WaveArguments,
@@ -46,9 +44,9 @@ public sealed record HostInvoke(
             // Arrays (the REST body's arguments are one already): Orleans writes and reads them as they are,
             // where a list interface costs an enumerator to write and a list to read. The message is
             // serialized before the send returns, so an array shared with the request is not read after.
-            InvocationArguments.Typed typed => new(worker.Component, worker.Worker, request.Function, null,
+            InvocationArguments.Typed typed => new(worker.Worker, request.Function, null,
                 typed.Values as Value[] ?? [.. typed.Values], request.IdempotencyKey, enqueue, parent),
-            InvocationArguments.Wave wave => new(worker.Component, worker.Worker, request.Function,
+            InvocationArguments.Wave wave => new(worker.Worker, request.Function,
                 wave.Texts as string[] ?? [.. wave.Texts], null, request.IdempotencyKey, enqueue, parent),
             _ => throw new ArgumentException("unknown kind of arguments", nameof(request)),
         };

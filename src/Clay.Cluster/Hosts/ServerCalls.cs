@@ -30,8 +30,7 @@ public enum StoreOperation
 }
 
 /// <summary>A call of a component host to the server's oplog store, about one worker.</summary>
-/// <param name="Component">The worker's component.</param>
-/// <param name="Worker">The worker's name.</param>
+/// <param name="Worker">The worker's name, of the host's own component (the channel says which: the call does not repeat it).</param>
 /// <param name="Operation">The store operation.</param>
 /// <param name="A">Its first number (an index, or a time).</param>
 /// <param name="B">Its second number.</param>
@@ -39,7 +38,6 @@ public enum StoreOperation
 /// <param name="Mark">The mark of an append, or null to leave it.</param>
 [GenerateSerializer, Immutable]
 public sealed record StoreCall(
-    [property: Id(0)] string Component,
     [property: Id(1)] string Worker,
     [property: Id(2)] StoreOperation Operation,
     [property: Id(3)] long A = 0,

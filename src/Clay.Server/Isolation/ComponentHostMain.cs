@@ -86,13 +86,13 @@ internal static class ComponentHostMain
             CaptureConsole = true,
         };
         var catalog = new HostCatalog(channel);
-        var services = new WorkerServices(new RemoteOplogStore(channel), catalog, options, new ResidentWorkers())
+        var services = new WorkerServices(new RemoteOplogStore(channel, settings.Component), catalog, options, new ResidentWorkers())
         {
             Recovered = (id, duration) => channel.Notify(new HostNotice(id.Component, id.Worker, duration.Ticks)),
             OplogReadTimeLimit = settings.QueryTimeout,
         };
         using var telemetry = new HostTelemetry(settings);
-        var workers = new HostWorkers(services, catalog, settings.MemoryBudgetBytes);
+        var workers = new HostWorkers(settings.Component, services, catalog, settings.MemoryBudgetBytes);
         ready.SetResult(workers);
         if (options.ThreadCpuClock is not null)
         {

@@ -27,9 +27,8 @@ internal sealed class GoingOn
     public void Sent(string component, object message)
     {
         if (Volatile.Read(ref _count) == 0
-            || message is not StoreCall { Operation: StoreOperation.Append, Mark.HasPendingWork: false } append
-            || append.Component != component) return;
-        if (_workers.TryRemove(new WorkerId(append.Component, append.Worker), out _)) Interlocked.Decrement(ref _count);
+            || message is not StoreCall { Operation: StoreOperation.Append, Mark.HasPendingWork: false } append) return;
+        if (_workers.TryRemove(new WorkerId(component, append.Worker), out _)) Interlocked.Decrement(ref _count);
     }
 
     /// <summary>The workers still working.</summary>

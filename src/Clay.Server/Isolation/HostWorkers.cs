@@ -13,7 +13,7 @@ namespace Clay.Server.Isolation;
 /// server runs in its own process — answering the server's calls, and evicting idle workers beyond
 /// the host's memory budget.
 /// </summary>
-internal sealed class HostWorkers(WorkerServices services, HostCatalog catalog, long memoryBudget) : IAsyncDisposable
+internal sealed class HostWorkers(string component, WorkerServices services, HostCatalog catalog, long memoryBudget) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<WorkerId, Held> _workers = new();
     private readonly Runtime.Residency.DroppedMemory _dropped = new(memoryBudget / 4);
@@ -28,7 +28,7 @@ internal sealed class HostWorkers(WorkerServices services, HostCatalog catalog, 
             case HostInvoke invoke:
             {
                 using var span = HostTelemetry.StartCall(invoke.Function, invoke.TraceParent);
-                var activation = Activation(new WorkerId(invoke.Component, invoke.Worker));
+                var activation = Activation(new WorkerId(component, invoke.Worker));
                 var request = invoke.NewWorkerOn is { } latest ? invoke.ToInvocation() with { NewWorkerOn = catalog.Load(latest) } : invoke.ToInvocation();
                 if (invoke.Enqueue)
                 {

@@ -17,17 +17,21 @@ namespace Clay.Server.Isolation;
 /// reading thread, in the channel's order, before it reads that answer; the server holds the answer
 /// until the append is durable. An invocation thus costs one round trip on the channel, not two.
 /// </remarks>
-internal sealed class RemoteOplogStore(HostChannel channel) : IOplogStore, IPromiseStore, IOplogHandOver
+internal sealed class RemoteOplogStore(HostChannel channel, string component) : IOplogStore, IPromiseStore, IOplogHandOver
 {
+    /// <summary>The name of <paramref name="worker"/>, which is of the host's component: the server reads a call as about one of those.</summary>
+    private string Mine(WorkerId worker) => worker.Component == component ? worker.Worker
+        : throw new InvalidOperationException($"the component host of {component} has no business with the oplog of {worker}");
+
     /// <inheritdoc/>
     public async ValueTask<bool> CompleteAsync(WorkerId worker, long promise, ReadOnlyMemory<byte> value, DateTimeOffset wakeAt,
         CancellationToken cancellationToken = default) =>
-        (bool)(await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.CompletePromise, promise,
+        (bool)(await channel.CallAsync(new StoreCall(Mine(worker), StoreOperation.CompletePromise, promise,
             wakeAt.ToUnixTimeMilliseconds(), [value.ToArray()]), cancellationToken))!;
 
     /// <inheritdoc/>
     public async ValueTask<byte[]?> GetAsync(WorkerId worker, long promise, CancellationToken cancellationToken = default) =>
-        (byte[]?)await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.GetPromise, promise), cancellationToken);
+        (byte[]?)await channel.CallAsync(new StoreCall(Mine(worker), StoreOperation.GetPromise, promise), cancellationToken);
 
     /// <inheritdoc/>
     public async ValueTask AppendAsync(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark = null,
@@ -43,14 +47,14 @@ internal sealed class RemoteOplogStore(HostChannel channel) : IOplogStore, IProm
 
     /// <inheritdoc/>
     public async ValueTask SyncAsync(WorkerId worker, CancellationToken cancellationToken = default) =>
-        await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.Sync), cancellationToken);
+        await channel.CallAsync(new StoreCall(Mine(worker), StoreOperation.Sync), cancellationToken);
 
-    private static StoreCall AppendCall(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark)
+    private StoreCall AppendCall(WorkerId worker, long firstIndex, IReadOnlyList<ReadOnlyMemory<byte>> entries, WorkerMark? mark)
     {
         var payloads = new byte[entries.Count][];
         for (var i = 0; i < payloads.Length; i++) payloads[i] = Whole(entries[i]);
         var data = mark is null ? null : MarkData.Of(mark);
-        return new StoreCall(worker.Component, worker.Worker, StoreOperation.Append, firstIndex, 0, payloads, data);
+        return new StoreCall(Mine(worker), StoreOperation.Append, firstIndex, 0, payloads, data);
     }
 
     /// <summary>
@@ -65,7 +69,7 @@ internal sealed class RemoteOplogStore(HostChannel channel) : IOplogStore, IProm
 
     /// <inheritdoc/>
     public async ValueTask<WorkerMark?> GetMarkAsync(WorkerId worker, CancellationToken cancellationToken = default) =>
-        await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.GetMark), cancellationToken) is MarkData m
+        await channel.CallAsync(new StoreCall(Mine(worker), StoreOperation.GetMark), cancellationToken) is MarkData m
             ? m.ToMark()
             : null;
 
@@ -75,7 +79,7 @@ internal sealed class RemoteOplogStore(HostChannel channel) : IOplogStore, IProm
 
     /// <inheritdoc/>
     public async ValueTask WakeAsync(WorkerId worker, DateTimeOffset wakeAt, CancellationToken cancellationToken = default) =>
-        await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.Wake, wakeAt.ToUnixTimeMilliseconds()), cancellationToken);
+        await channel.CallAsync(new StoreCall(Mine(worker), StoreOperation.Wake, wakeAt.ToUnixTimeMilliseconds()), cancellationToken);
 
     /// <inheritdoc/>
     public async IAsyncEnumerable<StoredEntry> ReadAsync(WorkerId worker, long fromIndex, long toIndex = long.MaxValue,
@@ -85,7 +89,7 @@ internal sealed class RemoteOplogStore(HostChannel channel) : IOplogStore, IProm
         while (next <= toIndex)
         {
             // The server answers in chunks; an empty one means the end of the oplog.
-            var chunk = (StoredEntries)(await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.Read, next, toIndex),
+            var chunk = (StoredEntries)(await channel.CallAsync(new StoreCall(Mine(worker), StoreOperation.Read, next, toIndex),
                 cancellationToken))!;
             if (chunk.Payloads.Length == 0) yield break;
             for (var i = 0; i < chunk.Payloads.Length; i++) yield return new StoredEntry(chunk.First + i, chunk.Payloads[i]);
@@ -95,15 +99,15 @@ internal sealed class RemoteOplogStore(HostChannel channel) : IOplogStore, IProm
 
     /// <inheritdoc/>
     public async ValueTask<long> GetLastIndexAsync(WorkerId worker, CancellationToken cancellationToken = default) =>
-        (long)(await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.LastIndex), cancellationToken))!;
+        (long)(await channel.CallAsync(new StoreCall(Mine(worker), StoreOperation.LastIndex), cancellationToken))!;
 
     /// <inheritdoc/>
     public async ValueTask DeleteAsync(WorkerId worker, CancellationToken cancellationToken = default) =>
-        await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.Delete), cancellationToken);
+        await channel.CallAsync(new StoreCall(Mine(worker), StoreOperation.Delete), cancellationToken);
 
     /// <inheritdoc/>
     public async ValueTask TruncateAsync(WorkerId worker, long fromIndex, CancellationToken cancellationToken = default) =>
-        await channel.CallAsync(new StoreCall(worker.Component, worker.Worker, StoreOperation.Truncate, fromIndex), cancellationToken);
+        await channel.CallAsync(new StoreCall(Mine(worker), StoreOperation.Truncate, fromIndex), cancellationToken);
 
     /// <inheritdoc/>
     public IAsyncEnumerable<WorkerId> ListWorkersAsync(string? component = null, string? after = null, CancellationToken cancellationToken = default) =>

@@ -24,8 +24,8 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
     {
         switch (call)
         {
-            case StoreCall s when s.Component == component:
-                return await StoreAsync(new WorkerId(s.Component, s.Worker), s);
+            case StoreCall s:
+                return await StoreAsync(new WorkerId(component, s.Worker), s);
             case CatalogCall c when c.Component == component:
                 return await LocateAsync(c.Component, c.Version < 0 ? null : c.Version, CancellationToken.None);
             case AdmitCall a when a.Component == component:
@@ -140,8 +140,8 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
             case HostLogLine line:
                 PassOn(component, line);
                 break;
-            case StoreCall { Operation: StoreOperation.Append } handedOver when handedOver.Component == component:
-                HandOver(new WorkerId(handedOver.Component, handedOver.Worker), handedOver);
+            case StoreCall { Operation: StoreOperation.Append } handedOver:
+                HandOver(new WorkerId(component, handedOver.Worker), handedOver);
                 break;
             case HostMeasurements measurements:
                 foreach (var m in measurements.Items) Runtime.Diagnostics.ClayTelemetry.Record(m.Instrument, m.Values ?? [m.Value], m.Tags);

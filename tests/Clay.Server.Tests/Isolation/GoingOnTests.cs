@@ -17,8 +17,8 @@ public sealed class GoingOnTests
     private static readonly WorkerId Innocent = new(Component, "innocent");
     private static readonly WorkerId Sleeper = new(Component, "sleeper");
 
-    private static StoreCall Append(WorkerId worker, WorkerMark? mark, string component = Component) =>
-        new(component, worker.Worker, StoreOperation.Append, 5, 0, [[1, 2, 3]], mark is null ? null : MarkData.Of(mark));
+    private static StoreCall Append(WorkerId worker, WorkerMark? mark) =>
+        new(worker.Worker, StoreOperation.Append, 5, 0, [[1, 2, 3]], mark is null ? null : MarkData.Of(mark));
 
     [Fact]
     public void A_woken_worker_whose_mark_shows_its_work_done_or_asleep_is_no_longer_charged()
@@ -35,15 +35,15 @@ public sealed class GoingOnTests
     }
 
     [Fact]
-    public void Only_an_append_with_a_mark_of_the_host_s_own_component_counts()
+    public void Only_an_append_from_the_worker_s_own_host_with_a_mark_counts()
     {
         var goingOn = new GoingOn();
         goingOn.WentOn(Innocent);
 
-        // An unchanged mark is not sent; another component's name, or another operation, says nothing of this worker.
+        // An unchanged mark is not sent; another component's host, or another operation, says nothing of this worker.
         goingOn.Sent(Component, Append(Innocent, null));
-        goingOn.Sent(Component, Append(Innocent, WorkerMark.Idle, component: "test:other"));
-        goingOn.Sent(Component, new StoreCall(Component, Innocent.Worker, StoreOperation.Sync));
+        goingOn.Sent("test:other", Append(Innocent, WorkerMark.Idle));
+        goingOn.Sent(Component, new StoreCall(Innocent.Worker, StoreOperation.Sync));
         goingOn.Sent(Component, new HostLogLine(Innocent.Worker, 1, DateTimeOffset.UtcNow, 2, "", "done", null, null));
 
         Assert.Equal([Innocent], goingOn.Workers);

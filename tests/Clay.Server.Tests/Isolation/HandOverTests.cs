@@ -36,7 +36,7 @@ public sealed class HandOverTests : IAsyncLifetime
 
     private ServerSideOfHosts Server(IOplogStore store) => new(store, _registry, null, null, null, null);
 
-    private static StoreCall Append(long first, params byte[][] entries) => new(Component, Worker.Worker, StoreOperation.Append, first, 0, entries);
+    private static StoreCall Append(long first, params byte[][] entries) => new(Worker.Worker, StoreOperation.Append, first, 0, entries);
 
     [Fact]
     public async Task A_handed_over_end_is_durable_for_the_door_only_once_the_store_made_it_durable()
@@ -49,7 +49,7 @@ public sealed class HandOverTests : IAsyncLifetime
 
         Assert.False(server.IsDurable(Worker));
         Assert.False(durable.IsCompleted);
-        var synced = server.HandleAsync(Component, new StoreCall(Component, Worker.Worker, StoreOperation.Sync));
+        var synced = server.HandleAsync(Component, new StoreCall(Worker.Worker, StoreOperation.Sync));
         Assert.False(synced.IsCompleted);
 
         store.AppendGate.SetResult();
@@ -85,12 +85,12 @@ public sealed class HandOverTests : IAsyncLifetime
         server.Notice(Component, Append(1, [1]));
 
         await Assert.ThrowsAsync<IOException>(() => server.DurableAsync(Worker).AsTask());
-        await Assert.ThrowsAsync<IOException>(() => server.HandleAsync(Component, new StoreCall(Component, Worker.Worker, StoreOperation.Sync)));
+        await Assert.ThrowsAsync<IOException>(() => server.HandleAsync(Component, new StoreCall(Worker.Worker, StoreOperation.Sync)));
         Assert.False(server.IsDurable(Worker));
 
         // The host reopens the worker: it reads where its durable oplog ends, and the failure is behind it.
         store.Failing = false;
-        Assert.Equal(0L, await server.HandleAsync(Component, new StoreCall(Component, Worker.Worker, StoreOperation.LastIndex)));
+        Assert.Equal(0L, await server.HandleAsync(Component, new StoreCall(Worker.Worker, StoreOperation.LastIndex)));
         Assert.True(server.IsDurable(Worker));
         server.Notice(Component, Append(1, [1]));
         await server.DurableAsync(Worker);

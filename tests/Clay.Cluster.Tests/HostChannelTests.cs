@@ -154,6 +154,33 @@ public sealed class HostChannelTests
     }
 
     [Fact]
+    public async Task A_cancelled_call_stops_waiting_and_its_late_answer_reaches_no_other_call()
+    {
+        await using var pair = Pair.Open(
+            hostHandles: async call => call switch
+            {
+                HostInvoke { Function: "slow" } invoke => await SlowAsync(invoke),
+                HostInvoke invoke => new InvokeReply(InvocationState.Completed, invoke.IdempotencyKey!, invoke.Function, invoke.Values![0]),
+                _ => throw new InvalidOperationException("unexpected"),
+            },
+            serverHandles: _ => Task.FromResult<object?>(null));
+        using var cancel = new CancellationTokenSource();
+        var slow = pair.Server.CallAsync(HostInvoke.Of(new WorkerId("demo:c", "w"), InvocationRequest.Of("slow", [new Value.U32(1)], "k1"), enqueue: false),
+            cancel.Token);
+
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => slow);
+        // Its answer comes after all; the calls after it get their own.
+        pair.Release.SetResult();
+        for (var i = 0; i < 3; i++)
+        {
+            var echo = (InvokeReply)(await pair.Server.CallAsync(HostInvoke.Of(new WorkerId("demo:c", "w"),
+                InvocationRequest.Of("echo", [new Value.String($"e{i}")], $"e{i}"), enqueue: false)))!;
+            Assert.Equal(new Value.String($"e{i}"), echo.Result);
+        }
+    }
+
+    [Fact]
     public async Task Calls_in_flight_fail_when_the_other_end_goes_away()
     {
         await using var pair = Pair.Open(

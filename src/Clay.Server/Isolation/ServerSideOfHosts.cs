@@ -292,12 +292,22 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
     /// <summary>Appends hosts asked for and wait for (not handed over), by worker: the latest of each worker's.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<WorkerId, Task> _appending = new();
 
-    private static ReadOnlyMemory<byte>[] Entries(StoreCall call)
+    private static IReadOnlyList<ReadOnlyMemory<byte>> Entries(StoreCall call) =>
+        call.Entries is { Length: > 0 } payloads ? new EntryList(payloads) : [];
+
+    /// <summary>An append's entries as the store takes them, over the arrays the frame was read into: no second array per append.</summary>
+    private sealed class EntryList(byte[][] payloads) : IReadOnlyList<ReadOnlyMemory<byte>>
     {
-        var payloads = call.Entries ?? [];
-        var entries = new ReadOnlyMemory<byte>[payloads.Length];
-        for (var i = 0; i < payloads.Length; i++) entries[i] = payloads[i];
-        return entries;
+        public int Count => payloads.Length;
+
+        public ReadOnlyMemory<byte> this[int index] => payloads[index];
+
+        public IEnumerator<ReadOnlyMemory<byte>> GetEnumerator()
+        {
+            foreach (var payload in payloads) yield return payload;
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     private static WorkerMark? Mark(StoreCall call) =>

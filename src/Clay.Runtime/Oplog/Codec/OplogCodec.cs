@@ -50,7 +50,8 @@ public static class OplogCodec
         var buffer = RentBuffer();
         var w = new EncodingWriter(buffer);
         w.VarUInt((ulong)arguments.Count);
-        foreach (var item in arguments) ValueCodec.Write(ref w, item);
+        // By index: the arguments are an array behind the interface, whose enumerator would be one more object per invocation.
+        for (var i = 0; i < arguments.Count; i++) ValueCodec.Write(ref w, arguments[i]);
         return ReturnBuffer(buffer);
     }
 

@@ -31,8 +31,8 @@ public static class WorkerEndpoints
         workers.MapGet("/{worker}", GetAsync);
         workers.MapDelete("/{worker}", DeleteAsync);
         // The invocation, the hot path, takes its services from the root provider: no request scope to
-        // make. It is a request delegate of its own that answers its errors itself (the error middleware
-        // lets it through): one state machine per call, not one each for it, its result and the middleware.
+        // make. Its handler writes its answer and answers its errors itself (the error middleware lets it
+        // through): one state machine per call, not one each for it, its result and the middleware.
         var services = app.ServiceProvider;
         var invoke = new Lazy<InvokeServices>(() => new(
             services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<Hosting.ServerOptions>(),

@@ -21,12 +21,7 @@ public sealed class HostChannelTests
     public async Task Calls_cross_both_ways_at_once_with_values_and_answers_in_any_order()
     {
         await using var pair = Pair.Open(
-            hostHandles: async call => call switch
-            {
-                HostInvoke { Function: "slow" } invoke => await SlowAsync(invoke),
-                HostInvoke invoke => new InvokeReply(InvocationState.Completed, invoke.IdempotencyKey!, invoke.Function, invoke.Values![0]),
-                _ => throw new InvalidOperationException("unexpected"),
-            },
+            hostHandles: SlowOrEchoAsync,
             serverHandles: call => Task.FromResult<object?>(call is StoreCall { Operation: StoreOperation.LastIndex } ? 41L : null));
 
         var slow = pair.Server.CallAsync(HostInvoke.Of(new WorkerId("demo:c", "w"), InvocationRequest.Of("slow", [new Value.U32(1)], "k1"), enqueue: false));
@@ -157,12 +152,7 @@ public sealed class HostChannelTests
     public async Task A_cancelled_call_stops_waiting_and_its_late_answer_reaches_no_other_call()
     {
         await using var pair = Pair.Open(
-            hostHandles: async call => call switch
-            {
-                HostInvoke { Function: "slow" } invoke => await SlowAsync(invoke),
-                HostInvoke invoke => new InvokeReply(InvocationState.Completed, invoke.IdempotencyKey!, invoke.Function, invoke.Values![0]),
-                _ => throw new InvalidOperationException("unexpected"),
-            },
+            hostHandles: SlowOrEchoAsync,
             serverHandles: _ => Task.FromResult<object?>(null));
         using var cancel = new CancellationTokenSource();
         var slow = pair.Server.CallAsync(HostInvoke.Of(new WorkerId("demo:c", "w"), InvocationRequest.Of("slow", [new Value.U32(1)], "k1"), enqueue: false),
@@ -225,6 +215,14 @@ public sealed class HostChannelTests
     [InlineData(1536 << 20, int.MaxValue)]
     public void The_frame_limit_leaves_room_for_two_of_the_largest_oplog_entries(int maxEntryBytes, int expected) =>
         Assert.Equal(expected, HostChannel.MaxFrameBytesFor(maxEntryBytes));
+
+    /// <summary>A host that answers "slow" once the pair is released and echoes the first argument of any other invocation.</summary>
+    private static async Task<object?> SlowOrEchoAsync(object call) => call switch
+    {
+        HostInvoke { Function: "slow" } invoke => await SlowAsync(invoke),
+        HostInvoke invoke => new InvokeReply(InvocationState.Completed, invoke.IdempotencyKey!, invoke.Function, invoke.Values![0]),
+        _ => throw new InvalidOperationException("unexpected"),
+    };
 
     private static async Task<object?> SlowAsync(HostInvoke invoke)
     {

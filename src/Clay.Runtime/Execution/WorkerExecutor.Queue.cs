@@ -136,6 +136,9 @@ public sealed partial class WorkerExecutor
         return false;
     }
 
+    /// <summary>True while the loop waits on its signal for something to be queued (for tests that need an idle loop).</summary>
+    internal bool WaitsForWork => _idle.IsArmed;
+
     /// <summary>
     /// The loop's wait while its queue is empty: completes when something is queued or the queue is
     /// completed (possibly at once, when that happened just before).
@@ -164,6 +167,9 @@ public sealed partial class WorkerExecutor
             Volatile.Write(ref _armed, 1);
             return new ValueTask(this, _core.Version);
         }
+
+        /// <summary>True while the loop waits on the signal.</summary>
+        public bool IsArmed => Volatile.Read(ref _armed) == 1;
 
         /// <summary>Sets the signal if the loop is waiting on it; its continuation runs on this thread or on the pool.</summary>
         public void Wake(bool onThisThread)

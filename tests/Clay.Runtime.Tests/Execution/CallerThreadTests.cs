@@ -21,6 +21,8 @@ public sealed class CallerThreadTests
         await using var executor = fixture.NewExecutor(store);
         var worker = ExecutorFixture.Worker(typeof(Tally), "on-caller");
         await executor.InvokeAsync(worker, "add", [new Value.U64(1)]);
+        // The first call's answer is given before its loop goes back to waiting: the worker is idle once it waits.
+        await WaitUntilIdle(executor.TryGetResident(worker)!);
 
         // The store commits at once: nothing in the invocation has to wait.
         var (thread, completed, invocation) = await OnPoolThread(() => executor.InvokeAsync(worker, "add", [new Value.U64(2)]));
@@ -85,6 +87,7 @@ public sealed class CallerThreadTests
         await executor.InvokeAsync(worker, "add", [new Value.U64(1)]);
 
         var outside = OnOwnThread(() => executor.InvokeAsync(worker, "add", [new Value.U64(2)]));
+        await WaitUntilIdle(executor.TryGetResident(worker)!);
         var inside = OnOwnThread(() =>
         {
             using (WorkerExecutor.CarryHere()) return executor.InvokeAsync(worker, "add", [new Value.U64(3)]);
@@ -95,6 +98,17 @@ public sealed class CallerThreadTests
         Assert.True(inside.Completed);
         Assert.Equal(inside.Thread, inside.RanOn);
         Assert.Equal(new Value.U64(6), inside.Sum);
+    }
+
+    /// <summary>Waits, with a bound, until the worker's loop waits for something to be queued.</summary>
+    private static async Task WaitUntilIdle(WorkerExecutor resident)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!resident.WaitsForWork)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the worker's loop did not go back to waiting");
+            await Task.Yield();
+        }
     }
 
     /// <summary>Calls on a thread-pool thread without waiting: that thread, whether the call had completed on return, and the call.</summary>

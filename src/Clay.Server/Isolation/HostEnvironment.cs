@@ -10,6 +10,16 @@ internal static class HostEnvironment
     /// <summary>The runtime's switch for compiling hot methods again, optimized, after they ran a while.</summary>
     public const string TieredCompilation = "DOTNET_TieredCompilation";
 
+    /// <summary>The runtime's switch for writing the names of the methods it compiles where <c>perf</c> reads them.</summary>
+    public const string PerfMapEnabled = "DOTNET_PerfMapEnabled";
+
+    /// <summary>
+    /// The directory the runtime writes its <c>perf-PID.map</c> to (<c>/tmp</c> by default). A host's
+    /// sandbox lets it write only in its scratch directory, so a host profiled with the server writes
+    /// its map there; <c>perf report</c> reads it once copied to <c>/tmp</c> (docs/isolation.md).
+    /// </summary>
+    public const string PerfMapPath = "DOTNET_PerfMapJitDumpPath";
+
     /// <summary>Variables passed on when the server has them.</summary>
     private static readonly string[] Kept =
     [
@@ -18,8 +28,8 @@ internal static class HostEnvironment
         // Where the host exports its spans, as the server does (not the exporter's headers, which may hold credentials).
         "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL",
         "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_SDK_DISABLED",
-        // A profile of the server (perf) names the hosts' compiled methods too.
-        "DOTNET_PerfMapEnabled", "DOTNET_EnableWriteXorExecute",
+        // A profile of the server (perf) names the hosts' compiled methods too (see PerfMapPath).
+        PerfMapEnabled, "DOTNET_EnableWriteXorExecute",
         // How the runtime compiles, when the server is told otherwise than its defaults: hosts compile alike.
         "DOTNET_TieredPGO", TieredCompilation, "DOTNET_ReadyToRun", Hosting.ServerRuntime.CallCountingDelay,
     ];
@@ -108,6 +118,7 @@ internal static class HostEnvironment
         // Unless told otherwise, a host runs the precompiled code as it is instead of compiling its hot
         // methods again: every host would compile the same ones, each for itself (docs/isolation.md).
         environment.TryAdd(TieredCompilation, "0");
+        if (environment.TryGetValue(PerfMapEnabled, out var perfMap) && perfMap is { Length: > 0 } and not "0") environment[PerfMapPath] = scratch;
         environment["HOME"] = scratch;
         environment["TMPDIR"] = temporary ?? scratch;
     }

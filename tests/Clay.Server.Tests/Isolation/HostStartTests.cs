@@ -71,6 +71,20 @@ public sealed class HostStartTests
     }
 
     [Fact]
+    public void A_host_profiled_with_the_server_writes_its_perf_map_in_its_scratch_directory_the_only_one_it_may_write()
+    {
+        var profiled = new Dictionary<string, string?>();
+        var plain = new Dictionary<string, string?>();
+
+        HostEnvironment.Fill(profiled, new System.Collections.Hashtable { [HostEnvironment.PerfMapEnabled] = "1", [HostEnvironment.PerfMapPath] = "/tmp" }, "/scratch");
+        HostEnvironment.Fill(plain, new System.Collections.Hashtable { [HostEnvironment.PerfMapEnabled] = "0" }, "/scratch");
+
+        Assert.Equal("1", profiled[HostEnvironment.PerfMapEnabled]);
+        Assert.Equal("/scratch", profiled[HostEnvironment.PerfMapPath]);
+        Assert.False(plain.ContainsKey(HostEnvironment.PerfMapPath));
+    }
+
+    [Fact]
     public void A_scratch_path_too_long_for_the_runtimes_diagnostic_socket_gets_a_short_link_that_a_restart_clears()
     {
         var root = Directory.CreateTempSubdirectory("clay-scratch-").FullName;

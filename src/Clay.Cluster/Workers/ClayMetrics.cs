@@ -32,10 +32,10 @@ public sealed class ClayMetrics : IDisposable
         ArgumentNullException.ThrowIfNull(resident);
         ArgumentNullException.ThrowIfNull(timers);
         _meter.CreateObservableGauge("clay.invocations.pending",
-            () => resident.Executors.Sum(e => (long)e.PendingInvocations) + (Elsewhere?.Invoke().Pending ?? 0),
+            () => resident.Tally().Pending + (Elsewhere?.Invoke().Pending ?? 0),
             description: "Invocations queued in the resident workers, behind the one each is running");
         _meter.CreateObservableGauge("clay.invocations.running",
-            () => resident.Executors.Count(e => e.Status == WorkerStatus.Running) + (Elsewhere?.Invoke().Running ?? 0),
+            () => resident.Tally().Running + (Elsewhere?.Invoke().Running ?? 0),
             description: "Resident workers running an invocation");
         _meter.CreateObservableGauge("clay.timers.waiting", () => timers.Waiting,
             description: "Wake-ups waiting for their time: sleeps, retries, schedules and pending work of workers not in memory");

@@ -192,6 +192,12 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     }
 
     /// <summary>
+    /// <see cref="PendingInvocations"/> read without the worker's lock, for a tally over every resident
+    /// worker: it may be off by an invocation arriving or being taken up at this very moment.
+    /// </summary>
+    internal int PendingInvocationsNow => Math.Max(0, _queued.Count - (Volatile.Read(ref _running) is not null ? 1 : 0));
+
+    /// <summary>
     /// True while an invocation is queued or taken, from its arrival until its end is handed over. Unlike
     /// <see cref="PendingInvocations"/> it also covers the one being taken up: between the moment the
     /// worker takes it from its queue and the moment it starts running, the worker is still idle.

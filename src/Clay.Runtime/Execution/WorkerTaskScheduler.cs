@@ -22,7 +22,7 @@ internal sealed class WorkerTaskScheduler(IThreadCpuClock? clock = null) : TaskS
 
     /// <summary>
     /// The CPU time the worker's code has used on this scheduler, in nanoseconds, including a stretch
-    /// under way (as the thread running it has used so far); zero without a clock.
+    /// under way (as far as it is known: see <see cref="Stretch"/>); zero without a clock.
     /// </summary>
     public long CpuNanoseconds
     {
@@ -30,8 +30,7 @@ internal sealed class WorkerTaskScheduler(IThreadCpuClock? clock = null) : TaskS
         {
             var total = Interlocked.Read(ref _cpu);
             if (clock is null || Volatile.Read(ref _stretch) is not { } stretch) return total;
-            var now = clock.Read(stretch.Thread);
-            return now < 0 ? total : total + Math.Max(0, now - stretch.StartCpu);
+            return total + stretch.CpuSoFar(clock, ownThread: IsCurrentThread);
         }
     }
 
@@ -125,8 +124,7 @@ internal sealed class WorkerTaskScheduler(IThreadCpuClock? clock = null) : TaskS
     private Stretch? Begin()
     {
         if (clock is null) return null;
-        var thread = clock.CurrentThread;
-        var stretch = new Stretch(thread, clock.Read(thread), System.Diagnostics.Stopwatch.GetTimestamp());
+        var stretch = new Stretch(clock.CurrentThread, System.Diagnostics.Stopwatch.GetTimestamp());
         Volatile.Write(ref _stretch, stretch);
         return stretch;
     }
@@ -135,12 +133,73 @@ internal sealed class WorkerTaskScheduler(IThreadCpuClock? clock = null) : TaskS
     private void End(Stretch? stretch)
     {
         if (stretch is null) return;
-        Interlocked.Add(ref _cpu, Math.Max(0, clock!.Read(stretch.Thread) - stretch.StartCpu));
+        Interlocked.Add(ref _cpu, stretch.Close(clock!));
         Volatile.Write(ref _stretch, null);
     }
 
-    /// <summary>A run of worker code on one thread: which thread, its CPU time and the time when it began.</summary>
-    private sealed record Stretch(int Thread, long StartCpu, long Started);
+    /// <summary>
+    /// A run of worker code on one thread, timed without a system call unless it lasts: most stretches
+    /// end within microseconds, and the thread's CPU clock costs a system call per read (it has no fast
+    /// path as the wall clock has). A stretch is charged the wall time it lasted, which is never less
+    /// than the CPU its thread used, until someone asks for its CPU while it runs (the watchdog, ten
+    /// times a second while an invocation runs): the wall time until then is charged, and from then on
+    /// the thread's CPU clock, read then and at the stretch's end. So a stretch that blocks or spins is
+    /// counted by its CPU after at most one look, and a short one costs no clock read at all.
+    /// </summary>
+    internal sealed class Stretch(int thread, long started)
+    {
+        private static readonly double NanosecondsPerTick = 1e9 / System.Diagnostics.Stopwatch.Frequency;
+
+        /// <summary>Set in place of a clocking when the stretch ended before anyone clocked it.</summary>
+        private static readonly Clocking Unclocked = new(0, 0);
+
+        // Null while the stretch runs unclocked; its clocking once someone clocked it; Unclocked once it ended so.
+        private Clocking? _clocked;
+
+        /// <summary>The thread the stretch runs on.</summary>
+        public int Thread { get; } = thread;
+
+        /// <summary>When it began, in stopwatch ticks.</summary>
+        public long Started { get; } = started;
+
+        /// <summary>
+        /// The CPU charged to the stretch so far. From another thread, starts its CPU clock when it has
+        /// none yet; on its own thread, where the stretch cannot be waiting on itself, counts the wall
+        /// time of an unclocked stretch without a system call.
+        /// </summary>
+        public long CpuSoFar(IThreadCpuClock clock, bool ownThread)
+        {
+            var clocked = Volatile.Read(ref _clocked);
+            if (clocked is null)
+            {
+                if (ownThread) return WallBetween(Started, System.Diagnostics.Stopwatch.GetTimestamp());
+                var cpu = clock.Read(Thread);
+                if (cpu < 0) return WallBetween(Started, System.Diagnostics.Stopwatch.GetTimestamp());
+                var mine = new Clocking(System.Diagnostics.Stopwatch.GetTimestamp(), cpu);
+                clocked = Interlocked.CompareExchange(ref _clocked, mine, null) ?? mine;
+                if (clocked == mine) return WallBetween(Started, mine.At);
+            }
+            return clocked == Unclocked ? 0 : Charged(clocked, clock);
+        }
+
+        /// <summary>Ends the stretch, on its own thread: the CPU to charge for all of it.</summary>
+        public long Close(IThreadCpuClock clock) =>
+            Interlocked.CompareExchange(ref _clocked, Unclocked, null) is { } clocked
+                ? Charged(clocked, clock)
+                : WallBetween(Started, System.Diagnostics.Stopwatch.GetTimestamp());
+
+        /// <summary>The wall time until the stretch was clocked, and its thread's CPU since.</summary>
+        private long Charged(Clocking clocked, IThreadCpuClock clock)
+        {
+            var now = clock.Read(Thread);
+            return WallBetween(Started, clocked.At) + (now < 0 ? 0 : Math.Max(0, now - clocked.Cpu));
+        }
+
+        private static long WallBetween(long from, long to) => (long)(Math.Max(0, to - from) * NanosecondsPerTick);
+
+        /// <summary>When the stretch was clocked (stopwatch ticks) and its thread's CPU time then (nanoseconds).</summary>
+        private sealed record Clocking(long At, long Cpu);
+    }
 
     /// <summary>
     /// Lets go of the scheduler after running work inline; whatever was queued meanwhile (by the

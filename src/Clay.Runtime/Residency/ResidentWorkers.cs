@@ -75,6 +75,26 @@ public sealed class ResidentWorkers
         }
     }
 
+    /// <summary>
+    /// The resident workers at a glance, read live as the set changes: how many, what they are charged
+    /// against a memory budget (<see cref="Cost"/>), their pending invocations and how many run one.
+    /// One pass over the set, without the workers' locks: for a gauge or a budget looked at often.
+    /// </summary>
+    public ResidentTally Tally()
+    {
+        int count = 0, running = 0;
+        long used = 0, pending = 0;
+        foreach (var pair in _resident)
+        {
+            var executor = pair.Value.Executor;
+            count++;
+            used += executor.MemoryNow + OverheadBytes;
+            pending += executor.PendingInvocationsNow;
+            if (executor.Status == WorkerStatus.Running) running++;
+        }
+        return new ResidentTally(count, used, pending, running);
+    }
+
     /// <summary>Marks the worker as used now.</summary>
     public void Touch(WorkerId worker)
     {
@@ -116,3 +136,10 @@ public sealed class ResidentWorkers
         public long LastUsed;
     }
 }
+
+/// <summary>The resident workers at a glance (see <see cref="ResidentWorkers.Tally"/>).</summary>
+/// <param name="Count">How many are in memory.</param>
+/// <param name="Used">What they are charged against a memory budget, in bytes.</param>
+/// <param name="Pending">Their invocations waiting to run.</param>
+/// <param name="Running">How many run an invocation.</param>
+public readonly record struct ResidentTally(int Count, long Used, long Pending, int Running);

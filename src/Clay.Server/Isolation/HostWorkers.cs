@@ -112,7 +112,7 @@ internal sealed class HostWorkers(string component, WorkerServices services, Hos
     /// </summary>
     public async Task<(HostResidency Residency, HostEvictions? Evicted)> EnforceBudgetAsync(string component)
     {
-        var (count, used, pending, running) = Tally();
+        var (count, used, pending, running) = services.Residency.Tally();
         var memoryBudget = Volatile.Read(ref _budget);
         if (used <= memoryBudget) return (new HostResidency(count, used, 0, pending, running), null);
         // As the server's residency: back under 90 % of the budget, idle, failed, exited or waiting (a sleep, a promise) workers first.
@@ -128,24 +128,9 @@ internal sealed class HostWorkers(string component, WorkerServices services, Hos
             return true;
         });
         if (evicted is null) return (new HostResidency(count, used, 0, pending, running), null);
-        (count, _, pending, running) = Tally();
+        (count, _, pending, running) = services.Residency.Tally();
         return (new HostResidency(count, used, evicted.Count, pending, running),
             new HostEvictions(component, [.. evicted.Select(e => e.Worker)], [.. evicted.Select(e => e.Calls)]));
-    }
-
-    /// <summary>The resident workers: how many, the memory they hold, their pending invocations, how many are running.</summary>
-    private (int Count, long Used, long Pending, int Running) Tally()
-    {
-        int count = 0, running = 0;
-        long used = 0, pending = 0;
-        foreach (var executor in services.Residency.Executors)
-        {
-            count++;
-            used += Runtime.Residency.ResidentWorkers.Cost(executor);
-            pending += executor.PendingInvocations;
-            if (executor.Status == WorkerStatus.Running) running++;
-        }
-        return (count, used, pending, running);
     }
 
     /// <summary>Closes every worker.</summary>

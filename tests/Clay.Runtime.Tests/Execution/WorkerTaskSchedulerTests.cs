@@ -92,4 +92,67 @@ public sealed class WorkerTaskSchedulerTests
         {
         }
     }
+
+    [Fact]
+    public async Task A_short_stretch_of_worker_code_is_charged_its_wall_time_without_reading_the_thread_s_cpu_clock()
+    {
+        var clock = new FakeCpuClock();
+        var scheduler = new WorkerTaskScheduler(clock);
+
+        var before = System.Diagnostics.Stopwatch.GetTimestamp();
+        await scheduler.Run(() => Task.FromResult(0));
+        var wall = System.Diagnostics.Stopwatch.GetElapsedTime(before);
+
+        Assert.Equal(0, clock.Reads);
+        Assert.InRange(scheduler.CpuNanoseconds, 0, (long)(wall.Ticks * 100));
+    }
+
+    [Fact]
+    public async Task A_stretch_asked_for_its_cpu_while_it_runs_is_charged_by_its_thread_s_cpu_clock_from_then_on()
+    {
+        var clock = new FakeCpuClock { Now = 1_000_000 };
+        var scheduler = new WorkerTaskScheduler(clock);
+        using var started = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+
+        var begun = System.Diagnostics.Stopwatch.GetTimestamp();
+        var stretch = Task.Run(() => scheduler.Run(() =>
+        {
+            started.Set();
+            Assert.True(release.Wait(TimeSpan.FromSeconds(30)));
+            return Task.FromResult(0);
+        }));
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)));
+        // A watchdog's look: the stretch's clock starts here, and what went before is charged as wall time.
+        var soFar = scheduler.CpuNanoseconds;
+        var prefix = (long)(System.Diagnostics.Stopwatch.GetElapsedTime(begun).Ticks * 100);
+        Assert.Equal(1, clock.Reads);
+        Assert.InRange(soFar, 0, prefix);
+        clock.Now = 5_000_000;
+        Assert.InRange(scheduler.CpuNanoseconds, 4_000_000, prefix + 4_000_000);
+        release.Set();
+        await stretch;
+
+        // The end reads the clock once more: the stretch is charged its prefix and the 4 ms its thread used since.
+        Assert.Equal(3, clock.Reads);
+        Assert.Equal(soFar + 4_000_000, scheduler.CpuNanoseconds);
+    }
+
+    /// <summary>A thread CPU clock that says what the test sets and counts its reads.</summary>
+    private sealed class FakeCpuClock : IThreadCpuClock
+    {
+        private int _reads;
+
+        public long Now { get; set; }
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public int CurrentThread => Environment.CurrentManagedThreadId;
+
+        public long Read(int thread)
+        {
+            Interlocked.Increment(ref _reads);
+            return Now;
+        }
+    }
 }

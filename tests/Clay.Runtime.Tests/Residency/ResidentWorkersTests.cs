@@ -5,7 +5,8 @@ using Clay.TestComponents.Durability;
 
 namespace Clay.Runtime.Tests.Residency;
 
-/// <summary>The resident set a residency policy reads: the signal it waits on, and its walk of evictions.</summary>
+/// <summary>The resident set a residency policy reads: the signal it waits on, its walk of evictions, its tally.</summary>
+[Collection(StaticComponentState.Name)]
 public sealed class ResidentWorkersTests
 {
     [Fact]
@@ -61,5 +62,30 @@ public sealed class ResidentWorkersTests
         Assert.Equal(target, held);
         Assert.Equal(workers[..4], asked);
         Assert.Equal([workers[1], workers[4]], residency.Executors.Select(e => e.Id).OrderBy(id => id.Worker, StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
+    public async Task The_tally_counts_the_resident_workers_their_cost_their_waiting_invocations_and_those_that_run_one()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Tally));
+        var (_, executor) = await fixture.StartAsync();
+        Tally.Gates.Clear();
+        while (Tally.Held.Reader.TryRead(out _)) { }
+        var workers = Enumerable.Range(0, 3).Select(i => ExecutorFixture.Worker(typeof(Tally), $"t{i}")).ToArray();
+        foreach (var worker in workers) await executor.InvokeAsync(worker, "add", [new Values.Value.U64(1)]);
+        var residency = executor.Residency;
+        var costs = workers.Sum(w => ResidentWorkers.Cost(residency.TryGet(w)!));
+
+        Assert.Equal(new ResidentTally(3, costs, 0, 0), residency.Tally());
+
+        var gate = new TaskCompletionSource();
+        Tally.Gates.Enqueue(gate);
+        await executor.EnqueueAsync(workers[0], "hold", [], "held");
+        Assert.Same(gate, await Tally.Held.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        await executor.EnqueueAsync(workers[0], "add", [new Values.Value.U64(2)], "behind");
+        var held = residency.Tally();
+        gate.SetResult();
+
+        Assert.Equal((3, 1L, 1), (held.Count, held.Pending, held.Running));
     }
 }

@@ -287,7 +287,7 @@ public sealed partial class WorkerExecutor
         _invocationsSinceMeasure = 0;
         var measured = Memory.ObjectGraphSize.Measure(_instance);
         _measuredObjects = measured.Objects;
-        Interlocked.Exchange(ref _memoryNow, measured.Bytes);
+        if (Interlocked.Exchange(ref _memoryNow, measured.Bytes) != measured.Bytes) Residency?.Remeasured(this);
         if (measured.Bytes <= _recordedMemory || Status is WorkerStatus.Failed) return;
         _writer.Append(new OplogEntry.GrowMemory(_writer.Now, measured.Bytes - _recordedMemory, measured.Bytes));
         _recordedMemory = measured.Bytes;

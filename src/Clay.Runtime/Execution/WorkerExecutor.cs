@@ -191,6 +191,9 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         }
     }
 
+    /// <summary>The resident set this worker is in, told when its memory is measured again (set by <see cref="Residency.ResidentWorkers.Add"/>).</summary>
+    internal Residency.ResidentWorkers? Residency { get; set; }
+
     /// <summary>
     /// <see cref="PendingInvocations"/> read without the worker's lock, for a tally over every resident
     /// worker: it may be off by an invocation arriving or being taken up at this very moment.

@@ -15,6 +15,11 @@ public sealed class ResidentWorkers
     private readonly ConcurrentDictionary<WorkerId, (WorkerStatus Status, string? Error)> _departed = new();
     private readonly NextSignal _changed = new();
 
+    // What the resident workers are charged, kept as they come, go and are measured: the sum of Charged
+    // over the residents that have not left. A budget looks at it often, and a pass over every worker costs
+    // as much as the workers are many.
+    private long _used;
+
     /// <summary>What a resident worker is charged beyond its own state: its executor, grain or door, and queues.</summary>
     public const long OverheadBytes = 16 * 1024;
 
@@ -50,6 +55,13 @@ public sealed class ResidentWorkers
     /// <summary>How many workers are in memory.</summary>
     public int Count => _resident.Count;
 
+    /// <summary>
+    /// What the resident workers are charged against a memory budget (<see cref="Cost"/>), as last
+    /// measured: kept as workers come into memory, leave it and are measured after their invocations,
+    /// so that reading it costs nothing however many workers there are.
+    /// </summary>
+    public long Used => Interlocked.Read(ref _used);
+
     /// <summary>The worker's executor when it is in memory.</summary>
     public WorkerExecutor? TryGet(WorkerId worker) => _resident.TryGetValue(worker, out var r) ? r.Executor : null;
 
@@ -77,22 +89,21 @@ public sealed class ResidentWorkers
 
     /// <summary>
     /// The resident workers at a glance, read live as the set changes: how many, what they are charged
-    /// against a memory budget (<see cref="Cost"/>), their pending invocations and how many run one.
-    /// One pass over the set, without the workers' locks: for a gauge or a budget looked at often.
+    /// against a memory budget (<see cref="Used"/>), their pending invocations and how many run one.
+    /// Counting the invocations is one pass over the set, without the workers' locks.
     /// </summary>
     public ResidentTally Tally()
     {
         int count = 0, running = 0;
-        long used = 0, pending = 0;
+        long pending = 0;
         foreach (var pair in _resident)
         {
             var executor = pair.Value.Executor;
             count++;
-            used += executor.MemoryNow + OverheadBytes;
             pending += executor.PendingInvocationsNow;
             if (executor.Status == WorkerStatus.Running) running++;
         }
-        return new ResidentTally(count, used, pending, running);
+        return new ResidentTally(count, Used, pending, running);
     }
 
     /// <summary>Marks the worker as used now.</summary>
@@ -114,7 +125,21 @@ public sealed class ResidentWorkers
     /// <summary>Records that <paramref name="executor"/> is now in memory.</summary>
     public void Add(WorkerExecutor executor)
     {
-        _resident[executor.Id] = new Resident(executor) { LastUsed = Stopwatch.GetTimestamp() };
+        ArgumentNullException.ThrowIfNull(executor);
+        var resident = new Resident(executor) { LastUsed = Stopwatch.GetTimestamp() };
+        lock (resident)
+        {
+            resident.Charged = Cost(executor);
+            Interlocked.Add(ref _used, resident.Charged);
+        }
+        executor.Residency = this;
+        Resident? replaced = null;
+        _resident.AddOrUpdate(executor.Id, static (_, added) => added, (_, old, added) =>
+        {
+            replaced = old;
+            return added;
+        }, resident);
+        if (replaced is not null && !ReferenceEquals(replaced, resident)) Leave(replaced);
         _departed.TryRemove(executor.Id, out _);
         Changed();
     }
@@ -122,9 +147,38 @@ public sealed class ResidentWorkers
     /// <summary>Records that <paramref name="executor"/> left memory, remembering its status if it failed.</summary>
     public void Remove(WorkerExecutor executor)
     {
-        if (_resident.TryGetValue(executor.Id, out var r) && ReferenceEquals(r.Executor, executor)) _resident.TryRemove(executor.Id, out _);
+        ArgumentNullException.ThrowIfNull(executor);
+        if (_resident.TryGetValue(executor.Id, out var r) && ReferenceEquals(r.Executor, executor)
+            && _resident.TryRemove(new KeyValuePair<WorkerId, Resident>(executor.Id, r)))
+        {
+            Leave(r);
+        }
         if (executor.Status is WorkerStatus.Failed) _departed[executor.Id] = (executor.Status, executor.GetInfo().LastError);
         Changed();
+    }
+
+    /// <summary>Charges <paramref name="executor"/> what it holds now, after it was measured again.</summary>
+    internal void Remeasured(WorkerExecutor executor)
+    {
+        if (!_resident.TryGetValue(executor.Id, out var r) || !ReferenceEquals(r.Executor, executor)) return;
+        lock (r)
+        {
+            if (r.Gone) return;
+            var cost = Cost(executor);
+            Interlocked.Add(ref _used, cost - r.Charged);
+            r.Charged = cost;
+        }
+    }
+
+    /// <summary>Takes what a worker that left was charged out of <see cref="Used"/>, once.</summary>
+    private void Leave(Resident r)
+    {
+        lock (r)
+        {
+            if (r.Gone) return;
+            r.Gone = true;
+            Interlocked.Add(ref _used, -r.Charged);
+        }
     }
 
     /// <summary>Forgets what is known of a deleted worker.</summary>
@@ -134,6 +188,12 @@ public sealed class ResidentWorkers
     {
         public WorkerExecutor Executor { get; } = executor;
         public long LastUsed;
+
+        /// <summary>What it is charged in <see cref="Used"/> (under its lock).</summary>
+        public long Charged;
+
+        /// <summary>Set when it left memory and its charge was taken out (under its lock).</summary>
+        public bool Gone;
     }
 }
 

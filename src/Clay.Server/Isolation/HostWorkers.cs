@@ -112,7 +112,7 @@ internal sealed class HostWorkers(string component, WorkerServices services, Hos
     /// </summary>
     public async Task<(HostResidency Residency, HostEvictions? Evicted)> EnforceBudgetAsync(string component)
     {
-        var (count, used, pending, running) = services.Residency.Tally();
+        var (count, used, pending, running) = Look();
         var memoryBudget = Volatile.Read(ref _budget);
         if (used <= memoryBudget) return (new HostResidency(count, used, 0, pending, running), null);
         // As the server's residency: back under 90 % of the budget, idle, failed, exited or waiting (a sleep, a promise) workers first.
@@ -128,10 +128,36 @@ internal sealed class HostWorkers(string component, WorkerServices services, Hos
             return true;
         });
         if (evicted is null) return (new HostResidency(count, used, 0, pending, running), null);
-        (count, _, pending, running) = services.Residency.Tally();
+        (count, _, pending, running) = Look();
         return (new HostResidency(count, used, evicted.Count, pending, running),
             new HostEvictions(component, [.. evicted.Select(e => e.Worker)], [.. evicted.Select(e => e.Calls)]));
     }
+
+    /// <summary>
+    /// The resident workers: how many and what they are charged (kept by the residency as they change),
+    /// with their pending and running invocations, counted in a pass over all of them at most once a
+    /// second (<see cref="InvocationsCountedEvery"/>): a gauge, where the budget needs only the first two.
+    /// </summary>
+    private (int Count, long Used, long Pending, int Running) Look()
+    {
+        var residency = services.Residency;
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (_invocationsCountedAt != 0 && System.Diagnostics.Stopwatch.GetElapsedTime(_invocationsCountedAt, now) < InvocationsCountedEvery)
+        {
+            return (residency.Count, residency.Used, _invocations.Pending, _invocations.Running);
+        }
+        var tally = residency.Tally();
+        _invocations = (tally.Pending, tally.Running);
+        _invocationsCountedAt = now;
+        return (tally.Count, tally.Used, tally.Pending, tally.Running);
+    }
+
+    /// <summary>How often <see cref="Look"/> counts the invocations.</summary>
+    internal static readonly TimeSpan InvocationsCountedEvery = TimeSpan.FromSeconds(1);
+
+    // Read and written only by the budget's loop.
+    private (long Pending, int Running) _invocations;
+    private long _invocationsCountedAt;
 
     /// <summary>Closes every worker.</summary>
     public async ValueTask DisposeAsync()

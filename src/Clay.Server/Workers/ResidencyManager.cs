@@ -95,7 +95,7 @@ public sealed class ResidencyManager(ResidentWorkers resident, IGrainFactory gra
     /// </summary>
     public async Task EnforceAsync(CancellationToken cancellationToken)
     {
-        var used = resident.Executors.Sum(ResidentWorkers.Cost);
+        var used = resident.Used;
         Interlocked.Exchange(ref _used, used);
         if (resident.Count > 0 && _forWorkers == 0) _forWorkers = Isolation.HostBudgets.ForWorkers(Budget, Environment.WorkingSet);
         var budget = _forWorkers > 0 ? _forWorkers : Budget;

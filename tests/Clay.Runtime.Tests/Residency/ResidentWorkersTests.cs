@@ -88,4 +88,36 @@ public sealed class ResidentWorkersTests
 
         Assert.Equal((3, 1L, 1), (held.Count, held.Pending, held.Running));
     }
+
+    [Fact]
+    public async Task What_the_resident_workers_are_charged_is_kept_as_they_come_grow_and_go()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Tally));
+        var (_, executor) = await fixture.StartAsync();
+        var residency = executor.Residency;
+        var workers = Enumerable.Range(0, 5).Select(i => ExecutorFixture.Worker(typeof(Tally), $"charged{i}")).ToArray();
+        var random = new Random(7);
+        long Measured() => residency.Executors.Sum(ResidentWorkers.Cost);
+        var grew = false;
+
+        for (var step = 0; step < 120; step++)
+        {
+            var worker = workers[random.Next(workers.Length)];
+            if (random.Next(4) == 0)
+            {
+                await executor.EvictAsync(worker);
+            }
+            else
+            {
+                var before = residency.TryGet(worker)?.MemoryNow;
+                await executor.InvokeAsync(worker, "add", [new Values.Value.U64((ulong)step)]);
+                grew |= before is { } b && residency.TryGet(worker)!.MemoryNow > b;
+            }
+            Assert.Equal(Measured(), residency.Used);
+        }
+
+        Assert.True(grew, "no worker grew while resident: the test did not see a worker measured again");
+        foreach (var worker in workers) await executor.EvictAsync(worker);
+        Assert.Equal(0, residency.Used);
+    }
 }

@@ -146,7 +146,7 @@ internal sealed class WorkerTaskScheduler(IThreadCpuClock? clock = null) : TaskS
     /// the thread's CPU clock, read then and at the stretch's end. So a stretch that blocks or spins is
     /// counted by its CPU after at most one look, and a short one costs no clock read at all.
     /// </summary>
-    internal sealed class Stretch(int thread, long started)
+    private sealed class Stretch(int thread, long started)
     {
         private static readonly double NanosecondsPerTick = 1e9 / System.Diagnostics.Stopwatch.Frequency;
 
@@ -177,9 +177,9 @@ internal sealed class WorkerTaskScheduler(IThreadCpuClock? clock = null) : TaskS
                 if (cpu < 0) return WallBetween(Started, System.Diagnostics.Stopwatch.GetTimestamp());
                 var mine = new Clocking(System.Diagnostics.Stopwatch.GetTimestamp(), cpu);
                 clocked = Interlocked.CompareExchange(ref _clocked, mine, null) ?? mine;
-                if (clocked == mine) return WallBetween(Started, mine.At);
+                if (ReferenceEquals(clocked, mine)) return WallBetween(Started, mine.At);
             }
-            return clocked == Unclocked ? 0 : Charged(clocked, clock);
+            return ReferenceEquals(clocked, Unclocked) ? 0 : Charged(clocked, clock);
         }
 
         /// <summary>Ends the stretch, on its own thread: the CPU to charge for all of it.</summary>
@@ -197,8 +197,13 @@ internal sealed class WorkerTaskScheduler(IThreadCpuClock? clock = null) : TaskS
 
         private static long WallBetween(long from, long to) => (long)(Math.Max(0, to - from) * NanosecondsPerTick);
 
-        /// <summary>When the stretch was clocked (stopwatch ticks) and its thread's CPU time then (nanoseconds).</summary>
-        private sealed record Clocking(long At, long Cpu);
+        /// <summary>When the stretch was clocked (stopwatch ticks) and its thread's CPU time then (nanoseconds); told apart by reference.</summary>
+        private sealed class Clocking(long at, long cpu)
+        {
+            public long At { get; } = at;
+
+            public long Cpu { get; } = cpu;
+        }
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ internal sealed class InvocationWatchdog(string component, ResidentWorkers resid
         {
             Thread.Sleep(running ? Tick : IdleTick);
             running = false;
-            foreach (var executor in residency.Executors)
+            foreach (var executor in residency.RunningNow())
             {
                 if (executor.Status != WorkerStatus.Running) continue;
                 running = true;

@@ -97,13 +97,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     public WorkerStatus Status
     {
         get => _status;
-        private set
-        {
-            var was = _status;
-            _status = value;
-            // The resident set keeps the workers that run an invocation, for those who watch them.
-            if ((was == WorkerStatus.Running) != (value == WorkerStatus.Running)) Residency?.RunningChanged(this);
-        }
+        private set => _status = value;
     }
 
     /// <summary>

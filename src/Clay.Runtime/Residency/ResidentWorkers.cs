@@ -20,10 +20,6 @@ public sealed class ResidentWorkers
     // as much as the workers are many.
     private long _used;
 
-    // The resident workers whose status is Running, kept as their status changes (entries that stopped
-    // running or left memory meanwhile are dropped by whoever reads them: see RunningNow).
-    private readonly ConcurrentDictionary<WorkerExecutor, byte> _running = new(ReferenceEqualityComparer.Instance);
-
     /// <summary>What a resident worker is charged beyond its own state: its executor, grain or door, and queues.</summary>
     public const long OverheadBytes = 16 * 1024;
 
@@ -94,40 +90,21 @@ public sealed class ResidentWorkers
     /// <summary>
     /// The resident workers at a glance, read live as the set changes: how many, what they are charged
     /// against a memory budget (<see cref="Used"/>), their pending invocations and how many run one.
-    /// Counting the pending invocations is one pass over the set, without the workers' locks.
+    /// Counting the invocations is one pass over the set, without the workers' locks.
     /// </summary>
     public ResidentTally Tally()
     {
+        int count = 0, running = 0;
         long pending = 0;
-        foreach (var pair in _resident) pending += pair.Value.Executor.PendingInvocationsNow;
-        return new ResidentTally(Count, Used, pending, RunningNow().Count);
-    }
-
-    /// <summary>
-    /// The resident workers running an invocation now, without a pass over the others: for a watchdog
-    /// that looks at them often, however many workers are resident.
-    /// </summary>
-    public IReadOnlyList<WorkerExecutor> RunningNow()
-    {
-        if (_running.IsEmpty) return [];
-        var running = new List<WorkerExecutor>();
-        foreach (var pair in _running)
+        foreach (var pair in _resident)
         {
-            var executor = pair.Key;
-            if (executor.Status == WorkerStatus.Running && IsResident(executor)) running.Add(executor);
-            else if (!IsResident(executor)) _running.TryRemove(executor, out _);
+            var executor = pair.Value.Executor;
+            count++;
+            pending += executor.PendingInvocationsNow;
+            if (executor.Status == WorkerStatus.Running) running++;
         }
-        return running;
+        return new ResidentTally(count, Used, pending, running);
     }
-
-    /// <summary>Notes that <paramref name="executor"/> began or ended running an invocation.</summary>
-    internal void RunningChanged(WorkerExecutor executor)
-    {
-        if (executor.Status == WorkerStatus.Running) _running.TryAdd(executor, 0);
-        else _running.TryRemove(executor, out _);
-    }
-
-    private bool IsResident(WorkerExecutor executor) => _resident.TryGetValue(executor.Id, out var r) && ReferenceEquals(r.Executor, executor);
 
     /// <summary>Marks the worker as used now.</summary>
     public void Touch(WorkerId worker)
@@ -163,8 +140,6 @@ public sealed class ResidentWorkers
             return added;
         }, resident);
         if (replaced is not null && !ReferenceEquals(replaced, resident)) Leave(replaced);
-        // Running already (an invocation resumed as it opened): its status changed before it had a residency.
-        RunningChanged(executor);
         _departed.TryRemove(executor.Id, out _);
         Changed();
     }
@@ -178,7 +153,6 @@ public sealed class ResidentWorkers
         {
             Leave(r);
         }
-        _running.TryRemove(executor, out _);
         if (executor.Status is WorkerStatus.Failed) _departed[executor.Id] = (executor.Status, executor.GetInfo().LastError);
         Changed();
     }

@@ -35,7 +35,7 @@ internal sealed class InvocationWatchdog(string component, ResidentWorkers resid
         {
             Thread.Sleep(running ? Tick : IdleTick);
             running = false;
-            foreach (var executor in residency.RunningNow())
+            foreach (var executor in residency.Executors)
             {
                 if (executor.Status != WorkerStatus.Running) continue;
                 running = true;

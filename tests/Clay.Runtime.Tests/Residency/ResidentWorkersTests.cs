@@ -84,15 +84,9 @@ public sealed class ResidentWorkersTests
         Assert.Same(gate, await Tally.Held.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
         await executor.EnqueueAsync(workers[0], "add", [new Values.Value.U64(2)], "behind");
         var held = residency.Tally();
-        var runningWhileHeld = residency.RunningNow().Select(e => e.Id).ToArray();
         gate.SetResult();
-        // The call behind it, asked again under its key, answers once it has run.
-        await executor.InvokeAsync(workers[0], "add", [new Values.Value.U64(2)], "behind");
-        await WaitingProcess.UntilAsync(() => Task.FromResult(residency.RunningNow().Count == 0), "no worker to be running");
 
         Assert.Equal((3, 1L, 1), (held.Count, held.Pending, held.Running));
-        Assert.Equal([workers[0]], runningWhileHeld);
-        Assert.Equal(0, residency.Tally().Running);
     }
 
     [Fact]

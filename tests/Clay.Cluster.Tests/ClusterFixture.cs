@@ -45,6 +45,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         var catalog = new InMemoryComponentCatalog();
         catalog.Add("test:cart", ComponentModel.FromType(typeof(Cart.ShoppingCart)), size: 1000);
+        catalog.Add("test:waiter", ComponentModel.FromType(typeof(Clay.TestComponents.Durability.Waiter)), size: 1000);
         // Two versions of one component, for updates.
         catalog.Add("test:updatable", ComponentModel.FromType(typeof(Cart.ShoppingCart)), size: 1000);
         catalog.Add("test:updatable", ComponentModel.FromType(typeof(Cart.ShoppingCart)), size: 1001);

@@ -31,6 +31,21 @@ public sealed class WorkerGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_call_that_outlives_its_wait_answers_running_and_the_same_key_later_gets_the_one_result()
+    {
+        var grain = fixture.Client.Worker(new WorkerId("test:waiter", "slow"));
+        var request = new InvokeRequest("nap", ["1"], null, "nap-once", Enqueue: false, MaxWait: TimeSpan.FromMilliseconds(50));
+
+        var first = await grain.InvokeAsync(request);
+        var second = await grain.InvokeAsync(request with { MaxWait = TimeSpan.FromSeconds(30) });
+
+        Assert.Equal((InvocationState.Running, "nap-once"), (first.State, first.IdempotencyKey));
+        Assert.Equal((InvocationState.Completed, "nap-once"), (second.State, second.IdempotencyKey));
+        Assert.StartsWith("woke at", Assert.IsType<Value.String>(second.Result).V);
+        Assert.Single((await grain.ReadOplogAsync(1, 100, null)).Entries, e => e.Kind == "exported-function-invoked");
+    }
+
+    [Fact]
     public async Task Values_cross_the_wire_in_both_directions_and_the_state_is_kept()
     {
         var grain = Grain("values");

@@ -84,34 +84,60 @@ public sealed class WorkerGrain(WorkerServices services, Microsoft.Extensions.Op
                 KeepWhileBusy();
                 return new InvokeReply(InvocationState.Queued, key, request.Function, null);
             }
+            // The caller's scheduler is the grain's: the rare outcomes below go back to it.
+            var grainScheduler = TaskScheduler.Current;
             var running = Activation.InvokeAsync(invocation);
-            try
+            if (!running.IsCompleted)
             {
-                var result = await running.WaitAsync(request.MaxWait);
+                // Nearly every invocation ends well before the caller's wait: that wait shares a timer
+                // with the others ending in the same tick, and a result is answered from the thread
+                // that gave it, without going back through the grain's scheduler first. What runs off the
+                // grain's scheduler below reads nothing of the grain's: it makes the reply, or goes back.
+#pragma warning disable ORLEANS0014
+                await Task.WhenAny(running, SharedDeadlines.System.After(request.MaxWait)).ConfigureAwait(false);
+#pragma warning restore ORLEANS0014
+            }
+            if (running.IsCompletedSuccessfully)
+            {
+                var result = running.Result;
                 return new InvokeReply(InvocationState.Completed, result.IdempotencyKey, result.FunctionName, result.Result);
             }
-            catch (TimeoutException) when (!running.IsCompleted)
-            {
-                KeepWhileBusy();
-                return new InvokeReply(InvocationState.Running, request.IdempotencyKey, request.Function, null);
-            }
-            catch (ClayException ex) when (ex.Code == ErrorCodes.OplogConflict)
-            {
-                // Another activation of this worker (on another node, during a membership change) wrote
-                // its oplog first: this one is stale. It goes, so the caller's retry reaches the owner.
-                DeactivateOnIdle();
-                throw;
-            }
-            catch (WorkerSuspendedException)
-            {
-                // It waits out of memory, or is retried from the oplog: it goes on under the same key.
-                KeepWhileBusy();
-                return new InvokeReply(InvocationState.Running, request.IdempotencyKey, request.Function, null);
-            }
+            return await Task.Factory.StartNew(() => Settle(running, request), CancellationToken.None, TaskCreationOptions.DenyChildAttach, grainScheduler).Unwrap();
         }
         catch (ClayException ex) when (Crossing(ex) is { } portable)
         {
             throw portable;
+        }
+    }
+
+    /// <summary>
+    /// On the grain's scheduler, the answer to an invocation that failed or outlived its caller's wait
+    /// (<paramref name="running"/> may still run).
+    /// </summary>
+    private async Task<InvokeReply> Settle(Task<InvocationResult> running, InvokeRequest request)
+    {
+        if (!running.IsCompleted)
+        {
+            KeepWhileBusy();
+            return new InvokeReply(InvocationState.Running, request.IdempotencyKey, request.Function, null);
+        }
+        try
+        {
+            var result = await running;
+            return new InvokeReply(InvocationState.Completed, result.IdempotencyKey, result.FunctionName, result.Result);
+        }
+        catch (ClayException ex) when (ex.Code == ErrorCodes.OplogConflict)
+        {
+            // Another activation of this worker (on another node, during a membership change) wrote
+            // its oplog first: this one is stale. It goes, so the caller's retry reaches the owner.
+            DeactivateOnIdle();
+            throw;
+        }
+        catch (WorkerSuspendedException)
+        {
+            // It waits out of memory, or is retried from the oplog: it goes on under the same key.
+            KeepWhileBusy();
+            return new InvokeReply(InvocationState.Running, request.IdempotencyKey, request.Function, null);
         }
     }
 

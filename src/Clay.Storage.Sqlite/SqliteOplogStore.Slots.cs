@@ -31,11 +31,17 @@ public sealed partial class SqliteOplogStore
         {
             var removals = Volatile.Read(ref _removals);
             SlotRow? row;
-            using (var connection = OpenRead())
+            var reader = RentReader();
+            try
             {
-                connection.Open();
-                row = ReadSlotRow(connection, null, worker);
+                row = reader.FindWorker(worker) is var (id, hasMark) ? ReadTail(reader.Connection, null, id, hasMark) : null;
             }
+            catch
+            {
+                ReturnReader(reader, broken: true);
+                throw;
+            }
+            ReturnReader(reader, broken: false);
             if (row is null) return null;
             if (row.FirstBad != 0)
             {
@@ -71,21 +77,6 @@ public sealed partial class SqliteOplogStore
 
     /// <summary>What the database holds of one worker, with the first bad entry of its tail (0 when sound).</summary>
     private sealed record SlotRow(long Id, long LastIndex, bool HasMark, long FirstBad);
-
-    /// <summary>
-    /// Reads the worker's row, its last index and whether it has a mark, and verifies the last
-    /// <see cref="SqliteStoreOptions.TailVerificationDepth"/> entries.
-    /// </summary>
-    private SlotRow? ReadSlotRow(SqliteConnection connection, SqliteTransaction? transaction, WorkerId worker)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = FindWorkerSql;
-        command.Parameters.AddWithValue("$c", worker.Component);
-        command.Parameters.AddWithValue("$n", worker.Worker);
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? ReadTail(connection, transaction, reader.GetInt64(0), reader.GetInt64(1) != 0) : null;
-    }
 
     /// <summary>A worker's row id and whether it has a mark, by component (<c>$c</c>) and name (<c>$n</c>).</summary>
     internal const string FindWorkerSql = "SELECT w.id, EXISTS (SELECT 1 FROM marks m WHERE m.worker = w.id) FROM workers w WHERE w.component = $c AND w.name = $n";

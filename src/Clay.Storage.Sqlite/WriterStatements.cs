@@ -31,7 +31,6 @@ internal sealed class WriterStatements : IDisposable
         _commit = Prepare("COMMIT");
         _rollback = Prepare("ROLLBACK");
         _insertEntry = Prepare("INSERT INTO entries (worker, idx, crc, payload) VALUES (?1, ?2, ?3, ?4)");
-        // Its named parameters are numbered as they appear: $c is 1, $n is 2.
         _findWorker = Prepare(SqliteOplogStore.FindWorkerSql);
         _insertWorker = Prepare("INSERT INTO workers (component, name) VALUES (?1, ?2) RETURNING id");
     }
@@ -59,22 +58,7 @@ internal sealed class WriterStatements : IDisposable
     }
 
     /// <summary>The worker's row id and whether it has a mark, or null when it has no row.</summary>
-    public (long Id, bool HasMark)? FindWorker(Clay.Runtime.WorkerId worker)
-    {
-        raw.sqlite3_bind_text(_findWorker, 1, worker.Component);
-        raw.sqlite3_bind_text(_findWorker, 2, worker.Worker);
-        try
-        {
-            var rc = raw.sqlite3_step(_findWorker);
-            if (rc == raw.SQLITE_DONE) return null;
-            if (rc != raw.SQLITE_ROW) SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
-            return (raw.sqlite3_column_int64(_findWorker, 0), raw.sqlite3_column_int64(_findWorker, 1) != 0);
-        }
-        finally
-        {
-            raw.sqlite3_reset(_findWorker);
-        }
-    }
+    public (long Id, bool HasMark)? FindWorker(Clay.Runtime.WorkerId worker) => ReadStatements.FindWorker(_findWorker, _connection, worker);
 
     /// <summary>Inserts the worker's row; returns its id.</summary>
     public long InsertWorker(Clay.Runtime.WorkerId worker)

@@ -91,7 +91,10 @@ public sealed class LoadRunner : IDisposable
         var allocatedAfter = await AllocatedAsync(cancellationToken);
         Array.Sort(latencies);
         return new PhaseResult(name, total, clock.Elapsed.TotalSeconds, latencies, serverCpu, clientCpu,
-            allocatedAfter - allocatedBefore, failed, wrong);
+            allocatedAfter.Total - allocatedBefore.Total, failed, wrong)
+        {
+            HostsAllocatedBytes = allocatedAfter.Hosts - allocatedBefore.Hosts,
+        };
     }
 
     private enum Outcome { Ok, Failed, Wrong }
@@ -137,13 +140,15 @@ public sealed class LoadRunner : IDisposable
 
     /// <summary>
     /// The server's allocated bytes so far, from its Prometheus /metrics: its runtime's and, for a Clay
-    /// server that runs component code in hosts, theirs as they last reported; null when it reports none.
+    /// server that runs component code in hosts, theirs as they last reported (also given alone); null
+    /// when it reports none.
     /// </summary>
-    private async Task<long?> AllocatedAsync(CancellationToken cancellationToken)
+    private async Task<(long? Total, long? Hosts)> AllocatedAsync(CancellationToken cancellationToken)
     {
-        if (_metricsPath is null) return null;
+        if (_metricsPath is null) return (null, null);
         var text = await _http.GetStringAsync(_metricsPath, cancellationToken);
         long? total = null;
+        long? hosts = null;
         foreach (var line in text.Split('\n'))
         {
             foreach (var name in new[] { ServerMetrics.AllocatedBytes, ServerMetrics.HostsAllocatedBytes })
@@ -151,10 +156,12 @@ public sealed class LoadRunner : IDisposable
                 if (!line.StartsWith(name, StringComparison.Ordinal) || line.Length == name.Length || line[name.Length] is not (' ' or '{')) continue;
                 // name{labels} value [timestamp]
                 var value = line[(Math.Max(line.IndexOf('}', StringComparison.Ordinal), name.Length - 1) + 1)..].Trim().Split(' ')[0];
-                if (double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var bytes)) total = (total ?? 0) + (long)bytes;
+                if (!double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var bytes)) continue;
+                total = (total ?? 0) + (long)bytes;
+                if (name == ServerMetrics.HostsAllocatedBytes) hosts = (hosts ?? 0) + (long)bytes;
             }
         }
-        return total;
+        return (total, hosts);
     }
 
     /// <inheritdoc/>

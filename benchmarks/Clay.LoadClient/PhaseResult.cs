@@ -13,6 +13,12 @@ namespace Clay.LoadClient;
 public sealed record PhaseResult(string Name, int Invocations, double Seconds, double[] SortedLatenciesMs, TimeSpan ServerCpu, TimeSpan ClientCpu,
     long? ServerAllocatedBytes, int Failed, int WrongAnswers)
 {
+    /// <summary>
+    /// Of <see cref="ServerAllocatedBytes"/>, what the component hosts allocated (the rest is the server
+    /// process's own); null when the server runs no hosts or reports none.
+    /// </summary>
+    public long? HostsAllocatedBytes { get; init; }
+
     /// <summary>Invocations per second.</summary>
     public double Rate => Invocations / Seconds;
 
@@ -41,6 +47,7 @@ public sealed record PhaseResult(string Name, int Invocations, double Seconds, d
         ["server_cpu_us_per_call"] = Math.Round(ServerCpuMicrosPerCall, 1),
         ["client_cpu_us_per_call"] = Math.Round(ClientCpuMicrosPerCall, 1),
         ["server_allocated_bytes_per_call"] = ServerAllocatedBytes is { } a ? Math.Round(a / (double)Math.Max(1, Invocations)) : null,
+        ["hosts_allocated_bytes_per_call"] = HostsAllocatedBytes is { } h ? Math.Round(h / (double)Math.Max(1, Invocations)) : null,
         ["failed"] = Failed,
         ["wrong_answers"] = WrongAnswers,
     };
@@ -53,5 +60,6 @@ public sealed record PhaseResult(string Name, int Invocations, double Seconds, d
         $"{Name,-7} {Invocations,8} calls in {Seconds,6:F1} s = {Rate,7:F0}/s  p50 {Percentile(50),7:F2} ms  p99 {Percentile(99),7:F2} ms  "
         + $"server CPU {ServerCpuMicrosPerCall,6:F0} µs/call  client CPU {ClientCpuMicrosPerCall,5:F0} µs/call"
         + (ServerAllocatedBytes is { } a ? $"  server alloc {a / (double)Math.Max(1, Invocations),7:F0} B/call" : "")
+        + (HostsAllocatedBytes is { } h ? $" (hosts {h / (double)Math.Max(1, Invocations):F0})" : "")
         + (Failed + WrongAnswers > 0 ? $"  {Failed} failed, {WrongAnswers} wrong" : "");
 }

@@ -38,7 +38,10 @@ public static class Workload
         var latencies = a.SortedLatenciesMs.Concat(b.SortedLatenciesMs).ToArray();
         Array.Sort(latencies);
         return new PhaseResult(name, a.Invocations + b.Invocations, a.Seconds + b.Seconds, latencies, a.ServerCpu + b.ServerCpu,
-            a.ClientCpu + b.ClientCpu, a.ServerAllocatedBytes + b.ServerAllocatedBytes, a.Failed + b.Failed, a.WrongAnswers + b.WrongAnswers);
+            a.ClientCpu + b.ClientCpu, a.ServerAllocatedBytes + b.ServerAllocatedBytes, a.Failed + b.Failed, a.WrongAnswers + b.WrongAnswers)
+        {
+            HostsAllocatedBytes = a.HostsAllocatedBytes + b.HostsAllocatedBytes,
+        };
     }
 
     private static string ProductName(int component, string cart) => $"Example product {cart}/{component}";

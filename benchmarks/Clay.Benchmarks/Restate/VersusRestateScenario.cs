@@ -62,13 +62,13 @@ public sealed class VersusRestateScenario : IScenario
         {
             foreach (var phase in new[] { "spawn", "reads", "all" })
             {
-                Console.WriteLine($"  {phase,-6} {"",-8} {"calls/s",9} {"p50 ms",8} {"p99 ms",8} {"server CPU µs/call",19} {"client CPU µs/call",19} {"server alloc B/call",20}");
+                Console.WriteLine($"  {phase,-6} {"",-8} {"calls/s",9} {"p50 ms",8} {"p99 ms",8} {"server CPU µs/call",19} {"client CPU µs/call",19} {"server alloc B/call",20} {"of it hosts'",12}");
                 foreach (var (name, figures) in new[] { ("Clay", clay), ("Restate", restate) })
                 {
                     var f = figures.GetProperty(phase);
                     Console.WriteLine($"  {"",-6} {name,-8} {f.GetProperty("per_second").GetDouble(),9:F0} {f.GetProperty("p50_ms").GetDouble(),8:F2} {f.GetProperty("p99_ms").GetDouble(),8:F2} "
                         + $"{f.GetProperty("server_cpu_us_per_call").GetDouble(),19:F0} {f.GetProperty("client_cpu_us_per_call").GetDouble(),19:F0} "
-                        + $"{(f.GetProperty("server_allocated_bytes_per_call").ValueKind == JsonValueKind.Number ? f.GetProperty("server_allocated_bytes_per_call").GetDouble().ToString("F0") : "-"),20}");
+                        + $"{PerCall(f, "server_allocated_bytes_per_call"),20} {PerCall(f, "hosts_allocated_bytes_per_call"),12}");
                 }
             }
             var (c, r) = (clay.GetProperty("all"), restate.GetProperty("all"));
@@ -104,4 +104,8 @@ public sealed class VersusRestateScenario : IScenario
             return false;
         }
     }
+
+    /// <summary>A per-call figure of a phase, or "-" when the server did not report it.</summary>
+    private static string PerCall(JsonElement phase, string name) =>
+        phase.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble().ToString("F0") : "-";
 }

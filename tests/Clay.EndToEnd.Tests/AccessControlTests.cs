@@ -73,7 +73,9 @@ public sealed class AccessControlTests : IAsyncLifetime
 
     [Theory]
     [InlineData("localhost:{port}")]
+    [InlineData("LocalHost:{port}")]
     [InlineData("127.0.0.1:{port}")]
+    [InlineData("[::1]:{port}")]
     public async Task On_loopback_the_servers_own_names_are_served(string host)
     {
         await using var server = new ServerProcess(Path.Combine(_root, "data"));

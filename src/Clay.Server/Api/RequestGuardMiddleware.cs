@@ -38,13 +38,15 @@ internal sealed class RequestGuardMiddleware(RequestDelegate next, ServerOptions
     private bool IsOwnLoopbackHost(HostString host, int port)
     {
         if (!host.HasValue || host.Port is not { } hostPort || hostPort != port) return false;
-        var name = host.Host;
+        // The name is read in place (HostString.Host would make a string of it on every request).
+        var value = host.Value.AsSpan();
+        var name = value[0] == '[' ? value[..(value.IndexOf(']') + 1)] : value[..value.LastIndexOf(':')];
         foreach (var loopback in LoopbackNames)
         {
-            if (string.Equals(loopback, name, StringComparison.OrdinalIgnoreCase)) return true;
+            if (name.Equals(loopback, StringComparison.OrdinalIgnoreCase)) return true;
         }
         // Also the exact loopback address the server listens on (127.0.0.2, …).
-        return IPAddress.TryParse(name.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address) && address.Equals(options.Listen);
+        return IPAddress.TryParse(name.Trim("[]"), out var address) && IPAddress.IsLoopback(address) && address.Equals(options.Listen);
     }
 
     private static bool IsSameOrigin(string origin, HostString host)

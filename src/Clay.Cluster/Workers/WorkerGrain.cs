@@ -102,7 +102,11 @@ public sealed class WorkerGrain(WorkerServices services, Microsoft.Extensions.Op
                 var result = running.Result;
                 return new InvokeReply(InvocationState.Completed, result.IdempotencyKey, result.FunctionName, result.Result);
             }
-            return await Task.Factory.StartNew(() => Settle(running, request), CancellationToken.None, TaskCreationOptions.DenyChildAttach, grainScheduler).Unwrap();
+            // Not back to whatever scheduler completed the invocation (in this process, it may be the worker's own).
+#pragma warning disable ORLEANS0014
+            return await Task.Factory.StartNew(() => Settle(running, request), CancellationToken.None, TaskCreationOptions.DenyChildAttach, grainScheduler)
+                .Unwrap().ConfigureAwait(false);
+#pragma warning restore ORLEANS0014
         }
         catch (ClayException ex) when (Crossing(ex) is { } portable)
         {

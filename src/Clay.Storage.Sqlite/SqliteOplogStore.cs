@@ -39,10 +39,6 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
     private readonly SqliteStoreOptions _options;
     private readonly ILogger _logger;
     private readonly string _readConnectionString;
-    private int _reads;
-    // Read connections kept open with their statements, for the next reader; at most MaxIdleReaders.
-    private readonly System.Collections.Concurrent.ConcurrentBag<ReadStatements> _idleReaders = [];
-    private const int MaxIdleReaders = 8;
     private readonly FileStream _lock;
     private readonly SqliteConnection _writeConnection;
     private readonly Channel<WriteOperation> _queue = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
@@ -330,62 +326,6 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
             return ValueTask.FromException(Closed());
         _work.Set();
         return new ValueTask(operation.Completion.Task);
-    }
-
-    /// <summary>A read connection (not yet opened), counted until it is disposed.</summary>
-    private ReadConnection OpenRead()
-    {
-        Interlocked.Increment(ref _reads);
-        if (Volatile.Read(ref _disposed) != 0)
-        {
-            Interlocked.Decrement(ref _reads);
-            throw Closed();
-        }
-        return new ReadConnection(_readConnectionString, () => Interlocked.Decrement(ref _reads));
-    }
-
-    /// <summary>A read connection with its kept statements, from those idle or new; counted until it is returned.</summary>
-    private ReadStatements RentReader()
-    {
-        Interlocked.Increment(ref _reads);
-        if (Volatile.Read(ref _disposed) != 0)
-        {
-            Interlocked.Decrement(ref _reads);
-            throw Closed();
-        }
-        if (_idleReaders.TryTake(out var reader)) return reader;
-        try
-        {
-            return new ReadStatements(_readConnectionString);
-        }
-        catch
-        {
-            Interlocked.Decrement(ref _reads);
-            throw;
-        }
-    }
-
-    /// <summary>Gives back a rented reader: kept for the next, unless it failed, enough are idle or the store is closing.</summary>
-    private void ReturnReader(ReadStatements reader, bool broken)
-    {
-        if (broken || Volatile.Read(ref _disposed) != 0 || _idleReaders.Count >= MaxIdleReaders) reader.Dispose();
-        else _idleReaders.Add(reader);
-        Interlocked.Decrement(ref _reads);
-        // Closing may have emptied the idle ones between the check above and the add.
-        if (Volatile.Read(ref _disposed) != 0) CloseIdleReaders();
-    }
-
-    private void CloseIdleReaders()
-    {
-        while (_idleReaders.TryTake(out var idle)) idle.Dispose();
-    }
-
-    /// <summary>Waits (a bounded time) for reads in flight, then closes the idle readers and empties the pool of read connections.</summary>
-    private async Task CloseReadsAsync()
-    {
-        for (var waited = 0; Volatile.Read(ref _reads) > 0 && waited < 200; waited++) await Task.Delay(10).ConfigureAwait(false);
-        CloseIdleReaders();
-        SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
     }
 
     private void ThrowIfDisposed()

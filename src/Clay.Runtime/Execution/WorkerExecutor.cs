@@ -187,7 +187,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     {
         get
         {
-            lock (_gate) return Math.Max(0, _queued.Count - (_running is not null ? 1 : 0));
+            lock (_gate) return PendingInvocationsNow;
         }
     }
 

@@ -115,6 +115,10 @@ public sealed class WorkerGrainTests(ClusterFixture fixture)
         Assert.Equal(new WorkerId("test:cart", "door"), info.Id);
         Assert.True(info.Resident);
         Assert.Empty(await grain.GetUpdatesAsync());
+        // What `worker get` asks, in one call: a worker in memory knows it was never updated.
+        var details = await grain.GetDetailsAsync();
+        Assert.Equal((info.Id, true, 0L), (details.Info.Id, details.Info.Resident, details.Info.UpdatesFrom));
+        Assert.Empty(details.Updates);
         var page = await grain.ReadOplogAsync(1, 100, "initialize-cart");
         Assert.Equal("exported-function-invoked", Assert.Single(page.Entries).Kind);
 
@@ -142,6 +146,9 @@ public sealed class WorkerGrainTests(ClusterFixture fixture)
         var update = Assert.Single(await grain.GetUpdatesAsync());
         Assert.Equal((0L, "auto", "succeeded"), (update.TargetVersion, update.Mode, update.Outcome));
         Assert.NotNull(update.FinishedAt);
+        var details = await grain.GetDetailsAsync();
+        Assert.True(details.Info.UpdatesFrom > 0, $"updates from {details.Info.UpdatesFrom}");
+        Assert.Equal([update], details.Updates);
         Assert.Empty(await fixture.Client.Worker(new WorkerId("test:updatable", "nobody")).GetUpdatesAsync());
     }
 

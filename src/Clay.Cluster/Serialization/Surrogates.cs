@@ -39,6 +39,8 @@ public struct WorkerInfoSurrogate
     [Id(13)] public long MemoryNow;
     /// <summary>See <see cref="WorkerInfo.Resident"/>.</summary>
     [Id(14)] public bool Resident;
+    /// <summary>See <see cref="WorkerInfo.UpdatesFrom"/>, plus one: a sender that does not know the field leaves it 0, which reads as not known.</summary>
+    [Id(15)] public long UpdatesFromPlusOne;
 }
 
 /// <summary>Converts <see cref="WorkerInfo"/> to and from its surrogate.</summary>
@@ -48,7 +50,10 @@ public sealed class WorkerInfoConverter : IConverter<WorkerInfo, WorkerInfoSurro
     /// <inheritdoc/>
     public WorkerInfo ConvertFromSurrogate(in WorkerInfoSurrogate s) => new(new WorkerId(s.Component, s.Worker), s.ComponentVersion,
         s.ComponentSize, (WorkerStatus)s.Status, s.CreatedAt, s.Arguments, s.Environment, s.PendingInvocations, s.RetryCount, s.LastError, s.OplogLength,
-        s.MemoryAtStartup, s.MemoryNow, s.Resident);
+        s.MemoryAtStartup, s.MemoryNow, s.Resident)
+    {
+        UpdatesFrom = s.UpdatesFromPlusOne - 1,
+    };
 
     /// <inheritdoc/>
     public WorkerInfoSurrogate ConvertToSurrogate(in WorkerInfo value) => new()
@@ -68,6 +73,7 @@ public sealed class WorkerInfoConverter : IConverter<WorkerInfo, WorkerInfoSurro
         MemoryAtStartup = value.MemoryAtStartup,
         MemoryNow = value.MemoryNow,
         Resident = value.Resident,
+        UpdatesFromPlusOne = value.UpdatesFrom + 1,
     };
 }
 

@@ -29,6 +29,14 @@ public interface IWorkerGrain : IGrainWithStringKey
     Task<IReadOnlyList<Clay.Runtime.History.WorkerUpdate>> GetUpdatesAsync();
 
     /// <summary>
+    /// What <c>clay worker get</c> shows, in one call: the worker's metadata (<see cref="GetAsync"/>) and its
+    /// updates (<see cref="GetUpdatesAsync"/>). A worker in memory knows where its update history begins,
+    /// so one never updated reads nothing of its oplog for it.
+    /// </summary>
+    /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
+    Task<WorkerDetails> GetDetailsAsync();
+
+    /// <summary>
     /// The durable log lines among up to <paramref name="count"/> oplog entries after <paramref name="after"/>;
     /// none for a worker not created yet (a log stream may watch it before it exists).
     /// </summary>

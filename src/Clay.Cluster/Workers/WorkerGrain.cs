@@ -222,6 +222,15 @@ public sealed class WorkerGrain(WorkerServices services, Microsoft.Extensions.Op
         Portably(Clay.Runtime.History.WorkerUpdates.ReadAsync(services.Store, Id));
 
     /// <inheritdoc/>
+    public Task<WorkerDetails> GetDetailsAsync() => Portably(DetailsCoreAsync());
+
+    private async Task<WorkerDetails> DetailsCoreAsync()
+    {
+        var info = await Activation.GetInfoAsync();
+        return new WorkerDetails(info, await Clay.Runtime.History.WorkerUpdates.ReadAsync(services.Store, Id, info.UpdatesFrom));
+    }
+
+    /// <inheritdoc/>
     public Task<Clay.Runtime.History.WorkerLogPage> ReadLogsAsync(long after, int count) =>
         Portably(Clay.Runtime.History.WorkerLogs.ReadAsync(services.Store, Id, after, count));
 

@@ -3,6 +3,14 @@ using Clay.Runtime.Values;
 
 namespace Clay.Cluster.Workers;
 
+/// <summary>A worker's metadata and its update history, as <c>clay worker get</c> shows them.</summary>
+/// <param name="Info">The metadata.</param>
+/// <param name="Updates">The updates, oldest first.</param>
+[GenerateSerializer, Immutable]
+public sealed record WorkerDetails(
+    [property: Id(0)] WorkerInfo Info,
+    [property: Id(1)] IReadOnlyList<Clay.Runtime.History.WorkerUpdate> Updates);
+
 /// <summary>A request to invoke an exported function.</summary>
 /// <param name="Function">The function as the caller names it; resolved against the worker's own component version.</param>
 /// <param name="WaveArguments">The arguments as WAVE text, one per parameter, or null when <paramref name="Values"/> carries them.</param>

@@ -217,7 +217,11 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     public WorkerInfo GetInfo() =>
         new(Id, _component.Version, _component.Size, Status, _created.Timestamp, _created.Arguments.ToArray(),
             _created.Environment.ToArray(), PendingInvocations, _retryCount, _lastError, _writer.LastIndex, Interlocked.Read(ref _memoryAtStartup),
-            Interlocked.Read(ref _memoryNow), Resident: true);
+            Interlocked.Read(ref _memoryNow), Resident: true)
+        {
+            // An update rebuilds the executor, so what its recovery found stays true while it is open.
+            UpdatesFrom = _firstUpdate,
+        };
 
     /// <summary>
     /// Stops taking invocations, lets the running one finish and be committed, and fails the

@@ -17,4 +17,12 @@ namespace Clay.Runtime.Execution;
 /// <param name="Resident">True when the worker is in memory.</param>
 public sealed record WorkerInfo(WorkerId Id, long ComponentVersion, long ComponentSize, WorkerStatus Status, DateTimeOffset CreatedAt,
     IReadOnlyList<string> Arguments, IReadOnlyList<KeyValuePair<string, string>> Environment, int PendingInvocations, int RetryCount,
-    string? LastError, long OplogLength, long MemoryAtStartup, long MemoryNow, bool Resident);
+    string? LastError, long OplogLength, long MemoryAtStartup, long MemoryNow, bool Resident)
+{
+    /// <summary>
+    /// Where the worker's update history begins in its oplog, when that is known without reading it:
+    /// 0 when the oplog has no update entry, else the index of its first one; -1 when not known (a
+    /// worker out of memory, or one recovered from a snapshot that did not record it).
+    /// </summary>
+    public long UpdatesFrom { get; init; } = -1;
+}

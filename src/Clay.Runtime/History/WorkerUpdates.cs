@@ -24,14 +24,23 @@ public static class WorkerUpdates
     /// latest snapshot names (after the snapshot when none came before it), or whole when no snapshot
     /// says; only the update entries are decoded (the others' kinds are peeked).
     /// </summary>
-    public static async Task<IReadOnlyList<WorkerUpdate>> ReadAsync(IOplogStore store, WorkerId id, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<WorkerUpdate>> ReadAsync(IOplogStore store, WorkerId id, CancellationToken cancellationToken = default) =>
+        ReadAsync(store, id, updatesFrom: -1, cancellationToken);
+
+    /// <summary>
+    /// The worker's updates, oldest first, when where they begin may be known already
+    /// (<see cref="Execution.WorkerInfo.UpdatesFrom"/> of a worker in memory): 0 reads nothing, an index
+    /// reads from there, -1 finds where as <see cref="ReadAsync(IOplogStore, WorkerId, CancellationToken)"/> does.
+    /// </summary>
+    public static async Task<IReadOnlyList<WorkerUpdate>> ReadAsync(IOplogStore store, WorkerId id, long updatesFrom, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var length = await store.GetLastIndexAsync(id, cancellationToken);
         var updates = new List<WorkerUpdate>();
+        if (updatesFrom == 0) return updates;
+        var length = await store.GetLastIndexAsync(id, cancellationToken);
         // Nothing durable yet (a new worker whose first entries are still being committed): no updates either.
         if (length == 0) return updates;
-        var from = await FirstToReadAsync(store, id, length, cancellationToken);
+        var from = updatesFrom > 0 ? updatesFrom : await FirstToReadAsync(store, id, length, cancellationToken);
         await foreach (var stored in store.ReadAsync(id, from, length, cancellationToken))
         {
             if (stored.Payload.Length < 2) continue;

@@ -137,12 +137,10 @@ public static class WorkerEndpoints
 
     private static async Task<WorkerDto> GetAsync(string component, string worker, IGrainFactory grains)
     {
-        var grain = Grain(grains, Id(component, worker));
-        var info = ToDto(await grain.GetAsync());
-        var updates = await grain.GetUpdatesAsync();
-        return info with
+        var details = await Grain(grains, Id(component, worker)).GetDetailsAsync();
+        return ToDto(details.Info) with
         {
-            Updates = [.. updates.Select(u => new WorkerUpdateDto(u.TargetVersion, u.Mode, u.Outcome, u.RequestedAt, u.FinishedAt, u.Detail))],
+            Updates = [.. details.Updates.Select(u => new WorkerUpdateDto(u.TargetVersion, u.Mode, u.Outcome, u.RequestedAt, u.FinishedAt, u.Detail))],
         };
     }
 

@@ -78,6 +78,46 @@ public sealed class WorkerUpdatesTests
         Assert.Equal((1L, "succeeded"), (update.TargetVersion, update.Outcome));
     }
 
+    [Fact]
+    public async Task A_worker_in_memory_knows_where_its_updates_begin_without_snapshots_and_none_is_read_for_one_never_updated()
+    {
+        const string ledger = "test:ledger";
+        var worker = new WorkerId(ledger, "unsnapshotted");
+        // No snapshots: out of memory, the history can only be found by reading the whole oplog.
+        await using var fixture = new ExecutorFixture { SnapshotEvery = 0 };
+        fixture.Catalog.Add(ledger, ComponentModel.FromType(typeof(LedgerV1)), size: 1000);
+        var (store, executor) = await fixture.StartAsync();
+        await executor.CreateAsync(worker, WorkerCreation.Default);
+        for (var i = 0; i < 40; i++) await executor.InvokeAsync(worker, "record", [new Value.String($"a{i}")]);
+
+        var info = await executor.GetInfoAsync(worker);
+        Assert.True(info.Resident);
+        Assert.Equal(0, info.UpdatesFrom);
+        var counted = new CountingOplogStore(store);
+        Assert.Empty(await WorkerUpdates.ReadAsync(counted, worker, info.UpdatesFrom));
+        Assert.Equal(0, counted.EntriesRead);
+        // Not knowing, the same question reads it all.
+        Assert.Empty(await WorkerUpdates.ReadAsync(counted, worker));
+        Assert.True(counted.EntriesRead >= info.OplogLength, $"{counted.EntriesRead} entries read of {info.OplogLength}");
+
+        fixture.Catalog.Add(ledger, ComponentModel.FromType(typeof(LedgerV2)), size: 1000);
+        await executor.UpdateAsync(worker, 1, UpdateMode.Automatic);
+        for (var i = 0; i < 40; i++) await executor.InvokeAsync(worker, "record", [new Value.String($"b{i}")]);
+        info = await executor.GetInfoAsync(worker);
+        var pending = await IndexOfAsync(store, worker, OplogEntryKind.PendingUpdate);
+        Assert.Equal(pending, info.UpdatesFrom);
+        counted = new CountingOplogStore(store);
+        var known = await WorkerUpdates.ReadAsync(counted, worker, info.UpdatesFrom);
+        Assert.Equal(info.OplogLength - pending + 1, counted.EntriesRead);
+        Assert.Equal((1L, "succeeded"), (Assert.Single(known).TargetVersion, known[0].Outcome));
+        Assert.Equal(await WorkerUpdates.ReadAsync(store, worker), known);
+
+        // Out of memory, nothing is known: the oplog says.
+        await fixture.CrashAsync(store, executor);
+        (store, executor) = await fixture.StartAsync();
+        Assert.Equal(-1, (await executor.GetInfoAsync(worker)).UpdatesFrom);
+    }
+
     private static async Task<List<(long Index, OplogEntry.Snapshot Entry)>> SnapshotsAsync(IOplogStore store, WorkerId worker)
     {
         var snapshots = new List<(long, OplogEntry.Snapshot)>();

@@ -253,29 +253,24 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
 
     private List<StoredEntry> ReadPage(WorkerId worker, long workerKey, long from, long to)
     {
-        using var connection = OpenRead();
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT idx, crc, payload FROM entries WHERE worker = $w AND idx BETWEEN $from AND $to ORDER BY idx";
-        command.Parameters.AddWithValue("$w", workerKey);
-        command.Parameters.AddWithValue("$from", from);
-        command.Parameters.AddWithValue("$to", to);
-        using var reader = command.ExecuteReader();
         var rows = new List<StoredEntry>((int)Math.Min(to - from + 1, 512));
-        var expected = from;
-        while (reader.Read())
+        var reader = RentReader();
+        var broken = true;
+        try
         {
-            var index = reader.GetInt64(0);
-            if (index != expected) throw new OplogCorruptException(worker, expected, "the entry is missing");
-            if (reader.GetValue(1) is not long crc || reader.GetValue(2) is not byte[] payload)
-            {
-                throw new OplogCorruptException(worker, index, "the row does not hold a checksum and binary data");
-            }
-            if (OplogChecksum.OfEntry(index, payload) != (uint)crc) throw new OplogCorruptException(worker, index, "checksum mismatch");
-            rows.Add(new StoredEntry(index, payload));
-            expected++;
+            reader.ReadEntries(worker, workerKey, from, to, rows);
+            broken = false;
         }
-        if (expected <= to) throw new OplogCorruptException(worker, expected, "the entry is missing");
+        catch (OplogCorruptException)
+        {
+            // What the rows hold is at fault, not the connection: it goes on serving.
+            broken = false;
+            throw;
+        }
+        finally
+        {
+            ReturnReader(reader, broken);
+        }
         return rows;
     }
 

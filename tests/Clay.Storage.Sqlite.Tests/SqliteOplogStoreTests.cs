@@ -79,6 +79,27 @@ public sealed class SqliteOplogStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task An_entry_that_is_not_binary_data_is_reported_as_corrupt_where_it_is_and_the_store_goes_on_reading()
+    {
+        var (bad, good) = (Worker("text-entry"), Worker("sound"));
+        await using var store = await _fixture.OpenAsync();
+        await store.AppendAsync(bad, 1, Entries(40));
+        await store.AppendAsync(good, 1, Entries(40));
+        // Below the tail the store verifies when a worker is first used: found only when read.
+        CorruptRow(2, "payload = 'not a blob'", worker: 1);
+
+        var error = await Assert.ThrowsAsync<OplogCorruptException>(() => ReadAllAsync(store, bad));
+
+        Assert.Equal(2, error.Index);
+        Assert.Contains("does not hold a checksum and binary data", error.Message);
+        // The read connection that met it serves the next reads, of this worker and of others.
+        for (var i = 0; i < 10; i++) Assert.Equal(40, (await ReadAllAsync(store, good)).Count);
+        var after = new List<long>();
+        await foreach (var entry in store.ReadAsync(bad, 3)) after.Add(entry.Index);
+        Assert.Equal(Enumerable.Range(3, 38).Select(i => (long)i), after);
+    }
+
+    [Fact]
     public async Task A_corrupt_tail_met_first_by_an_append_is_dropped_and_the_append_fenced_against_the_valid_prefix()
     {
         var worker = Worker("corrupt-append");

@@ -15,6 +15,9 @@ internal sealed class RecoveryWindow
 {
     private const int Page = 512;
 
+    /// <summary>The most entries read at once for idempotency keys alone (their results elided).</summary>
+    private const int MaxKeysPage = 8 * Page;
+
     private RecoveryWindow(OplogEntry.Create create, List<(long Index, OplogEntry Entry)> read, List<(long Index, OplogEntry Entry)> replayed,
         (long Index, OplogEntry.Snapshot Entry)? snapshot, long firstUpdate, long? componentVersion = null, OplogEntry.PendingUpdate? unresolvedUpdate = null)
     {
@@ -77,10 +80,11 @@ internal sealed class RecoveryWindow
         (long Index, OplogEntry.Snapshot Entry)? snapshot = null;
         var invocations = 0;
         var from = lastIndex + 1;
+        var pageSize = Page;
         while (from > 1)
         {
             var to = from - 1;
-            from = Math.Max(1, to - Page + 1);
+            from = Math.Max(1, to - pageSize + 1);
             // Before the snapshot only the shape of the history is needed (keys, where results are),
             // so recorded results there are not decoded: they can be large, and stay on disk.
             sizes.Clear();
@@ -107,6 +111,13 @@ internal sealed class RecoveryWindow
                 backwards.Add((index, entry));
             }
             if (snapshot is { } s && invocations >= keysNeeded && (s.Entry.FirstPending <= 0 || from <= s.Entry.FirstPending)) break;
+            // Past the snapshot only keys are still wanted: ask for about as many entries as they take, in one
+            // read rather than page by page (each page is a round trip to the server from a component host).
+            if (snapshot is not null && invocations > 0 && invocations < keysNeeded)
+            {
+                var entriesPerInvocation = (double)backwards.Count / invocations;
+                pageSize = (int)Math.Clamp((keysNeeded - invocations) * entriesPerInvocation * 1.1 + 16, Page, MaxKeysPage);
+            }
         }
         if (backwards.Count == 0) throw new OplogCorruptException(id, lastIndex, "the entry is missing");
         backwards.Reverse();

@@ -19,6 +19,14 @@ public sealed class CountingOplogStore(IOplogStore inner) : IOplogStore
     /// <summary>Calls of <see cref="GetLastIndexAsync"/> so far.</summary>
     public long LastIndexReads => Interlocked.Read(ref _lastIndexReads);
 
+    private long _reads;
+
+    /// <summary>Calls of <see cref="ReadAsync"/> so far (each a round trip to the server from a component host).</summary>
+    public long Reads => Interlocked.Read(ref _reads);
+
+    /// <summary>The ranges <see cref="ReadAsync"/> was asked for, in order.</summary>
+    public List<(long From, long To)> ReadRanges { get; } = [];
+
     /// <summary>Entries returned by <see cref="ReadAsync"/> so far.</summary>
     public long EntriesRead => Interlocked.Read(ref _entriesRead);
 
@@ -45,6 +53,8 @@ public sealed class CountingOplogStore(IOplogStore inner) : IOplogStore
     public async IAsyncEnumerable<StoredEntry> ReadAsync(WorkerId worker, long fromIndex, long toIndex = long.MaxValue,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        Interlocked.Increment(ref _reads);
+        lock (ReadRanges) ReadRanges.Add((fromIndex, toIndex));
         await foreach (var entry in inner.ReadAsync(worker, fromIndex, toIndex, cancellationToken))
         {
             Interlocked.Increment(ref _entriesRead);

@@ -72,6 +72,32 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public async Task The_retained_keys_before_the_latest_snapshot_are_read_in_one_more_read_not_page_by_page()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Tally)) { SnapshotEvery = 100, IdempotencyKeys = 1_000 };
+        var worker = ExecutorFixture.Worker(typeof(Tally), "keys");
+        var (store, executor) = await fixture.StartAsync();
+        for (ulong i = 1; i <= 1_500; i++) await executor.InvokeAsync(worker, "add", [new Value.U64(i)], idempotencyKey: $"k{i}");
+        await fixture.StopAsync(store, executor);
+        Tally.Executions = 0;
+
+        var counting = new CountingOplogStore(await fixture.OpenStoreAsync());
+        var reopened = fixture.NewExecutor(counting);
+        await reopened.GetAsync(worker, null);
+        var reads = counting.Reads;
+        var replayed = Tally.Executions;
+        var retained = await reopened.InvokeAsync(worker, "add", [new Value.U64(7)], idempotencyKey: "k600");
+        var forgotten = await reopened.InvokeAsync(worker, "add", [new Value.U64(7)], idempotencyKey: "k400");
+
+        // The keys of the last 1,000 invocations reach back about 2,000 entries: the page with the latest
+        // snapshot, one read for the keys before it, and the create entry.
+        Assert.True(reads <= 3, $"{reads} reads: {string.Join(", ", counting.ReadRanges)}");
+        Assert.Equal(new Value.U64(600UL * 601 / 2), retained.Result); // the recorded sum, not run again
+        Assert.Equal(replayed + 1, Tally.Executions); // only the forgotten key's call ran
+        Assert.Equal(new Value.U64(1_500UL * 1_501 / 2 + 7), forgotten.Result); // older than the retained keys: runs again
+    }
+
+    [Fact]
     public async Task Invocations_enqueued_long_before_the_latest_snapshot_and_not_started_survive_a_crash()
     {
         await using var fixture = new ExecutorFixture(typeof(Tally)) { SnapshotEvery = 50, IdempotencyKeys = 10 };

@@ -48,13 +48,7 @@ public sealed class SnapshotTests
     {
         await using var fixture = new ExecutorFixture(typeof(Tally)) { SnapshotEvery = 100, IdempotencyKeys = 10 };
         var worker = ExecutorFixture.Worker(typeof(Tally), "long");
-        var (store, executor) = await fixture.StartAsync();
-        for (ulong i = 1; i <= 1_000; i++) await executor.InvokeAsync(worker, "add", [new Value.U64(i)], idempotencyKey: $"k{i}");
-        await fixture.StopAsync(store, executor);
-        Tally.Executions = 0;
-
-        var counting = new CountingOplogStore(await fixture.OpenStoreAsync());
-        var reopened = fixture.NewExecutor(counting);
+        var (counting, reopened) = await AddThenReopenAsync(fixture, worker, 1_000);
         var history = (Value.List)(await reopened.InvokeAsync(worker, "history", [])).Result!;
         var read = counting.EntriesRead;
         var replayed = Tally.Executions;
@@ -76,13 +70,7 @@ public sealed class SnapshotTests
     {
         await using var fixture = new ExecutorFixture(typeof(Tally)) { SnapshotEvery = 100, IdempotencyKeys = 1_000 };
         var worker = ExecutorFixture.Worker(typeof(Tally), "keys");
-        var (store, executor) = await fixture.StartAsync();
-        for (ulong i = 1; i <= 1_500; i++) await executor.InvokeAsync(worker, "add", [new Value.U64(i)], idempotencyKey: $"k{i}");
-        await fixture.StopAsync(store, executor);
-        Tally.Executions = 0;
-
-        var counting = new CountingOplogStore(await fixture.OpenStoreAsync());
-        var reopened = fixture.NewExecutor(counting);
+        var (counting, reopened) = await AddThenReopenAsync(fixture, worker, 1_500);
         await reopened.GetAsync(worker, null);
         var reads = counting.Reads;
         var replayed = Tally.Executions;
@@ -95,6 +83,20 @@ public sealed class SnapshotTests
         Assert.Equal(new Value.U64(600UL * 601 / 2), retained.Result); // the recorded sum, not run again
         Assert.Equal(replayed + 1, Tally.Executions); // only the forgotten key's call ran
         Assert.Equal(new Value.U64(1_500UL * 1_501 / 2 + 7), forgotten.Result); // older than the retained keys: runs again
+    }
+
+    /// <summary>
+    /// Adds 1 to <paramref name="count"/> to the worker's tally, each with its key (k1, k2, …), stops, and opens
+    /// the store again behind a counter of what is read; executions are counted from zero again.
+    /// </summary>
+    private static async Task<(CountingOplogStore Store, Executor Executor)> AddThenReopenAsync(ExecutorFixture fixture, WorkerId worker, ulong count)
+    {
+        var (store, executor) = await fixture.StartAsync();
+        for (ulong i = 1; i <= count; i++) await executor.InvokeAsync(worker, "add", [new Value.U64(i)], idempotencyKey: $"k{i}");
+        await fixture.StopAsync(store, executor);
+        Tally.Executions = 0;
+        var counting = new CountingOplogStore(await fixture.OpenStoreAsync());
+        return (counting, fixture.NewExecutor(counting));
     }
 
     [Fact]

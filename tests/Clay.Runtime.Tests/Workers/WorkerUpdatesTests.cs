@@ -53,23 +53,20 @@ public sealed class WorkerUpdatesTests
     [Fact]
     public async Task Snapshots_say_where_the_update_history_begins_across_updates_and_restarts()
     {
-        const string ledger = "test:ledger";
-        var worker = new WorkerId(ledger, "books");
+        var worker = new WorkerId(Ledger, "books");
         await using var fixture = new ExecutorFixture { SnapshotEvery = 8 };
-        fixture.Catalog.Add(ledger, ComponentModel.FromType(typeof(LedgerV1)), size: 1000);
-        var (store, executor) = await fixture.StartAsync();
-        await executor.CreateAsync(worker, WorkerCreation.Default);
-        for (var i = 0; i < 12; i++) await executor.InvokeAsync(worker, "record", [new Value.String($"a{i}")]);
+        var (store, executor) = await StartLedgerAsync(fixture, worker);
+        await RecordAsync(executor, worker, "a", 12);
         Assert.All(await SnapshotsAsync(store, worker), s => Assert.Equal(0, s.Entry.UpdatesFrom));
 
-        fixture.Catalog.Add(ledger, ComponentModel.FromType(typeof(LedgerV2)), size: 1000);
+        fixture.Catalog.Add(Ledger, ComponentModel.FromType(typeof(LedgerV2)), size: 1000);
         await executor.UpdateAsync(worker, 1, UpdateMode.Automatic);
         var pending = await IndexOfAsync(store, worker, OplogEntryKind.PendingUpdate);
-        for (var i = 0; i < 12; i++) await executor.InvokeAsync(worker, "record", [new Value.String($"b{i}")]);
+        await RecordAsync(executor, worker, "b", 12);
         // After a restart the worker opens from its latest snapshot, and learns it from there.
         await fixture.CrashAsync(store, executor);
         (store, executor) = await fixture.StartAsync();
-        for (var i = 0; i < 12; i++) await executor.InvokeAsync(worker, "record", [new Value.String($"c{i}")]);
+        await RecordAsync(executor, worker, "c", 12);
 
         var after = (await SnapshotsAsync(store, worker)).Where(s => s.Index > pending).ToList();
         Assert.True(after.Count >= 4, $"{after.Count} snapshots after the update");
@@ -81,14 +78,11 @@ public sealed class WorkerUpdatesTests
     [Fact]
     public async Task A_worker_in_memory_knows_where_its_updates_begin_without_snapshots_and_none_is_read_for_one_never_updated()
     {
-        const string ledger = "test:ledger";
-        var worker = new WorkerId(ledger, "unsnapshotted");
+        var worker = new WorkerId(Ledger, "unsnapshotted");
         // No snapshots: out of memory, the history can only be found by reading the whole oplog.
         await using var fixture = new ExecutorFixture { SnapshotEvery = 0 };
-        fixture.Catalog.Add(ledger, ComponentModel.FromType(typeof(LedgerV1)), size: 1000);
-        var (store, executor) = await fixture.StartAsync();
-        await executor.CreateAsync(worker, WorkerCreation.Default);
-        for (var i = 0; i < 40; i++) await executor.InvokeAsync(worker, "record", [new Value.String($"a{i}")]);
+        var (store, executor) = await StartLedgerAsync(fixture, worker);
+        await RecordAsync(executor, worker, "a", 40);
 
         var info = await executor.GetInfoAsync(worker);
         Assert.True(info.Resident);
@@ -100,9 +94,9 @@ public sealed class WorkerUpdatesTests
         Assert.Empty(await WorkerUpdates.ReadAsync(counted, worker));
         Assert.True(counted.EntriesRead >= info.OplogLength, $"{counted.EntriesRead} entries read of {info.OplogLength}");
 
-        fixture.Catalog.Add(ledger, ComponentModel.FromType(typeof(LedgerV2)), size: 1000);
+        fixture.Catalog.Add(Ledger, ComponentModel.FromType(typeof(LedgerV2)), size: 1000);
         await executor.UpdateAsync(worker, 1, UpdateMode.Automatic);
-        for (var i = 0; i < 40; i++) await executor.InvokeAsync(worker, "record", [new Value.String($"b{i}")]);
+        await RecordAsync(executor, worker, "b", 40);
         info = await executor.GetInfoAsync(worker);
         var pending = await IndexOfAsync(store, worker, OplogEntryKind.PendingUpdate);
         Assert.Equal(pending, info.UpdatesFrom);
@@ -116,6 +110,23 @@ public sealed class WorkerUpdatesTests
         await fixture.CrashAsync(store, executor);
         (store, executor) = await fixture.StartAsync();
         Assert.Equal(-1, (await executor.GetInfoAsync(worker)).UpdatesFrom);
+    }
+
+    private const string Ledger = "test:ledger";
+
+    /// <summary>Starts <paramref name="fixture"/> with the ledger's first version and creates <paramref name="worker"/> on it.</summary>
+    private static async Task<(IOplogStore Store, Executor Executor)> StartLedgerAsync(ExecutorFixture fixture, WorkerId worker)
+    {
+        fixture.Catalog.Add(Ledger, ComponentModel.FromType(typeof(LedgerV1)), size: 1000);
+        var (store, executor) = await fixture.StartAsync();
+        await executor.CreateAsync(worker, WorkerCreation.Default);
+        return (store, executor);
+    }
+
+    /// <summary>Records <paramref name="count"/> lines, <paramref name="prefix"/>0 on.</summary>
+    private static async Task RecordAsync(Executor executor, WorkerId worker, string prefix, int count)
+    {
+        for (var i = 0; i < count; i++) await executor.InvokeAsync(worker, "record", [new Value.String($"{prefix}{i}")]);
     }
 
     private static async Task<List<(long Index, OplogEntry.Snapshot Entry)>> SnapshotsAsync(IOplogStore store, WorkerId worker)

@@ -22,16 +22,21 @@ public sealed class PostgresOplogStoreTests : IAsyncLifetime
         var worker = Worker("contended");
         await using var nodeA = await _fixture.OpenPostgresAsync();
         await using var nodeB = await _fixture.OpenPostgresAsync();
-        // Four writers per node race for each index 1..30 in rounds, so that both nodes are in every
-        // race: one winner per index across both nodes.
-        const int indexes = 30;
+        // Four writers per node race for each index in rounds, so that both nodes are in every race: one
+        // winner per index across both nodes. At least 30 rounds, and on until each node has won one (a
+        // node can win many in a row), at most 300; the nodes take turns at starting first.
+        const int minimumRounds = 30, maximumRounds = 300;
         var writers = new[] { nodeA, nodeB }.SelectMany((node, n) => Enumerable.Range(0, 4).Select(w => (Node: node, Tag: $"n{n}w{w}-"))).ToList();
         var won = writers.Select(_ => new List<string>()).ToArray();
-        for (var i = 1; i <= indexes; i++)
+        bool BothWon() => won.Take(4).Any(w => w.Count > 0) && won.Skip(4).Any(w => w.Count > 0);
+        var indexes = 0;
+        for (var i = 1; i <= maximumRounds && (i <= minimumRounds || !BothWon()); i++)
         {
-            var index = i;
-            await Task.WhenAll(writers.Select((writer, k) => Task.Run(async () =>
+            var index = indexes = i;
+            var order = i % 2 == 0 ? writers.Select((writer, k) => (writer, k)) : writers.Select((writer, k) => (writer, k)).Reverse();
+            await Task.WhenAll(order.Select(pair => Task.Run(async () =>
             {
+                var (writer, k) = pair;
                 try
                 {
                     await writer.Node.AppendAsync(worker, index, Entries(1, first: index, tag: writer.Tag));
@@ -46,7 +51,7 @@ public sealed class PostgresOplogStoreTests : IAsyncLifetime
         var stored = await ReadAllAsync(nodeB, worker);
         Assert.Equal(Enumerable.Range(1, indexes), stored.Select(e => int.Parse(e[..e.IndexOf(':')])));
         Assert.Equal(stored.Order(StringComparer.Ordinal), won.SelectMany(w => w).Order(StringComparer.Ordinal));
-        Assert.True(won.Take(4).Any(w => w.Count > 0) && won.Skip(4).Any(w => w.Count > 0), "one node won every index: the race did not happen");
+        Assert.True(BothWon(), $"one node won all {indexes} indexes: the race did not happen");
     }
 
     [Fact]

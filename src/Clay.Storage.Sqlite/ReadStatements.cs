@@ -62,12 +62,13 @@ internal sealed class ReadStatements : IDisposable
     private const string ReadEntriesSql = "SELECT idx, crc, payload FROM entries WHERE worker = ?1 AND idx BETWEEN ?2 AND ?3 ORDER BY idx";
 
     /// <summary>
-    /// Adds the entries <paramref name="from"/> to <paramref name="to"/> of the worker whose row is
-    /// <paramref name="workerKey"/> to <paramref name="rows"/>, each checked against its checksum.
+    /// The entries <paramref name="from"/> to <paramref name="to"/> of the worker whose row is
+    /// <paramref name="workerKey"/>, each checked against its checksum.
     /// </summary>
     /// <exception cref="Clay.Runtime.Storage.OplogCorruptException">An entry is missing, is not a checksum and binary data, or does not match its checksum.</exception>
-    public void ReadEntries(Clay.Runtime.WorkerId worker, long workerKey, long from, long to, List<Clay.Runtime.Storage.StoredEntry> rows)
+    public List<Clay.Runtime.Storage.StoredEntry> ReadEntries(Clay.Runtime.WorkerId worker, long workerKey, long from, long to)
     {
+        var rows = new List<Clay.Runtime.Storage.StoredEntry>((int)Math.Min(to - from + 1, 512));
         raw.sqlite3_bind_int64(_readEntries, 1, workerKey);
         raw.sqlite3_bind_int64(_readEntries, 2, from);
         raw.sqlite3_bind_int64(_readEntries, 3, to);
@@ -93,6 +94,7 @@ internal sealed class ReadStatements : IDisposable
             }
             if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, Connection.Handle);
             if (expected <= to) throw new Clay.Runtime.Storage.OplogCorruptException(worker, expected, "the entry is missing");
+            return rows;
         }
         finally
         {

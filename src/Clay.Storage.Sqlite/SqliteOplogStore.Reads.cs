@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
+using Clay.Runtime.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Clay.Storage.Sqlite;
 
 /// <summary>
 /// The store's read connections: pooled ones for reads of their own, and connections kept open with
-/// their prepared statements for the lookup every new worker makes. Both are counted while in use, so
-/// that closing the store can wait for reads in flight before it closes what is idle.
+/// their prepared statements for the reads every worker makes (its row, the pages of its oplog). Both
+/// are counted while in use, so that closing the store can wait for reads in flight before it closes
+/// what is idle.
 /// </summary>
 public sealed partial class SqliteOplogStore
 {
@@ -45,6 +47,32 @@ public sealed partial class SqliteOplogStore
         {
             Interlocked.Decrement(ref _reads);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> on a rented reader and gives the reader back: kept for the next read
+    /// unless <paramref name="read"/> failed for another reason than a corrupt entry (what the rows hold
+    /// is at fault then, not the connection).
+    /// </summary>
+    private T WithReader<TState, T>(TState state, Func<ReadStatements, TState, T> read)
+    {
+        var reader = RentReader();
+        var broken = true;
+        try
+        {
+            var result = read(reader, state);
+            broken = false;
+            return result;
+        }
+        catch (OplogCorruptException)
+        {
+            broken = false;
+            throw;
+        }
+        finally
+        {
+            ReturnReader(reader, broken);
         }
     }
 

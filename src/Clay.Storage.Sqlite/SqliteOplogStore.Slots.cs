@@ -30,18 +30,8 @@ public sealed partial class SqliteOplogStore
         while (true)
         {
             var removals = Volatile.Read(ref _removals);
-            SlotRow? row;
-            var reader = RentReader();
-            try
-            {
-                row = reader.FindWorker(worker) is var (id, hasMark) ? ReadTail(reader.Connection, null, id, hasMark) : null;
-            }
-            catch
-            {
-                ReturnReader(reader, broken: true);
-                throw;
-            }
-            ReturnReader(reader, broken: false);
+            var row = WithReader((Store: this, Worker: worker), static (reader, s) =>
+                reader.FindWorker(s.Worker) is var (id, hasMark) ? s.Store.ReadTail(reader.Connection, null, id, hasMark) : null);
             if (row is null) return null;
             if (row.FirstBad != 0)
             {

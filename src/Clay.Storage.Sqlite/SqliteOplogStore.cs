@@ -251,28 +251,8 @@ public sealed partial class SqliteOplogStore : IOplogStore, IPromiseStore
         }
     }
 
-    private List<StoredEntry> ReadPage(WorkerId worker, long workerKey, long from, long to)
-    {
-        var rows = new List<StoredEntry>((int)Math.Min(to - from + 1, 512));
-        var reader = RentReader();
-        var broken = true;
-        try
-        {
-            reader.ReadEntries(worker, workerKey, from, to, rows);
-            broken = false;
-        }
-        catch (OplogCorruptException)
-        {
-            // What the rows hold is at fault, not the connection: it goes on serving.
-            broken = false;
-            throw;
-        }
-        finally
-        {
-            ReturnReader(reader, broken);
-        }
-        return rows;
-    }
+    private List<StoredEntry> ReadPage(WorkerId worker, long workerKey, long from, long to) =>
+        WithReader((worker, workerKey, from, to), static (reader, s) => reader.ReadEntries(s.worker, s.workerKey, s.from, s.to));
 
     /// <summary>Waits for queued writes, then closes the database and releases its lock.</summary>
     public async ValueTask DisposeAsync()

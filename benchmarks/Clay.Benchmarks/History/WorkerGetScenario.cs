@@ -71,7 +71,7 @@ public sealed class WorkerGetScenario : IScenario
     private static async Task GetAsync(IOplogStore store, WorkerId id)
     {
         var info = await WorkerRecords.ReadAsync(store, id, null, withMemory: true, CancellationToken.None);
-        var updates = await WorkerUpdates.ReadAsync(store, id, CancellationToken.None);
+        var updates = await WorkerUpdates.ReadAsync(store, id, cancellationToken: CancellationToken.None);
         if (info.MemoryNow == 0 || updates.Count != 0) throw new InvalidOperationException($"{id}: unexpected record");
     }
 

@@ -23,15 +23,9 @@ public interface IWorkerGrain : IGrainWithStringKey
     Task<WorkerInfo> GetAsync();
 
     /// <summary>
-    /// The worker's updates as its durable oplog records them, oldest first: none for a worker never updated,
-    /// or without a durable oplog yet (call <see cref="GetAsync"/> to learn whether it exists).
-    /// </summary>
-    Task<IReadOnlyList<Clay.Runtime.History.WorkerUpdate>> GetUpdatesAsync();
-
-    /// <summary>
     /// What <c>clay worker get</c> shows, in one call: the worker's metadata (<see cref="GetAsync"/>) and its
-    /// updates (<see cref="GetUpdatesAsync"/>). A worker in memory knows where its update history begins,
-    /// so one never updated reads nothing of its oplog for it.
+    /// updates as its durable oplog records them, oldest first. A worker in memory knows where its update
+    /// history begins, so one never updated reads nothing of its oplog for it.
     /// </summary>
     /// <exception cref="WorkerNotFoundException">It does not exist.</exception>
     Task<WorkerDetails> GetDetailsAsync();

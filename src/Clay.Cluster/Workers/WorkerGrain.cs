@@ -218,10 +218,6 @@ public sealed class WorkerGrain(WorkerServices services, Microsoft.Extensions.Op
     public Task<WorkerInfo> GetAsync() => Portably(Activation.GetInfoAsync());
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<Clay.Runtime.History.WorkerUpdate>> GetUpdatesAsync() =>
-        Portably(Clay.Runtime.History.WorkerUpdates.ReadAsync(services.Store, Id));
-
-    /// <inheritdoc/>
     public Task<WorkerDetails> GetDetailsAsync() => Portably(DetailsCoreAsync());
 
     private async Task<WorkerDetails> DetailsCoreAsync()

@@ -20,19 +20,14 @@ public static class WorkerUpdates
     internal const int FirstWindow = 64;
 
     /// <summary>
-    /// The worker's updates, oldest first. The oplog is read from its first update entry on, which its
-    /// latest snapshot names (after the snapshot when none came before it), or whole when no snapshot
-    /// says; only the update entries are decoded (the others' kinds are peeked).
+    /// The worker's updates, oldest first. The oplog is read from its first update entry on: from
+    /// <paramref name="updatesFrom"/> when that is known (<see cref="Execution.WorkerInfo.UpdatesFrom"/> of a
+    /// worker in memory; 0 reads nothing), else (-1) from where its latest snapshot says they begin (after
+    /// the snapshot when none came before it), or whole when no snapshot says. Only the update entries are
+    /// decoded (the others' kinds are peeked).
     /// </summary>
-    public static Task<IReadOnlyList<WorkerUpdate>> ReadAsync(IOplogStore store, WorkerId id, CancellationToken cancellationToken = default) =>
-        ReadAsync(store, id, updatesFrom: -1, cancellationToken);
-
-    /// <summary>
-    /// The worker's updates, oldest first, when where they begin may be known already
-    /// (<see cref="Execution.WorkerInfo.UpdatesFrom"/> of a worker in memory): 0 reads nothing, an index
-    /// reads from there, -1 finds where as <see cref="ReadAsync(IOplogStore, WorkerId, CancellationToken)"/> does.
-    /// </summary>
-    public static async Task<IReadOnlyList<WorkerUpdate>> ReadAsync(IOplogStore store, WorkerId id, long updatesFrom, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<WorkerUpdate>> ReadAsync(IOplogStore store, WorkerId id, long updatesFrom = -1,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         var updates = new List<WorkerUpdate>();

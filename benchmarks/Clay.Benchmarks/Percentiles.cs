@@ -10,4 +10,11 @@ public static class Percentiles
         var rank = (int)Math.Ceiling(p / 100.0 * sorted.Count) - 1;
         return sorted[Math.Clamp(rank, 0, sorted.Count - 1)];
     }
+
+    /// <summary>Sorts <paramref name="samples"/> in place and returns their median and 99th percentile.</summary>
+    public static (double P50, double P99) MedianAnd99(double[] samples)
+    {
+        Array.Sort(samples);
+        return (Of(samples, 50), Of(samples, 99));
+    }
 }

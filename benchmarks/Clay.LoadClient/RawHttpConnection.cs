@@ -12,9 +12,6 @@ namespace Clay.LoadClient;
 /// </summary>
 public sealed class RawHttpConnection : IDisposable
 {
-    private static readonly byte[] HeaderEnd = "\r\n\r\n"u8.ToArray();
-    private static readonly byte[] ContentLength = "\r\ncontent-length:"u8.ToArray();
-    private static readonly byte[] Chunked = "\r\ntransfer-encoding: chunked"u8.ToArray();
     private readonly string _host;
     private readonly int _port;
     private readonly string _authorization;
@@ -60,16 +57,10 @@ public sealed class RawHttpConnection : IDisposable
 
         var filled = 0;
         int headerEnd;
-        while ((headerEnd = _buffer.AsSpan(0, filled).IndexOf(HeaderEnd)) < 0) filled = await ReceiveAsync(filled, cancellationToken);
-        var status = int.Parse(Encoding.ASCII.GetString(_buffer, 9, 3));
-        var headers = _buffer.AsSpan(0, headerEnd + 2);
+        while ((headerEnd = _buffer.AsSpan(0, filled).IndexOf(HttpHead.End)) < 0) filled = await ReceiveAsync(filled, cancellationToken);
+        var (status, length) = HttpHead.Parse(_buffer.AsSpan(0, headerEnd + 2));
         var bodyStart = headerEnd + 4;
-        if (IndexOfIgnoreCase(headers, Chunked) >= 0) return (status, await ReadChunkedAsync(bodyStart, filled, cancellationToken));
-        var at = IndexOfIgnoreCase(headers, ContentLength);
-        if (at < 0) throw new InvalidOperationException("an answer without Content-Length or chunked encoding");
-        var value = headers[(at + ContentLength.Length)..];
-        value = value[..value.IndexOf((byte)'\r')].Trim((byte)' ');
-        if (!Utf8Parser.TryParse(value, out int length, out _)) throw new InvalidOperationException("a malformed Content-Length");
+        if (length < 0) return (status, await ReadChunkedAsync(bodyStart, filled, cancellationToken));
         while (filled < bodyStart + length) filled = await ReceiveAsync(filled, cancellationToken);
         if (filled != bodyStart + length) throw new InvalidOperationException("more bytes than the answer holds");
         return (status, _buffer.AsMemory(bodyStart, length));
@@ -103,17 +94,6 @@ public sealed class RawHttpConnection : IDisposable
         var read = await _socket!.ReceiveAsync(_buffer.AsMemory(filled), cancellationToken);
         if (read == 0) throw new IOException("the server closed the connection");
         return filled + read;
-    }
-
-    private static int IndexOfIgnoreCase(ReadOnlySpan<byte> text, ReadOnlySpan<byte> lowerNeedle)
-    {
-        for (var i = 0; i + lowerNeedle.Length <= text.Length; i++)
-        {
-            var match = true;
-            for (var k = 0; k < lowerNeedle.Length && match; k++) match = (text[i + k] is >= (byte)'A' and <= (byte)'Z' ? text[i + k] + 32 : text[i + k]) == lowerNeedle[k];
-            if (match) return i;
-        }
-        return -1;
     }
 
     /// <inheritdoc/>

@@ -1,6 +1,6 @@
-using System.Buffers.Text;
 using System.Net.Sockets;
 using System.Text;
+using Clay.LoadClient;
 
 namespace Clay.Benchmarks.Rest;
 
@@ -12,9 +12,7 @@ namespace Clay.Benchmarks.Rest;
 /// </summary>
 public sealed class BlockingHttpClient : IDisposable
 {
-    private static readonly byte[] HeaderEnd = "\r\n\r\n"u8.ToArray();
     private static readonly byte[] LastChunk = "\r\n0\r\n\r\n"u8.ToArray();
-    private static readonly byte[] ContentLength = "\r\ncontent-length:"u8.ToArray();
     private readonly Socket _socket;
     private readonly byte[] _buffer = new byte[64 * 1024];
 
@@ -42,22 +40,18 @@ public sealed class BlockingHttpClient : IDisposable
         _socket.Send(request);
         var filled = 0;
         int headerEnd;
-        while ((headerEnd = _buffer.AsSpan(0, filled).IndexOf(HeaderEnd)) < 0) filled = Receive(filled);
-        var status = _buffer[9] - '0';
-        var headers = _buffer.AsSpan(0, headerEnd + 2);
-        var at = IndexOfIgnoreCase(headers, ContentLength);
-        if (at < 0)
+        while ((headerEnd = _buffer.AsSpan(0, filled).IndexOf(HttpHead.End)) < 0) filled = Receive(filled);
+        var (status, length) = HttpHead.Parse(_buffer.AsSpan(0, headerEnd + 2));
+        if (length < 0)
         {
             // Chunked: read up to the last chunk (JSON never holds a raw CR LF, so its marker cannot occur inside).
             while (_buffer.AsSpan(headerEnd, filled - headerEnd).IndexOf(LastChunk) < 0) filled = Receive(filled);
-            if (status != 2) throw new InvalidOperationException($"HTTP {Encoding.ASCII.GetString(_buffer, 9, 3)}");
-            return;
         }
-        var value = headers[(at + ContentLength.Length)..];
-        value = value[..value.IndexOf((byte)'\r')].Trim((byte)' ');
-        if (!Utf8Parser.TryParse(value, out int length, out _)) throw new InvalidOperationException("a malformed Content-Length");
-        while (filled < headerEnd + 4 + length) filled = Receive(filled);
-        if (status != 2) throw new InvalidOperationException($"HTTP {Encoding.ASCII.GetString(_buffer, 9, 3)}: {Encoding.UTF8.GetString(_buffer, headerEnd + 4, length)}");
+        else
+        {
+            while (filled < headerEnd + 4 + length) filled = Receive(filled);
+        }
+        if (status is < 200 or > 299) throw new InvalidOperationException($"HTTP {status}: {Encoding.UTF8.GetString(_buffer, headerEnd + 4, filled - headerEnd - 4)}");
     }
 
     private int Receive(int filled)
@@ -65,21 +59,6 @@ public sealed class BlockingHttpClient : IDisposable
         var read = _socket.Receive(_buffer.AsSpan(filled));
         if (read == 0) throw new IOException("the server closed the connection");
         return filled + read;
-    }
-
-    private static int IndexOfIgnoreCase(ReadOnlySpan<byte> text, ReadOnlySpan<byte> lowerNeedle)
-    {
-        for (var i = 0; i + lowerNeedle.Length <= text.Length; i++)
-        {
-            var match = true;
-            for (var j = 0; j < lowerNeedle.Length && match; j++)
-            {
-                var c = text[i + j];
-                match = (c is >= (byte)'A' and <= (byte)'Z' ? (byte)(c | 0x20) : c) == lowerNeedle[j];
-            }
-            if (match) return i;
-        }
-        return -1;
     }
 
     /// <inheritdoc/>

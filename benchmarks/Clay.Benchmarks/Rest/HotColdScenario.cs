@@ -52,8 +52,7 @@ public sealed class HotColdScenario : IScenario
                 await clay.EvictAsync("demo:cart0", worker);
                 cold[i] = await RestSeedScenario.TimeAsync(() => clay.InvokeAsync("demo:cart0", worker, "get-cart-contents"));
             }
-            Array.Sort(cold);
-            results[$"{worker}_cold"] = (Percentiles.Of(cold, 50), Percentiles.Of(cold, 99));
+            results[$"{worker}_cold"] = Percentiles.MedianAnd99(cold);
         }
         Console.WriteLine($"hot-cold: get-cart-contents over REST; cold = right after the worker was evicted (isolation: {isolation ?? "default"})");
         Console.WriteLine($"  raw fdatasync p50 {raw.P50:F3} ms before, {rawAfter.P50:F3} ms right after the small cart's hot phase");
@@ -129,10 +128,8 @@ public sealed class HotColdScenario : IScenario
             for (var i = block; i < Math.Min(runs, block + 50); i++) healthSamples[i] = Time(() => client.Exchange(health));
             for (var i = block; i < Math.Min(runs, block + 50); i++) invokeSamples[i] = Time(() => client.Exchange(invoke));
         }
-        Array.Sort(healthSamples);
-        Array.Sort(invokeSamples);
-        results["http_health_lean"] = (Percentiles.Of(healthSamples, 50), Percentiles.Of(healthSamples, 99));
-        results["small_hot_lean"] = (Percentiles.Of(invokeSamples, 50), Percentiles.Of(invokeSamples, 99));
+        results["http_health_lean"] = Percentiles.MedianAnd99(healthSamples);
+        results["small_hot_lean"] = Percentiles.MedianAnd99(invokeSamples);
         // A worker's first call: it is created with it (Orleans activates its grain, its host makes it, the
         // create entry is committed with the invocation's).
         var created = new double[Math.Max(20, runs / 4)];
@@ -142,8 +139,7 @@ public sealed class HotColdScenario : IScenario
                 """{"function":"initialize-cart","args":["\"user1\""]}""");
             created[i] = Time(() => client.Exchange(request));
         }
-        Array.Sort(created);
-        results["new_worker_lean"] = (Percentiles.Of(created, 50), Percentiles.Of(created, 99));
+        results["new_worker_lean"] = Percentiles.MedianAnd99(created);
 
         static double Time(Action action)
         {
@@ -157,7 +153,6 @@ public sealed class HotColdScenario : IScenario
     {
         var samples = new double[runs];
         for (var i = 0; i < runs; i++) samples[i] = await RestSeedScenario.TimeAsync(action);
-        Array.Sort(samples);
-        return (Percentiles.Of(samples, 50), Percentiles.Of(samples, 99));
+        return Percentiles.MedianAnd99(samples);
     }
 }

@@ -85,8 +85,7 @@ public sealed partial class StoreScenario
             await insert.ExecuteNonQueryAsync();
             latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
-        Array.Sort(latencies);
-        return (Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 99));
+        return Percentiles.MedianAnd99(latencies);
     }
 
     private static async Task<string> ServerVersionAsync(NpgsqlConnection connection)

@@ -86,8 +86,7 @@ public sealed partial class StoreScenario : IScenario
             Sync(handle);
             latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
-        Array.Sort(latencies);
-        return (Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 99));
+        return Percentiles.MedianAnd99(latencies);
     }
 
     private static void Sync(SafeFileHandle handle)
@@ -115,8 +114,7 @@ public sealed partial class StoreScenario : IScenario
             await store.AppendAsync(worker, i + 1, [payload]);
             latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
-        Array.Sort(latencies);
-        return (Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 99));
+        return Percentiles.MedianAnd99(latencies);
     }
 
     private static async Task<double> ThroughputAsync(IOplogStore store, byte[] payload, int writers, TimeSpan duration)

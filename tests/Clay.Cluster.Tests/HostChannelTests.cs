@@ -295,6 +295,43 @@ public sealed class HostChannelTests
         Assert.Equal([1L, 2L], notices);
     }
 
+    [Fact]
+    public async Task A_notice_sent_soon_while_answering_on_the_reading_thread_goes_in_the_answer_s_write_or_when_a_relief_takes_over()
+    {
+        // As a worker's log line is sent: the host runs invocations on its reading thread.
+        var notices = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        var heldNoticed = new SemaphoreSlim(0);
+        await using var pair = Pair.Open(
+            hostHandles: call =>
+            {
+                var invoke = (HostInvoke)call;
+                var held = invoke.Function == "hold";
+                Pair.Current!.Host.NotifySoon(new HostNotice("demo:c", "w", held ? 2 : 1));
+                // Held: the thread waits until the server has the notice, which only a relief that took over reading can send.
+                var sent = !held || heldNoticed.Wait(TimeSpan.FromSeconds(20));
+                return Task.FromResult<object?>(new InvokeReply(InvocationState.Completed, invoke.IdempotencyKey!, invoke.Function, new Value.Bool(sent)));
+            },
+            serverHandles: _ => Task.FromResult<object?>(null),
+            serverNotices: notice =>
+            {
+                notices.Enqueue(((HostNotice)notice).RecoveredTicks);
+                if (((HostNotice)notice).RecoveredTicks == 2) heldNoticed.Release();
+            },
+            countHostWrites: true,
+            hostRunsOnReader: call => call is HostInvoke);
+
+        var writes = pair.HostWrites;
+        await pair.Server.CallAsync(HostInvoke.Of(new WorkerId("demo:c", "w"), InvocationRequest.Of("now", [], "k1"), enqueue: false));
+        Assert.Equal([1L], notices);
+        Assert.Equal(1, pair.HostWrites - writes);
+
+        var reply = (InvokeReply)(await pair.Server.CallAsync(HostInvoke.Of(new WorkerId("demo:c", "w"), InvocationRequest.Of("hold", [], "k2"), enqueue: false))
+            .WaitAsync(TimeSpan.FromSeconds(60)))!;
+        Assert.Equal(new Value.Bool(true), reply.Result);
+        Assert.True(pair.Host.Reliefs >= 1);
+        Assert.Equal([1L, 2L], notices);
+    }
+
     private static async Task<object?> AfterAsync(Task gate, object answer)
     {
         await gate;

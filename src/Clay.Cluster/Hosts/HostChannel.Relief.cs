@@ -50,6 +50,7 @@ public sealed partial class HostChannel
     /// </summary>
     private void Run(object? state)
     {
+        t_ownThread = this;
         var reading = (bool)state!;
         while (true)
         {
@@ -105,6 +106,8 @@ public sealed partial class HostChannel
                 Interlocked.Increment(ref _reliefs);
                 Volatile.Write(ref _relief, null);
                 _reader = Thread.CurrentThread;
+                // What the held thread queued to go with its answer goes now: that answer may be long in coming.
+                if (!_frames.IsEmpty) Push();
                 return true;
             }
             if (Volatile.Read(ref _dispatched) != dispatched) continue;

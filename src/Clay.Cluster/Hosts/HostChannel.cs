@@ -77,6 +77,10 @@ public sealed partial class HostChannel : IAsyncDisposable
     [ThreadStatic]
     private static HostChannel? t_answering;
 
+    /// <summary>The channel whose reading or relief thread this is.</summary>
+    [ThreadStatic]
+    private static HostChannel? t_ownThread;
+
     /// <summary>A channel that reads from <paramref name="input"/> and writes to <paramref name="output"/>.</summary>
     /// <param name="input">What the other end writes.</param>
     /// <param name="output">What the other end reads.</param>
@@ -188,8 +192,26 @@ public sealed partial class HostChannel : IAsyncDisposable
     /// </summary>
     public void SendQueued()
     {
-        if (!_frames.IsEmpty && t_answering != this) Push();
+        if (!_frames.IsEmpty && !AnswerFollows()) Push();
     }
+
+    /// <summary>
+    /// Sends a one-way notice at once — unless this thread is answering a call of the other end before
+    /// its first wait: then it goes in the same write as that answer (or at the first wait, or when a
+    /// relief takes over reading from this thread, whichever comes first). Frames keep their order.
+    /// </summary>
+    public void NotifySoon(object notice)
+    {
+        Enqueue(Notice, 0, notice);
+        SendQueued();
+    }
+
+    /// <summary>
+    /// True when this thread answers a call of the other end before its first wait: its answer follows
+    /// on this thread soon, and what is queued goes in the same write.
+    /// </summary>
+    /// <remarks>A reading thread that a relief took over from is held by a long handling: what it queues goes at once.</remarks>
+    private bool AnswerFollows() => t_answering == this && (t_ownThread != this || Thread.CurrentThread == _reader);
 
     /// <summary>Stops writing once what was sent is written; the reading thread ends when the other end closes.</summary>
     public ValueTask DisposeAsync()

@@ -73,9 +73,10 @@ internal static class ComponentHostMain
             InvocationRetry = settings.InvocationRetry,
             Limits = settings.Limits,
             AdmitNewWorker = async (id, cancellationToken) => await channel.CallAsync(new AdmitCall(id.Component, id.Worker), cancellationToken),
-            // Lines written live go to the server's live streams; replayed ones are never passed on.
+            // Lines written live go to the server's live streams; replayed ones are never passed on. A line
+            // written as an invocation runs on the channel's reading thread goes in the same write as its answer.
             LogSink = (id, index, line, function, invocationKey) =>
-                channel.Notify(new HostLogLine(id.Worker, index, line.Timestamp, (int)line.Level, line.Context, line.Message,
+                channel.NotifySoon(new HostLogLine(id.Worker, index, line.Timestamp, (int)line.Level, line.Context, line.Message,
                     function, invocationKey)),
             WakeUps = links,
             Workers = links,

@@ -33,7 +33,7 @@ public sealed partial class WorkerExecutor
     public async Task<string> ScheduleAsync(string functionName, IReadOnlyList<Value> arguments, string? idempotencyKey, DateTimeOffset dueAt,
         CancellationToken cancellationToken = default)
     {
-        var key = idempotencyKey ?? Guid.NewGuid().ToString();
+        var key = idempotencyKey ?? FreshKeys.Next();
         lock (_gate)
         {
             if (IsBroken) throw BrokenError();

@@ -159,7 +159,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     public async Task<InvocationResult> InvokeAsync(string functionName, IReadOnlyList<Value> arguments, string? idempotencyKey,
         IReadOnlyList<string>? callChain, CancellationToken cancellationToken = default)
     {
-        var key = idempotencyKey ?? Guid.NewGuid().ToString();
+        var key = idempotencyKey ?? FreshKeys.Next();
         var (queued, done) = Accept(functionName, arguments, key, pending: false, callChain);
         if (queued is not null) WakeForCaller();
         var outcome = done is { } recorded
@@ -175,7 +175,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     public async Task<string> EnqueueAsync(string functionName, IReadOnlyList<Value> arguments, string? idempotencyKey = null,
         CancellationToken cancellationToken = default)
     {
-        var key = idempotencyKey ?? Guid.NewGuid().ToString();
+        var key = idempotencyKey ?? FreshKeys.Next();
         Accept(functionName, arguments, key, pending: true, null);
         _idle.Wake(onThisThread: false);
         await FlushOrBreakAsync(cancellationToken);

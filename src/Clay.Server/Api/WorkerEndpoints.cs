@@ -223,7 +223,7 @@ public static class WorkerEndpoints
             };
             // The function is resolved and the arguments typed behind the grain, against the worker's own version.
             var request = new InvokeRequest(body.Function, body.Args ?? [], null,
-                string.IsNullOrEmpty(body.IdempotencyKey) ? Guid.NewGuid().ToString() : body.IdempotencyKey, enqueue,
+                string.IsNullOrEmpty(body.IdempotencyKey) ? Runtime.Execution.FreshKeys.Next() : body.IdempotencyKey, enqueue,
                 options.InvocationTimeout < GrainWait ? options.InvocationTimeout : GrainWait) { ScheduleAt = body.ScheduleAt };
             var grain = Grain(services.Grains, id);
             var conflicts = 0;

@@ -62,7 +62,7 @@ internal sealed partial class RemoteWorkerDoor(WorkerId id, WorkerServices servi
     public async Task<string> EnqueueAsync(InvocationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.IdempotencyKey is null) request = request with { IdempotencyKey = Guid.NewGuid().ToString() };
+        if (request.IdempotencyKey is null) request = request with { IdempotencyKey = FreshKeys.Next() };
         try
         {
             var invoke = HostInvoke.Of(Id, request, enqueue: true);

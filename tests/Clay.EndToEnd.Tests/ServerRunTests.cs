@@ -96,7 +96,7 @@ public sealed class ServerRunTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_server_counts_calls_for_tiered_compilation_from_its_start_in_the_process_it_was_started_as()
+    public async Task The_server_runs_with_its_runtime_settings_from_its_start_in_the_process_it_was_started_as()
     {
         await using var server = new ServerProcess(Path.Combine(_root, "data"));
         await server.StartAsync();
@@ -105,6 +105,7 @@ public sealed class ServerRunTests : IAsyncLifetime
         // The process started is the one serving (it executed itself again in place), with the setting.
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
         Assert.Contains("DOTNET_TC_CallCountingDelayMs=0", Variables(server.Pid));
+        Assert.Contains("DOTNET_GCgen0size=0x200000", Variables(server.Pid));
         Assert.Equal(ClayInstallation.Server, ProcessTree.Executable(server.Pid));
         // Diagnostics tools (dotnet-trace, dotnet-counters) still reach it: its runtime listens on its diagnostic socket.
         var diagnostics = Assert.Single(Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{server.Pid}-*-socket"));
@@ -119,6 +120,8 @@ public sealed class ServerRunTests : IAsyncLifetime
         told.Environment["DOTNET_TC_CallCountingDelayMs"] = "50";
         await told.StartAsync();
         Assert.Equal(["DOTNET_TC_CallCountingDelayMs=50"], Variables(told.Pid).Where(v => v.StartsWith("DOTNET_TC_", StringComparison.Ordinal)));
+        // What the user did not set is still added.
+        Assert.Contains("DOTNET_GCgen0size=0x200000", Variables(told.Pid));
     }
 
     private static string[] Variables(int pid) => File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries);

@@ -6,7 +6,7 @@ namespace Clay.Server.Tests.Hosting;
 public sealed class ServerRuntimeTests
 {
     [Fact]
-    public void The_server_executes_itself_again_with_the_same_arguments_and_environment_and_no_delay_before_counting_calls()
+    public void The_server_executes_itself_again_with_the_same_arguments_and_environment_no_delay_before_counting_calls_and_a_small_youngest_generation()
     {
         var environment = new Hashtable { ["PATH"] = "/usr/bin", ["HOME"] = "/home/u" };
 
@@ -15,15 +15,26 @@ public sealed class ServerRuntimeTests
         Assert.Null(argv[^1]);
         Assert.Equal(["/opt/clay/clay-server", "--port", "9881"], argv[..^1].Select(a => a!));
         Assert.Null(variables[^1]);
-        Assert.Equal([$"{ServerRuntime.CallCountingDelay}=0", "HOME=/home/u", "PATH=/usr/bin"], variables[..^1].Select(v => v!).Order(StringComparer.Ordinal));
+        Assert.Equal([$"{ServerRuntime.Gen0Size}=0x200000", $"{ServerRuntime.CallCountingDelay}=0", "HOME=/home/u", "PATH=/usr/bin"],
+            variables[..^1].Select(v => v!).Order(StringComparer.Ordinal));
     }
 
     [Fact]
-    public void A_delay_the_user_set_is_kept_and_nothing_is_executed_again()
+    public void Settings_the_user_made_are_kept_and_nothing_is_executed_again_when_all_are_set()
+    {
+        var environment = new Hashtable { [ServerRuntime.CallCountingDelay] = "100", [ServerRuntime.Gen0Size] = "0x1000000" };
+
+        Assert.Null(ServerRuntime.Reexecution("/opt/clay/clay-server", [], environment));
+    }
+
+    [Fact]
+    public void Only_the_settings_the_user_did_not_make_are_added()
     {
         var environment = new Hashtable { [ServerRuntime.CallCountingDelay] = "100" };
 
-        Assert.Null(ServerRuntime.Reexecution("/opt/clay/clay-server", [], environment));
+        var (_, variables) = ServerRuntime.Reexecution("/opt/clay/clay-server", [], environment)!.Value;
+
+        Assert.Equal([$"{ServerRuntime.Gen0Size}=0x200000", $"{ServerRuntime.CallCountingDelay}=100"], variables[..^1].Select(v => v!).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -75,8 +75,8 @@ internal static class LinuxCalls
     /// The environment for executing this program again: every variable of <paramref name="environment"/>,
     /// then <paramref name="added"/> (<c>NAME=value</c>), then the null that ends an execve environment.
     /// </summary>
-    public static string?[] EnvironmentWith(System.Collections.IDictionary environment, string added) =>
-        [.. environment.Cast<System.Collections.DictionaryEntry>().Select(e => $"{e.Key}={e.Value}"), added, null];
+    public static string?[] EnvironmentWith(System.Collections.IDictionary environment, params string[] added) =>
+        [.. environment.Cast<System.Collections.DictionaryEntry>().Select(e => $"{e.Key}={e.Value}"), .. added, null];
 
     [DllImport("libc", EntryPoint = "execve", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

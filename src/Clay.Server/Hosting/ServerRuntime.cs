@@ -35,7 +35,7 @@ internal static class ServerRuntime
     /// Executes the server again with the <see cref="Wanted"/> settings the environment lacks, unless it
     /// has them all or this is not a Linux process started through its own executable
     /// (<c>dotnet clay-server.dll</c> is left as it is). Returns only when it did not execute again:
-    /// the server then runs with the runtime's default.
+    /// the server then runs with the runtime's defaults for what it lacks.
     /// </summary>
     public static void Apply(string[] args)
     {

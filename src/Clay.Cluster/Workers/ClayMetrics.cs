@@ -52,7 +52,8 @@ public sealed class ClayMetrics : IDisposable
         _evictions = _meter.CreateCounter<long>("clay.worker.evictions", description: "Workers dropped from memory to stay within the budget or idle limit");
         _recoveries = _meter.CreateCounter<long>("clay.worker.recoveries", description: "Workers rebuilt from their oplog");
         _hostCrashes = _meter.CreateCounter<long>("clay.component_host.crashes", description: "Component host processes that ended on their own");
-        _recoveryTime = _meter.CreateHistogram<double>("clay.worker.recovery.duration", unit: "s", description: "Time to rebuild a worker from its oplog");
+        _recoveryTime = _meter.CreateHistogram("clay.worker.recovery.duration", unit: "s", description: "Time to rebuild a worker from its oplog",
+            tags: null, advice: Runtime.Diagnostics.ClayTelemetry.SecondsAdvice);
     }
 
     /// <summary>

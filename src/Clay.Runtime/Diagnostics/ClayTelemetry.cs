@@ -22,11 +22,21 @@ public static class ClayTelemetry
     private static readonly Counter<long> Invocations = Meter.CreateCounter<long>("clay.invocations",
         description: "Invocations run to their end, by component, function and outcome (ok, failed, error)");
 
-    private static readonly Histogram<double> InvocationDuration = Meter.CreateHistogram<double>("clay.invocation.duration", unit: "s",
-        description: "Time from taking an invocation from the worker's queue to its committed end");
+    /// <summary>
+    /// The bucket boundaries of Clay's duration histograms, in seconds: from 100 µs (a commit's write) to
+    /// a minute. Without them an exporter applies its defaults, which are meant for milliseconds (0, 5,
+    /// 10 … 10,000): every duration in seconds would land in the first bucket.
+    /// </summary>
+    public static readonly InstrumentAdvice<double> SecondsAdvice = new()
+    {
+        HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    };
 
-    private static readonly Histogram<double> CommitDuration = Meter.CreateHistogram<double>("clay.commit.duration", unit: "s",
-        description: "Time for a worker's commit to become durable");
+    private static readonly Histogram<double> InvocationDuration = Meter.CreateHistogram("clay.invocation.duration", unit: "s",
+        description: "Time from taking an invocation from the worker's queue to its committed end", tags: null, advice: SecondsAdvice);
+
+    private static readonly Histogram<double> CommitDuration = Meter.CreateHistogram("clay.commit.duration", unit: "s",
+        description: "Time for a worker's commit to become durable", tags: null, advice: SecondsAdvice);
 
     /// <summary>The span attribute holding <c>component/worker</c>.</summary>
     public const string WorkerAttribute = "clay.worker";

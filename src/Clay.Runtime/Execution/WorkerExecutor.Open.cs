@@ -33,7 +33,7 @@ public sealed partial class WorkerExecutor
         }
         catch (Snapshots.SnapshotException ex)
         {
-            options.LoggerFactory.CreateLogger<WorkerExecutor>().LogWarning(
+            ExecutorLoggers.Of(options.LoggerFactory).Executor.LogWarning(
                 "Worker {Worker}: {Problem}; recovering by replaying the whole oplog instead", id, ex.Message);
             return await OpenAsync(id, creation, catalog, store, options, useSnapshot: false, known: null, cancellationToken);
         }

@@ -65,7 +65,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         _store = store;
         _options = options;
         _scheduler = new WorkerTaskScheduler(options.ThreadCpuClock);
-        _logger = options.LoggerFactory.CreateLogger<WorkerExecutor>();
+        _logger = ExecutorLoggers.Of(options.LoggerFactory).Executor;
         _writer = writer;
         _component = component;
         _created = created;
@@ -329,7 +329,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private Action<long, OplogEntry.Log> LogSink()
     {
         var sink = _options.LogSink;
-        var logger = _options.LoggerFactory.CreateLogger(Diagnostics.WorkerLogForwarder.Category);
+        var logger = ExecutorLoggers.Of(_options.LoggerFactory).Worker;
         return (index, entry) =>
         {
             Diagnostics.WorkerLogForwarder.Write(logger, Id, entry);

@@ -24,8 +24,17 @@ public sealed record LoadOptions
     /// <summary>Concurrent clients.</summary>
     public int Clients { get; init; } = 64;
 
-    /// <summary>Carts of one extra component driven before the clock starts.</summary>
+    /// <summary>
+    /// Carts driven before the clock starts, spread over every component and one extra: each component's
+    /// code is loaded (a Clay server's component hosts started) before it is measured.
+    /// </summary>
     public int Warmup { get; init; } = 2000;
+
+    /// <summary>
+    /// A file to append every call to, one line each: phase, start (ms since the phase began), latency (ms)
+    /// and its place in its cart's sequence (0 is the call that creates the cart), to find when slow calls happened.
+    /// </summary>
+    public string? CallsLog { get; init; }
 
     /// <summary>The processes whose CPU is the server's.</summary>
     public IReadOnlyList<int> ServerPids { get; init; } = [];
@@ -63,6 +72,7 @@ public sealed record LoadOptions
             ServerPids = (Get("--server-pids") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray(),
             Authorization = Get("--token-file") is { } tokenFile ? "Bearer " + File.ReadAllText(tokenFile).Trim() : null,
             MetricsPath = Get("--metrics") ?? (target == "clay" ? "/metrics" : null),
+            CallsLog = Get("--calls-log"),
         };
     }
 }

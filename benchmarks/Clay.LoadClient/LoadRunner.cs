@@ -48,6 +48,9 @@ public sealed class LoadRunner : IDisposable
     /// <summary>Concurrent clients.</summary>
     public int Clients { get; }
 
+    /// <summary>When set, every call is appended to this file (see <see cref="LoadOptions.CallsLog"/>).</summary>
+    public string? CallsLog { get; init; }
+
     /// <summary>The first failure seen, for the summary.</summary>
     public string? FirstFailure => _firstFailure;
 
@@ -59,6 +62,7 @@ public sealed class LoadRunner : IDisposable
     {
         var total = sequences.Sum(s => s.Length);
         var latencies = new double[total];
+        var startedAt = new double[total];
         var offsets = new int[sequences.Count];
         for (int i = 1, at = sequences.Count > 0 ? sequences[0].Length : 0; i < sequences.Count; at += sequences[i].Length, i++) offsets[i] = at;
         var failed = 0;
@@ -67,6 +71,7 @@ public sealed class LoadRunner : IDisposable
         var serverBefore = ProcessCpu.OfTrees(_serverPids);
         var clientBefore = ProcessCpu.Of(Environment.ProcessId);
         var clock = Stopwatch.StartNew();
+        var phaseStarted = Stopwatch.GetTimestamp();
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(c => Task.Run(async () =>
         {
@@ -80,12 +85,14 @@ public sealed class LoadRunner : IDisposable
                     var started = Stopwatch.GetTimestamp();
                     var outcome = await CallAsync(connection, sequence[k], cancellationToken);
                     latencies[offsets[n] + k] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    startedAt[offsets[n] + k] = Stopwatch.GetElapsedTime(phaseStarted, started).TotalMilliseconds;
                     if (outcome == Outcome.Failed) Interlocked.Increment(ref failed);
                     else if (outcome == Outcome.Wrong) Interlocked.Increment(ref wrong);
                 }
             }
         }, cancellationToken)));
         clock.Stop();
+        if (CallsLog is not null) WriteCallsLog(name, sequences, offsets, startedAt, latencies);
         var clientCpu = ProcessCpu.Of(Environment.ProcessId) - clientBefore;
         var serverCpu = ProcessCpu.Between(serverBefore, ProcessCpu.OfTrees(_serverPids));
         var allocatedAfter = await AllocatedAsync(cancellationToken);
@@ -95,6 +102,14 @@ public sealed class LoadRunner : IDisposable
         {
             HostsAllocatedBytes = allocatedAfter.Hosts - allocatedBefore.Hosts,
         };
+    }
+
+    /// <summary>Appends the phase's calls to <see cref="CallsLog"/>, in the order of the sequences.</summary>
+    private void WriteCallsLog(string phase, IReadOnlyList<CartCall[]> sequences, int[] offsets, double[] startedAt, double[] latencies)
+    {
+        var lines = sequences.SelectMany((sequence, n) => sequence.Select((_, k) => FormattableString.Invariant(
+            $"{phase} {startedAt[offsets[n] + k]:F1} {latencies[offsets[n] + k]:F2} {k}")));
+        File.AppendAllLines(CallsLog!, lines);
     }
 
     private enum Outcome { Ok, Failed, Wrong }

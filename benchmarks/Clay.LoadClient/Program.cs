@@ -3,7 +3,7 @@ using Clay.LoadClient;
 
 // clay-load: the shopping-cart seed workload against a running server, from a process of its own.
 //   clay-load --target clay|restate --url URL[,URL…] [--components 10 --workers 1000 --calls 3|1 --random 10000
-//             --clients 64 --warmup 2000 --server-pids PID,PID --metrics /metrics]
+//             --clients 64 --warmup 2000 --server-pids PID,PID --metrics /metrics --calls-log PATH]
 // A server's CPU and memory are those of the processes named and of every process they started.
 // Prints a readable summary and, last, one JSON line with the figures of each phase.
 LoadOptions options;
@@ -18,7 +18,10 @@ catch (ArgumentException ex)
 }
 
 ITargetDialect dialect = options.Target == "clay" ? new ClayDialect() : new RestateDialect();
-using var runner = new LoadRunner(options.Url, dialect, options.Clients, options.ServerPids, options.MetricsPath, options.Authorization);
+using var runner = new LoadRunner(options.Url, dialect, options.Clients, options.ServerPids, options.MetricsPath, options.Authorization)
+{
+    CallsLog = options.CallsLog,
+};
 var started = System.Diagnostics.Stopwatch.StartNew();
 // Each phase is announced on standard error as it ends, with the time since start: a profile of one
 // phase can be taken while the next runs. Standard output keeps the summary and its JSON line.

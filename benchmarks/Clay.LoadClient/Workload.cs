@@ -5,12 +5,14 @@ public static class Workload
 {
     /// <summary>
     /// Every cart of every component: initialize-cart and two add-item (or one of each, or one add-item), in order
-    /// per cart. The warm-up drives carts of one extra component, numbered after the measured ones.
+    /// per cart. The warm-up drives carts of its own (<c>warm0</c>, <c>warm1</c> …) on every component in turn and
+    /// on one extra, numbered after the measured ones: each component's code is loaded, and a Clay server's
+    /// component host for it started, before the clock starts, as on a server that has been running.
     /// </summary>
     public static IReadOnlyList<CartCall[]> Spawn(LoadOptions options, bool warmup)
     {
         var carts = warmup
-            ? Enumerable.Range(0, options.Warmup).Select(j => (options.Components, $"warm{j}"))
+            ? Enumerable.Range(0, options.Warmup).Select(j => (j % (options.Components + 1), $"warm{j}"))
             : Enumerable.Range(0, options.Workers).SelectMany(j => Enumerable.Range(0, options.Components).Select(i => (i, $"{j}")));
         return carts.Select(c => new[]
             {

@@ -19,6 +19,12 @@ public static class LoadClientProcess
     {
         var start = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args) start.ArgumentList.Add(arg);
+        // CLAY_BENCH_CALLS_LOG=PATH: clay-load appends every call there (phase, start, latency, place in its cart's sequence).
+        if (Environment.GetEnvironmentVariable("CLAY_BENCH_CALLS_LOG") is { Length: > 0 } callsLog)
+        {
+            start.ArgumentList.Add("--calls-log");
+            start.ArgumentList.Add(callsLog);
+        }
         using var process = Process.Start(start)!;
         var errors = EchoAsync(process.StandardError, indent);
         string? last = null;

@@ -8,6 +8,7 @@ if (args.Length > 0 && args[0] == "verify") return Verification.Run(args[1..], C
 if (args.Length > 0 && args[0] == "salvage") return await Verification.SalvageAsync(args[1..], Console.Out, Console.Error);
 // Before anything starts: the server may execute itself again with a runtime setting it wants.
 ServerRuntime.Apply(args);
+ServerThreadPool.Apply(Environment.GetEnvironmentVariables());
 
 ServerOptions? options = null;
 try

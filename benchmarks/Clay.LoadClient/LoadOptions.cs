@@ -72,7 +72,11 @@ public sealed record LoadOptions
             ServerPids = (Get("--server-pids") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray(),
             Authorization = Get("--token-file") is { } tokenFile ? "Bearer " + File.ReadAllText(tokenFile).Trim() : null,
             MetricsPath = Get("--metrics") ?? (target == "clay" ? "/metrics" : null),
-            CallsLog = Get("--calls-log"),
+            CallsLog = Get("--calls-log") is { } callsLog
+                ? Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(callsLog)))
+                    ? callsLog
+                    : throw new ArgumentException($"--calls-log: the folder of '{callsLog}' does not exist")
+                : null,
         };
     }
 }

@@ -70,7 +70,6 @@ public sealed class LoadRunner : IDisposable
         var allocatedBefore = await AllocatedAsync(cancellationToken);
         var serverBefore = ProcessCpu.OfTrees(_serverPids);
         var clientBefore = ProcessCpu.Of(Environment.ProcessId);
-        var clock = Stopwatch.StartNew();
         var phaseStarted = Stopwatch.GetTimestamp();
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(c => Task.Run(async () =>
@@ -91,13 +90,14 @@ public sealed class LoadRunner : IDisposable
                 }
             }
         }, cancellationToken)));
-        clock.Stop();
-        if (CallsLog is not null) WriteCallsLog(name, sequences, offsets, startedAt, latencies);
+        var elapsed = Stopwatch.GetElapsedTime(phaseStarted);
         var clientCpu = ProcessCpu.Of(Environment.ProcessId) - clientBefore;
         var serverCpu = ProcessCpu.Between(serverBefore, ProcessCpu.OfTrees(_serverPids));
         var allocatedAfter = await AllocatedAsync(cancellationToken);
+        // Written once the phase is measured: the log's writing is not the client's CPU of the phase.
+        if (CallsLog is not null) WriteCallsLog(name, sequences, offsets, startedAt, latencies);
         Array.Sort(latencies);
-        return new PhaseResult(name, total, clock.Elapsed.TotalSeconds, latencies, serverCpu, clientCpu,
+        return new PhaseResult(name, total, elapsed.TotalSeconds, latencies, serverCpu, clientCpu,
             allocatedAfter.Total - allocatedBefore.Total, failed, wrong)
         {
             HostsAllocatedBytes = allocatedAfter.Hosts - allocatedBefore.Hosts,

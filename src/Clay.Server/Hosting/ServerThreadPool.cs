@@ -5,12 +5,13 @@ namespace Clay.Server.Hosting;
 /// <summary>
 /// The least number of thread-pool threads the server keeps at work. The pool's hill climbing moves the
 /// number of threads it lets run by the throughput it measures, never below this least number (by
-/// default the processor count); on a two-core machine it went down to two every second or so under load. The server
-/// still does some work on pool threads that blocks for a moment — a read of the oplog store on a new
-/// worker's first call, opening a read connection under the SQLite client's pool lock — and with two threads at work, two such waits left 50–60 calls
-/// queued behind them with no thread to run them for 250–350 ms (docs/benchmarks.md, "The thread pool
-/// kept at work"). With a floor of <see cref="Floor"/> threads the climbing never goes below it.
-/// A value the user set (<see cref="Variable"/> or the runtime setting <see cref="Setting"/>) is kept.
+/// default the processor count); on a two-core machine it went down to two every second or so under
+/// load. The server still does some work on pool threads that blocks for a moment — a read of the
+/// oplog store on a new worker's first call, opening a read connection under the SQLite client's pool
+/// lock — and with two threads at work, two such waits left 50–60 calls queued behind them with no
+/// thread to run them for 250–350 ms (docs/benchmarks.md, "The thread pool kept at work"). With a
+/// floor of <see cref="Floor"/> threads the climbing never goes below it. A value the user set
+/// (<see cref="Variable"/> or the runtime setting <see cref="Setting"/>) is kept.
 /// </summary>
 internal static class ServerThreadPool
 {

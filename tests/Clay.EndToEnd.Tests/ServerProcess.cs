@@ -9,6 +9,8 @@ namespace Clay.EndToEnd.Tests;
 public sealed class ServerProcess : IAsyncDisposable
 {
     private Process? _process;
+    /// <summary>Set while the server's standard output is read (see <see cref="StopReadingOutput"/>).</summary>
+    private readonly ManualResetEventSlim _reading = new(initialState: true);
 
     /// <param name="dataDirectory">The server's data directory.</param>
     /// <param name="homeDirectory">The server's HOME, where it tells clay how to find its token; by default the "home"
@@ -98,6 +100,7 @@ public sealed class ServerProcess : IAsyncDisposable
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) =>
         {
+            _reading.Wait();
             if (e.Data is null) return;
             Written(e.Data);
             if (e.Data.Contains("Clay server ready", StringComparison.Ordinal)) ready.TrySetResult();
@@ -112,11 +115,19 @@ public sealed class ServerProcess : IAsyncDisposable
         await ready.Task.WaitAsync(TimeSpan.FromSeconds(180));
     }
 
+    /// <summary>
+    /// Stops reading what the server writes on its standard output: once the pipe is full, its console
+    /// can write no more, as when nobody reads it. What it wrote before stays in <see cref="Output"/>.
+    /// </summary>
+    /// <remarks>The reader is held at its next line (<see cref="System.Diagnostics.Process.CancelOutputRead"/> would go on reading, only unseen) until the server is killed.</remarks>
+    public void StopReadingOutput() => _reading.Reset();
+
     /// <summary>Kills the server with SIGKILL: no shutdown code runs.</summary>
     public async Task KillAsync()
     {
         if (_process is null) return;
         _process.Kill(entireProcessTree: true);
+        _reading.Set();
         await _process.WaitForExitAsync();
         _process.Dispose();
         _process = null;
@@ -127,6 +138,7 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         if (_process is null) return 0;
         using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
+        _reading.Set();
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         var code = _process.ExitCode;
         _process.Dispose();

@@ -19,6 +19,10 @@ internal static class ServerTelemetry
     public static void ConfigureLogging(ILoggingBuilder logging, ServerOptions options)
     {
         logging.ClearProviders();
+        // A console nobody reads (a full pipe, a terminal paused with Ctrl-S) must not hold the server: past
+        // the console's queue, lines are dropped, not waited for. Worker lines stay in their oplogs and
+        // streams either way. Set before the console is added, so Logging:Console:QueueFullMode may say otherwise.
+        logging.Services.Configure<ConsoleLoggerOptions>(o => o.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
         if (options.LogFormat == "json")
         {
             logging.AddJsonConsole(o =>

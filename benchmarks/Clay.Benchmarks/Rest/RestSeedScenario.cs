@@ -33,18 +33,36 @@ public sealed class RestSeedScenario : IScenario
             "--calls", $"{calls}", "--warmup", $"{warmup}"]);
         var metrics = await clay.Http.GetStringAsync("/metrics");
         var evictions = Metric(metrics, "clay_worker_evictions_total");
+        // Slow commits hold every call waiting on them: the tail's first suspect (warm-up included).
+        var commits = Metric(metrics, "clay_commit_duration_seconds_count");
+        var over50 = commits - Bucket(metrics, "clay_commit_duration_seconds", "0.05");
+        var over100 = commits - Bucket(metrics, "clay_commit_duration_seconds", "0.1");
         var peakRss = clay.PeakRss;
         var hostsPeakRss = clay.HostsPeakRss;
         var dataBytes = clay.DataBytes;
         var totalWorkers = (long)components * workers + warmup;
         Console.WriteLine($"rest-seed: server peak RSS {peakRss / 1048576.0:F0} MiB, its component hosts' {hostsPeakRss / 1048576.0:F0} MiB "
             + $"(together at most {(peakRss + hostsPeakRss) / 1048576.0:F0} MiB), data {dataBytes / 1048576.0:F1} MiB ({dataBytes / (double)totalWorkers:F0} bytes per worker); {evictions:F0} evictions");
+        Console.WriteLine($"rest-seed: {commits:F0} commits, {over50:F0} of them over 50 ms and {over100:F0} over 100 ms");
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["scenario"] = Name, ["load"] = figures, ["peak_rss_bytes"] = peakRss, ["hosts_peak_rss_bytes"] = hostsPeakRss, ["data_bytes"] = dataBytes,
-            ["evictions"] = evictions,
+            ["evictions"] = evictions, ["commits"] = commits, ["commits_over_50ms"] = over50, ["commits_over_100ms"] = over100,
         }));
         return exit;
+    }
+
+    /// <summary>How many samples of the histogram <paramref name="name"/> are at most <paramref name="le"/> (its bucket's count), 0 when absent.</summary>
+    internal static double Bucket(string metrics, string name, string le)
+    {
+        var bucket = name + "_bucket{";
+        var bound = $"le=\"{le}\"}}";
+        foreach (var line in metrics.Split('\n'))
+        {
+            if (!line.StartsWith(bucket, StringComparison.Ordinal) || !line.Contains(bound, StringComparison.Ordinal)) continue;
+            return double.Parse(line[(line.IndexOf(bound, StringComparison.Ordinal) + bound.Length)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return 0;
     }
 
     /// <summary>The value of a Prometheus sample without labels (or the first one with), 0 when absent.</summary>

@@ -70,7 +70,7 @@ public sealed class InvocationRetryTests
         Assert.Equal(1, Waiter.ServiceCalls);
         fixture.Time.Advance(TimeSpan.FromSeconds(10));
         await WaitingProcess.UntilAsync(async () => await store.GetMarkAsync(Worker) is null, "the second attempt to finish");
-        Assert.Equal(new Value.String("answered on call 2"), (await executor.InvokeAsync(Worker, "unsteady", [], "call")).Result);
+        Assert.Equal(new Value.String("answered on call 2"), (await executor.InvokeAsync(Worker, "unsteady", [], "call").WaitAsync(TimeSpan.FromSeconds(30))).Result);
         Assert.Equal(2, Waiter.ServiceCalls);
     }
 

@@ -72,11 +72,25 @@ internal sealed class WaitingProcess : IAsyncDisposable
     public static async Task UntilAsync(Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
+        // Each look is bounded too: a condition that never answers (a worker that never opens) fails the test, not hangs it.
+        while (!await Look(condition, deadline, what))
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"still waiting for {what} after 30 s");
             await Task.Yield();
             await Task.Delay(5, CancellationToken.None);
+        }
+    }
+
+    private static async Task<bool> Look(Func<Task<bool>> condition, DateTime deadline, string what)
+    {
+        var left = deadline - DateTime.UtcNow;
+        try
+        {
+            return await condition().WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"still waiting for {what} after 30 s: the last look at it did not answer");
         }
     }
 }

@@ -53,24 +53,18 @@ public sealed class RestSeedScenario : IScenario
     }
 
     /// <summary>How many samples of the histogram <paramref name="name"/> are at most <paramref name="le"/> (its bucket's count), 0 when absent.</summary>
-    internal static double Bucket(string metrics, string name, string le)
-    {
-        var bucket = name + "_bucket{";
-        var bound = $"le=\"{le}\"}}";
-        foreach (var line in metrics.Split('\n'))
-        {
-            if (!line.StartsWith(bucket, StringComparison.Ordinal) || !line.Contains(bound, StringComparison.Ordinal)) continue;
-            return double.Parse(line[(line.IndexOf(bound, StringComparison.Ordinal) + bound.Length)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        return 0;
-    }
+    internal static double Bucket(string metrics, string name, string le) =>
+        Sample(metrics, name + "_bucket", line => line.Contains($"le=\"{le}\"}}", StringComparison.Ordinal));
 
     /// <summary>The value of a Prometheus sample without labels (or the first one with), 0 when absent.</summary>
-    internal static double Metric(string metrics, string name)
+    internal static double Metric(string metrics, string name) => Sample(metrics, name, _ => true);
+
+    /// <summary>The value of the first sample of <paramref name="name"/> whose line <paramref name="matches"/>, 0 when absent.</summary>
+    private static double Sample(string metrics, string name, Func<string, bool> matches)
     {
         foreach (var line in metrics.Split('\n'))
         {
-            if (!line.StartsWith(name, StringComparison.Ordinal) || line.Length == name.Length || line[name.Length] is not (' ' or '{')) continue;
+            if (!line.StartsWith(name, StringComparison.Ordinal) || line.Length == name.Length || line[name.Length] is not (' ' or '{') || !matches(line)) continue;
             var value = line[(Math.Max(line.IndexOf('}', StringComparison.Ordinal), name.Length - 1) + 1)..].Trim().Split(' ')[0];
             return double.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
         }

@@ -9,7 +9,9 @@ namespace Clay.Runtime.Execution;
 /// The part of a worker's oplog that recovery reads. With a snapshot, that is the oplog read
 /// backwards from its end to the latest snapshot — and further back only as far as the retained
 /// idempotency keys and the oldest still-pending invocation need — plus the construction at its start
-/// (the create entry and the constructor's effects). Without one, it is the whole oplog.
+/// (the create entry and the constructor's effects). Without one, it is the whole oplog. Reverts met on
+/// the way are applied as they are read; updates behind the snapshot are already in its state, so only
+/// an update after the snapshot (or one without an outcome) makes recovery read the whole oplog.
 /// </summary>
 internal sealed class RecoveryWindow
 {
@@ -78,6 +80,10 @@ internal sealed class RecoveryWindow
         var sizes = new List<int>();
         long bytesAfterSnapshot = 0;
         (long Index, OplogEntry.Snapshot Entry)? snapshot = null;
+        // Jumps are applied as they are met: read from the end, the latest decides first (OplogJumps).
+        var skipped = new List<(long Start, long End)>();
+        long firstUpdate = 0; // the earliest update entry read, skipped or not
+        var outcomeAfter = false; // an update's outcome was read, and no request since (reading backwards)
         var invocations = 0;
         var from = lastIndex + 1;
         var pageSize = Page;
@@ -92,15 +98,21 @@ internal sealed class RecoveryWindow
             for (var i = page.Count - 1; i >= 0; i--)
             {
                 var (index, entry) = page[i];
+                if (entry is OplogEntry.PendingUpdate or OplogEntry.SuccessfulUpdate or OplogEntry.FailedUpdate) firstUpdate = index;
+                if (History.OplogJumps.IsSkipped(skipped, index)) continue;
                 // Read backwards: until the snapshot is met, every entry comes after it.
                 if (snapshot is null && entry is not OplogEntry.Snapshot) bytesAfterSnapshot += sizes[i];
                 switch (entry)
                 {
-                    case OplogEntry.Jump:
+                    case OplogEntry.Jump jump:
+                        // A revert: what it skips is not history any more, snapshots and keys included.
+                        skipped.Add((jump.Start, jump.End));
+                        continue;
                     case OplogEntry.PendingUpdate or OplogEntry.SuccessfulUpdate or OplogEntry.FailedUpdate:
-                        // A revert skips ranges of the history, and an update changes the version and where
-                        // replay may start: read it all and apply them.
-                        return await ReadWholeAsync(id, store, lastIndex, useSnapshot, cancellationToken);
+                        // An update after the snapshot changes the version and where replay may start, and one
+                        // whose outcome is unknown must be resolved: read it all and apply them.
+                        if (!UpdateBehindSnapshot(entry, snapshot, ref outcomeAfter)) return await ReadWholeAsync(id, store, lastIndex, useSnapshot, cancellationToken);
+                        break;
                     case OplogEntry.Snapshot taken when useSnapshot && snapshot is null:
                         snapshot = (index, taken);
                         break;
@@ -130,6 +142,11 @@ internal sealed class RecoveryWindow
         else
         {
             construction = await ReadConstructionAsync(id, store, backwards[0].Index - 1, cancellationToken);
+            // A revert into the construction (read without the jumps): rare enough to read it all.
+            if (construction.Count > 0 && skipped.Exists(r => r.Start <= construction[^1].Index))
+            {
+                return await ReadWholeAsync(id, store, lastIndex, useSnapshot, cancellationToken);
+            }
             // A construction longer than the part before the window goes on into it.
             if (construction.Count == backwards[0].Index - 1) construction.AddRange(Construction(backwards));
         }
@@ -137,12 +154,31 @@ internal sealed class RecoveryWindow
         {
             throw new OplogCorruptException(id, 1, "the first entry is not a create entry");
         }
-        // No update entry was read (one makes the whole oplog read): there is none, or only before the snapshot.
-        var firstUpdate = backwards[0].Index == 1 ? 0 : snapshot?.Entry.UpdatesFrom ?? -1;
+        // Read to the start, every update entry was seen; else the snapshot says where the first is, if it knows.
+        if (from > 1) firstUpdate = snapshot?.Entry.UpdatesFrom ?? -1;
         return new RecoveryWindow(create, backwards, ReplayList(construction, backwards, snapshot), snapshot, firstUpdate)
         {
             BytesAfterSnapshot = snapshot is null ? 0 : bytesAfterSnapshot,
         };
+    }
+
+    /// <summary>
+    /// True when an update entry met reading backwards lies behind the snapshot already found, so that the
+    /// snapshot (taken by the version the update left) holds its effect: the snapshot records that version,
+    /// and every update request read has its outcome after it. <paramref name="outcomeAfter"/> carries
+    /// whether an outcome was read since the last request.
+    /// </summary>
+    private static bool UpdateBehindSnapshot(OplogEntry update, (long Index, OplogEntry.Snapshot Entry)? snapshot, ref bool outcomeAfter)
+    {
+        if (snapshot is not { Entry.ComponentVersion: >= 0 }) return false;
+        if (update is not OplogEntry.PendingUpdate)
+        {
+            outcomeAfter = true;
+            return true;
+        }
+        var resolved = outcomeAfter;
+        outcomeAfter = false;
+        return resolved;
     }
 
     /// <summary>

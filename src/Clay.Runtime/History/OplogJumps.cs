@@ -36,7 +36,8 @@ internal static class OplogJumps
     /// <summary>True when <paramref name="entries"/> holds a jump.</summary>
     public static bool AnyJump(IReadOnlyList<(long Index, OplogEntry Entry)> entries) => entries.Any(e => e.Entry is OplogEntry.Jump);
 
-    private static bool IsSkipped(List<(long Start, long End)> skipped, long index)
+    /// <summary>True when <paramref name="index"/> lies in one of the <paramref name="skipped"/> ranges.</summary>
+    public static bool IsSkipped(List<(long Start, long End)> skipped, long index)
     {
         foreach (var (start, end) in skipped)
         {

@@ -77,6 +77,52 @@ public sealed class RevertTests
     }
 
     [Fact]
+    public async Task Recovery_after_a_revert_that_later_snapshots_hold_reads_back_only_as_far_as_the_retained_keys_not_the_whole_oplog()
+    {
+        await using var fixture = new ExecutorFixture(typeof(Counter)) { SnapshotEvery = 10, IdempotencyKeys = 50 };
+        var (store, executor) = await fixture.StartAsync();
+        for (var i = 1; i <= 400; i++) await executor.InvokeAsync(Counter, "increment", [], $"inc-{i}");
+        var ends = await EndsAsync(executor, Counter);
+        await executor.RevertAsync(Counter, RevertTarget.ToOplogIndex(ends[^3]));
+        for (var i = 1; i <= 20; i++) await executor.InvokeAsync(Counter, "increment", [], $"after-{i}");
+        var length = (await executor.GetInfoAsync(Counter)).OplogLength;
+        await fixture.CrashAsync(store, executor);
+
+        var counting = new CountingOplogStore(await fixture.OpenStoreAsync());
+        executor = fixture.NewExecutor(counting);
+        Assert.Equal(new Value.U64(418), (await executor.InvokeAsync(Counter, "get", [])).Result);
+        // The revert is within the retained keys' reach but behind the latest snapshot: recovery reads back as
+        // far as the keys need, not the whole oplog; the reverted invocations' keys are forgotten, the others kept.
+        Assert.True(length > 800, $"{length} entries");
+        Assert.InRange(counting.EntriesRead, 1, 600); // one page back from the end (512) and the construction
+        Assert.Equal(new Value.U64(398), (await executor.InvokeAsync(Counter, "increment", [], "inc-398")).Result);
+        Assert.Equal(new Value.U64(419), (await executor.InvokeAsync(Counter, "increment", [], "inc-399")).Result);
+        Assert.Equal(new Value.U64(398 + 5), (await executor.InvokeAsync(Counter, "increment", [], "after-5")).Result);
+    }
+
+    [Fact]
+    public async Task Recovery_reading_back_through_a_revert_for_the_retained_keys_forgets_the_keys_it_skipped()
+    {
+        // Snapshots after the revert, and keys retained from before it: recovery starts at the latest snapshot
+        // and reads on back through the revert for the keys, leaving out those of the invocations it undid.
+        await using var fixture = new ExecutorFixture(typeof(Counter)) { SnapshotEvery = 4 };
+        var (store, executor) = await fixture.StartAsync();
+        for (var i = 1; i <= 3; i++) await executor.InvokeAsync(Counter, "increment", [], $"inc-{i}");
+        var ends = await EndsAsync(executor, Counter);
+        await executor.RevertAsync(Counter, RevertTarget.ToOplogIndex(ends[0]));
+        for (var i = 1; i <= 10; i++) await executor.InvokeAsync(Counter, "increment", [], $"after-{i}");
+        var jump = Assert.Single((await executor.ReadOplogAsync(Counter, query: "jump")).Entries).Index;
+        Assert.Contains((await executor.ReadOplogAsync(Counter, query: "snapshot", count: 100)).Entries, e => e.Index > jump);
+        await fixture.CrashAsync(store, executor);
+
+        (_, executor) = await fixture.StartAsync();
+        Assert.Equal(new Value.U64(11), (await executor.InvokeAsync(Counter, "get", [])).Result);
+        Assert.Equal(new Value.U64(1), (await executor.InvokeAsync(Counter, "increment", [], "inc-1")).Result);
+        Assert.Equal(new Value.U64(5), (await executor.InvokeAsync(Counter, "increment", [], "after-4")).Result);
+        Assert.Equal(new Value.U64(12), (await executor.InvokeAsync(Counter, "increment", [], "inc-2")).Result);
+    }
+
+    [Fact]
     public async Task A_revert_that_cannot_be_met_is_refused_with_its_code_and_writes_nothing()
     {
         await using var fixture = new ExecutorFixture(typeof(Counter));

@@ -93,6 +93,37 @@ public sealed class UpdateTests
             .Workers.Select(w => w.ComponentVersion).ToArray();
 
     [Fact]
+    public async Task Recovery_after_an_update_that_later_snapshots_hold_reads_back_only_as_far_as_the_retained_keys_not_the_whole_oplog()
+    {
+        await using var fixture = NewFixture();
+        fixture.SnapshotEvery = 10;
+        fixture.IdempotencyKeys = 50;
+        var (store, executor) = await fixture.StartAsync();
+        var before = Enumerable.Range(1, 400).Select(i => $"before {i}").ToArray();
+        await WithLinesAsync(fixture, executor, before);
+        await executor.UpdateAsync(Worker, 1, UpdateMode.Automatic);
+        var pending = Assert.Single((await executor.ReadOplogAsync(Worker, query: "pending-update")).Entries).Index;
+        var after = Enumerable.Range(1, 20).Select(i => $"after {i}").ToArray();
+        foreach (var line in after) await executor.InvokeAsync(Worker, "record", [new Value.String(line)]);
+        var length = (await executor.GetInfoAsync(Worker)).OplogLength;
+        await fixture.StopAsync(store, executor);
+
+        var counting = new CountingOplogStore(await fixture.OpenStoreAsync());
+        executor = fixture.NewExecutor(counting);
+        Assert.Equal(Lines([.. before, .. after]), (await executor.InvokeAsync(Worker, "lines", [])).Result);
+        var read = counting.EntriesRead;
+
+        // The update is within the retained keys' reach but behind the latest snapshot, which the new version
+        // took: recovery reads back as far as the keys need (50 invocations), not the whole oplog, and runs the new version.
+        Assert.True(length > 1_200, $"{length} entries");
+        Assert.InRange(read, 1, 600); // one page back from the end (512) and the construction
+        var info = await executor.GetInfoAsync(Worker);
+        Assert.Equal(1, info.ComponentVersion);
+        Assert.Equal(pending, info.UpdatesFrom);
+        Assert.Equal(new Value.U32(420), (await executor.InvokeAsync(Worker, "total", [])).Result);
+    }
+
+    [Fact]
     public async Task An_automatic_update_whose_replay_diverges_fails_and_the_worker_stays_usable_on_its_version()
     {
         await using var fixture = NewFixture();

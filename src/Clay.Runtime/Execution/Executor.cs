@@ -22,7 +22,7 @@ public sealed class Executor : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _services = new WorkerServices(store, catalog, options.Workers is null ? options with { Workers = new ActivationCaller(Activation) } : options,
-            new ResidentWorkers());
+            new ResidentWorkers(options.Busy));
     }
 
     /// <summary>A host over <paramref name="services"/>.</summary>

@@ -21,7 +21,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
     private readonly WorkerTaskScheduler _scheduler;
     private readonly InvocationQueue _queue = new();
     private readonly CompletedInvocations _completed;
-    private readonly Dictionary<string, QueuedInvocation> _queued = new(StringComparer.Ordinal);
+    private readonly QueuedInvocations _queued;
     private readonly Lock _gate = new();
     private readonly OplogWriter _writer;
     private readonly LoadedComponent _component;
@@ -64,6 +64,7 @@ public sealed partial class WorkerExecutor : IAsyncDisposable
         Id = id;
         _store = store;
         _options = options;
+        _queued = new QueuedInvocations(this, options.Busy);
         _scheduler = new WorkerTaskScheduler(options.ThreadCpuClock);
         _logger = ExecutorLoggers.Of(options.LoggerFactory).Executor;
         _writer = writer;

@@ -112,6 +112,9 @@ public sealed record WorkerExecutorOptions
     /// <summary>How workers call other workers; null: calls fail with a clear error.</summary>
     public IWorkerCaller? Workers { get; init; }
 
+    /// <summary>Told when a worker's first invocation is queued and its last has ended (a host's watchdog and tally look at these workers only); null: not told.</summary>
+    public BusyWorkers? Busy { get; init; }
+
     /// <summary>Counts the CPU each invocation's code uses (<see cref="WorkerExecutor.InvocationCpu"/>); null: not counted.</summary>
     public IThreadCpuClock? ThreadCpuClock { get; init; }
 }

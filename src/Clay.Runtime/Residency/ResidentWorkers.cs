@@ -9,7 +9,11 @@ namespace Clay.Runtime.Residency;
 /// left memory in a failed state. Worker hosts report to it as workers open and close; the residency
 /// policy reads it to choose whom to evict.
 /// </summary>
-public sealed class ResidentWorkers
+/// <param name="busy">
+/// The workers with invocations, when the executors keep that set (<see cref="WorkerExecutorOptions.Busy"/>):
+/// then <see cref="Tally"/> counts invocations over those workers alone, not over every resident one.
+/// </param>
+public sealed class ResidentWorkers(BusyWorkers? busy = null)
 {
     private readonly ConcurrentDictionary<WorkerId, Resident> _resident = new();
     private readonly ConcurrentDictionary<WorkerId, (WorkerStatus Status, string? Error)> _departed = new();
@@ -90,20 +94,19 @@ public sealed class ResidentWorkers
     /// <summary>
     /// The resident workers at a glance, read live as the set changes: how many, what they are charged
     /// against a memory budget (<see cref="Used"/>), their pending invocations and how many run one.
-    /// Counting the invocations is one pass over the set, without the workers' locks.
+    /// Counting the invocations is one pass, without the workers' locks, over the workers with invocations
+    /// when they are known, else over the whole set.
     /// </summary>
     public ResidentTally Tally()
     {
-        int count = 0, running = 0;
+        int running = 0;
         long pending = 0;
-        foreach (var pair in _resident)
+        foreach (var executor in busy?.Executors ?? Executors)
         {
-            var executor = pair.Value.Executor;
-            count++;
             pending += executor.PendingInvocationsNow;
             if (executor.Status == WorkerStatus.Running) running++;
         }
-        return new ResidentTally(count, Used, pending, running);
+        return new ResidentTally(Count, Used, pending, running);
     }
 
     /// <summary>Marks the worker as used now.</summary>

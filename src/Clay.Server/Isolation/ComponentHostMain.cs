@@ -62,6 +62,8 @@ internal static class ComponentHostMain
             // worker's code hold that thread.
             runOnReader: static call => call is HostInvoke);
         var links = new HostWorkerLinks(channel);
+        var watched = settings.InvocationCpuLimit > TimeSpan.Zero || settings.InvocationBlockLimit > TimeSpan.Zero;
+        var busy = new BusyWorkers();
         var options = new WorkerExecutorOptions
         {
             LoggerFactory = logging,
@@ -80,14 +82,14 @@ internal static class ComponentHostMain
                     function, invocationKey)),
             WakeUps = links,
             Workers = links,
-            ThreadCpuClock = settings.InvocationCpuLimit > TimeSpan.Zero || settings.InvocationBlockLimit > TimeSpan.Zero
-                ? Sandbox.LinuxThreadCpuClock.TryCreate()
-                : null,
+            ThreadCpuClock = watched ? Sandbox.LinuxThreadCpuClock.TryCreate() : null,
+            // The watchdog and the tally of invocations look only at the workers that have some.
+            Busy = busy,
             // What component code writes to the console becomes its workers' log lines, forwarded like the rest.
             CaptureConsole = true,
         };
         var catalog = new HostCatalog(channel);
-        var services = new WorkerServices(new RemoteOplogStore(channel, settings.Component), catalog, options, new ResidentWorkers())
+        var services = new WorkerServices(new RemoteOplogStore(channel, settings.Component), catalog, options, new ResidentWorkers(busy))
         {
             Recovered = (id, duration) => channel.Notify(new HostNotice(id.Component, id.Worker, duration.Ticks)),
             OplogReadTimeLimit = settings.QueryTimeout,
@@ -97,7 +99,7 @@ internal static class ComponentHostMain
         ready.SetResult(workers);
         if (options.ThreadCpuClock is not null)
         {
-            new InvocationWatchdog(settings.Component, services.Residency, channel, settings.InvocationCpuLimit, settings.InvocationBlockLimit).Start();
+            new InvocationWatchdog(settings.Component, busy, channel, settings.InvocationCpuLimit, settings.InvocationBlockLimit).Start();
         }
 
         var last = new HostResidency(0, 0, 0);

@@ -1,6 +1,5 @@
 using Clay.Cluster.Hosts;
 using Clay.Runtime.Execution;
-using Clay.Runtime.Residency;
 using Clay.Server.Isolation.Sandbox;
 
 namespace Clay.Server.Isolation;
@@ -12,9 +11,10 @@ namespace Clay.Server.Isolation;
 /// <c>--invocation-block-limit</c>, cannot be stopped inside the process — .NET cannot abort a
 /// thread — so the host reports it and the server ends the host: the crash path, charged to that
 /// worker. If the server does not end it within seconds, the host ends itself. It looks ten times a
-/// second while an invocation runs, once a second otherwise.
+/// second while an invocation runs, once a second otherwise, and only at the workers that have
+/// invocations (<see cref="BusyWorkers"/>).
 /// </summary>
-internal sealed class InvocationWatchdog(string component, ResidentWorkers residency, HostChannel channel, TimeSpan cpuLimit, TimeSpan blockLimit)
+internal sealed class InvocationWatchdog(string component, BusyWorkers invocations, HostChannel channel, TimeSpan cpuLimit, TimeSpan blockLimit)
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
     // With nothing running, the watchdog looks every second: an idle host should not wake ten times a second.
@@ -35,7 +35,9 @@ internal sealed class InvocationWatchdog(string component, ResidentWorkers resid
         {
             Thread.Sleep(running ? Tick : IdleTick);
             running = false;
-            foreach (var executor in residency.Executors)
+            // Only the workers with invocations: a pass over every resident one would cost tens of
+            // milliseconds at a hundred thousand, ten times a second.
+            foreach (var executor in invocations.Executors)
             {
                 if (executor.Status != WorkerStatus.Running) continue;
                 running = true;

@@ -53,6 +53,9 @@ public sealed class ExecutorFixture : IAsyncDisposable
     /// <summary>Whether the executors this fixture creates record what workers write to the console.</summary>
     public bool CaptureConsole { get; set; }
 
+    /// <summary>The set the executors this fixture creates enter while they have invocations (none when null).</summary>
+    public BusyWorkers? Busy { get; set; }
+
     /// <summary>Whether invocations run in a logging scope (<see cref="WorkerExecutorOptions.InvocationLogScopes"/>).</summary>
     public bool InvocationLogScopes { get; set; } = true;
 
@@ -97,6 +100,7 @@ public sealed class ExecutorFixture : IAsyncDisposable
             InvocationRetry = InvocationRetry ?? defaults.InvocationRetry,
             CaptureConsole = CaptureConsole,
             InvocationLogScopes = InvocationLogScopes,
+            Busy = Busy,
         });
         _open.Add(executor);
         return executor;

@@ -64,10 +64,13 @@ public sealed class ResidentWorkersTests
         Assert.Equal([workers[1], workers[4]], residency.Executors.Select(e => e.Id).OrderBy(id => id.Worker, StringComparer.Ordinal).ToArray());
     }
 
-    [Fact]
-    public async Task The_tally_counts_the_resident_workers_their_cost_their_waiting_invocations_and_those_that_run_one()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_tally_counts_the_resident_workers_their_cost_their_waiting_invocations_and_those_that_run_one(bool busyKnown)
     {
-        await using var fixture = new ExecutorFixture(typeof(Tally));
+        // Known, the busy workers are the only ones the tally looks at for invocations.
+        await using var fixture = new ExecutorFixture(typeof(Tally)) { Busy = busyKnown ? new BusyWorkers() : null };
         var (_, executor) = await fixture.StartAsync();
         Tally.Gates.Clear();
         while (Tally.Held.Reader.TryRead(out _)) { }
@@ -84,9 +87,11 @@ public sealed class ResidentWorkersTests
         Assert.Same(gate, await Tally.Held.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
         await executor.EnqueueAsync(workers[0], "add", [new Values.Value.U64(2)], "behind");
         var held = residency.Tally();
+        var busy = fixture.Busy?.Executors.Select(e => e.Id).ToArray() ?? [];
         gate.SetResult();
 
         Assert.Equal((3, 1L, 1), (held.Count, held.Pending, held.Running));
+        if (busyKnown) Assert.Equal([workers[0]], busy);
     }
 
     [Fact]

@@ -68,6 +68,8 @@ public sealed class InvocationRetryTests
         await WaitingProcess.UntilAsync(async () => (await executor.GetInfoAsync(Worker)).Status == WorkerStatus.Retrying, "the worker to wait for its retry");
         Assert.Equal(1, callsBeforeTheCommit);
         Assert.Equal(1, Waiter.ServiceCalls);
+        // Its status says Retrying before its timer is set: time moves once the timer is there, or it would wait ten seconds more.
+        Assert.Equal(TimeSpan.FromSeconds(10), await fixture.Time.NextTimerAsync());
         fixture.Time.Advance(TimeSpan.FromSeconds(10));
         await WaitingProcess.UntilAsync(async () => await store.GetMarkAsync(Worker) is null, "the second attempt to finish");
         Assert.Equal(new Value.String("answered on call 2"), (await executor.InvokeAsync(Worker, "unsteady", [], "call").WaitAsync(TimeSpan.FromSeconds(30))).Result);

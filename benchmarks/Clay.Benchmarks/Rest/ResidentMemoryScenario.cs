@@ -40,18 +40,10 @@ public sealed class ResidentMemoryScenario : IScenario
         Console.WriteLine($"  RSS {before.Rss / 1048576.0:F0} -> {after.Rss / 1048576.0:F0} MiB: {perCart:F0} bytes per resident cart (target <= 4096)");
         Console.WriteLine($"  GC heap after the last collection {before.Heap / 1048576.0:F0} -> {after.Heap / 1048576.0:F0} MiB: {heapPerCart:F0} bytes per cart");
         // What the resident carts cost while nobody calls: the server's and its hosts' CPU over a quiet spell.
-        var quiet = TimeSpan.FromSeconds(Execution.ExecutorScenario.Arg(args, "--idle-seconds", 10));
-        var cpuBefore = ProcessCpu.OfTrees([clay.ServerPid]);
-        var threadsBefore = ThreadCpu(clay.ServerPid);
-        await Task.Delay(quiet);
-        var idleCpu = ProcessCpu.Between(cpuBefore, ProcessCpu.OfTrees([clay.ServerPid]));
-        var idleShare = idleCpu / quiet;
-        Console.WriteLine($"  idle with them resident: {idleCpu.TotalMilliseconds:F0} ms of CPU in {quiet.TotalSeconds:F0} s (server and hosts) = {idleShare * 100:F2} % of a core; busiest threads:");
-        foreach (var (thread, cpu) in ThreadCpu(clay.ServerPid).Select(t => (t.Key, t.Value - threadsBefore.GetValueOrDefault(t.Key)))
-            .OrderByDescending(t => t.Item2).Take(5))
-        {
-            Console.WriteLine($"    {cpu.TotalMilliseconds,6:F0} ms  {thread}");
-        }
+        var quiet = await QuietWindow.MeasureAsync(clay.ServerPid, TimeSpan.FromSeconds(Execution.ExecutorScenario.Arg(args, "--idle-seconds", 10)));
+        Console.WriteLine($"  idle with them resident: {quiet.Cpu.TotalMilliseconds:F0} ms of CPU in {quiet.Elapsed.TotalSeconds:F0} s (server and {quiet.Hosts} hosts) = "
+            + $"{quiet.Share * 100:F2} % of a core; busiest threads:");
+        foreach (var t in quiet.Threads.Take(5)) Console.WriteLine($"    {t.Cpu.TotalMilliseconds,6:F0} ms  {t.Name} ({t.Threads} threads)");
 
         var types = new List<(string Type, long Bytes, long Count)>();
         long rssAfterGc = 0;
@@ -77,16 +69,11 @@ public sealed class ResidentMemoryScenario : IScenario
             ["scenario"] = Name, ["carts"] = carts, ["warmup"] = warmup,
             ["rss_before_bytes"] = before.Rss, ["rss_after_bytes"] = after.Rss, ["rss_bytes_per_cart"] = Math.Round(perCart),
             ["gc_heap_bytes_per_cart"] = Math.Round(heapPerCart), ["evictions"] = after.Evictions, ["rss_after_full_gc_bytes"] = rssAfterGc,
-            ["idle_cpu_share_of_a_core"] = Math.Round(idleShare, 5),
+            ["idle_cpu_share_of_a_core"] = Math.Round(quiet.Share, 5),
             ["heap_by_type_bytes_per_cart"] = types.Take(top).ToDictionary(t => t.Type, t => Math.Round(t.Bytes / (double)(carts + warmup), 1)),
         }));
         return exit != 0 || after.Evictions > 0 ? 1 : 0;
     }
-
-    /// <summary>Each thread's CPU time so far in the server and its hosts, by "pid/thread name (tid)".</summary>
-    private static Dictionary<string, TimeSpan> ThreadCpu(int serverPid) =>
-        ProcessCpu.Tree([serverPid]).SelectMany(pid => ProcessCpu.Threads(pid).Select(t => ($"{pid}/{t.Name} ({t.Tid})", t.Cpu)))
-            .ToDictionary(t => t.Item1, t => t.Cpu);
 
     /// <summary>RSS, the GC heap after its last collection, resident workers and evictions, once the server has been left alone a moment.</summary>
     private static async Task<(long Rss, double Heap, double Resident, double Evictions)> SettledAsync(ClayHarness clay)

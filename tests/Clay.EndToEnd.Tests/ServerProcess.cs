@@ -106,9 +106,7 @@ public sealed class ServerProcess : IAsyncDisposable
             if (e.Data.Contains("Clay server ready", StringComparison.Ordinal)) ready.TrySetResult();
         };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Written(e.Data); };
-        // Exited can come before the last lines are read; waiting for the exit again drains both streams first.
-        process.Exited += (_, _) => _ = process.WaitForExitAsync().ContinueWith(
-            _ => ready.TrySetException(new InvalidOperationException($"clay-server exited early:\n{Output}")), TaskScheduler.Default);
+        process.WhenExitedAndDrained(() => ready.TrySetException(new InvalidOperationException($"clay-server exited early:\n{Output}")));
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

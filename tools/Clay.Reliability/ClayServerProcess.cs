@@ -78,9 +78,7 @@ public sealed class ClayServerProcess : IAsyncDisposable
             if (e.Data.Contains("Clay server ready", StringComparison.Ordinal)) ready.TrySetResult();
         };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (Output) Output.AppendLine(e.Data); };
-        // Exited can come before the last lines are read; waiting for the exit again drains both streams first.
-        process.Exited += (_, _) => _ = process.WaitForExitAsync().ContinueWith(
-            _ => ready.TrySetException(new InvalidOperationException($"clay-server exited during start-up:\n{Tail()}")), TaskScheduler.Default);
+        process.WhenExitedAndDrained(() => ready.TrySetException(new InvalidOperationException($"clay-server exited during start-up:\n{Tail()}")));
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -139,9 +139,7 @@ public sealed class ToolPackageTests : IDisposable
             if (e.Data.Contains("Clay server ready", StringComparison.Ordinal)) ready.TrySetResult();
         };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        // Exited can come before the last lines are read; waiting for the exit again drains both streams first.
-        process.Exited += (_, _) => _ = process.WaitForExitAsync().ContinueWith(
-            _ => ready.TrySetException(new InvalidOperationException($"clay server run exited early:\n{output}")), TaskScheduler.Default);
+        process.WhenExitedAndDrained(() => ready.TrySetException(new InvalidOperationException($"clay server run exited early:\n{output}")));
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

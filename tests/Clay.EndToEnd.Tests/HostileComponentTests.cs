@@ -151,6 +151,30 @@ public sealed partial class HostileComponentTests : IAsyncLifetime
         Assert.Equal("1", (await InvokeAsync(Bad, "q", "count")).Body);
     }
 
+    [Fact]
+    public async Task A_worker_that_went_on_beside_a_crasher_is_not_charged_with_its_crashes()
+    {
+        Assert.Equal("1", (await InvokeAsync(Bad, "i", "count")).Body);
+        Assert.Equal("1", (await InvokeAsync(Bad, "q", "count")).Body);
+        // The innocent's queued call takes a second; the exit ends the host while it runs. Both have work queued
+        // after the crash, and both are woken to go on with it: were they woken together, each new host would end
+        // while the innocent's call ran beside the exit. Only the crasher may be charged with those crashes.
+        using (var lingering = await PostAsync(Bad, "i", """{"function":"linger","args":["1000"],"mode":"enqueue","idempotencyKey":"the-linger"}"""))
+        {
+            Assert.True(lingering.IsSuccessStatusCode, await lingering.Content.ReadAsStringAsync());
+        }
+        Assert.Equal("queued", await EnqueueExitAsync("q"));
+        Assert.True(await _server.WroteAsync($"worker {Bad}/q is quarantined", TimeSpan.FromSeconds(90)),
+            $"q quarantined with no call of it; the server wrote:\n{Tail(_server)}");
+
+        // The innocent's call ran to its end once (its count went from 1 to 2), and nothing is held against it.
+        Assert.Equal("3", (await InvokeAsync(Bad, "i", "count")).Body);
+        using var info = JsonDocument.Parse(await _http.GetStringAsync($"/v1/components/{Bad}/workers/i"));
+        Assert.NotEqual("Failed", info.RootElement.GetProperty("status").GetString());
+        Assert.False(info.RootElement.TryGetProperty("lastError", out var error) && error.ValueKind != JsonValueKind.Null, info.RootElement.GetRawText());
+        lock (_server.Output) Assert.DoesNotContain($"worker {Bad}/i is quarantined", _server.Output.ToString());
+    }
+
     /// <summary>Enqueues the exit on <paramref name="worker"/> until an answer says what became of it (at most three times).</summary>
     private async Task<string> EnqueueExitAsync(string worker)
     {

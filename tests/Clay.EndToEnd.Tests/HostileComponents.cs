@@ -23,7 +23,8 @@ public static class HostileComponents
     /// (Environment.Exit, reached by reflection as code that gets past the upload check would),
     /// <c>recurse</c> (unbounded recursion: a stack overflow), <c>allocate</c> (memory without bound);
     /// two ways to hold its worker for ever: <c>spin</c> (an endless loop), <c>block</c> and <c>wait</c>
-    /// (Thread.Sleep(Infinite), a Task.Wait that never ends); a durable <c>nap(seconds)</c>; and ways to
+    /// (Thread.Sleep(Infinite), a Task.Wait that never ends); <c>linger(ms)</c> (a harmless call that takes its
+    /// time, then counts); a durable <c>nap(seconds)</c>; and ways to
     /// look around: <c>read(path)</c> (a file's length), <c>list(path)</c>, <c>env(name)</c>, <c>scratch</c>
     /// (writes and reads a file in its working directory).
     /// </summary>
@@ -48,6 +49,11 @@ public static class HostileComponents
                 return turns;
             }
             public void Block() => System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);
+            public int Linger(uint milliseconds)
+            {
+                System.Threading.Thread.Sleep((int)milliseconds);
+                return ++_count;
+            }
             public int Wait() => new TaskCompletionSource<int>().Task.Result;
             public async Task<string> NapAsync(uint seconds)
             {

@@ -39,7 +39,7 @@ public static partial class ClayServer
                 TraceSampleRatio = options.TraceSampleRatio,
             },
             options.HostMemoryBytes, Path.Combine(options.DataDirectory, "hosts"), sp.GetRequiredService<Serializer>(),
-            sp.GetRequiredService<ServerSideOfHosts>(),
+            sp.GetRequiredService<ServerSideOfHosts>(), (worker, _) => sp.GetRequiredService<IGrainFactory>().Worker(worker).WakeAsync(),
             store, sp.GetRequiredService<ClayMetrics>(), sp.GetRequiredService<ILogger<ComponentHosts>>()));
         services.AddSingleton<Clay.Cluster.Nodes.IResidentSource>(sp => sp.GetRequiredService<ComponentHosts>());
     }

@@ -138,6 +138,9 @@ internal sealed class ComponentHost : IAsyncDisposable
     /// <summary>The workers that went on with their work in this host after the crash of the one before, and still had work.</summary>
     public IReadOnlyList<WorkerId> WentOnHere => _goingOn.Workers;
 
+    /// <summary>Completes once <paramref name="worker"/>, woken here after a crash, shows its work done (at once when it is not going on here).</summary>
+    public Task DoneHere(WorkerId worker) => _goingOn.Done(worker);
+
     /// <summary>Notes a call in flight for <paramref name="worker"/> until the returned ticket is disposed.</summary>
     public Ticket Track(WorkerId worker)
     {

@@ -26,6 +26,15 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
     /// <summary>Crashes in a row that quarantine a worker or a component.</summary>
     public const int CrashLimit = 3;
 
+    /// <summary>
+    /// How long one worker woken after a crash may go on with its work before the next one is woken
+    /// beside it (see <see cref="ResumeOneByOneAsync"/>).
+    /// </summary>
+    public static readonly TimeSpan ResumeHold = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long waking one worker after a crash (its new host started, the worker opened) may take before the next is woken.</summary>
+    private static readonly TimeSpan WakeWait = TimeSpan.FromSeconds(30);
+
     private readonly SemaphoreSlim _warming = new(1, 1);
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
     private readonly Func<string, HostSettings> _settings;
@@ -33,6 +42,7 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
     private readonly string _scratch;
     private readonly Serializer _serializer;
     private readonly ServerSideOfHosts _server;
+    private readonly Func<WorkerId, CancellationToken, Task> _wake;
     private readonly IOplogStore _store;
     private readonly ClayMetrics? _metrics;
     private readonly ILogger _logger;
@@ -41,10 +51,15 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
     /// <summary>What the hosts ask of the server, answered.</summary>
     public ServerSideOfHosts ServerSide => _server;
 
-    /// <summary>Hosts that get <paramref name="settings"/>, at most <paramref name="heapLimit"/> bytes of heap each, scratch folders under <paramref name="scratch"/>.</summary>
+    /// <summary>
+    /// Hosts that get <paramref name="settings"/>, at most <paramref name="heapLimit"/> bytes of heap each,
+    /// scratch folders under <paramref name="scratch"/>; <paramref name="wake"/> brings a worker into memory
+    /// through its door (wherever it lives) and completes once it is open.
+    /// </summary>
     public ComponentHosts(Func<string, HostSettings> settings, long heapLimit, string scratch, Serializer serializer, ServerSideOfHosts server,
-        IOplogStore store, ClayMetrics? metrics, ILogger<ComponentHosts> logger)
+        Func<WorkerId, CancellationToken, Task> wake, IOplogStore store, ClayMetrics? metrics, ILogger<ComponentHosts> logger)
     {
+        _wake = wake;
         _settings = settings;
         _heapLimit = heapLimit;
         _scratch = scratch;
@@ -196,17 +211,23 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
     }
 
     /// <summary>
-    /// <paramref name="worker"/> was woken in <paramref name="host"/>: when it was among the workers woken
-    /// after the last crash, a crash of this host with no call in flight is charged to it. Workers of the
-    /// same component that live on other nodes are woken through their own nodes' doors and hosts, and
-    /// are never charged here.
+    /// <paramref name="worker"/> was woken in <paramref name="host"/>: when it is the worker being woken
+    /// after the last crash, a crash of this host with no call in flight is charged to it (while its work
+    /// goes on). Workers of the same component that live on other nodes are woken through their own nodes'
+    /// doors and hosts, and are never charged here.
     /// </summary>
     public void Woken(WorkerId worker, ComponentHost host)
     {
         if (!_slots.TryGetValue(worker.Component, out var slot)) return;
-        bool resumed;
-        lock (slot.Gate) resumed = slot.Resumed.Remove(worker);
-        if (resumed) host.WentOn(worker);
+        TaskCompletionSource<ComponentHost>? resuming;
+        lock (slot.Gate)
+        {
+            if (slot.Resuming is not { } current || current.Worker != worker) return;
+            resuming = current.Woken;
+            slot.Resuming = null;
+        }
+        host.WentOn(worker);
+        resuming.TrySetResult(host);
     }
 
     /// <summary>A worker was deleted: what was known of its crashes goes with it.</summary>
@@ -258,7 +279,9 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
     /// A crash with no call in flight, in a host where workers woken after the crash before went on with
     /// their work, is charged to those workers still at it: the work they resumed (a queued invocation
     /// nobody waits for) is what ran. A woken worker whose mark, handed over by the host, shows its work
-    /// done (or waiting for a timer) is no longer among them (<see cref="GoingOn"/>).
+    /// done (or waiting for a timer) is no longer among them (<see cref="GoingOn"/>). They are woken one
+    /// at a time (<see cref="ResumeOneByOneAsync"/>), so that is one worker unless one's work outlasted
+    /// <see cref="ResumeHold"/>.
     /// </remarks>
     private async Task WatchAsync(string component, Slot slot, ComponentHost host)
     {
@@ -269,12 +292,16 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
         var recorded = new TaskCompletionSource();
         int crashes;
         IReadOnlyList<WorkerId> resumed;
+        CancellationTokenSource? resuming;
         lock (slot.Gate)
         {
             if (slot.Current == host) slot.Current = null;
             slot.Recording = recorded.Task;
             resumed = inFlight.Count == 0 ? [.. host.WentOnHere] : [];
-            slot.Resumed = [];
+            // The workers not woken yet are woken again, one at a time, once the crash is recorded.
+            resuming = slot.StopResuming;
+            slot.StopResuming = null;
+            slot.Resuming = null;
             crashes = inFlight.Count == 0 && resumed.Count == 0 ? ++slot.Crashes : slot.Crashes;
             slot.RecentCrashes = DateTimeOffset.UtcNow - slot.LastCrash < TimeSpan.FromMinutes(1) ? slot.RecentCrashes + 1 : 1;
             slot.LastCrash = DateTimeOffset.UtcNow;
@@ -285,6 +312,11 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
                 slot.Quarantine = $"component {component} is quarantined: its host crashed {crashes} times in a row with no call in flight " +
                     $"(last: it {cause}); deploy a fixed version to lift it";
             }
+        }
+        if (resuming is not null)
+        {
+            await resuming.CancelAsync();
+            resuming.Dispose();
         }
         _metrics?.HostCrashed();
         _logger.LogError("The component host of {Component} (pid {Pid}) {Cause}; workers with a call in flight: {Workers}{Resumed}",
@@ -305,21 +337,84 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
     }
 
     /// <summary>
-    /// Wakes the component's workers whose marks show work begun or queued (but the quarantined), so that
-    /// work goes on in the next host as it would after a restart, without waiting for a call.
+    /// Finds the component's workers whose marks show work begun or queued (but the quarantined), and
+    /// starts waking them (<see cref="ResumeOneByOneAsync"/>), so that work goes on in the next host as it
+    /// would after a restart, without waiting for a call.
     /// </summary>
     private async Task ResumePendingAsync(string component, Slot slot)
     {
+        IReadOnlyList<WorkerId> pending;
         try
         {
-            var woken = await _server.ResumePendingAsync(component, worker => slot.WorkerQuarantines.ContainsKey(worker));
-            lock (slot.Gate) slot.Resumed = [.. woken];
-            if (woken.Count > 0) _logger.LogInformation("{Count} workers of {Component} with work under way go on in a new host", woken.Count, component);
+            pending = await _server.PendingAsync(component, worker => slot.WorkerQuarantines.ContainsKey(worker));
         }
         catch (Exception ex) when (ex is ClayException or InvalidOperationException or System.Data.Common.DbException)
         {
             // Their next call, or the next start, takes them up.
             _logger.LogWarning(ex, "The workers of {Component} with work under way could not be woken after its host crashed", component);
+            return;
+        }
+        if (pending.Count == 0) return;
+        var stop = new CancellationTokenSource();
+        lock (slot.Gate) slot.StopResuming = stop;
+        _logger.LogInformation("{Count} workers of {Component} with work under way go on in a new host, one at a time", pending.Count, component);
+        _ = ResumeOneByOneAsync(slot, pending, stop.Token);
+    }
+
+    /// <summary>
+    /// Wakes <paramref name="workers"/> one at a time: each once the one before shows its work done (or
+    /// waiting for a timer), its host has ended, or it has gone on for <see cref="ResumeHold"/>. A crash of
+    /// the host with no call in flight is then charged to the one worker whose resumed work was running,
+    /// not to every worker woken with it — a neighbour whose queued call merely ran beside the culprit's is
+    /// not quarantined with it. Stopped by <paramref name="stop"/> when the host crashes (the next one
+    /// takes up those still waiting) or the server stops.
+    /// </summary>
+    private async Task ResumeOneByOneAsync(Slot slot, IReadOnlyList<WorkerId> workers, CancellationToken stop)
+    {
+        await Task.Yield();
+        foreach (var worker in workers)
+        {
+            if (_disposed || stop.IsCancellationRequested) return;
+            if (slot.WorkerQuarantines.ContainsKey(worker)) continue;
+            var woken = new TaskCompletionSource<ComponentHost>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (slot.Gate)
+            {
+                if (slot.Quarantine is not null) return;
+                slot.Resuming = (worker, woken);
+            }
+            try
+            {
+                await _wake(worker, stop).WaitAsync(WakeWait, stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Deleted, quarantined, its host crashed while it opened, or slow to open: the next one is woken.
+                _logger.LogDebug("Worker {Worker} was not woken after its host crashed: {Problem}", worker, ex.Message);
+            }
+            lock (slot.Gate)
+            {
+                if (slot.Resuming is { } current && current.Worker == worker) slot.Resuming = null;
+            }
+            // Not woken in a host of this server (it lives on another node, or its wake failed): nothing to wait for.
+            if (!woken.Task.IsCompletedSuccessfully) continue;
+            var host = woken.Task.Result;
+            try
+            {
+                await Task.WhenAny(host.DoneHere(worker), host.Ended).WaitAsync(ResumeHold, stop);
+            }
+            catch (TimeoutException)
+            {
+                // Still at it: the next goes on beside it (both are charged if the host crashes now).
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            if (host.Ended.IsCompleted) return;
         }
     }
 
@@ -386,7 +481,9 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
         public DateTimeOffset LastCrash = DateTimeOffset.MinValue;
         public DateTimeOffset NotBefore = DateTimeOffset.MinValue;
         public string? Quarantine;
-        /// <summary>Workers woken after the last crash to go on with their work in the next host.</summary>
-        public HashSet<WorkerId> Resumed = [];
+        /// <summary>The worker being woken after the last crash to go on with its work in the next host, if one is.</summary>
+        public (WorkerId Worker, TaskCompletionSource<ComponentHost> Woken)? Resuming;
+        /// <summary>Stops the waking of the workers after the last crash (<see cref="ResumeOneByOneAsync"/>).</summary>
+        public CancellationTokenSource? StopResuming;
     }
 }

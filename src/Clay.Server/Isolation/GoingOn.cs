@@ -11,13 +11,13 @@ namespace Clay.Server.Isolation;
 /// </summary>
 internal sealed class GoingOn
 {
-    private readonly ConcurrentDictionary<WorkerId, bool> _workers = new();
+    private readonly ConcurrentDictionary<WorkerId, TaskCompletionSource> _workers = new();
     private int _count;
 
     /// <summary>Notes that <paramref name="worker"/>, woken after the last crash, went on with its work in the host.</summary>
     public void WentOn(WorkerId worker)
     {
-        if (_workers.TryAdd(worker, true)) Interlocked.Increment(ref _count);
+        if (_workers.TryAdd(worker, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously))) Interlocked.Increment(ref _count);
     }
 
     /// <summary>
@@ -28,8 +28,16 @@ internal sealed class GoingOn
     {
         if (Volatile.Read(ref _count) == 0
             || message is not StoreCall { Operation: StoreOperation.Append, Mark.HasPendingWork: false } append) return;
-        if (_workers.TryRemove(new WorkerId(component, append.Worker), out _)) Interlocked.Decrement(ref _count);
+        if (!_workers.TryRemove(new WorkerId(component, append.Worker), out var done)) return;
+        Interlocked.Decrement(ref _count);
+        done.TrySetResult();
     }
+
+    /// <summary>
+    /// Completes once <paramref name="worker"/>'s mark shows its work done (at once when it is not among
+    /// the workers going on).
+    /// </summary>
+    public Task Done(WorkerId worker) => _workers.TryGetValue(worker, out var done) ? done.Task : Task.CompletedTask;
 
     /// <summary>The workers still working.</summary>
     public IReadOnlyList<WorkerId> Workers => [.. _workers.Keys];

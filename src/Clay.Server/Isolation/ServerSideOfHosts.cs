@@ -183,22 +183,19 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
     }
 
     /// <summary>
-    /// After the host of <paramref name="component"/> crashed: wakes each of its workers whose mark says
-    /// it has work in flight or queued (but those <paramref name="skip"/> names), so what they were doing
-    /// goes on in a new host, as it would after a restart, without waiting for someone to call them.
+    /// After the host of <paramref name="component"/> crashed: its workers whose marks say they have work
+    /// in flight or queued (but those <paramref name="skip"/> names), to be woken so that what they were
+    /// doing goes on in a new host, as it would after a restart, without waiting for someone to call them.
     /// </summary>
-    /// <returns>The workers woken.</returns>
-    public async Task<IReadOnlyList<WorkerId>> ResumePendingAsync(string component, Func<WorkerId, bool> skip)
+    public async Task<IReadOnlyList<WorkerId>> PendingAsync(string component, Func<WorkerId, bool> skip)
     {
         if (wakeUps is null) return [];
-        var woken = new List<WorkerId>();
+        var pending = new List<WorkerId>();
         await foreach (var marked in store.ListMarkedWorkersAsync(component))
         {
-            if (!marked.Mark.HasPendingWork || skip(marked.Worker)) continue;
-            wakeUps.WakeAt(marked.Worker, DateTimeOffset.UtcNow);
-            woken.Add(marked.Worker);
+            if (marked.Mark.HasPendingWork && !skip(marked.Worker)) pending.Add(marked.Worker);
         }
-        return woken;
+        return pending;
     }
 
     /// <summary>A host ended: its workers are no longer in memory.</summary>

@@ -50,6 +50,22 @@ public sealed class GoingOnTests
     }
 
     [Fact]
+    public void Its_wait_ends_when_the_worker_s_mark_shows_its_work_done_and_not_before()
+    {
+        var goingOn = new GoingOn();
+        goingOn.WentOn(Culprit);
+        var done = goingOn.Done(Culprit);
+
+        goingOn.Sent(Component, Append(Culprit, new WorkerMark(WorkerStatus.Running, HasPendingWork: true)));
+        Assert.False(done.IsCompleted);
+        goingOn.Sent(Component, Append(Culprit, WorkerMark.Idle));
+        Assert.True(done.IsCompletedSuccessfully);
+        // A worker not going on (never woken, or done already) has nothing to wait for.
+        Assert.True(goingOn.Done(Culprit).IsCompletedSuccessfully);
+        Assert.True(goingOn.Done(Innocent).IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public void A_worker_not_woken_after_a_crash_is_never_charged()
     {
         var goingOn = new GoingOn();

@@ -390,10 +390,20 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
             {
                 return;
             }
-            catch (Exception ex)
+            catch (TimeoutException)
             {
-                // Deleted, quarantined, its host crashed while it opened, or slow to open: the next one is woken.
+                // Slow to open (its wake goes on): the next one is woken.
+            }
+            catch (Exception ex) when (ex is not WorkerNotFoundException)
+            {
+                // Its host crashed while it opened (the next host takes it up), or a passing fault: the wake-up
+                // timers try it again, as they do every wake-up, and the next one is woken now.
                 _logger.LogDebug("Worker {Worker} was not woken after its host crashed: {Problem}", worker, ex.Message);
+                if (!woken.Task.IsCompleted) _server.WakeSoon(worker);
+            }
+            catch (WorkerNotFoundException)
+            {
+                // Deleted since: nothing to wake.
             }
             lock (slot.Gate)
             {

@@ -198,6 +198,9 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
         return pending;
     }
 
+    /// <summary>Hands <paramref name="worker"/> to the wake-up timers, to be woken now and again after a failed try.</summary>
+    public void WakeSoon(WorkerId worker) => wakeUps?.WakeAt(worker, DateTimeOffset.UtcNow);
+
     /// <summary>A host ended: its workers are no longer in memory.</summary>
     public void Ended(string component)
     {

@@ -279,7 +279,7 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
     /// A crash with no call in flight, in a host where workers woken after the crash before went on with
     /// their work, is charged to those workers still at it: the work they resumed (a queued invocation
     /// nobody waits for) is what ran. A woken worker whose mark, handed over by the host, shows its work
-    /// done (or waiting for a timer) is no longer among them (<see cref="GoingOn"/>). They are woken one
+    /// done (or waiting for a timer or an answer) is no longer among them (<see cref="GoingOn"/>). They are woken one
     /// at a time (<see cref="ResumeOneByOneAsync"/>), so that is one worker unless one's work outlasted
     /// <see cref="ResumeHold"/>.
     /// </remarks>

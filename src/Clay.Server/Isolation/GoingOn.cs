@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Clay.Cluster.Hosts;
 using Clay.Runtime;
+using Clay.Runtime.Execution;
 
 namespace Clay.Server.Isolation;
 
@@ -22,12 +23,14 @@ internal sealed class GoingOn
 
     /// <summary>
     /// Notes a message the host of <paramref name="component"/> sent: a worker whose new mark shows no work
-    /// left (done, or waiting for a timer) no longer counts as working.
+    /// left (done, or waiting for a timer), or its work suspended (waiting for another worker's answer,
+    /// which runs none of its code), no longer counts as working.
     /// </summary>
     public void Sent(string component, object message)
     {
         if (Volatile.Read(ref _count) == 0
-            || message is not StoreCall { Operation: StoreOperation.Append, Mark.HasPendingWork: false } append) return;
+            || message is not StoreCall { Operation: StoreOperation.Append, Mark: { } mark } append
+            || (mark.HasPendingWork && mark.Status is not ((int)WorkerStatus.Suspended or (int)WorkerStatus.Retrying))) return;
         if (!_workers.TryRemove(new WorkerId(component, append.Worker), out var done)) return;
         Interlocked.Decrement(ref _count);
         done.TrySetResult();

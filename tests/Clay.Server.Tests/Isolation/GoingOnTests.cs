@@ -8,7 +8,7 @@ namespace Clay.Server.Tests.Isolation;
 
 /// <summary>
 /// Which woken workers a crash of their host with no call in flight is charged to: those whose marks,
-/// as their host handed them over, still showed work.
+/// as their host handed them over, still showed work running.
 /// </summary>
 public sealed class GoingOnTests
 {
@@ -16,6 +16,7 @@ public sealed class GoingOnTests
     private static readonly WorkerId Culprit = new(Component, "culprit");
     private static readonly WorkerId Innocent = new(Component, "innocent");
     private static readonly WorkerId Sleeper = new(Component, "sleeper");
+    private static readonly WorkerId Caller = new(Component, "caller");
 
     private static StoreCall Append(WorkerId worker, WorkerMark? mark) =>
         new(worker.Worker, StoreOperation.Append, 5, 0, [[1, 2, 3]], mark is null ? null : MarkData.Of(mark));
@@ -24,12 +25,14 @@ public sealed class GoingOnTests
     public void A_woken_worker_whose_mark_shows_its_work_done_or_asleep_is_no_longer_charged()
     {
         var goingOn = new GoingOn();
-        foreach (var worker in new[] { Culprit, Innocent, Sleeper }) goingOn.WentOn(worker);
+        foreach (var worker in new[] { Culprit, Innocent, Sleeper, Caller }) goingOn.WentOn(worker);
 
-        // The culprit's invocation begins (work under way); the innocent's ends; the sleeper waits for its timer.
+        // The culprit's invocation begins (work under way); the innocent's ends; the sleeper waits for its timer;
+        // the caller waits, suspended, for another worker's answer (work pending, but none of its code running).
         goingOn.Sent(Component, Append(Culprit, new WorkerMark(WorkerStatus.Running, HasPendingWork: true)));
         goingOn.Sent(Component, Append(Innocent, WorkerMark.Idle));
         goingOn.Sent(Component, Append(Sleeper, new WorkerMark(WorkerStatus.Suspended, WakeAt: DateTimeOffset.UtcNow.AddMinutes(1))));
+        goingOn.Sent(Component, Append(Caller, new WorkerMark(WorkerStatus.Suspended, HasPendingWork: true, WakeAt: DateTimeOffset.UtcNow.AddMinutes(1))));
 
         Assert.Equal([Culprit], goingOn.Workers);
     }

@@ -279,9 +279,9 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
     /// A crash with no call in flight, in a host where workers woken after the crash before went on with
     /// their work, is charged to those workers still at it: the work they resumed (a queued invocation
     /// nobody waits for) is what ran. A woken worker whose mark, handed over by the host, shows its work
-    /// done (or waiting for a timer or an answer) is no longer among them (<see cref="GoingOn"/>). They are woken one
-    /// at a time (<see cref="ResumeOneByOneAsync"/>), so that is one worker unless one's work outlasted
-    /// <see cref="ResumeHold"/>.
+    /// done (or waiting for a timer or an answer) is no longer among them (<see cref="GoingOn"/>). They
+    /// are woken one at a time (<see cref="ResumeOneByOneAsync"/>), so that is one worker unless one's
+    /// work outlasted <see cref="ResumeHold"/>.
     /// </remarks>
     private async Task WatchAsync(string component, Slot slot, ComponentHost host)
     {
@@ -313,11 +313,8 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
                     $"(last: it {cause}); deploy a fixed version to lift it";
             }
         }
-        if (resuming is not null)
-        {
-            await resuming.CancelAsync();
-            resuming.Dispose();
-        }
+        // Not disposed: a waking that has not seen it yet still reads its token (it holds no timer).
+        if (resuming is not null) await resuming.CancelAsync();
         _metrics?.HostCrashed();
         _logger.LogError("The component host of {Component} (pid {Pid}) {Cause}; workers with a call in flight: {Workers}{Resumed}",
             component, host.Pid, cause, inFlight.Count == 0 ? "none" : string.Join(", ", inFlight),
@@ -358,19 +355,21 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
         var stop = new CancellationTokenSource();
         lock (slot.Gate) slot.StopResuming = stop;
         _logger.LogInformation("{Count} workers of {Component} with work under way go on in a new host, one at a time", pending.Count, component);
-        _ = ResumeOneByOneAsync(slot, pending, stop.Token);
+        _ = ResumeOneByOneAsync(slot, pending, stop);
     }
 
     /// <summary>
     /// Wakes <paramref name="workers"/> one at a time: each once the one before shows its work done (or
-    /// waiting for a timer), its host has ended, or it has gone on for <see cref="ResumeHold"/>. A crash of
-    /// the host with no call in flight is then charged to the one worker whose resumed work was running,
-    /// not to every worker woken with it — a neighbour whose queued call merely ran beside the culprit's is
-    /// not quarantined with it. Stopped by <paramref name="stop"/> when the host crashes (the next one
-    /// takes up those still waiting) or the server stops.
+    /// waiting for a timer or an answer), its host has ended, or it has gone on for
+    /// <see cref="ResumeHold"/>. A crash of the host with no call in flight is then charged to the one
+    /// worker whose resumed work was running, not to every worker woken with it — a neighbour whose
+    /// queued call merely ran beside the culprit's is not quarantined with it. Stopped by
+    /// <paramref name="stopping"/> when the host crashes (the next one takes up those still waiting) or
+    /// the server stops.
     /// </summary>
-    private async Task ResumeOneByOneAsync(Slot slot, IReadOnlyList<WorkerId> workers, CancellationToken stop)
+    private async Task ResumeOneByOneAsync(Slot slot, IReadOnlyList<WorkerId> workers, CancellationTokenSource stopping)
     {
+        var stop = stopping.Token;
         await Task.Yield();
         foreach (var worker in workers)
         {
@@ -379,7 +378,8 @@ internal sealed class ComponentHosts : IAsyncDisposable, Clay.Cluster.Nodes.IRes
             var woken = new TaskCompletionSource<ComponentHost>(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (slot.Gate)
             {
-                if (slot.Quarantine is not null) return;
+                // A crash since (its waking is no longer the slot's) or a quarantine: nothing more is woken from here.
+                if (slot.StopResuming != stopping || slot.Quarantine is not null) return;
                 slot.Resuming = (worker, woken);
             }
             try

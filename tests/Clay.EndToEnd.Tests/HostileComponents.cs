@@ -23,10 +23,10 @@ public static class HostileComponents
     /// (Environment.Exit, reached by reflection as code that gets past the upload check would),
     /// <c>recurse</c> (unbounded recursion: a stack overflow), <c>allocate</c> (memory without bound);
     /// two ways to hold its worker for ever: <c>spin</c> (an endless loop), <c>block</c> and <c>wait</c>
-    /// (Thread.Sleep(Infinite), a Task.Wait that never ends); <c>linger(ms)</c> (a harmless call that takes its
-    /// time, then counts); a durable <c>nap(seconds)</c>; and ways to
-    /// look around: <c>read(path)</c> (a file's length), <c>list(path)</c>, <c>env(name)</c>, <c>scratch</c>
-    /// (writes and reads a file in its working directory).
+    /// (Thread.Sleep(Infinite), a Task.Wait that never ends); <c>linger(ms)</c> (a harmless call that
+    /// takes its time, then counts); a durable <c>nap(seconds)</c>; and ways to look around:
+    /// <c>read(path)</c> (a file's length), <c>list(path)</c>, <c>env(name)</c>, <c>scratch</c> (writes
+    /// and reads a file in its working directory).
     /// </summary>
     public static byte[] Crasher() => ComponentCompiler.Package("Crasher", """
         namespace Demo;

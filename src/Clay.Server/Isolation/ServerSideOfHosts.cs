@@ -189,7 +189,6 @@ internal sealed class ServerSideOfHosts(IOplogStore store, ComponentRegistry reg
     /// </summary>
     public async Task<IReadOnlyList<WorkerId>> PendingAsync(string component, Func<WorkerId, bool> skip)
     {
-        if (wakeUps is null) return [];
         var pending = new List<WorkerId>();
         await foreach (var marked in store.ListMarkedWorkersAsync(component))
         {

@@ -32,7 +32,8 @@ public sealed record LoadOptions
 
     /// <summary>
     /// A file to append every call to, one line each: phase, start (ms since the phase began), latency (ms)
-    /// and its place in its cart's sequence (0 is the call that creates the cart), to find when slow calls happened.
+    /// its place in its cart's sequence (0 is the call that creates the cart) and its component's number, to find when
+    /// and where slow calls happened.
     /// </summary>
     public string? CallsLog { get; init; }
 

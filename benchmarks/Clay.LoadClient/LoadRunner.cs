@@ -70,6 +70,7 @@ public sealed class LoadRunner : IDisposable
         var allocatedBefore = await AllocatedAsync(cancellationToken);
         var serverBefore = ProcessCpu.OfTrees(_serverPids);
         var clientBefore = ProcessCpu.Of(Environment.ProcessId);
+        var clientPausedBefore = GC.GetTotalPauseDuration();
         var phaseStarted = Stopwatch.GetTimestamp();
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(c => Task.Run(async () =>
@@ -92,6 +93,7 @@ public sealed class LoadRunner : IDisposable
         }, cancellationToken)));
         var elapsed = Stopwatch.GetElapsedTime(phaseStarted);
         var clientCpu = ProcessCpu.Of(Environment.ProcessId) - clientBefore;
+        var clientPaused = GC.GetTotalPauseDuration() - clientPausedBefore;
         var serverCpu = ProcessCpu.Between(serverBefore, ProcessCpu.OfTrees(_serverPids));
         var allocatedAfter = await AllocatedAsync(cancellationToken);
         // Written once the phase is measured: the log's writing is not the client's CPU of the phase.
@@ -101,14 +103,15 @@ public sealed class LoadRunner : IDisposable
             allocatedAfter.Total - allocatedBefore.Total, failed, wrong)
         {
             HostsAllocatedBytes = allocatedAfter.Hosts - allocatedBefore.Hosts,
+            ClientGcPause = clientPaused,
         };
     }
 
     /// <summary>Appends the phase's calls to <see cref="CallsLog"/>, in the order of the sequences.</summary>
     private void WriteCallsLog(string phase, IReadOnlyList<CartCall[]> sequences, int[] offsets, double[] startedAt, double[] latencies)
     {
-        var lines = sequences.SelectMany((sequence, n) => sequence.Select((_, k) => FormattableString.Invariant(
-            $"{phase} {startedAt[offsets[n] + k]:F1} {latencies[offsets[n] + k]:F2} {k}")));
+        var lines = sequences.SelectMany((sequence, n) => sequence.Select((call, k) => FormattableString.Invariant(
+            $"{phase} {startedAt[offsets[n] + k]:F1} {latencies[offsets[n] + k]:F2} {k} {call.Component}")));
         File.AppendAllLines(CallsLog!, lines);
     }
 

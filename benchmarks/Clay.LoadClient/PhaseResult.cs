@@ -19,6 +19,12 @@ public sealed record PhaseResult(string Name, int Invocations, double Seconds, d
     /// </summary>
     public long? HostsAllocatedBytes { get; init; }
 
+    /// <summary>
+    /// How long this client's own collections held it during the phase: every call in flight looks
+    /// slower by that much, whatever the server did.
+    /// </summary>
+    public TimeSpan ClientGcPause { get; init; }
+
     /// <summary>Invocations per second.</summary>
     public double Rate => Invocations / Seconds;
 
@@ -46,6 +52,7 @@ public sealed record PhaseResult(string Name, int Invocations, double Seconds, d
         ["p99_ms"] = Finite(Math.Round(Percentile(99), 3)),
         ["server_cpu_us_per_call"] = Math.Round(ServerCpuMicrosPerCall, 1),
         ["client_cpu_us_per_call"] = Math.Round(ClientCpuMicrosPerCall, 1),
+        ["client_gc_pause_ms"] = Math.Round(ClientGcPause.TotalMilliseconds, 1),
         ["server_allocated_bytes_per_call"] = ServerAllocatedBytes is { } a ? Math.Round(a / (double)Math.Max(1, Invocations)) : null,
         ["hosts_allocated_bytes_per_call"] = HostsAllocatedBytes is { } h ? Math.Round(h / (double)Math.Max(1, Invocations)) : null,
         ["failed"] = Failed,
@@ -58,7 +65,7 @@ public sealed record PhaseResult(string Name, int Invocations, double Seconds, d
     /// <summary>One readable line.</summary>
     public override string ToString() =>
         $"{Name,-7} {Invocations,8} calls in {Seconds,6:F1} s = {Rate,7:F0}/s  p50 {Percentile(50),7:F2} ms  p99 {Percentile(99),7:F2} ms  "
-        + $"server CPU {ServerCpuMicrosPerCall,6:F0} µs/call  client CPU {ClientCpuMicrosPerCall,5:F0} µs/call"
+        + $"server CPU {ServerCpuMicrosPerCall,6:F0} µs/call  client CPU {ClientCpuMicrosPerCall,5:F0} µs/call (GC {ClientGcPause.TotalMilliseconds:F0} ms)"
         + (ServerAllocatedBytes is { } a ? $"  server alloc {a / (double)Math.Max(1, Invocations),7:F0} B/call" : "")
         + (HostsAllocatedBytes is { } h ? $" (hosts {h / (double)Math.Max(1, Invocations):F0})" : "")
         + (Failed + WrongAnswers > 0 ? $"  {Failed} failed, {WrongAnswers} wrong" : "");

@@ -49,6 +49,17 @@ public sealed class Sleeper(WorkerContext context)
         return _wokeMs - _dueMs;
     }
 
+    /// <summary>
+    /// Waits <paramref name="milliseconds"/> inside an idempotent effect, as a call to a slow service
+    /// would, and returns them: work under way that a crash interrupts and a recovery runs again.
+    /// </summary>
+    public Task<uint> Work(uint milliseconds) =>
+        context.RunAsync("work", async ct =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(milliseconds), ct);
+            return milliseconds;
+        }, new EffectOptions { Idempotent = true });
+
     /// <summary>The last nap's due time and waking time, in Unix milliseconds (0, 0 before one ended).</summary>
     public IReadOnlyList<long> LastNap() => [_dueMs, _wokeMs];
 

@@ -28,6 +28,9 @@ public sealed class ServerRun : IAsyncDisposable
         Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
     }
 
+    /// <summary>The server's process id.</summary>
+    public int Pid => _process.Id;
+
     /// <summary>The server's URL.</summary>
     public string Url { get; }
 

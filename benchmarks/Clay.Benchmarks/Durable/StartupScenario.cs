@@ -117,7 +117,7 @@ public sealed class StartupScenario : IScenario
     }
 
     /// <summary>Workers whose mark still says pending work or a wake-up, read beside the running server.</summary>
-    private static async Task<long> CountMarkedAsync(string data)
+    internal static async Task<long> CountMarkedAsync(string data)
     {
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(data, "oplog.db")};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();

@@ -4,24 +4,25 @@ using Clay.Runtime.Execution;
 
 namespace Clay.Server.Isolation;
 
-// The waking, after a host crashed, of the component's workers that had work under way: one at a
-// time, so that a crash that follows is charged to the one worker whose resumed work ran.
+// The waking, after a host crashed, of the component's workers that had work under way: in batches
+// that grow while each finishes (ResumeBatches), so that a crash that follows is charged to the
+// workers of one batch, and a worker near the crash limit is woken alone.
 internal sealed partial class ComponentHosts
 {
     /// <summary>
-    /// How long one worker woken after a crash may go on with its work before the next one is woken
-    /// beside it (see <see cref="ResumeOneByOneAsync"/>).
+    /// How long the workers of one batch woken after a crash may go on with their work before the next
+    /// batch is woken beside them (see <see cref="ResumeInBatchesAsync"/>).
     /// </summary>
     public static readonly TimeSpan ResumeHold = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long waking one worker after a crash (its new host started, the worker opened) may take before the next is woken.</summary>
+    /// <summary>How long waking one worker after a crash (its new host started, the worker opened) may take before the next batch is woken.</summary>
     private static readonly TimeSpan WakeWait = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// <paramref name="worker"/> was woken in <paramref name="host"/>: when it is the worker being woken
-    /// after the last crash, a crash of this host with no call in flight is charged to it (while its work
-    /// goes on). Workers of the same component that live on other nodes are woken through their own nodes'
-    /// doors and hosts, and are never charged here.
+    /// <paramref name="worker"/> was woken in <paramref name="host"/>: when it is among the workers being
+    /// woken after the last crash, a crash of this host with no call in flight is charged to it (while its
+    /// work goes on). Workers of the same component that live on other nodes are woken through their own
+    /// nodes' doors and hosts, and are never charged here.
     /// </summary>
     public void Woken(WorkerId worker, ComponentHost host)
     {
@@ -29,9 +30,7 @@ internal sealed partial class ComponentHosts
         TaskCompletionSource<ComponentHost>? resuming;
         lock (slot.Gate)
         {
-            if (slot.Resuming is not { } current || current.Worker != worker) return;
-            resuming = current.Woken;
-            slot.Resuming = null;
+            if (slot.Resuming is not { } batch || !batch.Remove(worker, out resuming)) return;
         }
         host.WentOn(worker);
         resuming.TrySetResult(host);
@@ -39,7 +38,7 @@ internal sealed partial class ComponentHosts
 
     /// <summary>
     /// Finds the component's workers whose marks show work begun or queued (but the quarantined), and
-    /// starts waking them (<see cref="ResumeOneByOneAsync"/>), so that work goes on in the next host as it
+    /// starts waking them (<see cref="ResumeInBatchesAsync"/>), so that work goes on in the next host as it
     /// would after a restart, without waiting for a call.
     /// </summary>
     private async Task ResumePendingAsync(string component, Slot slot)
@@ -58,77 +57,94 @@ internal sealed partial class ComponentHosts
         if (pending.Count == 0) return;
         var stop = new CancellationTokenSource();
         lock (slot.Gate) slot.StopResuming = stop;
-        _logger.LogInformation("{Count} workers of {Component} with work under way go on in a new host, one at a time", pending.Count, component);
-        _ = ResumeOneByOneAsync(slot, pending, stop);
+        _logger.LogInformation("{Count} workers of {Component} with work under way go on in a new host, in growing batches", pending.Count, component);
+        _ = ResumeInBatchesAsync(slot, pending, stop);
     }
 
     /// <summary>
-    /// Wakes <paramref name="workers"/> one at a time: each once the one before shows its work done (or
-    /// waiting for a timer or an answer), its host has ended, or it has gone on for
-    /// <see cref="ResumeHold"/>. A crash of the host with no call in flight is then charged to the one
-    /// worker whose resumed work was running, not to every worker woken with it — a neighbour whose
-    /// queued call merely ran beside the culprit's is not quarantined with it. Stopped by
-    /// <paramref name="stopping"/> when the host crashes (the next one takes up those still waiting) or
-    /// the server stops.
+    /// Wakes <paramref name="workers"/> in batches (<see cref="ResumeBatches"/>): the first of one worker,
+    /// each next one once every worker of the batch before shows its work done (or waiting for a timer or
+    /// an answer) — twice as large then — or its host has ended, or they have gone on for
+    /// <see cref="ResumeHold"/>. A crash of the host with no call in flight is then charged to the workers
+    /// of the batch whose resumed work was still running, not to every worker woken since the crash; and
+    /// a worker that one more charge would quarantine is woken alone, so that a neighbour whose queued
+    /// call merely ran beside the culprit's is never quarantined with it. Stopped by
+    /// <paramref name="stopping"/> when the host crashes (the next one takes up those still waiting, from
+    /// a batch of one again) or the server stops.
     /// </summary>
-    private async Task ResumeOneByOneAsync(Slot slot, IReadOnlyList<WorkerId> workers, CancellationTokenSource stopping)
+    private async Task ResumeInBatchesAsync(Slot slot, IReadOnlyList<WorkerId> workers, CancellationTokenSource stopping)
     {
         var stop = stopping.Token;
         await Task.Yield();
-        foreach (var worker in workers)
+        var size = 1;
+        var next = 0;
+        while (true)
         {
             if (_disposed || stop.IsCancellationRequested) return;
-            if (slot.WorkerQuarantines.ContainsKey(worker)) continue;
-            var woken = new TaskCompletionSource<ComponentHost>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var batch = ResumeBatches.Take(workers, ref next, size, slot.WorkerQuarantines.ContainsKey,
+                worker => slot.WorkerCrashes.TryGetValue(worker, out var crashes) ? crashes : 0, CrashLimit);
+            if (batch.Count == 0) return;
+            var woken = batch.ToDictionary(worker => worker, _ => new TaskCompletionSource<ComponentHost>(TaskCreationOptions.RunContinuationsAsynchronously));
+            var resuming = new Dictionary<WorkerId, TaskCompletionSource<ComponentHost>>(woken);
             lock (slot.Gate)
             {
                 // A crash since (its waking is no longer the slot's) or a quarantine: nothing more is woken from here.
                 if (slot.StopResuming != stopping || slot.Quarantine is not null) return;
-                slot.Resuming = (worker, woken);
+                slot.Resuming = resuming;
             }
-            try
-            {
-                await _wake(worker, stop).WaitAsync(WakeWait, stop);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (TimeoutException)
-            {
-                // Slow to open (its wake goes on): the next one is woken.
-            }
-            catch (Exception ex) when (ex is not WorkerNotFoundException)
-            {
-                // Its host crashed while it opened (the next host takes it up), or a passing fault: the wake-up
-                // timers try it again, as they do every wake-up, and the next one is woken now.
-                _logger.LogDebug("Worker {Worker} was not woken after its host crashed: {Problem}", worker, ex.Message);
-                if (!woken.Task.IsCompleted) _server.WakeSoon(worker);
-            }
-            catch (WorkerNotFoundException)
-            {
-                // Deleted since: nothing to wake.
-            }
+            var stopped = await Task.WhenAll(batch.Select(worker => WakeAsync(worker, woken[worker], stop)));
             lock (slot.Gate)
             {
-                if (slot.Resuming is { } current && current.Worker == worker) slot.Resuming = null;
+                if (slot.Resuming == resuming) slot.Resuming = null;
             }
-            // Not woken in a host of this server (it lives on another node, or its wake failed): nothing to wait for.
-            if (!woken.Task.IsCompletedSuccessfully) continue;
-            var host = woken.Task.Result;
+            if (stopped.Any(s => s)) return;
+            // Those not woken in a host of this server (living on another node, or whose wake failed): nothing to wait for.
+            var going = woken.Where(w => w.Value.Task.IsCompletedSuccessfully).Select(w => (Worker: w.Key, Host: w.Value.Task.Result)).ToList();
+            var finished = true;
             try
             {
-                await Task.WhenAny(host.DoneHere(worker), host.Ended).WaitAsync(ResumeHold, stop);
+                await Task.WhenAll(going.Select(w => Task.WhenAny(w.Host.DoneHere(w.Worker), w.Host.Ended))).WaitAsync(ResumeHold, stop);
             }
             catch (TimeoutException)
             {
-                // Still at it: the next goes on beside it (both are charged if the host crashes now).
+                // Still at it: the next batch goes on beside them (all are charged if the host crashes now).
+                finished = false;
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 return;
             }
-            if (host.Ended.IsCompleted) return;
+            if (going.Any(w => w.Host.Ended.IsCompleted)) return;
+            size = ResumeBatches.After(size, finished);
         }
+    }
+
+    /// <summary>Wakes one worker of a batch; true when the waking is to stop.</summary>
+    private async Task<bool> WakeAsync(WorkerId worker, TaskCompletionSource<ComponentHost> woken, CancellationToken stop)
+    {
+        try
+        {
+            await _wake(worker, stop).WaitAsync(WakeWait, stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            // Slow to open (its wake goes on): the next batch is woken.
+        }
+        catch (Exception ex) when (ex is not WorkerNotFoundException)
+        {
+            // Its host crashed while it opened (the next host takes it up), or a passing fault: the wake-up
+            // timers try it again, as they do every wake-up, and the next batch is woken now.
+            _logger.LogDebug("Worker {Worker} was not woken after its host crashed: {Problem}", worker, ex.Message);
+            if (!woken.Task.IsCompleted) _server.WakeSoon(worker);
+        }
+        catch (WorkerNotFoundException)
+        {
+            // Deleted since: nothing to wake.
+        }
+        return false;
     }
 }

@@ -251,8 +251,9 @@ internal sealed partial class ComponentHosts : IAsyncDisposable, Clay.Cluster.No
     /// their work, is charged to those workers still at it: the work they resumed (a queued invocation
     /// nobody waits for) is what ran. A woken worker whose mark, handed over by the host, shows its work
     /// done (or waiting for a timer or an answer) is no longer among them (<see cref="GoingOn"/>). They
-    /// are woken one at a time (<see cref="ResumeOneByOneAsync"/>), so that is one worker unless one's
-    /// work outlasted <see cref="ResumeHold"/>.
+    /// are woken in batches that grow while each finishes (<see cref="ResumeInBatchesAsync"/>), so that is
+    /// the workers of one batch unless one's work outlasted <see cref="ResumeHold"/>; a worker one more
+    /// charge would quarantine is woken alone.
     /// </remarks>
     private async Task WatchAsync(string component, Slot slot, ComponentHost host)
     {
@@ -269,7 +270,7 @@ internal sealed partial class ComponentHosts : IAsyncDisposable, Clay.Cluster.No
             if (slot.Current == host) slot.Current = null;
             slot.Recording = recorded.Task;
             resumed = inFlight.Count == 0 ? [.. host.WentOnHere] : [];
-            // The workers not woken yet are woken again, one at a time, once the crash is recorded.
+            // The workers not woken yet are woken again, from a batch of one, once the crash is recorded.
             resuming = slot.StopResuming;
             slot.StopResuming = null;
             slot.Resuming = null;
@@ -367,9 +368,9 @@ internal sealed partial class ComponentHosts : IAsyncDisposable, Clay.Cluster.No
         public DateTimeOffset LastCrash = DateTimeOffset.MinValue;
         public DateTimeOffset NotBefore = DateTimeOffset.MinValue;
         public string? Quarantine;
-        /// <summary>The worker being woken after the last crash to go on with its work in the next host, if one is.</summary>
-        public (WorkerId Worker, TaskCompletionSource<ComponentHost> Woken)? Resuming;
-        /// <summary>Stops the waking of the workers after the last crash (<see cref="ResumeOneByOneAsync"/>).</summary>
+        /// <summary>The workers being woken after the last crash to go on with their work in the next host, not yet opened there.</summary>
+        public Dictionary<WorkerId, TaskCompletionSource<ComponentHost>>? Resuming;
+        /// <summary>Stops the waking of the workers after the last crash (<see cref="ResumeInBatchesAsync"/>).</summary>
         public CancellationTokenSource? StopResuming;
     }
 }

@@ -6,9 +6,9 @@ namespace Clay.Benchmarks.Durable;
 
 /// <summary>
 /// How long the work under way in a component host takes to finish after that host is killed: the
-/// server starts a new host and wakes the workers whose work was under way one at a time, each once
-/// the one before has finished (docs/isolation.md, "After a crash"). Beside it, in the same run, the
-/// same work with no crash: every worker's invocation runs at once.
+/// server starts a new host and wakes the workers whose work was under way in batches that grow while
+/// each finishes (docs/isolation.md, "Crashes, recovery and quarantine"). Beside it, in the same run,
+/// the same work with no crash: every worker's invocation runs at once.
 /// </summary>
 public sealed class ResumeScenario : IScenario
 {
@@ -44,7 +44,7 @@ public sealed class ResumeScenario : IScenario
                     + $"{crashed[^1],7:F0} ms after their host was killed");
             }
             var perWorker = crashed.Select(c => c / workers).ToArray();
-            Console.WriteLine($"  after a crash, {perWorker.Min():F0}–{perWorker.Max():F0} ms per worker woken (work of {workMs} ms each)");
+            Console.WriteLine($"  after a crash, {perWorker.Min():F0}–{perWorker.Max():F0} ms per worker (work of {workMs} ms each)");
             figures["calm_ms"] = calm.Select(c => Math.Round(c)).ToArray();
             figures["after_kill_ms"] = crashed.Select(c => Math.Round(c)).ToArray();
             figures["after_kill_per_worker_ms"] = perWorker.Select(c => Math.Round(c)).ToArray();

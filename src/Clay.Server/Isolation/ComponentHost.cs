@@ -90,7 +90,7 @@ internal sealed class ComponentHost : IAsyncDisposable
         start.ArgumentList.Add(ComponentHostMain.Command);
         var temporary = HostEnvironment.ShortTemporaryLink(scratchDirectory);
         HostEnvironment.Fill(start.Environment, Environment.GetEnvironmentVariables(), scratchDirectory, temporary);
-        start.Environment[HostSettings.Variable] = settings.ToJson();
+        foreach (var (name, value) in settings.ToEnvironment()) start.Environment[name] = value;
         // The runtime enforces it: an allocation past it throws OutOfMemoryException in the host, not in the server.
         start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + heapLimitBytes.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };

@@ -15,7 +15,7 @@ public sealed class HostStartTests
             SnapshotEvery = 7,
             SnapshotEveryBytes = 1234567,
             IdempotencyKeys = 99,
-            InvocationRetry = new Sdk.RetryPolicy(5, TimeSpan.FromMilliseconds(30), TimeSpan.FromSeconds(9), 1.5),
+            InvocationRetry = new Sdk.RetryPolicy(7, TimeSpan.FromMilliseconds(30), TimeSpan.FromSeconds(9), 1.5),
             Limits = new WorkerLimits { MaxArgumentBytes = 11, MaxResultBytes = 12, MaxEntryBytes = 13, MaxPendingInvocations = 14 },
             MemoryBudgetBytes = 1L << 33,
             QueryTimeout = TimeSpan.FromSeconds(3),
@@ -30,10 +30,51 @@ public sealed class HostStartTests
             TraceSampleRatio = 0.25,
         };
 
-        var read = HostSettings.FromJson(settings.ToJson());
+        // Every field, the nested ones too, is off its default: one added later and not written fails here.
+        OffDefault(new HostSettings(), settings);
+        OffDefault(new HostSettings().InvocationRetry, settings.InvocationRetry);
+        OffDefault(new HostSettings().Limits, settings.Limits);
+
+        var environment = settings.ToEnvironment().ToDictionary();
+        var read = HostSettings.FromEnvironment(environment.GetValueOrDefault);
 
         Assert.Equal(settings, read);
-        Assert.NotEqual(new HostSettings(), read);
+        Assert.Equal("demo:cart", environment["CLAY_HOST_COMPONENT"]);
+        Assert.Equal("7", environment["CLAY_HOST_SNAPSHOT_EVERY"]);
+        Assert.Equal("13", environment["CLAY_HOST_MAX_ENTRY_BYTES"]);
+        Assert.Equal("1.5", environment["CLAY_HOST_RETRY_MULTIPLIER"]);
+        Assert.All(environment.Keys, name => Assert.StartsWith(HostSettings.Prefix, name));
+        var none = (settings with { OtlpEndpoint = null }).ToEnvironment().ToDictionary();
+        Assert.Equal(settings with { OtlpEndpoint = null }, HostSettings.FromEnvironment(none.GetValueOrDefault));
+    }
+
+    [Fact]
+    public void Settings_missing_or_malformed_are_refused_naming_the_variable()
+    {
+        var environment = new HostSettings { Component = "demo:cart" }.ToEnvironment().ToDictionary();
+
+        var missing = new Dictionary<string, string>(environment);
+        missing.Remove("CLAY_HOST_SCRATCH_DIRECTORY");
+        Assert.Equal("CLAY_HOST_SCRATCH_DIRECTORY is not set: a component host is started by clay-server, which sets it",
+            Assert.Throws<InvalidOperationException>(() => HostSettings.FromEnvironment(missing.GetValueOrDefault)).Message);
+        Assert.Equal("CLAY_HOST_SNAPSHOT_EVERY is 'x', not a whole number: the host and the server that started it are not of one build",
+            Assert.Throws<InvalidOperationException>(() => HostSettings.FromEnvironment(With("CLAY_HOST_SNAPSHOT_EVERY", "x"))).Message);
+        Assert.StartsWith("CLAY_HOST_MAX_ENTRY_BYTES is '4294967296', not a whole number",
+            Assert.Throws<InvalidOperationException>(() => HostSettings.FromEnvironment(With("CLAY_HOST_MAX_ENTRY_BYTES", "4294967296"))).Message);
+        Assert.StartsWith("CLAY_HOST_SANDBOX is 'yes', not 1 or 0",
+            Assert.Throws<InvalidOperationException>(() => HostSettings.FromEnvironment(With("CLAY_HOST_SANDBOX", "yes"))).Message);
+        Assert.StartsWith("CLAY_HOST_TRACE_SAMPLE_RATIO is 'half', not a number",
+            Assert.Throws<InvalidOperationException>(() => HostSettings.FromEnvironment(With("CLAY_HOST_TRACE_SAMPLE_RATIO", "half"))).Message);
+
+        Func<string, string?> With(string name, string value) => new Dictionary<string, string>(environment) { [name] = value }.GetValueOrDefault;
+    }
+
+    private static void OffDefault<T>(T defaults, T settings)
+    {
+        foreach (var property in typeof(T).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            Assert.True(!Equals(property.GetValue(defaults), property.GetValue(settings)), $"{typeof(T).Name}.{property.Name} is at its default");
+        }
     }
 
     [Fact]

@@ -13,6 +13,8 @@ public sealed partial class HostileComponentTests
         Assert.Equal("1", (await InvokeAsync(Bad, "w", "count")).Body);
         var data = _server.DataDirectory;
         File.WriteAllText(Path.Combine(_server.HomeDirectory, "secret.txt"), "the user's own");
+        var calmScratch = Path.GetFullPath(Path.Combine(data, "hosts", Calm.Replace(':', '_')));
+        var neighbour = Assert.Single(HostPids(), pid => new DirectoryInfo($"/proc/{pid}/cwd").ResolveLinkTarget(returnFinalTarget: false)?.FullName == calmScratch);
         var refused = new[]
         {
             ("read", Path.Combine(data, "oplog.db")),
@@ -20,6 +22,9 @@ public sealed partial class HostileComponentTests
             ("read", "/etc/passwd"),
             ("read", Path.Combine(_server.HomeDirectory, "secret.txt")),
             ("read", $"/proc/{_server.Pid}/environ"),
+            ("list", $"/proc/{_server.Pid}/fd"),
+            ("read", $"/proc/{neighbour}/environ"),
+            ("list", $"/proc/{neighbour}/fd"),
             ("list", Path.Combine(data, "components", Calm.Replace(':', '_'))),
             ("list", data),
         };
@@ -33,7 +38,8 @@ public sealed partial class HostileComponentTests
             Assert.Contains("UnauthorizedAccessException", message);
         }
 
-        // What it needs stays open: its scratch directory, its own component's files.
+        // What it needs stays open: its scratch directory, its own component's files, its own entries in /proc.
+        Assert.NotEqual("0", await InvokeWithAsync(Bad, "w", "read", "[\"\\\"/proc/self/environ\\\"\"]"));
         Assert.Equal("\"kept\"", (await InvokeAsync(Bad, "w", "scratch")).Body);
         Assert.True(File.Exists(Path.Combine(data, "hosts", Bad.Replace(':', '_'), "note.txt")));
         var own = await InvokeWithAsync(Bad, "w", "list", JsonSerializer.Serialize(new[] { JsonSerializer.Serialize(Path.Combine(data, "components", Bad.Replace(':', '_'))) }));

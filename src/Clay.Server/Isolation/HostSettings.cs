@@ -143,7 +143,7 @@ internal sealed record HostSettings
         long Number(string setting, long min = long.MinValue, long max = long.MaxValue) =>
             long.TryParse(Text(setting), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
                 ? value
-                : throw Malformed(setting, "a whole number");
+                : throw Malformed(setting, min == long.MinValue ? "a whole number" : $"a whole number from {min} to {max}");
 
         double Fraction(string setting) =>
             double.TryParse(Text(setting), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : throw Malformed(setting, "a number");

@@ -57,9 +57,9 @@ public sealed class HostStartTests
         missing.Remove("CLAY_HOST_SCRATCH_DIRECTORY");
         Assert.Equal("CLAY_HOST_SCRATCH_DIRECTORY is not set: a component host is started by clay-server, which sets it",
             Assert.Throws<InvalidOperationException>(() => HostSettings.FromEnvironment(missing.GetValueOrDefault)).Message);
-        Assert.Equal("CLAY_HOST_SNAPSHOT_EVERY is 'x', not a whole number: the host and the server that started it are not of one build",
+        Assert.Equal("CLAY_HOST_SNAPSHOT_EVERY is 'x', not a whole number from -2147483648 to 2147483647: the host and the server that started it are not of one build",
             Assert.Throws<InvalidOperationException>(() => HostSettings.FromEnvironment(With("CLAY_HOST_SNAPSHOT_EVERY", "x"))).Message);
-        Assert.StartsWith("CLAY_HOST_MAX_ENTRY_BYTES is '4294967296', not a whole number",
+        Assert.StartsWith("CLAY_HOST_MAX_ENTRY_BYTES is '4294967296', not a whole number from -2147483648 to 2147483647:",
             Assert.Throws<InvalidOperationException>(() => HostSettings.FromEnvironment(With("CLAY_HOST_MAX_ENTRY_BYTES", "4294967296"))).Message);
         Assert.StartsWith("CLAY_HOST_SANDBOX is 'yes', not 1 or 0",
             Assert.Throws<InvalidOperationException>(() => HostSettings.FromEnvironment(With("CLAY_HOST_SANDBOX", "yes"))).Message);

@@ -21,7 +21,9 @@ public static class LocalServerFile
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify), ".clay", "servers");
 
     /// <summary>The file for a port.</summary>
-    public static string PathOf(int port) => Path.Combine(Directory, $"{port}.json");
+    public static string PathOf(int port) => PathOf(Directory, port);
+
+    private static string PathOf(string directory, int port) => Path.Combine(directory, $"{port}.json");
 
     /// <summary>
     /// Writes the file for <paramref name="port"/>, and removes those of servers no longer running; a
@@ -32,7 +34,7 @@ public static class LocalServerFile
     /// <summary>As <see cref="Write(int, string, string, Action{string})"/>, in <paramref name="directory"/>.</summary>
     internal static string? Write(string directory, int port, string dataDirectory, string tokenFile, Action<string> warn)
     {
-        var path = Path.Combine(directory, $"{port}.json");
+        var path = PathOf(directory, port);
         try
         {
             if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(directory);
@@ -67,7 +69,7 @@ public static class LocalServerFile
     /// <summary>As <see cref="Remove(int)"/>, in <paramref name="directory"/>.</summary>
     internal static void Remove(string directory, int port)
     {
-        var path = Path.Combine(directory, $"{port}.json");
+        var path = PathOf(directory, port);
         if (WriterOf(path) == Environment.ProcessId) TryDelete(path);
     }
 

@@ -109,28 +109,28 @@ internal sealed record HostSettings
         return new HostSettings
         {
             Component = Text(nameof(Component)),
-            SnapshotEvery = (int)Number(nameof(SnapshotEvery), int.MinValue, int.MaxValue),
+            SnapshotEvery = Whole(nameof(SnapshotEvery)),
             SnapshotEveryBytes = Number(nameof(SnapshotEveryBytes)),
-            IdempotencyKeys = (int)Number(nameof(IdempotencyKeys), int.MinValue, int.MaxValue),
+            IdempotencyKeys = Whole(nameof(IdempotencyKeys)),
             InvocationRetry = new Sdk.RetryPolicy(
-                (int)Number(Retry(nameof(Sdk.RetryPolicy.MaxAttempts)), int.MinValue, int.MaxValue),
-                TimeSpan.FromTicks(Number(Retry(nameof(Sdk.RetryPolicy.InitialDelay)))),
-                TimeSpan.FromTicks(Number(Retry(nameof(Sdk.RetryPolicy.MaxDelay)))),
+                Whole(Retry(nameof(Sdk.RetryPolicy.MaxAttempts))),
+                Duration(Retry(nameof(Sdk.RetryPolicy.InitialDelay))),
+                Duration(Retry(nameof(Sdk.RetryPolicy.MaxDelay))),
                 Fraction(Retry(nameof(Sdk.RetryPolicy.Multiplier)))),
             Limits = new WorkerLimits
             {
-                MaxArgumentBytes = (int)Number(nameof(WorkerLimits.MaxArgumentBytes), int.MinValue, int.MaxValue),
-                MaxResultBytes = (int)Number(nameof(WorkerLimits.MaxResultBytes), int.MinValue, int.MaxValue),
-                MaxEntryBytes = (int)Number(nameof(WorkerLimits.MaxEntryBytes), int.MinValue, int.MaxValue),
-                MaxPendingInvocations = (int)Number(nameof(WorkerLimits.MaxPendingInvocations), int.MinValue, int.MaxValue),
+                MaxArgumentBytes = Whole(nameof(WorkerLimits.MaxArgumentBytes)),
+                MaxResultBytes = Whole(nameof(WorkerLimits.MaxResultBytes)),
+                MaxEntryBytes = Whole(nameof(WorkerLimits.MaxEntryBytes)),
+                MaxPendingInvocations = Whole(nameof(WorkerLimits.MaxPendingInvocations)),
             },
             MemoryBudgetBytes = Number(nameof(MemoryBudgetBytes)),
-            QueryTimeout = TimeSpan.FromTicks(Number(nameof(QueryTimeout))),
+            QueryTimeout = Duration(nameof(QueryTimeout)),
             Sandbox = Flag(nameof(Sandbox)),
             ComponentDirectory = Text(nameof(ComponentDirectory)),
             ScratchDirectory = Text(nameof(ScratchDirectory)),
-            InvocationCpuLimit = TimeSpan.FromTicks(Number(nameof(InvocationCpuLimit))),
-            InvocationBlockLimit = TimeSpan.FromTicks(Number(nameof(InvocationBlockLimit))),
+            InvocationCpuLimit = Duration(nameof(InvocationCpuLimit)),
+            InvocationBlockLimit = Duration(nameof(InvocationBlockLimit)),
             DataLimitBytes = Number(nameof(DataLimitBytes)),
             Tracing = Flag(nameof(Tracing)),
             OtlpEndpoint = variable(Name(nameof(OtlpEndpoint))) is { } endpoint ? new Uri(endpoint) : null,
@@ -144,6 +144,10 @@ internal sealed record HostSettings
             long.TryParse(Text(setting), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
                 ? value
                 : throw Malformed(setting, min == long.MinValue ? "a whole number" : $"a whole number from {min} to {max}");
+
+        int Whole(string setting) => (int)Number(setting, int.MinValue, int.MaxValue);
+
+        TimeSpan Duration(string setting) => TimeSpan.FromTicks(Number(setting));
 
         double Fraction(string setting) =>
             double.TryParse(Text(setting), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : throw Malformed(setting, "a number");

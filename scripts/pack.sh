@@ -59,7 +59,11 @@ cp "$work"/feed/*.nupkg "$out/"
 # 2. clay-server, which the tool carries beside clay, precompiled (ReadyToRun): a server and each
 #    component host it starts begin with native code instead of compiling every method they run
 #    first (docs/benchmarks.md, "ReadyToRun"). The compiler comes from NuGet as an ordinary package.
-dotnet publish "$root/src/Clay.Server/Clay.Server.csproj" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true \
+#    --opt-cross-module:* lets it inline small methods of other assemblies (the framework's among
+#    them) into Clay's and Orleans' code, as the JIT would; the runtime checks at load that each
+#    inlined method's IL is still the one compiled against, and compiles the caller itself if not
+#    (docs/benchmarks.md, "Precompiled code that inlines across assemblies").
+dotnet publish "$root/src/Clay.Server/Clay.Server.csproj" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -p:PublishReadyToRunCrossgen2ExtraArgs=--opt-cross-module:%2A \
   -o "$work/server" "${quiet[@]}"
 
 # 3. The tool for this machine's runtime, natively compiled (a portable build where no native

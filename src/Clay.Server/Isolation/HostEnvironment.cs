@@ -14,6 +14,14 @@ internal static class HostEnvironment
     public const string PerfMapEnabled = "DOTNET_PerfMapEnabled";
 
     /// <summary>
+    /// How many times an idle thread-pool thread looks for work before it sleeps. A host runs its
+    /// invocations on its channel's reading thread; its pool is woken only now and then (a timer, a
+    /// write the reading thread could not make), and each time its threads spun through dozens of
+    /// <c>sched_yield</c> calls for nothing (docs/benchmarks.md, "Component hosts' pools sleep at once").
+    /// </summary>
+    public const string PoolSpinLimit = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
+
+    /// <summary>
     /// The directory the runtime writes its <c>perf-PID.map</c> to (<c>/tmp</c> by default). A host's
     /// sandbox lets it write only in its scratch directory, so a host profiled with the server writes
     /// its map there; <c>perf report</c> reads it once copied to <c>/tmp</c> (docs/isolation.md).
@@ -31,7 +39,7 @@ internal static class HostEnvironment
         // A profile of the server (perf) names the hosts' compiled methods too (see PerfMapPath).
         PerfMapEnabled, "DOTNET_EnableWriteXorExecute",
         // How the runtime compiles, when the server is told otherwise than its defaults: hosts compile alike.
-        "DOTNET_TieredPGO", TieredCompilation, "DOTNET_ReadyToRun", Hosting.ServerRuntime.CallCountingDelay,
+        "DOTNET_TieredPGO", TieredCompilation, "DOTNET_ReadyToRun", Hosting.ServerRuntime.CallCountingDelay, PoolSpinLimit,
     ];
 
     /// <summary>
@@ -118,6 +126,8 @@ internal static class HostEnvironment
         // Unless told otherwise, a host runs the precompiled code as it is instead of compiling its hot
         // methods again: every host would compile the same ones, each for itself (docs/isolation.md).
         environment.TryAdd(TieredCompilation, "0");
+        // A host's pool threads sleep as soon as they find no work, instead of spinning first.
+        environment.TryAdd(PoolSpinLimit, "0");
         if (environment.TryGetValue(PerfMapEnabled, out var perfMap) && perfMap is { Length: > 0 } and not "0") environment[PerfMapPath] = scratch;
         environment["HOME"] = scratch;
         environment["TMPDIR"] = temporary ?? scratch;

@@ -78,7 +78,7 @@ public sealed class HostStartTests
     }
 
     [Fact]
-    public void A_host_gets_no_secret_of_the_server_and_runs_its_precompiled_code_as_it_is()
+    public void A_host_gets_no_secret_of_the_server_runs_its_precompiled_code_as_it_is_and_its_pool_does_not_spin()
     {
         var server = new System.Collections.Hashtable
         {
@@ -96,6 +96,7 @@ public sealed class HostStartTests
             ["PATH"] = "/usr/bin",
             ["LC_ALL"] = "C.UTF-8",
             [HostEnvironment.TieredCompilation] = "0",
+            [HostEnvironment.PoolSpinLimit] = "0",
             ["HOME"] = "/data/hosts/demo_cart",
             ["TMPDIR"] = "/data/hosts/demo_cart",
         }, environment);
@@ -106,9 +107,10 @@ public sealed class HostStartTests
     {
         var environment = new Dictionary<string, string?>();
 
-        HostEnvironment.Fill(environment, new System.Collections.Hashtable { [HostEnvironment.TieredCompilation] = "1" }, "/scratch");
+        HostEnvironment.Fill(environment, new System.Collections.Hashtable { [HostEnvironment.TieredCompilation] = "1", [HostEnvironment.PoolSpinLimit] = "0x46" }, "/scratch");
 
         Assert.Equal("1", environment[HostEnvironment.TieredCompilation]);
+        Assert.Equal("0x46", environment[HostEnvironment.PoolSpinLimit]);
     }
 
     [Fact]

@@ -94,7 +94,10 @@ public sealed class LoadRunner : IDisposable
         var elapsed = Stopwatch.GetElapsedTime(phaseStarted);
         var clientCpu = ProcessCpu.Of(Environment.ProcessId) - clientBefore;
         var clientPaused = GC.GetTotalPauseDuration() - clientPausedBefore;
-        var serverCpu = ProcessCpu.Between(serverBefore, ProcessCpu.OfTrees(_serverPids));
+        var serverAfter = ProcessCpu.OfTrees(_serverPids);
+        var serverCpu = ProcessCpu.Between(serverBefore, serverAfter);
+        // What the processes the servers started used (a Clay server's component hosts), apart.
+        var startedCpu = ProcessCpu.Between(Started(serverBefore), Started(serverAfter));
         var allocatedAfter = await AllocatedAsync(cancellationToken);
         // Written once the phase is measured: the log's writing is not the client's CPU of the phase.
         if (CallsLog is not null) WriteCallsLog(name, sequences, offsets, startedAt, latencies);
@@ -103,9 +106,14 @@ public sealed class LoadRunner : IDisposable
             allocatedAfter.Total - allocatedBefore.Total, failed, wrong)
         {
             HostsAllocatedBytes = allocatedAfter.Hosts - allocatedBefore.Hosts,
+            HostsCpu = allocatedAfter.Hosts is null ? null : startedCpu,
             ClientGcPause = clientPaused,
         };
     }
+
+    /// <summary>The processes of <paramref name="times"/> other than the servers themselves.</summary>
+    private Dictionary<int, TimeSpan> Started(Dictionary<int, TimeSpan> times) =>
+        times.Where(p => !_serverPids.Contains(p.Key)).ToDictionary();
 
     /// <summary>Appends the phase's calls to <see cref="CallsLog"/>, in the order of the sequences.</summary>
     private void WriteCallsLog(string phase, IReadOnlyList<CartCall[]> sequences, int[] offsets, double[] startedAt, double[] latencies)

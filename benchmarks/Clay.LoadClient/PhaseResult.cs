@@ -20,6 +20,12 @@ public sealed record PhaseResult(string Name, int Invocations, double Seconds, d
     public long? HostsAllocatedBytes { get; init; }
 
     /// <summary>
+    /// Of <see cref="ServerCpu"/>, what the component hosts used (the rest is the server process's
+    /// own); null when the server runs no hosts or reports none.
+    /// </summary>
+    public TimeSpan? HostsCpu { get; init; }
+
+    /// <summary>
     /// How long this client's own collections held it during the phase: every call in flight looks
     /// slower by that much, whatever the server did.
     /// </summary>
@@ -51,6 +57,7 @@ public sealed record PhaseResult(string Name, int Invocations, double Seconds, d
         ["p50_ms"] = Finite(Math.Round(Percentile(50), 3)),
         ["p99_ms"] = Finite(Math.Round(Percentile(99), 3)),
         ["server_cpu_us_per_call"] = Math.Round(ServerCpuMicrosPerCall, 1),
+        ["hosts_cpu_us_per_call"] = HostsCpu is { } hc ? Math.Round(hc.TotalMicroseconds / Math.Max(1, Invocations), 1) : null,
         ["client_cpu_us_per_call"] = Math.Round(ClientCpuMicrosPerCall, 1),
         ["client_gc_pause_ms"] = Math.Round(ClientGcPause.TotalMilliseconds, 1),
         ["server_allocated_bytes_per_call"] = ServerAllocatedBytes is { } a ? Math.Round(a / (double)Math.Max(1, Invocations)) : null,
@@ -65,7 +72,9 @@ public sealed record PhaseResult(string Name, int Invocations, double Seconds, d
     /// <summary>One readable line.</summary>
     public override string ToString() =>
         $"{Name,-7} {Invocations,8} calls in {Seconds,6:F1} s = {Rate,7:F0}/s  p50 {Percentile(50),7:F2} ms  p99 {Percentile(99),7:F2} ms  "
-        + $"server CPU {ServerCpuMicrosPerCall,6:F0} µs/call  client CPU {ClientCpuMicrosPerCall,5:F0} µs/call (GC {ClientGcPause.TotalMilliseconds:F0} ms)"
+        + $"server CPU {ServerCpuMicrosPerCall,6:F0} µs/call"
+        + (HostsCpu is { } hc ? $" (hosts {hc.TotalMicroseconds / Math.Max(1, Invocations):F0})" : "")
+        + $"  client CPU {ClientCpuMicrosPerCall,5:F0} µs/call (GC {ClientGcPause.TotalMilliseconds:F0} ms)"
         + (ServerAllocatedBytes is { } a ? $"  server alloc {a / (double)Math.Max(1, Invocations),7:F0} B/call" : "")
         + (HostsAllocatedBytes is { } h ? $" (hosts {h / (double)Math.Max(1, Invocations):F0})" : "")
         + (Failed + WrongAnswers > 0 ? $"  {Failed} failed, {WrongAnswers} wrong" : "");

@@ -43,6 +43,7 @@ public static class Workload
             a.ClientCpu + b.ClientCpu, a.ServerAllocatedBytes + b.ServerAllocatedBytes, a.Failed + b.Failed, a.WrongAnswers + b.WrongAnswers)
         {
             HostsAllocatedBytes = a.HostsAllocatedBytes + b.HostsAllocatedBytes,
+            HostsCpu = a.HostsCpu + b.HostsCpu,
             ClientGcPause = a.ClientGcPause + b.ClientGcPause,
         };
     }

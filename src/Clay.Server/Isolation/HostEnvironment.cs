@@ -39,7 +39,9 @@ internal static class HostEnvironment
         // A profile of the server (perf) names the hosts' compiled methods too (see PerfMapPath).
         PerfMapEnabled, "DOTNET_EnableWriteXorExecute",
         // How the runtime compiles, when the server is told otherwise than its defaults: hosts compile alike.
-        "DOTNET_TieredPGO", TieredCompilation, "DOTNET_ReadyToRun", Hosting.ServerRuntime.CallCountingDelay, PoolSpinLimit,
+        "DOTNET_TieredPGO", TieredCompilation, "DOTNET_ReadyToRun", Hosting.ServerRuntime.CallCountingDelay,
+        // How long idle pool threads spin, when the server is told: hosts spin alike.
+        PoolSpinLimit,
     ];
 
     /// <summary>

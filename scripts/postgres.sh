@@ -12,7 +12,8 @@
 # The URL is also written to artifacts/postgres/url, where Clay's PostgreSQL tests look for it
 # (CLAY_TEST_POSTGRES overrides it). Settings: CLAY_POSTGRES_DIR (the cluster's directory, default
 # artifacts/postgres, or /tmp/clay-postgres-HASH when the server's user cannot reach the
-# repository), CLAY_POSTGRES_PORT (default: the first free port from 55432).
+# repository), CLAY_POSTGRES_PORT (default: the first free port from 55432; the next one when a
+# connection's own end holds it).
 #
 # PostgreSQL refuses to run as root: as root the server runs as the 'postgres' system user that the
 # Debian package creates; as any other user it runs as that user.
@@ -116,15 +117,28 @@ start() {
   flock 9
   if ! is_running; then
     [ -f "$data/PG_VERSION" ] || initialise
-    local port
+    local port attempt
     port=$(choose_port)
     port_in_use "$port" && fail "port $port is taken by another program: set CLAY_POSTGRES_PORT"
-    echo "$port" > "$state/port"
-    # Loopback TCP only (no Unix socket to place); fsync and synchronous commit stay on: Clay's
-    # durability rests on them.
-    as_owner "$bindir/pg_ctl" start -D "$data" -l "$log" -w -t 60 -s 9>&- \
-      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='' -c max_connections=200" \
-      || { tail -n 20 "$log" >&2 || true; fail "the server did not start (log: $log)"; }
+    for attempt in 1 2 3 4 5; do
+      echo "$port" > "$state/port"
+      # Loopback TCP only (no Unix socket to place); fsync and synchronous commit stay on: Clay's
+      # durability rests on them.
+      if as_owner "$bindir/pg_ctl" start -D "$data" -l "$log" -w -t 60 -s 9>&- \
+           -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='' -c max_connections=200"; then
+        break
+      fi
+      # A port nobody listens on may still be the local end of an outgoing connection (the
+      # default ports lie in Linux's ephemeral range): then the next free one, unless it was given.
+      if [ -z "${CLAY_POSTGRES_PORT:-}" ] && [ "$attempt" -lt 5 ] && tail -n 5 "$log" | grep -q "Address already in use"; then
+        say "port $port is held by a connection; trying the next one"
+        port=$((port + 1))
+        while port_in_use "$port"; do port=$((port + 1)); done
+        continue
+      fi
+      tail -n 20 "$log" >&2 || true
+      fail "the server did not start (log: $log)"
+    done
     if ! PGPASSWORD="$(cat "$state/password")" "$bindir/psql" -h 127.0.0.1 -p "$port" -U clay -d postgres -tAq \
          -c "SELECT 1 FROM pg_database WHERE datname = 'clay'" | grep -q 1; then
       PGPASSWORD="$(cat "$state/password")" "$bindir/psql" -h 127.0.0.1 -p "$port" -U clay -d postgres -q -c "CREATE DATABASE clay" >/dev/null

@@ -78,12 +78,17 @@ is_running() {
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# The first port from $1 on that nobody listens on.
+next_free_port() {
+  local port=$1
+  while port_in_use "$port"; do port=$((port + 1)); done
+  echo "$port"
+}
+
 choose_port() {
   if [ -n "${CLAY_POSTGRES_PORT:-}" ]; then echo "$CLAY_POSTGRES_PORT"; return; fi
   if [ -f "$state/port" ]; then cat "$state/port"; return; fi
-  local port=55432
-  while port_in_use "$port"; do port=$((port + 1)); done
-  echo "$port"
+  next_free_port 55432
 }
 
 url() { echo "postgres://clay:$(cat "$state/password")@127.0.0.1:$(cat "$state/port")/clay"; }
@@ -117,11 +122,12 @@ start() {
   flock 9
   if ! is_running; then
     [ -f "$data/PG_VERSION" ] || initialise
-    local port attempt
+    local port attempt logged
     port=$(choose_port)
     port_in_use "$port" && fail "port $port is taken by another program: set CLAY_POSTGRES_PORT"
     for attempt in 1 2 3 4 5; do
       echo "$port" > "$state/port"
+      logged=$(stat -c %s "$log" 2>/dev/null || echo 0)
       # Loopback TCP only (no Unix socket to place); fsync and synchronous commit stay on: Clay's
       # durability rests on them.
       if as_owner "$bindir/pg_ctl" start -D "$data" -l "$log" -w -t 60 -s 9>&- \
@@ -130,10 +136,11 @@ start() {
       fi
       # A port nobody listens on may still be the local end of an outgoing connection (the
       # default ports lie in Linux's ephemeral range): then the next free one, unless it was given.
-      if [ -z "${CLAY_POSTGRES_PORT:-}" ] && [ "$attempt" -lt 5 ] && tail -n 5 "$log" | grep -q "Address already in use"; then
+      # Only what this attempt added to the log is read.
+      if [ -z "${CLAY_POSTGRES_PORT:-}" ] && [ "$attempt" -lt 5 ] \
+           && tail -c +"$((logged + 1))" "$log" | grep -q "Address already in use"; then
         say "port $port is held by a connection; trying the next one"
-        port=$((port + 1))
-        while port_in_use "$port"; do port=$((port + 1)); done
+        port=$(next_free_port $((port + 1)))
         continue
       fi
       tail -n 20 "$log" >&2 || true

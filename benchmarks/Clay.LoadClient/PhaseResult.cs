@@ -48,6 +48,9 @@ public sealed record PhaseResult(string Name, int Invocations, double Seconds, d
     /// <summary>Client CPU per invocation in microseconds.</summary>
     public double ClientCpuMicrosPerCall => ClientCpu.TotalMicroseconds / Math.Max(1, Invocations);
 
+    /// <summary>The component hosts' CPU per invocation, in microseconds; null without <see cref="HostsCpu"/>.</summary>
+    public double? HostsCpuMicrosPerCall => HostsCpu is { } hosts ? hosts.TotalMicroseconds / Math.Max(1, Invocations) : null;
+
     /// <summary>The figures as one JSON-friendly dictionary.</summary>
     public Dictionary<string, object?> ToJson() => new()
     {
@@ -57,7 +60,7 @@ public sealed record PhaseResult(string Name, int Invocations, double Seconds, d
         ["p50_ms"] = Finite(Math.Round(Percentile(50), 3)),
         ["p99_ms"] = Finite(Math.Round(Percentile(99), 3)),
         ["server_cpu_us_per_call"] = Math.Round(ServerCpuMicrosPerCall, 1),
-        ["hosts_cpu_us_per_call"] = HostsCpu is { } hc ? Math.Round(hc.TotalMicroseconds / Math.Max(1, Invocations), 1) : null,
+        ["hosts_cpu_us_per_call"] = HostsCpuMicrosPerCall is { } hc ? Math.Round(hc, 1) : null,
         ["client_cpu_us_per_call"] = Math.Round(ClientCpuMicrosPerCall, 1),
         ["client_gc_pause_ms"] = Math.Round(ClientGcPause.TotalMilliseconds, 1),
         ["server_allocated_bytes_per_call"] = ServerAllocatedBytes is { } a ? Math.Round(a / (double)Math.Max(1, Invocations)) : null,
@@ -73,7 +76,7 @@ public sealed record PhaseResult(string Name, int Invocations, double Seconds, d
     public override string ToString() =>
         $"{Name,-7} {Invocations,8} calls in {Seconds,6:F1} s = {Rate,7:F0}/s  p50 {Percentile(50),7:F2} ms  p99 {Percentile(99),7:F2} ms  "
         + $"server CPU {ServerCpuMicrosPerCall,6:F0} µs/call"
-        + (HostsCpu is { } hc ? $" (hosts {hc.TotalMicroseconds / Math.Max(1, Invocations):F0})" : "")
+        + (HostsCpuMicrosPerCall is { } hc ? $" (hosts {hc:F0})" : "")
         + $"  client CPU {ClientCpuMicrosPerCall,5:F0} µs/call (GC {ClientGcPause.TotalMilliseconds:F0} ms)"
         + (ServerAllocatedBytes is { } a ? $"  server alloc {a / (double)Math.Max(1, Invocations),7:F0} B/call" : "")
         + (HostsAllocatedBytes is { } h ? $" (hosts {h / (double)Math.Max(1, Invocations):F0})" : "")

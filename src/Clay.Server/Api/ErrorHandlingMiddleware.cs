@@ -43,6 +43,9 @@ internal sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<Erro
             JsonException json => (ServerErrorCodes.InvalidRequest, $"the request body is not valid JSON: {json.Message}"),
             InvalidDataException data => (ServerErrorCodes.InvalidRequest, data.Message),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (ErrorCodes.Cancelled, "the request was cancelled"),
+            // A request that came in as the server began to stop (a reader reconnecting, a keep-alive
+            // connection's next request) is cut by the stop, not by a bug: 503, which clients retry.
+            OperationCanceledException when Stopping(context) => (ErrorCodes.Cancelled, "the server is stopping; retry once it is back"),
             _ => (ServerErrorCodes.Internal, $"internal error: {ex.GetType().Name}: {ex.Message}"),
         };
         if (code == ServerErrorCodes.Internal) logger.LogError(ex, "Unhandled failure on {Method} {Path}", context.Request.Method, context.Request.Path);
@@ -50,6 +53,9 @@ internal sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<Erro
         if (code == ErrorCodes.TooManyPending) context.Response.Headers.RetryAfter = "1";
         return ApiErrors.Result(code, message).ExecuteAsync(context);
     }
+
+    private static bool Stopping(HttpContext context) =>
+        context.RequestServices.GetService<IHostApplicationLifetime>() is { ApplicationStopping.IsCancellationRequested: true };
 }
 
 /// <summary>

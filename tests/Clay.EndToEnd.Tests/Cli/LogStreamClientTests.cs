@@ -100,6 +100,19 @@ public sealed class LogStreamClientTests
     }
 
     [Fact]
+    public async Task A_server_that_answers_it_is_stopping_is_retried_until_it_is_back()
+    {
+        var server = new ScriptedServer(
+            _ => Events(1),
+            _ => throw new ClayApiException("cancelled", "the server is stopping; retry once it is back", 503),
+            _ => Events(2));
+        await using var stream = server.Open(after: 0);
+
+        Assert.Equal(["line 1", "disconnected after 1", "reconnected after 1", "line 2"], await ReadAsync(stream, 4));
+        Assert.Equal(3, server.Cursors.Count);
+    }
+
+    [Fact]
     public async Task An_error_that_is_not_about_reaching_the_server_is_not_retried()
     {
         var server = new ScriptedServer(_ => Events(1));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Clay.Runtime.Errors;
 using Clay.Server.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,22 @@ public sealed class ErrorAnswerTests
         await ErrorHandlingMiddleware.AnswerAsync(context, new OperationCanceledException(stopping.Token), NullLogger.Instance);
 
         Assert.Equal((503, "cancelled"), (context.Response.StatusCode, Code(context)));
+    }
+
+    [Fact]
+    public async Task Any_unforeseen_failure_while_the_server_stops_is_put_down_to_the_stop_but_a_coded_error_keeps_its_code()
+    {
+        using var stopping = new CancellationTokenSource();
+        stopping.Cancel();
+        var refused = Context(new Lifetime(stopping.Token));
+        var missing = Context(new Lifetime(stopping.Token));
+
+        // What a silo that is shutting down throws at a grain call, say.
+        await ErrorHandlingMiddleware.AnswerAsync(refused, new InvalidOperationException("the silo is stopping"), NullLogger.Instance);
+        await ErrorHandlingMiddleware.AnswerAsync(missing, new ClayException("worker-not-found", "worker c/w not found"), NullLogger.Instance);
+
+        Assert.Equal((503, "cancelled"), (refused.Response.StatusCode, Code(refused)));
+        Assert.Equal((404, "worker-not-found"), (missing.Response.StatusCode, Code(missing)));
     }
 
     [Fact]

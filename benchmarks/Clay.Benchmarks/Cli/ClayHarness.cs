@@ -121,10 +121,23 @@ public sealed class ClayHarness : IAsyncDisposable
         _server = await StartServerAsync(Root, new Uri(Url).Port, _serverArgs);
     }
 
+    /// <summary>
+    /// Starts clay-server with what it prints going to a file, as a server whose log a collector picks
+    /// up later: the benchmark reads no line of it while it runs (reading each one woke this process
+    /// for every worker line, on the cores the server is measured on). The file is
+    /// <c>CLAY_BENCH_SERVER_LOG</c> when set, else <c>server.log</c> in the run's folder.
+    /// </summary>
     private static async Task<Process> StartServerAsync(string root, int port, string[] serverArgs)
     {
-        var start = new ProcessStartInfo(Path.Combine(Bin, "clay-server")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--port", port.ToString(), "--data-dir", Path.Combine(root, "data") }.Concat(serverArgs)) start.ArgumentList.Add(arg);
+        var log = Environment.GetEnvironmentVariable("CLAY_BENCH_SERVER_LOG") is { Length: > 0 } path ? path : Path.Combine(root, "server.log");
+        // The shell replaces itself with the server (exec): the process started is the server, same pid.
+        var start = new ProcessStartInfo("/bin/sh");
+        foreach (var arg in new[] { "-c", "exec \"$0\" \"$@\" >>\"$CLAY_BENCH_LOG\" 2>&1", Path.Combine(Bin, "clay-server"),
+            "--port", port.ToString(), "--data-dir", Path.Combine(root, "data") }.Concat(serverArgs))
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["CLAY_BENCH_LOG"] = log;
         // Runtime settings for the server alone, not for the benchmark, its load client or the builds:
         // CLAY_BENCH_SERVER_ENV="DOTNET_TieredCompilation=0;DOTNET_TC_CallCountThreshold=200".
         foreach (var setting in (Environment.GetEnvironmentVariable("CLAY_BENCH_SERVER_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
@@ -132,21 +145,25 @@ public sealed class ClayHarness : IAsyncDisposable
             var at = setting.IndexOf('=', StringComparison.Ordinal);
             if (at > 0) start.Environment[setting[..at]] = setting[(at + 1)..];
         }
+        var from = File.Exists(log) ? new FileInfo(log).Length : 0;
         var server = Process.Start(start)!;
-        var ready = new TaskCompletionSource();
-        // CLAY_BENCH_SERVER_LOG=PATH keeps what the server prints (its hosts' errors among it) in that file.
-        var log = Environment.GetEnvironmentVariable("CLAY_BENCH_SERVER_LOG") is { Length: > 0 } path ? TextWriter.Synchronized(new StreamWriter(path, append: true) { AutoFlush = true }) : null;
-        server.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data?.Contains("Clay server ready", StringComparison.Ordinal) == true) ready.TrySetResult();
-            if (e.Data is not null) log?.WriteLine(e.Data);
-        };
-        server.ErrorDataReceived += (_, e) => { if (e.Data is not null) log?.WriteLine(e.Data); };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
         // A store of a million workers takes minutes to open on a busy machine.
-        await ready.Task.WaitAsync(TimeSpan.FromMinutes(30));
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 1800;
+        while (!Printed(log, from, "Clay server ready"))
+        {
+            if (server.HasExited) throw new InvalidOperationException($"clay-server exited ({server.ExitCode}) before it was ready; its output is in {log}");
+            if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"clay-server was not ready within 30 minutes; its output is in {log}");
+            await Task.Delay(50);
+        }
         return server;
+    }
+
+    /// <summary>Whether the file holds <paramref name="text"/> after its first <paramref name="from"/> bytes.</summary>
+    private static bool Printed(string file, long from, string text)
+    {
+        using var stream = new FileStream(file, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
+        stream.Position = Math.Min(from, stream.Length);
+        return new StreamReader(stream).ReadToEnd().Contains(text, StringComparison.Ordinal);
     }
 
     /// <summary>Runs one clay command; returns its wall time in milliseconds. Throws when it fails.</summary>

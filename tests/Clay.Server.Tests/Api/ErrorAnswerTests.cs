@@ -9,8 +9,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Clay.Server.Tests.Api;
 
 /// <summary>How a failure thrown before the response started is answered: its code and HTTP status.</summary>
-public sealed class ErrorAnswerTests
+public sealed class ErrorAnswerTests : IDisposable
 {
+    private readonly List<ServiceProvider> _services = [];
+
+    /// <inheritdoc/>
+    public void Dispose() => _services.ForEach(s => s.Dispose());
+
     [Fact]
     public async Task A_cancellation_while_the_server_stops_is_answered_503_cancelled_which_clients_retry()
     {
@@ -62,9 +67,10 @@ public sealed class ErrorAnswerTests
         Assert.Equal((500, "internal-error"), (context.Response.StatusCode, Code(context)));
     }
 
-    private static DefaultHttpContext Context(IHostApplicationLifetime lifetime)
+    private DefaultHttpContext Context(IHostApplicationLifetime lifetime)
     {
         var services = new ServiceCollection().AddLogging().AddSingleton(lifetime).BuildServiceProvider();
+        _services.Add(services);
         return new DefaultHttpContext { RequestServices = services, Response = { Body = new MemoryStream() } };
     }
 

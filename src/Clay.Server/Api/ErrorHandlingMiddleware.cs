@@ -46,17 +46,19 @@ internal sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<Erro
             // A request that came in as the server began to stop (a reader reconnecting, a keep-alive
             // connection's next request) is cut by the stop — its tokens cancelled, the silo refusing
             // calls — not by a bug: 503, which clients retry.
-            _ when Stopping(context) => (ErrorCodes.Cancelled, "the server is stopping; retry once it is back"),
+            _ when Stopping(context) => CutByStop(),
             _ => (ServerErrorCodes.Internal, $"internal error: {ex.GetType().Name}: {ex.Message}"),
         };
         if (code == ServerErrorCodes.Internal) logger.LogError(ex, "Unhandled failure on {Method} {Path}", context.Request.Method, context.Request.Path);
-        else if (ex is not ClayException && code == ErrorCodes.Cancelled && !context.RequestAborted.IsCancellationRequested)
-        {
-            logger.LogInformation("{Method} {Path} was cut by the server's stop: {Failure}", context.Request.Method, context.Request.Path, ex.Message);
-        }
         context.Response.Clear();
         if (code == ErrorCodes.TooManyPending) context.Response.Headers.RetryAfter = "1";
         return ApiErrors.Result(code, message).ExecuteAsync(context);
+
+        (string, string) CutByStop()
+        {
+            logger.LogInformation("{Method} {Path} was cut by the server's stop: {Failure}", context.Request.Method, context.Request.Path, ex.Message);
+            return (ErrorCodes.Cancelled, "the server is stopping; retry once it is back");
+        }
     }
 
     private static bool Stopping(HttpContext context) =>
